@@ -1,0 +1,135 @@
+// Package specgen turns a container's create options, its image config and the
+// engine defaults into an OCI runtime spec. Everything here is a pure function
+// of its inputs (plus, where stated, facts about the host passed in Host), so
+// it is table-tested without running anything.
+//
+// Flag values that have a syntax of their own (-v, --mount, --tmpfs, --device,
+// --ulimit, --security-opt…) are kept as the user wrote them in Options and
+// parsed here, so that the record in the state DB is what the user asked for
+// and every parser is fuzzed in one place.
+package specgen
+
+// Options are the create-time settings of one container, as given on the
+// command line (pod create / pod run). They are stored with the container.
+type Options struct {
+	Name string `json:"name,omitempty"`
+
+	// Root filesystem: either an image (resolved by libpod into Image) or a host dir.
+	Rootfs   string `json:"rootfs,omitempty"`   // --rootfs: host directory used as /
+	ReadOnly bool   `json:"readOnly,omitempty"` // --read-only
+	// ReadOnlyTmpfs mounts tmpfs on /tmp, /var/tmp, /run with --read-only (Podman's default true).
+	ReadOnlyTmpfs *bool `json:"readOnlyTmpfs,omitempty"`
+
+	// Process.
+	Command    []string  `json:"command,omitempty"`    // arguments after the image; replace the image's Cmd
+	Entrypoint *[]string `json:"entrypoint,omitempty"` // --entrypoint; nil = the image's; empty = none
+	Env        []string  `json:"env,omitempty"`        // -e KEY=VAL, or KEY to copy from Host.Env; --env-file already expanded by the CLI
+	WorkDir    string    `json:"workDir,omitempty"`    // -w
+	User       string    `json:"user,omitempty"`       // -u user[:group], names resolved in the rootfs
+	GroupAdd   []string  `json:"groupAdd,omitempty"`   // --group-add
+	Terminal   bool      `json:"terminal,omitempty"`   // -t
+	Stdin      bool      `json:"stdin,omitempty"`      // -i
+	Init       bool      `json:"init,omitempty"`       // --init: run Host.InitPath as PID 1
+	InitPath   string    `json:"initPath,omitempty"`   // --init-path
+	StopSignal string    `json:"stopSignal,omitempty"` // --stop-signal, name or number
+	Umask      string    `json:"umask,omitempty"`      // --umask
+
+	// Identity and metadata.
+	Hostname    string            `json:"hostname,omitempty"`    // --hostname
+	Labels      map[string]string `json:"labels,omitempty"`      // --label
+	Annotations map[string]string `json:"annotations,omitempty"` // --annotation
+
+	// Storage.
+	Volumes []string `json:"volumes,omitempty"` // -v SRC:DST[:OPTS]
+	Mounts  []string `json:"mounts,omitempty"`  // --mount type=bind|tmpfs,…
+	Tmpfs   []string `json:"tmpfs,omitempty"`   // --tmpfs DST[:OPTS]
+
+	// Security.
+	CapAdd      []string `json:"capAdd,omitempty"`
+	CapDrop     []string `json:"capDrop,omitempty"`
+	Privileged  bool     `json:"privileged,omitempty"`
+	SecurityOpt []string `json:"securityOpt,omitempty"` // no-new-privileges[=true|false], seccomp=PATH|unconfined, label=disable|type:T|level:L|user:U|role:R, apparmor=…, mask=…, unmask=…
+
+	// Resources.
+	Ulimits      []string          `json:"ulimits,omitempty"`      // --ulimit NAME=SOFT[:HARD] or "host"
+	Memory       string            `json:"memory,omitempty"`       // --memory, e.g. 512m
+	MemorySwap   string            `json:"memorySwap,omitempty"`   // --memory-swap
+	CPUs         string            `json:"cpus,omitempty"`         // --cpus, e.g. 1.5
+	CPUShares    uint64            `json:"cpuShares,omitempty"`    // --cpu-shares
+	CPUSetCPUs   string            `json:"cpusetCpus,omitempty"`   // --cpuset-cpus
+	PidsLimit    *int64            `json:"pidsLimit,omitempty"`    // --pids-limit; nil = engine default; 0 or -1 = unlimited
+	ShmSize      string            `json:"shmSize,omitempty"`      // --shm-size
+	Devices      []string          `json:"devices,omitempty"`      // --device HOST[:CONTAINER[:PERMS]]
+	Sysctls      map[string]string `json:"sysctls,omitempty"`      // --sysctl
+	Cgroups      string            `json:"cgroups,omitempty"`      // --cgroups enabled|disabled|no-conmon|split
+	CgroupParent string            `json:"cgroupParent,omitempty"` // --cgroup-parent
+	OOMScoreAdj  *int              `json:"oomScoreAdj,omitempty"`  // --oom-score-adj
+
+	// Namespaces.
+	Network string `json:"network,omitempty"` // --network none|host|ns:PATH (default none: private netns, loopback up)
+	PID     string `json:"pid,omitempty"`     // --pid host|ns:PATH
+	IPC     string `json:"ipc,omitempty"`     // --ipc host|private|shareable|ns:PATH
+	UTS     string `json:"uts,omitempty"`     // --uts host|ns:PATH
+}
+
+// Image is what specgen needs from a container image's config.
+type Image struct {
+	Entrypoint []string          `json:"entrypoint,omitempty"`
+	Cmd        []string          `json:"cmd,omitempty"`
+	Env        []string          `json:"env,omitempty"`
+	WorkingDir string            `json:"workingDir,omitempty"`
+	User       string            `json:"user,omitempty"`
+	StopSignal string            `json:"stopSignal,omitempty"`
+	Labels     map[string]string `json:"labels,omitempty"`
+}
+
+// Defaults are the engine-wide settings from containers.conf [containers].
+type Defaults struct {
+	Capabilities   []string // default_capabilities
+	Ulimits        []string // default_ulimits, "nofile=1024:2048"
+	Env            []string // env
+	PidsLimit      int64    // pids_limit (0 = unlimited)
+	ShmSize        string   // shm_size
+	SeccompProfile string   // seccomp_profile: path; empty = Podman's built-in default profile
+	NoNewPrivs     bool     // no_new_privileges
+	InitPath       string   // init_path (catatonit)
+	ReadOnly       bool     // read_only
+	Umask          string   // umask
+	Sysctls        []string // default_sysctls
+	Devices        []string // devices
+	Annotations    []string // annotations
+	Cgroups        string   // cgroups (enabled)
+	CgroupNS       string   // cgroupns (private/host)
+	IPCNS          string   // ipcns
+	UTSNS          string   // utsns
+	PIDNS          string   // pidns
+	NetNS          string   // netns
+	Mounts         []string // mounts
+	Tz             string   // tz
+}
+
+// Host describes the caller and the host where the container will run.
+type Host struct {
+	Rlimits         map[string]Rlimit // current limits of pod itself, by lowercase name without RLIMIT_ ("nofile")
+	CanRaiseRlimits bool              // CAP_SYS_RESOURCE: limits above the current hard limit may be set
+	CgroupV2        bool              // unified hierarchy
+	Rootless        bool              // running as a non-root user
+	SELinux         bool              // SELinux enabled on the host
+	Env             []string          // pod's own environment (for -e KEY without a value)
+	CgroupManager   string            // cgroupfs | systemd
+	RuntimeName     string            // the runtime the container will use (runsc needs tweaks)
+}
+
+// Rlimit is a soft/hard pair.
+type Rlimit struct {
+	Soft, Hard uint64
+}
+
+// Result is the generated spec plus what libpod must record next to it.
+type Result struct {
+	// StopSignal is the signal number the container is stopped with.
+	StopSignal int
+	// MountLabel / ProcessLabel are the SELinux labels chosen (empty when disabled).
+	MountLabel   string
+	ProcessLabel string
+}

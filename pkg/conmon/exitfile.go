@@ -1,0 +1,73 @@
+package conmon
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+)
+
+// ExitStatus is what an exit file says about a finished container or exec.
+type ExitStatus struct {
+	Code     int       // exit code; 128+N when killed by signal N; -1 when unknown
+	Finished time.Time // the exit file's change time (what Podman reports)
+	OOM      bool      // an oom file exists in the persist dir
+}
+
+// WriteExitFile writes code to path atomically (temp file in the same
+// directory, fsync, rename), so a reader sees either nothing or the whole code.
+func WriteExitFile(path string, code int) error {
+	dir := filepath.Dir(path)
+	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp")
+	if err != nil {
+		return err
+	}
+	_, werr := tmp.WriteString(strconv.Itoa(code))
+	if werr == nil {
+		werr = tmp.Sync()
+	}
+	cerr := tmp.Close()
+	if werr == nil {
+		werr = cerr
+	}
+	if werr == nil {
+		werr = os.Rename(tmp.Name(), path)
+	}
+	if werr != nil {
+		os.Remove(tmp.Name())
+		return fmt.Errorf("writing exit file %s: %w", path, werr)
+	}
+	return nil
+}
+
+// ReadExitFile reads an exit file written by a monitor. A missing file is
+// reported with an error satisfying errors.Is(err, os.ErrNotExist).
+// persistDir may be empty; when set, an "oom" file in it marks an OOM kill.
+func ReadExitFile(path, persistDir string) (ExitStatus, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return ExitStatus{}, err
+	}
+	code, err := strconv.Atoi(strings.TrimSpace(string(data)))
+	if err != nil {
+		return ExitStatus{}, fmt.Errorf("exit file %s holds %q, not an exit code", path, string(data))
+	}
+	st := ExitStatus{Code: code, Finished: time.Now()}
+	var fi syscall.Stat_t
+	if syscall.Stat(path, &fi) == nil {
+		st.Finished = time.Unix(fi.Ctim.Sec, fi.Ctim.Nsec)
+	}
+	if persistDir != "" {
+		if _, err := os.Stat(filepath.Join(persistDir, "oom")); err == nil {
+			st.OOM = true
+		}
+	}
+	return st, nil
+}
+
+// IsNotExist reports whether err means the exit file is not there (yet).
+func IsNotExist(err error) bool { return errors.Is(err, os.ErrNotExist) }

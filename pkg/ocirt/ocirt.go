@@ -1,0 +1,174 @@
+// Package ocirt is pod's runtime layer: the named runtimes a host offers, how
+// each is found and probed, and the small interfaces libpod drives containers
+// through, whatever kind of runtime runs them.
+//
+// Two kinds exist: KindOCI (runc, crun, runsc, youki… through their command
+// line, always under a conmon-protocol monitor, package oci) and KindShimV2
+// (containerd shim v2 binaries over ttrpc, package shimv2). Both honour the
+// same on-disk contract (package conmon): an exit file per container, an
+// attach socket and a ctl FIFO in the bundle, logs in k8s-file format. So
+// libpod never needs to know which kind runs a container.
+//
+// A container records a Handle at create time; every later operation rebuilds
+// its Runtime from that Handle (Registry.Open), not from the current
+// configuration.
+package ocirt
+
+import (
+	"context"
+	"encoding/json"
+	"os"
+	"syscall"
+	"time"
+
+	specs "github.com/opencontainers/runtime-spec/specs-go"
+)
+
+// Kind names a runtime implementation family.
+type Kind string
+
+// Runtime kinds.
+const (
+	KindOCI    Kind = "oci"
+	KindShimV2 Kind = "shimv2"
+)
+
+// Handle is what a container records about the runtime it asked for. It is
+// enough to drive the container later even when the configuration changed.
+type Handle struct {
+	Name    string          `json:"name"`              // as requested: "crun", "/usr/bin/runc", "io.containerd.runc.v2", an alias
+	Kind    Kind            `json:"kind"`              // implementation family
+	Path    string          `json:"path"`              // resolved binary (runtime or shim)
+	Flags   []string        `json:"flags,omitempty"`   // global runtime flags, each with its leading "--"
+	Monitor string          `json:"monitor,omitempty"` // monitor binary (KindOCI)
+	JSONLog bool            `json:"jsonLog,omitempty"` // runtime accepts --log-format json
+	Options json.RawMessage `json:"options,omitempty"` // kind-specific options (shim type, typed options)
+}
+
+// TaskRef identifies one created container to its runtime. It is persisted by
+// libpod and handed back to Runtime.Load in later processes.
+type TaskRef struct {
+	ID         string          `json:"id"`
+	Bundle     string          `json:"bundle"`               // holds config.json, attach, ctl
+	RunDir     string          `json:"runDir"`               // pid files, runtime log
+	Pid        int             `json:"pid,omitempty"`        // container init pid on the host (runsc: the sandbox)
+	MonitorPid int             `json:"monitorPid,omitempty"` // conmon / shim watcher pid
+	Data       json.RawMessage `json:"data,omitempty"`       // kind-specific (shim address…)
+}
+
+// Runtime creates containers with one runtime binary and reopens them.
+type Runtime interface {
+	// Handle returns the record a container created with this runtime stores.
+	Handle() Handle
+	// Create writes the spec into req.Bundle and creates the container under a
+	// monitor. It returns once the container's init process exists and waits
+	// for Start; the monitor keeps running after pod exits.
+	Create(ctx context.Context, req *CreateRequest) (Task, error)
+	// Load returns the task for a stored reference without any I/O.
+	Load(ref TaskRef) Task
+}
+
+// Task is one created container.
+type Task interface {
+	Ref() TaskRef
+	// Start runs the user process of a created container.
+	Start(ctx context.Context) error
+	// Kill sends sig to the init process, or to every process of the container when all is set.
+	Kill(ctx context.Context, sig syscall.Signal, all bool) error
+	// Delete removes the runtime's state. force also kills a running container.
+	Delete(ctx context.Context, force bool) error
+}
+
+// Pauser is implemented by tasks whose runtime can freeze them.
+type Pauser interface {
+	Pause(ctx context.Context) error
+	Resume(ctx context.Context) error
+}
+
+// Updater is implemented by tasks whose resources can change while they run.
+type Updater interface {
+	Update(ctx context.Context, res *specs.LinuxResources) error
+}
+
+// Stater is implemented by tasks that can ask the runtime for their state.
+// libpod does not need it on the hot path (exit files are the truth).
+type Stater interface {
+	State(ctx context.Context) (State, error)
+}
+
+// Execer is implemented by tasks that can run extra processes.
+type Execer interface {
+	Exec(ctx context.Context, req *ExecRequest) (ExecProcess, error)
+}
+
+// State is the runtime's view of a container.
+type State struct {
+	Status string // creating, created, running, paused, stopped
+	Pid    int
+}
+
+// CreateRequest is everything a runtime needs to create one container.
+type CreateRequest struct {
+	ID     string
+	Name   string
+	Spec   *specs.Spec
+	Bundle string // absolute; created by the caller; config.json is written here
+	RunDir string // absolute; created by the caller
+
+	ExitDir    string // the monitor writes <ExitDir>/<ID>
+	PersistDir string // the monitor writes exit and oom here
+
+	Terminal       bool
+	Stdin          bool
+	LeaveStdinOpen bool
+
+	LogDriver  string // k8s-file, journald, passthrough, none
+	LogPath    string // for k8s-file
+	LogSizeMax int64  // bytes; 0 = unlimited
+	LogTag     string
+
+	ExitCommand []string // argv run by the monitor after the container exited
+	ExitDelay   int      // seconds
+
+	LogLevel       string // monitor log level
+	NoPivot        bool
+	NoNewKeyring   bool
+	SystemdCgroup  bool
+	NoCgroups      bool       // --cgroups=disabled
+	PreserveFDs    []*os.File // passed to the container as fds 3..
+	SdNotifySocket string
+	Env            []string      // extra environment for the monitor and runtime
+	Timeout        time.Duration // how long to wait for create; 0 = 4 minutes
+	Stdio          *Stdio        // passthrough: the monitor's stdio (nil = /dev/null)
+}
+
+// Stdio are files handed to a monitor that passes them through.
+type Stdio struct {
+	Stdin, Stdout, Stderr *os.File
+}
+
+// ExecRequest runs one more process in a running container.
+type ExecRequest struct {
+	SessionID   string
+	Dir         string // exec session dir: process.json, attach, ctl, exit/, persist/
+	Process     *specs.Process
+	Terminal    bool
+	Stdin       bool
+	PreserveFDs []*os.File
+	ExitCommand []string
+	ExitDelay   int
+	Timeout     int    // seconds; 0 = none
+	LogLevel    string // monitor log level
+	Env         []string
+	// Attach, when set, is called once the session's attach socket exists and
+	// before the process starts, so no output is lost. Its error aborts the exec.
+	Attach func(attachSocket string) error
+}
+
+// ExecProcess is a started exec session.
+type ExecProcess interface {
+	Pid() int
+	MonitorPid() int
+	// Wait returns the exit code of the process.
+	Wait(ctx context.Context) (int, error)
+}
