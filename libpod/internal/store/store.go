@@ -14,6 +14,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	sqlite3 "github.com/mattn/go-sqlite3"
 
@@ -36,6 +37,11 @@ var schema = [][]string{
 			data         TEXT NOT NULL
 		)`,
 		`CREATE INDEX IF NOT EXISTS exec_by_container ON exec_sessions(container_id)`,
+		`CREATE TABLE IF NOT EXISTS exit_codes (
+			id   TEXT PRIMARY KEY NOT NULL,
+			code INTEGER NOT NULL,
+			at   INTEGER NOT NULL
+		)`,
 	},
 }
 
@@ -181,7 +187,7 @@ func (s *Store) LookupID(nameOrID string) (string, error) {
 }
 
 func notFound(nameOrID string) error {
-	return fmt.Errorf("no container with name or ID %q found: %w", nameOrID, errdefs.ErrNotFound)
+	return fmt.Errorf("no container with name or ID %q found: %w", nameOrID, errdefs.ErrNoSuchContainer)
 }
 
 func isHexPrefix(s string) bool {
@@ -223,7 +229,7 @@ func (s *Store) SaveState(id string, state []byte) error {
 		return fmt.Errorf("saving state of container %s: %w", id, err)
 	}
 	if n, _ := res.RowsAffected(); n == 0 {
-		return fmt.Errorf("no container with ID %s: %w", id, errdefs.ErrNotFound)
+		return fmt.Errorf("no container with ID %s found: %w", id, errdefs.ErrNoSuchContainer)
 	}
 	return nil
 }
@@ -239,7 +245,7 @@ func (s *Store) SaveConfig(id, name string, config []byte) error {
 		return fmt.Errorf("saving config of container %s: %w", id, err)
 	}
 	if n, _ := res.RowsAffected(); n == 0 {
-		return fmt.Errorf("no container with ID %s: %w", id, errdefs.ErrNotFound)
+		return fmt.Errorf("no container with ID %s found: %w", id, errdefs.ErrNoSuchContainer)
 	}
 	return nil
 }
@@ -293,4 +299,29 @@ func (s *Store) Execs(ctrID string) (map[string][]byte, error) {
 func (s *Store) RemoveExec(id string) error {
 	_, err := s.db.Exec(`DELETE FROM exec_sessions WHERE id = ?`, id)
 	return err
+}
+
+// exitCodeRetention is how long exit codes of removed containers are kept.
+const exitCodeRetention = 5 * time.Minute
+
+// SaveExitCode records the exit code of a container about to be removed, so
+// that `wait` and a foreground `run --rm` can still report it, and prunes
+// codes older than five minutes.
+func (s *Store) SaveExitCode(id string, code int, at time.Time) error {
+	_, err := s.db.Exec(`INSERT OR REPLACE INTO exit_codes (id, code, at) VALUES (?, ?, ?)`, id, code, at.UnixNano())
+	if err != nil {
+		return err
+	}
+	_, err = s.db.Exec(`DELETE FROM exit_codes WHERE at < ?`, time.Now().Add(-exitCodeRetention).UnixNano())
+	return err
+}
+
+// ExitCode returns the recorded exit code of a removed container.
+func (s *Store) ExitCode(id string) (int, bool, error) {
+	var code int
+	err := s.db.QueryRow(`SELECT code FROM exit_codes WHERE id = ?`, id).Scan(&code)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, false, nil
+	}
+	return code, err == nil, err
 }
