@@ -198,17 +198,22 @@ func WaitFile(t testing.TB, path string, timeout time.Duration) string {
 // WaitGone polls until pid no longer exists (or is a zombie nobody reaps).
 func WaitGone(pid int, timeout time.Duration) bool {
 	deadline := time.Now().Add(timeout)
-	for time.Now().Before(deadline) {
+	for {
 		data, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
 		if err != nil {
 			return true
 		}
-		if f := strings.Fields(string(data)); len(f) > 2 && f[2] == "Z" {
-			return true
+		// The state follows the ")" that ends the command name.
+		if i := strings.LastIndexByte(string(data), ')'); i > 0 {
+			if f := strings.Fields(string(data[i+1:])); len(f) > 0 && f[0] == "Z" {
+				return true
+			}
+		}
+		if time.Now().After(deadline) {
+			return false
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
-	return false
 }
 
 func copyFile(src, dst string) error {
