@@ -20,7 +20,7 @@ import (
 	specs "github.com/opencontainers/runtime-spec/specs-go"
 
 	"github.com/pod-engine/pod/pkg/conmon"
-	"github.com/pod-engine/pod/pkg/conmon/internal/ctrtest"
+	"github.com/pod-engine/pod/pkg/conmon/conmontest"
 )
 
 var podConmon string // path of the pod-conmon binary under test, or ""
@@ -52,8 +52,8 @@ func TestMain(m *testing.M) {
 type monitorBin struct{ name, path string }
 
 // forEach runs fn for every monitor × runtime pair that is installed.
-func forEach(t *testing.T, runtimes []string, fn func(t *testing.T, mon monitorBin, rt *ctrtest.Runtime)) {
-	ctrtest.RequireRoot(t)
+func forEach(t *testing.T, runtimes []string, fn func(t *testing.T, mon monitorBin, rt *conmontest.Runtime)) {
+	conmontest.RequireRoot(t)
 	var mons []monitorBin
 	if p, err := exec.LookPath("conmon"); err == nil {
 		mons = append(mons, monitorBin{"conmon", p})
@@ -70,7 +70,7 @@ func forEach(t *testing.T, runtimes []string, fn func(t *testing.T, mon monitorB
 	for _, mon := range mons {
 		for _, name := range runtimes {
 			t.Run(mon.name+"/"+name, func(t *testing.T) {
-				fn(t, mon, ctrtest.NewRuntime(t, name))
+				fn(t, mon, conmontest.NewRuntime(t, name))
 			})
 		}
 	}
@@ -81,21 +81,21 @@ func forEach(t *testing.T, runtimes []string, fn func(t *testing.T, mon monitorB
 type ctr struct {
 	t    *testing.T
 	mon  monitorBin
-	rt   *ctrtest.Runtime
-	b    *ctrtest.Bundle
+	rt   *conmontest.Runtime
+	b    *conmontest.Bundle
 	run  string
 	args conmon.Args
 }
 
-func newCtr(t *testing.T, mon monitorBin, rt *ctrtest.Runtime, args ...string) *ctr {
-	b := ctrtest.NewBundle(t, args...)
+func newCtr(t *testing.T, mon monitorBin, rt *conmontest.Runtime, args ...string) *ctr {
+	b := conmontest.NewBundle(t, args...)
 	run := t.TempDir()
 	for _, d := range []string{"exits", "persist"} {
 		if err := os.MkdirAll(filepath.Join(run, d), 0o750); err != nil {
 			t.Fatal(err)
 		}
 	}
-	ctrtest.Cleanup(t, rt, b.ID)
+	conmontest.Cleanup(t, rt, b.ID)
 	c := &ctr{t: t, mon: mon, rt: rt, b: b, run: run}
 	c.args = conmon.Args{
 		APIVersion: true, CID: b.ID, CUUID: b.ID, Name: b.ID, Runtime: rt.Path, Bundle: b.Dir,
@@ -124,7 +124,7 @@ func (c *ctr) create(ctx context.Context) (*Monitor, int, error) {
 	}
 	if err == nil && m.Pid() > 0 {
 		c.t.Cleanup(func() {
-			if !ctrtest.WaitGone(m.Pid(), 10*time.Millisecond) {
+			if !conmontest.WaitGone(m.Pid(), 10*time.Millisecond) {
 				kctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 				defer cancel()
 				_, _ = c.rt.Run(kctx, "kill", c.b.ID, "KILL")
@@ -153,14 +153,14 @@ func (c *ctr) start(ctx context.Context) {
 
 func (c *ctr) exitCode(timeout time.Duration) string {
 	c.t.Helper()
-	return ctrtest.WaitFile(c.t, c.exitPath(), timeout)
+	return conmontest.WaitFile(c.t, c.exitPath(), timeout)
 }
 
 // stopMonitor makes sure a monitor does not outlive its test.
 func stopMonitor(pid int) {
-	if !ctrtest.WaitGone(pid, 5*time.Second) {
+	if !conmontest.WaitGone(pid, 5*time.Second) {
 		_ = syscallKill(pid)
-		ctrtest.WaitGone(pid, 5*time.Second)
+		conmontest.WaitGone(pid, 5*time.Second)
 	}
 }
 

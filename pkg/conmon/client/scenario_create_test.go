@@ -12,13 +12,13 @@ import (
 	"time"
 
 	"github.com/pod-engine/pod/pkg/conmon"
-	"github.com/pod-engine/pod/pkg/conmon/internal/ctrtest"
+	"github.com/pod-engine/pod/pkg/conmon/conmontest"
 )
 
 // Create, attach before start, read both streams, exit code in the exit
 // file and the persist dir, k8s-file records, conmon pid file.
 func TestScenarioCreateExitCodes(t *testing.T) {
-	forEach(t, nil, func(t *testing.T, mon monitorBin, rt *ctrtest.Runtime) {
+	forEach(t, nil, func(t *testing.T, mon monitorBin, rt *conmontest.Runtime) {
 		for _, code := range []int{0, 3} {
 			ctx := ctx30(t)
 			c := newCtr(t, mon, rt, "sh", "-c", "echo out; echo err >&2; printf partial; exit "+strconv.Itoa(code))
@@ -56,7 +56,7 @@ func TestScenarioCreateExitCodes(t *testing.T) {
 			if want := (logRecord{"stdout", "P", "partial"}); !hasRecord(recs, want) {
 				t.Errorf("records %+v lack %+v", recs, want)
 			}
-			if !ctrtest.WaitGone(m.Pid(), 10*time.Second) {
+			if !conmontest.WaitGone(m.Pid(), 10*time.Second) {
 				t.Errorf("monitor %d still running after the container exited", m.Pid())
 			}
 			_ = pid
@@ -67,7 +67,7 @@ func TestScenarioCreateExitCodes(t *testing.T) {
 // A container killed by a signal gets 128+signal. Without a pid namespace
 // the shell is not an init process and SIGTERM kills it.
 func TestScenarioKilledBySignal(t *testing.T) {
-	forEach(t, []string{"runc", "crun"}, func(t *testing.T, mon monitorBin, rt *ctrtest.Runtime) {
+	forEach(t, []string{"runc", "crun"}, func(t *testing.T, mon monitorBin, rt *conmontest.Runtime) {
 		for _, sig := range []syscall.Signal{syscall.SIGTERM, syscall.SIGKILL} {
 			ctx := ctx30(t)
 			c := newCtr(t, mon, rt, "sleep", "100")
@@ -94,7 +94,7 @@ func TestScenarioKilledBySignal(t *testing.T) {
 // runtime create fails (bad args[0]): data -1 with the runtime's message,
 // no exit file, and the exit command still runs.
 func TestScenarioCreateFailure(t *testing.T) {
-	forEach(t, []string{"runc", "crun"}, func(t *testing.T, mon monitorBin, rt *ctrtest.Runtime) {
+	forEach(t, []string{"runc", "crun"}, func(t *testing.T, mon monitorBin, rt *conmontest.Runtime) {
 		ctx := ctx30(t)
 		c := newCtr(t, mon, rt, "/nonexistent-binary")
 		marker := filepath.Join(t.TempDir(), "ran")
@@ -108,7 +108,7 @@ func TestScenarioCreateFailure(t *testing.T) {
 		if se.Code != -1 || !strings.Contains(se.Message, "nonexistent-binary") {
 			t.Errorf("sync error %d %q", se.Code, se.Message)
 		}
-		if got := strings.TrimSpace(ctrtest.WaitFile(t, marker, 10*time.Second)); got != "cleanup "+c.b.ID {
+		if got := strings.TrimSpace(conmontest.WaitFile(t, marker, 10*time.Second)); got != "cleanup "+c.b.ID {
 			t.Errorf("exit command args %q", got)
 		}
 		if _, err := os.Stat(c.exitPath()); !os.IsNotExist(err) {
@@ -120,7 +120,7 @@ func TestScenarioCreateFailure(t *testing.T) {
 // The exit command runs after the exit file exists, with its arguments,
 // after --exit-delay, and the monitor waits for it.
 func TestScenarioExitCommand(t *testing.T) {
-	forEach(t, []string{"runc"}, func(t *testing.T, mon monitorBin, rt *ctrtest.Runtime) {
+	forEach(t, []string{"runc"}, func(t *testing.T, mon monitorBin, rt *conmontest.Runtime) {
 		ctx := ctx30(t)
 		c := newCtr(t, mon, rt, "true")
 		out := filepath.Join(t.TempDir(), "out")
@@ -130,14 +130,14 @@ func TestScenarioExitCommand(t *testing.T) {
 		m, _ := c.mustCreate(ctx)
 		started := time.Now()
 		c.start(ctx)
-		got := ctrtest.WaitFile(t, out, 15*time.Second)
+		got := conmontest.WaitFile(t, out, 15*time.Second)
 		if want := c.args.ExitCommand + "|a b|c\n0"; got != want {
 			t.Errorf("exit command wrote %q, want %q", got, want)
 		}
 		if d := time.Since(started); d < time.Second {
 			t.Errorf("exit command ran after %v, before --exit-delay 1", d)
 		}
-		if !ctrtest.WaitGone(m.Pid(), 10*time.Second) {
+		if !conmontest.WaitGone(m.Pid(), 10*time.Second) {
 			t.Errorf("monitor still running")
 		}
 	})
@@ -148,7 +148,7 @@ func TestScenarioExitCommand(t *testing.T) {
 // delete the container through the runtime, and record an unknown (-1)
 // exit code.
 func TestScenarioMonitorKilled(t *testing.T) {
-	forEach(t, []string{"runc", "crun"}, func(t *testing.T, mon monitorBin, rt *ctrtest.Runtime) {
+	forEach(t, []string{"runc", "crun"}, func(t *testing.T, mon monitorBin, rt *conmontest.Runtime) {
 		ctx := ctx30(t)
 		c := newCtr(t, mon, rt, "sleep", "100")
 		m, pid := c.mustCreate(ctx)
@@ -156,7 +156,7 @@ func TestScenarioMonitorKilled(t *testing.T) {
 		if err := syscall.Kill(m.Pid(), syscall.SIGKILL); err != nil {
 			t.Fatal(err)
 		}
-		if !ctrtest.WaitGone(m.Pid(), 5*time.Second) {
+		if !conmontest.WaitGone(m.Pid(), 5*time.Second) {
 			t.Fatal("monitor survived SIGKILL")
 		}
 		time.Sleep(200 * time.Millisecond)
@@ -174,7 +174,7 @@ func TestScenarioMonitorKilled(t *testing.T) {
 
 // SIGTERM to the monitor is forwarded to the container.
 func TestScenarioSignalForwarding(t *testing.T) {
-	forEach(t, []string{"runc", "crun"}, func(t *testing.T, mon monitorBin, rt *ctrtest.Runtime) {
+	forEach(t, []string{"runc", "crun"}, func(t *testing.T, mon monitorBin, rt *conmontest.Runtime) {
 		ctx := ctx30(t)
 		c := newCtr(t, mon, rt, "sh", "-c", "trap 'echo got-term; exit 7' TERM; while :; do sleep 0.05; done")
 		m, _ := c.mustCreate(ctx)
@@ -193,7 +193,7 @@ func TestScenarioSignalForwarding(t *testing.T) {
 }
 
 func alive(pid int) bool {
-	return pid > 0 && !ctrtest.WaitGone(pid, 0)
+	return pid > 0 && !conmontest.WaitGone(pid, 0)
 }
 
 func hasRecord(recs []logRecord, want logRecord) bool {

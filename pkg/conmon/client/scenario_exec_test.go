@@ -14,13 +14,13 @@ import (
 	specs "github.com/opencontainers/runtime-spec/specs-go"
 
 	"github.com/pod-engine/pod/pkg/conmon"
-	"github.com/pod-engine/pod/pkg/conmon/internal/ctrtest"
+	"github.com/pod-engine/pod/pkg/conmon/conmontest"
 )
 
 // execArgs lays out an exec session the way Podman does: its own bundle
 // dir named after the session, pid file, exit dir and process.json inside.
 func (c *ctr) execArgs(t *testing.T, attach, tty bool, args ...string) conmon.Args {
-	session := ctrtest.NewID()
+	session := conmontest.NewID()
 	dir := filepath.Join(c.b.Dir, session)
 	for _, d := range []string{dir, filepath.Join(dir, "exit"), filepath.Join(dir, "persist", c.b.ID)} {
 		if err := os.MkdirAll(d, 0o750); err != nil {
@@ -49,7 +49,7 @@ func (c *ctr) runningCtr(ctx context.Context) {
 }
 
 func TestScenarioExec(t *testing.T) {
-	forEach(t, nil, func(t *testing.T, mon monitorBin, rt *ctrtest.Runtime) {
+	forEach(t, nil, func(t *testing.T, mon monitorBin, rt *conmontest.Runtime) {
 		ctx := ctx30(t)
 		c := newCtr(t, mon, rt, "sleep", "100")
 		c.runningCtr(ctx)
@@ -69,7 +69,7 @@ func TestScenarioExec(t *testing.T) {
 			if err != nil || code != 5 {
 				t.Errorf("exec exit code %d %v, want 5", code, err)
 			}
-			if got := ctrtest.WaitFile(t, filepath.Join(a.ExitDir, c.b.ID), 10*time.Second); got != "5" {
+			if got := conmontest.WaitFile(t, filepath.Join(a.ExitDir, c.b.ID), 10*time.Second); got != "5" {
 				t.Errorf("exec exit file %q", got)
 			}
 		})

@@ -14,13 +14,13 @@ import (
 	specs "github.com/opencontainers/runtime-spec/specs-go"
 
 	"github.com/pod-engine/pod/pkg/conmon"
-	"github.com/pod-engine/pod/pkg/conmon/internal/ctrtest"
+	"github.com/pod-engine/pod/pkg/conmon/conmontest"
 )
 
 // A terminal container: everything arrives as stdout, resize through ctl
 // reaches the pty, and the k8s log holds the terminal output.
 func TestScenarioTerminal(t *testing.T) {
-	forEach(t, []string{"runc", "crun"}, func(t *testing.T, mon monitorBin, rt *ctrtest.Runtime) {
+	forEach(t, []string{"runc", "crun"}, func(t *testing.T, mon monitorBin, rt *conmontest.Runtime) {
 		ctx := ctx30(t)
 		c := newCtr(t, mon, rt, "sh", "-c", "sleep 0.5; stty size; echo err >&2")
 		c.b.Spec.Process.Terminal = true
@@ -54,7 +54,7 @@ func TestScenarioTerminal(t *testing.T) {
 // Attach stdin reaches the container; EOF closes its stdin (cat exits),
 // both with a pipe (*os.File, polled) and a plain io.Reader.
 func TestScenarioStdin(t *testing.T) {
-	forEach(t, nil, func(t *testing.T, mon monitorBin, rt *ctrtest.Runtime) {
+	forEach(t, nil, func(t *testing.T, mon monitorBin, rt *conmontest.Runtime) {
 		for _, kind := range []string{"file", "reader"} {
 			ctx := ctx30(t)
 			c := newCtr(t, mon, rt, "sh", "-c", "cat; echo done")
@@ -69,7 +69,12 @@ func TestScenarioStdin(t *testing.T) {
 			if kind == "file" {
 				r, w, _ := os.Pipe()
 				defer r.Close()
-				go func() { w.Write([]byte("hello\n")); time.Sleep(100 * time.Millisecond); w.Write([]byte("world")); w.Close() }()
+				go func() {
+					w.Write([]byte("hello\n"))
+					time.Sleep(100 * time.Millisecond)
+					w.Write([]byte("world"))
+					w.Close()
+				}()
 				in = r
 			}
 			var so bytes.Buffer
@@ -89,7 +94,7 @@ func TestScenarioStdin(t *testing.T) {
 // --leave-stdin-open: a client's EOF does not close the container's stdin,
 // and the detach keys end the session without stopping the container.
 func TestScenarioDetachAndLeaveStdinOpen(t *testing.T) {
-	forEach(t, []string{"runc"}, func(t *testing.T, mon monitorBin, rt *ctrtest.Runtime) {
+	forEach(t, []string{"runc"}, func(t *testing.T, mon monitorBin, rt *conmontest.Runtime) {
 		ctx := ctx30(t)
 		c := newCtr(t, mon, rt, "sh", "-c", "while read l; do echo \"got $l\"; done; echo eof")
 		c.args.Stdin = true
@@ -143,7 +148,7 @@ func TestScenarioDetachAndLeaveStdinOpen(t *testing.T) {
 // --log-size-max truncates the k8s-file log: it never exceeds the limit
 // and ends with the newest output.
 func TestScenarioLogSizeMax(t *testing.T) {
-	forEach(t, []string{"runc"}, func(t *testing.T, mon monitorBin, rt *ctrtest.Runtime) {
+	forEach(t, []string{"runc"}, func(t *testing.T, mon monitorBin, rt *conmontest.Runtime) {
 		ctx := ctx30(t)
 		c := newCtr(t, mon, rt, "sh", "-c", "for i in $(seq 1 400); do echo line-$i-xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx; done")
 		c.args.LogSizeMax = 8192
@@ -167,7 +172,7 @@ func TestScenarioLogSizeMax(t *testing.T) {
 // The ctl reopen message makes the monitor start a fresh log file after an
 // external rotation.
 func TestScenarioReopenLog(t *testing.T) {
-	forEach(t, []string{"runc"}, func(t *testing.T, mon monitorBin, rt *ctrtest.Runtime) {
+	forEach(t, []string{"runc"}, func(t *testing.T, mon monitorBin, rt *conmontest.Runtime) {
 		ctx := ctx30(t)
 		c := newCtr(t, mon, rt, "sh", "-c", "echo before; sleep 1; echo after")
 		c.mustCreate(ctx)
@@ -197,7 +202,7 @@ func TestScenarioOOM(t *testing.T) {
 	if _, err := os.Stat("/sys/fs/cgroup/memory/memory.limit_in_bytes"); err != nil {
 		t.Skip("needs the cgroup v1 memory controller")
 	}
-	forEach(t, []string{"runc", "crun"}, func(t *testing.T, mon monitorBin, rt *ctrtest.Runtime) {
+	forEach(t, []string{"runc", "crun"}, func(t *testing.T, mon monitorBin, rt *conmontest.Runtime) {
 		ctx := ctx30(t)
 		c := newCtr(t, mon, rt, "sh", "-c", "echo start; exec dd if=/dev/zero of=/dev/null bs=64M count=1")
 		limit := int64(16 << 20)
