@@ -21,6 +21,7 @@ import (
 
 	"github.com/pod-engine/pod/pkg/conmon"
 	"github.com/pod-engine/pod/pkg/conmon/conmontest"
+	"github.com/pod-engine/pod/pkg/conmon/k8sfile"
 )
 
 var podConmon string // path of the pod-conmon binary under test, or ""
@@ -189,6 +190,11 @@ func (c *ctr) logRecords() []logRecord {
 		}
 		if _, err := time.Parse("2006-01-02T15:04:05.999999999Z07:00", m[1]); err != nil {
 			c.t.Fatalf("bad timestamp in %q: %v", line, err)
+		}
+		// The reader `pod logs` uses must agree with the strict pattern.
+		r, err := k8sfile.ParseRecord([]byte(line))
+		if err != nil || r.Stream != m[2] || r.Partial != (m[3] == "P") || string(r.Content) != m[4] {
+			c.t.Fatalf("k8sfile.ParseRecord(%q) = %+v, %v", line, r, err)
 		}
 		recs = append(recs, logRecord{m[2], m[3], m[4]})
 	}
