@@ -39,5 +39,6 @@ require (
 	go.podman.io/storage v1.60.0 // indirect
 	golang.org/x/sync v0.16.0 // indirect
 	golang.org/x/term v0.38.0 // indirect
+	gopkg.in/yaml.v3 v3.0.1 // indirect
 	tags.cncf.io/container-device-interface v1.0.1 // indirect
 )
