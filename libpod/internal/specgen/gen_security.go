@@ -158,6 +158,12 @@ func (g *gen) seccomp() error {
 			prof, flag, value = g.d.SeccompProfile, "containers.conf seccomp_profile", g.d.SeccompProfile
 		}
 	}
+	if !seccompBuilt {
+		if prof != "" && prof != g.d.SeccompProfile {
+			return flagError(flag, value, "this pod was built without seccomp support (build tag seccomp)")
+		}
+		return nil
+	}
 	if prof == "" {
 		s, err := seccomp.GetDefaultProfile(g.spec)
 		if err != nil {
