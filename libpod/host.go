@@ -9,7 +9,7 @@ import (
 
 // hostInfo describes the caller and host for spec generation.
 func (r *Runtime) hostInfo(c *Container) (*specgen.Host, error) {
-	h, err := specgen.CurrentHost()
+	h, err := specgen.ProbeHost()
 	if err != nil {
 		return nil, err
 	}
