@@ -72,10 +72,10 @@ func shortID(id string) string {
 	return id
 }
 
-func errorf(msg string)  { diag.log(levelError, msg) }
-func warnf(msg string)   { diag.log(levelWarn, msg) }
-func infof(msg string)   { diag.log(levelInfo, msg) }
-func debugf(msg string)  { diag.log(levelDebug, msg) }
+func errorf(msg string) { diag.log(levelError, msg) }
+func warnf(msg string)  { diag.log(levelWarn, msg) }
+func infof(msg string)  { diag.log(levelInfo, msg) }
+func debugf(msg string) { diag.log(levelDebug, msg) }
 func errText(err error) string {
 	if err == nil {
 		return ""

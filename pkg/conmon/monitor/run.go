@@ -29,10 +29,10 @@ type mon struct {
 
 	// Container stdio, our ends. -1 when closed or absent.
 	stdoutFd, stderrFd, stdinFd int
-	stdinPending               []byte
-	stdinCloseWanted           bool
-	inputPaused                bool
-	workerFds                  []int // the runtime's ends, closed after the fork
+	stdinPending                []byte
+	stdinCloseWanted            bool
+	inputPaused                 bool
+	workerFds                   []int // the runtime's ends, closed after the fork
 
 	// Terminal.
 	consoleListen int
@@ -66,15 +66,15 @@ type mon struct {
 	containerDone   bool
 	exitCache       map[int]syscall.WaitStatus
 
-	ep        int
-	wake      int // eventfd the signal relay writes
-	sigs      *sigRelay
-	deadline  time.Time // --timeout
-	timedOut  bool
-	oomOrig   string // oom_score_adj before we lowered it
-	buf       [conmon.AttachReadBuf]byte
-	inbuf     [conmon.AttachInputBuf]byte
-	events    [16]unix.EpollEvent
+	ep       int
+	wake     int // eventfd the signal relay writes
+	sigs     *sigRelay
+	deadline time.Time // --timeout
+	timedOut bool
+	oomOrig  string // oom_score_adj before we lowered it
+	buf      [conmon.AttachReadBuf]byte
+	inbuf    [conmon.AttachInputBuf]byte
+	events   [16]unix.EpollEvent
 }
 
 // runDaemon is the monitor proper.
