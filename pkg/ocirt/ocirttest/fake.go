@@ -172,8 +172,8 @@ func (t *fakeTask) Delete(ctx context.Context, force bool) error {
 	return nil
 }
 
-func (t *fakeTask) Pause(ctx context.Context) error   { return t.freeze("running", "paused") }
-func (t *fakeTask) Resume(ctx context.Context) error  { return t.freeze("paused", "running") }
+func (t *fakeTask) Pause(ctx context.Context) error  { return t.freeze("running", "paused") }
+func (t *fakeTask) Resume(ctx context.Context) error { return t.freeze("paused", "running") }
 func (t *fakeTask) State(ctx context.Context) (ocirt.State, error) {
 	t.d.mu.Lock()
 	defer t.d.mu.Unlock()
