@@ -78,6 +78,9 @@ func Generate(id string, o *Options, img *Image, d *Defaults, h *Host, rootfs st
 		Root:    &specs.Root{Path: rootfs, Readonly: o.ReadOnly || d.ReadOnly},
 		Linux:   &specs.Linux{},
 	}
+	if adj := o.OOMScoreAdj; adj != nil && h.OOMScoreAdj != nil && !h.CanRaiseRlimits && *adj < *h.OOMScoreAdj {
+		return nil, nil, flagError(flagOOMScoreAdj, strconv.Itoa(*adj), "below pod's own oom_score_adj %d; lowering it needs CAP_SYS_RESOURCE, which pod does not have", *h.OOMScoreAdj)
+	}
 	steps := []func() error{
 		g.stopSignal, g.hostname, g.command, g.user, g.env, g.mounts, g.workdir,
 		g.capabilities, g.rlimits, g.selinux, g.otherSecurity, g.seccomp,

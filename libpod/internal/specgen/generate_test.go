@@ -467,6 +467,10 @@ func TestGenerateResources(t *testing.T) {
 		{name: "systemd parent", o: Options{Command: cmd, CgroupParent: "my.slice"}, host: func(h *Host) { h.CgroupManager = "systemd" }, want: map[string]string{"linux.cgroupsPath": `"my.slice:libpod:` + testID + `"`}},
 		{name: "systemd bad parent", o: Options{Command: cmd, CgroupParent: "/foo"}, host: func(h *Host) { h.CgroupManager = "systemd" }, errs: []string{"--cgroup-parent", ".slice"}},
 		{name: "oom score", o: Options{Command: cmd, OOMScoreAdj: ptr(500)}, want: map[string]string{"process.oomScoreAdj": `500`}},
+		{name: "oom score below own", o: Options{Command: cmd, OOMScoreAdj: ptr(-100)}, host: func(h *Host) { h.OOMScoreAdj = ptr(0) },
+			errs: []string{"--oom-score-adj", "-100", "CAP_SYS_RESOURCE"}},
+		{name: "oom score below own with CAP_SYS_RESOURCE", o: Options{Command: cmd, OOMScoreAdj: ptr(-100)}, host: func(h *Host) { h.OOMScoreAdj = ptr(0); h.CanRaiseRlimits = true },
+			want: map[string]string{"process.oomScoreAdj": `-100`}},
 		{name: "oom score bad", o: Options{Command: cmd, OOMScoreAdj: ptr(5000)}, errs: []string{"--oom-score-adj", "5000"}},
 		{name: "devices", o: Options{Command: cmd, Devices: []string{"/dev/null:/dev/mynull:r"}}, want: map[string]string{
 			"linux.devices.0.path":    `"/dev/mynull"`,
