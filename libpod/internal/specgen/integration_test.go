@@ -57,6 +57,7 @@ type itCase struct {
 	wantSub []string
 	check   func(t *testing.T, out string, s *specs.Spec)
 	skip    map[string]string // runtime -> reason
+	seccomp bool              // needs a build with the seccomp tag
 }
 
 const busyboxPath = "/bin/busybox"
@@ -189,13 +190,13 @@ func TestIntegrationRuntimes(t *testing.T) {
 			skip: map[string]string{"runsc": "gVisor's /proc/self/status has no NoNewPrivs line"}},
 		{name: "umask", o: Options{Umask: "0077"}, script: `umask`, want: []string{"0077"},
 			skip: map[string]string{"runsc": "runsc 20221219 ignores process.user.umask"}},
-		{name: "seccomp profile", o: Options{SecurityOpt: []string{"seccomp=" + profile}},
+		{name: "seccomp profile", seccomp: true, o: Options{SecurityOpt: []string{"seccomp=" + profile}},
 			script: `mkdir /tmp/d 2>&1 || echo mkdir-denied; grep Seccomp: /proc/self/status`,
 			want:   []string{"mkdir-denied", "Seccomp:\t2"},
 			skip:   map[string]string{"runsc": "runsc applies seccomp only with --oci-seccomp"}},
 		{name: "seccomp unconfined", o: Options{SecurityOpt: []string{"seccomp=unconfined"}}, script: `grep Seccomp: /proc/self/status`,
 			want: []string{"Seccomp:\t0"}, skip: map[string]string{"runsc": "gVisor reports no seccomp state"}},
-		{name: "default seccomp", script: `grep Seccomp: /proc/self/status`, want: []string{"Seccomp:\t2"},
+		{name: "default seccomp", seccomp: true, script: `grep Seccomp: /proc/self/status`, want: []string{"Seccomp:\t2"},
 			skip: map[string]string{"runsc": "runsc applies seccomp only with --oci-seccomp"}},
 		{name: "privileged", o: Options{Privileged: true}, script: `grep -E '^CapEff' /proc/self/status; test -c /dev/null && echo has-null; grep ' /sys sysfs ' /proc/mounts`,
 			want:    []string{"has-null"},
@@ -251,6 +252,9 @@ func TestIntegrationRuntimes(t *testing.T) {
 			t.Run(rt.name+"/"+c.name, func(t *testing.T) {
 				if why, ok := c.skip[rt.name]; ok {
 					t.Skip(why)
+				}
+				if c.seccomp && !seccompBuilt {
+					t.Skip("built without the seccomp tag")
 				}
 				runCase(t, rt, bin, c, host, cgParent)
 			})
