@@ -112,6 +112,14 @@ func (r *Runtime) CreateContainer(o *CreateOptions) (*Container, error) {
 		return nil, err
 	}
 	cfg.StopSignal = sig
+	// Limits, capabilities, cgroup parent, seccomp profile… fail now rather than at start.
+	host, err := r.hostInfo(&Container{config: cfg})
+	if err != nil {
+		return nil, err
+	}
+	if err := specgen.ValidateHost(&o.Spec, &cfg.ImageConfig, r.specDefaults(), host); err != nil {
+		return nil, err
+	}
 
 	db, err := r.state()
 	if err != nil {
