@@ -145,23 +145,30 @@ func (g *gen) hostname() error {
 	return nil
 }
 
+// combineCommand combines entrypoint and command as Podman does: the user's
+// --entrypoint (ep, when set) replaces the image's and, unless empty, also
+// drops the image's Cmd; arguments after the image replace the image's Cmd.
+func combineCommand(ep []string, set bool, command []string, img *Image) []string {
+	entry := img.Entrypoint
+	if set {
+		entry = ep
+	}
+	var args []string
+	if !(len(entry) == 1 && entry[0] == "") {
+		args = append(args, entry...)
+	}
+	cmd := command
+	if len(cmd) == 0 && len(ep) == 0 {
+		cmd = img.Cmd
+	}
+	return append(args, cmd...)
+}
+
 // command combines entrypoint and command as Podman does: the user's
 // --entrypoint replaces the image's and, unless empty, also drops the image's
 // Cmd; arguments after the image replace the image's Cmd.
 func (g *gen) command() error {
-	ep := g.img.Entrypoint
-	if g.p.EntrypointSet {
-		ep = g.p.Entrypoint
-	}
-	var args []string
-	if !(len(ep) == 1 && ep[0] == "") {
-		args = append(args, ep...)
-	}
-	cmd := g.o.Command
-	if len(cmd) == 0 && len(g.p.Entrypoint) == 0 {
-		cmd = g.img.Cmd
-	}
-	args = append(args, cmd...)
+	args := combineCommand(g.p.Entrypoint, g.p.EntrypointSet, g.o.Command, g.img)
 	if len(args) == 0 {
 		return fmt.Errorf("container %s: no command or entrypoint provided, and no CMD or ENTRYPOINT from image: %w", g.id, errdefs.ErrInvalidArgument)
 	}
