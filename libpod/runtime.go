@@ -109,7 +109,7 @@ func (r *Runtime) monitorPath() (string, error) {
 // Shutdown releases what the runtime opened.
 func (r *Runtime) Shutdown() {
 	if r.db != nil {
-		r.db.Close()
+		_ = r.db.Close()
 	}
 }
 
