@@ -206,3 +206,39 @@ func TestStateTable(t *testing.T) {
 		}
 	}
 }
+
+func TestRefreshAfterReboot(t *testing.T) {
+	r, _ := newTestRuntime(t)
+	ctx := context.Background()
+	running := newTestContainer(t, r, "running", "serve")
+	created := newTestContainer(t, r, "created", "serve")
+	if err := running.Start(ctx, nil); err != nil {
+		t.Fatal(err)
+	}
+	if err := created.lockAndSync(); err != nil {
+		t.Fatal(err)
+	}
+	if err := created.init(ctx); err != nil {
+		t.Fatal(err)
+	}
+	created.unlock()
+	// A reboot empties tmp_dir; the next pod process notices.
+	if err := os.RemoveAll(r.paths.TmpDir); err != nil {
+		t.Fatal(err)
+	}
+	r2, err := NewRuntime(r.opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r2.Shutdown()
+	got, err := r2.LookupContainer("running")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Status() != StatusExited || got.State().ExitCode != -1 || got.State().Task.Pid != 0 {
+		t.Fatalf("running container after reboot: %s code %d pid %d", got.Status(), got.State().ExitCode, got.State().Task.Pid)
+	}
+	if got, _ := r2.LookupContainer("created"); got.Status() != StatusConfigured {
+		t.Fatalf("created container after reboot: %s", got.Status())
+	}
+}

@@ -94,6 +94,11 @@ func (r *Runtime) Registry() *ocirt.Registry { return r.registry }
 func (r *Runtime) state() (*store.Store, error) {
 	r.dbOnce.Do(func() {
 		r.db, r.dbErr = store.Open(r.paths.State)
+		if r.dbErr == nil {
+			if err := r.refreshAfterReboot(r.db); err != nil {
+				r.warnf("refreshing container states after a reboot: %v", err)
+			}
+		}
 	})
 	return r.db, r.dbErr
 }
