@@ -25,6 +25,7 @@ import (
 	storageTransport "go.podman.io/image/v5/storage"
 	"go.podman.io/image/v5/types"
 	"go.podman.io/storage"
+	"go.podman.io/storage/pkg/reexec"
 )
 
 // globals are the pod global flags pod-image understands.
@@ -63,7 +64,9 @@ func (a *app) Runtime() (*libimage.Runtime, error) {
 		return nil, err
 	}
 	storageTransport.Transport.SetStore(st.Storage())
-	sys := &types.SystemContext{}
+	// The blob-info cache lives with the store (as older libimage did), so
+	// a private --root never touches /var/lib/containers/cache.
+	sys := &types.SystemContext{BlobInfoCacheDir: filepath.Join(st.GraphRoot(), "cache")}
 	if rc := a.g.registriesConf; rc != "" {
 		sys.SystemRegistriesConfPath = rc
 	}
@@ -193,6 +196,10 @@ func newRoot(a *app) *cobra.Command {
 }
 
 func main() {
+	// storage re-executes this binary for chrooted layer extraction.
+	if reexec.Init() {
+		return
+	}
 	os.Exit(run(os.Args[1:]))
 }
 

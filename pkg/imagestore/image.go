@@ -139,17 +139,17 @@ func (s *Store) manifestOf(img *storage.Image) (*storage.Image, *ociManifest, er
 			}
 			return nil, nil, fmt.Errorf("reading manifest of image %s: %w", img.ID, err)
 		}
-		var m ociManifest
-		if err := json.Unmarshal(raw, &m); err != nil {
-			return nil, nil, fmt.Errorf("parsing manifest of image %s: %w: %w", img.ID, errdefs.ErrInvalidArgument, err)
+		m, err := parseManifest(raw)
+		if err != nil {
+			return nil, nil, fmt.Errorf("parsing manifest of image %s: %w", img.ID, err)
 		}
 		if len(m.Manifests) == 0 {
-			return img, &m, nil
+			return img, m, nil
 		}
 		if depth > 0 {
 			return nil, nil, fmt.Errorf("image %s: nested manifest lists: %w", img.ID, errdefs.ErrInvalidArgument)
 		}
-		img, err = s.platformInstance(img, &m)
+		img, err = s.platformInstance(img, m)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -163,11 +163,11 @@ func (s *Store) readConfig(img *storage.Image, m *ociManifest) (*imageConfig, er
 	case m.Config.Digest != "":
 		return s.readConfigByKey(img, m.Config.Digest)
 	case m.SchemaVersion == 1 && len(m.History) > 0:
-		var cfg imageConfig
-		if err := json.Unmarshal([]byte(m.History[0].V1Compatibility), &cfg); err != nil {
-			return nil, fmt.Errorf("parsing schema 1 config of image %s: %w: %w", img.ID, errdefs.ErrInvalidArgument, err)
+		cfg, err := parseConfig([]byte(m.History[0].V1Compatibility))
+		if err != nil {
+			return nil, fmt.Errorf("parsing schema 1 config of image %s: %w", img.ID, err)
 		}
-		return &cfg, nil
+		return cfg, nil
 	}
 	return s.readConfigByKey(img, "sha256:"+img.ID)
 }
@@ -180,9 +180,27 @@ func (s *Store) readConfigByKey(img *storage.Image, key string) (*imageConfig, e
 		}
 		return nil, fmt.Errorf("reading config %s of image %s: %w", key, img.ID, err)
 	}
+	cfg, err := parseConfig(raw)
+	if err != nil {
+		return nil, fmt.Errorf("parsing config of image %s: %w", img.ID, err)
+	}
+	return cfg, nil
+}
+
+// parseManifest decodes a manifest or manifest list.
+func parseManifest(raw []byte) (*ociManifest, error) {
+	var m ociManifest
+	if err := json.Unmarshal(raw, &m); err != nil {
+		return nil, fmt.Errorf("%w: %w", errdefs.ErrInvalidArgument, err)
+	}
+	return &m, nil
+}
+
+// parseConfig decodes an image config blob.
+func parseConfig(raw []byte) (*imageConfig, error) {
 	var cfg imageConfig
 	if err := json.Unmarshal(raw, &cfg); err != nil {
-		return nil, fmt.Errorf("parsing config of image %s: %w: %w", img.ID, errdefs.ErrInvalidArgument, err)
+		return nil, fmt.Errorf("%w: %w", errdefs.ErrInvalidArgument, err)
 	}
 	return &cfg, nil
 }

@@ -46,9 +46,16 @@ func (s *Store) ImageExists(name string) (bool, error) {
 	return err == nil, err
 }
 
-func notFound(name string) error {
-	return fmt.Errorf("%s: image not known: %w", name, errdefs.ErrNotFound)
-}
+// ImageNotKnownError is the error for an image that is not in the store. Its
+// text is Podman's ("NAME: image not known"); it matches errdefs.ErrNotFound.
+type ImageNotKnownError struct{ Name string }
+
+func (e *ImageNotKnownError) Error() string { return e.Name + ": image not known" }
+
+// Unwrap makes errors.Is(err, errdefs.ErrNotFound) true.
+func (e *ImageNotKnownError) Unwrap() error { return errdefs.ErrNotFound }
+
+func notFound(name string) error { return &ImageNotKnownError{Name: name} }
 
 func (s *Store) lookup(name string) (*storage.Image, string, error) {
 	if name == "" {
@@ -78,7 +85,7 @@ func (s *Store) lookup(name string) (*storage.Image, string, error) {
 		return img, "", nil
 	}
 
-	sys := &types.SystemContext{SystemRegistriesConfPath: s.registriesConf}
+	sys := &types.SystemContext{SystemRegistriesConfPath: s.registriesConf, SystemRegistriesConfDirPath: s.registriesConfDir}
 	candidates, err := shortnames.ResolveLocally(sys, name)
 	if err != nil {
 		// Podman reports a broken registries.conf as "image not known" here;

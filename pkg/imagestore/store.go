@@ -40,14 +40,18 @@ type Options struct {
 	// RegistriesConf, when set, is the registries.conf used for short-name
 	// resolution; default $CONTAINERS_REGISTRIES_CONF, then the system files.
 	RegistriesConf string
+	// RegistriesConfDir, when set, replaces /etc/containers/registries.conf.d
+	// (drop-ins, including shortnames.conf aliases).
+	RegistriesConfDir string
 }
 
 // Store is an open go.podman.io/storage store. It is safe for concurrent use
 // by several goroutines and, through storage's own file locks, by several
 // processes (pod, pod-image, podman) sharing the same root.
 type Store struct {
-	store          storage.Store
-	registriesConf string
+	store             storage.Store
+	registriesConf    string
+	registriesConfDir string
 }
 
 // storeOptionsMu serialises reading storage.conf: storage keeps a process-wide
@@ -129,7 +133,7 @@ func Open(o Options) (*Store, error) {
 	if rc == "" {
 		rc = RegistriesConfFromEnv()
 	}
-	return &Store{store: st, registriesConf: rc}, nil
+	return &Store{store: st, registriesConf: rc, registriesConfDir: o.RegistriesConfDir}, nil
 }
 
 // RegistriesConfFromEnv returns the registries.conf path the environment
