@@ -39,7 +39,7 @@ func runInspect(cmd *cobra.Command, a *app, format string, args []string) error 
 	if err != nil {
 		return err
 	}
-	var data []*libimage.ImageData
+	var data []inspectData
 	var errs []error
 	for _, name := range args {
 		img, _, err := rt.LookupImage(name, nil)
@@ -51,11 +51,11 @@ func runInspect(cmd *cobra.Command, a *app, format string, args []string) error 
 		if err != nil {
 			return err
 		}
-		data = append(data, d)
+		data = append(data, inspectData{d})
 	}
 	if report.IsJSON(format) || format == "" {
 		if data == nil {
-			data = []*libimage.ImageData{}
+			data = []inspectData{}
 		}
 		var buf bytes.Buffer
 		enc := json.NewEncoder(&buf)
@@ -67,7 +67,7 @@ func runInspect(cmd *cobra.Command, a *app, format string, args []string) error 
 		os.Stdout.Write(bytes.TrimRight(buf.Bytes(), "\n"))
 		fmt.Println()
 	} else {
-		rpt, err := report.New(os.Stdout, cmd.Name()).Parse(report.OriginUser, report.EnforceRange(format))
+		rpt, err := report.New(os.Stdout, cmd.Name()).Parse(report.OriginUser, format)
 		if err != nil {
 			return fmt.Errorf("%w: %w", err, errdefs.ErrInvalidArgument)
 		}
@@ -80,6 +80,15 @@ func runInspect(cmd *cobra.Command, a *app, format string, args []string) error 
 	}
 	return joinErrors(errs, "inspecting object")
 }
+
+// inspectData is libimage's inspect data (Podman's JSON) plus the Id method
+// Podman templates use ({{.Id}} as well as {{.ID}}).
+type inspectData struct {
+	*libimage.ImageData
+}
+
+// Id returns the image ID.
+func (d inspectData) Id() string { return d.ID } //nolint:revive // Podman's template name
 
 // joinErrors prints all but the last error and returns the last, as Podman
 // does for multi-object verbs.

@@ -39,6 +39,9 @@ type imageSummary struct {
 	History     []string `json:",omitempty"`
 }
 
+// Id returns the full image ID ({{.Id}} in Podman templates).
+func (s imageSummary) Id() string { return s.ID } //nolint:revive // Podman's template name
+
 type listFlags struct {
 	all, digests, history, noHeading, noTrunc, quiet bool
 	filters                                          []string

@@ -125,6 +125,31 @@ func Exec(podBinary string, g GlobalFlags, args []string) error {
 	return nil
 }
 
+// Run runs pod-image with args (the verb and its arguments) under the global
+// flags as a child process with the given stdio, and returns its exit code.
+// Use it where pod continues after the verb (pod inspect falling back to
+// images); use Exec where the verb is all pod does.
+func Run(ctx context.Context, podBinary string, g GlobalFlags, args []string, stdin io.Reader, stdout, stderr io.Writer) (int, error) {
+	helper, err := Locate(podBinary)
+	if err != nil {
+		return 0, err
+	}
+	cmd := exec.CommandContext(ctx, helper, append(g.Args(), args...)...)
+	cmd.Cancel = func() error { return cmd.Process.Signal(syscall.SIGTERM) }
+	cmd.WaitDelay = 5 * time.Second
+	cmd.Env = withPodBinary(os.Environ(), podBinary)
+	cmd.Stdin, cmd.Stdout, cmd.Stderr = stdin, stdout, stderr
+	err = cmd.Run()
+	var ee *exec.ExitError
+	if errors.As(err, &ee) {
+		return ee.ExitCode(), nil
+	}
+	if err != nil {
+		return 0, fmt.Errorf("running %s: %w: %w", helper, errdefs.ErrUnavailable, err)
+	}
+	return 0, nil
+}
+
 func withPodBinary(env []string, podBinary string) []string {
 	if podBinary == "" {
 		return env
