@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/opencontainers/go-digest"
+	"github.com/sirupsen/logrus"
 	"go.podman.io/storage"
 	"go.podman.io/storage/pkg/reexec"
 	"golang.org/x/sys/unix"
@@ -23,6 +24,7 @@ func TestMain(m *testing.M) {
 	if reexec.Init() {
 		return
 	}
+	logrus.SetLevel(logrus.WarnLevel) // storage logs its driver choice at info
 	os.Exit(m.Run())
 }
 
