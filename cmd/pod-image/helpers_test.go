@@ -86,6 +86,10 @@ func newEnv(t *testing.T) *env {
 		}
 	}
 	e.writeRegistriesConf()
+	// REGISTRY_AUTH_FILE must exist (Podman checks it before use).
+	if err := os.WriteFile(e.authFile, []byte(`{"auths":{}}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
 	t.Cleanup(func() { unmountUnder(t, dir) })
 	return e
 }
