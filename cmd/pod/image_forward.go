@@ -45,9 +45,9 @@ var imageVerbs = []struct{ use, short string }{
 }
 
 func init() {
-	for _, c := range imageCommands(podExecutable()) {
-		c := c
-		commands = append(commands, func() *cobra.Command { return c })
+	for _, v := range imageVerbs {
+		v := v
+		commands = append(commands, func() *cobra.Command { return imageCommand("", v.use, v.short) })
 	}
 }
 
@@ -75,24 +75,33 @@ func forwardToImageHelper(cmd *cobra.Command, args []string) error {
 }
 
 // imageCommands returns the forwarding commands for the image verbs.
-// podBinary is the running pod executable (os.Executable()); pod-image is
+// podBinary is the pod executable ("" = the running one); pod-image is
 // looked up next to it, then in /usr/local/libexec/pod and /usr/libexec/pod.
 func imageCommands(podBinary string) []*cobra.Command {
 	cmds := make([]*cobra.Command, 0, len(imageVerbs))
 	for _, v := range imageVerbs {
-		verb := v.use
-		cmds = append(cmds, &cobra.Command{
-			Use:                verb,
-			Short:              v.short,
-			DisableFlagParsing: true,
-			RunE: func(cmd *cobra.Command, args []string) error {
-				globals, rest := splitGlobalFlags(cmd.Root().PersistentFlags(), args)
-				// Exec returns only when pod-image could not be run.
-				return imagehelper.Exec(podBinary, globals, append([]string{verb}, rest...))
-			},
-		})
+		cmds = append(cmds, imageCommand(podBinary, v.use, v.short))
 	}
 	return cmds
+}
+
+// imageCommand is one forwarding command: no flag parsing of its own; pod's
+// global storage flags found in its arguments go before the verb.
+func imageCommand(podBinary, verb, short string) *cobra.Command {
+	return &cobra.Command{
+		Use:                verb,
+		Short:              short,
+		DisableFlagParsing: true,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			pod := podBinary
+			if pod == "" {
+				pod = podExecutable()
+			}
+			g, rest := splitGlobalFlags(cmd.Root().PersistentFlags(), args)
+			// Exec returns only when pod-image could not be run.
+			return imagehelper.Exec(pod, g, append([]string{verb}, rest...))
+		},
+	}
 }
 
 // podExecutable is the path of the running pod binary, for imageCommands.
