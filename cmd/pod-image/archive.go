@@ -31,7 +31,7 @@ func tempDir() string {
 // need a path. The caller removes the file.
 func stdinToFile(what string) (string, error) {
 	if term.IsTerminal(int(os.Stdin.Fd())) {
-		return "", fmt.Errorf("cannot read from terminal, use command-line redirection or the --input flag: %w", errdefs.ErrInvalidArgument)
+		return "", invalid("cannot read from terminal, use command-line redirection or the --input flag")
 	}
 	f, err := os.CreateTemp(tempDir(), "pod-image-"+what+"-")
 	if err != nil {
@@ -71,7 +71,7 @@ func loadCmd(a *app) *cobra.Command {
 				defer os.Remove(p)
 				path = p
 			} else if _, err := os.Stat(path); err != nil {
-				return fmt.Errorf("%w: %w", err, errdefs.ErrNotFound)
+				return classify(err, errdefs.ErrNotFound)
 			}
 			opts := &libimage.LoadOptions{}
 			opts.SignaturePolicyPath = sigPolicy
@@ -135,7 +135,7 @@ func saveCmd(a *app) *cobra.Command {
 
 func runSave(cmd *cobra.Command, a *app, f *saveFlags, args []string) (retErr error) {
 	if cmd.Flags().Changed("compress") && f.format != "docker-dir" {
-		return fmt.Errorf("--compress can only be set when --format is 'docker-dir': %w", errdefs.ErrInvalidArgument)
+		return invalid("--compress can only be set when --format is 'docker-dir'")
 	}
 	rt, err := a.Runtime()
 	if err != nil {
@@ -149,10 +149,10 @@ func runSave(cmd *cobra.Command, a *app, f *saveFlags, args []string) (retErr er
 	output := f.output
 	if output == "" {
 		if f.format == "oci-dir" || f.format == "docker-dir" {
-			return fmt.Errorf("--format %s writes a directory: %w; use -o DIR", f.format, errdefs.ErrInvalidArgument)
+			return invalid("--format %s writes a directory; use -o DIR", f.format)
 		}
 		if term.IsTerminal(int(os.Stdout.Fd())) {
-			return fmt.Errorf("refusing to save to terminal. Use -o flag or redirect: %w", errdefs.ErrInvalidArgument)
+			return invalid("refusing to save to terminal. Use -o flag or redirect")
 		}
 		f.quiet = true
 		pipe, done, err := stdoutPipe()
@@ -166,7 +166,7 @@ func runSave(cmd *cobra.Command, a *app, f *saveFlags, args []string) (retErr er
 		}()
 		output = pipe
 	} else if strings.Contains(output, ":") {
-		return fmt.Errorf("invalid filename (should not contain ':') %q: %w", output, errdefs.ErrInvalidArgument)
+		return invalid("invalid filename (should not contain ':') %q", output)
 	}
 	if !f.quiet {
 		opts.Writer = os.Stderr
@@ -276,7 +276,7 @@ func runImport(cmd *cobra.Command, a *app, f *importFlags, args []string) error 
 		source = p
 	} else if !strings.Contains(source, "://") {
 		if _, err := os.Stat(source); err != nil {
-			return fmt.Errorf("%w: %w", err, errdefs.ErrNotFound)
+			return classify(err, errdefs.ErrNotFound)
 		}
 	}
 	id, err := rt.Import(cmd.Context(), source, opts)

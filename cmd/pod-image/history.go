@@ -116,7 +116,7 @@ func historyCmd(a *app) *cobra.Command {
 				rpt, err = rpt.Parse(report.OriginPodman, "{{range .}}{{.ID}}\t{{.Created}}\t{{.CreatedBy}}\t{{.Size}}\t{{.Comment}}\n{{end -}}")
 			}
 			if err != nil {
-				return fmt.Errorf("%w: %w", err, errdefs.ErrInvalidArgument)
+				return classify(err, errdefs.ErrInvalidArgument)
 			}
 			if rpt.RenderHeaders {
 				if err := rpt.Execute(report.Headers(historyRow{}, map[string]string{"CreatedBy": "CREATED BY"})); err != nil {

@@ -69,7 +69,7 @@ func runInspect(cmd *cobra.Command, a *app, format string, args []string) error 
 	} else {
 		rpt, err := report.New(os.Stdout, cmd.Name()).Parse(report.OriginUser, format)
 		if err != nil {
-			return fmt.Errorf("%w: %w", err, errdefs.ErrInvalidArgument)
+			return classify(err, errdefs.ErrInvalidArgument)
 		}
 		if err := rpt.Execute(data); err != nil {
 			return err

@@ -78,14 +78,14 @@ func listCmd(a *app, use string, aliases []string) *cobra.Command {
 
 func runList(cmd *cobra.Command, a *app, f *listFlags, args []string) error {
 	if len(f.filters) > 0 && len(args) > 0 {
-		return fmt.Errorf("cannot specify an image and a filter(s): %w", errdefs.ErrInvalidArgument)
+		return invalid("cannot specify an image and a filter(s)")
 	}
 	filters := append([]string(nil), f.filters...)
 	if len(args) > 0 {
 		filters = append(filters, "reference="+args[0])
 	}
 	if cmd.Flags().Changed("sort") && !slices.Contains(sortFields, f.sort) {
-		return fmt.Errorf("\"%s\" is not a valid field for sorting. Choose from: %s: %w", f.sort, strings.Join(sortFields, ", "), errdefs.ErrInvalidArgument)
+		return invalid("\"%s\" is not a valid field for sorting. Choose from: %s", f.sort, strings.Join(sortFields, ", "))
 	}
 	rt, err := a.Runtime()
 	if err != nil {
@@ -124,7 +124,7 @@ func runList(cmd *cobra.Command, a *app, f *listFlags, args []string) error {
 		rpt, err = rpt.Parse(report.OriginPodman, defaultListFormat(f, rows))
 	}
 	if err != nil {
-		return fmt.Errorf("%w: %w", err, errdefs.ErrInvalidArgument)
+		return classify(err, errdefs.ErrInvalidArgument)
 	}
 	if rpt.RenderHeaders && !noHeading {
 		hdrs := report.Headers(imageRow{}, map[string]string{"ID": "IMAGE ID", "ReadOnly": "R/O"})
@@ -143,7 +143,7 @@ func summaries(ctx context.Context, rt *libimage.Runtime, filters []string, all 
 	}
 	imgs, err := rt.ListImages(ctx, opts)
 	if err != nil {
-		return nil, fmt.Errorf("%w: %w", err, errdefs.ErrInvalidArgument)
+		return nil, classify(err, errdefs.ErrInvalidArgument)
 	}
 	out := make([]*imageSummary, 0, len(imgs))
 	for _, img := range imgs {

@@ -24,7 +24,6 @@ import (
 	"go.podman.io/common/libimage"
 	storageTransport "go.podman.io/image/v5/storage"
 	"go.podman.io/image/v5/types"
-	"go.podman.io/storage"
 	"go.podman.io/storage/pkg/reexec"
 )
 
@@ -149,7 +148,7 @@ func newRoot(a *app) *cobra.Command {
 		PersistentPreRunE: func(cmd *cobra.Command, _ []string) error {
 			lvl, err := logrus.ParseLevel(a.g.logLevel)
 			if err != nil {
-				return fmt.Errorf("log level %q: %w: use trace, debug, info, warn, error, fatal or panic", a.g.logLevel, errdefs.ErrInvalidArgument)
+				return invalid("log level %q: use trace, debug, info, warn, error, fatal or panic", a.g.logLevel)
 			}
 			logrus.SetLevel(lvl)
 			return nil
@@ -183,8 +182,16 @@ func newRoot(a *app) *cobra.Command {
 	image := &cobra.Command{
 		Use:   "image",
 		Short: "Manage images",
-		Args:  cobra.NoArgs,
-		RunE:  func(cmd *cobra.Command, _ []string) error { return cmd.Help() },
+		Args:  cobra.ArbitraryArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if len(args) > 0 {
+				return invalid("unrecognized command `%s %s`\nTry '%s --help' for more information",
+					cmd.CommandPath(), args[0], cmd.CommandPath())
+			}
+			cmd.SetOut(os.Stderr)
+			_ = cmd.Help()
+			return invalid("missing command '%s COMMAND'", cmd.CommandPath())
+		},
 	}
 	image.AddCommand(
 		pullCmd(a, "pull"), pushCmd(a, "push"), listCmd(a, "list", []string{"ls"}), rmiCmd(a, "rm", nil),
@@ -222,11 +229,33 @@ func run(args []string) int {
 	return errdefs.ExitCode(err)
 }
 
+// classErr keeps a message exactly as Podman prints it while carrying an
+// errdefs class (and the cause) for errors.Is/As.
+type classErr struct {
+	msg   string
+	class error
+	cause error
+}
+
+func (e *classErr) Error() string { return e.msg }
+
+func (e *classErr) Unwrap() []error {
+	if e.cause == nil {
+		return []error{e.class}
+	}
+	return []error{e.class, e.cause}
+}
+
+// invalid is a user error (errdefs.ErrInvalidArgument) with Podman's text.
+func invalid(format string, a ...any) error {
+	return &classErr{msg: fmt.Sprintf(format, a...), class: errdefs.ErrInvalidArgument}
+}
+
+// classify attaches an errdefs class to err without changing its text.
+func classify(err, class error) error {
+	return &classErr{msg: err.Error(), class: class, cause: err}
+}
+
 // podBinary is the pod executable that forwarded to us (POD_BINARY), used to
 // remove pod's containers on `rmi --force`.
 func podBinary() string { return os.Getenv(imagehelper.EnvPodBinary) }
-
-// isImageUnknown reports whether err says an image is not in the store.
-func isImageUnknown(err error) bool {
-	return errors.Is(err, storage.ErrImageUnknown) || errors.Is(err, errdefs.ErrNotFound)
-}

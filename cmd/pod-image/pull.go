@@ -54,10 +54,10 @@ func pullCmd(a *app, use string) *cobra.Command {
 func runPull(cmd *cobra.Command, a *app, f *pullFlags, args []string) error {
 	policy, err := config.ParsePullPolicy(f.policy)
 	if err != nil {
-		return fmt.Errorf("%w: %w", err, errdefs.ErrInvalidArgument)
+		return classify(err, errdefs.ErrInvalidArgument)
 	}
 	if f.allTags && len(args) > 1 {
-		return fmt.Errorf("--all-tags accepts only one image: %w", errdefs.ErrInvalidArgument)
+		return invalid("--all-tags accepts only one image")
 	}
 	opts := &libimage.PullOptions{AllTags: f.allTags}
 	if err := f.apply(cmd, &opts.CopyOptions); err != nil {
@@ -66,11 +66,11 @@ func runPull(cmd *cobra.Command, a *app, f *pullFlags, args []string) error {
 	opts.Architecture, opts.OS, opts.Variant = f.arch, f.os, f.variant
 	if f.platform != "" {
 		if f.arch != "" || f.os != "" {
-			return fmt.Errorf("--platform option can not be specified with --arch or --os: %w", errdefs.ErrInvalidArgument)
+			return invalid("--platform option can not be specified with --arch or --os")
 		}
 		parts := strings.Split(f.platform, "/")
 		if len(parts) < 2 || len(parts) > 3 || parts[0] == "" || parts[1] == "" {
-			return fmt.Errorf("invalid platform %q: %w: use OS/ARCH[/VARIANT]", f.platform, errdefs.ErrInvalidArgument)
+			return invalid("invalid platform %q: use OS/ARCH[/VARIANT]", f.platform)
 		}
 		opts.OS, opts.Architecture = parts[0], parts[1]
 		if len(parts) == 3 {

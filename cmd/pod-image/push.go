@@ -65,7 +65,7 @@ func runPush(cmd *cobra.Command, a *app, f *pushFlags, args []string) error {
 	case "v2s2", "docker":
 		opts.ManifestMIMEType = manifest.DockerV2Schema2MediaType
 	default:
-		return fmt.Errorf("unknown format %q. Choose on of the supported formats: 'oci', 'v2s1', or 'v2s2': %w", f.format, errdefs.ErrInvalidArgument)
+		return invalid("unknown format %q. Choose on of the supported formats: 'oci', 'v2s1', or 'v2s2'", f.format)
 	}
 	opts.DirForceCompress = f.compress
 	opts.RemoveSignatures = f.removeSignatures
@@ -73,7 +73,7 @@ func runPush(cmd *cobra.Command, a *app, f *pushFlags, args []string) error {
 	if f.compressionFormat != "" {
 		algo, err := compression.AlgorithmByName(f.compressionFormat)
 		if err != nil {
-			return fmt.Errorf("%w: %w", err, errdefs.ErrInvalidArgument)
+			return classify(err, errdefs.ErrInvalidArgument)
 		}
 		opts.CompressionFormat = &algo
 	}

@@ -64,7 +64,7 @@ func (r *registryFlags) apply(cmd *cobra.Command, o *libimage.CopyOptions) error
 	if r.retryDelay != "" {
 		d, err := time.ParseDuration(r.retryDelay)
 		if err != nil {
-			return fmt.Errorf("invalid --retry-delay %q: %w: %w", r.retryDelay, errdefs.ErrInvalidArgument, err)
+			return classify(fmt.Errorf("invalid --retry-delay %q: %w", r.retryDelay, err), errdefs.ErrInvalidArgument)
 		}
 		o.RetryDelay = &d
 	}
@@ -78,17 +78,17 @@ func (r *registryFlags) apply(cmd *cobra.Command, o *libimage.CopyOptions) error
 // the terminal, as Podman does.
 func parseCreds(creds string) (string, string, error) {
 	if creds == "" {
-		return "", "", fmt.Errorf("no credentials supplied: %w", errdefs.ErrInvalidArgument)
+		return "", "", invalid("no credentials supplied")
 	}
 	user, pass, found := strings.Cut(creds, ":")
 	if user == "" {
-		return "", "", fmt.Errorf("credentials %q: %w: the username must not be empty", "--creds", errdefs.ErrInvalidArgument)
+		return "", "", invalid("credentials %q: the username must not be empty", "--creds")
 	}
 	if found {
 		return user, pass, nil
 	}
 	if !term.IsTerminal(int(os.Stdin.Fd())) {
-		return "", "", fmt.Errorf("--creds %s has no password and stdin is not a terminal: %w; use USERNAME:PASSWORD", user, errdefs.ErrInvalidArgument)
+		return "", "", invalid("--creds %s has no password and stdin is not a terminal; use USERNAME:PASSWORD", user)
 	}
 	fmt.Fprint(os.Stderr, "Password: ")
 	b, err := term.ReadPassword(int(os.Stdin.Fd()))
