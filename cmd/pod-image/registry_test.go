@@ -82,6 +82,16 @@ func TestPushPullPolicies(t *testing.T) {
 	r = e.pi(125, "pull", "--policy", "sometimes", ref)
 	contains(t, r.stderr, "sometimes", "bad --policy")
 
+	// --tls-verify: a registry registries.conf does not mark insecure needs
+	// --tls-verify=false for plain HTTP.
+	e.writeRegistriesConf()
+	r = e.pi(125, "pull", "--retry", "0", "--policy", "always", ref)
+	contains(t, r.stderr, "server gave HTTP response to HTTPS client", "pull over HTTP with TLS verification")
+	if r = e.pi(0, "pull", "-q", "--tls-verify=false", "--policy", "always", ref); r.stdout != id {
+		t.Errorf("pull --tls-verify=false: %s", r)
+	}
+	e.writeRegistriesConf(reg.addr)
+
 	// Errors: unknown repository, unreachable registry, bad arguments.
 	r = e.pi(125, "pull", "--retry", "0", reg.addr+"/nosuch/image:1")
 	contains(t, r.stderr, "Error: ", "pull of an unknown repository")
