@@ -107,3 +107,14 @@ wait_for_status() {
     done
     die "container $name is '$got', expected '$want'"
 }
+
+# wait_for_output NAME TEXT [TRIES]: poll `pod logs` until it contains TEXT
+# (containers print "ready" once their signal traps are set).
+wait_for_output() {
+    local name=$1 want=$2 tries=${3:-100}
+    while ((tries-- > 0)); do
+        [[ "$(pod logs "$name" 2>&1)" == *"$want"* ]] && return 0
+        sleep 0.05
+    done
+    die "container $name never printed '$want'; logs: $(pod logs "$name" 2>&1)"
+}

@@ -29,3 +29,13 @@ func AllCapabilities() []string {
 
 // ParseSignal parses a signal name ("TERM", "SIGTERM", "RTMIN+3") or number.
 func ParseSignal(s string) (int, error) { return parseSignal(s) }
+
+// Command returns the argv a container will run (entrypoint + cmd, without
+// --init), as ps and inspect show it.
+func Command(o *Options, img *Image) ([]string, error) {
+	ep, set, err := parseEntrypoint(o.Entrypoint)
+	if err != nil {
+		return nil, err
+	}
+	return combineCommand(ep, set, o.Command, img), nil
+}

@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strconv"
+	"sync"
 
 	specs "github.com/opencontainers/runtime-spec/specs-go"
 	"github.com/opencontainers/selinux/go-selinux/label"
@@ -140,7 +141,12 @@ var (
 		"/proc/scsi", "/proc/timer_list", "/proc/timer_stats", "/sys/devices/virtual/powercap",
 		"/sys/firmware", "/sys/fs/selinux", "/proc/interrupts",
 	}
-	maskedPathGlobs     = []string{"/sys/devices/system/cpu/cpu*/thermal_throttle"}
+	// globMaskedPaths are the host's per-CPU thermal_throttle dirs, read once
+	// per process (a glob over /sys costs more than the rest of Generate).
+	globMaskedPaths = sync.OnceValue(func() []string {
+		matches, _ := filepath.Glob("/sys/devices/system/cpu/cpu*/thermal_throttle")
+		return matches
+	})
 	defaultReadonlyPath = []string{"/proc/asound", "/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger"}
 )
 
@@ -149,10 +155,7 @@ func (g *gen) maskedPaths() {
 	var masked, ro []string
 	if !g.o.Privileged {
 		masked = append(masked, defaultMaskedPaths...)
-		for _, pat := range maskedPathGlobs {
-			matches, _ := filepath.Glob(pat)
-			masked = append(masked, matches...)
-		}
+		masked = append(masked, globMaskedPaths()...)
 		ro = append(ro, defaultReadonlyPath...)
 	}
 	for _, u := range sec.Unmask {

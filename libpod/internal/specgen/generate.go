@@ -46,11 +46,28 @@ func (g *gen) warn(format string, a ...any) {
 // for what options name: bind sources, devices (/dev for --privileged), the
 // seccomp profile, the init binary and namespace paths.
 func Generate(id string, o *Options, img *Image, d *Defaults, h *Host, rootfs string) (*specs.Spec, *Result, error) {
-	if id == "" || strings.ContainsAny(id, "/:\x00") {
-		return nil, nil, fmt.Errorf("container id %q is not valid: %w", id, errdefs.ErrInvalidArgument)
-	}
 	if rootfs == "" || !strings.HasPrefix(rootfs, "/") {
 		return nil, nil, fmt.Errorf("container %s: root filesystem path %q is not absolute: %w", id, rootfs, errdefs.ErrInvalidArgument)
+	}
+	return build(id, o, img, d, h, rootfs)
+}
+
+// ValidateHost is Validate plus every check of Generate that needs the image
+// config, the engine defaults and the host but not the container's root
+// filesystem (which -u/--group-add/-w names need): limits above what pod may
+// set, capabilities pod does not hold, the cgroup parent for the cgroup
+// manager, keep-groups and the runtime, the seccomp profile's content, the
+// init binary, containers.conf values. libpod calls it at create time so
+// these fail before the container exists.
+func ValidateHost(o *Options, img *Image, d *Defaults, h *Host) error {
+	_, _, err := build("validate", o, img, d, h, "")
+	return err
+}
+
+// build is Generate; an empty rootfs skips what needs the root filesystem.
+func build(id string, o *Options, img *Image, d *Defaults, h *Host, rootfs string) (*specs.Spec, *Result, error) {
+	if id == "" || strings.ContainsAny(id, "/:\x00") {
+		return nil, nil, fmt.Errorf("container id %q is not valid: %w", id, errdefs.ErrInvalidArgument)
 	}
 	if o == nil {
 		o = &Options{}
@@ -77,6 +94,9 @@ func Generate(id string, o *Options, img *Image, d *Defaults, h *Host, rootfs st
 		Process: &specs.Process{Terminal: o.Terminal, OOMScoreAdj: o.OOMScoreAdj},
 		Root:    &specs.Root{Path: rootfs, Readonly: o.ReadOnly || d.ReadOnly},
 		Linux:   &specs.Linux{},
+	}
+	if adj := o.OOMScoreAdj; adj != nil && h.OOMScoreAdj != nil && !h.CanRaiseRlimits && *adj < *h.OOMScoreAdj {
+		return nil, nil, flagError(flagOOMScoreAdj, strconv.Itoa(*adj), "below pod's own oom_score_adj %d; lowering it needs CAP_SYS_RESOURCE, which pod does not have", *h.OOMScoreAdj)
 	}
 	steps := []func() error{
 		g.stopSignal, g.hostname, g.command, g.user, g.env, g.mounts, g.workdir,
@@ -125,23 +145,30 @@ func (g *gen) hostname() error {
 	return nil
 }
 
+// combineCommand combines entrypoint and command as Podman does: the user's
+// --entrypoint (ep, when set) replaces the image's and, unless empty, also
+// drops the image's Cmd; arguments after the image replace the image's Cmd.
+func combineCommand(ep []string, set bool, command []string, img *Image) []string {
+	entry := img.Entrypoint
+	if set {
+		entry = ep
+	}
+	var args []string
+	if !(len(entry) == 1 && entry[0] == "") {
+		args = append(args, entry...)
+	}
+	cmd := command
+	if len(cmd) == 0 && len(ep) == 0 {
+		cmd = img.Cmd
+	}
+	return append(args, cmd...)
+}
+
 // command combines entrypoint and command as Podman does: the user's
 // --entrypoint replaces the image's and, unless empty, also drops the image's
 // Cmd; arguments after the image replace the image's Cmd.
 func (g *gen) command() error {
-	ep := g.img.Entrypoint
-	if g.p.EntrypointSet {
-		ep = g.p.Entrypoint
-	}
-	var args []string
-	if !(len(ep) == 1 && ep[0] == "") {
-		args = append(args, ep...)
-	}
-	cmd := g.o.Command
-	if len(cmd) == 0 && len(g.p.Entrypoint) == 0 {
-		cmd = g.img.Cmd
-	}
-	args = append(args, cmd...)
+	args := combineCommand(g.p.Entrypoint, g.p.EntrypointSet, g.o.Command, g.img)
 	if len(args) == 0 {
 		return fmt.Errorf("container %s: no command or entrypoint provided, and no CMD or ENTRYPOINT from image: %w", g.id, errdefs.ErrInvalidArgument)
 	}
@@ -151,7 +178,11 @@ func (g *gen) command() error {
 			initPath = g.d.InitPath
 		}
 		if initPath == "" {
-			return fmt.Errorf("--init: no init binary configured; give --init-path or set init_path in containers.conf: %w", errdefs.ErrInvalidArgument)
+			initPath = findInitBinary()
+		}
+		if initPath == "" {
+			return fmt.Errorf("--init: no init binary found (looked for catatonit in %s); give --init-path or set init_path in containers.conf: %w",
+				strings.Join(initSearchPath, ", "), errdefs.ErrInvalidArgument)
 		}
 		if err := checkInitBinary(flagInitPath, initPath); err != nil {
 			return err
@@ -168,16 +199,18 @@ func (g *gen) command() error {
 
 func (g *gen) user() error {
 	userName, groupName, spec, flag := g.p.UserName, g.p.GroupName, g.o.User, flagUser
+	var err error
 	if g.o.User == "" && g.img.User != "" {
-		var err error
 		flag, spec = "image User", g.img.User
 		if userName, groupName, err = parseUserSpec(flag, g.img.User); err != nil {
 			return err
 		}
 	}
-	eu, err := resolveUser(g.rootfs, flag, spec, userName, groupName, g.o.GroupAdd)
-	if err != nil {
-		return err
+	eu := execUser{Home: "/", AdditionalGids: []uint32{0}}
+	if g.rootfs != "" { // ValidateHost has no rootfs to look names up in
+		if eu, err = resolveUser(g.rootfs, flag, spec, userName, groupName, g.o.GroupAdd); err != nil {
+			return err
+		}
 	}
 	umask := uint32(0o022)
 	switch {
@@ -197,6 +230,24 @@ func (g *gen) user() error {
 		g.annotate("run.oci.keep_original_groups", "1")
 	}
 	return nil
+}
+
+// initSearchPath is where Podman's helper_binaries_dir default looks for
+// catatonit when no init_path is configured.
+var initSearchPath = []string{
+	"/usr/local/libexec/podman", "/usr/local/lib/podman", "/usr/libexec/podman", "/usr/lib/podman",
+	"/usr/libexec/catatonit", "/usr/local/bin", "/usr/bin",
+}
+
+// findInitBinary returns the first executable catatonit on initSearchPath.
+func findInitBinary() string {
+	for _, dir := range initSearchPath {
+		p := dir + "/catatonit"
+		if fi, err := os.Stat(p); err == nil && fi.Mode().IsRegular() && fi.Mode().Perm()&0o111 != 0 {
+			return p
+		}
+	}
+	return ""
 }
 
 func runtimeBase(name string) string {
@@ -234,7 +285,7 @@ func (g *gen) workdir() error {
 			return nil
 		}
 	}
-	if !rootfsDirExists(g.rootfs, cwd) {
+	if g.rootfs != "" && !rootfsDirExists(g.rootfs, cwd) {
 		return flagError(flagWorkDir, g.o.WorkDir, "directory does not exist in the container's root filesystem")
 	}
 	return nil

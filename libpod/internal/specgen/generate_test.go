@@ -81,7 +81,6 @@ func TestGenerateCommand(t *testing.T) {
 			"mounts.[/run/podman-init]": `{"destination":"/run/podman-init","type":"bind","source":"` + initBin + `","options":["bind","ro","rprivate"]}`,
 		}},
 		{name: "init from defaults", img: img, o: Options{Init: true}, d: &Defaults{InitPath: initBin}, want: map[string]string{"process.args.0": `"/run/podman-init"`}},
-		{name: "init without a binary", img: img, o: Options{Init: true}, errs: []string{"--init", "no init binary configured"}},
 		{name: "init binary missing", img: img, o: Options{Init: true, InitPath: "/nonexistent/catatonit"}, errs: []string{"--init-path", "does not exist"}},
 		{name: "terminal", o: Options{Command: []string{"sh"}, Terminal: true}, want: map[string]string{"process.terminal": `true`}},
 	})
@@ -467,6 +466,10 @@ func TestGenerateResources(t *testing.T) {
 		{name: "systemd parent", o: Options{Command: cmd, CgroupParent: "my.slice"}, host: func(h *Host) { h.CgroupManager = "systemd" }, want: map[string]string{"linux.cgroupsPath": `"my.slice:libpod:` + testID + `"`}},
 		{name: "systemd bad parent", o: Options{Command: cmd, CgroupParent: "/foo"}, host: func(h *Host) { h.CgroupManager = "systemd" }, errs: []string{"--cgroup-parent", ".slice"}},
 		{name: "oom score", o: Options{Command: cmd, OOMScoreAdj: ptr(500)}, want: map[string]string{"process.oomScoreAdj": `500`}},
+		{name: "oom score below own", o: Options{Command: cmd, OOMScoreAdj: ptr(-100)}, host: func(h *Host) { h.OOMScoreAdj = ptr(0) },
+			errs: []string{"--oom-score-adj", "-100", "CAP_SYS_RESOURCE"}},
+		{name: "oom score below own with CAP_SYS_RESOURCE", o: Options{Command: cmd, OOMScoreAdj: ptr(-100)}, host: func(h *Host) { h.OOMScoreAdj = ptr(0); h.CanRaiseRlimits = true },
+			want: map[string]string{"process.oomScoreAdj": `-100`}},
 		{name: "oom score bad", o: Options{Command: cmd, OOMScoreAdj: ptr(5000)}, errs: []string{"--oom-score-adj", "5000"}},
 		{name: "devices", o: Options{Command: cmd, Devices: []string{"/dev/null:/dev/mynull:r"}}, want: map[string]string{
 			"linux.devices.0.path":    `"/dev/mynull"`,
@@ -581,3 +584,46 @@ func TestUserFiles(t *testing.T) {
 }
 
 func mkfifo(p string) error { return unix.Mkfifo(p, 0o644) }
+
+func TestGenerateInitSearch(t *testing.T) {
+	rootfs := testRootfs(t)
+	s, _, err := Generate(testID, &Options{Command: []string{"sh"}, Init: true}, nil, nil, testHost(), rootfs)
+	found := findInitBinary()
+	if found == "" {
+		wantInvalid(t, err, "--init", "no init binary found", "/usr/libexec/podman")
+		return
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := jsonAt(t, s, "mounts.[/run/podman-init].source"); got != `"`+found+`"` {
+		t.Errorf("init source %s, want %s", got, found)
+	}
+}
+
+func TestValidateHost(t *testing.T) {
+	h := testHost()
+	img := &Image{Cmd: []string{"sh"}}
+	if err := ValidateHost(&Options{User: "nosuch", WorkDir: "/nonexistent"}, img, &Defaults{}, h); err != nil {
+		t.Errorf("rootfs-dependent options must not be checked: %v", err)
+	}
+	bad := []struct {
+		o    Options
+		img  *Image
+		d    *Defaults
+		frag []string
+	}{
+		{Options{Ulimits: []string{"nofile=50000"}}, img, nil, []string{"--ulimit", "maximum allowed 20000"}},
+		{Options{}, &Image{}, nil, []string{"no command or entrypoint"}},
+		{Options{OOMScoreAdj: ptr(-5)}, img, nil, []string{"--oom-score-adj"}},
+		{Options{CgroupParent: "rel"}, img, nil, []string{"--cgroup-parent"}},
+		{Options{}, img, &Defaults{Ulimits: []string{"bad"}}, []string{"containers.conf default_ulimits"}},
+		{Options{GroupAdd: []string{"keep-groups"}}, img, nil, []string{"--group-add", "crun"}},
+		{Options{Volumes: []string{"/nonexistent:/x"}}, img, nil, []string{"--volume", "does not exist"}},
+	}
+	h.OOMScoreAdj = ptr(0)
+	h.RuntimeName = "runc"
+	for _, c := range bad {
+		wantInvalid(t, ValidateHost(&c.o, c.img, c.d, h), c.frag...)
+	}
+}

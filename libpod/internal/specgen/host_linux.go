@@ -66,7 +66,7 @@ func HasCapSysResource() (bool, error) {
 
 // ProbeHost collects the Host facts specgen needs about pod itself and this
 // host: rlimits, capabilities, cgroup version and controllers, swap
-// accounting, SELinux, AppArmor, rootless and the environment. libpod adds
+// accounting, oom_score_adj, SELinux, AppArmor, rootless and the environment. libpod adds
 // CgroupManager and RuntimeName. It costs a few file reads and no exec.
 func ProbeHost() (*Host, error) {
 	h := &Host{Rootless: os.Geteuid() != 0, Env: os.Environ()}
@@ -90,6 +90,11 @@ func ProbeHost() (*Host, error) {
 		h.CgroupV2 = st.Type == unix.CGROUP2_SUPER_MAGIC
 	}
 	h.Controllers, h.SwapAccounting = cgroupControllers(h.CgroupV2)
+	if b, err := os.ReadFile("/proc/self/oom_score_adj"); err == nil {
+		if n, err := strconv.Atoi(strings.TrimSpace(string(b))); err == nil {
+			h.OOMScoreAdj = &n
+		}
+	}
 	h.SELinux = selinux.GetEnabled()
 	if b, err := os.ReadFile("/sys/module/apparmor/parameters/enabled"); err == nil {
 		h.AppArmor = strings.HasPrefix(string(b), "Y")

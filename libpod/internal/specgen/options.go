@@ -124,6 +124,7 @@ type Host struct {
 	BoundingCaps   []string // pod's own capability bounding set ("CAP_CHOWN", …): what ALL and --privileged grant; nil = every capability specgen knows
 	Controllers    []string // cgroup controllers a container cgroup can use ("cpu", "memory", "pids", …); nil = unknown, assume all
 	SwapAccounting bool     // the memory controller limits swap (memory.memsw.* on v1, memory.swap.max on v2)
+	OOMScoreAdj    *int     // pod's own /proc/self/oom_score_adj; without CAP_SYS_RESOURCE a container cannot go lower; nil = unknown
 }
 
 // Rlimit is a soft/hard pair.
