@@ -35,7 +35,7 @@ func newTestRuntime(t *testing.T) (*Runtime, *ocirttest.Fake) {
 func newTestContainer(t *testing.T, r *Runtime, name string, cmd ...string) *Container {
 	t.Helper()
 	rootfs := t.TempDir()
-	c, err := r.CreateContainer(&CreateOptions{
+	c, err := r.CreateContainer(context.Background(), &CreateOptions{
 		Runtime: "/bin/sh",
 		Spec:    specgen.Options{Name: name, Rootfs: rootfs, Command: cmd},
 	})
@@ -150,7 +150,7 @@ func TestCreateErrors(t *testing.T) {
 		"no command":      {Runtime: "/bin/sh", Spec: specgen.Options{Rootfs: t.TempDir()}},
 	}
 	for name, o := range cases {
-		if _, err := r.CreateContainer(o); err == nil || errdefs.ExitCode(err) != errdefs.ExitEngine {
+		if _, err := r.CreateContainer(context.Background(), o); err == nil || errdefs.ExitCode(err) != errdefs.ExitEngine {
 			t.Errorf("%s: %v (exit code %d), want an error with exit code 125", name, err, errdefs.ExitCode(err))
 		}
 	}
