@@ -79,6 +79,7 @@ func (c *Container) startLocked(ctx context.Context, attach bool) (*client.Attac
 		return nil, err
 	}
 	c.rt.debugf("starting container %s", c.config.ID)
+	startedAt := time.Now()
 	if err := t.Start(ctx); err != nil {
 		closeConn()
 		// The process never ran: clean up so a later start begins afresh.
@@ -91,7 +92,7 @@ func (c *Container) startLocked(ctx context.Context, attach bool) (*client.Attac
 		return nil, err
 	}
 	c.rt.debugf("started container %s", c.config.ID)
-	c.state.StartedAt = time.Now()
+	c.state.StartedAt = startedAt
 	c.state.StoppedByUser = false
 	if err := c.save(); err != nil {
 		closeConn()
@@ -139,10 +140,7 @@ func (c *Container) init(ctx context.Context) (retErr error) {
 	if err != nil {
 		return err
 	}
-	logPath := c.config.LogPath
-	if logPath == "" {
-		logPath = filepath.Join(c.staticDir(), "ctr.log")
-	}
+	logPath := c.logPath()
 	req := &ocirt.CreateRequest{
 		ID:            c.config.ID,
 		Name:          c.config.Name,

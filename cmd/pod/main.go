@@ -43,12 +43,13 @@ func rootCommand() *cobra.Command {
 		// Podman-style: `pod` alone prints help and fails.
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if len(args) > 0 {
-				return fmt.Errorf("unrecognized command `pod %s`\nTry 'pod --help' for more information: %w", args[0], errdefs.ErrInvalidArgument)
+				return usageError("unrecognized command `pod %s`\nTry 'pod --help' for more information", args[0])
 			}
 			cmd.Help()
 			return &errdefs.ExitCodeError{Code: errdefs.ExitEngine}
 		},
 		Version: version,
+		Args:    cobra.ArbitraryArgs,
 	}
 	root.SetVersionTemplate("pod version {{.Version}}\n")
 	root.CompletionOptions.DisableDefaultCmd = true
@@ -75,13 +76,13 @@ func rootCommand() *cobra.Command {
 	for _, c := range commands {
 		root.AddCommand(c())
 	}
-	ctr := &cobra.Command{Use: "container", Short: "Manage containers", RunE: subcommandRequired}
+	ctr := &cobra.Command{Use: "container", Short: "Manage containers", RunE: subcommandRequired, Args: cobra.ArbitraryArgs}
 	for _, c := range containerCommands {
 		ctr.AddCommand(c())
 	}
 	root.AddCommand(ctr)
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
-		return fmt.Errorf("%w\nSee '%s --help': %w", err, c.CommandPath(), errdefs.ErrInvalidArgument)
+		return usageError("%v\nSee '%s --help'", err, c.CommandPath())
 	})
 	return root
 }
@@ -92,7 +93,12 @@ func subcommandRequired(cmd *cobra.Command, args []string) error {
 		cmd.Help()
 		return &errdefs.ExitCodeError{Code: errdefs.ExitEngine}
 	}
-	return fmt.Errorf("unrecognized command `%s %s`\nTry '%s --help' for more information: %w", cmd.CommandPath(), args[0], cmd.CommandPath(), errdefs.ErrInvalidArgument)
+	return usageError("unrecognized command `%s %s`\nTry '%s --help' for more information", cmd.CommandPath(), args[0], cmd.CommandPath())
+}
+
+// usageError is a command-line mistake: exit 125 with just the message.
+func usageError(format string, args ...any) error {
+	return &errdefs.ExitCodeError{Code: errdefs.ExitEngine, Err: fmt.Errorf(format, args...)}
 }
 
 // newRuntime builds the libpod runtime from the global flags.
@@ -117,7 +123,10 @@ func exitCode(err error) int {
 		return 0
 	}
 	var ec *errdefs.ExitCodeError
-	if errors.As(err, &ec) && ec.Err == nil {
+	if errors.As(err, &ec) {
+		if ec.Err != nil {
+			fmt.Fprintf(os.Stderr, "Error: %v\n", ec.Err)
+		}
 		return ec.Code
 	}
 	fmt.Fprintf(os.Stderr, "Error: %v\n", err)

@@ -96,6 +96,15 @@ type Args struct {
 	Timeout          int      // -T (only when > 0)
 	SdNotifySocket   string   // --sdnotify-socket
 	NoSyncLog        bool     // --no-sync-log
+
+	// Less common conmon 2.1.6 flags, rendered after the ones above.
+	ReplaceListenPid     bool   // --replace-listen-pid
+	LogGlobalSizeMax     int64  // --log-global-size-max (only when > 0)
+	SeccompNotifySocket  string // --seccomp-notify-socket
+	SeccompNotifyPlugins string // --seccomp-notify-plugins
+
+	// Set by ParseArgs only: the command line asked for help or the version.
+	Help, Version bool
 }
 
 // Argv renders the arguments (without argv[0]).
@@ -163,6 +172,12 @@ func (a *Args) Argv() []string {
 	if a.ExitDelay > 0 {
 		v = append(v, "--exit-delay", strconv.Itoa(a.ExitDelay))
 	}
+	boolean("--replace-listen-pid", a.ReplaceListenPid)
+	if a.LogGlobalSizeMax > 0 {
+		v = append(v, "--log-global-size-max", strconv.FormatInt(a.LogGlobalSizeMax, 10))
+	}
+	str("--seccomp-notify-socket", a.SeccompNotifySocket)
+	str("--seccomp-notify-plugins", a.SeccompNotifyPlugins)
 	return v
 }
 

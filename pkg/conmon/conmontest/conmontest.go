@@ -1,8 +1,9 @@
-// Package ctrtest builds throwaway OCI bundles (a busybox rootfs and a
+// Package conmontest builds throwaway OCI bundles (a busybox rootfs and a
 // config.json) and runtime invocations for the monitor's and the client's
-// tests. Everything lives under t.TempDir(); every runtime gets its own
+// tests and benchmarks. It is test support: nothing in pod's binaries
+// imports it. Everything lives under t.TempDir(); every runtime gets its own
 // --root, so tests never touch the host's runtime state.
-package ctrtest
+package conmontest
 
 import (
 	"context"
@@ -100,34 +101,47 @@ func NewID() string {
 // pid/mount/ipc/uts/net namespaces). Edit b.Spec, then call Write.
 func NewBundle(t testing.TB, args ...string) *Bundle {
 	t.Helper()
-	dir := t.TempDir()
+	b, err := MakeBundle(t.TempDir(), args...)
+	if err != nil {
+		t.Skipf("cannot build a busybox bundle: %v", err)
+	}
+	return b
+}
+
+// MakeBundle builds a bundle in dir (a busybox rootfs and config.json) for
+// callers without a testing.TB, such as benchmarks.
+func MakeBundle(dir string, args ...string) (*Bundle, error) {
 	rootfs := filepath.Join(dir, "rootfs")
 	for _, d := range []string{"bin", "proc", "dev", "sys", "tmp", "etc"} {
 		if err := os.MkdirAll(filepath.Join(rootfs, d), 0o755); err != nil {
-			t.Fatal(err)
+			return nil, err
 		}
 	}
 	if err := copyFile("/bin/busybox", filepath.Join(rootfs, "bin", "busybox")); err != nil {
-		t.Skipf("no usable /bin/busybox: %v", err)
+		return nil, err
 	}
 	for _, a := range Applets {
 		if err := os.Symlink("busybox", filepath.Join(rootfs, "bin", a)); err != nil {
-			t.Fatal(err)
+			return nil, err
 		}
 	}
 	b := &Bundle{ID: NewID(), Dir: dir, Spec: DefaultSpec(args...)}
-	b.Write(t)
-	return b
+	return b, b.Save()
+}
+
+// Save (re)writes config.json from b.Spec.
+func (b *Bundle) Save() error {
+	data, err := json.MarshalIndent(b.Spec, "", "  ")
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(filepath.Join(b.Dir, "config.json"), data, 0o644)
 }
 
 // Write (re)writes config.json from b.Spec.
 func (b *Bundle) Write(t testing.TB) {
 	t.Helper()
-	data, err := json.MarshalIndent(b.Spec, "", "  ")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join(b.Dir, "config.json"), data, 0o644); err != nil {
+	if err := b.Save(); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -198,17 +212,22 @@ func WaitFile(t testing.TB, path string, timeout time.Duration) string {
 // WaitGone polls until pid no longer exists (or is a zombie nobody reaps).
 func WaitGone(pid int, timeout time.Duration) bool {
 	deadline := time.Now().Add(timeout)
-	for time.Now().Before(deadline) {
+	for {
 		data, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
 		if err != nil {
 			return true
 		}
-		if f := strings.Fields(string(data)); len(f) > 2 && f[2] == "Z" {
-			return true
+		// The state follows the ")" that ends the command name.
+		if i := strings.LastIndexByte(string(data), ')'); i > 0 {
+			if f := strings.Fields(string(data[i+1:])); len(f) > 0 && f[0] == "Z" {
+				return true
+			}
+		}
+		if time.Now().After(deadline) {
+			return false
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
-	return false
 }
 
 func copyFile(src, dst string) error {
