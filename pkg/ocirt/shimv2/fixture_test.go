@@ -13,6 +13,7 @@ import (
 	"github.com/pod-engine/pod/pkg/conmon"
 	"github.com/pod-engine/pod/pkg/conmon/k8sfile"
 	"github.com/pod-engine/pod/pkg/ocirt"
+	"github.com/pod-engine/pod/pkg/ocirt/shimv2/internal/proc"
 	"github.com/pod-engine/pod/pkg/ocirt/shimv2/internal/testutil"
 )
 
@@ -40,7 +41,7 @@ func TestMain(m *testing.M) {
 
 // fixture is one test's shim runtime, rootfs and directories.
 type fixture struct {
-	t       *testing.T
+	t       testing.TB
 	dir     string
 	rootfs  string
 	exitDir string
@@ -49,7 +50,7 @@ type fixture struct {
 	rt      ocirt.Runtime
 }
 
-func newFixture(t *testing.T, shimPath string) *fixture {
+func newFixture(t testing.TB, shimPath string) *fixture {
 	t.Helper()
 	testutil.RequireRoot(t)
 	testutil.RequireBinary(t, shimPath)
@@ -103,7 +104,14 @@ func (f *fixture) create(req *ocirt.CreateRequest) ocirt.Task {
 	if err != nil {
 		f.t.Fatalf("create: %v", err)
 	}
-	f.t.Cleanup(func() { _ = tk.Delete(context.Background(), true) })
+	f.t.Cleanup(func() {
+		_ = tk.Delete(context.Background(), true)
+		// pod-shim finishes on its own (exit files, exit command); let it
+		// before the test's directories go.
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		_ = proc.WaitExit(ctx, tk.Ref().MonitorPid, 0)
+	})
 	return tk
 }
 
@@ -124,7 +132,7 @@ func (f *fixture) waitExit(req *ocirt.CreateRequest, mon int) conmon.ExitStatus 
 }
 
 // waitFile waits until path exists.
-func waitFile(t *testing.T, path string) {
+func waitFile(t testing.TB, path string) {
 	t.Helper()
 	deadline := time.Now().Add(10 * time.Second)
 	for {
@@ -139,7 +147,7 @@ func waitFile(t *testing.T, path string) {
 }
 
 // logLines reads the container's k8s-file log as "stream content" lines.
-func logLines(t *testing.T, path string) []string {
+func logLines(t testing.TB, path string) []string {
 	t.Helper()
 	var out []string
 	err := k8sfile.ReadLog(context.Background(), path, k8sfile.Options{Tail: -1}, func(l k8sfile.Line) error {

@@ -66,7 +66,9 @@ func runContainer(a *conmon.Args, f *Flags, p *pipes) int {
 
 	ctx, cancel := context.WithTimeout(context.Background(), createLimit)
 	defer cancel()
+	t0 := time.Now()
 	b, err := shim.Start(ctx, id, f.Bundle, nil)
+	diag.debugf("shim start took %v", time.Since(t0))
 	if err != nil {
 		return failed(err)
 	}
@@ -83,6 +85,7 @@ func runContainer(a *conmon.Args, f *Flags, p *pipes) int {
 		return failed(err)
 	}
 	st.ShimPid, st.ShimStart = ci.ShimPid, proc.StartTime(ci.ShimPid)
+	diag.debugf("connected after %v", time.Since(t0))
 	if err := writeState(st); err != nil {
 		stopShim(c, id, st)
 		return failed(err)
@@ -96,6 +99,7 @@ func runContainer(a *conmon.Args, f *Flags, p *pipes) int {
 		return failed(err)
 	}
 	s.io.shimOpened()
+	diag.debugf("task created after %v", time.Since(t0))
 	writePidFile(a.ContainerPidFile, pid)
 	diag.debugf("created %s: pid %d, shim %d at %s (task API v%d)", id, pid, st.ShimPid, st.Address, st.TaskAPI)
 	p.report(pid, "")

@@ -134,8 +134,8 @@ func Spec(rootfs string, terminal bool, args ...string) *specs.Spec {
 	}
 }
 
-// Census counts what shims leave on the host: shim processes whose command
-// line mentions marker, socket files in /run/containerd/s, and mounts whose
+// Census counts what shims leave on the host: shim processes (argv[0]
+// named containerd-shim*) whose command line mentions marker, socket files in /run/containerd/s, and mounts whose
 // mount point contains marker.
 type Census struct {
 	Procs   []string
@@ -155,8 +155,9 @@ func TakeCensus(marker string) Census {
 		if err != nil {
 			continue
 		}
+		argv0, _, _ := strings.Cut(string(cmd), "\x00")
 		s := strings.ReplaceAll(string(cmd), "\x00", " ")
-		if strings.Contains(s, "containerd-shim") && strings.Contains(s, marker) {
+		if strings.HasPrefix(filepath.Base(argv0), "containerd-shim") && strings.Contains(s, marker) {
 			c.Procs = append(c.Procs, e.Name()+": "+s)
 		}
 	}
