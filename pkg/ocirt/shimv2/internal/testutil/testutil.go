@@ -6,6 +6,7 @@ package testutil
 
 import (
 	"crypto/rand"
+	"crypto/sha256"
 	"encoding/hex"
 	"os"
 	"os/exec"
@@ -186,4 +187,11 @@ func NewSockets(before, after Census) []string {
 		}
 	}
 	return out
+}
+
+// RuncShimSocket is where containerd's runc shim puts its socket:
+// /run/containerd/s/<hex sha256 of join(address, namespace, id)>.
+func RuncShimSocket(address, namespace, id string) string {
+	sum := sha256.Sum256([]byte(filepath.Join(address, namespace, id)))
+	return "/run/containerd/s/" + hex.EncodeToString(sum[:])
 }
