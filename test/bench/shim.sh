@@ -17,6 +17,7 @@ tmp=$(mktemp -d /tmp/pod-shim-bench.XXXXXX)
 ctrd_pid=""
 cleanup() {
 	if [ -n "$ctrd_pid" ]; then kill "$ctrd_pid" 2>/dev/null || true; wait "$ctrd_pid" 2>/dev/null || true; fi
+	rmdir /run/containerd/runc/podbench 2>/dev/null || true
 	rm -rf "$tmp"
 }
 trap cleanup EXIT
@@ -64,13 +65,12 @@ TOML
 	ctrd_pid=$!
 	for _ in $(seq 50); do [ -S "$tmp/ctrd/containerd.sock" ] && break; sleep 0.1; done
 	echo "== ctr run --rm (containerd $(containerd --version | awk '{print $3}'), daemon already running)"
+	ctr="ctr -a $tmp/ctrd/containerd.sock -n podbench run --rm --fifo-dir $tmp/fifo --rootfs $rootfs bench /bin/true"
 	if command -v hyperfine >/dev/null; then
-		hyperfine -N -w 2 -r "$RUNS" "ctr -a $tmp/ctrd/containerd.sock run --rm --rootfs $rootfs bench-{i} /bin/true" \
-			--parameter-scan i 1 1 2>/dev/null ||
-			hyperfine -w 2 -r "$RUNS" "ctr -a $tmp/ctrd/containerd.sock run --rm --rootfs $rootfs bench-\$RANDOM\$RANDOM /bin/true"
+		hyperfine -N -w 2 -r "$RUNS" "$ctr"
 	else
 		s=$(date +%s%N)
-		for i in $(seq "$RUNS"); do ctr -a "$tmp/ctrd/containerd.sock" run --rm --rootfs "$rootfs" "bench-$i" /bin/true; done
+		for _ in $(seq "$RUNS"); do $ctr; done
 		echo "mean $(( ($(date +%s%N) - s) / RUNS / 1000000 )) ms"
 	fi
 else

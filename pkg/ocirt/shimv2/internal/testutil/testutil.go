@@ -195,3 +195,22 @@ func RuncShimSocket(address, namespace, id string) string {
 	sum := sha256.Sum256([]byte(filepath.Join(address, namespace, id)))
 	return "/run/containerd/s/" + hex.EncodeToString(sum[:])
 }
+
+// CapSysResource is the capability number of CAP_SYS_RESOURCE.
+const CapSysResource = 24
+
+// HasCapability reports whether this process has capability bit c in its
+// effective set.
+func HasCapability(c uint) bool {
+	data, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return false
+	}
+	for _, l := range strings.Split(string(data), "\n") {
+		if v, ok := strings.CutPrefix(l, "CapEff:"); ok {
+			n, err := strconv.ParseUint(strings.TrimSpace(v), 16, 64)
+			return err == nil && n&(1<<c) != 0
+		}
+	}
+	return false
+}
