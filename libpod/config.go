@@ -10,6 +10,7 @@ import (
 	storagetypes "go.podman.io/storage/types"
 
 	"github.com/pod-engine/pod/pkg/errdefs"
+	"github.com/pod-engine/pod/pkg/ocirt"
 )
 
 // Options are pod's global flags (Podman's names). Zero values mean "from
@@ -33,6 +34,8 @@ type Options struct {
 	MonitorSearch []string
 	// Warnf, when set, receives warnings instead of stderr.
 	Warnf func(format string, args ...any)
+	// Drivers replace the built-in runtime drivers (tests use a fake).
+	Drivers []ocirt.Driver
 }
 
 // Paths are where libpod keeps its files.

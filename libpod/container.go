@@ -36,10 +36,10 @@ type ContainerConfig struct {
 	LogPath     string          `json:"logPath,omitempty"`
 	LogSizeMax  int64           `json:"logSizeMax,omitempty"`
 	LogTag      string          `json:"logTag,omitempty"`
-	Remove      bool            `json:"remove,omitempty"`       // --rm
-	Storage     bool            `json:"storage,omitempty"`      // has a storage container (image based)
-	SdNotify    string          `json:"sdNotify,omitempty"`     // --sdnotify mode
-	DetachKeys  string          `json:"detachKeys,omitempty"`   // --detach-keys given at create
+	Remove      bool            `json:"remove,omitempty"`     // --rm
+	Storage     bool            `json:"storage,omitempty"`    // has a storage container (image based)
+	SdNotify    string          `json:"sdNotify,omitempty"`   // --sdnotify mode
+	DetachKeys  string          `json:"detachKeys,omitempty"` // --detach-keys given at create
 	CgroupMgr   string          `json:"cgroupManager,omitempty"`
 	ExitCmdArgs []string        `json:"exitCommandArgs,omitempty"` // global flags for the exit command
 }

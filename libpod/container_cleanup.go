@@ -55,14 +55,8 @@ func (c *Container) cleanupLocked(ctx context.Context) error {
 		return nil
 	}
 	var errs []error
-	if c.state.Task.ID != "" {
-		if t, err := c.task(); err == nil {
-			if err := t.Delete(ctx, true); err != nil {
-				errs = append(errs, err)
-			}
-		} else {
-			errs = append(errs, err)
-		}
+	if err := c.deleteRuntimeState(ctx); err != nil {
+		errs = append(errs, err)
 	}
 	for _, n := range []string{conmon.AttachName, conmon.CtlName, conmon.WinszName} {
 		_ = os.Remove(filepath.Join(c.staticDir(), n))

@@ -103,7 +103,9 @@ func (r *Runtime) CreateContainer(o *CreateOptions) (*Container, error) {
 	default:
 		return nil, fmt.Errorf("no image given: give an image or --rootfs PATH: %w", errdefs.ErrInvalidArgument)
 	}
-	cfg.Command = effectiveCommand(&o.Spec, &cfg.ImageConfig)
+	if cfg.Command, err = specgen.Command(&o.Spec, &cfg.ImageConfig); err != nil {
+		return nil, err
+	}
 	if len(cfg.Command) == 0 {
 		return nil, fmt.Errorf("no command given and the image has neither Entrypoint nor Cmd: give a command: %w", errdefs.ErrInvalidArgument)
 	}
@@ -112,6 +114,14 @@ func (r *Runtime) CreateContainer(o *CreateOptions) (*Container, error) {
 		return nil, err
 	}
 	cfg.StopSignal = sig
+	// Limits, capabilities, cgroup parent, seccomp profile… fail now rather than at start.
+	host, err := r.hostInfo(&Container{config: cfg})
+	if err != nil {
+		return nil, err
+	}
+	if err := specgen.ValidateHost(&o.Spec, &cfg.ImageConfig, r.specDefaults(), host); err != nil {
+		return nil, err
+	}
 
 	db, err := r.state()
 	if err != nil {
@@ -238,22 +248,6 @@ func checkRootfs(path string) error {
 		return fmt.Errorf("--rootfs %s is not a directory: %w", path, errdefs.ErrInvalidArgument)
 	}
 	return nil
-}
-
-// effectiveCommand is the argv the container will run: entrypoint + cmd with
-// Podman's rules (a user command replaces the image's Cmd; --entrypoint
-// replaces the image's Entrypoint and drops its Cmd).
-func effectiveCommand(o *specgen.Options, img *specgen.Image) []string {
-	entry := img.Entrypoint
-	cmd := img.Cmd
-	if o.Entrypoint != nil {
-		entry = *o.Entrypoint
-		cmd = nil
-	}
-	if len(o.Command) > 0 {
-		cmd = o.Command
-	}
-	return append(append([]string{}, entry...), cmd...)
 }
 
 // freeName picks a random adjective_noun name not yet in use.

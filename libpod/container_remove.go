@@ -7,6 +7,7 @@ import (
 	"os"
 
 	"github.com/pod-engine/pod/pkg/errdefs"
+	"github.com/pod-engine/pod/pkg/ocirt"
 )
 
 // RemoveOptions are `rm`'s flags.
@@ -54,12 +55,8 @@ func (c *Container) removeLocked(ctx context.Context, o RemoveOptions) error {
 		}
 	}
 	var errs []error
-	if c.state.Task.ID != "" {
-		if t, err := c.task(); err == nil {
-			if err := t.Delete(ctx, true); err != nil {
-				errs = append(errs, err)
-			}
-		}
+	if err := c.deleteRuntimeState(ctx); err != nil {
+		errs = append(errs, err)
 	}
 	if err := c.rt.unmountStorage(c, true); err != nil {
 		errs = append(errs, err)
@@ -90,4 +87,25 @@ func (c *Container) removeLocked(ctx context.Context, o RemoveOptions) error {
 		c.rt.warnf("removing container %s: %v", c.config.Name, errors.Join(errs...))
 	}
 	return nil
+}
+
+// deleteRuntimeState runs `runtime delete --force` for a container that has
+// runtime state. When the runtime binary is gone it does what it can
+// itself (remove the cgroup) and says so.
+func (c *Container) deleteRuntimeState(ctx context.Context) error {
+	if c.state.Task.ID == "" {
+		return nil
+	}
+	if missing := ocirt.Missing(c.config.Runtime); missing != nil {
+		if spec := c.readSpec(); spec != nil && spec.Linux != nil {
+			removeCgroup(spec.Linux.CgroupsPath)
+		}
+		c.rt.warnf("container %s: %v: removed its cgroup; the runtime's own state files stay behind", c.config.Name, missing)
+		return nil
+	}
+	t, err := c.task()
+	if err != nil {
+		return err
+	}
+	return t.Delete(ctx, true)
 }

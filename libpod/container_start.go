@@ -125,6 +125,12 @@ func (c *Container) init(ctx context.Context) (retErr error) {
 	if err != nil {
 		return fmt.Errorf("container %s: %w", c.config.Name, err)
 	}
+	for _, w := range res.Warnings {
+		r.warnf("container %s: %s", c.config.Name, w)
+	}
+	if err := specgen.RelabelMounts(res); err != nil {
+		return fmt.Errorf("container %s: %w", c.config.Name, err)
+	}
 	for _, d := range []string{c.staticDir(), c.runDir(), r.paths.Exits, c.persistDir()} {
 		if err := os.MkdirAll(d, 0o700); err != nil {
 			return fmt.Errorf("container %s: %w", c.config.Name, err)

@@ -122,6 +122,11 @@ func (c *Container) signal(ctx context.Context, sig syscall.Signal, all bool) er
 		if err := syscall.Kill(pid, sig); err != nil && !errors.Is(err, syscall.ESRCH) {
 			return fmt.Errorf("signalling container %s: %w", c.config.Name, err)
 		}
+		if all || sig == syscall.SIGKILL {
+			if spec := c.readSpec(); spec != nil && spec.Linux != nil {
+				killCgroup(spec.Linux.CgroupsPath, sig)
+			}
+		}
 		return nil
 	}
 	t, err := c.task()

@@ -57,7 +57,11 @@ func NewRuntime(o Options) (*Runtime, error) {
 	if r.locks, err = lock.NewManager(r.paths.Locks); err != nil {
 		return nil, err
 	}
-	r.registry = ocirt.NewRegistry(r.registryConfig(), oci.Driver{})
+	drivers := o.Drivers
+	if drivers == nil {
+		drivers = []ocirt.Driver{oci.Driver{}}
+	}
+	r.registry = ocirt.NewRegistry(r.registryConfig(), drivers...)
 	return r, nil
 }
 
@@ -105,7 +109,7 @@ func (r *Runtime) monitorPath() (string, error) {
 // Shutdown releases what the runtime opened.
 func (r *Runtime) Shutdown() {
 	if r.db != nil {
-		r.db.Close()
+		_ = r.db.Close()
 	}
 }
 

@@ -2,7 +2,6 @@ package main
 
 import (
 	"bufio"
-	"encoding/json"
 	"fmt"
 	"os"
 	"strings"
@@ -121,11 +120,8 @@ func (f *createFlags) options(cmd *cobra.Command, args []string) (*libpod.Create
 	}
 	fl := cmd.Flags()
 	if fl.Changed("entrypoint") {
-		ep, err := parseEntrypoint(f.entrypoint)
-		if err != nil {
-			return nil, err
-		}
-		s.Entrypoint = &ep
+		// Stored as given; specgen decodes "" and the JSON array form.
+		s.Entrypoint = &[]string{f.entrypoint}
 	}
 	if fl.Changed("stop-timeout") {
 		t := f.stopTimeout
@@ -153,21 +149,6 @@ func (f *createFlags) options(cmd *cobra.Command, args []string) (*libpod.Create
 		o.Runtime = globals.Runtime
 	}
 	return &o, nil
-}
-
-// parseEntrypoint accepts a plain command ("sh") or a JSON array.
-func parseEntrypoint(v string) ([]string, error) {
-	if v == "" {
-		return []string{}, nil
-	}
-	if strings.HasPrefix(strings.TrimSpace(v), "[") {
-		var ep []string
-		if err := json.Unmarshal([]byte(v), &ep); err != nil {
-			return nil, fmt.Errorf("invalid --entrypoint %q: not a JSON array of strings: %w", v, errdefs.ErrInvalidArgument)
-		}
-		return ep, nil
-	}
-	return []string{v}, nil
 }
 
 // keyValues parses KEY=VALUE (or KEY, meaning an empty value) flags.

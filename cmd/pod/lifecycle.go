@@ -166,7 +166,9 @@ func killCommand() *cobra.Command {
 				return err
 			}
 			return forEach(args, all, func(c *libpod.Container) error { return c.Kill(cmd.Context(), s) },
-				func(c *libpod.Container) bool { return c.Status() == libpod.StatusRunning || c.Status() == libpod.StatusPaused })
+				func(c *libpod.Container) bool {
+					return c.Status() == libpod.StatusRunning || c.Status() == libpod.StatusPaused
+				})
 		},
 	}
 	cmd.Flags().BoolVarP(&all, "all", "a", false, "Signal all running containers")

@@ -45,7 +45,7 @@ func rootCommand() *cobra.Command {
 			if len(args) > 0 {
 				return usageError("unrecognized command `pod %s`\nTry 'pod --help' for more information", args[0])
 			}
-			cmd.Help()
+			_ = cmd.Help()
 			return &errdefs.ExitCodeError{Code: errdefs.ExitEngine}
 		},
 		Version: version,
@@ -90,7 +90,7 @@ func rootCommand() *cobra.Command {
 // subcommandRequired is the RunE of command groups such as `pod container`.
 func subcommandRequired(cmd *cobra.Command, args []string) error {
 	if len(args) == 0 {
-		cmd.Help()
+		_ = cmd.Help()
 		return &errdefs.ExitCodeError{Code: errdefs.ExitEngine}
 	}
 	return usageError("unrecognized command `%s %s`\nTry '%s --help' for more information", cmd.CommandPath(), args[0], cmd.CommandPath())

@@ -37,8 +37,8 @@ type Config struct {
 
 // Alias names a shim runtime type with options, e.g. kata → io.containerd.kata.v2.
 type Alias struct {
-	Type       string         `json:"type" toml:"type"`                                 // shim runtime type, e.g. io.containerd.kata.v2
-	Options    map[string]any `json:"options,omitempty" toml:"options"`                 // typed shim options (BinaryName, Root, SystemdCgroup, ConfigPath…)
+	Type       string         `json:"type" toml:"type"`                                  // shim runtime type, e.g. io.containerd.kata.v2
+	Options    map[string]any `json:"options,omitempty" toml:"options"`                  // typed shim options (BinaryName, Root, SystemdCgroup, ConfigPath…)
 	ConfigPath string         `json:"configPath,omitempty" toml:"config_path,omitempty"` // runtime config file for the shim
 }
 

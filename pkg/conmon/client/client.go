@@ -171,10 +171,13 @@ func Start(ctx context.Context, o *Options) (_ *Monitor, retErr error) {
 	if o.Stdout != nil {
 		cmd.Stdout = o.Stdout
 	}
+
 	var errRead *os.File
 	if o.Stderr != nil {
 		cmd.Stderr = o.Stderr
 	} else {
+		// Capture what the first process prints (conmon prints option
+		// errors on stdout, the others on stderr) to explain a failure.
 		r, w, err := os.Pipe()
 		if err != nil {
 			return nil, fmt.Errorf("creating the monitor's stderr pipe: %w", err)
@@ -183,6 +186,9 @@ func Start(ctx context.Context, o *Options) (_ *Monitor, retErr error) {
 		defer r.Close()
 		childEnds = append(childEnds, w)
 		cmd.Stderr = w
+		if o.Stdout == nil {
+			cmd.Stdout = w
+		}
 	}
 	if err := cmd.Start(); err != nil {
 		return nil, fmt.Errorf("starting monitor %s: %w", o.Monitor, err)

@@ -23,7 +23,8 @@ type Driver struct{}
 // Kind implements ocirt.Driver.
 func (Driver) Kind() ocirt.Kind { return ocirt.KindOCI }
 
-// Probe runs `PATH --version` and `PATH features` (runc ≥ 1.1; crun 1.8 and
+// Probe runs `PATH --version` (the whole output is the version; its first
+// line is the short form) and `PATH features` (runc ≥ 1.1; crun 1.8 and
 // runsc have no features command, which is not an error).
 func (Driver) Probe(ctx context.Context, path string) (string, json.RawMessage, error) {
 	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
@@ -32,12 +33,42 @@ func (Driver) Probe(ctx context.Context, path string) (string, json.RawMessage, 
 	if err != nil {
 		return "", nil, fmt.Errorf("%s --version: %w", path, err)
 	}
-	version := strings.TrimSpace(strings.SplitN(string(out), "\n", 2)[0])
+	version := strings.TrimSpace(string(out))
 	var features json.RawMessage
 	if f, err := probeCmd(ctx, path, "features"); err == nil && json.Valid(bytes.TrimSpace(f)) {
 		features = json.RawMessage(bytes.TrimSpace(f))
+	} else {
+		features = versionFeatures(version)
 	}
 	return version, features, nil
+}
+
+// versionFeatures derives a features document from the "+SECCOMP +SYSTEMD…"
+// build flags crun prints with --version, for runtimes without `features`.
+func versionFeatures(version string) json.RawMessage {
+	has := map[string]bool{}
+	for _, f := range strings.Fields(version) {
+		if name, ok := strings.CutPrefix(f, "+"); ok {
+			has[strings.ToUpper(name)] = true
+		}
+	}
+	if len(has) == 0 {
+		return nil
+	}
+	type enabled struct {
+		Enabled bool `json:"enabled"`
+	}
+	doc := map[string]any{"linux": map[string]any{
+		"seccomp":  enabled{has["SECCOMP"]},
+		"apparmor": enabled{has["APPARMOR"]},
+		"selinux":  enabled{has["SELINUX"]},
+		"cgroup":   map[string]bool{"v1": true, "v2": true, "systemd": has["SYSTEMD"]},
+	}}
+	data, err := json.Marshal(doc)
+	if err != nil {
+		return nil
+	}
+	return data
 }
 
 func probeCmd(ctx context.Context, path string, args ...string) ([]byte, error) {

@@ -1,0 +1,173 @@
+package monitor
+
+import (
+	"os"
+	"os/signal"
+	"sort"
+	"strconv"
+	"syscall"
+
+	"github.com/pod-engine/pod/pkg/conmon"
+	"golang.org/x/sys/unix"
+)
+
+// inherited lists the fds >= 3 the process was started with, found before
+// the process opens any of its own.
+func inherited() []int {
+	ents, err := os.ReadDir("/proc/self/fd")
+	if err != nil {
+		return nil
+	}
+	var fds []int
+	for _, e := range ents {
+		fd, err := strconv.Atoi(e.Name())
+		if err != nil || fd < 3 {
+			continue
+		}
+		// The directory's own fd is in the listing but closed by now.
+		if _, err := unix.FcntlInt(uintptr(fd), unix.F_GETFD, 0); err == nil {
+			fds = append(fds, fd)
+		}
+	}
+	sort.Ints(fds)
+	return fds
+}
+
+// envFd returns the fd number in the environment variable name, or -1.
+func envFd(name string) int {
+	v := os.Getenv(name)
+	if v == "" {
+		return -1
+	}
+	fd, err := strconv.Atoi(v)
+	if err != nil || fd < 0 {
+		fatal("unable to parse " + name)
+	}
+	if _, err := unix.FcntlInt(uintptr(fd), unix.F_SETFD, unix.FD_CLOEXEC); err != nil {
+		fatal("unable to make " + name + " CLOEXEC: " + err.Error())
+	}
+	return fd
+}
+
+// readOnce blocks for one read on fd (the start pipe): any data or EOF
+// releases the monitor.
+func readOnce(fd int) error {
+	var b [8192]byte
+	for {
+		_, err := syscall.Read(fd, b[:])
+		if err != syscall.EINTR {
+			return err
+		}
+	}
+}
+
+// runParent is the process the caller starts. It waits to be released
+// through the start pipe, then starts the daemon and exits, leaving the
+// daemon's pid in --conmon-pidfile (or, with --sync, becomes the daemon).
+func runParent(c *config) int {
+	fds := inherited()
+	signal.Ignore(syscall.SIGPIPE)
+	start := envFd(conmon.EnvStartPipe)
+	if start >= 0 {
+		if err := readOnce(start); err != nil {
+			fatal("start-pipe read failed: " + err.Error())
+		}
+		if !c.ExecAttach {
+			syscall.Close(start)
+		}
+	}
+	// Report a log file that cannot be opened now, while the caller still
+	// sees our stderr and exit status.
+	if c.k8sPath != "" {
+		fd, err := syscall.Open(c.k8sPath, syscall.O_WRONLY|syscall.O_APPEND|syscall.O_CREAT|syscall.O_CLOEXEC, 0o600)
+		if err != nil {
+			fatal("Failed to open log file " + c.k8sPath + ": " + err.Error())
+		}
+		syscall.Close(fd)
+	}
+	if c.SeccompNotifySocket != "" {
+		fatal("--seccomp-notify-socket is not supported by pod-conmon")
+	}
+	if c.Sync {
+		return runDaemon(c)
+	}
+
+	devnull, err := syscall.Open("/dev/null", syscall.O_RDWR|syscall.O_CLOEXEC, 0)
+	if err != nil {
+		fatal("Failed to open /dev/null: " + err.Error())
+	}
+	files := []uintptr{uintptr(devnull), uintptr(devnull), uintptr(devnull)}
+	if c.passthrough {
+		files = []uintptr{0, 1, 2}
+	}
+	if len(fds) > 0 {
+		for fd := 3; fd <= fds[len(fds)-1]; fd++ {
+			if contains(fds, fd) && (fd != start || c.ExecAttach) {
+				files = append(files, uintptr(fd))
+			} else {
+				files = append(files, ^uintptr(0)) // closed in the daemon
+			}
+		}
+	}
+	// The daemon's Go runtime: one P and a small heap goal keep it lean.
+	env := os.Environ()
+	var added []string
+	for _, kv := range [][2]string{{"GOMAXPROCS", "1"}, {"GOGC", "50"}} {
+		if _, ok := os.LookupEnv(kv[0]); !ok {
+			env = append(env, kv[0]+"="+kv[1])
+			added = append(added, kv[0])
+		}
+	}
+	env = append(env, envDaemon+"="+joinComma(added))
+	self, err := os.Executable()
+	if err != nil {
+		self = "/proc/self/exe"
+	}
+	pid, err := syscall.ForkExec(self, os.Args, &syscall.ProcAttr{
+		Env:   env,
+		Files: files,
+		Sys:   &syscall.SysProcAttr{Setsid: true},
+	})
+	if err != nil {
+		fatal("Failed to fork the monitor daemon: " + err.Error())
+	}
+	if c.ConmonPidFile != "" {
+		if err := writeFileAtomic(c.ConmonPidFile, []byte(strconv.Itoa(pid))); err != nil {
+			fatal("Failed to write conmon pidfile: " + err.Error())
+		}
+	}
+	return 0
+}
+
+func contains(s []int, v int) bool {
+	for _, x := range s {
+		if x == v {
+			return true
+		}
+	}
+	return false
+}
+
+func joinComma(s []string) string {
+	out := ""
+	for i, x := range s {
+		if i > 0 {
+			out += ","
+		}
+		out += x
+	}
+	return out
+}
+
+// writeFileAtomic writes data to a temp file next to path and renames it.
+func writeFileAtomic(path string, data []byte) error {
+	tmp := path + ".tmp" + strconv.Itoa(os.Getpid())
+	if err := os.WriteFile(tmp, data, 0o644); err != nil {
+		return err
+	}
+	if err := os.Rename(tmp, path); err != nil {
+		os.Remove(tmp)
+		return err
+	}
+	return nil
+}

@@ -1,0 +1,19 @@
+// Package monitor is pod-conmon: a container monitor that speaks conmon's
+// protocol (command line, start/sync/attach pipes, attach socket, ctl FIFO,
+// exit files, k8s-file logs) so that pod, Podman or CRI-O can use it in
+// place of conmon 2.1.6.
+//
+// Process model, as conmon's: the process the caller starts parses its
+// arguments, waits for the start pipe, then daemonizes and exits; the
+// daemon (setsid, child subreaper) runs `runtime create` (or `exec`),
+// reports the container pid on the sync pipe, relays the container's stdio
+// to the log and to attach clients in one epoll loop, writes the exit files
+// once the container is reaped, runs the exit command and exits when it
+// ends. Go cannot fork without exec, so the daemon is this binary
+// re-executed with an environment marker; the fds and the handshake stay
+// exactly as conmon's.
+//
+// To keep each monitor small (one runs per container) the package uses the
+// standard library and golang.org/x/sys only, one goroutine besides main
+// (the signal relay), fixed buffers, and no fmt or encoding/json.
+package monitor

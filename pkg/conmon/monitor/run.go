@@ -1,0 +1,299 @@
+package monitor
+
+import (
+	"os"
+	"os/signal"
+	"runtime/debug"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"golang.org/x/sys/unix"
+
+	"github.com/pod-engine/pod/pkg/conmon"
+	"github.com/pod-engine/pod/pkg/conmon/k8sfile"
+)
+
+// mon is the daemon's state. Only the main goroutine touches it (the signal
+// relay only sets pendingSigs and wakes the loop).
+type mon struct {
+	c *config
+
+	sync       *syncPipe
+	attachPipe *syncPipe
+	startFd    int
+	others     []int // inherited fds that are not protocol pipes
+	maxFd      int   // highest inherited fd
+	devnull    int
+
+	// Container stdio, our ends. -1 when closed or absent.
+	stdoutFd, stderrFd, stdinFd int
+	stdinPending                []byte
+	stdinCloseWanted            bool
+	inputPaused                 bool
+	workerFds                   []int // the runtime's ends, closed after the fork
+
+	// Terminal.
+	consoleListen int
+	consolePath   string
+	consoleFd     int
+	winsz         [2]int // pending size until the console exists
+	winszPending  bool
+	ttyRearm      time.Time // re-add the hung-up pty master at this time
+
+	// Attach socket, ctl and winsz FIFOs.
+	attachListen int
+	attachLink   string
+	clients      []*client
+	ctlFd        int
+	ctlDummy     int
+	winszR       int
+	winszW       int
+	ctlLines     conmon.CtlReader
+	winszLines   conmon.CtlReader
+
+	k8s     *k8sfile.Writer
+	journal *journal
+	oom     *oomWatch
+	notify  *notifyRelay
+
+	runtimePid      int
+	runtimeStatus   syscall.WaitStatus
+	runtimeDone     bool
+	containerPid    int
+	containerStatus syscall.WaitStatus
+	containerDone   bool
+	exitCache       map[int]syscall.WaitStatus
+
+	ep       int
+	wake     int // eventfd the signal relay writes
+	sigs     *sigRelay
+	deadline time.Time // --timeout
+	timedOut bool
+	oomOrig  string // oom_score_adj before we lowered it
+	buf      [conmon.AttachReadBuf]byte
+	inbuf    [conmon.AttachInputBuf]byte
+	events   [16]unix.EpollEvent
+}
+
+// runDaemon is the monitor proper.
+func runDaemon(c *config) int {
+	debug.SetGCPercent(50)
+	m := &mon{c: c, startFd: -1, stdoutFd: -1, stderrFd: -1, stdinFd: -1, consoleListen: -1, consoleFd: -1,
+		attachListen: -1, ctlFd: -1, ctlDummy: -1, winszR: -1, winszW: -1, ep: -1, wake: -1,
+		exitCache: map[int]syscall.WaitStatus{}}
+	fds := inherited()
+	if len(fds) > 0 {
+		m.maxFd = fds[len(fds)-1]
+	}
+	signal.Ignore(syscall.SIGPIPE)
+	protocol := map[int]bool{}
+	if fd := envFd(conmon.EnvSyncPipe); fd >= 0 {
+		m.sync = &syncPipe{fd: fd, key: c.apiKey}
+		protocol[fd] = true
+	}
+	if c.ExecAttach {
+		fd := envFd(conmon.EnvAttachPipe)
+		if fd < 0 {
+			fatal("--exec-attach specified but _OCI_ATTACHPIPE was not")
+		}
+		m.attachPipe = &syncPipe{fd: fd, key: c.apiKey}
+		protocol[fd] = true
+		m.startFd = envFd(conmon.EnvStartPipe)
+		protocol[m.startFd] = true
+	} else if fd := envFd(conmon.EnvStartPipe); fd >= 0 {
+		protocol[fd] = true // with --sync the start pipe is still open
+		syscall.Close(fd)
+	}
+	for _, fd := range fds {
+		if !protocol[fd] {
+			m.others = append(m.others, fd)
+		}
+	}
+	m.oomOrig = adjustOOM("-1000")
+
+	var err error
+	if m.devnull, err = syscall.Open("/dev/null", syscall.O_RDWR|syscall.O_CLOEXEC, 0); err != nil {
+		fatal("Failed to open /dev/null: " + err.Error())
+	}
+	_, _ = unix.Setsid() // already a session leader unless --sync
+	if err := unix.Prctl(unix.PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0); err != nil {
+		fatal("Failed to set as subreaper: " + err.Error())
+	}
+	if m.ep, err = unix.EpollCreate1(unix.EPOLL_CLOEXEC); err != nil {
+		fatal("Failed to create epoll: " + err.Error())
+	}
+	if m.wake, err = unix.Eventfd(0, unix.EFD_CLOEXEC|unix.EFD_NONBLOCK); err != nil {
+		fatal("Failed to create eventfd: " + err.Error())
+	}
+	m.add(m.wake, unix.EPOLLIN)
+	m.sigs = startSigRelay(m.wake)
+
+	if c.SdNotifySocket != "" {
+		m.notify = setupNotify(c)
+		if m.notify != nil {
+			m.add(m.notify.fd, unix.EPOLLIN)
+		}
+	}
+	if msg := m.setupStdio(); msg != "" {
+		fatal(msg)
+	}
+	if msg := m.openLogs(); msg != "" {
+		fatal(msg)
+	}
+	if c.Bundle != "" && !c.passthrough {
+		if msg := m.setupAttach(); msg != "" {
+			fatal(msg)
+		}
+		if msg := m.setupFifos(); msg != "" {
+			fatal(msg)
+		}
+		if c.ExecAttach {
+			m.attachPipe.send(0, "", false)
+		}
+	}
+	if c.ExecAttach && m.startFd >= 0 {
+		// Wait until the caller connected to the attach socket.
+		if err := readOnce(m.startFd); err != nil {
+			fatal("start-pipe read failed: " + err.Error())
+		}
+		syscall.Close(m.startFd)
+		m.startFd = -1
+	}
+
+	if msg := m.spawnRuntime(); msg != "" {
+		m.sync.send(-1, msg, true)
+		errorf(msg)
+		return m.finish(1)
+	}
+	return m.finish(m.monitor())
+}
+
+// monitor waits for the runtime, reports the pid, relays stdio until the
+// container exits and writes the exit files. It returns the exit status.
+func (m *mon) monitor() int {
+	c := m.c
+	// Stage A: the runtime runs; a terminal arrives through the console socket.
+	m.loop(func() bool { return m.runtimeDone })
+	if m.consoleListen >= 0 {
+		m.acceptConsole() // the runtime may have exited before we saw its connection
+	}
+	if !m.runtimeStatus.Exited() || m.runtimeStatus.ExitStatus() != 0 {
+		msg := m.readRuntimeError()
+		code := exitCode(m.runtimeStatus)
+		if msg == "" {
+			msg = "runtime exited with status " + itoa(code) + " without an error message"
+		}
+		report := -1
+		if c.Exec && m.containerDone && int(m.containerStatus) > 0 {
+			report = -int(m.containerStatus)
+		}
+		m.sync.send(report, msg, true)
+		errorf("runtime stderr: " + msg)
+		errorf("Failed to create container: exit status " + itoa(code))
+		return 1
+	}
+	if c.Terminal && m.consoleFd < 0 {
+		m.sync.send(-1, "Runtime did not set up terminal", true)
+		errorf("Runtime did not set up terminal")
+		return 1
+	}
+	data, err := os.ReadFile(c.ContainerPidFile)
+	pid := 0
+	if err == nil {
+		pid, err = strconv.Atoi(strings.TrimSpace(string(data)))
+	}
+	if err != nil || pid <= 0 {
+		msg := "Failed to read pidfile " + c.ContainerPidFile + ": " + errText(err)
+		m.sync.send(-1, msg, true)
+		errorf(msg)
+		return 1
+	}
+	m.containerPid = pid
+	debugf("container PID: " + itoa(pid))
+	if ws, ok := m.exitCache[pid]; ok {
+		// Reaped before we knew its pid; if the pid is in use again it is
+		// not ours any more.
+		if _, err := os.Stat("/proc/" + itoa(pid)); err != nil {
+			m.containerStatus, m.containerDone = ws, true
+		}
+	}
+	m.exitCache = nil
+	if c.APIVersion || !c.Exec {
+		m.sync.send(pid, "", false)
+	}
+	m.oom = watchOOM(pid, c.PersistDir)
+	if m.oom != nil && m.oom.fd >= 0 {
+		m.add(m.oom.fd, unix.EPOLLIN)
+	}
+
+	// Stage B: relay stdio until the container exits.
+	m.startRelay()
+	m.acceptPending()
+	if c.Timeout > 0 {
+		m.deadline = time.Now().Add(time.Duration(c.Timeout) * time.Second)
+	}
+	m.reap()
+	m.loop(func() bool { return m.containerDone || m.timedOut })
+
+	if !m.timedOut {
+		m.acceptPending()
+		m.drainStdio()
+	}
+	if m.oom != nil {
+		m.oom.check()
+	}
+	m.closeLogs()
+	status, message := -1, ""
+	if m.timedOut && !m.containerDone {
+		pgid, err := syscall.Getpgid(m.containerPid)
+		if err == nil && pgid > 1 {
+			_ = syscall.Kill(-pgid, syscall.SIGKILL)
+		} else {
+			_ = syscall.Kill(m.containerPid, syscall.SIGKILL)
+		}
+		message = "command timed out"
+	} else {
+		status = exitCode(m.containerStatus)
+	}
+	// Free what the caller leaked into us (Podman's reserved ports) and
+	// hang up attach clients before announcing the exit.
+	for _, fd := range m.others {
+		syscall.Close(fd)
+	}
+	m.others = nil
+	m.closeClients()
+	m.writeExitFiles(status)
+	if c.Exec {
+		m.sync.send(status, message, message != "")
+	}
+	if m.attachLink != "" {
+		if err := os.Remove(m.attachLink); err != nil && !os.IsNotExist(err) {
+			warnf("Failed to remove symlink for attach socket directory: " + err.Error())
+		}
+	}
+	return status
+}
+
+// exitCode is the conmon encoding of a wait status.
+func exitCode(ws syscall.WaitStatus) int {
+	switch {
+	case ws.Exited():
+		return ws.ExitStatus()
+	case ws.Signaled():
+		return 128 + int(ws.Signal())
+	}
+	return -1
+}
+
+// adjustOOM writes /proc/self/oom_score_adj and returns the old value ("" if
+// it could not be read). Lowering it needs CAP_SYS_RESOURCE; failure is fine.
+func adjustOOM(v string) string {
+	old, _ := os.ReadFile("/proc/self/oom_score_adj")
+	if fd, err := syscall.Open("/proc/self/oom_score_adj", syscall.O_WRONLY|syscall.O_CLOEXEC, 0); err == nil {
+		_, _ = syscall.Write(fd, []byte(v))
+		syscall.Close(fd)
+	}
+	return strings.TrimSpace(string(old))
+}
