@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"syscall"
 	"testing"
+
+	specs "github.com/opencontainers/runtime-spec/specs-go"
 	"time"
 
 	"github.com/pod-engine/pod/pkg/ocirt/shimv2/internal/proc"
@@ -85,5 +87,24 @@ func TestShimKilledMonitorGone(t *testing.T) {
 			t.Errorf("container process %d still running after Delete", ctrPid)
 		}
 		assertGone(t, tk, before)
+	})
+}
+
+// TestOOMKilled: a container killed by the OOM killer gets exit code 137
+// and the oom file in its persist dir, as under conmon.
+func TestOOMKilled(t *testing.T) {
+	shims(t, func(t *testing.T, shim string) {
+		f := newFixture(t, shim)
+		req := f.request(false, false, "sh", "-c", "a=xxxxxxxxxxxxxxxx; while :; do a=$a$a; done")
+		limit := int64(16 << 20)
+		req.Spec.Linux.Resources = &specs.LinuxResources{Memory: &specs.LinuxMemory{Limit: &limit, Swap: &limit}}
+		tk := f.create(req)
+		if err := tk.Start(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		es := f.waitExit(req, tk.Ref().MonitorPid)
+		if es.Code != 137 || !es.OOM {
+			t.Errorf("exit %d oom %v, want 137 and an oom file", es.Code, es.OOM)
+		}
 	})
 }

@@ -76,8 +76,8 @@ func TestRunExitCodeLogsExitCommand(t *testing.T) {
 		if err := tk.Start(context.Background()); err != nil {
 			t.Fatal(err)
 		}
-		if es := f.waitExit(req, ref.MonitorPid); es.Code != 3 {
-			t.Errorf("exit code %d, want 3", es.Code)
+		if es := f.waitExit(req, ref.MonitorPid); es.Code != 3 || es.OOM {
+			t.Errorf("exit code %d oom %v, want 3 and no oom", es.Code, es.OOM)
 		}
 		waitFile(t, filepath.Join(filepath.Dir(req.Bundle), "exitcmd"))
 		lines := logLines(t, req.LogPath)

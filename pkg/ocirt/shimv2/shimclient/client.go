@@ -93,8 +93,8 @@ func (c *Client) Address() string { return c.address }
 // Done is closed when the connection to the shim is lost or closed.
 func (c *Client) Done() <-chan struct{} { return c.closed }
 
-// Close closes the connection.
-func (c *Client) Close() error { return c.c.Close() }
+// Close closes the connection (a failure to close it is of no interest).
+func (c *Client) Close() { _ = c.c.Close() }
 
 func (c *Client) call(ctx context.Context, method, id string, req, resp any) error {
 	svc := serviceV2

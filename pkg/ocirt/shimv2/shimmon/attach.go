@@ -49,7 +49,7 @@ func listenAttach(dir string, onInput func([]byte) error, onEOF func()) (*attach
 	}
 	ln.SetUnlinkOnClose(false)
 	if err := os.Chmod(path, 0o700); err != nil {
-		ln.Close()
+		_ = ln.Close()
 		return nil, err
 	}
 	s := &attachServer{path: path, ln: ln, onInput: onInput, onEOF: onEOF, clients: map[*net.UnixConn]struct{}{}}
@@ -70,7 +70,7 @@ func (s *attachServer) accept() {
 		s.mu.Lock()
 		if s.closed {
 			s.mu.Unlock()
-			c.Close()
+			_ = c.Close()
 			return
 		}
 		s.clients[c] = struct{}{}
@@ -107,7 +107,7 @@ func (s *attachServer) drop(c *net.UnixConn) {
 	s.mu.Lock()
 	delete(s.clients, c)
 	s.mu.Unlock()
-	c.Close()
+	_ = c.Close()
 }
 
 // broadcast sends data from stream to every client, in packets.
@@ -126,7 +126,7 @@ func (s *attachServer) broadcast(stream byte, data []byte) {
 			_ = c.SetWriteDeadline(time.Now().Add(writeTimeout))
 			if _, err := c.Write(pkt[:n+1]); err != nil {
 				delete(s.clients, c)
-				c.Close()
+				_ = c.Close()
 			}
 		}
 	}
@@ -137,10 +137,10 @@ func (s *attachServer) close() {
 	s.mu.Lock()
 	s.closed = true
 	for c := range s.clients {
-		c.Close()
+		_ = c.Close()
 	}
 	s.clients = nil
 	s.mu.Unlock()
-	s.ln.Close()
+	_ = s.ln.Close()
 	_ = os.Remove(s.path)
 }

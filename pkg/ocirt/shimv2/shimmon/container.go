@@ -102,6 +102,7 @@ func runContainer(a *conmon.Args, f *Flags, p *pipes) int {
 	diag.debugf("task created after %v", time.Since(t0))
 	writePidFile(a.ContainerPidFile, pid)
 	diag.debugf("created %s: pid %d, shim %d at %s (task API v%d)", id, pid, st.ShimPid, st.Address, st.TaskAPI)
+	oom := watchOOM(pid)
 	p.report(pid, "")
 
 	life, stop := context.WithCancel(context.Background())
@@ -118,6 +119,9 @@ func runContainer(a *conmon.Args, f *Flags, p *pipes) int {
 		diag.warn("output of %s did not end %v after its exit", id, drainLimit)
 	}
 	s.close()
+	if oom.killed() {
+		writeOOM(a)
+	}
 	writeExitFiles(a, code)
 	p.closeAll()
 	runExitCommand(a)

@@ -45,7 +45,6 @@ func (d *diagLog) line(level, msg string) {
 }
 
 func (d *diagLog) warn(format string, a ...any) { d.line("warn", fmt.Sprintf(format, a...)) }
-func (d *diagLog) info(format string, a ...any) { d.line("info", fmt.Sprintf(format, a...)) }
 func (d *diagLog) debugf(format string, a ...any) {
 	if d.debug {
 		d.line("debug", fmt.Sprintf(format, a...))

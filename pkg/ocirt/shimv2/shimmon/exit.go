@@ -29,9 +29,10 @@ func writeExitFiles(a *conmon.Args, code int) {
 	}
 }
 
-// writeOOM creates the oom files conmon creates when the container was OOM killed.
+// writeOOM creates <persistDir>/oom, as conmon does for an OOM kill.
 func writeOOM(a *conmon.Args) {
 	if a.PersistDir != "" {
+		_ = os.MkdirAll(a.PersistDir, 0o700)
 		if f, err := os.Create(filepath.Join(a.PersistDir, "oom")); err == nil {
 			f.Close()
 		}

@@ -79,7 +79,7 @@ func (o *output) close() {
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	if o.log != nil {
-		o.log.Close()
+		_ = o.log.Close()
 		o.log = nil
 	}
 	if o.att != nil {
