@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 )
 
 // memKB returns a process's Rss, Pss and anonymous memory in kB from
@@ -36,28 +37,46 @@ func memKB(pid int) (rss, pss, anon int) {
 	return rss, pss, anon
 }
 
-// TestMemoryFootprint reports what runs per shim container and its memory
-// (set POD_SHIM_MEMREPORT=1; it asserts only that both processes exist).
+// TestMemoryFootprint reports what runs per shim container and its memory:
+// it starts POD_SHIM_MEMREPORT (e.g. 10) sleeping containers per shim and
+// logs the mean Rss, Pss and anonymous memory of pod-shim and of the shim,
+// comparable with test/bench/monitormem's figures for conmon and pod-conmon.
 func TestMemoryFootprint(t *testing.T) {
-	if os.Getenv("POD_SHIM_MEMREPORT") == "" {
-		t.Skip("set POD_SHIM_MEMREPORT=1 to measure")
+	n, _ := strconv.Atoi(os.Getenv("POD_SHIM_MEMREPORT"))
+	if n <= 0 {
+		t.Skip("set POD_SHIM_MEMREPORT=<containers> to measure")
 	}
 	shims(t, func(t *testing.T, shim string) {
 		f := newFixture(t, shim)
-		req := f.request(false, false, "sleep", "100")
-		tk := f.create(req)
-		if err := tk.Start(context.Background()); err != nil {
-			t.Fatal(err)
+		var tasks []*task
+		for i := 0; i < n; i++ {
+			req := f.request(false, false, "sleep", "100")
+			tk := f.create(req)
+			if err := tk.Start(context.Background()); err != nil {
+				t.Fatal(err)
+			}
+			tasks = append(tasks, tk.(*task))
 		}
-		st := tk.(*task).state
-		mr, mp, ma := memKB(tk.Ref().MonitorPid)
-		sr, sp, sa := memKB(st.ShimPid)
-		if mr == 0 || sr == 0 {
-			t.Fatalf("no memory figures: pod-shim %d shim %d", mr, sr)
+		time.Sleep(2 * time.Second) // let the processes settle
+		var m, s [3]int
+		for _, tk := range tasks {
+			r, p, a := memKB(tk.Ref().MonitorPid)
+			if r == 0 {
+				t.Fatalf("no memory figures for pod-shim %d", tk.Ref().MonitorPid)
+			}
+			m[0], m[1], m[2] = m[0]+r, m[1]+p, m[2]+a
+			r, p, a = memKB(tk.state.ShimPid)
+			if r == 0 {
+				t.Fatalf("no memory figures for shim %d", tk.state.ShimPid)
+			}
+			s[0], s[1], s[2] = s[0]+r, s[1]+p, s[2]+a
 		}
-		t.Logf("pod-shim pid %d: Rss %d kB, Pss %d kB, anonymous %d kB", tk.Ref().MonitorPid, mr, mp, ma)
-		t.Logf("shim     pid %d: Rss %d kB, Pss %d kB, anonymous %d kB", st.ShimPid, sr, sp, sa)
-		t.Logf("total per container: Rss %d kB, Pss %d kB, anonymous %d kB", mr+sr, mp+sp, ma+sa)
-		_ = tk.Delete(context.Background(), true)
+		t.Logf("%d containers; mean per container:", n)
+		t.Logf("  pod-shim: Rss %d kB, Pss %d kB, anonymous %d kB", m[0]/n, m[1]/n, m[2]/n)
+		t.Logf("  shim:     Rss %d kB, Pss %d kB, anonymous %d kB", s[0]/n, s[1]/n, s[2]/n)
+		t.Logf("  total:    Rss %d kB, Pss %d kB, anonymous %d kB", (m[0]+s[0])/n, (m[1]+s[1])/n, (m[2]+s[2])/n)
+		for _, tk := range tasks {
+			_ = tk.Delete(context.Background(), true)
+		}
 	})
 }
