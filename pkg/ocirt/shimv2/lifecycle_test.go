@@ -3,12 +3,16 @@ package shimv2
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
 	"time"
+
+	specs "github.com/opencontainers/runtime-spec/specs-go"
 
 	"github.com/pod-engine/pod/pkg/conmon"
 	"github.com/pod-engine/pod/pkg/conmon/client"
@@ -184,6 +188,14 @@ func TestPauseResumePids(t *testing.T) {
 		if err != nil || len(pids) != 1 || pids[0] != tk.Ref().Pid {
 			t.Errorf("pids %v %v, want [%d]", pids, err, tk.Ref().Pid)
 		}
+		// Update: a new memory limit reaches the container's cgroup.
+		limit := int64(64 << 20)
+		if err := tk.(ocirt.Updater).Update(ctx, &specs.LinuxResources{Memory: &specs.LinuxMemory{Limit: &limit}}); err != nil {
+			t.Fatal(err)
+		}
+		if got := memoryLimit(t, tk.Ref().Pid); got != limit {
+			t.Errorf("memory limit after update %d, want %d", got, limit)
+		}
 		// Paused containers are resumed so that a force delete can kill them.
 		if err := p.Pause(ctx); err != nil {
 			t.Fatal(err)
@@ -254,6 +266,37 @@ func TestExec(t *testing.T) {
 			t.Errorf("detached exec exit %d %v, want 7", code, err)
 		}
 
+		// With a terminal: the session's ctl FIFO resizes the exec's pty.
+		dir4 := filepath.Join(f.dir, "exec4")
+		os.MkdirAll(dir4, 0o700)
+		tty := newSyncBuffer()
+		ttyDone := make(chan error, 1)
+		tproc := specsProcess("sh", "-c", "sleep 0.3; stty size").Process
+		tproc.Terminal = true
+		p4, err := ex.Exec(ctx, &ocirt.ExecRequest{
+			SessionID: testutil.UniqueID("exec"), Dir: dir4, Process: &tproc, Terminal: true,
+			Attach: func(sock string) error {
+				c, err := client.Dial(sock)
+				if err == nil {
+					go func() { ttyDone <- c.Stream(ctx, client.AttachOptions{Stdout: tty}) }()
+				}
+				return err
+			},
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := client.Resize(filepath.Join(dir4, conmon.CtlName), 33, 77); err != nil {
+			t.Fatal(err)
+		}
+		if code, err := p4.Wait(ctx); err != nil || code != 0 {
+			t.Errorf("tty exec exit %d %v", code, err)
+		}
+		<-ttyDone
+		if got := strings.TrimSpace(tty.String()); got != "33 77" {
+			t.Errorf("exec pty size %q, want \"33 77\"", got)
+		}
+
 		// A missing command fails the exec as "not found" (exit 127 in the CLI).
 		dir3 := filepath.Join(f.dir, "exec3")
 		os.MkdirAll(dir3, 0o700)
@@ -300,4 +343,26 @@ func TestCreateFailureLeavesNothing(t *testing.T) {
 func fileExists(p string) bool {
 	_, err := os.Stat(p)
 	return err == nil
+}
+
+// memoryLimit reads the cgroup v1 memory limit of pid's cgroup.
+func memoryLimit(t *testing.T, pid int) int64 {
+	t.Helper()
+	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/cgroup", pid))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, l := range strings.Split(string(data), "\n") {
+		parts := strings.SplitN(l, ":", 3)
+		if len(parts) == 3 && parts[1] == "memory" {
+			v, err := os.ReadFile(filepath.Join("/sys/fs/cgroup/memory", parts[2], "memory.limit_in_bytes"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			n, _ := strconv.ParseInt(strings.TrimSpace(string(v)), 10, 64)
+			return n
+		}
+	}
+	t.Skip("no cgroup v1 memory controller")
+	return 0
 }
