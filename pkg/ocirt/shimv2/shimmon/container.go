@@ -19,6 +19,8 @@ const (
 	DeletedFile = "pod-shim.deleted" // the shim's delete subcommand already ran
 	createLimit = 4 * time.Minute
 	drainLimit  = 10 * time.Second
+	// reconnectLimit is how long a living shim may refuse connections.
+	reconnectLimit = time.Minute
 )
 
 // runContainer starts the shim, creates the task and watches it to its end.
@@ -131,7 +133,10 @@ func runContainer(a *conmon.Args, f *Flags, p *pipes) int {
 // waitTask blocks until the process exits and returns its status. When the
 // connection drops it reconnects while the shim lives; when the shim died,
 // its delete subcommand ends the container and supplies the status (137).
+// A shim that lives but cannot be reached for reconnectLimit is treated as
+// dead (killed and cleaned up), so a container never goes unwatched.
 func waitTask(c *shimclient.Client, shim *shimclient.Shim, id, execID string, st State) int {
+	var lost time.Time
 	for attempt := 0; ; attempt++ {
 		e, err := c.Wait(context.Background(), id, execID)
 		if err == nil {
@@ -145,7 +150,19 @@ func waitTask(c *shimclient.Client, shim *shimclient.Shim, id, execID string, st
 			time.Sleep(100 * time.Millisecond)
 			continue
 		}
-		if !proc.Alive(st.ShimPid, st.ShimStart) {
+		if lost.IsZero() {
+			lost = time.Now()
+		}
+		alive := proc.Alive(st.ShimPid, st.ShimStart)
+		if alive && time.Since(lost) > reconnectLimit {
+			diag.warn("shim %d of %s unreachable for %v: killing it", st.ShimPid, id, reconnectLimit)
+			_ = proc.Kill(st.ShimPid, st.ShimStart, syscall.SIGKILL)
+			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+			_ = proc.WaitExit(ctx, st.ShimPid, st.ShimStart)
+			cancel()
+			alive = false
+		}
+		if !alive {
 			diag.warn("shim %d of %s died", st.ShimPid, id)
 			if execID != "" || shim == nil {
 				return -1
@@ -162,6 +179,7 @@ func waitTask(c *shimclient.Client, shim *shimclient.Shim, id, execID string, st
 		}
 		c.Close()
 		*c = *nc
+		lost = time.Time{}
 	}
 }
 
