@@ -136,7 +136,11 @@ func (r *runtime) Create(ctx context.Context, req *ocirt.CreateRequest) (ocirt.T
 	defer m.Close()
 	pid, err := m.ReadPid(cctx)
 	if err != nil {
-		// pod-shim has stopped the shim; remove what is left.
+		// pod-shim stops the shim after a failed create. If pod-shim itself
+		// failed, the state file (when written) still finds the shim.
+		if st, serr := shimmon.ReadState(bundle); serr == nil {
+			t.state = st
+		}
 		_ = t.Delete(context.WithoutCancel(ctx), true)
 		return nil, r.createError(req, err)
 	}
