@@ -4,6 +4,8 @@
 #
 #   $DEST/containerd-shim-runc-v2   containerd v2.2.1 runc shim (task API v3, JSON bootstrap v3)
 #   $DEST/containerd-shim-runsc-v1  gVisor's containerd shim (task API v2)
+#   $DEST23/containerd-shim-runc-v2 containerd v2.3.0 runc shim (task API v3, protobuf
+#                                   BootstrapResult), in a directory of its own
 #
 # Debian's containerd-shim-runc-v2 (containerd 1.6.20, task API v2, plain
 # address bootstrap) stays in /usr/bin. Tests pick a shim directory with
@@ -12,25 +14,32 @@
 set -eu
 
 DEST=${DEST:-/usr/local/lib/pod-test/shims}
+DEST23=${DEST23:-/usr/local/lib/pod-test/shims-2.3}
 RUNC_SHIM_VERSION=${RUNC_SHIM_VERSION:-v2.2.1}
+RUNC_SHIM23_VERSION=${RUNC_SHIM23_VERSION:-v2.3.0}
 GVISOR_VERSION=${GVISOR_VERSION:-v0.0.0-20260905035102-160fafc42237}
 
-mkdir -p "$DEST"
+mkdir -p "$DEST" "$DEST23"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
-have() { # have BINARY PATTERN: the installed shim's -v output matches
-	[ -x "$DEST/$1" ] && "$DEST/$1" -v 2>/dev/null | grep -q "$2"
+have() { # have DIR BINARY PATTERN: the installed shim's -v output matches
+	[ -x "$1/$2" ] && "$1/$2" -v 2>/dev/null | grep -q "$3"
 }
 
-if have containerd-shim-runc-v2 "Version: *${RUNC_SHIM_VERSION#v}"; then
-	echo "containerd-shim-runc-v2 $RUNC_SHIM_VERSION already in $DEST"
-else
+runc_shim() { # runc_shim DIR VERSION
+	if have "$1" containerd-shim-runc-v2 "Version: *${2#v}"; then
+		echo "containerd-shim-runc-v2 $2 already in $1"
+		return
+	fi
 	GOBIN="$tmp" GOFLAGS=-buildvcs=false go install \
-		"github.com/containerd/containerd/v2/cmd/containerd-shim-runc-v2@$RUNC_SHIM_VERSION"
-	install -m 0755 "$tmp/containerd-shim-runc-v2" "$DEST/containerd-shim-runc-v2"
-	echo "installed $DEST/containerd-shim-runc-v2 ($RUNC_SHIM_VERSION)"
-fi
+		"github.com/containerd/containerd/v2/cmd/containerd-shim-runc-v2@$2"
+	install -m 0755 "$tmp/containerd-shim-runc-v2" "$1/containerd-shim-runc-v2"
+	echo "installed $1/containerd-shim-runc-v2 ($2)"
+}
+
+runc_shim "$DEST" "$RUNC_SHIM_VERSION"
+runc_shim "$DEST23" "$RUNC_SHIM23_VERSION"
 
 # gVisor's shim module does not carry its own version in -v (it prints the
 # containerd version it links), so record the module version next to it.

@@ -70,7 +70,7 @@ func TestLifecycle(t *testing.T) {
 	for label, bin := range testutil.Shims() {
 		t.Run(label, func(t *testing.T) {
 			_, bundle, c, b := startShim(t, bin, "sh", "-c", "echo hello; exit 7")
-			want := map[string]int{"runc-v2api": TaskAPIv2, "runc-v3api": TaskAPIv3}[label]
+			want := map[string]int{"runc-v2api": TaskAPIv2, "runc-v3api": TaskAPIv3, "runc-v3api-pb": TaskAPIv3}[label]
 			if b.Version != want {
 				t.Errorf("bootstrap version %d, want %d (%+v)", b.Version, want, b)
 			}

@@ -27,6 +27,15 @@ const (
 // RuncShimV3 is containerd 2.x's runc shim (task API v3), installed apart.
 func RuncShimV3() string { return filepath.Join(shimDir(), "containerd-shim-runc-v2") }
 
+// RuncShimPB is containerd 2.3's runc shim (task API v3, protobuf
+// BootstrapResult), installed in a directory of its own.
+func RuncShimPB() string {
+	if d := os.Getenv("POD_TEST_SHIM23_DIR"); d != "" {
+		return filepath.Join(d, "containerd-shim-runc-v2")
+	}
+	return "/usr/local/lib/pod-test/shims-2.3/containerd-shim-runc-v2"
+}
+
 // RunscShim is gVisor's shim.
 func RunscShim() string { return filepath.Join(shimDir(), "containerd-shim-runsc-v1") }
 
@@ -40,7 +49,7 @@ func shimDir() string {
 // Shims lists the runc shims present, by label, for table tests.
 func Shims() map[string]string {
 	m := map[string]string{}
-	for label, p := range map[string]string{"runc-v2api": DebianRuncShim, "runc-v3api": RuncShimV3()} {
+	for label, p := range map[string]string{"runc-v2api": DebianRuncShim, "runc-v3api": RuncShimV3(), "runc-v3api-pb": RuncShimPB()} {
 		if fi, err := os.Stat(p); err == nil && fi.Mode()&0o111 != 0 {
 			m[label] = p
 		}
