@@ -76,7 +76,7 @@ func (t *task) Start(ctx context.Context) error {
 // error (exit codes 126/127 for permission/not found in the container).
 func (r *runtime) runtimeError(err error) error {
 	if errors.Is(err, errdefs.ErrRuntime) {
-		return ocirt.RuntimeError(r.h.Name, err.Error())
+		return ocirt.RuntimeError(r.h.Name, shimclient.Message(err))
 	}
 	return err
 }

@@ -40,7 +40,7 @@ func classify(method, id string, err error) error {
 	}
 	st, ok := status.FromError(err)
 	if !ok {
-		return fmt.Errorf("shim %s: %v: %w", what, err, errdefs.ErrRuntime)
+		return &CallError{What: what, Msg: err.Error(), Class: errdefs.ErrRuntime}
 	}
 	class := errdefs.ErrRuntime
 	switch st.Code() {
@@ -59,7 +59,29 @@ func classify(method, id string, err error) error {
 	case codes.DeadlineExceeded:
 		class = errdefs.ErrTimeout
 	}
-	return fmt.Errorf("shim %s: %s: %w", what, st.Message(), class)
+	return &CallError{What: what, Msg: st.Message(), Class: class}
+}
+
+// CallError is a task call the shim answered with an error.
+type CallError struct {
+	What  string // method and id, e.g. "Create 0123…"
+	Msg   string // the shim's message (often the OCI runtime's)
+	Class error  // errdefs class
+}
+
+func (e *CallError) Error() string { return "shim " + e.What + ": " + e.Msg + ": " + e.Class.Error() }
+
+// Unwrap returns the errdefs class.
+func (e *CallError) Unwrap() error { return e.Class }
+
+// Message returns the shim's own message when err is a call the shim
+// answered with an error, else err's text.
+func Message(err error) string {
+	var ce *CallError
+	if errors.As(err, &ce) {
+		return ce.Msg
+	}
+	return err.Error()
 }
 
 // IsGone reports whether err means the connection to the shim is lost.

@@ -32,7 +32,7 @@ func runContainer(a *conmon.Args, f *Flags, p *pipes) int {
 
 	failed := func(err error) int {
 		diag.warn("create %s: %v", id, err)
-		p.report(-1, err.Error())
+		p.report(-1, shimclient.Message(err))
 		p.closeAll()
 		// conmon runs the exit command after a failed create as well.
 		runExitCommand(a)

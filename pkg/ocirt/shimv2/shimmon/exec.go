@@ -23,7 +23,7 @@ func runExec(a *conmon.Args, f *Flags, p *pipes) int {
 	id, execID := a.CID, a.CUUID
 	failed := func(err error) int {
 		diag.warn("exec %s in %s: %v", execID, id, err)
-		p.report(-1, err.Error())
+		p.report(-1, shimclient.Message(err))
 		p.closeAll()
 		runExitCommand(a)
 		return 1
