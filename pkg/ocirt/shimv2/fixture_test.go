@@ -29,7 +29,11 @@ func TestMain(m *testing.M) {
 			}
 			defer os.RemoveAll(dir)
 			podShim = filepath.Join(dir, "pod-shim")
-			out, err := exec.Command("go", "build", "-o", podShim, "github.com/pod-engine/pod/cmd/pod-shim").CombinedOutput()
+			args := []string{"build", "-o", podShim}
+			if os.Getenv("POD_SHIM_RACE") != "" {
+				args = append(args, "-race") // pod-shim itself under the race detector
+			}
+			out, err := exec.Command("go", append(args, "github.com/pod-engine/pod/cmd/pod-shim")...).CombinedOutput()
 			if err != nil {
 				panic("building pod-shim: " + err.Error() + "\n" + string(out))
 			}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -45,17 +46,17 @@ func runContainer(a *conmon.Args, f *Flags, p *pipes) int {
 	}
 	defer logFifo.Close()
 
-	var c *shimclient.Client
+	var conn shimConn
 	var st State
 	closeIO := func() {
-		if c != nil {
+		if c := conn.get(); c != nil {
 			_ = c.CloseStdin(context.Background(), id, "")
 		}
 	}
 	var s *session
 	s, err = openSession(a, f.Bundle, func(b []byte) error { return s.io.writeStdin(b) }, func() { s.onStdinEOF(closeIO)() },
 		func(h, w int) {
-			if c != nil {
+			if c := conn.get(); c != nil {
 				if err := c.ResizePty(context.Background(), id, "", uint32(w), uint32(h)); err != nil {
 					diag.warn("resize: %v", err)
 				}
@@ -75,10 +76,12 @@ func runContainer(a *conmon.Args, f *Flags, p *pipes) int {
 		return failed(err)
 	}
 	st = State{Address: b.Address, TaskAPI: b.Version, Namespace: f.Namespace, HashAddr: f.HashAddr, Bundle: f.Bundle}
-	if c, err = shimclient.Dial(ctx, b.Address, f.Namespace, b.Version); err != nil {
+	c, err := shimclient.Dial(ctx, b.Address, f.Namespace, b.Version)
+	if err != nil {
 		cleanupDeadShim(shim, id, st)
 		return failed(err)
 	}
+	conn.set(c)
 	st.TaskAPI = c.Version()
 	ci, err := c.Connect(ctx, id)
 	if err != nil {
@@ -110,11 +113,11 @@ func runContainer(a *conmon.Args, f *Flags, p *pipes) int {
 	life, stop := context.WithCancel(context.Background())
 	defer stop()
 	forwardSignals(life, func(sig syscall.Signal) {
-		_ = c.Kill(context.Background(), id, "", int(sig), false)
+		_ = conn.get().Kill(context.Background(), id, "", int(sig), false)
 	})
 	drained := s.io.pump(s.out.write)
-	code := waitTask(c, shim, id, "", st)
-	c.Close()
+	code := waitTask(&conn, shim, id, "", st)
+	conn.get().Close()
 	select {
 	case <-drained:
 	case <-time.After(drainLimit):
@@ -135,10 +138,10 @@ func runContainer(a *conmon.Args, f *Flags, p *pipes) int {
 // its delete subcommand ends the container and supplies the status (137).
 // A shim that lives but cannot be reached for reconnectLimit is treated as
 // dead (killed and cleaned up), so a container never goes unwatched.
-func waitTask(c *shimclient.Client, shim *shimclient.Shim, id, execID string, st State) int {
+func waitTask(conn *shimConn, shim *shimclient.Shim, id, execID string, st State) int {
 	var lost time.Time
 	for attempt := 0; ; attempt++ {
-		e, err := c.Wait(context.Background(), id, execID)
+		e, err := conn.get().Wait(context.Background(), id, execID)
 		if err == nil {
 			return e.Status
 		}
@@ -177,8 +180,7 @@ func waitTask(c *shimclient.Client, shim *shimclient.Shim, id, execID string, st
 		if err != nil {
 			continue
 		}
-		c.Close()
-		*c = *nc
+		conn.set(nc).Close()
 		lost = time.Time{}
 	}
 }
@@ -231,3 +233,12 @@ func removeSocket(address string) {
 		diag.warn("removing stale shim socket: %v", err)
 	}
 }
+
+// shimConn is the connection to the shim, replaced when pod-shim reconnects
+// and used meanwhile by the attach, ctl and signal goroutines.
+type shimConn struct{ p atomic.Pointer[shimclient.Client] }
+
+func (c *shimConn) get() *shimclient.Client { return c.p.Load() }
+
+// set installs nc and returns the previous connection.
+func (c *shimConn) set(nc *shimclient.Client) *shimclient.Client { return c.p.Swap(nc) }

@@ -42,12 +42,14 @@ func runExec(a *conmon.Args, f *Flags, p *pipes) int {
 	if err != nil {
 		return failed(err)
 	}
-	defer c.Close()
+	var conn shimConn
+	conn.set(c)
+	defer func() { conn.get().Close() }()
 
 	var s *session
 	s, err = openSession(a, a.Bundle, func(b []byte) error { return s.io.writeStdin(b) },
-		func() { s.onStdinEOF(func() { _ = c.CloseStdin(context.Background(), id, execID) })() },
-		func(h, w int) { _ = c.ResizePty(context.Background(), id, execID, uint32(w), uint32(h)) })
+		func() { s.onStdinEOF(func() { _ = conn.get().CloseStdin(context.Background(), id, execID) })() },
+		func(h, w int) { _ = conn.get().ResizePty(context.Background(), id, execID, uint32(w), uint32(h)) })
 	if err != nil {
 		return failed(err)
 	}
@@ -70,12 +72,12 @@ func runExec(a *conmon.Args, f *Flags, p *pipes) int {
 
 	life, stop := context.WithCancel(context.Background())
 	defer stop()
-	forwardSignals(life, func(sig syscall.Signal) { _ = c.Kill(context.Background(), id, execID, int(sig), false) })
+	forwardSignals(life, func(sig syscall.Signal) { _ = conn.get().Kill(context.Background(), id, execID, int(sig), false) })
 	timedOut := make(chan struct{})
 	if a.Timeout > 0 {
 		t := time.AfterFunc(time.Duration(a.Timeout)*time.Second, func() {
 			close(timedOut)
-			_ = c.Kill(context.Background(), id, execID, int(syscall.SIGKILL), false)
+			_ = conn.get().Kill(context.Background(), id, execID, int(syscall.SIGKILL), false)
 		})
 		defer t.Stop()
 	}
@@ -84,12 +86,12 @@ func runExec(a *conmon.Args, f *Flags, p *pipes) int {
 	if ci, err := c.Connect(ctx, id); err == nil {
 		st.ShimPid = ci.ShimPid
 	}
-	code := waitTask(c, nil, id, execID, st)
+	code := waitTask(&conn, nil, id, execID, st)
 	select {
 	case <-drained:
 	case <-time.After(drainLimit):
 	}
-	if _, err := c.Delete(context.Background(), id, execID); err != nil {
+	if _, err := conn.get().Delete(context.Background(), id, execID); err != nil {
 		diag.debugf("delete exec %s: %v", execID, err)
 	}
 	msg := ""
