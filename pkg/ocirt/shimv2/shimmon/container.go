@@ -236,7 +236,9 @@ func removeSocket(address string) {
 
 // shimConn is the connection to the shim, replaced when pod-shim reconnects
 // and used meanwhile by the attach, ctl and signal goroutines.
-type shimConn struct{ p atomic.Pointer[shimclient.Client] }
+type shimConn struct {
+	p atomic.Pointer[shimclient.Client]
+}
 
 func (c *shimConn) get() *shimclient.Client { return c.p.Load() }
 
