@@ -303,6 +303,7 @@ func (r *Registry) availableNames() []string {
 	for n := range r.cfg.Aliases {
 		names = append(names, n)
 	}
+	names = append(names, r.shimTypesOnPath()...)
 	sort.Strings(names)
 	if len(names) == 0 {
 		return []string{"(none installed)"}
