@@ -66,7 +66,10 @@ func runParent(c *config) int {
 		fatal("--seccomp-notify-socket is not supported by pod-conmon")
 	}
 	if c.Sync {
-		return runDaemon(c)
+		if !c.ExecAttach {
+			start = -1
+		}
+		return runDaemon(c, start, false)
 	}
 
 	devnull, err := syscall.Open("/dev/null", syscall.O_RDWR|syscall.O_CLOEXEC, 0)

@@ -78,8 +78,11 @@ type mon struct {
 	events   [16]unix.EpollEvent
 }
 
-// runDaemon is the monitor proper.
-func runDaemon(c *config) int {
+// runDaemon is the monitor proper. start is the start pipe when the
+// caller still has to release an --exec-attach exec through it, else -1;
+// fromEnv says it must be taken from the environment (the re-executed
+// daemon) rather than from the argument (--sync).
+func runDaemon(c *config, start int, fromEnv bool) int {
 	debug.SetGCPercent(50)
 	m := &mon{c: c, startFd: -1, stdoutFd: -1, stderrFd: -1, stdinFd: -1, consoleListen: -1, consoleFd: -1,
 		attachListen: -1, ctlFd: -1, ctlDummy: -1, winszR: -1, winszW: -1, ep: -1, wake: -1,
@@ -101,11 +104,11 @@ func runDaemon(c *config) int {
 		}
 		m.attachPipe = &syncPipe{fd: fd, key: c.apiKey}
 		protocol[1] = fd
-		m.startFd = envFd(conmon.EnvStartPipe)
-		protocol[2] = m.startFd
-	} else if fd := envFd(conmon.EnvStartPipe); fd >= 0 {
-		protocol[2] = fd // with --sync the start pipe is still open
-		syscall.Close(fd)
+		if fromEnv {
+			start = envFd(conmon.EnvStartPipe)
+		}
+		m.startFd = start
+		protocol[2] = start
 	}
 	for _, fd := range fds {
 		if fd != protocol[0] && fd != protocol[1] && fd != protocol[2] {
@@ -267,14 +270,16 @@ func (m *mon) monitor() int {
 	}
 	m.others = nil
 	m.closeClients()
+	if m.attachListen >= 0 {
+		// Like conmon: the socket goes, the symlink, ctl and winsz stay
+		// (the caller's cleanup removes them).
+		syscall.Close(m.attachListen)
+		m.attachListen = -1
+		_ = os.Remove(m.c.Bundle + "/" + conmon.AttachName)
+	}
 	m.writeExitFiles(status)
 	if c.Exec {
 		m.sync.send(status, message, message != "")
-	}
-	if m.attachLink != "" {
-		if err := os.Remove(m.attachLink); err != nil && !os.IsNotExist(err) {
-			warnf("Failed to remove symlink for attach socket directory: " + err.Error())
-		}
 	}
 	return status
 }
