@@ -6,7 +6,9 @@ BINDIR    ?= $(PREFIX)/bin
 LIBEXEC   ?= $(PREFIX)/libexec/pod
 GOFLAGS_BUILD = -tags '$(BUILDTAGS)' -trimpath
 
-.PHONY: help build install test test-system test-integration bench lint clean
+RUNTIMES  ?= $(shell for r in crun runc runsc; do command -v $$r >/dev/null && echo $$r; done)
+
+.PHONY: help build install test test-system test-integration check demo bench lint clean
 
 help: ## list targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-18s %s\n", $$1, $$2}'
@@ -25,8 +27,17 @@ test: ## unit tests (no root needed; root-only tests skip themselves)
 test-integration: build ## Go tests driving real runtimes and the real monitor (root)
 	POD_BIN=$(CURDIR)/bin $(GO) test $(GOFLAGS_BUILD) -count=1 -tags '$(BUILDTAGS) integration' ./test/integration/...
 
-test-system: build ## bats CLI tests against every installed runtime (root)
-	POD_BIN=$(CURDIR)/bin bats -j $${BATS_JOBS:-1} test/system
+test-system: build ## bats CLI tests, once per installed runtime (root)
+	@set -e; for rt in $(RUNTIMES); do \
+		echo "=== system tests with runtime $$rt"; \
+		POD_BIN=$(CURDIR)/bin POD_TEST_RUNTIME=$$rt bats test/system; \
+	done
+
+check: test test-integration test-system ## every test: unit, integration, system (root)
+
+demo: ## set this machine up, build, make the default image, run a container on each runtime (root)
+	contrib/setup.sh
+	contrib/demo.sh
 
 bench: build ## pod vs podman vs raw runtime, side by side
 	./test/bench/run.sh

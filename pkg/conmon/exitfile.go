@@ -1,6 +1,7 @@
 package conmon
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"os"
@@ -9,6 +10,8 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"golang.org/x/sys/unix"
 )
 
 // ExitStatus is what an exit file says about a finished container or exec.
@@ -76,3 +79,59 @@ func ReadExitFile(path, persistDir string) (ExitStatus, error) {
 
 // IsNotExist reports whether err means the exit file is not there (yet).
 func IsNotExist(err error) bool { return errors.Is(err, os.ErrNotExist) }
+
+// ErrMonitorDead means the monitor is gone without writing an exit file, so
+// the exit code cannot be known.
+var ErrMonitorDead = errors.New("the container's monitor died without writing an exit file: exit code unknown")
+
+// WaitExitFile blocks until the exit file at path exists and returns it. It
+// watches the directory with inotify (no polling delay when the file
+// appears). alive, when set, is asked every 250 ms whether the writer (the
+// monitor) still lives; when it does not and there is still no file, the
+// result is ErrMonitorDead.
+func WaitExitFile(ctx context.Context, path, persistDir string, alive func() bool) (ExitStatus, error) {
+	fd, err := unix.InotifyInit1(unix.IN_CLOEXEC | unix.IN_NONBLOCK)
+	if err == nil {
+		defer unix.Close(fd)
+		if _, werr := unix.InotifyAddWatch(fd, filepath.Dir(path), unix.IN_CREATE|unix.IN_MOVED_TO|unix.IN_CLOSE_WRITE); werr != nil {
+			unix.Close(fd)
+			fd = -1
+		}
+	} else {
+		fd = -1
+	}
+	buf := make([]byte, 4096)
+	lastAlive := time.Now()
+	for {
+		st, err := ReadExitFile(path, persistDir)
+		if err == nil {
+			return st, nil
+		}
+		if !IsNotExist(err) {
+			return ExitStatus{}, err
+		}
+		if ctx.Err() != nil {
+			return ExitStatus{}, ctx.Err()
+		}
+		if alive != nil && time.Since(lastAlive) >= 250*time.Millisecond {
+			lastAlive = time.Now()
+			if !alive() {
+				// The file may have landed just before the writer exited.
+				if st, err := ReadExitFile(path, persistDir); err == nil {
+					return st, nil
+				}
+				return ExitStatus{Code: -1}, ErrMonitorDead
+			}
+		}
+		wait := 50
+		if fd >= 0 {
+			wait = 250
+			fds := []unix.PollFd{{Fd: int32(fd), Events: unix.POLLIN}}
+			if n, _ := unix.Poll(fds, wait); n > 0 {
+				_, _ = unix.Read(fd, buf) // drain; the loop re-checks the file
+			}
+			continue
+		}
+		time.Sleep(time.Duration(wait) * time.Millisecond)
+	}
+}

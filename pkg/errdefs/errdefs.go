@@ -79,3 +79,20 @@ func (e *ExitCodeError) Error() string {
 }
 
 func (e *ExitCodeError) Unwrap() error { return e.Err }
+
+// subclass is an error with its own text that belongs to a class.
+type subclass struct {
+	msg   string
+	class error
+}
+
+func (e *subclass) Error() string        { return e.msg }
+func (e *subclass) Is(target error) bool { return target == e.class }
+
+// Subclasses with Podman's wording.
+var (
+	ErrNoSuchContainer = &subclass{"no such container", ErrNotFound}
+	ErrNoSuchImage     = &subclass{"no such image", ErrNotFound}
+	ErrNoSuchRuntime   = &subclass{"no such runtime", ErrNotFound}
+	ErrCtrExists       = &subclass{"container already exists", ErrAlreadyExists}
+)

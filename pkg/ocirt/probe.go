@@ -9,6 +9,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/pod-engine/pod/pkg/errdefs"
 )
 
 // probeEntry is one cached probe result, valid while the binary's path, size
@@ -147,7 +149,7 @@ func (r *Registry) List(ctx context.Context) []Info {
 		h, err := r.Resolve(n)
 		info := Info{Name: n, Path: h.Path, Flags: h.Flags, Tried: r.cfg.Runtimes[n], Available: err == nil}
 		if err != nil {
-			info.Reason = err.Error()
+			info.Reason = reason(err)
 		}
 		add(info, KindOCI)
 	}
@@ -157,7 +159,7 @@ func (r *Registry) List(ctx context.Context) []Info {
 		h, err := r.Resolve(n)
 		info := Info{Name: n, Path: h.Path, Alias: &a, Available: err == nil}
 		if err != nil {
-			info.Reason = err.Error()
+			info.Reason = reason(err)
 		}
 		add(info, KindShimV2)
 	}
@@ -169,7 +171,7 @@ func (r *Registry) List(ctx context.Context) []Info {
 		h, err := r.Resolve(t)
 		info := Info{Name: t, Path: h.Path, Available: err == nil}
 		if err != nil {
-			info.Reason = err.Error()
+			info.Reason = reason(err)
 		}
 		add(info, KindShimV2)
 	}
@@ -208,4 +210,13 @@ func (r *Registry) shimTypesOnPath() []string {
 	}
 	sort.Strings(types)
 	return types
+}
+
+// reason is an error's text without its trailing error-class word.
+func reason(err error) string {
+	msg := err.Error()
+	for _, class := range []error{errdefs.ErrUnavailable, errdefs.ErrNotFound, errdefs.ErrInvalidArgument, errdefs.ErrPermission} {
+		msg = strings.TrimSuffix(msg, ": "+class.Error())
+	}
+	return msg
 }

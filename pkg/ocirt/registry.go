@@ -30,12 +30,15 @@ type Config struct {
 	ShimDirs          []string            // extra directories searched for containerd-shim-* binaries (before $PATH)
 	Aliases           map[string]Alias    // pod.conf [runtimes.<name>]: shim aliases with options
 	CacheFile         string              // probe cache; empty = no cache
+	// StateDir, when set, gives every OCI runtime its own state root
+	// (--root=<StateDir>/<name>) unless its flags already set --root.
+	StateDir string
 }
 
 // Alias names a shim runtime type with options, e.g. kata → io.containerd.kata.v2.
 type Alias struct {
-	Type       string         `json:"type" toml:"type"`                                 // shim runtime type, e.g. io.containerd.kata.v2
-	Options    map[string]any `json:"options,omitempty" toml:"options"`                 // typed shim options (BinaryName, Root, SystemdCgroup, ConfigPath…)
+	Type       string         `json:"type" toml:"type"`                                  // shim runtime type, e.g. io.containerd.kata.v2
+	Options    map[string]any `json:"options,omitempty" toml:"options"`                  // typed shim options (BinaryName, Root, SystemdCgroup, ConfigPath…)
 	ConfigPath string         `json:"configPath,omitempty" toml:"config_path,omitempty"` // runtime config file for the shim
 }
 
@@ -180,8 +183,14 @@ func (r *Registry) ociHandle(name, path string) Handle {
 		Monitor: r.cfg.Monitor,
 		JSONLog: slices.Contains(r.cfg.SupportsJSON, base),
 	}
+	hasRoot := false
 	for _, f := range flags {
-		h.Flags = append(h.Flags, dashFlag(f))
+		f = dashFlag(f)
+		hasRoot = hasRoot || f == "--root" || strings.HasPrefix(f, "--root=")
+		h.Flags = append(h.Flags, f)
+	}
+	if r.cfg.StateDir != "" && !hasRoot {
+		h.Flags = append([]string{"--root=" + filepath.Join(r.cfg.StateDir, base)}, h.Flags...)
 	}
 	return h
 }

@@ -118,6 +118,13 @@ type Host struct {
 	Env             []string          // pod's own environment (for -e KEY without a value)
 	CgroupManager   string            // cgroupfs | systemd
 	RuntimeName     string            // the runtime the container will use (runsc needs tweaks)
+
+	// Fields added by specgen (filled by ProbeHost).
+	AppArmor       bool     // AppArmor is enabled on the host
+	BoundingCaps   []string // pod's own capability bounding set ("CAP_CHOWN", …): what ALL and --privileged grant; nil = every capability specgen knows
+	Controllers    []string // cgroup controllers a container cgroup can use ("cpu", "memory", "pids", …); nil = unknown, assume all
+	SwapAccounting bool     // the memory controller limits swap (memory.memsw.* on v1, memory.swap.max on v2)
+	OOMScoreAdj    *int     // pod's own /proc/self/oom_score_adj; without CAP_SYS_RESOURCE a container cannot go lower; nil = unknown
 }
 
 // Rlimit is a soft/hard pair.
@@ -132,4 +139,23 @@ type Result struct {
 	// MountLabel / ProcessLabel are the SELinux labels chosen (empty when disabled).
 	MountLabel   string
 	ProcessLabel string
+
+	// Fields added by specgen.
+
+	// Warnings are options that were accepted but could not be applied on
+	// this host (for example a pids limit without a pids controller).
+	Warnings []string
+	// AppArmorProfile is the --security-opt apparmor= profile asked for
+	// ("" = default, "unconfined"); it is put in the spec only when Host.AppArmor.
+	AppArmorProfile string
+	// Relabel lists bind-mount sources given with z/Z; libpod relabels them
+	// with RelabelMounts before the container starts (a no-op without SELinux).
+	Relabel []Relabel
+}
+
+// Relabel is one z/Z bind source: Shared is z (shared between containers),
+// false is Z (private to this container).
+type Relabel struct {
+	Path   string
+	Shared bool
 }

@@ -158,7 +158,9 @@ func (c *AttachConn) Stream(ctx context.Context, o AttachOptions) error {
 			return ErrDetached
 		case inputFailed.Load():
 			return fmt.Errorf("sending input to the container: %w", inputErr)
-		case err == nil || errors.Is(err, io.EOF):
+		case err == nil || errors.Is(err, io.EOF) || errors.Is(err, unix.ECONNRESET):
+			// A monitor that closes with our input unread resets the
+			// connection: the container's side is over either way.
 			return nil
 		case errors.Is(err, os.ErrDeadlineExceeded) && ctx.Err() != nil:
 			return fmt.Errorf("attach: %w", ctx.Err())
@@ -186,6 +188,9 @@ func (c *AttachConn) copyInput(in io.Reader, keys []byte) (bool, error) {
 			out, det := d.filter(buf[:n])
 			if len(out) > 0 {
 				if _, werr := c.f.Write(out); werr != nil {
+					if peerGone(werr) {
+						return false, nil // the process ended; its output is still read
+					}
 					return false, werr
 				}
 			}
@@ -212,6 +217,11 @@ func (c *AttachConn) copyInput(in io.Reader, keys []byte) (bool, error) {
 			return false, nil
 		}
 	}
+}
+
+// peerGone reports whether a write failed because the monitor closed its end.
+func peerGone(err error) bool {
+	return errors.Is(err, unix.EPIPE) || errors.Is(err, unix.ECONNRESET)
 }
 
 // ParseDetachKeys turns Podman's detach-key syntax into bytes: a

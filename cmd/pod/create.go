@@ -1,0 +1,200 @@
+package main
+
+import (
+	"bufio"
+	"fmt"
+	"os"
+	"strings"
+
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+
+	"github.com/pod-engine/pod/libpod"
+	"github.com/pod-engine/pod/pkg/errdefs"
+)
+
+// createFlags are the flags `create` and `run` share.
+type createFlags struct {
+	o           libpod.CreateOptions
+	env         []string
+	envFile     []string
+	labels      []string
+	annotations []string
+	sysctls     []string
+	entrypoint  string
+	rootfs      bool
+	stopTimeout uint
+	pidsLimit   int64
+	oomScoreAdj int
+	readOnlyTmp bool
+	runtime     string
+}
+
+func (f *createFlags) register(fs *pflag.FlagSet) {
+	s := &f.o.Spec
+	fs.SetInterspersed(false)
+	fs.Bool("help", false, "Help for this command") // -h is --hostname, as in Podman
+	fs.StringVar(&s.Name, "name", "", "Assign a name to the container")
+	fs.StringArrayVarP(&f.env, "env", "e", nil, "Set environment variables in container")
+	fs.StringArrayVar(&f.envFile, "env-file", nil, "Read in a file of environment variables")
+	fs.StringVarP(&s.WorkDir, "workdir", "w", "", "Working directory inside the container")
+	fs.StringVarP(&s.User, "user", "u", "", "Username or UID (format: <name|uid>[:<group|gid>])")
+	fs.StringVar(&f.entrypoint, "entrypoint", "", "Overwrite the default ENTRYPOINT of the image")
+	fs.StringVarP(&s.Hostname, "hostname", "h", "", "Set container hostname")
+	fs.StringArrayVarP(&f.labels, "label", "l", nil, "Set metadata on container")
+	fs.StringArrayVar(&f.annotations, "annotation", nil, "Add annotations to container (key=value)")
+	fs.StringArrayVarP(&s.Volumes, "volume", "v", nil, "Bind mount a volume into the container")
+	fs.StringArrayVar(&s.Mounts, "mount", nil, "Attach a filesystem mount to the container")
+	fs.StringArrayVar(&s.Tmpfs, "tmpfs", nil, "Mount a temporary filesystem (tmpfs) into a container")
+	fs.BoolVar(&s.ReadOnly, "read-only", false, "Make containers root filesystem read-only")
+	fs.BoolVar(&f.readOnlyTmp, "read-only-tmpfs", true, "When running containers in read-only mode mount a read-write tmpfs on /run, /tmp and /var/tmp")
+	fs.StringSliceVar(&s.CapAdd, "cap-add", nil, "Add capabilities to the container")
+	fs.StringSliceVar(&s.CapDrop, "cap-drop", nil, "Drop capabilities from the container")
+	fs.BoolVar(&s.Privileged, "privileged", false, "Give extended privileges to container")
+	fs.StringArrayVar(&s.SecurityOpt, "security-opt", nil, "Security Options")
+	fs.StringArrayVar(&s.Ulimits, "ulimit", nil, "Ulimit options")
+	fs.StringVarP(&s.Memory, "memory", "m", "", "Memory limit (format: <number>[<unit>], where unit = b (bytes), k (kibibytes), m (mebibytes), or g (gibibytes))")
+	fs.StringVar(&s.MemorySwap, "memory-swap", "", "Swap limit equal to memory plus swap: '-1' to enable unlimited swap")
+	fs.StringVar(&s.CPUs, "cpus", "", "Number of CPUs. The default is 0.000 which means no limit")
+	fs.Uint64VarP(&s.CPUShares, "cpu-shares", "c", 0, "CPU shares (relative weight)")
+	fs.StringVar(&s.CPUSetCPUs, "cpuset-cpus", "", "CPUs in which to allow execution (0-3, 0,1)")
+	fs.Int64Var(&f.pidsLimit, "pids-limit", 0, "Tune container pids limit (set -1 for unlimited)")
+	fs.BoolVar(&s.Init, "init", false, "Run an init binary inside the container that forwards signals and reaps processes")
+	fs.StringVar(&s.InitPath, "init-path", "", "Path to the container-init binary")
+	fs.StringVar(&s.StopSignal, "stop-signal", "", "Signal to stop a container. Default is SIGTERM")
+	fs.UintVar(&f.stopTimeout, "stop-timeout", 0, "Timeout (in seconds) that containers stopped by user command have to exit. If exceeded, the container will be forcibly stopped via SIGKILL.")
+	fs.StringVar(&s.Network, "network", "", "Connect a container to a network (none, host, ns:PATH)")
+	fs.StringVar(&s.Network, "net", "", "Connect a container to a network")
+	_ = fs.MarkHidden("net")
+	fs.StringVar(&s.PID, "pid", "", "PID namespace to use")
+	fs.StringVar(&s.IPC, "ipc", "", "IPC namespace to use")
+	fs.StringVar(&s.UTS, "uts", "", "UTS namespace to use")
+	fs.StringArrayVar(&s.Devices, "device", nil, "Add a host device to the container")
+	fs.StringSliceVar(&s.GroupAdd, "group-add", nil, "Add additional groups to the primary container process. 'keep-groups' allows container processes to use supplementary groups.")
+	fs.StringVar(&s.ShmSize, "shm-size", "", "Size of /dev/shm (format: <number>[<unit>], where unit = b (bytes), k (kibibytes), m (mebibytes), or g (gibibytes))")
+	fs.StringVar(&s.Cgroups, "cgroups", "", "control container cgroup configuration (\"enabled\"|\"disabled\"|\"no-conmon\"|\"split\")")
+	fs.StringVar(&s.CgroupParent, "cgroup-parent", "", "Optional parent cgroup for the container")
+	fs.StringArrayVar(&f.sysctls, "sysctl", nil, "Sysctl options")
+	fs.IntVar(&f.oomScoreAdj, "oom-score-adj", 0, "Tune the host's OOM preferences (-1000 to 1000)")
+	fs.StringVar(&s.Umask, "umask", "", "Set umask in container")
+	fs.BoolVarP(&s.Stdin, "interactive", "i", false, "Keep STDIN open even if not attached")
+	fs.BoolVarP(&s.Terminal, "tty", "t", false, "Allocate a pseudo-TTY for container")
+	fs.StringVar(&f.o.LogDriver, "log-driver", "", "Logging driver for the container")
+	fs.StringArrayVar(&f.o.LogOpts, "log-opt", nil, "Logging driver options")
+	fs.BoolVar(&f.rootfs, "rootfs", false, "The first argument is not an image but the rootfs to the exploded container")
+	fs.StringVar(&f.o.Pull, "pull", "missing", "Pull image policy (\"always\"|\"missing\"|\"never\"|\"newer\")")
+	fs.BoolVarP(&f.o.PullQuiet, "quiet", "q", false, "Suppress output information when pulling images")
+	fs.BoolVar(&f.o.Remove, "rm", false, "Remove container (and pod if created) after exit")
+	fs.StringVar(&f.o.DetachKeys, "detach-keys", "", "Override the key sequence for detaching a container. Format is a single character [a-Z] or a comma separated sequence of `ctrl-<value>`, where `<value>` is one of: `a-cf`, `@`, `^`, `[`, `\\`, `]`, `^` or `_`")
+	fs.StringVar(&f.o.SdNotify, "sdnotify", "container", "control sd-notify behavior (\"container\"|\"conmon\"|\"ignore\")")
+	fs.StringVar(&f.runtime, "runtime", "", "Path or name of the OCI runtime or shim to use for this container")
+}
+
+// options turns the parsed flags and positional arguments (IMAGE|ROOTFS
+// [COMMAND [ARG...]]) into create options.
+func (f *createFlags) options(cmd *cobra.Command, args []string) (*libpod.CreateOptions, error) {
+	if len(args) == 0 {
+		return nil, fmt.Errorf("%s requires at least 1 argument: an image (or a root filesystem with --rootfs): %w", cmd.CommandPath(), errdefs.ErrInvalidArgument)
+	}
+	o := f.o
+	s := &o.Spec
+	if f.rootfs {
+		s.Rootfs = args[0]
+	} else {
+		o.Image = args[0]
+	}
+	s.Command = append([]string(nil), args[1:]...)
+	env, err := readEnvFiles(f.envFile)
+	if err != nil {
+		return nil, err
+	}
+	s.Env = append(env, f.env...)
+	if s.Labels, err = keyValues("--label", f.labels); err != nil {
+		return nil, err
+	}
+	if s.Annotations, err = keyValues("--annotation", f.annotations); err != nil {
+		return nil, err
+	}
+	if s.Sysctls, err = keyValues("--sysctl", f.sysctls); err != nil {
+		return nil, err
+	}
+	fl := cmd.Flags()
+	if fl.Changed("entrypoint") {
+		// Stored as given; specgen decodes "" and the JSON array form.
+		s.Entrypoint = &[]string{f.entrypoint}
+	}
+	if fl.Changed("stop-timeout") {
+		t := f.stopTimeout
+		o.StopTimeout = &t
+	}
+	if fl.Changed("pids-limit") {
+		p := f.pidsLimit
+		s.PidsLimit = &p
+	}
+	if fl.Changed("oom-score-adj") {
+		v := f.oomScoreAdj
+		s.OOMScoreAdj = &v
+	}
+	if fl.Changed("read-only-tmpfs") {
+		v := f.readOnlyTmp
+		s.ReadOnlyTmpfs = &v
+	}
+	switch o.Pull {
+	case "missing", "always", "never", "newer":
+	default:
+		return nil, fmt.Errorf("invalid --pull %q: use always, missing, never or newer: %w", o.Pull, errdefs.ErrInvalidArgument)
+	}
+	o.Runtime = f.runtime
+	if o.Runtime == "" {
+		o.Runtime = globals.Runtime
+	}
+	return &o, nil
+}
+
+// keyValues parses KEY=VALUE (or KEY, meaning an empty value) flags.
+func keyValues(flag string, vals []string) (map[string]string, error) {
+	if len(vals) == 0 {
+		return nil, nil
+	}
+	m := make(map[string]string, len(vals))
+	for _, v := range vals {
+		k, val, _ := strings.Cut(v, "=")
+		if k == "" {
+			return nil, fmt.Errorf("invalid %s %q: expected KEY=VALUE: %w", flag, v, errdefs.ErrInvalidArgument)
+		}
+		m[k] = val
+	}
+	return m, nil
+}
+
+// readEnvFiles reads --env-file files: KEY=VALUE or KEY lines, '#' comments.
+func readEnvFiles(paths []string) ([]string, error) {
+	var env []string
+	for _, p := range paths {
+		f, err := os.Open(p)
+		if err != nil {
+			return nil, fmt.Errorf("--env-file %s: %w", p, errdefs.ErrInvalidArgument)
+		}
+		sc := bufio.NewScanner(f)
+		sc.Buffer(make([]byte, 64*1024), 1024*1024)
+		line := 0
+		for sc.Scan() {
+			line++
+			l := strings.TrimLeft(sc.Text(), " \t")
+			if l == "" || strings.HasPrefix(l, "#") {
+				continue
+			}
+			if strings.HasPrefix(l, "=") {
+				f.Close()
+				return nil, fmt.Errorf("--env-file %s line %d: variable name is empty: %w", p, line, errdefs.ErrInvalidArgument)
+			}
+			env = append(env, l)
+		}
+		err = sc.Err()
+		f.Close()
+		if err != nil {
+			return nil, fmt.Errorf("--env-file %s: %w", p, err)
+		}
+	}
+	return env, nil
+}

@@ -1,0 +1,39 @@
+package main
+
+import (
+	"fmt"
+
+	"github.com/spf13/cobra"
+)
+
+func init() {
+	commands = append(commands, createCommand)
+	containerCommands = append(containerCommands, createCommand)
+}
+
+func createCommand() *cobra.Command {
+	f := &createFlags{}
+	cmd := &cobra.Command{
+		Use:   "create [options] IMAGE [COMMAND [ARG...]]",
+		Short: "Create but do not start a container",
+		RunE: func(cmd *cobra.Command, args []string) error {
+			o, err := f.options(cmd, args)
+			if err != nil {
+				return err
+			}
+			rt, err := newRuntime()
+			if err != nil {
+				return err
+			}
+			defer rt.Shutdown()
+			c, err := rt.CreateContainer(cmd.Context(), o)
+			if err != nil {
+				return err
+			}
+			fmt.Println(c.ID())
+			return nil
+		},
+	}
+	f.register(cmd.Flags())
+	return cmd
+}

@@ -1,0 +1,148 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"syscall"
+
+	"github.com/spf13/cobra"
+
+	"github.com/pod-engine/pod/libpod"
+	"github.com/pod-engine/pod/pkg/conmon/client"
+	"github.com/pod-engine/pod/pkg/errdefs"
+)
+
+func init() {
+	for _, c := range []func() *cobra.Command{execCommand, attachCommand} {
+		commands = append(commands, c)
+		containerCommands = append(containerCommands, c)
+	}
+}
+
+func execCommand() *cobra.Command {
+	var o libpod.ExecOptions
+	var env, envFile []string
+	var detachKeys string
+	cmd := &cobra.Command{
+		Use:   "exec [options] CONTAINER COMMAND [ARG...]",
+		Short: "Run a process in a running container",
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if len(args) < 2 {
+				return fmt.Errorf("exec requires the name or ID of a container and a command: %w", errdefs.ErrInvalidArgument)
+			}
+			fileEnv, err := readEnvFiles(envFile)
+			if err != nil {
+				return err
+			}
+			o.Env = append(fileEnv, env...)
+			o.Cmd = args[1:]
+			rt, err := newRuntime()
+			if err != nil {
+				return err
+			}
+			defer rt.Shutdown()
+			c, err := rt.LookupContainer(args[0])
+			if err != nil {
+				return err
+			}
+			ctx := cmd.Context()
+			if o.Detach {
+				_, id, err := c.Exec(ctx, o, nil)
+				if err != nil {
+					return err
+				}
+				fmt.Println(id)
+				return nil
+			}
+			sess, err := newSession(nil, o.Interactive, o.Tty, detachKeys)
+			if err != nil {
+				return err
+			}
+			sess.rawTerminal(o.Tty)
+			code, _, err := c.Exec(ctx, o, sess.attach)
+			sess.close()
+			if errors.Is(err, client.ErrDetached) {
+				return nil
+			}
+			if err != nil {
+				return err
+			}
+			return &errdefs.ExitCodeError{Code: code}
+		},
+	}
+	fl := cmd.Flags()
+	fl.SetInterspersed(false)
+	fl.BoolVarP(&o.Detach, "detach", "d", false, "Run the exec session in detached mode (backgrounded)")
+	fl.StringArrayVarP(&env, "env", "e", nil, "Set environment variables")
+	fl.StringArrayVar(&envFile, "env-file", nil, "Read in a file of environment variables")
+	fl.BoolVarP(&o.Interactive, "interactive", "i", false, "Make STDIN available to the contained process")
+	fl.BoolVarP(&o.Tty, "tty", "t", false, "Allocate a pseudo-TTY. The default is false")
+	fl.StringVarP(&o.User, "user", "u", "", "Sets the username or UID used and optionally the groupname or GID for the specified command")
+	fl.StringVarP(&o.WorkDir, "workdir", "w", "", "Working directory inside the container")
+	fl.BoolVar(&o.Privileged, "privileged", false, "Give the process extended Linux capabilities inside the container")
+	fl.UintVar(&o.PreserveFDs, "preserve-fds", 0, "Pass N additional file descriptors to the container")
+	fl.StringVar(&detachKeys, "detach-keys", "", "Select the key sequence for detaching a container")
+	return cmd
+}
+
+func attachCommand() *cobra.Command {
+	var noStdin, sigProxy bool
+	var detachKeys string
+	cmd := &cobra.Command{
+		Use:   "attach [options] CONTAINER",
+		Short: "Attach to a running container",
+		Args:  exactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			rt, err := newRuntime()
+			if err != nil {
+				return err
+			}
+			defer rt.Shutdown()
+			c, err := rt.LookupContainer(args[0])
+			if err != nil {
+				return err
+			}
+			if c.Status() != libpod.StatusRunning {
+				return fmt.Errorf("you can only attach to running containers: %s is %s: %w", c.Name(), c.Status(), errdefs.ErrConflict)
+			}
+			spec := c.Config().Spec
+			keys := detachKeys
+			if keys == "" {
+				keys = c.Config().DetachKeys
+			}
+			sess, err := newSession(nil, spec.Stdin && !noStdin, spec.Terminal, keys)
+			if err != nil {
+				return err
+			}
+			sess.rawTerminal(spec.Terminal)
+			if spec.Terminal {
+				sess.forwardResize(c.CtlPath())
+			}
+			ctx := cmd.Context()
+			if sigProxy && !spec.Terminal {
+				sess.proxySignals(func(sig syscall.Signal) { _ = c.Kill(context.WithoutCancel(ctx), sig) })
+			}
+			err = c.Attach(ctx, sess.attach)
+			sess.close()
+			if errors.Is(err, client.ErrDetached) {
+				fmt.Fprintln(os.Stderr)
+				return nil
+			}
+			if err != nil {
+				return err
+			}
+			code, err := c.Wait(ctx)
+			if err != nil {
+				return err
+			}
+			return &errdefs.ExitCodeError{Code: code}
+		},
+	}
+	fl := cmd.Flags()
+	fl.BoolVar(&noStdin, "no-stdin", false, "Do not attach STDIN. The default is false")
+	fl.BoolVar(&sigProxy, "sig-proxy", true, "Proxy received signals to the process")
+	fl.StringVar(&detachKeys, "detach-keys", "", "Select the key sequence for detaching a container")
+	return cmd
+}

@@ -1,0 +1,137 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"runtime"
+	"strings"
+
+	"github.com/spf13/cobra"
+	"gopkg.in/yaml.v3"
+
+	"github.com/pod-engine/pod/libpod"
+)
+
+func init() {
+	commands = append(commands, versionCommand, infoCommand, runtimeCommand)
+}
+
+func versionCommand() *cobra.Command {
+	var format string
+	cmd := &cobra.Command{
+		Use:   "version [options]",
+		Short: "Display the pod version information",
+		Args:  exactArgs(0),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			v := struct {
+				Client libpod.VersionInfo `json:"Client"`
+			}{libpod.VersionInfo{APIVersion: version, Version: version, GoVersion: runtime.Version(),
+				OsArch: runtime.GOOS + "/" + runtime.GOARCH, Os: runtime.GOOS}}
+			switch {
+			case isJSONFormat(format):
+				return printJSON(v)
+			case format != "":
+				return renderTemplate(os.Stdout, format, nil, []any{v})
+			}
+			c := v.Client
+			fmt.Printf("Version:      %s\nAPI Version:  %s\nGo Version:   %s\nOS/Arch:      %s\n", c.Version, c.APIVersion, c.GoVersion, c.OsArch)
+			return nil
+		},
+	}
+	cmd.Flags().StringVarP(&format, "format", "f", "", "Change the output format to JSON or a Go template")
+	return cmd
+}
+
+func infoCommand() *cobra.Command {
+	var format string
+	cmd := &cobra.Command{
+		Use:   "info [options]",
+		Short: "Display pod system information, including every runtime",
+		Args:  exactArgs(0),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			rt, err := newRuntime()
+			if err != nil {
+				return err
+			}
+			defer rt.Shutdown()
+			info, err := rt.Info(cmd.Context())
+			if err != nil {
+				return err
+			}
+			info.Version.Version, info.Version.APIVersion = version, version
+			switch {
+			case isJSONFormat(format):
+				return printJSON(info)
+			case format != "":
+				return renderTemplate(os.Stdout, format, nil, []any{info})
+			}
+			enc := yaml.NewEncoder(os.Stdout)
+			enc.SetIndent(2)
+			defer func() { _ = enc.Close() }()
+			return enc.Encode(info)
+		},
+	}
+	cmd.Flags().StringVarP(&format, "format", "f", "", "Change the output format to JSON or a Go template")
+	return cmd
+}
+
+func runtimeCommand() *cobra.Command {
+	cmd := &cobra.Command{Use: "runtime", Short: "Manage and inspect container runtimes", RunE: subcommandRequired, Args: cobra.ArbitraryArgs}
+	var format string
+	ls := &cobra.Command{
+		Use:     "ls [options]",
+		Aliases: []string{"list"},
+		Short:   "List every configured runtime, found or not, with version and features",
+		Args:    exactArgs(0),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			rt, err := newRuntime()
+			if err != nil {
+				return err
+			}
+			defer rt.Shutdown()
+			rts := rt.Runtimes(cmd.Context())
+			if isJSONFormat(format) {
+				if rts == nil {
+					rts = []libpod.RuntimeInfo{}
+				}
+				return printJSON(rts)
+			}
+			type row struct {
+				libpod.RuntimeInfo
+				Version, Features, Status string
+			}
+			rows := make([]any, 0, len(rts))
+			for _, r := range rts {
+				v := row{RuntimeInfo: r, Version: firstLineOf(r.Version), Features: strings.Join(r.Features, ","), Status: "available"}
+				if v.Features == "" {
+					v.Features = "-"
+				}
+				if v.Version == "" {
+					v.Version = "-"
+				}
+				if v.Path == "" {
+					v.Path = "-"
+				}
+				if r.Default {
+					v.Status += " (default)"
+				}
+				if !r.Available {
+					v.Status = "unavailable: " + r.Reason
+				}
+				rows = append(rows, v)
+			}
+			if format == "" {
+				format = "table {{.Name}}\t{{.Kind}}\t{{.Path}}\t{{.Version}}\t{{.Features}}\t{{.Status}}"
+			}
+			return renderTemplate(os.Stdout, format, nil, rows)
+		},
+	}
+	ls.Flags().StringVar(&format, "format", "", "Change the output format to JSON or a Go template")
+	cmd.AddCommand(ls)
+	return cmd
+}
+
+func firstLineOf(s string) string {
+	l, _, _ := strings.Cut(s, "\n")
+	return l
+}

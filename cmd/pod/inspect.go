@@ -1,0 +1,100 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"os"
+
+	"github.com/spf13/cobra"
+
+	"github.com/pod-engine/pod/pkg/errdefs"
+)
+
+func init() {
+	commands = append(commands, func() *cobra.Command { return inspectCommand(true) })
+	containerCommands = append(containerCommands, func() *cobra.Command { return inspectCommand(false) })
+}
+
+func inspectCommand(anyType bool) *cobra.Command {
+	var format, typ string
+	var size, latest bool
+	cmd := &cobra.Command{
+		Use:   "inspect [options] CONTAINER [CONTAINER...]",
+		Short: "Display the configuration of a container",
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if len(args) == 0 {
+				return fmt.Errorf("%s requires at least one name or ID: %w", cmd.CommandPath(), errdefs.ErrInvalidArgument)
+			}
+			switch typ {
+			case "", "all", "container":
+			case "image":
+				return forwardToImageHelper(cmd, append([]string{"image", "inspect"}, imageInspectArgs(format, args)...))
+			default:
+				return fmt.Errorf("invalid --type %q: use container, image or all: %w", typ, errdefs.ErrInvalidArgument)
+			}
+			rt, err := newRuntime()
+			if err != nil {
+				return err
+			}
+			defer rt.Shutdown()
+			var out []any
+			var notFound []string
+			var last error
+			for _, a := range args {
+				c, err := rt.LookupContainer(a)
+				if err != nil {
+					if errors.Is(err, errdefs.ErrNotFound) && anyType && typ != "container" {
+						notFound = append(notFound, a)
+						continue
+					}
+					if last != nil {
+						fmt.Fprintf(os.Stderr, "Error: %v\n", last)
+					}
+					last = err
+					continue
+				}
+				out = append(out, c.Inspect())
+			}
+			if len(notFound) > 0 {
+				// Not containers: maybe images (pod-image answers for those).
+				if err := forwardToImageHelper(cmd, append([]string{"image", "inspect"}, imageInspectArgs(format, notFound)...)); err != nil {
+					last = err
+				}
+			}
+			if err := printInspect(out, format); err != nil {
+				return err
+			}
+			return last
+		},
+	}
+	fl := cmd.Flags()
+	fl.StringVarP(&format, "format", "f", "json", "Format the output to a Go template or json")
+	fl.BoolVarP(&size, "size", "s", false, "Display total file size")
+	fl.BoolVarP(&latest, "latest", "l", false, "Act on the latest container")
+	if anyType {
+		fl.StringVarP(&typ, "type", "t", "all", "Specify inspect-object type (\"image\", \"container\" or \"all\")")
+	}
+	return cmd
+}
+
+func imageInspectArgs(format string, names []string) []string {
+	if format != "" && format != "json" {
+		return append([]string{"--format", format}, names...)
+	}
+	return names
+}
+
+// printInspect prints inspect results as a JSON array (even when empty, as
+// Podman does) or through a template, one line per object.
+func printInspect(objs []any, format string) error {
+	if isJSONFormat(format) || format == "" {
+		if objs == nil {
+			if format == "" {
+				return nil
+			}
+			objs = []any{}
+		}
+		return printJSON(objs)
+	}
+	return renderTemplate(os.Stdout, format, nil, objs)
+}

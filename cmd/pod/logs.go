@@ -1,0 +1,118 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/pod-engine/pod/libpod"
+	"github.com/pod-engine/pod/pkg/errdefs"
+)
+
+func init() {
+	commands = append(commands, logsCommand)
+	containerCommands = append(containerCommands, logsCommand)
+}
+
+// logTimeFormat is how -t prints a line's time (Podman's LogTimeFormat).
+const logTimeFormat = "2006-01-02T15:04:05.999999999Z07:00"
+
+func logsCommand() *cobra.Command {
+	var o libpod.LogOptions
+	var since, until string
+	var timestamps, names bool
+	cmd := &cobra.Command{
+		Use:   "logs [options] CONTAINER [CONTAINER...]",
+		Short: "Fetch the logs of one or more containers",
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := needArgs(false)(cmd, args); err != nil {
+				return err
+			}
+			var err error
+			if o.Since, err = parseTimeFlag("--since", since); err != nil {
+				return err
+			}
+			if o.Until, err = parseTimeFlag("--until", until); err != nil {
+				return err
+			}
+			rt, err := newRuntime()
+			if err != nil {
+				return err
+			}
+			defer rt.Shutdown()
+			var cs []*libpod.Container
+			for _, a := range args {
+				c, err := rt.LookupContainer(a)
+				if err != nil {
+					return err
+				}
+				cs = append(cs, c)
+			}
+			prefix := names || len(cs) > 1
+			for _, c := range cs {
+				label := ""
+				if prefix {
+					label = c.ID()[:12] + " "
+					if names {
+						label = c.Name() + " "
+					}
+				}
+				err := c.Logs(cmd.Context(), o, func(l libpod.LogLine) error {
+					out := os.Stdout
+					if l.Stream == "stderr" {
+						out = os.Stderr
+					}
+					var b strings.Builder
+					b.WriteString(label)
+					if timestamps {
+						b.WriteString(l.Time.Format(logTimeFormat))
+						b.WriteByte(' ')
+					}
+					b.Write(l.Content)
+					if !l.Incomplete {
+						b.WriteByte('\n')
+					}
+					_, err := out.WriteString(b.String())
+					return err
+				})
+				if err != nil {
+					return err
+				}
+			}
+			return nil
+		},
+	}
+	fl := cmd.Flags()
+	fl.BoolVarP(&o.Follow, "follow", "f", false, "Follow log output")
+	fl.IntVar(&o.Tail, "tail", -1, "Output the specified number of LINES at the end of the logs. Defaults to -1, which prints all lines")
+	fl.StringVar(&since, "since", "", "Show logs since TIMESTAMP")
+	fl.StringVar(&until, "until", "", "Show logs until TIMESTAMP")
+	fl.BoolVarP(&timestamps, "timestamps", "t", false, "Output the timestamps in the log")
+	fl.BoolVarP(&names, "names", "n", false, "Output the container name in the log")
+	return cmd
+}
+
+// parseTimeFlag accepts RFC 3339 times, dates, Unix timestamps (with
+// fractions) and Go durations meaning "that long ago".
+func parseTimeFlag(flag, v string) (time.Time, error) {
+	if v == "" {
+		return time.Time{}, nil
+	}
+	if d, err := time.ParseDuration(v); err == nil {
+		return time.Now().Add(-d), nil
+	}
+	if f, err := strconv.ParseFloat(v, 64); err == nil {
+		sec := int64(f)
+		return time.Unix(sec, int64((f-float64(sec))*1e9)), nil
+	}
+	for _, layout := range []string{time.RFC3339Nano, "2006-01-02T15:04:05", "2006-01-02T15:04", "2006-01-02"} {
+		if t, err := time.ParseInLocation(layout, v, time.Local); err == nil {
+			return t, nil
+		}
+	}
+	return time.Time{}, fmt.Errorf("invalid %s %q: give a time (RFC 3339, a date, a Unix timestamp) or a duration such as 10m: %w", flag, v, errdefs.ErrInvalidArgument)
+}

@@ -1,0 +1,254 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"os"
+
+	"github.com/spf13/cobra"
+
+	"github.com/pod-engine/pod/libpod"
+	"github.com/pod-engine/pod/pkg/errdefs"
+)
+
+func init() {
+	commands = append(commands, rmCommand)
+	containerCommands = append(containerCommands, func() *cobra.Command {
+		c := rmCommand()
+		c.Use = "rm [options] CONTAINER [CONTAINER...]"
+		c.Aliases = []string{"remove"}
+		return c
+	})
+}
+
+func rmCommand() *cobra.Command {
+	var all, force, ignore bool
+	var timeout uint
+	cmd := &cobra.Command{
+		Use:   "rm [options] CONTAINER [CONTAINER...]",
+		Short: "Remove one or more containers",
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := needArgs(all)(cmd, args); err != nil {
+				return err
+			}
+			o := libpod.RemoveOptions{Force: force}
+			if cmd.Flags().Changed("time") {
+				t := timeout
+				o.Timeout = &t
+			}
+			if ignore {
+				args = existing(args)
+				if len(args) == 0 && !all {
+					return nil
+				}
+			}
+			return forEach(args, all, func(c *libpod.Container) error { return c.Remove(cmd.Context(), o) }, nil)
+		},
+	}
+	fl := cmd.Flags()
+	fl.BoolVarP(&all, "all", "a", false, "Remove all containers")
+	fl.BoolVarP(&force, "force", "f", false, "Force removal of a running or unusable container")
+	fl.BoolVarP(&ignore, "ignore", "i", false, "Ignore errors when a specified container is missing")
+	fl.UintVarP(&timeout, "time", "t", 10, "Seconds to wait for stop before killing the container")
+	return cmd
+}
+
+// existing drops the names of containers that do not exist (rm --ignore).
+func existing(args []string) []string {
+	rt, err := newRuntime()
+	if err != nil {
+		return args
+	}
+	defer rt.Shutdown()
+	var out []string
+	for _, a := range args {
+		if ok, err := rt.ContainerExists(a); ok || err != nil {
+			out = append(out, a)
+		}
+	}
+	return out
+}
+
+func init() {
+	for _, c := range []func() *cobra.Command{waitCommand, renameCommand} {
+		commands = append(commands, c)
+		containerCommands = append(containerCommands, c)
+	}
+	containerCommands = append(containerCommands, cleanupCommand, existsCommand, updateCommand)
+}
+
+func waitCommand() *cobra.Command {
+	var conditions []string
+	var interval string
+	cmd := &cobra.Command{
+		Use:   "wait [options] CONTAINER [CONTAINER...]",
+		Short: "Block on one or more containers",
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := needArgs(false)(cmd, args); err != nil {
+				return err
+			}
+			for _, c := range conditions {
+				if c != "stopped" && c != "exited" {
+					return fmt.Errorf("unsupported --condition %q: pod waits for stopped/exited: %w", c, errdefs.ErrInvalidArgument)
+				}
+			}
+			rt, err := newRuntime()
+			if err != nil {
+				return err
+			}
+			defer rt.Shutdown()
+			var last error
+			for _, a := range args {
+				c, err := rt.LookupContainer(a)
+				if err == nil {
+					var code int
+					if code, err = c.Wait(cmd.Context()); err == nil {
+						fmt.Println(code)
+						continue
+					}
+				}
+				if last != nil {
+					fmt.Fprintf(os.Stderr, "Error: %v\n", last)
+				}
+				last = err
+			}
+			return last
+		},
+	}
+	cmd.Flags().StringSliceVar(&conditions, "condition", nil, "Condition to wait on")
+	cmd.Flags().StringVarP(&interval, "interval", "i", "250ms", "Time Interval to wait before polling for completion")
+	return cmd
+}
+
+func renameCommand() *cobra.Command {
+	return &cobra.Command{
+		Use:   "rename CONTAINER NAME",
+		Short: "Rename an existing container",
+		Args:  exactArgs(2),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			rt, err := newRuntime()
+			if err != nil {
+				return err
+			}
+			defer rt.Shutdown()
+			c, err := rt.LookupContainer(args[0])
+			if err != nil {
+				return err
+			}
+			return c.Rename(args[1])
+		},
+	}
+}
+
+func cleanupCommand() *cobra.Command {
+	var rm, stoppedOnly, all bool
+	cmd := &cobra.Command{
+		Use:   "cleanup [options] CONTAINER [CONTAINER...]",
+		Short: "Clean up network and mountpoints of one or more containers",
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := needArgs(all)(cmd, args); err != nil {
+				return err
+			}
+			o := libpod.CleanupOptions{StoppedOnly: stoppedOnly, Remove: rm}
+			rt, err := newRuntime()
+			if err != nil {
+				return err
+			}
+			defer rt.Shutdown()
+			if all {
+				cs, err := rt.Containers()
+				if err != nil {
+					return err
+				}
+				for _, c := range cs {
+					args = append(args, c.ID())
+				}
+			}
+			var last error
+			for _, a := range args {
+				c, err := rt.LookupContainer(a)
+				if errors.Is(err, errdefs.ErrNotFound) && stoppedOnly {
+					continue // the exit command lost a race with rm: fine
+				}
+				if err == nil {
+					err = c.Cleanup(cmd.Context(), o)
+				}
+				if err != nil {
+					last = err
+					continue
+				}
+				if !stoppedOnly {
+					fmt.Println(a)
+				}
+			}
+			return last
+		},
+	}
+	fl := cmd.Flags()
+	fl.BoolVar(&rm, "rm", false, "After cleanup, remove the container entirely")
+	fl.BoolVar(&stoppedOnly, "stopped-only", false, "Only cleanup when the container is in the stopped state")
+	fl.BoolVarP(&all, "all", "a", false, "Cleanup all containers")
+	return cmd
+}
+
+func existsCommand() *cobra.Command {
+	return &cobra.Command{
+		Use:   "exists CONTAINER",
+		Short: "Check if a container exists in local storage",
+		Args:  exactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			rt, err := newRuntime()
+			if err != nil {
+				return err
+			}
+			defer rt.Shutdown()
+			ok, err := rt.ContainerExists(args[0])
+			if err != nil {
+				return err
+			}
+			if !ok {
+				return &errdefs.ExitCodeError{Code: 1}
+			}
+			return nil
+		},
+	}
+}
+
+func updateCommand() *cobra.Command {
+	var runtime string
+	cmd := &cobra.Command{
+		Use:   "update [options] CONTAINER",
+		Short: "Update the configuration of a container (here: --runtime of a stopped container)",
+		Args:  exactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if runtime == "" {
+				return fmt.Errorf("nothing to update: give --runtime NAME: %w", errdefs.ErrInvalidArgument)
+			}
+			rt, err := newRuntime()
+			if err != nil {
+				return err
+			}
+			defer rt.Shutdown()
+			c, err := rt.LookupContainer(args[0])
+			if err != nil {
+				return err
+			}
+			if _, err := c.SetRuntime(runtime); err != nil {
+				return err
+			}
+			fmt.Println(c.ID())
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&runtime, "runtime", "", "Switch the (stopped) container to this runtime: a name, shim type, alias or absolute path")
+	return cmd
+}
+
+func exactArgs(n int) cobra.PositionalArgs {
+	return func(cmd *cobra.Command, args []string) error {
+		if len(args) != n {
+			return fmt.Errorf("%q requires exactly %d argument(s): %w", cmd.CommandPath(), n, errdefs.ErrInvalidArgument)
+		}
+		return nil
+	}
+}

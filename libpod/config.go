@@ -1,0 +1,167 @@
+package libpod
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"go.podman.io/common/pkg/config"
+	storagetypes "go.podman.io/storage/types"
+
+	"github.com/pod-engine/pod/pkg/errdefs"
+	"github.com/pod-engine/pod/pkg/ocirt"
+)
+
+// Options are pod's global flags (Podman's names). Zero values mean "from
+// the configuration files".
+type Options struct {
+	Root          string   // --root: storage graph root
+	RunRoot       string   // --runroot: storage run root
+	StorageDriver string   // --storage-driver
+	StorageOpts   []string // --storage-opt
+	Runtime       string   // --runtime: default runtime for new containers (name or absolute path)
+	RuntimeFlags  []string // --runtime-flag (without leading --)
+	Conmon        string   // --conmon: monitor binary
+	TmpDir        string   // --tmpdir
+	LogLevel      string   // --log-level
+	CgroupManager string   // --cgroup-manager
+	// Executable is the pod binary the monitor's exit command runs; empty = os.Executable().
+	Executable string
+	// MonitorSearch are directories searched for pod-conmon before $PATH
+	// (defaults: the directory of Executable, then /usr/local/libexec/pod,
+	// /usr/libexec/pod).
+	MonitorSearch []string
+	// Warnf, when set, receives warnings instead of stderr.
+	Warnf func(format string, args ...any)
+	// Drivers replace the built-in runtime drivers (tests use a fake).
+	Drivers []ocirt.Driver
+}
+
+// Paths are where libpod keeps its files.
+type Paths struct {
+	GraphRoot string // storage graph root (persistent)
+	RunRoot   string // storage run root (tmpfs)
+	TmpDir    string // containers.conf tmp_dir: exit files, persist dirs
+	State     string // SQLite database
+	Static    string // per-container bundles and logs: <Static>/<id>
+	Run       string // per-container run dirs: <Run>/<id>
+	Locks     string // lock files
+	Exits     string // exit files: <Exits>/<id>
+	Persist   string // <Persist>/<id>/{exit,oom}
+}
+
+// loadConfig reads containers.conf (all the usual files, drop-in dirs,
+// CONTAINERS_CONF, CONTAINERS_CONF_OVERRIDE) and applies the global flags.
+func loadConfig(o *Options) (*config.Config, error) {
+	cfg, err := config.New(&config.Options{})
+	if err != nil {
+		return nil, fmt.Errorf("reading containers.conf: %w", err)
+	}
+	if o.TmpDir != "" {
+		cfg.Engine.TmpDir = o.TmpDir
+	}
+	if o.CgroupManager != "" {
+		switch o.CgroupManager {
+		case "cgroupfs", "systemd":
+			cfg.Engine.CgroupManager = o.CgroupManager
+		default:
+			return nil, fmt.Errorf("invalid --cgroup-manager %q: use cgroupfs or systemd: %w", o.CgroupManager, errdefs.ErrInvalidArgument)
+		}
+	}
+	if o.Runtime != "" {
+		cfg.Engine.OCIRuntime = o.Runtime
+	}
+	if !filepath.IsAbs(cfg.Engine.TmpDir) {
+		return nil, fmt.Errorf("tmp_dir %q must be an absolute path: %w", cfg.Engine.TmpDir, errdefs.ErrInvalidArgument)
+	}
+	return cfg, nil
+}
+
+// storagePaths returns the graph root and run root: the flags, else
+// storage.conf (CONTAINERS_STORAGE_CONF honoured), as Podman computes them.
+func storagePaths(o *Options) (graph, run string, err error) {
+	graph, run = o.Root, o.RunRoot
+	if graph == "" || run == "" {
+		so, err := storagetypes.DefaultStoreOptions()
+		if err != nil {
+			return "", "", fmt.Errorf("reading storage.conf: %w", err)
+		}
+		if graph == "" {
+			graph = so.GraphRoot
+		}
+		if run == "" {
+			run = so.RunRoot
+		}
+	}
+	for _, p := range []struct{ flag, v string }{{"--root", graph}, {"--runroot", run}} {
+		if !filepath.IsAbs(p.v) {
+			return "", "", fmt.Errorf("%s %q must be an absolute path: %w", p.flag, p.v, errdefs.ErrInvalidArgument)
+		}
+	}
+	return filepath.Clean(graph), filepath.Clean(run), nil
+}
+
+func makePaths(graph, run, tmp string) Paths {
+	return Paths{
+		GraphRoot: graph,
+		RunRoot:   run,
+		TmpDir:    tmp,
+		State:     filepath.Join(graph, "pod", "pod.db"),
+		Static:    filepath.Join(graph, "pod", "containers"),
+		Run:       filepath.Join(run, "pod", "containers"),
+		Locks:     filepath.Join(run, "pod", "locks"),
+		Exits:     filepath.Join(tmp, "exits"),
+		Persist:   filepath.Join(tmp, "persist"),
+	}
+}
+
+// findMonitor returns the monitor binary: --conmon, else pod-conmon next to
+// the pod binary or in the libexec dirs, else containers.conf conmon_path
+// (the real conmon), else conmon on $PATH.
+func findMonitor(o *Options, cfg *config.Config, exe string) (string, error) {
+	if o.Conmon != "" {
+		if !filepath.IsAbs(o.Conmon) {
+			p, err := lookPath(o.Conmon)
+			if err != nil {
+				return "", fmt.Errorf("--conmon %q: %w", o.Conmon, err)
+			}
+			return p, nil
+		}
+		if err := isExecutable(o.Conmon); err != nil {
+			return "", fmt.Errorf("--conmon: %w", err)
+		}
+		return o.Conmon, nil
+	}
+	dirs := o.MonitorSearch
+	if dirs == nil {
+		dirs = []string{filepath.Dir(exe), "/usr/local/libexec/pod", "/usr/libexec/pod"}
+	}
+	for _, d := range dirs {
+		p := filepath.Join(d, "pod-conmon")
+		if isExecutable(p) == nil {
+			return p, nil
+		}
+	}
+	for _, p := range cfg.Engine.ConmonPath.Get() {
+		if isExecutable(p) == nil {
+			return p, nil
+		}
+	}
+	if p, err := lookPath("conmon"); err == nil {
+		return p, nil
+	}
+	return "", fmt.Errorf("no monitor found: install pod-conmon next to pod or in /usr/local/libexec/pod, or conmon (tried %s and conmon_path): %w",
+		strings.Join(dirs, ", "), errdefs.ErrUnavailable)
+}
+
+func isExecutable(p string) error {
+	fi, err := os.Stat(p)
+	if err != nil {
+		return err
+	}
+	if !fi.Mode().IsRegular() || fi.Mode().Perm()&0o111 == 0 {
+		return fmt.Errorf("%s is not an executable file", p)
+	}
+	return nil
+}

@@ -1,0 +1,232 @@
+package libpod
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/pod-engine/pod/libpod/internal/lock"
+	"github.com/pod-engine/pod/libpod/internal/specgen"
+	"github.com/pod-engine/pod/pkg/conmon"
+	"github.com/pod-engine/pod/pkg/ocirt"
+)
+
+// ContainerConfig is what a container was created with. It changes only by
+// rename and `container update --runtime`.
+type ContainerConfig struct {
+	ID          string          `json:"id"`
+	Name        string          `json:"name"`
+	Created     time.Time       `json:"created"`
+	Spec        specgen.Options `json:"spec"`
+	Image       string          `json:"image,omitempty"`     // as the user gave it
+	ImageID     string          `json:"imageId,omitempty"`   // resolved at create
+	ImageName   string          `json:"imageName,omitempty"` // full name at create
+	ImageConfig specgen.Image   `json:"imageConfig"`
+	Runtime     ocirt.Handle    `json:"runtime"`
+	Command     []string        `json:"command,omitempty"` // effective argv (entrypoint + cmd)
+	StopSignal  int             `json:"stopSignal"`
+	StopTimeout uint            `json:"stopTimeout"`
+	LogDriver   string          `json:"logDriver"`
+	LogPath     string          `json:"logPath,omitempty"`
+	LogSizeMax  int64           `json:"logSizeMax,omitempty"`
+	LogTag      string          `json:"logTag,omitempty"`
+	Remove      bool            `json:"remove,omitempty"`     // --rm
+	Storage     bool            `json:"storage,omitempty"`    // has a storage container (image based)
+	SdNotify    string          `json:"sdNotify,omitempty"`   // --sdnotify mode
+	DetachKeys  string          `json:"detachKeys,omitempty"` // --detach-keys given at create
+	CgroupMgr   string          `json:"cgroupManager,omitempty"`
+	ExitCmdArgs []string        `json:"exitCommandArgs,omitempty"` // global flags for the exit command
+}
+
+// ContainerState is what changes while a container lives.
+type ContainerState struct {
+	Status        Status        `json:"status"`
+	Task          ocirt.TaskRef `json:"task"`
+	MonitorStart  uint64        `json:"monitorStart,omitempty"` // start time (clock ticks) of the monitor pid, against pid reuse
+	PidStart      uint64        `json:"pidStart,omitempty"`     // start time of the container's init pid
+	ExitCode      int           `json:"exitCode"`
+	OOMKilled     bool          `json:"oomKilled,omitempty"`
+	StartedAt     time.Time     `json:"startedAt"`
+	FinishedAt    time.Time     `json:"finishedAt"`
+	Mountpoint    string        `json:"mountpoint,omitempty"`
+	StoppedByUser bool          `json:"stoppedByUser,omitempty"`
+	Error         string        `json:"error,omitempty"`
+	RestartCount  int           `json:"restartCount,omitempty"`
+	StopSignal    int           `json:"stopSignal,omitempty"` // signal actually used (spec StopSignal resolved)
+}
+
+// Container is a handle on one container. Its fields are a snapshot read
+// from the state database; methods that change it take the container lock.
+type Container struct {
+	rt     *Runtime
+	config ContainerConfig
+	state  ContainerState
+	lock   *lock.Locker
+}
+
+// ID returns the container's full ID.
+func (c *Container) ID() string { return c.config.ID }
+
+// Name returns the container's name.
+func (c *Container) Name() string { return c.config.Name }
+
+// Config returns a copy of the container's configuration.
+func (c *Container) Config() ContainerConfig { return c.config }
+
+// State returns a copy of the container's state as last synced.
+func (c *Container) State() ContainerState { return c.state }
+
+// Status returns the container's lifecycle state as last synced.
+func (c *Container) Status() Status { return c.state.Status }
+
+func (c *Container) staticDir() string { return filepath.Join(c.rt.paths.Static, c.config.ID) }
+func (c *Container) runDir() string    { return filepath.Join(c.rt.paths.Run, c.config.ID) }
+func (c *Container) exitFile() string  { return filepath.Join(c.rt.paths.Exits, c.config.ID) }
+func (c *Container) persistDir() string {
+	return filepath.Join(c.rt.paths.Persist, c.config.ID)
+}
+
+// AttachSocket returns the path of the monitor's attach socket.
+func (c *Container) AttachSocket() string { return filepath.Join(c.staticDir(), conmon.AttachName) }
+
+// CtlPath returns the path of the monitor's ctl FIFO.
+func (c *Container) CtlPath() string { return filepath.Join(c.staticDir(), conmon.CtlName) }
+
+func (c *Container) save() error {
+	db, err := c.rt.state()
+	if err != nil {
+		return err
+	}
+	data, err := json.Marshal(&c.state)
+	if err != nil {
+		return err
+	}
+	return db.SaveState(c.config.ID, data)
+}
+
+// setStatus moves the container to s if the state table allows it.
+func (c *Container) setStatus(s Status) error {
+	if c.state.Status == s {
+		return nil
+	}
+	if err := canTransition(c.config.Name, c.state.Status, s); err != nil {
+		return err
+	}
+	c.state.Status = s
+	return nil
+}
+
+// syncExit updates the in-memory state from the exit file: a container whose
+// monitor wrote one has stopped. When the monitor is gone without writing one,
+// the container is stopped with an unknown exit code (-1) once its process is
+// gone too; while the process still runs it stays running, with an error
+// saying that its logs, attach and exit code are lost. It reports whether
+// anything changed.
+func (c *Container) syncExit() bool {
+	switch c.state.Status {
+	case StatusCreated, StatusRunning, StatusPaused, StatusStopping:
+	default:
+		return false
+	}
+	st, err := conmon.ReadExitFile(c.exitFile(), c.persistDir())
+	if err == nil {
+		c.markStopped(st.Code, st.Finished, st.OOM, "")
+		return true
+	}
+	if !conmon.IsNotExist(err) || c.state.Task.MonitorPid <= 0 || c.monitorAlive() {
+		return false
+	}
+	// The file may have landed just before the monitor exited.
+	if st, err := conmon.ReadExitFile(c.exitFile(), c.persistDir()); err == nil {
+		c.markStopped(st.Code, st.Finished, st.OOM, "")
+		return true
+	}
+	if c.processAlive() {
+		msg := fmt.Sprintf("the container's monitor (pid %d) died: its logs, attach and exit code are lost; stop or rm -f it", c.state.Task.MonitorPid)
+		if c.state.Error == msg {
+			return false
+		}
+		c.state.Error = msg
+		return true
+	}
+	c.markStopped(-1, time.Now(), false, conmon.ErrMonitorDead.Error())
+	return true
+}
+
+func (c *Container) markStopped(code int, finished time.Time, oom bool, errMsg string) {
+	c.state.Status = StatusStopped
+	c.state.ExitCode = code
+	c.state.FinishedAt = finished
+	c.state.OOMKilled = oom
+	c.state.Error = errMsg
+	c.state.Task.Pid = 0
+}
+
+// monitorAlive reports whether the container's monitor process still runs,
+// guarding against pid reuse with the recorded start time.
+func (c *Container) monitorAlive() bool {
+	return pidAlive(c.state.Task.MonitorPid, c.state.MonitorStart)
+}
+
+// processAlive reports whether the container's init process still runs.
+func (c *Container) processAlive() bool {
+	return pidAlive(c.state.Task.Pid, c.state.PidStart)
+}
+
+// waitAlive is what waiting for an exit file asks: is anything left that
+// will write it, or that is still running?
+func (c *Container) waitAlive() bool {
+	return c.monitorAlive() || c.processAlive()
+}
+
+// pidAlive reports whether pid runs (not a zombie) and, when start is known,
+// is the process that started at that time.
+func pidAlive(pid int, start uint64) bool {
+	if pid <= 0 {
+		return false
+	}
+	state, started, err := procStat(pid)
+	if err != nil || state == 'Z' || state == 'X' {
+		return false
+	}
+	return start == 0 || started == start
+}
+
+// processStartTime returns the start time (clock ticks after boot) of pid.
+func processStartTime(pid int) (uint64, error) {
+	_, start, err := procStat(pid)
+	return start, err
+}
+
+// procStat returns the state letter (field 3) and start time (field 22) of
+// /proc/PID/stat.
+func procStat(pid int) (byte, uint64, error) {
+	data, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
+	if err != nil {
+		return 0, 0, err
+	}
+	s := string(data)
+	i := strings.LastIndexByte(s, ')')
+	if i < 0 {
+		return 0, 0, fmt.Errorf("unparsable /proc/%d/stat", pid)
+	}
+	fields := strings.Fields(s[i+1:])
+	if len(fields) < 20 || len(fields[0]) != 1 {
+		return 0, 0, fmt.Errorf("short /proc/%d/stat", pid)
+	}
+	start, err := strconv.ParseUint(fields[19], 10, 64)
+	return fields[0][0], start, err
+}
+
+// task returns the runtime task of the container, built from its record.
+func (c *Container) task() (ocirt.Task, error) {
+	rt, err := c.rt.registry.Open(c.config.Runtime)
+	if err != nil {
+		return nil, err
+	}
+	return rt.Load(c.state.Task), nil
+}

@@ -1,0 +1,83 @@
+package libpod
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/pod-engine/pod/pkg/conmon"
+	"github.com/pod-engine/pod/pkg/errdefs"
+)
+
+// CleanupOptions are `container cleanup`'s flags.
+type CleanupOptions struct {
+	StoppedOnly bool // only act on stopped containers (what the exit command passes)
+	Remove      bool // --rm: remove the container afterwards
+}
+
+// Cleanup releases what a stopped container holds: the runtime's state, the
+// monitor's sockets, the storage mount. It is what the monitor's exit command
+// runs, so it tolerates containers removed or restarted meanwhile.
+func (c *Container) Cleanup(ctx context.Context, o CleanupOptions) error {
+	if err := c.lockAndSync(); err != nil {
+		if errors.Is(err, errdefs.ErrNotFound) {
+			return nil // someone else removed it: nothing to clean
+		}
+		return err
+	}
+	switch c.state.Status {
+	case StatusRunning, StatusPaused, StatusStopping, StatusCreated:
+		c.unlock()
+		if o.StoppedOnly {
+			return nil // restarted meanwhile, or not ours to clean
+		}
+		return fmt.Errorf("container %s is %s: cannot clean up a container that is not stopped: %w", c.config.Name, c.state.Status, errdefs.ErrConflict)
+	}
+	if err := c.cleanupLocked(ctx); err != nil {
+		c.unlock()
+		return err
+	}
+	if o.Remove {
+		return c.removeLocked(ctx, RemoveOptions{})
+	}
+	c.unlock()
+	return nil
+}
+
+// cleanupLocked turns a stopped container into an exited one (a created one
+// that never ran back into configured). The container is locked.
+func (c *Container) cleanupLocked(ctx context.Context) error {
+	switch c.state.Status {
+	case StatusStopped, StatusCreated:
+	default:
+		return nil
+	}
+	var errs []error
+	if err := c.deleteRuntimeState(ctx); err != nil {
+		errs = append(errs, err)
+	}
+	for _, n := range []string{conmon.AttachName, conmon.CtlName, conmon.WinszName} {
+		_ = os.Remove(filepath.Join(c.staticDir(), n))
+	}
+	if err := c.rt.unmountStorage(c, false); err != nil {
+		errs = append(errs, err)
+	}
+	c.state.Mountpoint = ""
+	c.state.Task.Pid = 0
+	next := StatusExited
+	if c.state.Status == StatusCreated {
+		next = StatusConfigured
+	}
+	if err := c.setStatus(next); err != nil {
+		return err
+	}
+	if err := c.save(); err != nil {
+		errs = append(errs, err)
+	}
+	if len(errs) > 0 {
+		return fmt.Errorf("cleaning up container %s: %w", c.config.Name, errors.Join(errs...))
+	}
+	return nil
+}

@@ -1,0 +1,267 @@
+package libpod
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/pod-engine/pod/libpod/internal/specgen"
+	"github.com/pod-engine/pod/libpod/internal/store"
+	"github.com/pod-engine/pod/pkg/conmon"
+	"github.com/pod-engine/pod/pkg/errdefs"
+	"github.com/pod-engine/pod/pkg/ocirt"
+)
+
+// CreateOptions are the settings of a new container beyond its spec options.
+type CreateOptions struct {
+	Spec        specgen.Options
+	Image       string   // image reference; empty with Spec.Rootfs
+	Runtime     string   // runtime for this container; empty = the default
+	Remove      bool     // --rm
+	LogDriver   string   // --log-driver; empty = containers.conf log_driver
+	LogOpts     []string // --log-opt path=…, max-size=…, tag=…
+	StopTimeout *uint    // --stop-timeout; nil = containers.conf stop_timeout
+	Pull        string   // --pull: missing (default), always, never, newer
+	PullQuiet   bool     // -q: no pull progress
+	SdNotify    string   // --sdnotify: container, conmon, ignore
+	DetachKeys  string   // --detach-keys
+}
+
+var nameRE = regexp.MustCompile(`^[a-zA-Z0-9][a-zA-Z0-9_.-]*$`)
+
+// ValidateName checks a container name; names become paths and symlinks.
+func ValidateName(name string) error {
+	if !nameRE.MatchString(name) || len(name) > 253 {
+		return fmt.Errorf("container name %q is invalid: names must match [a-zA-Z0-9][a-zA-Z0-9_.-]* and be at most 253 characters: %w", name, errdefs.ErrInvalidArgument)
+	}
+	return nil
+}
+
+// newID returns a random 64-hex-digit ID whose 12-character short form is
+// not all digits (so it can never be mistaken for a number).
+func newID() string {
+	var b [32]byte
+	for {
+		if _, err := rand.Read(b[:]); err != nil {
+			panic(err)
+		}
+		id := hex.EncodeToString(b[:])
+		if strings.Trim(id[:12], "0123456789") != "" {
+			return id
+		}
+	}
+}
+
+// CreateContainer validates the options, resolves the runtime (recording it)
+// and the image, and stores a new container in the configured state.
+func (r *Runtime) CreateContainer(ctx context.Context, o *CreateOptions) (*Container, error) {
+	r.debugf("creating container")
+	if err := specgen.Validate(&o.Spec); err != nil {
+		return nil, err
+	}
+	handle, err := r.resolveRuntime(o)
+	if err != nil {
+		return nil, err
+	}
+	cfg := ContainerConfig{
+		ID:      newID(),
+		Name:    o.Spec.Name,
+		Created: time.Now(),
+		Spec:    o.Spec,
+		Image:   o.Image,
+		Runtime: handle,
+		Remove:  o.Remove,
+	}
+	if err := r.applyLogOptions(&cfg, o); err != nil {
+		return nil, err
+	}
+	cfg.StopTimeout = r.cfg.Engine.StopTimeout
+	if o.StopTimeout != nil {
+		cfg.StopTimeout = *o.StopTimeout
+	}
+	cfg.SdNotify = o.SdNotify
+	cfg.DetachKeys = o.DetachKeys
+	cfg.CgroupMgr = r.cfg.Engine.CgroupManager
+
+	switch {
+	case o.Spec.Rootfs != "" && o.Image != "":
+		return nil, fmt.Errorf("--rootfs and an image cannot be used together: %w", errdefs.ErrInvalidArgument)
+	case o.Spec.Rootfs != "":
+		if err := checkRootfs(o.Spec.Rootfs); err != nil {
+			return nil, err
+		}
+	case o.Image != "":
+		if err := r.resolveImage(ctx, &cfg, o); err != nil {
+			return nil, err
+		}
+	default:
+		return nil, fmt.Errorf("no image given: give an image or --rootfs PATH: %w", errdefs.ErrInvalidArgument)
+	}
+	if cfg.Command, err = specgen.Command(&o.Spec, &cfg.ImageConfig); err != nil {
+		return nil, err
+	}
+	if len(cfg.Command) == 0 {
+		return nil, fmt.Errorf("no command given and the image has neither Entrypoint nor Cmd: give a command: %w", errdefs.ErrInvalidArgument)
+	}
+	sig, err := stopSignal(o.Spec.StopSignal, cfg.ImageConfig.StopSignal)
+	if err != nil {
+		return nil, err
+	}
+	cfg.StopSignal = sig
+	// Limits, capabilities, cgroup parent, seccomp profile… fail now rather than at start.
+	host, err := r.hostInfo(&Container{config: cfg})
+	if err != nil {
+		return nil, err
+	}
+	if err := specgen.ValidateHost(&o.Spec, &cfg.ImageConfig, r.specDefaults(), host); err != nil {
+		return nil, err
+	}
+
+	db, err := r.state()
+	if err != nil {
+		return nil, err
+	}
+	r.debugf("state database open")
+	if cfg.Name == "" {
+		if cfg.Name, err = r.freeName(db); err != nil {
+			return nil, err
+		}
+	} else if err := ValidateName(cfg.Name); err != nil {
+		return nil, err
+	}
+	c := &Container{rt: r, config: cfg, state: ContainerState{Status: StatusConfigured}}
+	if cfg.Storage {
+		if err := r.createStorage(c); err != nil {
+			return nil, err
+		}
+	}
+	configJSON, err := json.Marshal(&c.config)
+	if err != nil {
+		return nil, err
+	}
+	stateJSON, err := json.Marshal(&c.state)
+	if err != nil {
+		return nil, err
+	}
+	if err := db.Add(&store.Row{ID: cfg.ID, Name: cfg.Name, Created: cfg.Created.UnixNano(), Config: configJSON, State: stateJSON}); err != nil {
+		if cfg.Storage {
+			r.deleteStorage(c)
+		}
+		return nil, err
+	}
+	r.debugf("container %s stored", cfg.ID)
+	return c, nil
+}
+
+// resolveRuntime resolves the container's runtime: its own --runtime, else
+// the engine default (global --runtime or containers.conf).
+func (r *Runtime) resolveRuntime(o *CreateOptions) (ocirt.Handle, error) {
+	h, err := r.registry.Resolve(o.Runtime)
+	if err != nil {
+		return h, err
+	}
+	if h.Kind == ocirt.KindOCI {
+		if h.Monitor, err = r.monitorPath(); err != nil {
+			return h, err
+		}
+		if o.Spec.Cgroups == "disabled" && !r.supportsNoCgroups(h) {
+			return h, fmt.Errorf("runtime %q does not support --cgroups=disabled (add it to runtime_supports_nocgroup in containers.conf if it does): %w", h.Name, errdefs.ErrInvalidArgument)
+		}
+	}
+	return h, nil
+}
+
+func (r *Runtime) supportsNoCgroups(h ocirt.Handle) bool {
+	base := filepath.Base(h.Name)
+	for _, n := range r.cfg.Engine.RuntimeSupportsNoCgroups.Get() {
+		if n == base {
+			return true
+		}
+	}
+	return strings.Contains(filepath.Base(h.Path), "runsc")
+}
+
+// applyLogOptions fills the log driver, path, size and tag.
+func (r *Runtime) applyLogOptions(cfg *ContainerConfig, o *CreateOptions) error {
+	cfg.LogDriver = o.LogDriver
+	if cfg.LogDriver == "" {
+		cfg.LogDriver = r.cfg.Containers.LogDriver
+	}
+	switch cfg.LogDriver {
+	case "", "k8s-file", "json-file":
+		cfg.LogDriver = conmon.LogDriverK8sFile
+	case conmon.LogDriverJournald, conmon.LogDriverNone, conmon.LogDriverPassthrough:
+	case "passthrough-tty":
+		cfg.LogDriver = conmon.LogDriverPassthrough
+	default:
+		return fmt.Errorf("unknown --log-driver %q: use k8s-file, journald, none or passthrough: %w", cfg.LogDriver, errdefs.ErrInvalidArgument)
+	}
+	cfg.LogSizeMax = r.cfg.Containers.LogSizeMax
+	cfg.LogTag = r.cfg.Containers.LogTag
+	for _, opt := range o.LogOpts {
+		k, v, ok := strings.Cut(opt, "=")
+		if !ok {
+			return fmt.Errorf("invalid --log-opt %q: expected KEY=VALUE: %w", opt, errdefs.ErrInvalidArgument)
+		}
+		switch k {
+		case "path":
+			if !filepath.IsAbs(v) {
+				return fmt.Errorf("--log-opt path=%q must be absolute: %w", v, errdefs.ErrInvalidArgument)
+			}
+			cfg.LogPath = filepath.Clean(v)
+		case "max-size":
+			n, err := parseSize(v)
+			if err != nil {
+				return fmt.Errorf("invalid --log-opt max-size=%q: %w", v, errdefs.ErrInvalidArgument)
+			}
+			cfg.LogSizeMax = n
+		case "tag":
+			cfg.LogTag = v
+		default:
+			return fmt.Errorf("unknown --log-opt %q: supported are path, max-size and tag: %w", k, errdefs.ErrInvalidArgument)
+		}
+	}
+	if cfg.LogSizeMax > 0 && cfg.LogSizeMax < 8192 {
+		return fmt.Errorf("log size max %d is too small: it must be at least 8192 bytes (or negative for no limit): %w", cfg.LogSizeMax, errdefs.ErrInvalidArgument)
+	}
+	if cfg.LogTag != "" && cfg.LogDriver != conmon.LogDriverJournald {
+		return fmt.Errorf("log tags can only be used with the journald log driver: %w", errdefs.ErrInvalidArgument)
+	}
+	return nil
+}
+
+func checkRootfs(path string) error {
+	if !filepath.IsAbs(path) {
+		return fmt.Errorf("--rootfs %q must be an absolute path: %w", path, errdefs.ErrInvalidArgument)
+	}
+	fi, err := os.Stat(path)
+	if err != nil {
+		return fmt.Errorf("--rootfs %s: %w", path, errdefs.ErrNotFound)
+	}
+	if !fi.IsDir() {
+		return fmt.Errorf("--rootfs %s is not a directory: %w", path, errdefs.ErrInvalidArgument)
+	}
+	return nil
+}
+
+// freeName picks a random adjective_noun name not yet in use.
+func (r *Runtime) freeName(db *store.Store) (string, error) {
+	for i := 0; i < 32; i++ {
+		n := randomName(i > 8)
+		taken, err := db.NameTaken(n)
+		if err != nil {
+			return "", err
+		}
+		if !taken {
+			return n, nil
+		}
+	}
+	return "", fmt.Errorf("could not find a free container name: give one with --name: %w", errdefs.ErrAlreadyExists)
+}

@@ -1,0 +1,51 @@
+package libpod
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"time"
+
+	"github.com/pod-engine/pod/pkg/conmon"
+	"github.com/pod-engine/pod/pkg/conmon/k8sfile"
+	"github.com/pod-engine/pod/pkg/errdefs"
+)
+
+// LogOptions select which log lines to read.
+type LogOptions struct {
+	Follow       bool
+	Tail         int // < 0: all
+	Since, Until time.Time
+}
+
+// LogLine is one line of container output.
+type LogLine = k8sfile.Line
+
+// Logs calls fn for each line the container logged. With Follow it keeps
+// reading while the container runs and returns once it has stopped and
+// everything was read.
+func (c *Container) Logs(ctx context.Context, o LogOptions, fn func(LogLine) error) error {
+	switch c.config.LogDriver {
+	case conmon.LogDriverK8sFile:
+	case conmon.LogDriverNone:
+		return fmt.Errorf("container %s uses the %q log driver and keeps no logs: %w", c.config.Name, c.config.LogDriver, errdefs.ErrInvalidArgument)
+	default:
+		return fmt.Errorf("container %s logs to %s: read them there (pod reads k8s-file logs only): %w", c.config.Name, c.config.LogDriver, errdefs.ErrNotImplemented)
+	}
+	path := c.logPath()
+	follow := o.Follow && c.state.Status.IsActive()
+	if _, err := os.Stat(path); os.IsNotExist(err) && !follow {
+		return nil // never started: no output yet
+	}
+	ko := k8sfile.Options{Since: o.Since, Until: o.Until, Tail: o.Tail, Follow: follow}
+	if follow {
+		ko.Stop = func() bool {
+			if err := c.reload(); err != nil {
+				return true
+			}
+			c.syncExit()
+			return !c.state.Status.IsActive()
+		}
+	}
+	return k8sfile.ReadLog(ctx, path, ko, fn)
+}

@@ -1,0 +1,56 @@
+package libpod
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/pod-engine/pod/pkg/errdefs"
+	"github.com/pod-engine/pod/pkg/ocirt"
+)
+
+// Pause freezes every process of a running container.
+func (c *Container) Pause(ctx context.Context) error {
+	return c.freeze(ctx, true)
+}
+
+// Unpause thaws a paused container.
+func (c *Container) Unpause(ctx context.Context) error {
+	return c.freeze(ctx, false)
+}
+
+func (c *Container) freeze(ctx context.Context, pause bool) error {
+	if err := c.lockAndSync(); err != nil {
+		return err
+	}
+	defer c.unlock()
+	from, to, verb := StatusRunning, StatusPaused, "pause"
+	if !pause {
+		from, to, verb = StatusPaused, StatusRunning, "unpause"
+	}
+	if c.state.Status != from {
+		return fmt.Errorf("%q is not %s, can't %s: %w", c.config.Name, from, verb, errdefs.ErrConflict)
+	}
+	if c.config.Spec.Cgroups == "disabled" {
+		return fmt.Errorf("container %s has no cgroups (--cgroups=disabled) and cannot be paused: %w", c.config.Name, errdefs.ErrInvalidArgument)
+	}
+	t, err := c.task()
+	if err != nil {
+		return err
+	}
+	p, ok := t.(ocirt.Pauser)
+	if !ok {
+		return fmt.Errorf("runtime %q of container %s cannot pause: %w", c.config.Runtime.Name, c.config.Name, errdefs.ErrNotImplemented)
+	}
+	if pause {
+		err = p.Pause(ctx)
+	} else {
+		err = p.Resume(ctx)
+	}
+	if err != nil {
+		return fmt.Errorf("%s container %s: %w", verb, c.config.Name, err)
+	}
+	if err := c.setStatus(to); err != nil {
+		return err
+	}
+	return c.save()
+}

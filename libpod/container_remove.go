@@ -1,0 +1,111 @@
+package libpod
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+
+	"github.com/pod-engine/pod/pkg/errdefs"
+	"github.com/pod-engine/pod/pkg/ocirt"
+)
+
+// RemoveOptions are `rm`'s flags.
+type RemoveOptions struct {
+	Force   bool  // stop a running container first
+	Timeout *uint // stop timeout with Force (nil = the container's)
+}
+
+// Remove deletes a container: its runtime state, storage, files and record.
+// A running container needs Force. The exit code stays available to `wait`
+// for a while after removal.
+func (c *Container) Remove(ctx context.Context, o RemoveOptions) error {
+	if err := c.lockAndSync(); err != nil {
+		return err
+	}
+	if c.state.Status.IsActive() && c.state.Status != StatusCreated {
+		if !o.Force {
+			defer c.unlock()
+			return fmt.Errorf("cannot remove container %s as it is %s - running or paused containers cannot be removed without force: %w",
+				c.config.ID, c.state.Status, errdefs.ErrConflict)
+		}
+		c.unlock()
+		if err := c.Stop(ctx, o.Timeout); err != nil && !errors.Is(err, errdefs.ErrNotFound) {
+			return err
+		}
+		if err := c.lockAndSync(); err != nil {
+			if errors.Is(err, errdefs.ErrNotFound) {
+				return nil
+			}
+			return err
+		}
+	}
+	return c.removeLocked(ctx, o)
+}
+
+// removeLocked removes a locked, not running container and unlocks it.
+func (c *Container) removeLocked(ctx context.Context, o RemoveOptions) error {
+	defer c.unlock()
+	if c.state.Status != StatusRemoving {
+		if err := c.setStatus(StatusRemoving); err != nil {
+			return err
+		}
+		if err := c.save(); err != nil {
+			return err
+		}
+	}
+	var errs []error
+	if err := c.deleteRuntimeState(ctx); err != nil {
+		errs = append(errs, err)
+	}
+	if err := c.rt.unmountStorage(c, true); err != nil {
+		errs = append(errs, err)
+	}
+	if c.config.Storage {
+		c.rt.deleteStorage(c)
+	}
+	db, err := c.rt.state()
+	if err != nil {
+		return err
+	}
+	if !c.state.FinishedAt.IsZero() {
+		_ = db.SaveExitCode(c.config.ID, c.state.ExitCode, c.state.FinishedAt)
+	}
+	for _, p := range []string{c.staticDir(), c.runDir(), c.persistDir()} {
+		if err := os.RemoveAll(p); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	if err := os.Remove(c.exitFile()); err != nil && !os.IsNotExist(err) {
+		errs = append(errs, err)
+	}
+	if err := db.Remove(c.config.ID); err != nil {
+		return err
+	}
+	c.rt.locks.Remove(c.config.ID)
+	if len(errs) > 0 {
+		c.rt.warnf("removing container %s: %v", c.config.Name, errors.Join(errs...))
+	}
+	return nil
+}
+
+// deleteRuntimeState runs `runtime delete --force` for a container that has
+// runtime state. When the runtime binary is gone it does what it can
+// itself (remove the cgroup) and says so.
+func (c *Container) deleteRuntimeState(ctx context.Context) error {
+	if c.state.Task.ID == "" {
+		return nil
+	}
+	if missing := ocirt.Missing(c.config.Runtime); missing != nil {
+		if spec := c.readSpec(); spec != nil && spec.Linux != nil {
+			removeCgroup(spec.Linux.CgroupsPath)
+		}
+		c.rt.warnf("container %s: %v: removed its cgroup; the runtime's own state files stay behind", c.config.Name, missing)
+		return nil
+	}
+	t, err := c.task()
+	if err != nil {
+		return err
+	}
+	return t.Delete(ctx, true)
+}

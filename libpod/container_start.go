@@ -1,0 +1,252 @@
+package libpod
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/pod-engine/pod/libpod/internal/specgen"
+	"github.com/pod-engine/pod/pkg/conmon"
+	"github.com/pod-engine/pod/pkg/conmon/client"
+	"github.com/pod-engine/pod/pkg/errdefs"
+	"github.com/pod-engine/pod/pkg/ocirt"
+)
+
+// Attach says which of the caller's streams to connect to a container.
+type Attach struct {
+	Options client.AttachOptions
+	// Ready, when set, is called after the attach socket is connected and
+	// before the container starts (used to report the container's ID).
+	Ready func()
+}
+
+// Start starts a container. With a nil attach it returns once the process
+// runs. With an attach the streams are connected before the process starts
+// (no output is lost) and Start returns when the attach ends: the container
+// closed its output (nil), or the user detached (client.ErrDetached).
+func (c *Container) Start(ctx context.Context, attach *Attach) error {
+	if err := c.lockAndSync(); err != nil {
+		return err
+	}
+	conn, err := c.startLocked(ctx, attach != nil)
+	c.unlock()
+	if err != nil || attach == nil {
+		return err
+	}
+	if attach.Ready != nil {
+		attach.Ready()
+	}
+	return conn.Stream(ctx, attach.Options)
+}
+
+// startLocked runs init when needed, connects the attach socket when asked,
+// and starts the process. The container is locked.
+func (c *Container) startLocked(ctx context.Context, attach bool) (*client.AttachConn, error) {
+	switch c.state.Status {
+	case StatusRunning:
+		return nil, fmt.Errorf("container %s is already running: %w", c.config.Name, errdefs.ErrConflict)
+	case StatusPaused:
+		return nil, fmt.Errorf("container %s is paused: unpause it instead: %w", c.config.Name, errdefs.ErrConflict)
+	case StatusStopping, StatusRemoving:
+		return nil, fmt.Errorf("container %s is %s: %w", c.config.Name, c.state.Status, errdefs.ErrConflict)
+	case StatusStopped:
+		if err := c.cleanupLocked(ctx); err != nil {
+			return nil, err
+		}
+	}
+	if c.state.Status != StatusCreated {
+		if err := c.init(ctx); err != nil {
+			return nil, err
+		}
+	}
+	var conn *client.AttachConn
+	if attach {
+		var err error
+		if conn, err = client.Dial(c.AttachSocket()); err != nil {
+			return nil, fmt.Errorf("container %s: %w", c.config.Name, err)
+		}
+	}
+	closeConn := func() {
+		if conn != nil {
+			conn.Close()
+		}
+	}
+	t, err := c.task()
+	if err != nil {
+		closeConn()
+		return nil, err
+	}
+	c.rt.debugf("starting container %s", c.config.ID)
+	startedAt := time.Now()
+	if err := t.Start(ctx); err != nil {
+		closeConn()
+		// The process never ran: clean up so a later start begins afresh.
+		c.syncExit()
+		_ = c.cleanupLocked(context.WithoutCancel(ctx))
+		return nil, fmt.Errorf("starting container %s: %w", c.config.Name, err)
+	}
+	if err := c.setStatus(StatusRunning); err != nil {
+		closeConn()
+		return nil, err
+	}
+	c.rt.debugf("started container %s", c.config.ID)
+	c.state.StartedAt = startedAt
+	c.state.StoppedByUser = false
+	if err := c.save(); err != nil {
+		closeConn()
+		return nil, err
+	}
+	return conn, nil
+}
+
+// init generates the spec and creates the container in its runtime, under
+// its monitor. The container is locked and configured, exited or stopped.
+func (c *Container) init(ctx context.Context) (retErr error) {
+	r := c.rt
+	if err := ocirt.Missing(c.config.Runtime); err != nil {
+		return fmt.Errorf("container %s: %w", c.config.Name, err)
+	}
+	rootfs, err := r.mountStorage(c)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if retErr != nil {
+			_ = r.unmountStorage(c, false)
+		}
+	}()
+	host, err := r.hostInfo(c)
+	if err != nil {
+		return err
+	}
+	spec, res, err := specgen.Generate(c.config.ID, &c.config.Spec, &c.config.ImageConfig, r.specDefaults(), host, rootfs)
+	if err != nil {
+		return fmt.Errorf("container %s: %w", c.config.Name, err)
+	}
+	for _, w := range res.Warnings {
+		r.warnf("container %s: %s", c.config.Name, w)
+	}
+	if err := specgen.RelabelMounts(res); err != nil {
+		return fmt.Errorf("container %s: %w", c.config.Name, err)
+	}
+	for _, d := range []string{c.staticDir(), c.runDir(), r.paths.Exits, c.persistDir()} {
+		if err := os.MkdirAll(d, 0o700); err != nil {
+			return fmt.Errorf("container %s: %w", c.config.Name, err)
+		}
+	}
+	// A previous run's exit files must not be mistaken for this one's.
+	for _, f := range []string{c.exitFile(), filepath.Join(c.persistDir(), "exit"), filepath.Join(c.persistDir(), "oom")} {
+		if err := os.Remove(f); err != nil && !os.IsNotExist(err) {
+			return fmt.Errorf("container %s: removing old exit file: %w", c.config.Name, err)
+		}
+	}
+	runtime, err := r.registry.Open(c.config.Runtime)
+	if err != nil {
+		return err
+	}
+	logPath := c.logPath()
+	req := &ocirt.CreateRequest{
+		ID:            c.config.ID,
+		Name:          c.config.Name,
+		Spec:          spec,
+		Bundle:        c.staticDir(),
+		RunDir:        c.runDir(),
+		ExitDir:       r.paths.Exits,
+		PersistDir:    c.persistDir(),
+		Terminal:      c.config.Spec.Terminal,
+		Stdin:         c.config.Spec.Stdin,
+		LogDriver:     c.config.LogDriver,
+		LogPath:       logPath,
+		LogSizeMax:    c.config.LogSizeMax,
+		LogTag:        c.config.LogTag,
+		ExitCommand:   r.exitCommand(c),
+		LogLevel:      r.opts.LogLevel,
+		NoPivot:       r.cfg.Engine.NoPivotRoot,
+		NoNewKeyring:  !r.cfg.Containers.EnableKeyring,
+		SystemdCgroup: c.config.CgroupMgr == "systemd",
+		NoCgroups:     c.config.Spec.Cgroups == "disabled",
+	}
+	if c.killStaleMonitor() {
+		// A pod killed halfway through an earlier start left a monitor and
+		// a created container behind: clear both before creating again.
+		_ = runtime.Load(ocirt.TaskRef{ID: c.config.ID, Bundle: c.staticDir(), RunDir: c.runDir()}).Delete(ctx, true)
+		for _, f := range []string{c.exitFile(), filepath.Join(c.persistDir(), "exit")} {
+			_ = os.Remove(f)
+		}
+	}
+	r.debugf("creating container %s with %s", c.config.ID, c.config.Runtime.Path)
+	t, err := runtime.Create(ctx, req)
+	if err != nil {
+		return err
+	}
+	r.debugf("created container %s: pid %d, monitor %d", c.config.ID, t.Ref().Pid, t.Ref().MonitorPid)
+	c.state.Task = t.Ref()
+	c.state.MonitorStart, _ = processStartTime(c.state.Task.MonitorPid)
+	c.state.PidStart, _ = processStartTime(c.state.Task.Pid)
+	c.state.Mountpoint = rootfs
+	c.state.StopSignal = res.StopSignal
+	c.state.ExitCode = 0
+	c.state.OOMKilled = false
+	c.state.Error = ""
+	c.state.FinishedAt = time.Time{}
+	if err := c.setStatus(StatusCreated); err != nil {
+		return err
+	}
+	return c.save()
+}
+
+// exitCommand is what the monitor runs when the container exits:
+// `pod <global flags> container cleanup --stopped-only [--rm] ID`.
+func (r *Runtime) exitCommand(c *Container) []string {
+	cmd := []string{r.exe,
+		"--root", r.paths.GraphRoot,
+		"--runroot", r.paths.RunRoot,
+		"--tmpdir", r.paths.TmpDir,
+	}
+	if r.opts.LogLevel != "" {
+		cmd = append(cmd, "--log-level", r.opts.LogLevel)
+	}
+	if r.opts.StorageDriver != "" {
+		cmd = append(cmd, "--storage-driver", r.opts.StorageDriver)
+	}
+	for _, o := range r.opts.StorageOpts {
+		cmd = append(cmd, "--storage-opt", o)
+	}
+	cmd = append(cmd, "container", "cleanup", "--stopped-only")
+	if c.config.Remove {
+		cmd = append(cmd, "--rm")
+	}
+	return append(cmd, c.config.ID)
+}
+
+// waitExitFile blocks until the container's monitor wrote its exit file.
+func (c *Container) waitExitFile(ctx context.Context) (conmon.ExitStatus, error) {
+	return conmon.WaitExitFile(ctx, c.exitFile(), c.persistDir(), c.waitAlive)
+}
+
+// killStaleMonitor kills a monitor of this container that no state records
+// (its start was interrupted before the state was saved). The pid comes from
+// the monitor's pid file and counts only if the process's command line names
+// this container, so a reused pid is never hit.
+func (c *Container) killStaleMonitor() bool {
+	data, err := os.ReadFile(filepath.Join(c.runDir(), "conmon.pid"))
+	if err != nil {
+		return false
+	}
+	pid, err := strconv.Atoi(strings.TrimSpace(string(data)))
+	if err != nil || pid <= 0 {
+		return false
+	}
+	cmdline, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/cmdline")
+	if err != nil || !bytes.Contains(cmdline, []byte(c.config.ID)) {
+		return false
+	}
+	_ = syscall.Kill(pid, syscall.SIGKILL)
+	return true
+}

@@ -1,0 +1,157 @@
+package libpod
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"syscall"
+	"time"
+
+	"github.com/pod-engine/pod/pkg/conmon"
+	"github.com/pod-engine/pod/pkg/errdefs"
+	"github.com/pod-engine/pod/pkg/ocirt"
+)
+
+// killTimeout is how long a SIGKILLed container gets to be reaped.
+const killTimeout = 5 * time.Second
+
+// Stop stops a container: its stop signal, then SIGKILL after timeout
+// seconds (nil = the container's stop timeout; 0 = SIGKILL at once), then
+// cleanup. Stopping a container that is not running is not an error.
+func (c *Container) Stop(ctx context.Context, timeout *uint) error {
+	if err := c.lockAndSync(); err != nil {
+		return err
+	}
+	switch c.state.Status {
+	case StatusConfigured, StatusExited:
+		c.unlock()
+		return nil
+	case StatusStopped, StatusCreated:
+		err := c.cleanupLocked(ctx)
+		c.unlock()
+		return err
+	case StatusRemoving:
+		c.unlock()
+		return fmt.Errorf("container %s is being removed: %w", c.config.Name, errdefs.ErrConflict)
+	}
+	wasPaused := c.state.Status == StatusPaused
+	c.state.StoppedByUser = true
+	if err := c.setStatus(StatusStopping); err != nil {
+		c.unlock()
+		return err
+	}
+	if err := c.save(); err != nil {
+		c.unlock()
+		return err
+	}
+	// Stopping can take the whole timeout: let cleanup and inspect run meanwhile.
+	c.unlock()
+	t := c.config.StopTimeout
+	if timeout != nil {
+		t = *timeout
+	}
+	stopErr := c.stopProcess(ctx, t, wasPaused)
+
+	if err := c.lockAndSync(); err != nil {
+		if errors.Is(err, errdefs.ErrNotFound) {
+			return nil // removed meanwhile (--rm)
+		}
+		return err
+	}
+	defer c.unlock()
+	if c.state.Status == StatusStopping && stopErr != nil {
+		// Still not dead: put it back so the user can retry.
+		c.state.Status = StatusRunning
+		_ = c.save()
+		return stopErr
+	}
+	return c.cleanupLocked(ctx)
+}
+
+// stopProcess signals the container and waits for its exit file. The
+// container is not locked.
+func (c *Container) stopProcess(ctx context.Context, timeout uint, paused bool) error {
+	sig := syscall.Signal(c.state.StopSignal)
+	if sig == 0 {
+		sig = syscall.Signal(c.config.StopSignal)
+	}
+	if sig == 0 {
+		sig = syscall.SIGTERM
+	}
+	if timeout > 0 {
+		if err := c.signal(ctx, sig, false); err != nil && !c.exited() {
+			return err
+		}
+		if paused {
+			c.resume(ctx)
+		}
+		wctx, cancel := context.WithTimeout(ctx, time.Duration(timeout)*time.Second)
+		_, err := c.waitExitFile(wctx)
+		cancel()
+		if err == nil || errors.Is(err, conmon.ErrMonitorDead) {
+			return nil
+		}
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		c.rt.warnf("StopSignal %s failed to stop container %s in %d seconds, resorting to SIGKILL", SignalName(sig), c.config.Name, timeout)
+	}
+	if err := c.signal(ctx, syscall.SIGKILL, !c.hasPIDNamespace()); err != nil && !c.exited() {
+		return err
+	}
+	if paused && timeout == 0 {
+		c.resume(ctx)
+	}
+	wctx, cancel := context.WithTimeout(ctx, killTimeout)
+	defer cancel()
+	if _, err := c.waitExitFile(wctx); err != nil && !errors.Is(err, conmon.ErrMonitorDead) {
+		return fmt.Errorf("container %s did not exit after SIGKILL: %w", c.config.Name, errdefs.ErrTimeout)
+	}
+	return nil
+}
+
+// signal sends sig through the container's runtime. When the runtime binary
+// is gone it signals the container's init process directly and says so.
+func (c *Container) signal(ctx context.Context, sig syscall.Signal, all bool) error {
+	if missing := ocirt.Missing(c.config.Runtime); missing != nil {
+		pid := c.state.Task.Pid
+		if pid <= 0 {
+			return missing
+		}
+		c.rt.warnf("%v; signalling container %s (pid %d) directly", missing, c.config.Name, pid)
+		if err := syscall.Kill(pid, sig); err != nil && !errors.Is(err, syscall.ESRCH) {
+			return fmt.Errorf("signalling container %s: %w", c.config.Name, err)
+		}
+		if all || sig == syscall.SIGKILL {
+			if spec := c.readSpec(); spec != nil && spec.Linux != nil {
+				killCgroup(spec.Linux.CgroupsPath, sig)
+			}
+		}
+		return nil
+	}
+	t, err := c.task()
+	if err != nil {
+		return err
+	}
+	return t.Kill(ctx, sig, all)
+}
+
+func (c *Container) resume(ctx context.Context) {
+	if t, err := c.task(); err == nil {
+		if p, ok := t.(ocirt.Pauser); ok {
+			_ = p.Resume(ctx)
+		}
+	}
+}
+
+// exited reports whether the container's exit file exists.
+func (c *Container) exited() bool {
+	_, err := conmon.ReadExitFile(c.exitFile(), "")
+	return err == nil
+}
+
+// hasPIDNamespace reports whether the container has its own PID namespace
+// (without one, SIGKILL must go to every process of its cgroup).
+func (c *Container) hasPIDNamespace() bool {
+	return c.config.Spec.PID != "host"
+}

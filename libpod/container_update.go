@@ -1,0 +1,64 @@
+package libpod
+
+import (
+	"encoding/json"
+	"fmt"
+
+	"github.com/pod-engine/pod/pkg/errdefs"
+	"github.com/pod-engine/pod/pkg/ocirt"
+)
+
+// Rename gives the container a new name.
+func (c *Container) Rename(name string) error {
+	if err := ValidateName(name); err != nil {
+		return err
+	}
+	if err := c.lockAndSync(); err != nil {
+		return err
+	}
+	defer c.unlock()
+	if c.state.Status == StatusRemoving {
+		return fmt.Errorf("container %s is being removed: %w", c.config.Name, errdefs.ErrConflict)
+	}
+	c.config.Name = name
+	return c.saveConfig()
+}
+
+// SetRuntime switches a container that is not running to another runtime
+// (a name, shim type, alias or absolute path), recording the new one. Podman
+// can only migrate all containers at once; pod does it per container.
+func (c *Container) SetRuntime(name string) (ocirt.Handle, error) {
+	if err := c.lockAndSync(); err != nil {
+		return ocirt.Handle{}, err
+	}
+	defer c.unlock()
+	switch c.state.Status {
+	case StatusConfigured, StatusExited:
+	case StatusStopped, StatusCreated:
+		return ocirt.Handle{}, fmt.Errorf("container %s still has runtime state: run `pod container cleanup %s` first: %w", c.config.Name, c.config.Name, errdefs.ErrConflict)
+	default:
+		return ocirt.Handle{}, fmt.Errorf("container %s is %s: stop it before switching its runtime: %w", c.config.Name, c.state.Status, errdefs.ErrConflict)
+	}
+	h, err := c.rt.resolveRuntime(&CreateOptions{Runtime: name, Spec: c.config.Spec})
+	if err != nil {
+		return ocirt.Handle{}, err
+	}
+	c.config.Runtime = h
+	c.state.Task = ocirt.TaskRef{}
+	if err := c.saveConfig(); err != nil {
+		return ocirt.Handle{}, err
+	}
+	return h, c.save()
+}
+
+func (c *Container) saveConfig() error {
+	db, err := c.rt.state()
+	if err != nil {
+		return err
+	}
+	data, err := json.Marshal(&c.config)
+	if err != nil {
+		return err
+	}
+	return db.SaveConfig(c.config.ID, c.config.Name, data)
+}

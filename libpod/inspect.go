@@ -1,0 +1,301 @@
+package libpod
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strconv"
+	"time"
+
+	specs "github.com/opencontainers/runtime-spec/specs-go"
+
+	"github.com/pod-engine/pod/pkg/ocirt"
+)
+
+// InspectContainer is `pod inspect`'s view of a container, in Podman's JSON
+// shape, plus "RuntimeRecord": what the container recorded about its runtime.
+type InspectContainer struct {
+	ID              string               `json:"Id"`
+	Created         time.Time            `json:"Created"`
+	Path            string               `json:"Path"`
+	Args            []string             `json:"Args"`
+	State           InspectState         `json:"State"`
+	Image           string               `json:"Image"`
+	ImageDigest     string               `json:"ImageDigest"`
+	ImageName       string               `json:"ImageName"`
+	Rootfs          string               `json:"Rootfs"`
+	Pod             string               `json:"Pod"`
+	ResolvConfPath  string               `json:"ResolvConfPath"`
+	HostnamePath    string               `json:"HostnamePath"`
+	HostsPath       string               `json:"HostsPath"`
+	StaticDir       string               `json:"StaticDir"`
+	OCIConfigPath   string               `json:"OCIConfigPath,omitempty"`
+	OCIRuntime      string               `json:"OCIRuntime"`
+	ConmonPidFile   string               `json:"ConmonPidFile"`
+	PidFile         string               `json:"PidFile"`
+	Name            string               `json:"Name"`
+	RestartCount    int                  `json:"RestartCount"`
+	Driver          string               `json:"Driver"`
+	MountLabel      string               `json:"MountLabel"`
+	ProcessLabel    string               `json:"ProcessLabel"`
+	AppArmorProfile string               `json:"AppArmorProfile"`
+	EffectiveCaps   []string             `json:"EffectiveCaps"`
+	BoundingCaps    []string             `json:"BoundingCaps"`
+	ExecIDs         []string             `json:"ExecIDs"`
+	Mounts          []InspectMount       `json:"Mounts"`
+	Dependencies    []string             `json:"Dependencies"`
+	NetworkSettings map[string]any       `json:"NetworkSettings"`
+	Namespace       string               `json:"Namespace"`
+	IsInfra         bool                 `json:"IsInfra"`
+	IsService       bool                 `json:"IsService"`
+	Config          InspectConfig        `json:"Config"`
+	HostConfig      InspectHostConfig    `json:"HostConfig"`
+	RuntimeRecord   InspectRuntimeRecord `json:"RuntimeRecord"`
+}
+
+// InspectState is the State object.
+type InspectState struct {
+	OciVersion string    `json:"OciVersion"`
+	Status     string    `json:"Status"`
+	Running    bool      `json:"Running"`
+	Paused     bool      `json:"Paused"`
+	Restarting bool      `json:"Restarting"`
+	OOMKilled  bool      `json:"OOMKilled"`
+	Dead       bool      `json:"Dead"`
+	Pid        int       `json:"Pid"`
+	ConmonPid  int       `json:"ConmonPid,omitempty"`
+	ExitCode   int       `json:"ExitCode"`
+	Error      string    `json:"Error"`
+	StartedAt  time.Time `json:"StartedAt"`
+	FinishedAt time.Time `json:"FinishedAt"`
+}
+
+// InspectMount is one entry of Mounts.
+type InspectMount struct {
+	Type        string   `json:"Type"`
+	Source      string   `json:"Source"`
+	Destination string   `json:"Destination"`
+	Options     []string `json:"Options"`
+	RW          bool     `json:"RW"`
+	Propagation string   `json:"Propagation"`
+}
+
+// InspectConfig is the Config object.
+type InspectConfig struct {
+	Hostname    string            `json:"Hostname"`
+	Domainname  string            `json:"Domainname"`
+	User        string            `json:"User"`
+	AttachStdin bool              `json:"AttachStdin"`
+	Tty         bool              `json:"Tty"`
+	OpenStdin   bool              `json:"OpenStdin"`
+	Env         []string          `json:"Env"`
+	Cmd         []string          `json:"Cmd"`
+	Image       string            `json:"Image"`
+	WorkingDir  string            `json:"WorkingDir"`
+	Entrypoint  string            `json:"Entrypoint"`
+	Labels      map[string]string `json:"Labels"`
+	Annotations map[string]string `json:"Annotations"`
+	StopSignal  int               `json:"StopSignal"`
+	StopTimeout uint              `json:"StopTimeout"`
+	Umask       string            `json:"Umask,omitempty"`
+	SdNotify    string            `json:"sdNotifyMode,omitempty"`
+}
+
+// InspectHostConfig is the HostConfig object (the parts pod has).
+type InspectHostConfig struct {
+	AutoRemove     bool              `json:"AutoRemove"`
+	Binds          []string          `json:"Binds"`
+	CapAdd         []string          `json:"CapAdd"`
+	CapDrop        []string          `json:"CapDrop"`
+	CgroupManager  string            `json:"CgroupManager"`
+	CgroupParent   string            `json:"CgroupParent"`
+	Cgroups        string            `json:"Cgroups"`
+	Devices        []string          `json:"Devices"`
+	IpcMode        string            `json:"IpcMode"`
+	LogConfig      map[string]string `json:"LogConfig"`
+	Memory         int64             `json:"Memory"`
+	NanoCpus       int64             `json:"NanoCpus"`
+	NetworkMode    string            `json:"NetworkMode"`
+	PidMode        string            `json:"PidMode"`
+	PidsLimit      int64             `json:"PidsLimit"`
+	Privileged     bool              `json:"Privileged"`
+	ReadonlyRootfs bool              `json:"ReadonlyRootfs"`
+	Runtime        string            `json:"Runtime"`
+	SecurityOpt    []string          `json:"SecurityOpt"`
+	ShmSize        int64             `json:"ShmSize"`
+	Tmpfs          map[string]string `json:"Tmpfs"`
+	UTSMode        string            `json:"UTSMode"`
+	Ulimits        []string          `json:"Ulimits"`
+}
+
+// InspectRuntimeRecord is the runtime a container recorded at create time.
+type InspectRuntimeRecord struct {
+	Name    string     `json:"Name"`
+	Kind    ocirt.Kind `json:"Kind"`
+	Path    string     `json:"Path"`
+	Flags   []string   `json:"Flags"`
+	Monitor string     `json:"Monitor,omitempty"`
+	Missing string     `json:"Missing,omitempty"` // why the binary cannot be used now
+}
+
+// Inspect returns the container's inspect data.
+func (c *Container) Inspect() *InspectContainer {
+	cfg, st := &c.config, &c.state
+	i := &InspectContainer{
+		ID:            cfg.ID,
+		Created:       cfg.Created,
+		Image:         cfg.ImageID,
+		ImageName:     cfg.ImageName,
+		Rootfs:        cfg.Spec.Rootfs,
+		StaticDir:     c.staticDir(),
+		OCIRuntime:    cfg.Runtime.Name,
+		ConmonPidFile: filepath.Join(c.runDir(), "conmon.pid"),
+		PidFile:       filepath.Join(c.runDir(), "pidfile"),
+		Name:          cfg.Name,
+		RestartCount:  st.RestartCount,
+		ExecIDs:       []string{},
+		Mounts:        []InspectMount{},
+		Dependencies:  []string{},
+		NetworkSettings: map[string]any{
+			"Ports": map[string]any{}, "SandboxKey": "", "IPAddress": "", "Gateway": "",
+		},
+	}
+	if len(cfg.Command) > 0 {
+		i.Path, i.Args = cfg.Command[0], cfg.Command[1:]
+	}
+	i.State = InspectState{
+		OciVersion: "1.0.2-dev",
+		Status:     string(st.Status),
+		Running:    st.Status == StatusRunning,
+		Paused:     st.Status == StatusPaused,
+		OOMKilled:  st.OOMKilled,
+		Dead:       st.Status == StatusStopped && st.Error != "",
+		Pid:        st.Task.Pid,
+		ExitCode:   st.ExitCode,
+		Error:      st.Error,
+		StartedAt:  st.StartedAt,
+		FinishedAt: st.FinishedAt,
+	}
+	if st.Status.IsActive() {
+		i.State.ConmonPid = st.Task.MonitorPid
+	} else {
+		i.State.Pid = 0
+	}
+	if cfg.Storage {
+		i.Driver = "overlay"
+	}
+	i.RuntimeRecord = InspectRuntimeRecord{
+		Name: cfg.Runtime.Name, Kind: cfg.Runtime.Kind, Path: cfg.Runtime.Path,
+		Flags: cfg.Runtime.Flags, Monitor: cfg.Runtime.Monitor,
+	}
+	if i.RuntimeRecord.Flags == nil {
+		i.RuntimeRecord.Flags = []string{}
+	}
+	if err := ocirt.Missing(cfg.Runtime); err != nil {
+		i.RuntimeRecord.Missing = err.Error()
+	}
+	spec := c.readSpec()
+	if spec != nil {
+		i.OCIConfigPath = filepath.Join(c.staticDir(), "config.json")
+		if spec.Process != nil {
+			if caps := spec.Process.Capabilities; caps != nil {
+				i.EffectiveCaps, i.BoundingCaps = caps.Effective, caps.Bounding
+			}
+			i.Config.Env = spec.Process.Env
+			i.Config.WorkingDir = spec.Process.Cwd
+		}
+		i.Config.Hostname = spec.Hostname
+		i.Config.Annotations = spec.Annotations
+		for _, m := range spec.Mounts {
+			if m.Type == "bind" {
+				i.Mounts = append(i.Mounts, InspectMount{Type: "bind", Source: m.Source, Destination: m.Destination, Options: m.Options, RW: !hasOption(m.Options, "ro")})
+			}
+		}
+	}
+	if i.Config.Hostname == "" {
+		i.Config.Hostname = cfg.Spec.Hostname
+		if i.Config.Hostname == "" {
+			i.Config.Hostname = cfg.ID[:12]
+		}
+	}
+	if i.Config.WorkingDir == "" {
+		i.Config.WorkingDir = firstNonEmpty(cfg.Spec.WorkDir, cfg.ImageConfig.WorkingDir, "/")
+	}
+	s := &cfg.Spec
+	i.Config.User = s.User
+	i.Config.Tty = s.Terminal
+	i.Config.OpenStdin = s.Stdin
+	i.Config.AttachStdin = s.Stdin
+	i.Config.Cmd = cfg.Command
+	i.Config.Image = firstNonEmpty(cfg.ImageName, cfg.Image)
+	if s.Entrypoint != nil && len(*s.Entrypoint) > 0 {
+		ep, _ := json.Marshal(*s.Entrypoint)
+		i.Config.Entrypoint = string(ep)
+	}
+	i.Config.Labels = s.Labels
+	i.Config.StopSignal = cfg.StopSignal
+	i.Config.StopTimeout = cfg.StopTimeout
+	i.Config.Umask = s.Umask
+	i.Config.SdNotify = cfg.SdNotify
+	h := &i.HostConfig
+	h.AutoRemove = cfg.Remove
+	h.Binds = s.Volumes
+	h.CapAdd, h.CapDrop = s.CapAdd, s.CapDrop
+	h.CgroupManager = cfg.CgroupMgr
+	h.CgroupParent = s.CgroupParent
+	h.Cgroups = firstNonEmpty(s.Cgroups, "enabled")
+	h.Devices = s.Devices
+	h.IpcMode = firstNonEmpty(s.IPC, "private")
+	h.LogConfig = map[string]string{"Type": cfg.LogDriver, "Path": c.logPath(), "Tag": cfg.LogTag, "Size": strconv.FormatInt(cfg.LogSizeMax, 10)}
+	h.Memory, _ = parseSizeOrZero(s.Memory)
+	h.NetworkMode = firstNonEmpty(s.Network, "none")
+	h.PidMode = firstNonEmpty(s.PID, "private")
+	if s.PidsLimit != nil {
+		h.PidsLimit = *s.PidsLimit
+	}
+	h.Privileged = s.Privileged
+	h.ReadonlyRootfs = s.ReadOnly
+	h.Runtime = string(cfg.Runtime.Kind)
+	h.SecurityOpt = s.SecurityOpt
+	h.ShmSize, _ = parseSizeOrZero(firstNonEmpty(s.ShmSize, "64m"))
+	h.UTSMode = firstNonEmpty(s.UTS, "private")
+	h.Ulimits = s.Ulimits
+	return i
+}
+
+// readSpec reads the config.json written at init, if any.
+func (c *Container) readSpec() *specs.Spec {
+	data, err := os.ReadFile(filepath.Join(c.staticDir(), "config.json"))
+	if err != nil {
+		return nil
+	}
+	var s specs.Spec
+	if json.Unmarshal(data, &s) != nil {
+		return nil
+	}
+	return &s
+}
+
+// logPath is where the k8s-file log of the container is.
+func (c *Container) logPath() string {
+	if c.config.LogPath != "" {
+		return c.config.LogPath
+	}
+	return filepath.Join(c.staticDir(), "ctr.log")
+}
+
+func hasOption(opts []string, o string) bool {
+	for _, x := range opts {
+		if x == o {
+			return true
+		}
+	}
+	return false
+}
+
+func parseSizeOrZero(s string) (int64, error) {
+	if s == "" {
+		return 0, nil
+	}
+	return parseSize(s)
+}

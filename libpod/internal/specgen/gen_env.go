@@ -1,0 +1,95 @@
+package specgen
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/pod-engine/pod/pkg/errdefs"
+)
+
+// envList is an ordered environment: a later set of a key replaces its value
+// in place.
+type envList struct {
+	keys []string
+	vals map[string]string
+}
+
+func (e *envList) set(k, v string) {
+	if e.vals == nil {
+		e.vals = map[string]string{}
+	}
+	if _, ok := e.vals[k]; !ok {
+		e.keys = append(e.keys, k)
+	}
+	e.vals[k] = v
+}
+
+func (e *envList) has(k string) bool { _, ok := e.vals[k]; return ok }
+
+func (e *envList) list() []string {
+	out := make([]string, 0, len(e.keys))
+	for _, k := range e.keys {
+		out = append(out, k+"="+e.vals[k])
+	}
+	return out
+}
+
+// add applies one -e style entry: KEY=VALUE sets; KEY copies the variable
+// from hostEnv if it is set there; KEY* copies every variable with that prefix.
+func (e *envList) add(entry string, hostEnv []string) {
+	if k, v, ok := strings.Cut(entry, "="); ok {
+		e.set(k, v)
+		return
+	}
+	prefix, glob := strings.CutSuffix(entry, "*")
+	for _, he := range hostEnv {
+		k, v, ok := strings.Cut(he, "=")
+		if !ok {
+			continue
+		}
+		if (glob && strings.HasPrefix(k, prefix)) || (!glob && k == entry) {
+			e.set(k, v)
+		}
+	}
+}
+
+// env builds the environment, lowest priority first: PATH and container=pod,
+// containers.conf env, the image's Env, then -e. TERM=xterm is added with -t,
+// HOME from /etc/passwd and HOSTNAME when they are not set.
+func (g *gen) env() error {
+	var e envList
+	e.set("PATH", DefaultPath)
+	e.set("container", "pod")
+	for _, v := range g.d.Env {
+		if k, _, _ := strings.Cut(v, "="); k == "" {
+			return fmt.Errorf("containers.conf env %q: empty variable name: %w", v, errdefs.ErrInvalidArgument)
+		}
+		e.add(v, g.h.Env)
+	}
+	for _, v := range g.img.Env {
+		if k, val, ok := strings.Cut(v, "="); ok && k != "" {
+			e.set(k, val)
+		}
+	}
+	for _, v := range g.o.Env {
+		e.add(v, g.h.Env)
+	}
+	if g.o.Terminal && !e.has("TERM") {
+		e.set("TERM", "xterm")
+	}
+	if !e.has("HOME") {
+		e.set("HOME", g.home)
+	}
+	if !e.has("HOSTNAME") {
+		switch {
+		case g.spec.Hostname != "":
+			e.set("HOSTNAME", g.spec.Hostname)
+		case g.p.NS.UTS.Kind == nsHost:
+			if name := hostHostname(); name != "" {
+				e.set("HOSTNAME", name)
+			}
+		}
+	}
+	g.spec.Process.Env = e.list()
+	return nil
+}

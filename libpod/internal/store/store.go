@@ -1,0 +1,327 @@
+// Package store keeps libpod's state in SQLite (WAL mode): one row per
+// container with its immutable config and its mutable state as JSON, plus exec
+// sessions. The schema is versioned with PRAGMA user_version and migrated
+// forward on open.
+//
+// The store does no locking of its own beyond SQLite's; libpod serialises
+// changes to one container with that container's lock.
+package store
+
+import (
+	"database/sql"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	sqlite3 "github.com/mattn/go-sqlite3"
+
+	"github.com/pod-engine/pod/pkg/errdefs"
+)
+
+// schema holds one statement list per version; version N+1 applies on top of N.
+var schema = [][]string{
+	1: {
+		`CREATE TABLE IF NOT EXISTS containers (
+			id      TEXT PRIMARY KEY NOT NULL,
+			name    TEXT NOT NULL UNIQUE,
+			created INTEGER NOT NULL,
+			config  TEXT NOT NULL,
+			state   TEXT NOT NULL
+		)`,
+		`CREATE TABLE IF NOT EXISTS exec_sessions (
+			id           TEXT PRIMARY KEY NOT NULL,
+			container_id TEXT NOT NULL REFERENCES containers(id) ON DELETE CASCADE,
+			data         TEXT NOT NULL
+		)`,
+		`CREATE INDEX IF NOT EXISTS exec_by_container ON exec_sessions(container_id)`,
+		`CREATE TABLE IF NOT EXISTS exit_codes (
+			id   TEXT PRIMARY KEY NOT NULL,
+			code INTEGER NOT NULL,
+			at   INTEGER NOT NULL
+		)`,
+	},
+}
+
+// Store is an open state database.
+type Store struct {
+	db   *sql.DB
+	path string
+}
+
+// Row is one container as stored.
+type Row struct {
+	ID      string
+	Name    string
+	Created int64 // unix nanoseconds
+	Config  []byte
+	State   []byte
+}
+
+// Open opens (creating when needed) the database at path.
+func Open(path string) (*Store, error) {
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return nil, fmt.Errorf("creating state directory: %w", err)
+	}
+	dsn := "file:" + path + "?_journal_mode=WAL&_synchronous=NORMAL&_busy_timeout=30000&_foreign_keys=1&_txlock=immediate"
+	db, err := sql.Open("sqlite3", dsn)
+	if err != nil {
+		return nil, fmt.Errorf("opening state database %s: %w", path, err)
+	}
+	s := &Store{db: db, path: path}
+	if err := s.migrate(); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// Close closes the database.
+func (s *Store) Close() error { return s.db.Close() }
+
+func (s *Store) migrate() error {
+	var version int
+	if err := s.db.QueryRow(`PRAGMA user_version`).Scan(&version); err != nil {
+		return fmt.Errorf("reading state database %s: %w", s.path, err)
+	}
+	latest := len(schema) - 1
+	if version == latest {
+		return nil
+	}
+	if version > latest {
+		return fmt.Errorf("state database %s has schema version %d, newer than this pod supports (%d): upgrade pod: %w",
+			s.path, version, latest, errdefs.ErrInvalidArgument)
+	}
+	tx, err := s.db.Begin()
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	// Re-read under the write lock: another process may have migrated meanwhile.
+	if err := tx.QueryRow(`PRAGMA user_version`).Scan(&version); err != nil {
+		return err
+	}
+	for v := version + 1; v <= latest; v++ {
+		for _, stmt := range schema[v] {
+			if _, err := tx.Exec(stmt); err != nil {
+				return fmt.Errorf("migrating state database to version %d: %w", v, err)
+			}
+		}
+	}
+	if _, err := tx.Exec(fmt.Sprintf(`PRAGMA user_version = %d`, latest)); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+// Add inserts a new container. A taken name or ID is errdefs.ErrAlreadyExists.
+func (s *Store) Add(r *Row) error {
+	_, err := s.db.Exec(`INSERT INTO containers (id, name, created, config, state) VALUES (?, ?, ?, ?, ?)`,
+		r.ID, r.Name, r.Created, string(r.Config), string(r.State))
+	if err != nil {
+		var se sqlite3.Error
+		if errors.As(err, &se) && se.ExtendedCode == sqlite3.ErrConstraintUnique {
+			if strings.Contains(err.Error(), "containers.name") {
+				return fmt.Errorf("the container name %q is already in use: choose another name or remove that container: %w", r.Name, errdefs.ErrAlreadyExists)
+			}
+			return fmt.Errorf("container ID %s already exists: %w", r.ID, errdefs.ErrAlreadyExists)
+		}
+		return fmt.Errorf("adding container %s: %w", r.Name, err)
+	}
+	return nil
+}
+
+// Get returns the container whose ID is id.
+func (s *Store) Get(id string) (*Row, error) {
+	r := &Row{}
+	var cfg, st string
+	err := s.db.QueryRow(`SELECT id, name, created, config, state FROM containers WHERE id = ?`, id).
+		Scan(&r.ID, &r.Name, &r.Created, &cfg, &st)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, fmt.Errorf("no container with ID %s: %w", id, errdefs.ErrNotFound)
+	}
+	if err != nil {
+		return nil, err
+	}
+	r.Config, r.State = []byte(cfg), []byte(st)
+	return r, nil
+}
+
+// LookupID resolves a name, a full ID or a unique ID prefix to a full ID.
+func (s *Store) LookupID(nameOrID string) (string, error) {
+	if nameOrID == "" {
+		return "", fmt.Errorf("empty container name or ID: %w", errdefs.ErrInvalidArgument)
+	}
+	var id string
+	err := s.db.QueryRow(`SELECT id FROM containers WHERE name = ? OR id = ?`, nameOrID, nameOrID).Scan(&id)
+	if err == nil {
+		return id, nil
+	}
+	if !errors.Is(err, sql.ErrNoRows) {
+		return "", err
+	}
+	if !isHexPrefix(nameOrID) {
+		return "", notFound(nameOrID)
+	}
+	rows, err := s.db.Query(`SELECT id FROM containers WHERE id >= ? AND id < ? LIMIT 2`, nameOrID, nameOrID+"g")
+	if err != nil {
+		return "", err
+	}
+	defer rows.Close()
+	var ids []string
+	for rows.Next() {
+		if err := rows.Scan(&id); err != nil {
+			return "", err
+		}
+		ids = append(ids, id)
+	}
+	switch len(ids) {
+	case 0:
+		return "", notFound(nameOrID)
+	case 1:
+		return ids[0], nil
+	}
+	return "", fmt.Errorf("more than one container matches the ID prefix %q: give more characters: %w", nameOrID, errdefs.ErrInvalidArgument)
+}
+
+func notFound(nameOrID string) error {
+	return fmt.Errorf("no container with name or ID %q found: %w", nameOrID, errdefs.ErrNoSuchContainer)
+}
+
+func isHexPrefix(s string) bool {
+	if len(s) > 64 {
+		return false
+	}
+	for _, c := range s {
+		if (c < '0' || c > '9') && (c < 'a' || c > 'f') {
+			return false
+		}
+	}
+	return true
+}
+
+// List returns every container, oldest first.
+func (s *Store) List() ([]*Row, error) {
+	rows, err := s.db.Query(`SELECT id, name, created, config, state FROM containers ORDER BY created`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []*Row
+	for rows.Next() {
+		r := &Row{}
+		var cfg, st string
+		if err := rows.Scan(&r.ID, &r.Name, &r.Created, &cfg, &st); err != nil {
+			return nil, err
+		}
+		r.Config, r.State = []byte(cfg), []byte(st)
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
+
+// SaveState replaces the mutable state of container id.
+func (s *Store) SaveState(id string, state []byte) error {
+	res, err := s.db.Exec(`UPDATE containers SET state = ? WHERE id = ?`, string(state), id)
+	if err != nil {
+		return fmt.Errorf("saving state of container %s: %w", id, err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return fmt.Errorf("no container with ID %s found: %w", id, errdefs.ErrNoSuchContainer)
+	}
+	return nil
+}
+
+// SaveConfig replaces the config of container id (rename, runtime switch).
+func (s *Store) SaveConfig(id, name string, config []byte) error {
+	res, err := s.db.Exec(`UPDATE containers SET name = ?, config = ? WHERE id = ?`, name, string(config), id)
+	if err != nil {
+		var se sqlite3.Error
+		if errors.As(err, &se) && se.ExtendedCode == sqlite3.ErrConstraintUnique {
+			return fmt.Errorf("the container name %q is already in use: %w", name, errdefs.ErrAlreadyExists)
+		}
+		return fmt.Errorf("saving config of container %s: %w", id, err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return fmt.Errorf("no container with ID %s found: %w", id, errdefs.ErrNoSuchContainer)
+	}
+	return nil
+}
+
+// Remove deletes container id and its exec sessions. Removing a missing
+// container is not an error.
+func (s *Store) Remove(id string) error {
+	_, err := s.db.Exec(`DELETE FROM containers WHERE id = ?`, id)
+	if err != nil {
+		return fmt.Errorf("removing container %s from the state database: %w", id, err)
+	}
+	return nil
+}
+
+// NameTaken reports whether a container already uses name.
+func (s *Store) NameTaken(name string) (bool, error) {
+	var n int
+	err := s.db.QueryRow(`SELECT COUNT(*) FROM containers WHERE name = ?`, name).Scan(&n)
+	return n > 0, err
+}
+
+// SaveExec stores (inserting or replacing) exec session id of container ctrID.
+func (s *Store) SaveExec(id, ctrID string, data []byte) error {
+	_, err := s.db.Exec(`INSERT INTO exec_sessions (id, container_id, data) VALUES (?, ?, ?)
+		ON CONFLICT(id) DO UPDATE SET data = excluded.data`, id, ctrID, string(data))
+	if err != nil {
+		return fmt.Errorf("saving exec session %s: %w", id, err)
+	}
+	return nil
+}
+
+// Execs returns the exec sessions of container ctrID, keyed by session ID.
+func (s *Store) Execs(ctrID string) (map[string][]byte, error) {
+	rows, err := s.db.Query(`SELECT id, data FROM exec_sessions WHERE container_id = ?`, ctrID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[string][]byte{}
+	for rows.Next() {
+		var id, data string
+		if err := rows.Scan(&id, &data); err != nil {
+			return nil, err
+		}
+		out[id] = []byte(data)
+	}
+	return out, rows.Err()
+}
+
+// RemoveExec deletes exec session id.
+func (s *Store) RemoveExec(id string) error {
+	_, err := s.db.Exec(`DELETE FROM exec_sessions WHERE id = ?`, id)
+	return err
+}
+
+// exitCodeRetention is how long exit codes of removed containers are kept.
+const exitCodeRetention = 5 * time.Minute
+
+// SaveExitCode records the exit code of a container about to be removed, so
+// that `wait` and a foreground `run --rm` can still report it, and prunes
+// codes older than five minutes.
+func (s *Store) SaveExitCode(id string, code int, at time.Time) error {
+	_, err := s.db.Exec(`INSERT OR REPLACE INTO exit_codes (id, code, at) VALUES (?, ?, ?)`, id, code, at.UnixNano())
+	if err != nil {
+		return err
+	}
+	_, err = s.db.Exec(`DELETE FROM exit_codes WHERE at < ?`, time.Now().Add(-exitCodeRetention).UnixNano())
+	return err
+}
+
+// ExitCode returns the recorded exit code of a removed container.
+func (s *Store) ExitCode(id string) (int, bool, error) {
+	var code int
+	err := s.db.QueryRow(`SELECT code FROM exit_codes WHERE id = ?`, id).Scan(&code)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, false, nil
+	}
+	return code, err == nil, err
+}

@@ -1,0 +1,127 @@
+package store
+
+import (
+	"errors"
+	"fmt"
+	"path/filepath"
+	"sync"
+	"testing"
+
+	"github.com/pod-engine/pod/pkg/errdefs"
+)
+
+func open(t *testing.T) *Store {
+	t.Helper()
+	s, err := Open(filepath.Join(t.TempDir(), "pod.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s
+}
+
+func TestAddGetLookupRemove(t *testing.T) {
+	s := open(t)
+	id := "abcdef0123456789abcdef0123456789abcdef0123456789abcdef0123456789"
+	if err := s.Add(&Row{ID: id, Name: "web", Created: 1, Config: []byte(`{}`), State: []byte(`{"s":1}`)}); err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []string{"web", id, "abcdef", "a"} {
+		got, err := s.LookupID(q)
+		if err != nil || got != id {
+			t.Fatalf("LookupID(%q) = %q, %v", q, got, err)
+		}
+	}
+	if _, err := s.LookupID("nothere"); !errors.Is(err, errdefs.ErrNotFound) {
+		t.Fatalf("want not found, got %v", err)
+	}
+	err := s.Add(&Row{ID: "ff", Name: "web", Config: []byte(`{}`), State: []byte(`{}`)})
+	if !errors.Is(err, errdefs.ErrAlreadyExists) {
+		t.Fatalf("duplicate name: want already exists, got %v", err)
+	}
+	if err := s.SaveState(id, []byte(`{"s":2}`)); err != nil {
+		t.Fatal(err)
+	}
+	r, err := s.Get(id)
+	if err != nil || string(r.State) != `{"s":2}` || r.Name != "web" {
+		t.Fatalf("Get = %+v, %v", r, err)
+	}
+	if err := s.SaveExec("e1", id, []byte("x")); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Remove(id); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Get(id); !errors.Is(err, errdefs.ErrNotFound) {
+		t.Fatalf("after remove: %v", err)
+	}
+	execs, err := s.Execs(id)
+	if err != nil || len(execs) != 0 {
+		t.Fatalf("exec sessions not removed with their container: %v %v", execs, err)
+	}
+	if err := s.SaveState(id, nil); !errors.Is(err, errdefs.ErrNotFound) {
+		t.Fatalf("SaveState of missing container: %v", err)
+	}
+}
+
+func TestAmbiguousPrefix(t *testing.T) {
+	s := open(t)
+	for i, id := range []string{"aa11", "aa22"} {
+		if err := s.Add(&Row{ID: id, Name: fmt.Sprint("n", i), Config: []byte(`{}`), State: []byte(`{}`)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := s.LookupID("aa"); !errors.Is(err, errdefs.ErrInvalidArgument) {
+		t.Fatalf("ambiguous prefix: %v", err)
+	}
+}
+
+// Several connections (as several pod processes would have) write at once.
+func TestConcurrentWriters(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "pod.db")
+	var wg sync.WaitGroup
+	errs := make(chan error, 8)
+	for w := 0; w < 8; w++ {
+		wg.Add(1)
+		go func(w int) {
+			defer wg.Done()
+			s, err := Open(path)
+			if err != nil {
+				errs <- err
+				return
+			}
+			defer s.Close()
+			for i := 0; i < 20; i++ {
+				id := fmt.Sprintf("%02x%04x", w, i)
+				if err := s.Add(&Row{ID: id, Name: "c" + id, Config: []byte(`{}`), State: []byte(`{}`)}); err != nil {
+					errs <- err
+					return
+				}
+				if err := s.Remove(id); err != nil {
+					errs <- err
+					return
+				}
+			}
+		}(w)
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Fatal(err)
+	}
+}
+
+func TestNewerSchemaRefused(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "pod.db")
+	s, err := Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.db.Exec(`PRAGMA user_version = 99`); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	if _, err := Open(path); err == nil {
+		t.Fatal("opening a database from a newer pod must fail")
+	}
+}

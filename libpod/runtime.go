@@ -1,0 +1,155 @@
+package libpod
+
+import (
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sync"
+	"time"
+
+	"go.podman.io/common/pkg/config"
+
+	"github.com/pod-engine/pod/libpod/internal/lock"
+	"github.com/pod-engine/pod/libpod/internal/store"
+	"github.com/pod-engine/pod/pkg/imagestore"
+	"github.com/pod-engine/pod/pkg/ocirt"
+	"github.com/pod-engine/pod/pkg/ocirt/oci"
+)
+
+// Runtime is one pod process's view of the engine: configuration, state
+// database, locks and the registry of OCI runtimes. It is cheap to create;
+// everything a verb does not need is opened lazily.
+type Runtime struct {
+	opts     Options
+	cfg      *config.Config
+	paths    Paths
+	exe      string
+	registry *ocirt.Registry
+	locks    *lock.Manager
+
+	dbOnce sync.Once
+	db     *store.Store
+	dbErr  error
+
+	storeOnce sync.Once
+	store     *imagestore.Store
+	storeErr  error
+
+	monitorOnce sync.Once
+	monitor     string
+	monitorErr  error
+}
+
+// NewRuntime loads the configuration and prepares the runtime. It opens
+// nothing that a verb might not need.
+func NewRuntime(o Options) (*Runtime, error) {
+	cfg, err := loadConfig(&o)
+	if err != nil {
+		return nil, err
+	}
+	graph, run, err := storagePaths(&o)
+	if err != nil {
+		return nil, err
+	}
+	exe := o.Executable
+	if exe == "" {
+		if exe, err = os.Executable(); err != nil {
+			return nil, fmt.Errorf("finding the pod binary: %w", err)
+		}
+	}
+	r := &Runtime{opts: o, cfg: cfg, exe: exe, paths: makePaths(graph, run, cfg.Engine.TmpDir)}
+	if r.locks, err = lock.NewManager(r.paths.Locks); err != nil {
+		return nil, err
+	}
+	drivers := o.Drivers
+	if drivers == nil {
+		drivers = []ocirt.Driver{oci.Driver{}}
+	}
+	r.registry = ocirt.NewRegistry(r.registryConfig(), drivers...)
+	return r, nil
+}
+
+// registryConfig maps containers.conf onto the runtime registry's config.
+func (r *Runtime) registryConfig() ocirt.Config {
+	e := &r.cfg.Engine
+	return ocirt.Config{
+		Default:           e.OCIRuntime,
+		Runtimes:          e.OCIRuntimes,
+		Flags:             e.OCIRuntimesFlags,
+		CLIFlags:          r.opts.RuntimeFlags,
+		SupportsJSON:      e.RuntimeSupportsJSON.Get(),
+		SupportsNoCgroups: e.RuntimeSupportsNoCgroups.Get(),
+		SupportsKVM:       e.RuntimeSupportsKVM.Get(),
+		CacheFile:         filepath.Join(r.paths.RunRoot, "pod", "runtimes.json"),
+		StateDir:          filepath.Join(r.paths.RunRoot, "pod", "runtime"),
+	}
+}
+
+// Paths returns where the runtime keeps its files.
+func (r *Runtime) Paths() Paths { return r.paths }
+
+// Config returns the loaded containers.conf.
+func (r *Runtime) Config() *config.Config { return r.cfg }
+
+// Registry returns the registry of OCI runtimes.
+func (r *Runtime) Registry() *ocirt.Registry { return r.registry }
+
+// state opens the state database on first use.
+func (r *Runtime) state() (*store.Store, error) {
+	r.dbOnce.Do(func() {
+		r.db, r.dbErr = store.Open(r.paths.State)
+		if r.dbErr == nil {
+			if err := r.refreshAfterReboot(r.db); err != nil {
+				r.warnf("refreshing container states after a reboot: %v", err)
+			}
+		}
+	})
+	return r.db, r.dbErr
+}
+
+// monitorPath finds the monitor binary on first use.
+func (r *Runtime) monitorPath() (string, error) {
+	r.monitorOnce.Do(func() {
+		r.monitor, r.monitorErr = findMonitor(&r.opts, r.cfg, r.exe)
+	})
+	return r.monitor, r.monitorErr
+}
+
+// Shutdown releases what the runtime opened.
+func (r *Runtime) Shutdown() {
+	if r.db != nil {
+		_ = r.db.Close()
+	}
+	if r.store != nil {
+		r.store.Shutdown(false)
+	}
+}
+
+func lookPath(name string) (string, error) {
+	p, err := exec.LookPath(name)
+	if err != nil {
+		return "", err
+	}
+	return filepath.Abs(p)
+}
+
+// warnf prints a warning the way Podman's logrus does: "WARN[0010] text".
+func (r *Runtime) warnf(format string, args ...any) {
+	if r.opts.Warnf != nil {
+		r.opts.Warnf(format, args...)
+		return
+	}
+	fmt.Fprintf(os.Stderr, "WARN[%04d] %s\n", int(time.Since(processStart).Seconds()), fmt.Sprintf(format, args...))
+}
+
+var processStart = time.Now()
+
+// debugf prints a debug message, with the time since process start, when
+// --log-level is debug or trace.
+func (r *Runtime) debugf(format string, args ...any) {
+	switch r.opts.LogLevel {
+	case "debug", "trace":
+		fmt.Fprintf(os.Stderr, "DEBU[%07.3fms] %s\n", float64(time.Since(processStart).Microseconds())/1000, fmt.Sprintf(format, args...))
+	}
+}

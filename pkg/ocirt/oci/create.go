@@ -1,0 +1,204 @@
+package oci
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	specs "github.com/opencontainers/runtime-spec/specs-go"
+
+	"github.com/pod-engine/pod/pkg/conmon"
+	"github.com/pod-engine/pod/pkg/conmon/client"
+	"github.com/pod-engine/pod/pkg/errdefs"
+	"github.com/pod-engine/pod/pkg/ocirt"
+)
+
+// SpecVersion is the ociVersion written into config.json: crun 1.8 accepts
+// only versions containing "1.0"; runc and runsc accept it as well.
+const SpecVersion = "1.0.2-dev"
+
+// defaultCreateTimeout is Podman's ContainerCreateTimeout.
+const defaultCreateTimeout = 240 * time.Second
+
+// Create implements ocirt.Runtime: it writes config.json, starts the monitor
+// which runs `runtime create`, and waits for the container's pid.
+func (r *runtime) Create(ctx context.Context, req *ocirt.CreateRequest) (ocirt.Task, error) {
+	if err := ocirt.Missing(r.h); err != nil {
+		return nil, err
+	}
+	if r.h.Monitor == "" {
+		return nil, fmt.Errorf("runtime %q: no monitor (pod-conmon or conmon) configured: %w", r.h.Name, errdefs.ErrUnavailable)
+	}
+	if err := r.q.check(req); err != nil {
+		return nil, err
+	}
+	if err := writeSpec(req.Bundle, req.Spec); err != nil {
+		return nil, err
+	}
+	data := taskData{Extra: r.q.containerFlags(req.Spec, req.NoCgroups)}
+	t := &task{r: r, data: data, ref: ocirt.TaskRef{ID: req.ID, Bundle: req.Bundle, RunDir: req.RunDir}}
+	t.ref.Data, _ = json.Marshal(data)
+
+	args := r.monitorArgs(req, t)
+	timeout := req.Timeout
+	if timeout == 0 {
+		timeout = defaultCreateTimeout
+	}
+	cctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+
+	opts := &client.Options{
+		Monitor:    r.h.Monitor,
+		Args:       args,
+		Env:        monitorEnv(req.Env),
+		ExtraFiles: req.PreserveFDs,
+		Dir:        req.Bundle,
+	}
+	if req.Stdio != nil {
+		opts.Stdin, opts.Stdout, opts.Stderr = req.Stdio.Stdin, req.Stdio.Stdout, req.Stdio.Stderr
+	}
+	m, err := client.Start(cctx, opts)
+	if err != nil {
+		return nil, fmt.Errorf("container %s: %w", req.Name, err)
+	}
+	defer m.Close()
+	pid, err := m.ReadPid(cctx)
+	if err != nil {
+		_ = t.Delete(context.WithoutCancel(ctx), true)
+		return nil, r.createError(req, err)
+	}
+	t.ref.Pid = pid
+	t.ref.MonitorPid = m.Pid()
+	return t, nil
+}
+
+// createError turns a failed create into an error naming the runtime with
+// the runtime's own message, classified for exit codes 125/126/127.
+func (r *runtime) createError(req *ocirt.CreateRequest, err error) error {
+	var se *client.SyncError
+	if !errors.As(err, &se) {
+		if errors.Is(err, context.DeadlineExceeded) {
+			return fmt.Errorf("container %s: creation timed out: %w", req.Name, errdefs.ErrTimeout)
+		}
+		return fmt.Errorf("container %s: %w", req.Name, err)
+	}
+	msg := ""
+	if r.h.JSONLog {
+		if log, rerr := os.ReadFile(filepath.Join(req.RunDir, "oci-log")); rerr == nil {
+			msg = lastError(log)
+		}
+	}
+	if msg == "" {
+		msg = stderrMessage([]byte(se.Message))
+	}
+	return ocirt.RuntimeError(r.name(), msg)
+}
+
+// monitorArgs renders the monitor command line the way Podman does
+// (interfaces.md §2.13).
+func (r *runtime) monitorArgs(req *ocirt.CreateRequest, t *task) conmon.Args {
+	g, _ := t.global()
+	a := conmon.Args{
+		APIVersion:       true,
+		CID:              req.ID,
+		CUUID:            req.ID,
+		Name:             req.Name,
+		Runtime:          r.h.Path,
+		Bundle:           req.Bundle,
+		ContainerPidFile: filepath.Join(req.RunDir, "pidfile"),
+		ConmonPidFile:    filepath.Join(req.RunDir, "conmon.pid"),
+		LogPaths:         []string{logSpec(req)},
+		LogLevel:         monitorLogLevel(req.LogLevel),
+		LogSizeMax:       req.LogSizeMax,
+		LogTag:           req.LogTag,
+		ExitDir:          req.ExitDir,
+		PersistDir:       req.PersistDir,
+		FullAttach:       true,
+		Terminal:         req.Terminal,
+		Stdin:            req.Stdin,
+		LeaveStdinOpen:   req.LeaveStdinOpen,
+		SystemdCgroup:    req.SystemdCgroup && !req.NoCgroups && !r.q.runsc,
+		RuntimeArgs:      g.args(),
+		NoPivot:          req.NoPivot && !r.q.runsc,
+		NoNewKeyring:     req.NoNewKeyring && !r.q.runsc,
+		SdNotifySocket:   req.SdNotifySocket,
+	}
+	if n := len(req.PreserveFDs); n > 0 {
+		a.RuntimeOpts = append(a.RuntimeOpts, "--preserve-fds", strconv.Itoa(n))
+	}
+	if len(req.ExitCommand) > 0 {
+		a.ExitCommand = req.ExitCommand[0]
+		a.ExitCommandArgs = req.ExitCommand[1:]
+		a.ExitDelay = req.ExitDelay
+	}
+	return a
+}
+
+// logSpec renders the monitor's --log-path for the request's log driver.
+func logSpec(req *ocirt.CreateRequest) string {
+	switch req.LogDriver {
+	case "", conmon.LogDriverK8sFile:
+		return conmon.LogDriverK8sFile + ":" + req.LogPath
+	case conmon.LogDriverJournald:
+		return conmon.LogDriverJournald + ":"
+	default:
+		return req.LogDriver
+	}
+}
+
+// monitorLogLevel maps pod's --log-level to one conmon accepts.
+func monitorLogLevel(l string) string {
+	switch strings.ToLower(l) {
+	case "", "warn", "warning":
+		return "warn"
+	case "error", "fatal", "panic", "info", "debug", "trace":
+		return strings.ToLower(l)
+	}
+	return "warn"
+}
+
+// monitorEnv is the monitor's environment: the caller's minus NOTIFY_SOCKET
+// (it must never leak into containers), plus the request's variables.
+func monitorEnv(extra []string) []string {
+	var env []string
+	for _, kv := range os.Environ() {
+		if strings.HasPrefix(kv, "NOTIFY_SOCKET=") {
+			continue
+		}
+		env = append(env, kv)
+	}
+	return append(env, extra...)
+}
+
+// check refuses requests the runtime cannot honour, before anything runs.
+func (q quirks) check(req *ocirt.CreateRequest) error {
+	if q.runsc && len(req.PreserveFDs) > 0 {
+		return fmt.Errorf("runsc does not support --preserve-fds: %w", errdefs.ErrInvalidArgument)
+	}
+	return nil
+}
+
+// writeSpec writes spec as bundle/config.json with the ociVersion all
+// supported runtimes accept.
+func writeSpec(bundle string, spec *specs.Spec) error {
+	if spec == nil {
+		return fmt.Errorf("no runtime spec given: %w", errdefs.ErrInvalidArgument)
+	}
+	s := *spec
+	s.Version = SpecVersion
+	data, err := json.Marshal(&s)
+	if err != nil {
+		return fmt.Errorf("encoding config.json: %w", err)
+	}
+	path := filepath.Join(bundle, "config.json")
+	if err := os.WriteFile(path, data, 0o600); err != nil {
+		return fmt.Errorf("writing %s: %w", path, err)
+	}
+	return nil
+}

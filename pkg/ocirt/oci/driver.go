@@ -1,0 +1,164 @@
+package oci
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"time"
+
+	specs "github.com/opencontainers/runtime-spec/specs-go"
+
+	"github.com/pod-engine/pod/pkg/errdefs"
+	"github.com/pod-engine/pod/pkg/ocirt"
+)
+
+// Driver is the ocirt.Driver of OCI command-line runtimes.
+type Driver struct{}
+
+// Kind implements ocirt.Driver.
+func (Driver) Kind() ocirt.Kind { return ocirt.KindOCI }
+
+// Probe runs `PATH --version` (the whole output is the version; its first
+// line is the short form) and `PATH features` (runc ≥ 1.1; crun 1.8 and
+// runsc have no features command, which is not an error).
+func (Driver) Probe(ctx context.Context, path string) (string, json.RawMessage, error) {
+	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	out, err := probeCmd(ctx, path, "--version")
+	if err != nil {
+		return "", nil, fmt.Errorf("%s --version: %w", path, err)
+	}
+	version := strings.TrimSpace(string(out))
+	var features json.RawMessage
+	if f, err := probeCmd(ctx, path, "features"); err == nil && json.Valid(bytes.TrimSpace(f)) {
+		features = json.RawMessage(bytes.TrimSpace(f))
+	} else {
+		features = versionFeatures(version)
+	}
+	return version, features, nil
+}
+
+// versionFeatures derives a features document from the "+SECCOMP +SYSTEMD…"
+// build flags crun prints with --version, for runtimes without `features`.
+func versionFeatures(version string) json.RawMessage {
+	has := map[string]bool{}
+	for _, f := range strings.Fields(version) {
+		if name, ok := strings.CutPrefix(f, "+"); ok {
+			has[strings.ToUpper(name)] = true
+		}
+	}
+	if len(has) == 0 {
+		return nil
+	}
+	type enabled struct {
+		Enabled bool `json:"enabled"`
+	}
+	doc := map[string]any{"linux": map[string]any{
+		"seccomp":  enabled{has["SECCOMP"]},
+		"apparmor": enabled{has["APPARMOR"]},
+		"selinux":  enabled{has["SELINUX"]},
+		"cgroup":   map[string]bool{"v1": true, "v2": true, "systemd": has["SYSTEMD"]},
+	}}
+	data, err := json.Marshal(doc)
+	if err != nil {
+		return nil
+	}
+	return data
+}
+
+func probeCmd(ctx context.Context, path string, args ...string) ([]byte, error) {
+	cmd := exec.CommandContext(ctx, path, args...)
+	cmd.Env = runtimeEnv()
+	cmd.Cancel = func() error { return cmd.Process.Signal(syscall.SIGKILL) }
+	cmd.WaitDelay = time.Second
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		if msg := strings.TrimSpace(stderr.String()); msg != "" {
+			return nil, fmt.Errorf("%w: %s", err, msg)
+		}
+		return nil, err
+	}
+	return out, nil
+}
+
+// Open implements ocirt.Driver.
+func (Driver) Open(h ocirt.Handle) (ocirt.Runtime, error) {
+	if h.Kind != ocirt.KindOCI {
+		return nil, fmt.Errorf("runtime %q is of kind %q, not %q: %w", h.Name, h.Kind, ocirt.KindOCI, errdefs.ErrInvalidArgument)
+	}
+	if !filepath.IsAbs(h.Path) {
+		return nil, fmt.Errorf("runtime %q: recorded path %q is not absolute: %w", h.Name, h.Path, errdefs.ErrInvalidArgument)
+	}
+	return &runtime{h: h, q: quirksFor(h.Path)}, nil
+}
+
+// quirks are the differences between runtimes that the driver hides.
+type quirks struct {
+	runsc bool // gVisor: network flag, no --no-pivot/--no-new-keyring/--preserve-fds/--systemd-cgroup, no kill in created
+}
+
+func quirksFor(path string) quirks {
+	return quirks{runsc: strings.Contains(filepath.Base(path), "runsc")}
+}
+
+// containerFlags are global flags a container needs on every call, derived
+// from its spec: runsc cannot run in the host network namespace with its
+// default network stack.
+func (q quirks) containerFlags(spec *specs.Spec, noCgroups bool) []string {
+	var f []string
+	if q.runsc {
+		f = append(f, "--network="+runscNetwork(spec))
+		if noCgroups {
+			f = append(f, "--ignore-cgroups")
+		}
+	} else if noCgroups {
+		f = append(f, "--cgroup-manager=disabled")
+	}
+	return f
+}
+
+// runscNetwork picks runsc's --network: "host" when the container shares the
+// host network namespace, else "none" when it has a new netns without a path
+// (runsc refuses to run its own stack in the root netns), else "sandbox".
+func runscNetwork(spec *specs.Spec) string {
+	if spec == nil || spec.Linux == nil {
+		return "host"
+	}
+	for _, ns := range spec.Linux.Namespaces {
+		if ns.Type == specs.NetworkNamespace {
+			if ns.Path == "" {
+				return "none"
+			}
+			return "sandbox"
+		}
+	}
+	return "host"
+}
+
+// runtime is one OCI runtime binary, built from a container's handle.
+type runtime struct {
+	h ocirt.Handle
+	q quirks
+}
+
+func (r *runtime) Handle() ocirt.Handle { return r.h }
+
+// taskData is what TaskRef.Data holds for OCI containers.
+type taskData struct {
+	Extra []string `json:"extra,omitempty"` // per-container global flags
+}
+
+func (r *runtime) Load(ref ocirt.TaskRef) ocirt.Task {
+	t := &task{r: r, ref: ref}
+	if len(ref.Data) > 0 {
+		_ = json.Unmarshal(ref.Data, &t.data)
+	}
+	return t
+}

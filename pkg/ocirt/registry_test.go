@@ -1,0 +1,188 @@
+package ocirt
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/pod-engine/pod/pkg/errdefs"
+)
+
+type stubDriver struct{ kind Kind }
+
+func (d stubDriver) Kind() Kind { return d.kind }
+func (d stubDriver) Probe(ctx context.Context, path string) (string, json.RawMessage, error) {
+	return "stub version 1 (" + filepath.Base(path) + ")", json.RawMessage(`{"ociVersionMax":"1.2.0"}`), nil
+}
+func (d stubDriver) Open(h Handle) (Runtime, error) { return nil, nil }
+
+// executable creates an executable file named name in dir.
+func executable(t *testing.T, dir, name string) string {
+	t.Helper()
+	p := filepath.Join(dir, name)
+	if err := os.WriteFile(p, []byte("#!/bin/sh\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func TestResolve(t *testing.T) {
+	dir := t.TempDir()
+	crun := executable(t, dir, "crun")
+	shim := executable(t, dir, "containerd-shim-runc-v2")
+	t.Setenv("PATH", dir)
+	r := NewRegistry(Config{
+		Runtimes:     map[string][]string{"crun": {"/nonexistent/crun", crun}, "ghost": {"/nonexistent/ghost"}},
+		Flags:        map[string][]string{"crun": {"debug", "--systemd-cgroup"}},
+		SupportsJSON: []string{"crun"},
+		Monitor:      "/usr/bin/pod-conmon",
+		StateDir:     "/run/pod/runtime",
+		Aliases:      map[string]Alias{"gvisor": {Type: "io.containerd.runc.v2"}},
+	}, stubDriver{KindOCI})
+
+	h, err := r.Resolve("crun")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := Handle{Name: "crun", Kind: KindOCI, Path: crun, Monitor: "/usr/bin/pod-conmon", JSONLog: true,
+		Flags: []string{"--root=/run/pod/runtime/crun", "--debug", "--systemd-cgroup"}}
+	if got, _ := json.Marshal(h); string(got) != string(mustJSON(want)) {
+		t.Fatalf("Resolve(crun) = %s, want %s", got, mustJSON(want))
+	}
+	if h, err := r.Resolve(""); err != nil || h.Name != "crun" {
+		t.Fatalf("default runtime: %+v, %v", h, err)
+	}
+	if h, err := r.Resolve(crun); err != nil || h.Path != crun || h.Name != crun {
+		t.Fatalf("absolute path: %+v, %v", h, err)
+	}
+	if h, err := r.Resolve("io.containerd.runc.v2"); err != nil || h.Kind != KindShimV2 || h.Path != shim {
+		t.Fatalf("shim type: %+v, %v", h, err)
+	}
+	if h, err := r.Resolve("gvisor"); err != nil || h.Kind != KindShimV2 || !strings.Contains(string(h.Options), "io.containerd.runc.v2") {
+		t.Fatalf("alias: %+v, %v", h, err)
+	}
+	errCases := map[string]error{
+		"ghost":                 errdefs.ErrUnavailable,
+		"nosuch":                errdefs.ErrNotFound,
+		"a/b":                   errdefs.ErrInvalidArgument,
+		"../crun":               errdefs.ErrInvalidArgument,
+		"/nonexistent/runtime":  os.ErrNotExist,
+		"io.containerd.kata.v2": errdefs.ErrUnavailable,
+		"bad name!":             errdefs.ErrInvalidArgument,
+	}
+	for name, class := range errCases {
+		_, err := r.Resolve(name)
+		if !errors.Is(err, class) {
+			t.Errorf("Resolve(%q) = %v, want %v", name, err, class)
+		}
+	}
+	_, err = r.Resolve("nosuch")
+	if !strings.Contains(err.Error(), "crun") || !strings.Contains(err.Error(), "gvisor") {
+		t.Errorf("unknown runtime error does not list the available ones: %v", err)
+	}
+	_, err = r.Resolve("ghost")
+	if !strings.Contains(err.Error(), "/nonexistent/ghost") {
+		t.Errorf("missing binary error does not say where it looked: %v", err)
+	}
+}
+
+func mustJSON(v any) []byte {
+	b, _ := json.Marshal(v)
+	return b
+}
+
+func TestShimBinary(t *testing.T) {
+	good := map[string]string{
+		"io.containerd.runc.v2":  "containerd-shim-runc-v2",
+		"io.containerd.runsc.v1": "containerd-shim-runsc-v1",
+		"io.containerd.kata.v2":  "containerd-shim-kata-v2",
+	}
+	for in, want := range good {
+		if got, err := ShimBinary(in); err != nil || got != want {
+			t.Errorf("ShimBinary(%q) = %q, %v", in, got, err)
+		}
+	}
+	for _, bad := range []string{"runc", "io.containerd.runc", ".runc.v2", "io/../x.v2", "io.containerd.ru/nc.v2", "io.containerd..v2", ""} {
+		if _, err := ShimBinary(bad); err == nil {
+			t.Errorf("ShimBinary(%q) accepted", bad)
+		}
+	}
+}
+
+func TestListProbesOnceAndCaches(t *testing.T) {
+	dir := t.TempDir()
+	crun := executable(t, dir, "crun")
+	t.Setenv("PATH", dir)
+	cache := filepath.Join(dir, "cache", "runtimes.json")
+	cfg := Config{Runtimes: map[string][]string{"crun": {crun}, "ghost": {"/nonexistent/ghost"}}, CacheFile: cache}
+	list := NewRegistry(cfg, stubDriver{KindOCI}).List(context.Background())
+	var crunInfo, ghost *Info
+	for i := range list {
+		switch list[i].Name {
+		case "crun":
+			crunInfo = &list[i]
+		case "ghost":
+			ghost = &list[i]
+		}
+	}
+	if crunInfo == nil || !crunInfo.Available || !crunInfo.Default || !strings.HasPrefix(crunInfo.Version, "stub version") {
+		t.Fatalf("crun: %+v", crunInfo)
+	}
+	if ghost == nil || ghost.Available || !strings.Contains(ghost.Reason, "not found") {
+		t.Fatalf("ghost: %+v", ghost)
+	}
+	data, err := os.ReadFile(cache)
+	if err != nil || !strings.Contains(string(data), crun) {
+		t.Fatalf("probe cache not written: %s, %v", data, err)
+	}
+	// A changed binary is probed again; an unchanged one comes from the cache.
+	entries := map[string]probeEntry{}
+	_ = json.Unmarshal(data, &entries)
+	e := entries[crun]
+	e.Version = "from cache"
+	entries[crun] = e
+	b, _ := json.Marshal(entries)
+	_ = os.WriteFile(cache, b, 0o600)
+	list = NewRegistry(cfg, stubDriver{KindOCI}).List(context.Background())
+	for _, i := range list {
+		if i.Name == "crun" && i.Version != "from cache" {
+			t.Fatalf("cache not used: %q", i.Version)
+		}
+	}
+	_ = os.WriteFile(crun, []byte("#!/bin/sh\n# changed\n"), 0o755)
+	list = NewRegistry(cfg, stubDriver{KindOCI}).List(context.Background())
+	for _, i := range list {
+		if i.Name == "crun" && i.Version == "from cache" {
+			t.Fatal("a changed binary was not probed again")
+		}
+	}
+}
+
+func FuzzResolve(f *testing.F) {
+	for _, s := range []string{"crun", "/usr/bin/runc", "io.containerd.runc.v2", "a/b", "../x", "..", ".", "", "io.x.runc/../../evil.v2"} {
+		f.Add(s)
+	}
+	dir := f.TempDir()
+	r := NewRegistry(Config{Runtimes: map[string][]string{"crun": {filepath.Join(dir, "crun")}}, ShimDirs: []string{dir}}, stubDriver{KindOCI})
+	f.Fuzz(func(t *testing.T, name string) {
+		h, err := r.Resolve(name)
+		if err != nil {
+			return
+		}
+		// Whatever resolves must name an absolute, clean path, and a shim
+		// must live in a shim dir or on $PATH under its canonical name.
+		if !filepath.IsAbs(h.Path) || filepath.Clean(h.Path) != h.Path {
+			t.Fatalf("Resolve(%q) gave path %q", name, h.Path)
+		}
+		if h.Kind == KindShimV2 && !strings.HasPrefix(filepath.Base(h.Path), "containerd-shim-") {
+			t.Fatalf("Resolve(%q) gave shim %q", name, h.Path)
+		}
+		if h.Kind == KindOCI && !strings.HasPrefix(name, "/") && strings.Contains(name, "/") {
+			t.Fatalf("Resolve(%q) accepted a relative name with a slash", name)
+		}
+	})
+}

@@ -1,0 +1,73 @@
+#!/usr/bin/env bats
+# ps (-a, -q, --no-trunc, --format, --filter) and inspect.
+
+load helpers
+
+@test "ps shows running containers, -a all, -q ids, --no-trunc full ids" {
+    run_pod run -d --name up "${IMG[@]}" sleep 1000
+    up=$output
+    run_pod 2 run --name down "${IMG[@]}" sh -c 'exit 2'
+    run_pod ps
+    is "${lines[0]}" "CONTAINER ID +IMAGE +COMMAND +CREATED +STATUS +PORTS +NAMES"
+    is "${#lines[@]}" "2" "ps lines"
+    contains "${lines[1]}" "sleep 1000"
+    contains "${lines[1]}" "Up "
+    run_pod ps -a --format '{{.Names}} {{.Status}}'
+    is "${lines[0]}" "up Up .*"
+    is "${lines[1]}" "down Exited \(2\) .* ago"
+    run_pod ps -q
+    is "$output" "${up:0:12}"
+    run_pod ps -q --no-trunc
+    is "$output" "$up"
+    run_pod ps -a --format json
+    is "$(echo "$output" | jq -r '.[] | select(.Names[0] == "down") | .ExitCode')" "2"
+    is "$(echo "$output" | jq -r '.[] | select(.Names[0] == "up") | .State')" "running"
+    run_pod ps -a --format 'table {{.Names}}\t{{.Runtime}}'
+    is "${lines[0]}" "NAMES +RUNTIME"
+    contains "$output" "$POD_TEST_RUNTIME"
+}
+
+@test "ps --filter name, id, status, label, exited, runtime" {
+    run_pod run -d --name f-run --label tier=web "${IMG[@]}" sleep 1000
+    id=$output
+    run_pod create --name f-created --label tier=db "${IMG[@]}" true
+    run_pod 3 run --name f-exited "${IMG[@]}" sh -c 'exit 3'
+    run_pod ps -a --filter status=running --format '{{.Names}}'
+    is "$output" "f-run"
+    run_pod ps -a --filter status=created --format '{{.Names}}'
+    is "$output" "f-created"
+    run_pod ps -a --filter status=exited --format '{{.Names}}'
+    is "$output" "f-exited"
+    run_pod ps -a --filter name=f-cre --format '{{.Names}}'
+    is "$output" "f-created"
+    run_pod ps -a --filter id=${id:0:8} --format '{{.Names}}'
+    is "$output" "f-run"
+    run_pod ps -a --filter label=tier=db --format '{{.Names}}'
+    is "$output" "f-created"
+    run_pod ps -a --filter label=tier --format '{{.Names}}'
+    is "${#lines[@]}" "2"
+    run_pod ps -a --filter exited=3 --format '{{.Names}}'
+    is "$output" "f-exited"
+    run_pod ps -a --filter runtime=$POD_TEST_RUNTIME --format '{{.Names}}'
+    is "${#lines[@]}" "3"
+    run_pod 125 ps --filter bogus=1
+    run_pod 125 ps --filter status=sleeping
+}
+
+@test "inspect has Podman's shape, the runtime record and --format" {
+    run_pod 9 run --name insp --label a=b "${IMG[@]}" sh -c 'exit 9'
+    run_pod inspect insp
+    echo "$output" | jq -e 'length == 1' >/dev/null
+    for key in Id Created Path Args State Image Name OCIRuntime Config HostConfig Mounts; do
+        echo "$output" | jq -e ".[0] | has(\"$key\")" >/dev/null || die "inspect lacks $key"
+    done
+    is "$(echo "$output" | jq -r '.[0].State.ExitCode')" "9"
+    is "$(echo "$output" | jq -r '.[0].Config.Labels.a')" "b"
+    is "$(echo "$output" | jq -r '.[0].RuntimeRecord.Kind')" "oci"
+    run_pod inspect --format '{{.OCIRuntime}} {{.State.Status}} {{.Path}}' insp
+    is "$output" "$POD_TEST_RUNTIME exited sh"
+    run_pod container inspect --format '{{.RuntimeRecord.Path}}' insp
+    is "$output" "/.*/$POD_TEST_RUNTIME"
+    run_pod 125 inspect nosuchthing
+    run_pod 125 inspect --format '{{.NoSuchField}}' insp
+}

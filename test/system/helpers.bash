@@ -1,0 +1,138 @@
+# Helpers for pod's system tests (bats). Every test file gets its own
+# storage root, run root and tmp dir, so files can run in parallel and leave
+# nothing behind on the host.
+#
+# POD_BIN           directory with pod, pod-conmon, pod-image (default: ../../bin)
+# POD_TEST_RUNTIME  runtime every container is created with (default: crun)
+# POD_TEST_MONITOR  monitor binary passed with --conmon (default: pod's choice)
+
+POD_BIN=${POD_BIN:-$(cd "$BATS_TEST_DIRNAME/../../bin" && pwd)}
+POD_TEST_RUNTIME=${POD_TEST_RUNTIME:-crun}
+
+# pod runs the pod binary against this file's private roots.
+pod() {
+    local extra=()
+    [[ -n "$POD_TEST_MONITOR" ]] && extra+=(--conmon "$POD_TEST_MONITOR")
+    "$POD_BIN/pod" --root "$PODT/root" --runroot "$PODT/run" --tmpdir "$PODT/tmp" \
+        --runtime "$POD_TEST_RUNTIME" "${extra[@]}" "$@"
+}
+
+# run_pod [EXPECTED_RC] ARGS...: run pod, keep $output and $status, fail with
+# the command and its output when the exit code is not the expected one
+# (default 0; "?" accepts anything).
+run_pod() {
+    local expect=0
+    if [[ "$1" =~ ^([0-9]+|\?)$ ]]; then
+        expect=$1
+        shift
+    fi
+    # Not bats' `run`: it warns about exit code 127, which pod uses on purpose.
+    status=0
+    output=$(pod "$@" 2>&1) || status=$?
+    lines=()
+    [[ -n "$output" ]] && mapfile -t lines <<<"$output"
+    if [[ "$expect" != "?" && "$status" -ne "$expect" ]]; then
+        echo "# pod $*"
+        echo "# exit code $status, expected $expect; output:"
+        echo "$output" | sed 's/^/#  /'
+        return 1
+    fi
+}
+
+# die prints a failure message and fails the test.
+die() {
+    echo "# FAIL: $*" >&2
+    return 1
+}
+
+# is ACTUAL EXPECTED [WHAT]: ACTUAL must match the extended regex EXPECTED.
+is() {
+    local actual=$1 expect=$2 what=${3:-value}
+    if ! [[ "$actual" =~ ^${expect}$ ]]; then
+        echo "# $what:"
+        echo "#   expected: $expect"
+        echo "#   actual:   $actual"
+        return 1
+    fi
+}
+
+# contains HAYSTACK NEEDLE [WHAT]: HAYSTACK must contain the fixed string NEEDLE.
+contains() {
+    if [[ "$1" != *"$2"* ]]; then
+        echo "# ${3:-output} does not contain: $2"
+        echo "#   got: $1"
+        return 1
+    fi
+}
+
+# make_rootfs DIR: a busybox root filesystem made from Debian's busybox-static.
+make_rootfs() {
+    local dir=$1
+    mkdir -p "$dir"/{bin,etc,tmp,proc,sys,dev,root,home/user}
+    cp /bin/busybox "$dir/bin/busybox"
+    local a
+    for a in $("$dir/bin/busybox" --list); do
+        [[ -e "$dir/bin/$a" ]] || ln -s busybox "$dir/bin/$a"
+    done
+    printf 'root:x:0:0:root:/root:/bin/sh\nuser:x:1000:1000:user:/home/user:/bin/sh\nnobody:x:65534:65534:nobody:/:/bin/false\n' >"$dir/etc/passwd"
+    printf 'root:x:0:\nuser:x:1000:\nwheel:x:10:user\nnobody:x:65534:\n' >"$dir/etc/group"
+}
+
+# busybox_tarball prints the path of a busybox rootfs tarball (built once per
+# bats run with contrib/mkbusybox.sh).
+busybox_tarball() {
+    local tar=$BATS_RUN_TMPDIR/busybox.tar
+    if [[ ! -s "$tar" ]]; then
+        "$BATS_TEST_DIRNAME/../../contrib/mkbusybox.sh" -t -o "$tar.tmp" >/dev/null && mv "$tar.tmp" "$tar"
+    fi
+    echo "$tar"
+}
+
+setup_file() {
+    export PODT=$BATS_FILE_TMPDIR/p
+    mkdir -p "$PODT"
+    export ROOTFS=$BATS_FILE_TMPDIR/rootfs
+    make_rootfs "$ROOTFS"
+    # The default image, in this file's private store.
+    pod import "$(busybox_tarball)" "$IMAGE" >/dev/null
+}
+
+teardown_file() {
+    pod rm -a -f -t 0 >/dev/null 2>&1 || true
+    pod rmi -a -f >/dev/null 2>&1 || true
+}
+
+# IMAGE is the image tests run: busybox from Debian's busybox-static.
+IMAGE=localhost/busybox
+IMG=("$IMAGE")
+
+teardown() {
+    pod rm -a -f -t 0 >/dev/null 2>&1 || true
+}
+
+# runtimes_available prints the OCI runtimes pod reports as available.
+runtimes_available() {
+    pod runtime ls --format json | jq -r '.[] | select(.available and .kind == "oci") | .name'
+}
+
+# wait_for_status NAME STATUS [TRIES]: poll `pod inspect` until the container has STATUS.
+wait_for_status() {
+    local name=$1 want=$2 tries=${3:-50} got
+    while ((tries-- > 0)); do
+        got=$(pod inspect --format '{{.State.Status}}' "$name" 2>/dev/null)
+        [[ "$got" == "$want" ]] && return 0
+        sleep 0.1
+    done
+    die "container $name is '$got', expected '$want'"
+}
+
+# wait_for_output NAME TEXT [TRIES]: poll `pod logs` until it contains TEXT
+# (containers print "ready" once their signal traps are set).
+wait_for_output() {
+    local name=$1 want=$2 tries=${3:-100}
+    while ((tries-- > 0)); do
+        [[ "$(pod logs "$name" 2>&1)" == *"$want"* ]] && return 0
+        sleep 0.05
+    done
+    die "container $name never printed '$want'; logs: $(pod logs "$name" 2>&1)"
+}
