@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -282,4 +283,50 @@ func TestCommandLineErrors(t *testing.T) {
 	if err != nil || !strings.HasPrefix(string(out), "pod-conmon version ") || !strings.Contains(string(out), "\ncommit: ") {
 		t.Errorf("--version: %q %v", out, err)
 	}
+}
+
+// --sdnotify-socket: datagrams the container sends to
+// <bundle>/notify/notify.sock reach the host socket, filtered. conmon
+// 2.1.6 forwards only READY=1 (or WATCHDOG=1); pod-conmon also forwards the
+// state lines conmon HEAD does (STATUS=, STOPPING=1, ...).
+func TestScenarioSdNotify(t *testing.T) {
+	forEach(t, []string{"runc"}, func(t *testing.T, mon monitorBin, rt *conmontest.Runtime) {
+		ctx := ctx30(t)
+		c := newCtr(t, mon, rt, "sleep", "100")
+		if err := os.Mkdir(filepath.Join(c.b.Dir, "notify"), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		host := filepath.Join(t.TempDir(), "host.sock")
+		hfd, err := syscall.Socket(syscall.AF_UNIX, syscall.SOCK_DGRAM, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer syscall.Close(hfd)
+		if err := syscall.Bind(hfd, &syscall.SockaddrUnix{Name: host}); err != nil {
+			t.Fatal(err)
+		}
+		c.args.SdNotifySocket = host
+		c.runningCtr(ctx)
+		sock := filepath.Join(c.b.Dir, "notify", "notify.sock")
+		cfd, _ := syscall.Socket(syscall.AF_UNIX, syscall.SOCK_DGRAM, 0)
+		defer syscall.Close(cfd)
+		if err := syscall.Sendto(cfd, []byte("READY=1\nFOO=bar\nSTATUS=serving"), 0, &syscall.SockaddrUnix{Name: sock}); err != nil {
+			t.Fatal(err)
+		}
+		tv := syscall.NsecToTimeval(int64(5 * time.Second))
+		syscall.SetsockoptTimeval(hfd, syscall.SOL_SOCKET, syscall.SO_RCVTIMEO, &tv)
+		buf := make([]byte, 512)
+		n, _, err := syscall.Recvfrom(hfd, buf, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := strings.TrimSpace(string(buf[:n]))
+		want := "READY=1\nSTATUS=serving"
+		if mon.name == "conmon" {
+			want = "READY=1"
+		}
+		if got != want {
+			t.Errorf("relayed %q, want %q", got, want)
+		}
+	})
 }
