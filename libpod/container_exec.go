@@ -151,10 +151,14 @@ func (c *Container) execProcess(o *ExecOptions) (*specs.Process, error) {
 		}
 		p.User = u
 	}
-	if o.Privileged && p.Capabilities != nil {
-		// Everything the container's bounding set allows (what its runtime
-		// accepted at create; a process can never hold more).
-		all := append([]string(nil), p.Capabilities.Bounding...)
+	if o.Privileged {
+		// Every capability pod holds, as Podman does; the runtime driver
+		// drops those its runtime does not know.
+		h, err := specgen.ProbeHost()
+		if err != nil {
+			return nil, err
+		}
+		all := h.BoundingCaps
 		p.Capabilities = &specs.LinuxCapabilities{Bounding: all, Effective: all, Permitted: all}
 	}
 	return &p, nil

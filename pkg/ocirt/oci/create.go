@@ -38,7 +38,7 @@ func (r *runtime) Create(ctx context.Context, req *ocirt.CreateRequest) (ocirt.T
 	if err := r.q.check(req); err != nil {
 		return nil, err
 	}
-	if err := writeSpec(req.Bundle, req.Spec); err != nil {
+	if err := writeSpec(req.Bundle, req.Spec, r.q); err != nil {
 		return nil, err
 	}
 	data := taskData{Extra: r.q.containerFlags(req.Spec, req.NoCgroups)}
@@ -185,13 +185,22 @@ func (q quirks) check(req *ocirt.CreateRequest) error {
 }
 
 // writeSpec writes spec as bundle/config.json with the ociVersion all
-// supported runtimes accept.
-func writeSpec(bundle string, spec *specs.Spec) error {
+// supported runtimes accept, adapted to the runtime's quirks.
+func writeSpec(bundle string, spec *specs.Spec, q quirks) error {
 	if spec == nil {
 		return fmt.Errorf("no runtime spec given: %w", errdefs.ErrInvalidArgument)
 	}
 	s := *spec
 	s.Version = SpecVersion
+	if s.Process != nil {
+		p := *s.Process
+		if p.Capabilities != nil {
+			caps := *p.Capabilities
+			p.Capabilities = &caps
+		}
+		q.adaptProcess(&p)
+		s.Process = &p
+	}
 	data, err := json.Marshal(&s)
 	if err != nil {
 		return fmt.Errorf("encoding config.json: %w", err)

@@ -33,7 +33,13 @@ func (t *task) Exec(ctx context.Context, req *ocirt.ExecRequest) (ocirt.ExecProc
 		}
 	}
 	spec := filepath.Join(req.Dir, "process.json")
-	body, err := json.Marshal(req.Process)
+	proc := *req.Process
+	if proc.Capabilities != nil {
+		caps := *proc.Capabilities
+		proc.Capabilities = &caps
+	}
+	t.r.q.adaptProcess(&proc)
+	body, err := json.Marshal(&proc)
 	if err != nil {
 		return nil, err
 	}
