@@ -132,7 +132,7 @@ stray_processes() {
 	local p
 	for p in /proc/[0-9]*; do
 		[[ ${p#/proc/} == "$$" || ${p#/proc/} == "$BASHPID" ]] && continue
-		tr '\0' ' ' <"$p/cmdline" 2>/dev/null | grep -qF "$W/" && echo "${p#/proc/}"
+		{ tr '\0' ' ' <"$p/cmdline"; } 2>/dev/null | grep -qF "$W/" && echo "${p#/proc/}"
 	done
 }
 
@@ -169,6 +169,10 @@ teardown() {
 		umount -l "$m" 2>/dev/null
 	done
 	rmdir /sys/fs/cgroup/*/podbench-$$/* /sys/fs/cgroup/*/podbench-$$ 2>/dev/null
+	# profile.sh's perf record mounts tracefs when the host had not.
+	if [[ ${TRACEFS_WAS_MOUNTED-unset} == "" ]] && grep -q ' /sys/kernel/tracing tracefs ' /proc/self/mounts; then
+		umount /sys/kernel/tracing 2>/dev/null
+	fi
 	rm -rf "$W"
 	exit "$rc"
 }

@@ -36,16 +36,33 @@ inittrace pod-conmon "$TOP/bin/pod-conmon" --version
 note "5c. phases of pod run --rm (from pod --log-level debug)"
 bt phases -n "$PROF_N" -- "$POD" --log-level debug $P_G run --rm $POD_TARGET true
 
-# 5d. Which processes run, when and for how long (strace -f: slows every
-# traced syscall, so read the order and proportions).
+# 5d. Which processes run, when and for how long. perf records the
+# sched_process_exec/exit tracepoints of the whole process tree (no
+# measurable overhead, no argv); one strace run names the verbs.
+perf_sched_ok() {
+	have perf || return 1
+	TRACEFS_WAS_MOUNTED=
+	grep -q ' /sys/kernel/tracing tracefs ' /proc/self/mounts && TRACEFS_WAS_MOUNTED=1
+	perf record -q -o "$W/perf.probe" -e sched:sched_process_exec -- true >/dev/null 2>&1
+}
+if perf_sched_ok; then
+	note "5d. process timeline (perf record -e sched:sched_process_exec,sched:sched_process_exit; $PROF_N runs)"
+	for i in $(seq "$PROF_N"); do
+		perf record -q -o "$W/perf.$i" -e sched:sched_process_exec,sched:sched_process_exit -- \
+			"$POD" $P_G run --rm $POD_TARGET true >/dev/null 2>&1
+		perf script -i "$W/perf.$i" -F comm,pid,tid,time,event,trace >"$W/sched.$i" 2>/dev/null
+	done
+	bt sched "$W"/sched.*
+	# perf mounts tracefs when it needs it: leave the host as we found it.
+	[[ -z $TRACEFS_WAS_MOUNTED ]] && umount /sys/kernel/tracing 2>/dev/null
+fi
 if have strace; then
-	note "5d. process timeline (strace -f -tt, execve/exit only, seccomp-bpf filtered)"
+	note "5d'. the same with argv (strace -f; it slows every traced process down, so only the order and verbs count)"
 	for i in $(seq "$STRACE_N"); do
 		strace -f -tt -s 256 --seccomp-bpf -e trace=execve,execveat,exit_group -o "$W/strace.$i" \
 			"$POD" $P_G run --rm $POD_TARGET true >/dev/null 2>&1
 	done
 	bt strace "$W"/strace.*
-	note "crun delete calls per run: $(grep -hc 'execve("/usr/bin/crun".*"delete"' "$W"/strace.* | sort -n | uniq -c | awk '{printf "%s run(s) with %s; ", $1, $2}')"
 fi
 
 # 5e. CPU cost of the whole process tree (perf stat follows every fork;
@@ -71,3 +88,10 @@ if have perf && perf stat -e task-clock true >/dev/null 2>&1; then
 else
 	note "5e. perf stat unavailable (apt-get install linux-perf): no CPU-time table"
 fi
+
+# 5f. Kernel operations on the hot path whose cost is the machine's, not
+# pod's: closing an inotify instance that holds a watch waits for an SRCU
+# grace period (pod's exit-file wait does it once per run), fsync of exit
+# files in pod's --tmpdir.
+note "5f. single kernel operations on pod's hot path (in pod's --tmpdir)"
+"$BT" syscost -dir "$W/pod/tmp" -n "$N"

@@ -33,12 +33,12 @@ if [[ -n ${BENCH_QUICK:-} ]]; then
 	N=${BENCH_N:-8}
 	PS_COUNTS=${BENCH_PS_COUNTS:-100}
 	DETACHED=${BENCH_DETACHED:-20}
-	PROF_N=5 STRACE_N=2 PS_N=8
+	PROF_N=5 STRACE_N=1 PS_N=8
 else
 	N=${BENCH_N:-30}
 	PS_COUNTS=${BENCH_PS_COUNTS:-100 1000}
 	DETACHED=${BENCH_DETACHED:-100}
-	PROF_N=15 STRACE_N=5 PS_N=15
+	PROF_N=15 STRACE_N=2 PS_N=15
 fi
 SECTIONS=${BENCH_SECTIONS:-run variants ps detached shim profile}
 want() { [[ " $SECTIONS " == *" $1 "* ]]; }
@@ -180,7 +180,7 @@ if want detached; then
 		ratios=(-ratio "podman-d/pod-d>=5")
 	fi
 	note "one pod and one Podman start per round, alternating; total = wall time to start them all"
-	bt interleave -n "$DETACHED" -warmup 0 -settle 0 -sum -title "$DETACHED × run -d sleep" -tsv "$TSV" "${ratios[@]}" "${cmds[@]}"
+	bt interleave -n "$DETACHED" -warmup 0 -settle 0 -sum -title "$DETACHED x run -d sleep" -tsv "$TSV" "${ratios[@]}" "${cmds[@]}"
 	sleep 2
 	note "pod running: $(pd "$W/pod" ps -q | wc -l); podman running: $([[ -n $HAVE_PODMAN ]] && pm "$W/podman" ps -q | wc -l)"
 	note "memory of the live monitors of those containers (mean per monitor, /proc/PID/smaps_rollup):"

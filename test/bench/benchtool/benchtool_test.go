@@ -261,3 +261,47 @@ func FuzzParseRollup(f *testing.F) {
 		}
 	})
 }
+
+const schedOut = `             pod 100/100  3489.197025: sched:sched_process_exec: filename=bin/pod pid=100 old_pid=100
+             pod 101/101  3489.236666: sched:sched_process_exit: comm=pod pid=101 prio=120 group_dead=true
+      pod-conmon 102/102  3489.237115: sched:sched_process_exec: filename=/w/bin/pod-conmon pid=102 old_pid=102
+      pod-conmon 102/102  3489.242618: sched:sched_process_exit: comm=pod-conmon pid=102 prio=120 group_dead=false
+      pod-conmon 102/103  3489.242916: sched:sched_process_exit: comm=pod-conmon pid=103 prio=120 group_dead=true
+            crun 104/104  3489.249485: sched:sched_process_exec: filename=/usr/bin/crun pid=104 old_pid=104
+            crun 104/104  3489.252667: sched:sched_process_exec: filename=/dev/fd/3 pid=104 old_pid=104
+            crun 104/104  3489.269485: sched:sched_process_exit: comm=crun pid=104 prio=120 group_dead=true
+             pod 100/100  3489.297025: sched:sched_process_exit: comm=pod pid=100 prio=120 group_dead=true
+`
+
+func TestParseSched(t *testing.T) {
+	procs, err := parseSched(strings.NewReader(schedOut))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(procs) != 3 || procs[0].label != "pod" || procs[1].label != "pod-conmon" || procs[2].label != "crun" {
+		t.Fatalf("procs = %+v", procs)
+	}
+	for i, want := range []float64{100, 5.801, 20} {
+		if d := 1000 * (procs[i].end - procs[i].start); math.Abs(d-want) > 1e-6 {
+			t.Errorf("%s lived %vms, want %v", procs[i].label, d, want)
+		}
+	}
+	if _, err := parseSched(strings.NewReader("nothing here\n")); err == nil {
+		t.Error("parseSched accepted input without events")
+	}
+}
+
+func FuzzParseSched(f *testing.F) {
+	f.Add(schedOut)
+	f.Fuzz(func(t *testing.T, s string) {
+		procs, err := parseSched(strings.NewReader(s))
+		if err != nil {
+			return
+		}
+		for _, p := range procs {
+			if p.label == "" || p.end < p.start || math.IsInf(p.start, 0) {
+				t.Errorf("proc %+v", p)
+			}
+		}
+	})
+}

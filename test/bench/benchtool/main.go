@@ -8,11 +8,18 @@
 //	benchtool phases [-n N] -- POD ARGS...
 //	    runs a pod command with --log-level debug and breaks its wall time
 //	    into the phases between its DEBU[...ms] lines
-//	benchtool strace [-top K] FILE...
+//	benchtool strace FILE...
 //	    summarises `strace -f -tt -e trace=execve,execveat,exit_group` logs
-//	    into a per-process timeline (which binary ran when and how long)
+//	    into a per-process timeline (which binary ran when, with its verb)
+//	benchtool sched FILE...
+//	    the same timeline from `perf script` output of sched_process_exec/
+//	    exit tracepoints: no tracing overhead, but no argv
+
 //	benchtool mem -match SUBSTR [-exe NAME]...
 //	    mean Pss/anon memory of running processes (from smaps_rollup)
+//	benchtool syscost -dir DIR
+//	    the cost of single kernel operations on pod's hot path (closing an
+//	    inotify instance, fsync and rename of an exit file)
 //
 // It uses only the standard library: it must build fast and must not perturb
 // what it measures.
@@ -35,8 +42,12 @@ func main() {
 		err = phasesMain(os.Args[2:])
 	case "strace":
 		err = straceMain(os.Args[2:])
+	case "sched":
+		err = schedMain(os.Args[2:])
 	case "mem":
 		err = memMain(os.Args[2:])
+	case "syscost":
+		err = syscostMain(os.Args[2:])
 	default:
 		usage()
 	}
@@ -47,6 +58,6 @@ func main() {
 }
 
 func usage() {
-	fmt.Fprintln(os.Stderr, "usage: benchtool interleave|phases|strace|mem [flags] ... (see test/bench/README.md)")
+	fmt.Fprintln(os.Stderr, "usage: benchtool interleave|phases|strace|sched|mem|syscost [flags] ... (see test/bench/README.md)")
 	os.Exit(2)
 }

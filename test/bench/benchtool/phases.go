@@ -154,7 +154,7 @@ func printPhases(w io.Writer, title string, runs [][]phase, walls []float64) {
 	}
 	mw := median(walls)
 	fmt.Fprintf(w, "    %d runs; wall median %s, p90 %s, min %s\n", len(walls), ms(mw), ms(quantile(walls, 0.9)), ms(minOf(walls)))
-	fmt.Fprintf(w, "    %-100s %9s %9s %6s\n", "phase (from one DEBU line to the next)", "median", "p90", "share")
+	fmt.Fprintf(w, "    %-92s %9s %9s %9s %6s\n", "phase (from one DEBU line to the next)", "median", "p90", "min", "share")
 	// "outside" last, whatever order the runs produced.
 	const outside = "outside the events"
 	for pass := 0; pass < 2; pass++ {
@@ -167,7 +167,7 @@ func printPhases(w io.Writer, title string, runs [][]phase, walls []float64) {
 			if len(v) < len(runs) {
 				note = fmt.Sprintf(" (in %d of %d runs)", len(v), len(runs))
 			}
-			fmt.Fprintf(w, "    %-100s %9s %9s %5.0f%%\n", l+note, ms(median(v)), ms(quantile(v, 0.9)), 100*median(v)/mw)
+			fmt.Fprintf(w, "    %-92s %9s %9s %9s %5.0f%%\n", l+note, ms(median(v)), ms(quantile(v, 0.9)), ms(minOf(v)), 100*median(v)/mw)
 		}
 	}
 }

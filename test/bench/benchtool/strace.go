@@ -162,31 +162,46 @@ func parseStrace(r io.Reader) ([]proc, error) {
 }
 
 func straceMain(args []string) error {
-	fs := flag.NewFlagSet("strace", flag.ContinueOnError)
+	return timelineMain("strace", args, parseStrace,
+		"strace itself slows every syscall: read the order and shape, not the totals")
+}
+
+// timelineMain parses each file into one run's processes and prints the
+// median start, end and lifetime of each process label over the runs.
+func timelineMain(verb string, args []string, parse func(io.Reader) ([]proc, error), caveat string) error {
+	fs := flag.NewFlagSet(verb, flag.ContinueOnError)
 	title := fs.String("title", "", "section title")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	if fs.NArg() == 0 {
-		return errors.New("give one or more strace log files")
+		return errors.New("give one or more log files")
 	}
-	type agg struct{ start, dur []float64 }
-	var order []string
-	by := map[string]*agg{}
-	var totals []float64
+	var runs [][]proc
 	for _, name := range fs.Args() {
 		f, err := os.Open(name)
 		if err != nil {
 			return err
 		}
-		procs, err := parseStrace(f)
+		procs, err := parse(f)
 		f.Close()
 		if err != nil {
 			return fmt.Errorf("%s: %w", name, err)
 		}
-		if len(procs) == 0 {
-			continue
+		if len(procs) > 0 {
+			runs = append(runs, procs)
 		}
+	}
+	printTimeline(os.Stdout, *title, runs, caveat)
+	return nil
+}
+
+func printTimeline(w io.Writer, title string, runs [][]proc, caveat string) {
+	type agg struct{ start, dur []float64 }
+	var order []string
+	by := map[string]*agg{}
+	var totals []float64
+	for _, procs := range runs {
 		t0 := procs[0].start
 		totals = append(totals, 1000*(procs[0].end-t0))
 		seen := map[string]int{}
@@ -206,15 +221,18 @@ func straceMain(args []string) error {
 			a.dur = append(a.dur, 1000*(p.end-p.start))
 		}
 	}
-	if *title != "" {
-		fmt.Printf("--- %s\n", *title)
+	if title != "" {
+		fmt.Fprintf(w, "--- %s\n", title)
 	}
-	fmt.Printf("    %d traced runs; first process lifetime median %s (strace itself slows every syscall: read the shape, not the totals)\n", len(totals), ms(median(totals)))
-	fmt.Printf("    %-34s %5s %12s %12s %12s\n", "process (exec order)", "runs", "starts at", "ends at", "lives")
+	fmt.Fprintf(w, "    %d runs; first process lifetime median %s", len(totals), ms(median(valid(totals))))
+	if caveat != "" {
+		fmt.Fprintf(w, " (%s)", caveat)
+	}
+	fmt.Fprintln(w)
+	fmt.Fprintf(w, "    %-34s %5s %12s %12s %12s\n", "process (exec order)", "runs", "starts at", "ends at", "lives")
 	for _, l := range order {
 		a := by[l]
 		s, d := median(a.start), median(valid(a.dur))
-		fmt.Printf("    %-34s %5d %12s %12s %12s\n", l, len(a.start), "+"+ms(s), "+"+ms(s+d), ms(d))
+		fmt.Fprintf(w, "    %-34s %5d %12s %12s %12s\n", l, len(a.start), "+"+ms(s), "+"+ms(s+d), ms(d))
 	}
-	return nil
 }
