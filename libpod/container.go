@@ -2,13 +2,11 @@ package libpod
 
 import (
 	"encoding/json"
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
-	"syscall"
 	"time"
 
 	"github.com/pod-engine/pod/libpod/internal/lock"
@@ -49,6 +47,7 @@ type ContainerState struct {
 	Status        Status        `json:"status"`
 	Task          ocirt.TaskRef `json:"task"`
 	MonitorStart  uint64        `json:"monitorStart,omitempty"` // start time (clock ticks) of the monitor pid, against pid reuse
+	PidStart      uint64        `json:"pidStart,omitempty"`     // start time of the container's init pid
 	ExitCode      int           `json:"exitCode"`
 	OOMKilled     bool          `json:"oomKilled,omitempty"`
 	StartedAt     time.Time     `json:"startedAt"`
@@ -122,9 +121,11 @@ func (c *Container) setStatus(s Status) error {
 }
 
 // syncExit updates the in-memory state from the exit file: a container whose
-// monitor wrote one has stopped. A monitor that is gone without writing one
-// leaves an unknown exit code (-1) and an error in the state. It reports
-// whether anything changed.
+// monitor wrote one has stopped. When the monitor is gone without writing one,
+// the container is stopped with an unknown exit code (-1) once its process is
+// gone too; while the process still runs it stays running, with an error
+// saying that its logs, attach and exit code are lost. It reports whether
+// anything changed.
 func (c *Container) syncExit() bool {
 	switch c.state.Status {
 	case StatusCreated, StatusRunning, StatusPaused, StatusStopping:
@@ -136,16 +137,24 @@ func (c *Container) syncExit() bool {
 		c.markStopped(st.Code, st.Finished, st.OOM, "")
 		return true
 	}
-	if conmon.IsNotExist(err) && c.state.Task.MonitorPid > 0 && !c.monitorAlive() {
-		// The file may have landed between the two checks.
-		if st, err := conmon.ReadExitFile(c.exitFile(), c.persistDir()); err == nil {
-			c.markStopped(st.Code, st.Finished, st.OOM, "")
-			return true
-		}
-		c.markStopped(-1, time.Now(), false, conmon.ErrMonitorDead.Error())
+	if !conmon.IsNotExist(err) || c.state.Task.MonitorPid <= 0 || c.monitorAlive() {
+		return false
+	}
+	// The file may have landed just before the monitor exited.
+	if st, err := conmon.ReadExitFile(c.exitFile(), c.persistDir()); err == nil {
+		c.markStopped(st.Code, st.Finished, st.OOM, "")
 		return true
 	}
-	return false
+	if c.processAlive() {
+		msg := fmt.Sprintf("the container's monitor (pid %d) died: its logs, attach and exit code are lost; stop or rm -f it", c.state.Task.MonitorPid)
+		if c.state.Error == msg {
+			return false
+		}
+		c.state.Error = msg
+		return true
+	}
+	c.markStopped(-1, time.Now(), false, conmon.ErrMonitorDead.Error())
+	return true
 }
 
 func (c *Container) markStopped(code int, finished time.Time, oom bool, errMsg string) {
@@ -160,37 +169,57 @@ func (c *Container) markStopped(code int, finished time.Time, oom bool, errMsg s
 // monitorAlive reports whether the container's monitor process still runs,
 // guarding against pid reuse with the recorded start time.
 func (c *Container) monitorAlive() bool {
-	pid := c.state.Task.MonitorPid
+	return pidAlive(c.state.Task.MonitorPid, c.state.MonitorStart)
+}
+
+// processAlive reports whether the container's init process still runs.
+func (c *Container) processAlive() bool {
+	return pidAlive(c.state.Task.Pid, c.state.PidStart)
+}
+
+// waitAlive is what waiting for an exit file asks: is anything left that
+// will write it, or that is still running?
+func (c *Container) waitAlive() bool {
+	return c.monitorAlive() || c.processAlive()
+}
+
+// pidAlive reports whether pid runs (not a zombie) and, when start is known,
+// is the process that started at that time.
+func pidAlive(pid int, start uint64) bool {
 	if pid <= 0 {
 		return false
 	}
-	if err := syscall.Kill(pid, 0); err != nil && !errors.Is(err, syscall.EPERM) {
+	state, started, err := procStat(pid)
+	if err != nil || state == 'Z' || state == 'X' {
 		return false
 	}
-	if c.state.MonitorStart == 0 {
-		return true
-	}
-	start, err := processStartTime(pid)
-	return err == nil && start == c.state.MonitorStart
+	return start == 0 || started == start
 }
 
-// processStartTime returns field 22 of /proc/PID/stat (start time in ticks).
+// processStartTime returns the start time (clock ticks after boot) of pid.
 func processStartTime(pid int) (uint64, error) {
+	_, start, err := procStat(pid)
+	return start, err
+}
+
+// procStat returns the state letter (field 3) and start time (field 22) of
+// /proc/PID/stat.
+func procStat(pid int) (byte, uint64, error) {
 	data, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
 	if err != nil {
-		return 0, err
+		return 0, 0, err
 	}
 	s := string(data)
 	i := strings.LastIndexByte(s, ')')
 	if i < 0 {
-		return 0, fmt.Errorf("unparsable /proc/%d/stat", pid)
+		return 0, 0, fmt.Errorf("unparsable /proc/%d/stat", pid)
 	}
 	fields := strings.Fields(s[i+1:])
-	// fields[0] is field 3 (state); start time is field 22.
-	if len(fields) < 20 {
-		return 0, fmt.Errorf("short /proc/%d/stat", pid)
+	if len(fields) < 20 || len(fields[0]) != 1 {
+		return 0, 0, fmt.Errorf("short /proc/%d/stat", pid)
 	}
-	return strconv.ParseUint(fields[19], 10, 64)
+	start, err := strconv.ParseUint(fields[19], 10, 64)
+	return fields[0][0], start, err
 }
 
 // task returns the runtime task of the container, built from its record.

@@ -1,6 +1,7 @@
 package libpod
 
 import (
+	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
@@ -60,7 +61,7 @@ func newID() string {
 
 // CreateContainer validates the options, resolves the runtime (recording it)
 // and the image, and stores a new container in the configured state.
-func (r *Runtime) CreateContainer(o *CreateOptions) (*Container, error) {
+func (r *Runtime) CreateContainer(ctx context.Context, o *CreateOptions) (*Container, error) {
 	r.debugf("creating container")
 	if err := specgen.Validate(&o.Spec); err != nil {
 		return nil, err
@@ -97,7 +98,7 @@ func (r *Runtime) CreateContainer(o *CreateOptions) (*Container, error) {
 			return nil, err
 		}
 	case o.Image != "":
-		if err := r.resolveImage(&cfg, o); err != nil {
+		if err := r.resolveImage(ctx, &cfg, o); err != nil {
 			return nil, err
 		}
 	default:

@@ -1,10 +1,14 @@
 package libpod
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
 	"time"
 
 	"github.com/pod-engine/pod/libpod/internal/specgen"
@@ -168,6 +172,14 @@ func (c *Container) init(ctx context.Context) (retErr error) {
 		SystemdCgroup: c.config.CgroupMgr == "systemd",
 		NoCgroups:     c.config.Spec.Cgroups == "disabled",
 	}
+	if c.killStaleMonitor() {
+		// A pod killed halfway through an earlier start left a monitor and
+		// a created container behind: clear both before creating again.
+		_ = runtime.Load(ocirt.TaskRef{ID: c.config.ID, Bundle: c.staticDir(), RunDir: c.runDir()}).Delete(ctx, true)
+		for _, f := range []string{c.exitFile(), filepath.Join(c.persistDir(), "exit")} {
+			_ = os.Remove(f)
+		}
+	}
 	r.debugf("creating container %s with %s", c.config.ID, c.config.Runtime.Path)
 	t, err := runtime.Create(ctx, req)
 	if err != nil {
@@ -176,6 +188,7 @@ func (c *Container) init(ctx context.Context) (retErr error) {
 	r.debugf("created container %s: pid %d, monitor %d", c.config.ID, t.Ref().Pid, t.Ref().MonitorPid)
 	c.state.Task = t.Ref()
 	c.state.MonitorStart, _ = processStartTime(c.state.Task.MonitorPid)
+	c.state.PidStart, _ = processStartTime(c.state.Task.Pid)
 	c.state.Mountpoint = rootfs
 	c.state.StopSignal = res.StopSignal
 	c.state.ExitCode = 0
@@ -214,5 +227,26 @@ func (r *Runtime) exitCommand(c *Container) []string {
 
 // waitExitFile blocks until the container's monitor wrote its exit file.
 func (c *Container) waitExitFile(ctx context.Context) (conmon.ExitStatus, error) {
-	return conmon.WaitExitFile(ctx, c.exitFile(), c.persistDir(), c.monitorAlive)
+	return conmon.WaitExitFile(ctx, c.exitFile(), c.persistDir(), c.waitAlive)
+}
+
+// killStaleMonitor kills a monitor of this container that no state records
+// (its start was interrupted before the state was saved). The pid comes from
+// the monitor's pid file and counts only if the process's command line names
+// this container, so a reused pid is never hit.
+func (c *Container) killStaleMonitor() bool {
+	data, err := os.ReadFile(filepath.Join(c.runDir(), "conmon.pid"))
+	if err != nil {
+		return false
+	}
+	pid, err := strconv.Atoi(strings.TrimSpace(string(data)))
+	if err != nil || pid <= 0 {
+		return false
+	}
+	cmdline, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/cmdline")
+	if err != nil || !bytes.Contains(cmdline, []byte(c.config.ID)) {
+		return false
+	}
+	_ = syscall.Kill(pid, syscall.SIGKILL)
+	return true
 }

@@ -29,7 +29,7 @@ func (r *Runtime) specDefaults() *specgen.Defaults {
 		PidsLimit:      cc.PidsLimit,
 		ShmSize:        cc.ShmSize,
 		SeccompProfile: cc.SeccompProfile,
-		InitPath:       firstNonEmpty(cc.InitPath, r.cfg.Engine.InitPath),
+		InitPath:       r.initPath(),
 		ReadOnly:       cc.ReadOnly,
 		Umask:          cc.Umask,
 		Sysctls:        cc.DefaultSysctls.Get(),
@@ -53,4 +53,13 @@ func firstNonEmpty(s ...string) string {
 		}
 	}
 	return ""
+}
+
+// initPath is containers.conf's init binary (catatonit), if one is found.
+func (r *Runtime) initPath() string {
+	p, err := r.cfg.FindInitBinary()
+	if err != nil {
+		return ""
+	}
+	return p
 }

@@ -1,30 +1,130 @@
 package libpod
 
 import (
+	"context"
+	"errors"
 	"fmt"
+	"os"
 
 	units "github.com/docker/go-units"
 
+	"github.com/pod-engine/pod/libpod/internal/specgen"
 	"github.com/pod-engine/pod/pkg/errdefs"
+	"github.com/pod-engine/pod/pkg/imagehelper"
+	"github.com/pod-engine/pod/pkg/imagestore"
 )
 
-// resolveImage finds (pulling per o.Pull) the image of a new container and
-// records it in cfg. Replaced when the image store lands.
-func (r *Runtime) resolveImage(cfg *ContainerConfig, o *CreateOptions) error {
-	return fmt.Errorf("image %q: images are not supported by this build yet; use --rootfs PATH: %w", o.Image, errdefs.ErrNotImplemented)
+// images opens the image store on first use.
+func (r *Runtime) images() (*imagestore.Store, error) {
+	r.storeOnce.Do(func() {
+		o := imagestore.Options{GraphRoot: r.paths.GraphRoot, RunRoot: r.paths.RunRoot, Driver: r.opts.StorageDriver}
+		if len(r.opts.StorageOpts) > 0 {
+			o.DriverOpts = r.opts.StorageOpts
+		}
+		r.store, r.storeErr = imagestore.Open(o)
+	})
+	return r.store, r.storeErr
 }
 
-func (r *Runtime) createStorage(c *Container) error { return nil }
-func (r *Runtime) deleteStorage(c *Container)       {}
+// resolveImage finds the image of a new container, pulling it per the pull
+// policy, and records its ID, name and config.
+func (r *Runtime) resolveImage(ctx context.Context, cfg *ContainerConfig, o *CreateOptions) error {
+	store, err := r.images()
+	if err != nil {
+		return err
+	}
+	policy := o.Pull
+	if policy == "" {
+		policy = "missing"
+	}
+	img, err := store.LookupImage(o.Image)
+	switch {
+	case err == nil && (policy == "missing" || policy == "never"):
+	case err != nil && !errors.Is(err, errdefs.ErrNotFound):
+		return err
+	case err != nil && policy == "never":
+		return fmt.Errorf("%s: image not known, and --pull=never forbids pulling it: %w", o.Image, errdefs.ErrNoSuchImage)
+	default:
+		id, perr := imagehelper.Pull(ctx, o.Image, imagehelper.PullOptions{
+			PodBinary: r.exe,
+			Global: imagehelper.GlobalFlags{Root: r.paths.GraphRoot, RunRoot: r.paths.RunRoot,
+				StorageDriver: r.opts.StorageDriver, StorageOpts: r.opts.StorageOpts, TmpDir: r.opts.TmpDir, LogLevel: r.opts.LogLevel},
+			Policy: policy,
+			Quiet:  o.PullQuiet,
+		})
+		if perr != nil {
+			return perr
+		}
+		if img, err = store.LookupImage(id); err != nil {
+			return err
+		}
+	}
+	cfg.ImageID = img.ID
+	cfg.ImageName = img.ResolvedName
+	if cfg.ImageName == "" && len(img.Names) > 0 {
+		cfg.ImageName = img.Names[0]
+	}
+	ic := img.Config
+	cfg.ImageConfig = specgen.Image{Entrypoint: ic.Entrypoint, Cmd: ic.Cmd, Env: ic.Env, WorkingDir: ic.WorkingDir,
+		User: ic.User, StopSignal: ic.StopSignal, Labels: ic.Labels}
+	cfg.Storage = true
+	return nil
+}
+
+// createStorage creates the container's writable layer on its image.
+func (r *Runtime) createStorage(c *Container) error {
+	store, err := r.images()
+	if err != nil {
+		return err
+	}
+	err = store.CreateContainer(imagestore.ContainerOptions{ID: c.config.ID, Name: c.config.Name,
+		ImageID: c.config.ImageID, ImageName: c.config.ImageName, Volatile: c.config.Remove})
+	if err != nil {
+		return fmt.Errorf("container %s: creating its storage: %w", c.config.Name, err)
+	}
+	return nil
+}
+
+// deleteStorage removes the container's writable layer (idempotent).
+func (r *Runtime) deleteStorage(c *Container) {
+	store, err := r.images()
+	if err == nil {
+		err = store.DeleteContainer(c.config.ID)
+	}
+	if err != nil {
+		r.warnf("container %s: removing its storage: %v", c.config.Name, err)
+	}
+}
 
 // mountStorage mounts the container's root filesystem and returns its path.
 func (r *Runtime) mountStorage(c *Container) (string, error) {
-	if c.config.Spec.Rootfs != "" {
+	if !c.config.Storage {
+		if _, err := os.Stat(c.config.Spec.Rootfs); err != nil {
+			return "", fmt.Errorf("container %s: its --rootfs %s: %w", c.config.Name, c.config.Spec.Rootfs, errdefs.ErrNotFound)
+		}
 		return c.config.Spec.Rootfs, nil
 	}
-	return "", fmt.Errorf("container %s: no root filesystem: %w", c.config.Name, errdefs.ErrNotImplemented)
+	store, err := r.images()
+	if err != nil {
+		return "", err
+	}
+	p, err := store.Mount(c.config.ID, "")
+	if err != nil {
+		return "", fmt.Errorf("container %s: mounting its root filesystem: %w", c.config.Name, err)
+	}
+	return p, nil
 }
 
-func (r *Runtime) unmountStorage(c *Container, force bool) error { return nil }
+// unmountStorage unmounts the container's root filesystem (no-op for --rootfs).
+func (r *Runtime) unmountStorage(c *Container, force bool) error {
+	if !c.config.Storage {
+		return nil
+	}
+	store, err := r.images()
+	if err != nil {
+		return err
+	}
+	return store.Unmount(c.config.ID, force)
+}
 
 func parseSize(s string) (int64, error) { return units.RAMInBytes(s) }

@@ -35,7 +35,7 @@ func newTestRuntime(t *testing.T) (*Runtime, *ocirttest.Fake) {
 func newTestContainer(t *testing.T, r *Runtime, name string, cmd ...string) *Container {
 	t.Helper()
 	rootfs := t.TempDir()
-	c, err := r.CreateContainer(&CreateOptions{
+	c, err := r.CreateContainer(context.Background(), &CreateOptions{
 		Runtime: "/bin/sh",
 		Spec:    specgen.Options{Name: name, Rootfs: rootfs, Command: cmd},
 	})
@@ -150,7 +150,7 @@ func TestCreateErrors(t *testing.T) {
 		"no command":      {Runtime: "/bin/sh", Spec: specgen.Options{Rootfs: t.TempDir()}},
 	}
 	for name, o := range cases {
-		if _, err := r.CreateContainer(o); err == nil || errdefs.ExitCode(err) != errdefs.ExitEngine {
+		if _, err := r.CreateContainer(context.Background(), o); err == nil || errdefs.ExitCode(err) != errdefs.ExitEngine {
 			t.Errorf("%s: %v (exit code %d), want an error with exit code 125", name, err, errdefs.ExitCode(err))
 		}
 	}
@@ -204,5 +204,41 @@ func TestStateTable(t *testing.T) {
 				t.Errorf("state %s has no row in the table", to)
 			}
 		}
+	}
+}
+
+func TestRefreshAfterReboot(t *testing.T) {
+	r, _ := newTestRuntime(t)
+	ctx := context.Background()
+	running := newTestContainer(t, r, "running", "serve")
+	created := newTestContainer(t, r, "created", "serve")
+	if err := running.Start(ctx, nil); err != nil {
+		t.Fatal(err)
+	}
+	if err := created.lockAndSync(); err != nil {
+		t.Fatal(err)
+	}
+	if err := created.init(ctx); err != nil {
+		t.Fatal(err)
+	}
+	created.unlock()
+	// A reboot empties tmp_dir; the next pod process notices.
+	if err := os.RemoveAll(r.paths.TmpDir); err != nil {
+		t.Fatal(err)
+	}
+	r2, err := NewRuntime(r.opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r2.Shutdown()
+	got, err := r2.LookupContainer("running")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Status() != StatusExited || got.State().ExitCode != -1 || got.State().Task.Pid != 0 {
+		t.Fatalf("running container after reboot: %s code %d pid %d", got.Status(), got.State().ExitCode, got.State().Task.Pid)
+	}
+	if got, _ := r2.LookupContainer("created"); got.Status() != StatusConfigured {
+		t.Fatalf("created container after reboot: %s", got.Status())
 	}
 }

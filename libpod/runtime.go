@@ -12,6 +12,7 @@ import (
 
 	"github.com/pod-engine/pod/libpod/internal/lock"
 	"github.com/pod-engine/pod/libpod/internal/store"
+	"github.com/pod-engine/pod/pkg/imagestore"
 	"github.com/pod-engine/pod/pkg/ocirt"
 	"github.com/pod-engine/pod/pkg/ocirt/oci"
 )
@@ -30,6 +31,10 @@ type Runtime struct {
 	dbOnce sync.Once
 	db     *store.Store
 	dbErr  error
+
+	storeOnce sync.Once
+	store     *imagestore.Store
+	storeErr  error
 
 	monitorOnce sync.Once
 	monitor     string
@@ -94,6 +99,11 @@ func (r *Runtime) Registry() *ocirt.Registry { return r.registry }
 func (r *Runtime) state() (*store.Store, error) {
 	r.dbOnce.Do(func() {
 		r.db, r.dbErr = store.Open(r.paths.State)
+		if r.dbErr == nil {
+			if err := r.refreshAfterReboot(r.db); err != nil {
+				r.warnf("refreshing container states after a reboot: %v", err)
+			}
+		}
 	})
 	return r.db, r.dbErr
 }
@@ -109,7 +119,10 @@ func (r *Runtime) monitorPath() (string, error) {
 // Shutdown releases what the runtime opened.
 func (r *Runtime) Shutdown() {
 	if r.db != nil {
-		r.db.Close()
+		_ = r.db.Close()
+	}
+	if r.store != nil {
+		r.store.Shutdown(false)
 	}
 }
 

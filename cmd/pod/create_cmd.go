@@ -26,7 +26,7 @@ func createCommand() *cobra.Command {
 				return err
 			}
 			defer rt.Shutdown()
-			c, err := rt.CreateContainer(o)
+			c, err := rt.CreateContainer(cmd.Context(), o)
 			if err != nil {
 				return err
 			}

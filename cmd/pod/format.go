@@ -81,7 +81,9 @@ func renderTemplate(w io.Writer, format string, headers map[string]string, rows 
 		}
 		if len(hdr) > 0 {
 			// Keep the template's separators between the header names.
-			fmt.Fprint(out, headerLine(format, hdr))
+			if _, err := fmt.Fprint(out, headerLine(format, hdr)); err != nil {
+				return err
+			}
 		}
 	}
 	for _, r := range rows {
@@ -89,7 +91,9 @@ func renderTemplate(w io.Writer, format string, headers map[string]string, rows 
 		if err := tmpl.Execute(&b, r); err != nil {
 			return fmt.Errorf("invalid --format template: %v: %w", err, errdefs.ErrInvalidArgument)
 		}
-		out.Write(b.Bytes())
+		if _, err := out.Write(b.Bytes()); err != nil {
+			return err
+		}
 	}
 	if tw != nil {
 		return tw.Flush()

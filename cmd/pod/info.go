@@ -67,7 +67,7 @@ func infoCommand() *cobra.Command {
 			}
 			enc := yaml.NewEncoder(os.Stdout)
 			enc.SetIndent(2)
-			defer enc.Close()
+			defer func() { _ = enc.Close() }()
 			return enc.Encode(info)
 		},
 	}

@@ -13,10 +13,11 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
-	"strings"
 	"syscall"
 
+	"github.com/sirupsen/logrus"
 	"github.com/spf13/cobra"
+	"go.podman.io/storage/pkg/reexec"
 
 	"github.com/pod-engine/pod/libpod"
 	"github.com/pod-engine/pod/pkg/errdefs"
@@ -45,7 +46,7 @@ func rootCommand() *cobra.Command {
 			if len(args) > 0 {
 				return usageError("unrecognized command `pod %s`\nTry 'pod --help' for more information", args[0])
 			}
-			cmd.Help()
+			_ = cmd.Help()
 			return &errdefs.ExitCodeError{Code: errdefs.ExitEngine}
 		},
 		Version: version,
@@ -66,11 +67,11 @@ func rootCommand() *cobra.Command {
 	pf.StringVar(&globals.LogLevel, "log-level", "warn", "Log messages above specified level (trace, debug, info, warn, warning, error, fatal, panic)")
 	pf.StringVar(&globals.CgroupManager, "cgroup-manager", "", "Cgroup manager to use (\"cgroupfs\"|\"systemd\")")
 	root.PersistentPreRunE = func(cmd *cobra.Command, args []string) error {
-		switch strings.ToLower(globals.LogLevel) {
-		case "trace", "debug", "info", "warn", "warning", "error", "fatal", "panic":
-		default:
+		lvl, err := logrus.ParseLevel(globals.LogLevel)
+		if err != nil {
 			return fmt.Errorf("invalid --log-level %q: use one of trace, debug, info, warn, warning, error, fatal, panic: %w", globals.LogLevel, errdefs.ErrInvalidArgument)
 		}
+		logrus.SetLevel(lvl)
 		return nil
 	}
 	for _, c := range commands {
@@ -90,7 +91,7 @@ func rootCommand() *cobra.Command {
 // subcommandRequired is the RunE of command groups such as `pod container`.
 func subcommandRequired(cmd *cobra.Command, args []string) error {
 	if len(args) == 0 {
-		cmd.Help()
+		_ = cmd.Help()
 		return &errdefs.ExitCodeError{Code: errdefs.ExitEngine}
 	}
 	return usageError("unrecognized command `%s %s`\nTry '%s --help' for more information", cmd.CommandPath(), args[0], cmd.CommandPath())
@@ -107,6 +108,11 @@ func newRuntime() (*libpod.Runtime, error) {
 }
 
 func main() {
+	// Storage's overlay driver re-executes this binary for some mounts.
+	if reexec.Init() {
+		return
+	}
+	logrus.SetLevel(logrus.WarnLevel)
 	// Ignore SIGPIPE on stdout/stderr writes turning into a crash of a
 	// half-done operation; writes fail with EPIPE instead.
 	signal.Ignore(syscall.SIGPIPE)

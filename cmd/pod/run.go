@@ -45,7 +45,7 @@ func runCommand() *cobra.Command {
 				return err
 			}
 			defer rt.Shutdown()
-			c, err := rt.CreateContainer(o)
+			c, err := rt.CreateContainer(cmd.Context(), o)
 			if err != nil {
 				return err
 			}

@@ -62,3 +62,18 @@ load helpers
     run_pod 125 run --rm "${IMG[@]}"
     contains "$output" "no command"
 }
+
+@test "run --rootfs runs a plain directory, no image needed" {
+    run_pod run --rm --rootfs "$ROOTFS" sh -c 'echo from-rootfs; cat /etc/passwd | head -1'
+    is "${lines[0]}" "from-rootfs"
+    is "${lines[1]}" "root:x:0:0:root:/root:/bin/sh"
+}
+
+@test "run IMAGE uses the image's command and pull policy never refuses a missing image" {
+    run_pod run --rm "$IMAGE" echo from-image
+    is "$output" "from-image"
+    run_pod 125 run --rm --pull never localhost/nosuchimage true
+    contains "$output" "image not known"
+    run_pod ps -a --format '{{.Image}}'
+    is "$output" ""
+}

@@ -78,15 +78,33 @@ make_rootfs() {
     printf 'root:x:0:\nuser:x:1000:\nwheel:x:10:user\nnobody:x:65534:\n' >"$dir/etc/group"
 }
 
+# busybox_tarball prints the path of a busybox rootfs tarball (built once per
+# bats run with contrib/mkbusybox.sh).
+busybox_tarball() {
+    local tar=$BATS_RUN_TMPDIR/busybox.tar
+    if [[ ! -s "$tar" ]]; then
+        "$BATS_TEST_DIRNAME/../../contrib/mkbusybox.sh" -t -o "$tar.tmp" >/dev/null && mv "$tar.tmp" "$tar"
+    fi
+    echo "$tar"
+}
+
 setup_file() {
     export PODT=$BATS_FILE_TMPDIR/p
     mkdir -p "$PODT"
     export ROOTFS=$BATS_FILE_TMPDIR/rootfs
     make_rootfs "$ROOTFS"
+    # The default image, in this file's private store.
+    pod import "$(busybox_tarball)" "$IMAGE" >/dev/null
 }
 
-# IMG is what tests run: the busybox root filesystem.
-IMG=(--rootfs "$BATS_FILE_TMPDIR/rootfs")
+teardown_file() {
+    pod rm -a -f -t 0 >/dev/null 2>&1 || true
+    pod rmi -a -f >/dev/null 2>&1 || true
+}
+
+# IMAGE is the image tests run: busybox from Debian's busybox-static.
+IMAGE=localhost/busybox
+IMG=("$IMAGE")
 
 teardown() {
     pod rm -a -f -t 0 >/dev/null 2>&1 || true

@@ -96,8 +96,8 @@ func deviceFromInfo(ctrPath string, fi fs.FileInfo) (specs.LinuxDevice, bool) {
 	return specs.LinuxDevice{
 		Path:     ctrPath,
 		Type:     typ,
-		Major:    int64(unix.Major(uint64(st.Rdev))),
-		Minor:    int64(unix.Minor(uint64(st.Rdev))),
+		Major:    int64(unix.Major(st.Rdev)),
+		Minor:    int64(unix.Minor(st.Rdev)),
 		FileMode: &mode,
 		UID:      &uid,
 		GID:      &gid,

@@ -1,0 +1,188 @@
+package main
+
+// Image verbs are forwarded to the pod-image helper binary (cmd/pod-image),
+// which links the image-transfer stack that pod itself must not pay for at
+// every start (see docs/architecture.md, "Performance shape"). Each forwarded
+// command disables cobra's flag parsing, keeps the pod global storage flags
+// it finds in its arguments, and execs pod-image with them and the verb's own
+// arguments, so output and exit codes are pod-image's.
+
+import (
+	"os"
+	"strings"
+
+	"github.com/pod-engine/pod/pkg/errdefs"
+
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+
+	"github.com/pod-engine/pod/pkg/imagehelper"
+)
+
+// forwardedGlobals are the pod global flags pod-image understands; other pod
+// global flags (--runtime, --conmon…) are dropped when forwarding.
+var forwardedGlobals = map[string]bool{
+	"root": true, "runroot": true, "storage-driver": true, "storage-opt": true,
+	"log-level": true, "tmpdir": true,
+}
+
+// imageVerbs are the top-level verbs pod-image implements; `pod image`
+// forwards all of its subcommands.
+var imageVerbs = []struct{ use, short string }{
+	{"pull", "Pull an image from a registry"},
+	{"push", "Push an image to a specified destination"},
+	{"images", "List images in local storage"},
+	{"rmi", "Remove one or more images from local storage"},
+	{"tag", "Add an additional name to a local image"},
+	{"untag", "Remove a name from a local image"},
+	{"load", "Load image(s) from a tar archive"},
+	{"save", "Save image(s) to an archive"},
+	{"import", "Import a tarball to create a filesystem image"},
+	{"history", "Show history of a specified image"},
+	{"login", "Log in to a container registry"},
+	{"logout", "Log out of a container registry"},
+	{"image", "Manage images"},
+}
+
+func init() {
+	for _, v := range imageVerbs {
+		v := v
+		commands = append(commands, func() *cobra.Command { return imageCommand("", v.use, v.short) })
+	}
+}
+
+// forwardToImageHelper runs an image verb (args[0] is the verb) in pod-image
+// as a child process sharing pod's stdio, with the global flags cobra
+// parsed; pod continues afterwards (pod inspect uses it for names that are
+// not containers). A non-zero exit of pod-image, which has already printed
+// its error, becomes an ExitCodeError with that code.
+func forwardToImageHelper(cmd *cobra.Command, args []string) error {
+	g := imagehelper.GlobalFlags{
+		Root: globals.Root, RunRoot: globals.RunRoot, StorageDriver: globals.StorageDriver,
+		LogLevel: globals.LogLevel, TmpDir: globals.TmpDir,
+	}
+	if f := cmd.Flags().Lookup("storage-opt"); f != nil && f.Changed {
+		g.StorageOpts = append([]string{}, globals.StorageOpts...)
+	}
+	code, err := imagehelper.Run(cmd.Context(), podExecutable(), g, args, os.Stdin, os.Stdout, os.Stderr)
+	if err != nil {
+		return err
+	}
+	if code != 0 {
+		return &errdefs.ExitCodeError{Code: code}
+	}
+	return nil
+}
+
+// imageCommands returns the forwarding commands for the image verbs.
+// podBinary is the pod executable ("" = the running one); pod-image is
+// looked up next to it, then in /usr/local/libexec/pod and /usr/libexec/pod.
+func imageCommands(podBinary string) []*cobra.Command {
+	cmds := make([]*cobra.Command, 0, len(imageVerbs))
+	for _, v := range imageVerbs {
+		cmds = append(cmds, imageCommand(podBinary, v.use, v.short))
+	}
+	return cmds
+}
+
+// imageCommand is one forwarding command: no flag parsing of its own; pod's
+// global storage flags found in its arguments go before the verb.
+func imageCommand(podBinary, verb, short string) *cobra.Command {
+	return &cobra.Command{
+		Use:                verb,
+		Short:              short,
+		DisableFlagParsing: true,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			pod := podBinary
+			if pod == "" {
+				pod = podExecutable()
+			}
+			g, rest := splitGlobalFlags(cmd.Root().PersistentFlags(), args)
+			// Exec returns only when pod-image could not be run.
+			return imagehelper.Exec(pod, g, append([]string{verb}, rest...))
+		},
+	}
+}
+
+// podExecutable is the path of the running pod binary, for imageCommands.
+func podExecutable() string {
+	if p, err := os.Executable(); err == nil {
+		return p
+	}
+	return os.Args[0]
+}
+
+// splitGlobalFlags separates the root's persistent flags (which cobra did
+// not parse because the command disables flag parsing) from the verb's
+// arguments. Only flags pod-image understands are kept; a flag value that
+// fails to parse is left to pod-image to report.
+func splitGlobalFlags(persistent *pflag.FlagSet, args []string) (imagehelper.GlobalFlags, []string) {
+	var g imagehelper.GlobalFlags
+	set := func(name, val string) {
+		switch name {
+		case "root":
+			g.Root = val
+		case "runroot":
+			g.RunRoot = val
+		case "storage-driver":
+			g.StorageDriver = val
+		case "storage-opt":
+			if g.StorageOpts == nil {
+				g.StorageOpts = []string{}
+			}
+			if val != "" {
+				g.StorageOpts = append(g.StorageOpts, val)
+			}
+		case "log-level":
+			g.LogLevel = val
+		case "tmpdir":
+			g.TmpDir = val
+		}
+	}
+	// Values the root already parsed (flags given before the verb) are
+	// not in args when cobra strips them; take them from the flag set.
+	persistent.Visit(func(f *pflag.Flag) {
+		if !forwardedGlobals[f.Name] {
+			return
+		}
+		if sv, ok := f.Value.(pflag.SliceValue); ok {
+			for _, v := range sv.GetSlice() {
+				set(f.Name, v)
+			}
+			return
+		}
+		set(f.Name, f.Value.String())
+	})
+	var rest []string
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		if a == "--" {
+			rest = append(rest, args[i:]...)
+			break
+		}
+		if !strings.HasPrefix(a, "--") || len(a) == 2 {
+			rest = append(rest, a)
+			continue
+		}
+		name, val, hasVal := strings.Cut(a[2:], "=")
+		f := persistent.Lookup(name)
+		if f == nil {
+			rest = append(rest, a)
+			continue
+		}
+		if !hasVal && f.NoOptDefVal == "" {
+			if i+1 >= len(args) {
+				rest = append(rest, a)
+				continue
+			}
+			i++
+			val = args[i]
+		} else if !hasVal {
+			val = f.NoOptDefVal
+		}
+		if forwardedGlobals[name] {
+			set(name, val)
+		}
+	}
+	return g, rest
+}

@@ -1,0 +1,161 @@
+package imagestore
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/pod-engine/pod/pkg/errdefs"
+	"go.podman.io/storage"
+)
+
+// ContainerOptions describe a container's writable layer.
+type ContainerOptions struct {
+	ID        string // container ID (64 hex, chosen by the caller)
+	Name      string // container name; unique among the store's containers
+	ImageID   string // full image ID from LookupImage
+	ImageName string // what the user asked for / the resolved name, kept in the metadata
+	// MountLabel is the SELinux label for the rootfs mount ("" = none).
+	MountLabel string
+	// Volatile skips fsync for the layer (podman's --rm containers use it).
+	Volatile bool
+}
+
+// containerMetadata is stored as the storage container's metadata in the
+// format Podman's libpod writes (RuntimeContainerMetadata), so Podman,
+// Buildah and `podman ps --external` understand containers pod creates.
+type containerMetadata struct {
+	ImageName     string `json:"image-name"`
+	ImageID       string `json:"image-id"`
+	ContainerName string `json:"name"`
+	CreatedAt     int64  `json:"created-at"`
+	MountLabel    string `json:"mountlabel,omitempty"`
+}
+
+// validID rejects IDs that could escape the store's directories.
+func validID(id string) error {
+	if id == "" || strings.ContainsAny(id, "/\\") || id == "." || id == ".." || strings.ContainsRune(id, 0) {
+		return fmt.Errorf("container ID %q: %w: must be non-empty and contain no path separators", id, errdefs.ErrInvalidArgument)
+	}
+	return nil
+}
+
+// CreateContainer creates the container's writable layer on top of the
+// image. A name or ID already used by another storage container (pod's,
+// Podman's or Buildah's) is errdefs.ErrAlreadyExists.
+func (s *Store) CreateContainer(o ContainerOptions) error {
+	if err := validID(o.ID); err != nil {
+		return err
+	}
+	if o.ImageID == "" {
+		return fmt.Errorf("creating storage for container %s: no image ID: %w", o.ID, errdefs.ErrInvalidArgument)
+	}
+	md, err := json.Marshal(containerMetadata{
+		ImageName: o.ImageName, ImageID: o.ImageID, ContainerName: o.Name,
+		CreatedAt: time.Now().Unix(), MountLabel: o.MountLabel,
+	})
+	if err != nil {
+		return fmt.Errorf("encoding storage metadata of container %s: %w", o.ID, err)
+	}
+	var names []string
+	if o.Name != "" {
+		names = []string{o.Name}
+	}
+	opts := &storage.ContainerOptions{Volatile: o.Volatile}
+	if o.MountLabel != "" {
+		opts.LabelOpts = []string{"mountlabel=" + o.MountLabel}
+	}
+	if _, err := s.store.CreateContainer(o.ID, names, o.ImageID, "", string(md), opts); err != nil {
+		return mapErr(err, fmt.Sprintf("creating storage for container %s (image %s)", o.ID, o.ImageID))
+	}
+	return nil
+}
+
+// Mount mounts the container's root filesystem and returns its path. Mounts
+// are counted: every Mount needs an Unmount.
+func (s *Store) Mount(id, mountLabel string) (string, error) {
+	p, err := s.store.Mount(id, mountLabel)
+	if err != nil {
+		return "", mapErr(err, "mounting root filesystem of container "+id)
+	}
+	return p, nil
+}
+
+// Unmount drops one mount of the container's root filesystem (all of them
+// with force). Unmounting a container that is not mounted, or that no longer
+// exists, is not an error.
+func (s *Store) Unmount(id string, force bool) error {
+	if _, err := s.store.Unmount(id, force); err != nil {
+		if errors.Is(err, storage.ErrLayerNotMounted) || errors.Is(err, storage.ErrContainerUnknown) ||
+			errors.Is(err, storage.ErrLayerUnknown) {
+			return nil
+		}
+		return mapErr(err, "unmounting root filesystem of container "+id)
+	}
+	return nil
+}
+
+// Mounted reports how many times the container's root filesystem is mounted.
+func (s *Store) Mounted(id string) (int, error) {
+	c, err := s.store.Container(id)
+	if err != nil {
+		return 0, mapErr(err, "looking up storage of container "+id)
+	}
+	n, err := s.store.Mounted(c.LayerID)
+	if err != nil {
+		return 0, mapErr(err, "checking mounts of container "+id)
+	}
+	return n, nil
+}
+
+// DeleteContainer unmounts and removes the container's layer and its
+// directories. Deleting a container that does not exist is not an error.
+func (s *Store) DeleteContainer(id string) error {
+	if err := validID(id); err != nil {
+		return err
+	}
+	if _, err := s.store.Unmount(id, true); err != nil && !errors.Is(err, storage.ErrLayerNotMounted) &&
+		!errors.Is(err, storage.ErrContainerUnknown) && !errors.Is(err, storage.ErrLayerUnknown) {
+		return mapErr(err, "unmounting root filesystem of container "+id)
+	}
+	if err := s.store.DeleteContainer(id); err != nil {
+		if errors.Is(err, storage.ErrContainerUnknown) || errors.Is(err, storage.ErrNotAContainer) {
+			return nil
+		}
+		return mapErr(err, "removing storage of container "+id)
+	}
+	return nil
+}
+
+// ContainerDirs returns the container's persistent directory (under the
+// graph root) and its runtime directory (under the run root); storage
+// removes both with the container.
+func (s *Store) ContainerDirs(id string) (staticDir, runDir string, err error) {
+	staticDir, err = s.store.ContainerDirectory(id)
+	if err != nil {
+		return "", "", mapErr(err, "locating directory of container "+id)
+	}
+	runDir, err = s.store.ContainerRunDirectory(id)
+	if err != nil {
+		return "", "", mapErr(err, "locating run directory of container "+id)
+	}
+	return staticDir, runDir, nil
+}
+
+// ContainersUsingImage lists the IDs of storage containers based on the image
+// (pod's and other engines').
+func (s *Store) ContainersUsingImage(imageID string) ([]string, error) {
+	cs, err := s.store.Containers()
+	if err != nil {
+		return nil, mapErr(err, "listing storage containers")
+	}
+	var ids []string
+	for _, c := range cs {
+		if c.ImageID == imageID {
+			ids = append(ids, c.ID)
+		}
+	}
+	return ids, nil
+}
