@@ -77,7 +77,7 @@ if have perf && perf stat -e task-clock true >/dev/null 2>&1; then
 	}
 	read -r bt_t bt_c bt_p < <(cpu_of "true=/bin/true")
 	printf '    %-14s %10s %10s %10s\n' "" "cpu ms" "ctx sw" "faults"
-	perf_cmds=("pod=$POD_RUN" "pod-conmon=$(q "$POD") $P_G --conmon /usr/bin/conmon run --rm $POD_TARGET true")
+	perf_cmds=("pod=$POD_RUN" "pod+conmon=$(q "$POD") $P_G --conmon /usr/bin/conmon run --rm $POD_TARGET true")
 	[[ -n $HAVE_PODMAN ]] && perf_cmds+=("podman=$PM_CMD run --rm --network none localhost/busybox true")
 	[[ -n $HAVE_RAW ]] && perf_cmds+=("$(raw_cmd crun)")
 	for c in "${perf_cmds[@]}"; do

@@ -111,8 +111,8 @@ fi
 if want variants; then
 	section "1b. pod run --rm on other runtimes and monitors (each next to its raw runtime)"
 	cmds=("pod=$POD_RUN"
-		"pod-conmon=$(q "$POD") $P_G --conmon /usr/bin/conmon run --rm $POD_TARGET true")
-	ratios=(-ratio "pod-conmon/pod")
+		"pod+conmon=$(q "$POD") $P_G --conmon /usr/bin/conmon run --rm $POD_TARGET true")
+	ratios=(-ratio "pod+conmon/pod")
 	for rt in runc runsc; do
 		have "$rt" || continue
 		cmds+=("pod-$rt=$(q "$POD") $P_G run --rm --runtime $rt $POD_TARGET true")
@@ -127,7 +127,7 @@ if want variants; then
 		ratios+=(-ratio "pod-shim/pod")
 		note "io.containerd.runc.v2 is available: measuring pod on it as pod-shim"
 	fi
-	note "pod = crun + pod-conmon; pod-conmon = crun + /usr/bin/conmon; pod-runc, pod-runsc = pod-conmon + that runtime"
+	note "pod = crun + pod-conmon; pod+conmon = crun + /usr/bin/conmon; pod-runc, pod-runsc = pod-conmon + that runtime"
 	bt interleave -n "$N" -title "run --rm true: runtimes and monitors" -tsv "$TSV" "${ratios[@]}" "${cmds[@]}"
 fi
 
@@ -207,13 +207,17 @@ if want shim; then
 	for s in "$HERE"/shim*; do
 		[[ -e $s ]] || continue
 		section "4. $(basename "$s") (the shim helper's benchmark)"
-		if [[ -f $s && -x $s ]]; then
-			POD=$POD BENCH_N=$N "$s"
-		elif [[ -x $s/run.sh ]]; then
-			POD=$POD BENCH_N=$N "$s/run.sh"
+		# Both conventions: POD (binary) / BENCH_N, and POD_BIN (dir) / RUNS.
+		shim_env=(env POD="$POD" POD_BIN="$TOP/bin" BENCH_N="$N" RUNS="$N" TMPDIR="$W")
+		if [[ -f $s && $s == *.sh ]]; then
+			"${shim_env[@]}" bash "$s"
+		elif [[ -f $s && -x $s ]]; then
+			"${shim_env[@]}" "$s"
+		elif [[ -f $s/run.sh ]]; then
+			"${shim_env[@]}" bash "$s/run.sh"
 		elif [[ -d $s ]] && ls "$s"/*.go >/dev/null 2>&1; then
-			go build -tags "$BUILDTAGS" -o "$W/$(basename "$s")" "$s" && POD=$POD BENCH_N=$N "$W/$(basename "$s")"
-		fi
+			go build -tags "$BUILDTAGS" -o "$W/$(basename "$s")" "$s" && "${shim_env[@]}" "$W/$(basename "$s")"
+		fi || { rc=$?; note "$(basename "$s") failed (exit $rc)"; }
 	done
 fi
 
