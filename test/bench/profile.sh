@@ -67,23 +67,34 @@ fi
 
 # 5e. CPU cost of the whole process tree (perf stat follows every fork;
 # benchtool waits for the daemonized monitor and exit command to finish, so
-# their CPU is folded in). benchtool's own cost is subtracted.
+# their CPU is folded in). Rounds are interleaved like everything else and
+# the medians are reported, minus the median of benchtool running /bin/true.
 if have perf && perf stat -e task-clock true >/dev/null 2>&1; then
-	note "5e. CPU time of the whole process tree per run (perf stat task-clock; $PROF_N runs each)"
-	cpu_of() { # cpu_of NAME=CMD: msec task-clock, context switches, page faults for PROF_N runs
-		perf stat -x, -o "$W/perf.out" -e task-clock,context-switches,page-faults -- \
-			"$BT" interleave -n "$PROF_N" -warmup 0 "$1" >/dev/null 2>&1
-		awk -F, '$3 == "task-clock" { t = $1 } $3 == "context-switches" { c = $1 } $3 == "page-faults" { p = $1 } END { print t, c, p }' "$W/perf.out"
-	}
-	read -r bt_t bt_c bt_p < <(cpu_of "true=/bin/true")
-	printf '    %-14s %10s %10s %10s\n' "" "cpu ms" "ctx sw" "faults"
-	perf_cmds=("pod=$POD_RUN" "pod+conmon=$(q "$POD") $P_G --conmon /usr/bin/conmon run --rm $POD_TARGET true")
+	note "5e. CPU time of the whole process tree per run (perf stat; median of $PROF_N interleaved rounds)"
+	perf_cmds=("base=/bin/true" "pod=$POD_RUN" "pod+conmon=$(q "$POD") $P_G --conmon /usr/bin/conmon run --rm $POD_TARGET true")
 	[[ -n $HAVE_PODMAN ]] && perf_cmds+=("podman=$PM_CMD run --rm --network none localhost/busybox true")
 	[[ -n $HAVE_RAW ]] && perf_cmds+=("$(raw_cmd crun)")
-	for c in "${perf_cmds[@]}"; do
-		read -r t cs pf < <(cpu_of "$c")
-		awk -v n="${c%%=*}" -v t="$t" -v c="$cs" -v p="$pf" -v bt="$bt_t" -v bc="$bt_c" -v bp="$bt_p" -v k="$PROF_N" \
-			'BEGIN { printf "    %-14s %10.1f %10.0f %10.0f\n", n, (t - bt) / k, (c - bc) / k, (p - bp) / k }'
+	k=${#perf_cmds[@]}
+	for r in $(seq 0 $((PROF_N - 1))); do
+		for j in $(seq 0 $((k - 1))); do
+			c=${perf_cmds[$(((r + j) % k))]}
+			perf stat -x, -o "$W/perf.out" -e task-clock,context-switches,page-faults -- \
+				"$BT" interleave -n 1 -warmup 0 "$c" >/dev/null 2>&1 || continue
+			awk -F, '$3 == "task-clock" { t = $1 } $3 == "context-switches" { c = $1 } $3 == "page-faults" { p = $1 } END { print t, c, p }' \
+				"$W/perf.out" >>"$W/cpu.${c%%=*}"
+		done
+	done
+	cpu_median() { # cpu_median NAME COLUMN
+		awk -v k="$2" '{ print $k }' "$W/cpu.$1" | sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+	}
+	printf '    %-14s %10s %10s %10s\n' "" "cpu ms" "ctx sw" "faults"
+	for c in "${perf_cmds[@]:1}"; do
+		n=${c%%=*}
+		[[ -s $W/cpu.$n ]] || continue
+		printf '    %-14s %10.1f %10.0f %10.0f\n' "$n" \
+			"$(echo "$(cpu_median "$n" 1) - $(cpu_median base 1)" | bc -l)" \
+			"$(echo "$(cpu_median "$n" 2) - $(cpu_median base 2)" | bc -l)" \
+			"$(echo "$(cpu_median "$n" 3) - $(cpu_median base 3)" | bc -l)"
 	done
 else
 	note "5e. perf stat unavailable (apt-get install linux-perf): no CPU-time table"
@@ -95,3 +106,28 @@ fi
 # files in pod's --tmpdir.
 note "5f. single kernel operations on pod's hot path (in pod's --tmpdir)"
 "$BT" syscost -dir "$W/pod/tmp" -n "$N"
+
+# 5g. What crun spends compiling the seccomp profile (crun 1.8 has no BPF
+# cache): the raw bundle as pod generates it, the same with crun's own
+# compiled filter handed back through crun's run.oci.seccomp_bpf_data
+# annotation (what a pod-side BPF cache would do), and without seccomp.
+if [[ -n $HAVE_RAW ]] && jq -e '.linux.seccomp' "$W/bundle/config.json" >/dev/null 2>&1; then
+	note "5g. crun and the seccomp profile (raw crun run of pod's spec)"
+	mkdir -p "$W/rt-crun" "$W/bundle-bpf" "$W/bundle-noseccomp"
+	if crun --root "$W/rt-crun" create --bundle "$W/bundle" bench-grab >/dev/null 2>&1 &&
+		[[ -s $W/rt-crun/bench-grab/seccomp.bpf ]]; then
+		base64 -w0 "$W/rt-crun/bench-grab/seccomp.bpf" >"$W/seccomp.b64"
+		crun --root "$W/rt-crun" delete -f bench-grab >/dev/null 2>&1
+		jq --rawfile b "$W/seccomp.b64" '.annotations["run.oci.seccomp_bpf_data"] = $b' \
+			"$W/bundle/config.json" >"$W/bundle-bpf/config.json"
+		jq 'del(.linux.seccomp)' "$W/bundle/config.json" >"$W/bundle-noseccomp/config.json"
+		bt interleave -n "$N" -title "crun run: seccomp variants" -tsv "$TSV" \
+			-ratio "crun/crun-bpf" -ratio "crun/crun-noseccomp" \
+			"crun=crun --root $W/rt-crun run --bundle $W/bundle s-{i}" \
+			"crun-bpf=crun --root $W/rt-crun run --bundle $W/bundle-bpf b-{i}" \
+			"crun-noseccomp=crun --root $W/rt-crun run --bundle $W/bundle-noseccomp n-{i}"
+	else
+		crun --root "$W/rt-crun" delete -f bench-grab >/dev/null 2>&1
+		note "crun did not leave a seccomp.bpf in its state directory: skipped"
+	fi
+fi
