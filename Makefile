@@ -6,7 +6,8 @@ BINDIR    ?= $(PREFIX)/bin
 LIBEXEC   ?= $(PREFIX)/libexec/pod
 GOFLAGS_BUILD = -tags '$(BUILDTAGS)' -trimpath
 
-RUNTIMES  ?= $(shell for r in crun runc runsc; do command -v $$r >/dev/null && echo $$r; done)
+RUNTIMES  ?= $(shell for r in crun runc runsc; do command -v $$r >/dev/null && echo $$r; done; \
+	command -v containerd-shim-runc-v2 >/dev/null && echo io.containerd.runc.v2)
 
 .PHONY: help build install test test-system test-integration check demo bench lint clean
 

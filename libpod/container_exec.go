@@ -152,7 +152,9 @@ func (c *Container) execProcess(o *ExecOptions) (*specs.Process, error) {
 		p.User = u
 	}
 	if o.Privileged && p.Capabilities != nil {
-		all := specgen.AllCapabilities()
+		// Everything the container's bounding set allows (what its runtime
+		// accepted at create; a process can never hold more).
+		all := append([]string(nil), p.Capabilities.Bounding...)
 		p.Capabilities = &specs.LinuxCapabilities{Bounding: all, Effective: all, Permitted: all}
 	}
 	return &p, nil

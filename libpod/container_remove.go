@@ -7,7 +7,6 @@ import (
 	"os"
 
 	"github.com/pod-engine/pod/pkg/errdefs"
-	"github.com/pod-engine/pod/pkg/ocirt"
 )
 
 // RemoveOptions are `rm`'s flags.
@@ -96,16 +95,17 @@ func (c *Container) deleteRuntimeState(ctx context.Context) error {
 	if c.state.Task.ID == "" {
 		return nil
 	}
-	if missing := ocirt.Missing(c.config.Runtime); missing != nil {
-		if spec := c.readSpec(); spec != nil && spec.Linux != nil {
-			removeCgroup(spec.Linux.CgroupsPath)
-		}
-		c.rt.warnf("container %s: %v: removed its cgroup; the runtime's own state files stay behind", c.config.Name, missing)
-		return nil
-	}
 	t, err := c.task()
-	if err != nil {
+	if err == nil {
+		err = t.Delete(ctx, true)
+	}
+	if err == nil || !errors.Is(err, errdefs.ErrUnavailable) {
 		return err
 	}
-	return t.Delete(ctx, true)
+	// The runtime cannot run (its binary is gone): do its job as far as we can.
+	if spec := c.readSpec(); spec != nil && spec.Linux != nil {
+		removeCgroup(spec.Linux.CgroupsPath)
+	}
+	c.rt.warnf("container %s: %v: removed its cgroup; the runtime's own state files stay behind", c.config.Name, err)
+	return nil
 }

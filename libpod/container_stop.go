@@ -110,30 +110,31 @@ func (c *Container) stopProcess(ctx context.Context, timeout uint, paused bool) 
 	return nil
 }
 
-// signal sends sig through the container's runtime. When the runtime binary
-// is gone it signals the container's init process directly and says so.
+// signal sends sig through the container's runtime. When the runtime cannot
+// run (its binary is gone) it signals the container's init process, and its
+// cgroup for SIGKILL, directly and says so.
 func (c *Container) signal(ctx context.Context, sig syscall.Signal, all bool) error {
-	if missing := ocirt.Missing(c.config.Runtime); missing != nil {
-		pid := c.state.Task.Pid
-		if pid <= 0 {
-			return missing
-		}
-		c.rt.warnf("%v; signalling container %s (pid %d) directly", missing, c.config.Name, pid)
-		if err := syscall.Kill(pid, sig); err != nil && !errors.Is(err, syscall.ESRCH) {
-			return fmt.Errorf("signalling container %s: %w", c.config.Name, err)
-		}
-		if all || sig == syscall.SIGKILL {
-			if spec := c.readSpec(); spec != nil && spec.Linux != nil {
-				killCgroup(spec.Linux.CgroupsPath, sig)
-			}
-		}
-		return nil
-	}
 	t, err := c.task()
-	if err != nil {
+	if err == nil {
+		err = t.Kill(ctx, sig, all)
+	}
+	if err == nil || !errors.Is(err, errdefs.ErrUnavailable) {
 		return err
 	}
-	return t.Kill(ctx, sig, all)
+	pid := c.state.Task.Pid
+	if pid <= 0 {
+		return err
+	}
+	c.rt.warnf("%v; signalling container %s (pid %d) directly", err, c.config.Name, pid)
+	if kerr := syscall.Kill(pid, sig); kerr != nil && !errors.Is(kerr, syscall.ESRCH) {
+		return fmt.Errorf("signalling container %s: %w", c.config.Name, kerr)
+	}
+	if all || sig == syscall.SIGKILL {
+		if spec := c.readSpec(); spec != nil && spec.Linux != nil {
+			killCgroup(spec.Linux.CgroupsPath, sig)
+		}
+	}
+	return nil
 }
 
 func (c *Container) resume(ctx context.Context) {

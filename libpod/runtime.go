@@ -15,6 +15,8 @@ import (
 	"github.com/pod-engine/pod/pkg/imagestore"
 	"github.com/pod-engine/pod/pkg/ocirt"
 	"github.com/pod-engine/pod/pkg/ocirt/oci"
+	"github.com/pod-engine/pod/pkg/ocirt/podconf"
+	"github.com/pod-engine/pod/pkg/ocirt/shimv2"
 )
 
 // Runtime is one pod process's view of the engine: configuration, state
@@ -64,9 +66,15 @@ func NewRuntime(o Options) (*Runtime, error) {
 	}
 	drivers := o.Drivers
 	if drivers == nil {
-		drivers = []ocirt.Driver{oci.Driver{}}
+		drivers = []ocirt.Driver{oci.Driver{}, shimv2.Driver{}}
 	}
-	r.registry = ocirt.NewRegistry(r.registryConfig(), drivers...)
+	rc := r.registryConfig()
+	pc, err := podconf.Load()
+	if err != nil {
+		return nil, err
+	}
+	pc.Apply(&rc)
+	r.registry = ocirt.NewRegistry(rc, drivers...)
 	return r, nil
 }
 

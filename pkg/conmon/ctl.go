@@ -90,10 +90,11 @@ func scanInt(b []byte) (int, []byte, bool) {
 }
 
 // CtlReader splits what is read from a ctl or winsz FIFO into lines. Like
-// conmon it holds at most CtlMaxLine-1 bytes of an incomplete line; a longer
-// line is dropped.
+// conmon it holds at most CtlMaxLine-1 bytes of a line; a longer line is
+// dropped whole.
 type CtlReader struct {
-	buf []byte
+	buf  []byte
+	skip bool // inside an overlong line: drop up to its newline
 }
 
 // Feed adds data and calls fn for every complete line (without "\n").
@@ -101,20 +102,23 @@ func (r *CtlReader) Feed(data []byte, fn func(line []byte)) {
 	for len(data) > 0 {
 		i := indexByte(data, '\n')
 		if i < 0 {
-			if len(r.buf)+len(data) >= CtlMaxLine {
-				r.buf = r.buf[:0] // a line longer than any valid message: drop it
-				return
+			if !r.skip && len(r.buf)+len(data) < CtlMaxLine {
+				r.buf = append(r.buf, data...)
+			} else {
+				r.buf, r.skip = r.buf[:0], true
 			}
-			r.buf = append(r.buf, data...)
 			return
 		}
-		if len(r.buf) > 0 {
+		switch {
+		case r.skip || len(r.buf)+i >= CtlMaxLine:
+			// the end of an overlong line
+		case len(r.buf) > 0:
 			r.buf = append(r.buf, data[:i]...)
 			fn(r.buf)
-			r.buf = r.buf[:0]
-		} else {
+		default:
 			fn(data[:i])
 		}
+		r.buf, r.skip = r.buf[:0], false
 		data = data[i+1:]
 	}
 }

@@ -22,7 +22,8 @@ type ExitStatus struct {
 }
 
 // WriteExitFile writes code to path atomically (temp file in the same
-// directory, fsync, rename), so a reader sees either nothing or the whole code.
+// directory, fsync, rename), so a reader sees either nothing or the whole
+// code. The file is mode 0644 like conmon's.
 func WriteExitFile(path string, code int) error {
 	dir := filepath.Dir(path)
 	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp")
@@ -30,6 +31,10 @@ func WriteExitFile(path string, code int) error {
 		return err
 	}
 	_, werr := tmp.WriteString(strconv.Itoa(code))
+	if werr == nil {
+		// Readable by all, as conmon's exit files are (0666 minus umask).
+		werr = tmp.Chmod(0o644)
+	}
 	if werr == nil {
 		werr = tmp.Sync()
 	}

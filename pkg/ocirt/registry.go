@@ -107,8 +107,16 @@ func ShimBinary(shimType string) (string, error) {
 		return "", fmt.Errorf("invalid shim runtime type %q: expected a dotted name ending in a version, such as io.containerd.runc.v2: %w", shimType, errdefs.ErrInvalidArgument)
 	}
 	parts := strings.Split(shimType, ".")
-	return "containerd-shim-" + parts[len(parts)-2] + "-" + parts[len(parts)-1], nil
+	bin := "containerd-shim-" + parts[len(parts)-2] + "-" + parts[len(parts)-1]
+	if !shimBinaryRE.MatchString(bin) {
+		return "", fmt.Errorf("invalid shim runtime type %q: binary name %q must match %s: %w", shimType, bin, shimBinaryRE, errdefs.ErrInvalidArgument)
+	}
+	return bin, nil
 }
+
+// shimBinaryRE is the base name a shim binary must have (CRI-O enforces the
+// same for runtime_type "vm").
+var shimBinaryRE = regexp.MustCompile(`^containerd-shim-[a-zA-Z0-9\-\+]+$`)
 
 // DefaultName returns the configured default runtime, or the first of
 // crun, runc, runj, kata, runsc, ocijail that is installed.
@@ -295,6 +303,7 @@ func (r *Registry) availableNames() []string {
 	for n := range r.cfg.Aliases {
 		names = append(names, n)
 	}
+	names = append(names, r.shimTypesOnPath()...)
 	sort.Strings(names)
 	if len(names) == 0 {
 		return []string{"(none installed)"}

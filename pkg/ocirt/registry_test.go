@@ -106,7 +106,7 @@ func TestShimBinary(t *testing.T) {
 			t.Errorf("ShimBinary(%q) = %q, %v", in, got, err)
 		}
 	}
-	for _, bad := range []string{"runc", "io.containerd.runc", ".runc.v2", "io/../x.v2", "io.containerd.ru/nc.v2", "io.containerd..v2", ""} {
+	for _, bad := range []string{"runc", "io.containerd.runc", ".runc.v2", "io/../x.v2", "io.containerd.ru/nc.v2", "io.containerd..v2", "", "io.containerd.my_shim.v2"} {
 		if _, err := ShimBinary(bad); err == nil {
 			t.Errorf("ShimBinary(%q) accepted", bad)
 		}

@@ -8,6 +8,13 @@
 
 POD_BIN=${POD_BIN:-$(cd "$BATS_TEST_DIRNAME/../../bin" && pwd)}
 POD_TEST_RUNTIME=${POD_TEST_RUNTIME:-crun}
+# POD_TEST_KIND is the runtime's kind: shim types have dots in their names.
+if [[ "$POD_TEST_RUNTIME" == *.* ]]; then POD_TEST_KIND=shimv2; else POD_TEST_KIND=oci; fi
+
+# skip_unless_oci skips a test that needs an OCI command-line runtime.
+skip_unless_oci() {
+    [[ "$POD_TEST_KIND" == oci ]] || skip "${1:-needs an OCI runtime binary, not a shim}"
+}
 
 # pod runs the pod binary against this file's private roots.
 pod() {

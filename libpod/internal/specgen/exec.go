@@ -18,15 +18,6 @@ func ResolveUser(rootfs, spec string) (specs.User, error) {
 	return specs.User{UID: eu.UID, GID: eu.GID, AdditionalGids: eu.AdditionalGids}, nil
 }
 
-// AllCapabilities returns every capability the host's bounding set holds
-// (what --privileged grants).
-func AllCapabilities() []string {
-	if h, err := ProbeHost(); err == nil && len(h.BoundingCaps) > 0 {
-		return h.BoundingCaps
-	}
-	return append([]string(nil), allCaps...)
-}
-
 // ParseSignal parses a signal name ("TERM", "SIGTERM", "RTMIN+3") or number.
 func ParseSignal(s string) (int, error) { return parseSignal(s) }
 

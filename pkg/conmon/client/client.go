@@ -58,7 +58,8 @@ type Options struct {
 	ExtraFiles []*os.File
 	// Stdin, Stdout and Stderr are the monitor's stdio; only the passthrough
 	// log driver hands them on to the container. nil means /dev/null, except
-	// that a nil Stderr is captured and reported when the monitor fails early.
+	// that without passthrough a nil Stderr (and Stdout) is captured and
+	// reported when the monitor fails early.
 	Stdin, Stdout, Stderr *os.File
 	// Dir is the monitor's working directory ("" = the caller's).
 	Dir string
@@ -172,10 +173,14 @@ func Start(ctx context.Context, o *Options) (_ *Monitor, retErr error) {
 		cmd.Stdout = o.Stdout
 	}
 
+	passthrough := false
+	for _, l := range o.Args.LogPaths {
+		passthrough = passthrough || l == conmon.LogDriverPassthrough
+	}
 	var errRead *os.File
 	if o.Stderr != nil {
 		cmd.Stderr = o.Stderr
-	} else {
+	} else if !passthrough { // with passthrough the container inherits these
 		// Capture what the first process prints (conmon prints option
 		// errors on stdout, the others on stderr) to explain a failure.
 		r, w, err := os.Pipe()

@@ -311,3 +311,23 @@ func FuzzReader(f *testing.F) {
 		}
 	})
 }
+
+// The monitor writes every chunk of container output through Write; it
+// must not allocate (one monitor runs per container).
+func TestWriterDoesNotAllocate(t *testing.T) {
+	w, err := Open(filepath.Join(t.TempDir(), "ctr.log"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Close()
+	chunk := []byte(strings.Repeat("line of output\n", 400) + "partial")
+	now := time.Now()
+	allocs := testing.AllocsPerRun(50, func() {
+		if err := w.Write(Stdout, chunk, now); err != nil {
+			t.Fatal(err)
+		}
+	})
+	if allocs != 0 {
+		t.Errorf("Write allocates %.1f times per call", allocs)
+	}
+}

@@ -23,8 +23,9 @@ type Writer struct {
 	buf       []byte
 }
 
-// flushAt is how much the writer buffers before a write(2).
-const flushAt = 32 << 10
+// flushAt is how much the writer buffers before a write(2): about one
+// chunk of container output (conmon reads 8192 bytes at a time).
+const flushAt = 8 << 10
 
 // Open opens (creating, appending) the log at path.
 func Open(path string) (*Writer, error) {

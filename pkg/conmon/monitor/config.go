@@ -25,7 +25,7 @@ type config struct {
 func newConfig(a *conmon.Args) (*config, string) {
 	c := &config{Args: *a}
 	if c.LogLevel != "" {
-		lvl, ok := levelNames[strings.ToLower(c.LogLevel)]
+		lvl, ok := levelByName(strings.ToLower(c.LogLevel))
 		if !ok {
 			return nil, "No such log level " + c.LogLevel
 		}
@@ -120,7 +120,7 @@ func (c *config) parseLogPaths() string {
 		if len(c.CID) <= 12 {
 			return "Container ID must be longer than 12 characters"
 		}
-		if _, err := os.Stat(journalSocket); err != nil {
+		if !exists(journalSocket) {
 			return "journald log driver: " + journalSocket + " is not available (is systemd-journald running?); use --log-path k8s-file:PATH instead"
 		}
 	}

@@ -57,7 +57,7 @@ func (m *mon) acceptConsole() {
 	defer syscall.Close(conn)
 	tv := syscall.NsecToTimeval(int64(10 * time.Second))
 	_ = syscall.SetsockoptTimeval(conn, syscall.SOL_SOCKET, syscall.SO_RCVTIMEO, &tv)
-	var name [4096]byte
+	var name [256]byte
 	oob := make([]byte, unix.CmsgSpace(4*4))
 	_, oobn, _, _, err := unix.Recvmsg(conn, name[:], oob, unix.MSG_CMSG_CLOEXEC)
 	if err != nil {

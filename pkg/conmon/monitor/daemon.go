@@ -3,35 +3,12 @@ package monitor
 import (
 	"os"
 	"os/signal"
-	"sort"
 	"strconv"
 	"syscall"
 
 	"github.com/pod-engine/pod/pkg/conmon"
 	"golang.org/x/sys/unix"
 )
-
-// inherited lists the fds >= 3 the process was started with, found before
-// the process opens any of its own.
-func inherited() []int {
-	ents, err := os.ReadDir("/proc/self/fd")
-	if err != nil {
-		return nil
-	}
-	var fds []int
-	for _, e := range ents {
-		fd, err := strconv.Atoi(e.Name())
-		if err != nil || fd < 3 {
-			continue
-		}
-		// The directory's own fd is in the listing but closed by now.
-		if _, err := unix.FcntlInt(uintptr(fd), unix.F_GETFD, 0); err == nil {
-			fds = append(fds, fd)
-		}
-	}
-	sort.Ints(fds)
-	return fds
-}
 
 // envFd returns the fd number in the environment variable name, or -1.
 func envFd(name string) int {
@@ -52,7 +29,7 @@ func envFd(name string) int {
 // readOnce blocks for one read on fd (the start pipe): any data or EOF
 // releases the monitor.
 func readOnce(fd int) error {
-	var b [8192]byte
+	var b [64]byte // one read consumes the whole SOCK_SEQPACKET message
 	for {
 		_, err := syscall.Read(fd, b[:])
 		if err != syscall.EINTR {
@@ -89,7 +66,10 @@ func runParent(c *config) int {
 		fatal("--seccomp-notify-socket is not supported by pod-conmon")
 	}
 	if c.Sync {
-		return runDaemon(c)
+		if !c.ExecAttach {
+			start = -1
+		}
+		return runDaemon(c, start, false)
 	}
 
 	devnull, err := syscall.Open("/dev/null", syscall.O_RDWR|syscall.O_CLOEXEC, 0)

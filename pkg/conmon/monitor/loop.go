@@ -1,6 +1,7 @@
 package monitor
 
 import (
+	"errors"
 	"os"
 	"os/signal"
 	"sync/atomic"
@@ -54,36 +55,42 @@ func (m *mon) del(fd int) {
 }
 
 // loop dispatches events until done reports true.
+//
+// The monitor's epoll fd is itself watched by the Go runtime's poller:
+// while nothing happens the main goroutine is parked and the process's only
+// busy thread sleeps in the runtime's epoll_wait, instead of one thread
+// blocking in ours and another being started to run the Go scheduler.
 func (m *mon) loop(done func() bool) {
 	for !done() {
-		n, err := unix.EpollWait(m.ep, m.events[:], m.nextTimeout())
-		if err != nil && err != unix.EINTR {
-			errorf("epoll_wait: " + err.Error())
+		_ = m.epFile.SetReadDeadline(m.nextTimer())
+		err := m.epConn.Read(func(uintptr) bool {
+			n, err := unix.EpollWait(m.ep, m.events[:], 0)
+			if err == unix.EINTR {
+				return true
+			}
+			if n <= 0 {
+				return false // park until the epoll fd is readable
+			}
+			for i := 0; i < n; i++ {
+				m.dispatch(int(m.events[i].Fd), m.events[i].Events)
+			}
+			return true
+		})
+		if err != nil && !errors.Is(err, os.ErrDeadlineExceeded) {
+			errorf("waiting for events: " + err.Error())
 			return
 		}
 		m.timers()
-		for i := 0; i < n; i++ {
-			m.dispatch(int(m.events[i].Fd), m.events[i].Events)
-		}
 	}
 }
 
-// nextTimeout is the epoll timeout in ms until the next timer, or -1.
-func (m *mon) nextTimeout() int {
-	var next time.Time
-	for _, t := range []time.Time{m.ttyRearm, m.deadline} {
-		if !t.IsZero() && (next.IsZero() || t.Before(next)) {
-			next = t
-		}
+// nextTimer is the earliest pending timer, or the zero time.
+func (m *mon) nextTimer() time.Time {
+	next := m.ttyRearm
+	if !m.deadline.IsZero() && (next.IsZero() || m.deadline.Before(next)) {
+		next = m.deadline
 	}
-	if next.IsZero() {
-		return -1
-	}
-	d := time.Until(next)
-	if d <= 0 {
-		return 0
-	}
-	return int(d/time.Millisecond) + 1
+	return next
 }
 
 func (m *mon) timers() {
@@ -180,8 +187,8 @@ func (m *mon) reap() {
 			if code := exitCode(ws); code != 0 {
 				infof("container " + itoa(pid) + " exited with status " + itoa(code))
 			}
-		case m.exitCache != nil && len(m.exitCache) < 4096:
-			m.exitCache[pid] = ws
+		case m.cacheOn && len(m.exitCache) < 4096:
+			m.exitCache = append(m.exitCache, exited{pid, ws})
 		}
 	}
 }

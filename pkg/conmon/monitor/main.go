@@ -50,7 +50,7 @@ func Main(argv []string) int {
 		for _, name := range splitComma(added) {
 			os.Unsetenv(name)
 		}
-		return runDaemon(c)
+		return runDaemon(c, -1, true)
 	}
 	return runParent(c)
 }

@@ -15,10 +15,20 @@ const (
 	levelTrace
 )
 
-var levelNames = map[string]int{
-	"error": levelError, "fatal": levelError, "panic": levelError,
-	"warn": levelWarn, "warning": levelWarn,
-	"info": levelInfo, "debug": levelDebug, "trace": levelTrace,
+func levelByName(s string) (int, bool) {
+	switch s {
+	case "error", "fatal", "panic":
+		return levelError, true
+	case "warn", "warning":
+		return levelWarn, true
+	case "info":
+		return levelInfo, true
+	case "debug":
+		return levelDebug, true
+	case "trace":
+		return levelTrace, true
+	}
+	return 0, false
 }
 
 // logger writes the monitor's own diagnostics: to stderr (the caller's in

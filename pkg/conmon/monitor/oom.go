@@ -1,9 +1,7 @@
 package monitor
 
 import (
-	"os"
-	"strconv"
-	"strings"
+	"bytes"
 	"syscall"
 
 	"golang.org/x/sys/unix"
@@ -79,43 +77,62 @@ func watchOOM(pid int, persistDir string) *oomWatch {
 
 // cgroupPath finds the container's memory cgroup directory.
 func cgroupPath(pid int, v2 bool) string {
-	data, err := os.ReadFile("/proc/" + itoa(pid) + "/cgroup")
+	data, err := readSmall("/proc/" + itoa(pid) + "/cgroup")
 	if err != nil {
 		return ""
 	}
-	for _, line := range strings.Split(string(data), "\n") {
-		parts := strings.SplitN(line, ":", 3)
-		if len(parts) != 3 {
-			continue
+	path := ""
+	eachLine(data, func(line []byte) bool {
+		// hierarchy-ID:controller-list:cgroup-path
+		a := bytes.IndexByte(line, ':')
+		if a < 0 {
+			return true
 		}
+		b := bytes.IndexByte(line[a+1:], ':')
+		if b < 0 {
+			return true
+		}
+		id, ctrls, p := line[:a], line[a+1:a+1+b], line[a+2+b:]
 		if v2 {
-			if parts[0] == "0" {
-				return "/sys/fs/cgroup" + parts[2]
+			if string(id) == "0" {
+				path = "/sys/fs/cgroup" + string(p)
+				return false
 			}
-			continue
+			return true
 		}
-		for _, ctrl := range strings.Split(parts[1], ",") {
-			if ctrl == "memory" {
-				return "/sys/fs/cgroup/memory" + parts[2]
+		for len(ctrls) > 0 {
+			c := ctrls
+			if k := bytes.IndexByte(ctrls, ','); k >= 0 {
+				c, ctrls = ctrls[:k], ctrls[k+1:]
+			} else {
+				ctrls = nil
+			}
+			if string(c) == "memory" {
+				path = "/sys/fs/cgroup/memory" + string(p)
+				return false
 			}
 		}
-	}
-	return ""
+		return true
+	})
+	return path
 }
 
 // read returns the OOM counter, if the kernel has one.
 func (w *oomWatch) read() (uint64, bool) {
-	data, err := os.ReadFile(w.counter)
+	data, err := readSmall(w.counter)
 	if err != nil {
 		return 0, false
 	}
-	for _, line := range strings.Split(string(data), "\n") {
-		if k, v, ok := strings.Cut(line, " "); ok && k == w.key {
-			n, err := strconv.ParseUint(strings.TrimSpace(v), 10, 64)
-			return n, err == nil
+	var n int
+	found := false
+	eachLine(data, func(line []byte) bool {
+		if len(line) > len(w.key) && string(line[:len(w.key)]) == w.key && line[len(w.key)] == ' ' {
+			n, found = atoiBytes(line[len(w.key)+1:])
+			return false
 		}
-	}
-	return 0, false
+		return true
+	})
+	return uint64(n), found
 }
 
 // event handles a wakeup of the eventfd or inotify fd.

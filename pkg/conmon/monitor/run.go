@@ -4,8 +4,6 @@ import (
 	"os"
 	"os/signal"
 	"runtime/debug"
-	"strconv"
-	"strings"
 	"syscall"
 	"time"
 
@@ -64,10 +62,13 @@ type mon struct {
 	containerPid    int
 	containerStatus syscall.WaitStatus
 	containerDone   bool
-	exitCache       map[int]syscall.WaitStatus
+	exitCache       []exited // children reaped before the container pid was known
+	cacheOn         bool
 
 	ep       int
-	wake     int // eventfd the signal relay writes
+	epFile   *os.File        // ep, registered with the Go runtime poller
+	epConn   syscall.RawConn // raw access to it
+	wake     int             // eventfd the signal relay writes
 	sigs     *sigRelay
 	deadline time.Time // --timeout
 	timedOut bool
@@ -77,21 +78,24 @@ type mon struct {
 	events   [16]unix.EpollEvent
 }
 
-// runDaemon is the monitor proper.
-func runDaemon(c *config) int {
+// runDaemon is the monitor proper. start is the start pipe when the
+// caller still has to release an --exec-attach exec through it, else -1;
+// fromEnv says it must be taken from the environment (the re-executed
+// daemon) rather than from the argument (--sync).
+func runDaemon(c *config, start int, fromEnv bool) int {
 	debug.SetGCPercent(50)
 	m := &mon{c: c, startFd: -1, stdoutFd: -1, stderrFd: -1, stdinFd: -1, consoleListen: -1, consoleFd: -1,
 		attachListen: -1, ctlFd: -1, ctlDummy: -1, winszR: -1, winszW: -1, ep: -1, wake: -1,
-		exitCache: map[int]syscall.WaitStatus{}}
+		cacheOn: true}
 	fds := inherited()
 	if len(fds) > 0 {
 		m.maxFd = fds[len(fds)-1]
 	}
 	signal.Ignore(syscall.SIGPIPE)
-	protocol := map[int]bool{}
-	if fd := envFd(conmon.EnvSyncPipe); fd >= 0 {
-		m.sync = &syncPipe{fd: fd, key: c.apiKey}
-		protocol[fd] = true
+	var protocol [3]int
+	protocol[0] = envFd(conmon.EnvSyncPipe)
+	if protocol[0] >= 0 {
+		m.sync = &syncPipe{fd: protocol[0], key: c.apiKey}
 	}
 	if c.ExecAttach {
 		fd := envFd(conmon.EnvAttachPipe)
@@ -99,15 +103,15 @@ func runDaemon(c *config) int {
 			fatal("--exec-attach specified but _OCI_ATTACHPIPE was not")
 		}
 		m.attachPipe = &syncPipe{fd: fd, key: c.apiKey}
-		protocol[fd] = true
-		m.startFd = envFd(conmon.EnvStartPipe)
-		protocol[m.startFd] = true
-	} else if fd := envFd(conmon.EnvStartPipe); fd >= 0 {
-		protocol[fd] = true // with --sync the start pipe is still open
-		syscall.Close(fd)
+		protocol[1] = fd
+		if fromEnv {
+			start = envFd(conmon.EnvStartPipe)
+		}
+		m.startFd = start
+		protocol[2] = start
 	}
 	for _, fd := range fds {
-		if !protocol[fd] {
+		if fd != protocol[0] && fd != protocol[1] && fd != protocol[2] {
 			m.others = append(m.others, fd)
 		}
 	}
@@ -123,6 +127,11 @@ func runDaemon(c *config) int {
 	}
 	if m.ep, err = unix.EpollCreate1(unix.EPOLL_CLOEXEC); err != nil {
 		fatal("Failed to create epoll: " + err.Error())
+	}
+	_ = syscall.SetNonblock(m.ep, true)
+	m.epFile = os.NewFile(uintptr(m.ep), "epoll")
+	if m.epConn, err = m.epFile.SyscallConn(); err != nil {
+		fatal("Failed to watch epoll fd: " + err.Error())
 	}
 	if m.wake, err = unix.Eventfd(0, unix.EFD_CLOEXEC|unix.EFD_NONBLOCK); err != nil {
 		fatal("Failed to create eventfd: " + err.Error())
@@ -199,12 +208,9 @@ func (m *mon) monitor() int {
 		errorf("Runtime did not set up terminal")
 		return 1
 	}
-	data, err := os.ReadFile(c.ContainerPidFile)
-	pid := 0
-	if err == nil {
-		pid, err = strconv.Atoi(strings.TrimSpace(string(data)))
-	}
-	if err != nil || pid <= 0 {
+	data, err := readSmall(c.ContainerPidFile)
+	pid, ok := atoiBytes(data)
+	if err != nil || !ok || pid <= 0 {
 		msg := "Failed to read pidfile " + c.ContainerPidFile + ": " + errText(err)
 		m.sync.send(-1, msg, true)
 		errorf(msg)
@@ -212,14 +218,14 @@ func (m *mon) monitor() int {
 	}
 	m.containerPid = pid
 	debugf("container PID: " + itoa(pid))
-	if ws, ok := m.exitCache[pid]; ok {
+	for _, e := range m.exitCache {
 		// Reaped before we knew its pid; if the pid is in use again it is
 		// not ours any more.
-		if _, err := os.Stat("/proc/" + itoa(pid)); err != nil {
-			m.containerStatus, m.containerDone = ws, true
+		if e.pid == pid && !exists("/proc/"+itoa(pid)) {
+			m.containerStatus, m.containerDone = e.status, true
 		}
 	}
-	m.exitCache = nil
+	m.exitCache, m.cacheOn = nil, false
 	if c.APIVersion || !c.Exec {
 		m.sync.send(pid, "", false)
 	}
@@ -264,14 +270,16 @@ func (m *mon) monitor() int {
 	}
 	m.others = nil
 	m.closeClients()
+	if m.attachListen >= 0 {
+		// Like conmon: the socket goes, the symlink, ctl and winsz stay
+		// (the caller's cleanup removes them).
+		syscall.Close(m.attachListen)
+		m.attachListen = -1
+		_ = os.Remove(m.c.Bundle + "/" + conmon.AttachName)
+	}
 	m.writeExitFiles(status)
 	if c.Exec {
 		m.sync.send(status, message, message != "")
-	}
-	if m.attachLink != "" {
-		if err := os.Remove(m.attachLink); err != nil && !os.IsNotExist(err) {
-			warnf("Failed to remove symlink for attach socket directory: " + err.Error())
-		}
 	}
 	return status
 }
@@ -290,10 +298,16 @@ func exitCode(ws syscall.WaitStatus) int {
 // adjustOOM writes /proc/self/oom_score_adj and returns the old value ("" if
 // it could not be read). Lowering it needs CAP_SYS_RESOURCE; failure is fine.
 func adjustOOM(v string) string {
-	old, _ := os.ReadFile("/proc/self/oom_score_adj")
+	old := readOOM()
 	if fd, err := syscall.Open("/proc/self/oom_score_adj", syscall.O_WRONLY|syscall.O_CLOEXEC, 0); err == nil {
 		_, _ = syscall.Write(fd, []byte(v))
 		syscall.Close(fd)
 	}
-	return strings.TrimSpace(string(old))
+	return old
+}
+
+// exited is a child reaped before we knew what it was.
+type exited struct {
+	pid    int
+	status syscall.WaitStatus
 }

@@ -1,7 +1,10 @@
 package monitor
 
 import (
+	"bytes"
 	"os"
+
+	"github.com/pod-engine/pod/pkg/conmon"
 	"strconv"
 	"syscall"
 )
@@ -119,11 +122,8 @@ func (m *mon) spawnRuntime() string {
 }
 
 func readOOM() string {
-	b, _ := os.ReadFile("/proc/self/oom_score_adj")
-	for len(b) > 0 && (b[len(b)-1] == '\n' || b[len(b)-1] == ' ') {
-		b = b[:len(b)-1]
-	}
-	return string(b)
+	b, _ := readSmall("/proc/self/oom_score_adj")
+	return string(bytes.TrimSpace(b))
 }
 
 // trampoline sets LISTEN_PID to this process's pid and execs the runtime
@@ -143,7 +143,7 @@ func (m *mon) readRuntimeError() string {
 		return ""
 	}
 	_ = syscall.SetNonblock(m.stderrFd, true)
-	var buf [8191]byte
+	buf := m.buf[:conmon.AttachReadBuf-2] // 8191 bytes, as conmon
 	n := 0
 	for n < len(buf) {
 		r, err := syscall.Read(m.stderrFd, buf[n:])

@@ -1,0 +1,145 @@
+package shimv2
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/pod-engine/pod/pkg/conmon"
+	"github.com/pod-engine/pod/pkg/conmon/client"
+	"github.com/pod-engine/pod/pkg/errdefs"
+	"github.com/pod-engine/pod/pkg/ocirt"
+	"github.com/pod-engine/pod/pkg/ocirt/shimv2/shimclient"
+	"github.com/pod-engine/pod/pkg/ocirt/shimv2/shimmon"
+)
+
+// Exec implements ocirt.Execer: pod-shim runs the session as an exec
+// process of the container's shim (exec id = session id), serves its attach
+// socket in req.Dir and writes its exit code to req.Dir/exit/<container id>.
+func (t *task) Exec(ctx context.Context, req *ocirt.ExecRequest) (ocirt.ExecProcess, error) {
+	if err := ocirt.Missing(t.r.h); err != nil {
+		return nil, err
+	}
+	if t.loadErr != nil {
+		return nil, t.loadErr
+	}
+	if len(req.PreserveFDs) > 0 {
+		return nil, fmt.Errorf("runtime %q (containerd shim): exec --preserve-fds is not supported: %w", t.r.h.Name, errdefs.ErrNotImplemented)
+	}
+	if err := shimclient.ValidateID("exec session id", req.SessionID); err != nil {
+		return nil, err
+	}
+	if t.state.Address == "" {
+		return nil, fmt.Errorf("container %s has no shim: %w", t.ref.ID, errdefs.ErrConflict)
+	}
+	mon, err := t.r.d.monitor()
+	if err != nil {
+		return nil, err
+	}
+	exitDir := filepath.Join(req.Dir, "exit")
+	persist := filepath.Join(req.Dir, "persist", t.ref.ID)
+	for _, d := range []string{exitDir, persist} {
+		if err := os.MkdirAll(d, 0o700); err != nil {
+			return nil, fmt.Errorf("exec session %s: %w", req.SessionID, err)
+		}
+	}
+	spec := filepath.Join(req.Dir, "process.json")
+	body, err := json.Marshal(req.Process)
+	if err != nil {
+		return nil, err
+	}
+	if err := os.WriteFile(spec, body, 0o600); err != nil {
+		return nil, fmt.Errorf("exec session %s: %w", req.SessionID, err)
+	}
+	flags := shimmon.Flags{Namespace: t.state.Namespace, Bundle: t.bundle, Address: t.state.Address, TaskAPI: t.state.TaskAPI}
+	rargs, err := flags.RuntimeArgs()
+	if err != nil {
+		return nil, err
+	}
+	args := conmon.Args{
+		APIVersion:       true,
+		CID:              t.ref.ID,
+		CUUID:            req.SessionID,
+		Runtime:          t.r.h.Path,
+		Bundle:           req.Dir,
+		ContainerPidFile: filepath.Join(req.Dir, "exec_pid"),
+		ConmonPidFile:    filepath.Join(req.Dir, "conmon.pid"),
+		LogPaths:         []string{conmon.LogDriverNone},
+		LogLevel:         req.LogLevel,
+		ExitDir:          exitDir,
+		PersistDir:       persist,
+		FullAttach:       true,
+		Terminal:         req.Terminal,
+		Stdin:            req.Stdin,
+		RuntimeArgs:      rargs,
+		Exec:             true,
+		ExecProcessSpec:  spec,
+		ExecAttach:       req.Attach != nil,
+		Timeout:          req.Timeout,
+	}
+	if len(req.ExitCommand) > 0 {
+		args.ExitCommand = req.ExitCommand[0]
+		args.ExitCommandArgs = req.ExitCommand[1:]
+		args.ExitDelay = req.ExitDelay
+	}
+	m, err := client.Start(ctx, &client.Options{Monitor: mon, Args: args, Env: monitorEnv(req.Env), Dir: req.Dir})
+	if err != nil {
+		return nil, fmt.Errorf("exec session %s: %w", req.SessionID, err)
+	}
+	p := &execProcess{m: m, req: req, exitFile: filepath.Join(exitDir, t.ref.ID)}
+	if req.Attach != nil {
+		if err := m.WaitAttachReady(ctx); err != nil {
+			m.Close()
+			return nil, fmt.Errorf("exec session %s: waiting for the attach socket: %w", req.SessionID, err)
+		}
+		if err := req.Attach(filepath.Join(req.Dir, conmon.AttachName)); err != nil {
+			m.Close()
+			return nil, err
+		}
+		if err := m.Release(); err != nil {
+			m.Close()
+			return nil, fmt.Errorf("exec session %s: %w", req.SessionID, err)
+		}
+	}
+	pid, err := m.ReadPid(ctx)
+	if err != nil {
+		m.Close()
+		var se *client.SyncError
+		if errors.As(err, &se) {
+			return nil, ocirt.RuntimeError(t.r.h.Name, se.Message)
+		}
+		return nil, fmt.Errorf("exec session %s: %w", req.SessionID, err)
+	}
+	p.pid = pid
+	return p, nil
+}
+
+// execProcess is a running exec session under pod-shim.
+type execProcess struct {
+	m        *client.Monitor
+	req      *ocirt.ExecRequest
+	pid      int
+	exitFile string
+}
+
+func (p *execProcess) Pid() int        { return p.pid }
+func (p *execProcess) MonitorPid() int { return p.m.Pid() }
+
+// Wait returns the exec's exit code: from the sync pipe when attached, else
+// from the exit file once pod-shim wrote it.
+func (p *execProcess) Wait(ctx context.Context) (int, error) {
+	defer p.m.Close()
+	if p.req.Attach != nil {
+		if code, err := p.m.ReadExitCode(ctx); err == nil {
+			return code, nil
+		}
+	}
+	st, err := conmon.WaitExitFile(ctx, p.exitFile, "", nil)
+	if err != nil {
+		return -1, fmt.Errorf("exec session %s: %w", p.req.SessionID, err)
+	}
+	return st.Code, nil
+}

@@ -1,0 +1,231 @@
+package shimv2
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/pod-engine/pod/pkg/conmon"
+	"github.com/pod-engine/pod/pkg/conmon/client"
+	"github.com/pod-engine/pod/pkg/errdefs"
+	"github.com/pod-engine/pod/pkg/ocirt"
+	"github.com/pod-engine/pod/pkg/ocirt/shimv2/shimclient"
+	"github.com/pod-engine/pod/pkg/ocirt/shimv2/shimmon"
+)
+
+// specVersion is the ociVersion written into config.json (crun 1.8, which
+// a runc shim may drive through BinaryName, accepts only "1.0…").
+const specVersion = "1.0.2-dev"
+
+const defaultCreateTimeout = 240 * time.Second
+
+// runtime is one shim binary with its options.
+type runtime struct {
+	d     Driver
+	h     ocirt.Handle
+	alias ocirt.Alias
+}
+
+// Handle implements ocirt.Runtime.
+func (r *runtime) Handle() ocirt.Handle { return r.h }
+
+// ShimBundle is the shim's bundle for a container: <runDir>/shim/<id>.
+func ShimBundle(runDir, id string) string { return filepath.Join(runDir, "shim", id) }
+
+// check refuses what shims cannot do, before anything runs.
+func (r *runtime) check(req *ocirt.CreateRequest) error {
+	unsupported := func(what string) error {
+		return fmt.Errorf("runtime %q (containerd shim): %s is not supported: %w", r.h.Name, what, errdefs.ErrNotImplemented)
+	}
+	switch {
+	case len(req.PreserveFDs) > 0:
+		return unsupported("--preserve-fds")
+	case req.SdNotifySocket != "":
+		return unsupported("--sdnotify=container")
+	case req.Stdio != nil || req.LogDriver == conmon.LogDriverPassthrough:
+		return unsupported("the passthrough log driver")
+	case req.LogDriver == conmon.LogDriverJournald:
+		return unsupported("the journald log driver (use k8s-file)")
+	case req.NoCgroups:
+		return unsupported("--cgroups=disabled")
+	case req.Spec == nil:
+		return fmt.Errorf("no runtime spec given: %w", errdefs.ErrInvalidArgument)
+	case !filepath.IsAbs(req.Bundle) || !filepath.IsAbs(req.RunDir):
+		return fmt.Errorf("container %s: bundle and run dir must be absolute: %w", req.ID, errdefs.ErrInvalidArgument)
+	}
+	return shimclient.ValidateID("container id", req.ID)
+}
+
+// Create implements ocirt.Runtime: pod-shim starts the shim and creates the
+// task; Create returns once the init process exists.
+func (r *runtime) Create(ctx context.Context, req *ocirt.CreateRequest) (ocirt.Task, error) {
+	if err := ocirt.Missing(r.h); err != nil {
+		return nil, err
+	}
+	if err := r.check(req); err != nil {
+		return nil, err
+	}
+	mon, err := r.d.monitor()
+	if err != nil {
+		return nil, err
+	}
+	opts, err := shimclient.BuildOptions(shimclient.OptionsSpec{
+		Type: r.alias.Type, Options: r.alias.Options, ConfigPath: r.alias.ConfigPath,
+		NoPivotRoot: req.NoPivot, NoNewKeyring: req.NoNewKeyring, SystemdCgroup: req.SystemdCgroup,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("runtime %q: %w", r.h.Name, err)
+	}
+	bundle := ShimBundle(req.RunDir, req.ID)
+	t := &task{r: r, ref: ocirt.TaskRef{ID: req.ID, Bundle: req.Bundle, RunDir: req.RunDir}, bundle: bundle}
+	_ = os.RemoveAll(bundle) // a previous run's leftovers (Delete removes it; a crash may not)
+	if err := os.MkdirAll(bundle, 0o700); err != nil {
+		return nil, fmt.Errorf("container %s: %w", req.Name, err)
+	}
+	if err := writeSpecs(req, bundle); err != nil {
+		t.removeBundle()
+		return nil, err
+	}
+	flags := shimmon.Flags{Namespace: r.d.Namespace, HashAddr: r.d.HashAddress, Bundle: bundle, Options: opts, Debug: r.d.Debug}
+	rargs, err := flags.RuntimeArgs()
+	if err != nil {
+		t.removeBundle()
+		return nil, err
+	}
+	args := conmon.Args{
+		APIVersion:       true,
+		CID:              req.ID,
+		CUUID:            req.ID,
+		Name:             req.Name,
+		Runtime:          r.h.Path,
+		Bundle:           req.Bundle,
+		ContainerPidFile: filepath.Join(req.RunDir, "pidfile"),
+		ConmonPidFile:    filepath.Join(req.RunDir, "conmon.pid"),
+		LogPaths:         []string{logSpec(req)},
+		LogLevel:         req.LogLevel,
+		LogSizeMax:       req.LogSizeMax,
+		ExitDir:          req.ExitDir,
+		PersistDir:       req.PersistDir,
+		FullAttach:       true,
+		Terminal:         req.Terminal,
+		Stdin:            req.Stdin,
+		LeaveStdinOpen:   req.LeaveStdinOpen,
+		RuntimeArgs:      rargs,
+	}
+	if len(req.ExitCommand) > 0 {
+		args.ExitCommand = req.ExitCommand[0]
+		args.ExitCommandArgs = req.ExitCommand[1:]
+		args.ExitDelay = req.ExitDelay
+	}
+	timeout := req.Timeout
+	if timeout == 0 {
+		timeout = defaultCreateTimeout
+	}
+	cctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	m, err := client.Start(cctx, &client.Options{Monitor: mon, Args: args, Env: monitorEnv(req.Env), Dir: bundle})
+	if err != nil {
+		t.removeBundle()
+		return nil, fmt.Errorf("container %s: %w", req.Name, err)
+	}
+	defer m.Close()
+	pid, err := m.ReadPid(cctx)
+	if err != nil {
+		// pod-shim stops the shim after a failed create. If pod-shim itself
+		// failed, the state file (when written) still finds the shim.
+		if st, serr := shimmon.ReadState(bundle); serr == nil {
+			t.state = st
+		}
+		_ = t.Delete(context.WithoutCancel(ctx), true)
+		return nil, r.createError(req, err)
+	}
+	st, err := shimmon.ReadState(bundle)
+	if err != nil {
+		return nil, fmt.Errorf("container %s: reading the shim's address: %w", req.Name, err)
+	}
+	t.state = st
+	t.ref.Pid = pid
+	t.ref.MonitorPid = m.Pid()
+	t.ref.Data, _ = json.Marshal(st)
+	return t, nil
+}
+
+// createError names the runtime and keeps the shim's message (the OCI
+// runtime's error, e.g. "runc create failed: … no such file or directory"),
+// classified for exit codes 125/126/127.
+func (r *runtime) createError(req *ocirt.CreateRequest, err error) error {
+	var se *client.SyncError
+	if !errors.As(err, &se) {
+		if errors.Is(err, context.DeadlineExceeded) {
+			return fmt.Errorf("container %s: creation timed out: %w", req.Name, errdefs.ErrTimeout)
+		}
+		return fmt.Errorf("container %s: %w", req.Name, err)
+	}
+	return ocirt.RuntimeError(r.h.Name, se.Message)
+}
+
+func logSpec(req *ocirt.CreateRequest) string {
+	switch req.LogDriver {
+	case "", conmon.LogDriverK8sFile:
+		if req.LogPath == "" {
+			return conmon.LogDriverNone
+		}
+		return conmon.LogDriverK8sFile + ":" + req.LogPath
+	default:
+		return req.LogDriver
+	}
+}
+
+// monitorEnv is pod-shim's environment: ours without NOTIFY_SOCKET, plus
+// the request's variables.
+func monitorEnv(extra []string) []string {
+	var env []string
+	for _, kv := range os.Environ() {
+		if !strings.HasPrefix(kv, "NOTIFY_SOCKET=") {
+			env = append(env, kv)
+		}
+	}
+	return append(env, extra...)
+}
+
+// writeSpecs writes config.json into the container's bundle (the ocirt
+// contract) and into the shim bundle, with an absolute root path there.
+func writeSpecs(req *ocirt.CreateRequest, shimBundle string) error {
+	s := *req.Spec
+	s.Version = specVersion
+	if s.Root != nil && !filepath.IsAbs(s.Root.Path) {
+		root := *s.Root
+		root.Path = filepath.Join(req.Bundle, root.Path)
+		s.Root = &root
+	}
+	data, err := json.Marshal(&s)
+	if err != nil {
+		return fmt.Errorf("encoding config.json: %w", err)
+	}
+	for _, dir := range []string{req.Bundle, shimBundle} {
+		p := filepath.Join(dir, "config.json")
+		if err := os.WriteFile(p, data, 0o600); err != nil {
+			return fmt.Errorf("writing %s: %w", p, err)
+		}
+	}
+	return nil
+}
+
+// Load implements ocirt.Runtime. It does no I/O.
+func (r *runtime) Load(ref ocirt.TaskRef) ocirt.Task {
+	t := &task{r: r, ref: ref, bundle: ShimBundle(ref.RunDir, ref.ID)}
+	if len(ref.Data) > 0 {
+		if err := json.Unmarshal(ref.Data, &t.state); err != nil {
+			t.loadErr = fmt.Errorf("container %s: stored shim state: %v: %w", ref.ID, err, errdefs.ErrInvalidArgument)
+		}
+	}
+	if t.state.Bundle != "" {
+		t.bundle = t.state.Bundle
+	}
+	return t
+}

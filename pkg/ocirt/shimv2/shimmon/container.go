@@ -1,0 +1,246 @@
+package shimmon
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"sync/atomic"
+	"syscall"
+	"time"
+
+	"github.com/pod-engine/pod/pkg/conmon"
+	"github.com/pod-engine/pod/pkg/ocirt/shimv2/internal/proc"
+	"github.com/pod-engine/pod/pkg/ocirt/shimv2/shimclient"
+)
+
+// Files pod-shim keeps in the shim bundle.
+const (
+	DiagFile    = "pod-shim.log"     // pod-shim's and the shim's messages
+	DeletedFile = "pod-shim.deleted" // the shim's delete subcommand already ran
+	createLimit = 4 * time.Minute
+	drainLimit  = 10 * time.Second
+	// reconnectLimit is how long a living shim may refuse connections.
+	reconnectLimit = time.Minute
+)
+
+// runContainer starts the shim, creates the task and watches it to its end.
+func runContainer(a *conmon.Args, f *Flags, p *pipes) int {
+	diag.open(filepath.Join(f.Bundle, DiagFile), f.Debug || a.LogLevel == "debug" || a.LogLevel == "trace")
+	self, _ := os.Executable()
+	shim := &shimclient.Shim{Binary: a.Runtime, Namespace: f.Namespace, Address: f.HashAddr, PublishBinary: self, Debug: f.Debug}
+	id := a.CID
+
+	failed := func(err error) int {
+		diag.warn("create %s: %v", id, err)
+		p.report(-1, shimclient.Message(err))
+		p.closeAll()
+		// conmon runs the exit command after a failed create as well.
+		runExitCommand(a)
+		return 1
+	}
+
+	logFifo, err := drainShimLog(filepath.Join(f.Bundle, "log"))
+	if err != nil {
+		return failed(err)
+	}
+	defer logFifo.Close()
+
+	var conn shimConn
+	var st State
+	closeIO := func() {
+		if c := conn.get(); c != nil {
+			_ = c.CloseStdin(context.Background(), id, "")
+		}
+	}
+	var s *session
+	s, err = openSession(a, f.Bundle, func(b []byte) error { return s.io.writeStdin(b) }, func() { s.onStdinEOF(closeIO)() },
+		func(h, w int) {
+			if c := conn.get(); c != nil {
+				if err := c.ResizePty(context.Background(), id, "", uint32(w), uint32(h)); err != nil {
+					diag.warn("resize: %v", err)
+				}
+			}
+		})
+	if err != nil {
+		return failed(err)
+	}
+	defer s.close()
+
+	ctx, cancel := context.WithTimeout(context.Background(), createLimit)
+	defer cancel()
+	t0 := time.Now()
+	b, err := shim.Start(ctx, id, f.Bundle, nil)
+	diag.debugf("shim start took %v", time.Since(t0))
+	if err != nil {
+		return failed(err)
+	}
+	st = State{Address: b.Address, TaskAPI: b.Version, Namespace: f.Namespace, HashAddr: f.HashAddr, Bundle: f.Bundle}
+	c, err := shimclient.Dial(ctx, b.Address, f.Namespace, b.Version)
+	if err != nil {
+		cleanupDeadShim(shim, id, st)
+		return failed(err)
+	}
+	conn.set(c)
+	st.TaskAPI = c.Version()
+	ci, err := c.Connect(ctx, id)
+	if err != nil {
+		c.Close()
+		cleanupDeadShim(shim, id, st)
+		return failed(err)
+	}
+	st.ShimPid, st.ShimStart = ci.ShimPid, proc.StartTime(ci.ShimPid)
+	diag.debugf("connected after %v", time.Since(t0))
+	if err := writeState(st); err != nil {
+		stopShim(c, id, st)
+		return failed(err)
+	}
+	pid, err := c.Create(ctx, shimclient.CreateRequest{
+		ID: id, Bundle: f.Bundle, Terminal: a.Terminal, Options: f.Options,
+		Stdin: s.io.StdinPath, Stdout: s.io.StdoutPath, Stderr: s.io.StderrPath,
+	})
+	if err != nil {
+		stopShim(c, id, st)
+		return failed(err)
+	}
+	s.io.shimOpened()
+	diag.debugf("task created after %v", time.Since(t0))
+	writePidFile(a.ContainerPidFile, pid)
+	diag.debugf("created %s: pid %d, shim %d at %s (task API v%d)", id, pid, st.ShimPid, st.Address, st.TaskAPI)
+	oom := watchOOM(pid)
+	p.report(pid, "")
+
+	life, stop := context.WithCancel(context.Background())
+	defer stop()
+	forwardSignals(life, func(sig syscall.Signal) {
+		_ = conn.get().Kill(context.Background(), id, "", int(sig), false)
+	})
+	drained := s.io.pump(s.out.write)
+	code := waitTask(&conn, shim, id, "", st)
+	conn.get().Close()
+	select {
+	case <-drained:
+	case <-time.After(drainLimit):
+		diag.warn("output of %s did not end %v after its exit", id, drainLimit)
+	}
+	s.close()
+	if oom.killed() {
+		writeOOM(a)
+	}
+	writeExitFiles(a, code)
+	p.closeAll()
+	runExitCommand(a)
+	return 0
+}
+
+// waitTask blocks until the process exits and returns its status. When the
+// connection drops it reconnects while the shim lives; when the shim died,
+// its delete subcommand ends the container and supplies the status (137).
+// A shim that lives but cannot be reached for reconnectLimit is treated as
+// dead (killed and cleaned up), so a container never goes unwatched.
+func waitTask(conn *shimConn, shim *shimclient.Shim, id, execID string, st State) int {
+	var lost time.Time
+	for attempt := 0; ; attempt++ {
+		e, err := conn.get().Wait(context.Background(), id, execID)
+		if err == nil {
+			return e.Status
+		}
+		if !shimclient.IsGone(err) {
+			diag.warn("wait %s %s: %v", id, execID, err)
+			if attempt > 3 {
+				return -1
+			}
+			time.Sleep(100 * time.Millisecond)
+			continue
+		}
+		if lost.IsZero() {
+			lost = time.Now()
+		}
+		alive := proc.Alive(st.ShimPid, st.ShimStart)
+		if alive && time.Since(lost) > reconnectLimit {
+			diag.warn("shim %d of %s unreachable for %v: killing it", st.ShimPid, id, reconnectLimit)
+			_ = proc.Kill(st.ShimPid, st.ShimStart, syscall.SIGKILL)
+			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+			_ = proc.WaitExit(ctx, st.ShimPid, st.ShimStart)
+			cancel()
+			alive = false
+		}
+		if !alive {
+			diag.warn("shim %d of %s died", st.ShimPid, id)
+			if execID != "" || shim == nil {
+				return -1
+			}
+			if e, ok := cleanupDeadShim(shim, id, st); ok {
+				return e.Status
+			}
+			return -1
+		}
+		time.Sleep(50 * time.Millisecond)
+		nc, err := shimclient.Dial(context.Background(), st.Address, st.Namespace, st.TaskAPI)
+		if err != nil {
+			continue
+		}
+		conn.set(nc).Close()
+		lost = time.Time{}
+	}
+}
+
+// stopShim ends a shim that holds no task (after a failed create).
+func stopShim(c *shimclient.Client, id string, st State) {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	_, _ = c.Delete(ctx, id, "")
+	_ = c.Shutdown(ctx, id)
+	c.Close()
+	if st.ShimPid > 0 {
+		if proc.WaitExit(ctx, st.ShimPid, st.ShimStart) != nil {
+			_ = proc.Kill(st.ShimPid, st.ShimStart, syscall.SIGKILL)
+		}
+	}
+	removeSocket(st.Address)
+}
+
+// cleanupDeadShim runs the shim's delete subcommand once for a task whose
+// shim is gone (it kills and deletes the container through the OCI runtime
+// and unmounts the rootfs) and removes the shim's stale socket. ok is false
+// when the subcommand had already run or failed.
+func cleanupDeadShim(shim *shimclient.Shim, id string, st State) (shimclient.Exit, bool) {
+	defer removeSocket(st.Address)
+	marker := filepath.Join(st.Bundle, DeletedFile)
+	if _, err := os.Stat(marker); err == nil {
+		return shimclient.Exit{}, false
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	e, err := shim.Delete(ctx, id, st.Bundle)
+	if err != nil {
+		diag.warn("%v", err)
+		return shimclient.Exit{}, false
+	}
+	if f, err := os.Create(marker); err == nil {
+		f.Close()
+	}
+	return e, true
+}
+
+// removeSocket removes a shim socket file that nothing listens on any more.
+func removeSocket(address string) {
+	path, err := shimclient.SocketPath(address)
+	if err != nil || path[0] != '/' {
+		return
+	}
+	if err := os.Remove(path); err != nil && !errors.Is(err, os.ErrNotExist) {
+		diag.warn("removing stale shim socket: %v", err)
+	}
+}
+
+// shimConn is the connection to the shim, replaced when pod-shim reconnects
+// and used meanwhile by the attach, ctl and signal goroutines.
+type shimConn struct {
+	p atomic.Pointer[shimclient.Client]
+}
+
+func (c *shimConn) get() *shimclient.Client { return c.p.Load() }
+
+// set installs nc and returns the previous connection.
+func (c *shimConn) set(nc *shimclient.Client) *shimclient.Client { return c.p.Swap(nc) }

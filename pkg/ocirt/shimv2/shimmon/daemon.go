@@ -1,0 +1,91 @@
+package shimmon
+
+import (
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"syscall"
+
+	"github.com/pod-engine/pod/pkg/conmon"
+)
+
+// envChild marks the daemonized pod-shim process.
+const envChild = "_POD_SHIM_DAEMON"
+
+// daemonize does what conmon's fork does: the first process starts a copy of
+// itself in a new session with the same pipes at the same fd numbers, writes
+// the copy's pid to pidFile and returns true (the caller exits 0); the copy
+// returns false and carries on.
+func daemonize(pidFile string) (parent bool, err error) {
+	if os.Getenv(envChild) == "1" {
+		os.Unsetenv(envChild)
+		return false, nil
+	}
+	self, err := os.Executable()
+	if err != nil {
+		return true, err
+	}
+	// Hand on fds 3..max of the handshake pipes unchanged: ExtraFiles[i] is fd 3+i.
+	maxFd := 2
+	for _, name := range []string{conmon.EnvSyncPipe, conmon.EnvStartPipe, conmon.EnvAttachPipe} {
+		if n, err := strconv.Atoi(os.Getenv(name)); err == nil && n > maxFd && n < 1024 {
+			maxFd = n
+		}
+	}
+	devnull, err := os.OpenFile(os.DevNull, os.O_RDWR, 0)
+	if err != nil {
+		return true, err
+	}
+	defer devnull.Close()
+	var extra []*os.File
+	for fd := 3; fd <= maxFd; fd++ {
+		if _, err := fcntlGetfd(fd); err != nil {
+			extra = append(extra, devnull) // a hole: keep the numbering
+			continue
+		}
+		extra = append(extra, os.NewFile(uintptr(fd), "fd"+strconv.Itoa(fd)))
+	}
+	cmd := exec.Command(self, os.Args[1:]...)
+	cmd.Env = append(os.Environ(), envChild+"=1")
+	cmd.Stdin, cmd.Stdout, cmd.Stderr = devnull, devnull, devnull
+	cmd.ExtraFiles = extra
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true}
+	if err := cmd.Start(); err != nil {
+		return true, fmt.Errorf("daemonizing: %w", err)
+	}
+	if pidFile != "" {
+		if err := writeFileAtomic(pidFile, []byte(strconv.Itoa(cmd.Process.Pid))); err != nil {
+			return true, err
+		}
+	}
+	_ = cmd.Process.Release()
+	return true, nil
+}
+
+func fcntlGetfd(fd int) (int, error) {
+	r, _, e := syscall.Syscall(syscall.SYS_FCNTL, uintptr(fd), syscall.F_GETFD, 0)
+	if e != 0 {
+		return 0, e
+	}
+	return int(r), nil
+}
+
+func writeFileAtomic(path string, data []byte) error {
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp")
+	if err != nil {
+		return err
+	}
+	_, werr := tmp.Write(data)
+	if cerr := tmp.Close(); werr == nil {
+		werr = cerr
+	}
+	if werr == nil {
+		werr = os.Rename(tmp.Name(), path)
+	}
+	if werr != nil {
+		os.Remove(tmp.Name())
+	}
+	return werr
+}

@@ -1,0 +1,102 @@
+#!/usr/bin/env bats
+# exec, attach, and interactive use through a real pty (util-linux script).
+
+load helpers
+
+# in_pty CMD...: run a shell command line inside a pseudo-terminal.
+in_pty() {
+    timeout 60 script -qefc "$*" /dev/null
+}
+
+# skip_no_tty skips where the runtime gives containers no real terminal:
+# gVisor (runsc 2022) emulates the host tty, and `tty` says "not a tty".
+skip_no_tty() {
+    [[ "$POD_TEST_RUNTIME" != runsc ]] || skip "runsc does not give the container a pty device"
+}
+
+# podcmd prints the pod command line with this file's global flags.
+podcmd() {
+    echo "$POD_BIN/pod --root $PODT/root --runroot $PODT/run --tmpdir $PODT/tmp --runtime $POD_TEST_RUNTIME"
+}
+
+@test "exec: output, exit codes, env, workdir, user, stdin, detach" {
+    run_pod run -d --name ex "${IMG[@]}" sleep 1000
+    run_pod 7 exec ex sh -c 'echo in-exec; exit 7'
+    is "$output" "in-exec"
+    run_pod 127 exec ex /no/such/binary
+    run_pod 126 exec ex /etc
+    run_pod exec -e FOO=bar -w /tmp ex sh -c 'echo $FOO $(pwd)'
+    is "$output" "bar /tmp"
+    run_pod exec -u nobody ex id -un
+    is "$output" "nobody"
+    run_pod exec -u 1000:10 ex id
+    contains "$output" "uid=1000"
+    contains "$output" "gid=10"
+    out=$(echo piped-input | pod exec -i ex cat)
+    is "$out" "piped-input"
+    run_pod exec -d ex sh -c 'echo bg > /tmp/bg'
+    is "$output" "[0-9a-f]{64}"
+    sleep 0.5
+    run_pod exec ex cat /tmp/bg
+    is "$output" "bg"
+    run_pod exec --privileged ex sh -c 'grep CapEff /proc/self/status'
+    priv=$output
+    run_pod exec ex sh -c 'grep CapEff /proc/self/status'
+    [[ "$priv" != "$output" ]] || die "--privileged did not add capabilities ($priv)"
+    # Exec sessions leave no monitor or files behind.
+    sleep 0.3
+    [[ -z "$(ls $PODT/run/pod/containers/*/exec/ 2>/dev/null)" ]] || die "exec session dirs left: $(ls $PODT/run/pod/containers/*/exec/)"
+    run_pod stop -t 0 ex
+    run_pod 125 exec ex true
+    contains "$output" "running"
+}
+
+@test "run -it gets a terminal; exit code comes back" {
+    skip_no_tty
+    run in_pty "$(podcmd) run -it --rm ${IMG[*]} sh -c 'tty; exit 3'"
+    is "$status" "3" "exit code through the pty"
+    contains "$output" "/dev/pts/0"
+    run in_pty "echo hi | $(podcmd) run -i --rm ${IMG[*]} cat"
+    contains "$output" "hi"
+}
+
+@test "exec -it gets a terminal" {
+    skip_no_tty
+    run_pod run -d --name ti "${IMG[@]}" sleep 1000
+    run in_pty "$(podcmd) exec -it ti sh -c 'tty; exit 4'"
+    is "$status" "4"
+    contains "$output" "/dev/pts/"
+}
+
+@test "detach keys leave the container running; attach reconnects" {
+    skip_no_tty
+    run_pod run -d -it --name dk "${IMG[@]}" sh
+    # ctrl-p ctrl-q detaches.
+    run in_pty "(sleep 1; printf '\\x10\\x11') | $(podcmd) attach dk"
+    is "$status" "0" "attach exit after detach: $output"
+    run_pod inspect --format '{{.State.Status}}' dk
+    is "$output" "running"
+    # A custom sequence.
+    run in_pty "(sleep 1; printf 'echo marker-\$((40+2))\\rexit 5\\r') | $(podcmd) attach --detach-keys ctrl-x dk"
+    contains "$output" "marker-42"
+    run_pod wait dk
+    is "$output" "5"
+    run_pod 125 attach dk
+    contains "$output" "running"
+}
+
+@test "attach streams a running container's output and returns its exit code" {
+    run_pod run -d --name at "${IMG[@]}" sh -c 'sleep 1; echo late-line; exit 6'
+    run_pod 6 attach at
+    is "$output" "late-line"
+}
+
+@test "run --rm -d and rm -f never lose the exit code" {
+    run_pod run -d --name rmd "${IMG[@]}" sh -c 'sleep 0.3; exit 9'
+    run_pod wait rmd
+    is "$output" "9"
+    run_pod run -d --rm --name rmrace "${IMG[@]}" sh -c 'exit 8'
+    # The container removes itself right away; wait still reports its code.
+    run_pod wait rmrace
+    is "$output" "8"
+}
