@@ -57,13 +57,17 @@ func (c *Container) cleanupLocked(ctx context.Context) error {
 	var errs []error
 	if err := c.deleteRuntimeState(ctx); err != nil {
 		errs = append(errs, err)
+	} else {
+		c.state.Task.ID = "" // nothing left in the runtime to delete
 	}
+	c.rt.debugf("deleted runtime state of %s", c.config.ID)
 	for _, n := range []string{conmon.AttachName, conmon.CtlName, conmon.WinszName} {
 		_ = os.Remove(filepath.Join(c.staticDir(), n))
 	}
 	if err := c.rt.unmountStorage(c, false); err != nil {
 		errs = append(errs, err)
 	}
+	c.rt.debugf("unmounted %s", c.config.ID)
 	c.state.Mountpoint = ""
 	c.state.Task.Pid = 0
 	next := StatusExited

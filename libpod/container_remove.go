@@ -62,6 +62,7 @@ func (c *Container) removeLocked(ctx context.Context, o RemoveOptions) error {
 	}
 	if c.config.Storage {
 		c.rt.deleteStorage(c)
+		c.rt.debugf("deleted storage of %s", c.config.ID)
 	}
 	db, err := c.rt.state()
 	if err != nil {
@@ -81,6 +82,7 @@ func (c *Container) removeLocked(ctx context.Context, o RemoveOptions) error {
 	if err := db.Remove(c.config.ID); err != nil {
 		return err
 	}
+	c.rt.debugf("removed %s", c.config.ID)
 	c.rt.locks.Remove(c.config.ID)
 	if len(errs) > 0 {
 		c.rt.warnf("removing container %s: %v", c.config.Name, errors.Join(errs...))

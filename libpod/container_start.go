@@ -61,7 +61,7 @@ func (c *Container) startLocked(ctx context.Context, attach bool) (*client.Attac
 		}
 	}
 	if c.state.Status != StatusCreated {
-		if err := c.init(ctx); err != nil {
+		if err := c.init(ctx, attach); err != nil {
 			return nil, err
 		}
 	}
@@ -105,9 +105,17 @@ func (c *Container) startLocked(ctx context.Context, attach bool) (*client.Attac
 	return conn, nil
 }
 
+// foregroundExitDelay holds back the monitor's exit command (cleanup) when a
+// pod process is attached in the foreground: that process cleans up itself
+// right after the exit, and the exit command, a second full pod process,
+// would only compete with it for the CPU and the lock. If the foreground pod
+// dies, the exit command still cleans up, a second later.
+const foregroundExitDelay = 1
+
 // init generates the spec and creates the container in its runtime, under
 // its monitor. The container is locked and configured, exited or stopped.
-func (c *Container) init(ctx context.Context) (retErr error) {
+// foreground says a pod process stays attached until the container exits.
+func (c *Container) init(ctx context.Context, foreground bool) (retErr error) {
 	r := c.rt
 	if err := ocirt.Missing(c.config.Runtime); err != nil {
 		return fmt.Errorf("container %s: %w", c.config.Name, err)
@@ -166,6 +174,7 @@ func (c *Container) init(ctx context.Context) (retErr error) {
 		LogSizeMax:    c.config.LogSizeMax,
 		LogTag:        c.config.LogTag,
 		ExitCommand:   r.exitCommand(c),
+		ExitDelay:     map[bool]int{true: foregroundExitDelay}[foreground],
 		LogLevel:      r.opts.LogLevel,
 		NoPivot:       r.cfg.Engine.NoPivotRoot,
 		NoNewKeyring:  !r.cfg.Containers.EnableKeyring,

@@ -218,7 +218,7 @@ func TestRefreshAfterReboot(t *testing.T) {
 	if err := created.lockAndSync(); err != nil {
 		t.Fatal(err)
 	}
-	if err := created.init(ctx); err != nil {
+	if err := created.init(ctx, false); err != nil {
 		t.Fatal(err)
 	}
 	created.unlock()

@@ -90,12 +90,28 @@ var ErrMonitorDead = errors.New("the container's monitor died without writing an
 // monitor) still lives; when it does not and there is still no file, the
 // result is ErrMonitorDead.
 func WaitExitFile(ctx context.Context, path, persistDir string, alive func() bool) (ExitStatus, error) {
+	// The file usually lands within milliseconds (a foreground run waits
+	// right after the container's output ended): poll first. inotify comes
+	// second because closing an inotify instance waits for the kernel's
+	// fsnotify grace period, 7-15 ms here, which a short wait must not pay.
+	d := 250 * time.Microsecond
+	for start := time.Now(); time.Since(start) < 100*time.Millisecond; {
+		if st, err := ReadExitFile(path, persistDir); err == nil || !IsNotExist(err) {
+			return st, err
+		}
+		if ctx.Err() != nil {
+			return ExitStatus{}, ctx.Err()
+		}
+		time.Sleep(d)
+		d = min(2*d, 5*time.Millisecond)
+	}
 	fd, err := unix.InotifyInit1(unix.IN_CLOEXEC | unix.IN_NONBLOCK)
 	if err == nil {
-		defer unix.Close(fd)
 		if _, werr := unix.InotifyAddWatch(fd, filepath.Dir(path), unix.IN_CREATE|unix.IN_MOVED_TO|unix.IN_CLOSE_WRITE); werr != nil {
 			unix.Close(fd)
 			fd = -1
+		} else {
+			defer unix.Close(fd)
 		}
 	} else {
 		fd = -1

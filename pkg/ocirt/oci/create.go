@@ -38,7 +38,16 @@ func (r *runtime) Create(ctx context.Context, req *ocirt.CreateRequest) (ocirt.T
 	if err := r.q.check(req); err != nil {
 		return nil, err
 	}
-	if err := writeSpec(req.Bundle, req.Spec, r.q); err != nil {
+	spec := req.Spec
+	sc := r.seccompCacheFor(spec)
+	cached := false
+	if sc != nil {
+		copied := *spec
+		if cached = sc.apply(&copied); cached {
+			spec = &copied
+		}
+	}
+	if err := writeSpec(req.Bundle, spec, r.q); err != nil {
 		return nil, err
 	}
 	data := taskData{Extra: r.q.containerFlags(req.Spec, req.NoCgroups)}
@@ -75,6 +84,9 @@ func (r *runtime) Create(ctx context.Context, req *ocirt.CreateRequest) (ocirt.T
 	}
 	t.ref.Pid = pid
 	t.ref.MonitorPid = m.Pid()
+	if sc != nil && !cached {
+		sc.store(r.stateRoot(), req.ID)
+	}
 	return t, nil
 }
 

@@ -102,10 +102,12 @@ func (Driver) Open(h ocirt.Handle) (ocirt.Runtime, error) {
 // quirks are the differences between runtimes that the driver hides.
 type quirks struct {
 	runsc bool // gVisor: network flag, no --no-pivot/--no-new-keyring/--preserve-fds/--systemd-cgroup, no kill in created
+	crun  bool // takes precompiled seccomp filters (seccomp_cache.go)
 }
 
 func quirksFor(path string) quirks {
-	return quirks{runsc: strings.Contains(filepath.Base(path), "runsc")}
+	base := filepath.Base(path)
+	return quirks{runsc: strings.Contains(base, "runsc"), crun: strings.HasPrefix(base, "crun")}
 }
 
 // containerFlags are global flags a container needs on every call, derived
