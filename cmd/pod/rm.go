@@ -142,6 +142,7 @@ func renameCommand() *cobra.Command {
 
 func cleanupCommand() *cobra.Command {
 	var rm, stoppedOnly, all bool
+	var execSession string
 	cmd := &cobra.Command{
 		Use:   "cleanup [options] CONTAINER [CONTAINER...]",
 		Short: "Clean up network and mountpoints of one or more containers",
@@ -155,6 +156,19 @@ func cleanupCommand() *cobra.Command {
 				return err
 			}
 			defer rt.Shutdown()
+			if execSession != "" {
+				if len(args) != 1 {
+					return fmt.Errorf("--exec needs exactly one container: %w", errdefs.ErrInvalidArgument)
+				}
+				c, err := rt.LookupContainer(args[0])
+				if err != nil {
+					if errors.Is(err, errdefs.ErrNotFound) {
+						return nil // the container is gone, and its sessions with it
+					}
+					return err
+				}
+				return c.CleanupExec(execSession)
+			}
 			if all {
 				cs, err := rt.Containers()
 				if err != nil {
@@ -188,6 +202,7 @@ func cleanupCommand() *cobra.Command {
 	fl.BoolVar(&rm, "rm", false, "After cleanup, remove the container entirely")
 	fl.BoolVar(&stoppedOnly, "stopped-only", false, "Only cleanup when the container is in the stopped state")
 	fl.BoolVarP(&all, "all", "a", false, "Cleanup all containers")
+	fl.StringVar(&execSession, "exec", "", "Clean up the given exec session instead of the container")
 	return cmd
 }
 

@@ -133,7 +133,7 @@ func (r *runtime) monitorArgs(req *ocirt.CreateRequest, t *task) conmon.Args {
 		PersistDir:       req.PersistDir,
 		FullAttach:       true,
 		Terminal:         req.Terminal,
-		Stdin:            req.Stdin,
+		Stdin:            req.Stdin && !req.Terminal, // with a tty, input flows anyway; -i would let a detaching client close it
 		LeaveStdinOpen:   req.LeaveStdinOpen,
 		SystemdCgroup:    req.SystemdCgroup && !req.NoCgroups && !r.q.runsc,
 		RuntimeArgs:      g.args(),

@@ -65,7 +65,7 @@ func (t *task) Exec(ctx context.Context, req *ocirt.ExecRequest) (ocirt.ExecProc
 		PersistDir:       persist,
 		FullAttach:       true,
 		Terminal:         req.Terminal,
-		Stdin:            req.Stdin,
+		Stdin:            req.Stdin && !req.Terminal, // with a tty, input flows anyway; -i would let a detaching client close it
 		RuntimeArgs:      g.args(),
 		Exec:             true,
 		ExecProcessSpec:  spec,
