@@ -119,31 +119,24 @@ func makePaths(graph, run, tmp string) Paths {
 // findMonitor returns the monitor binary: --conmon, else pod-conmon next to
 // the pod binary or in the libexec dirs, else containers.conf conmon_path
 // (the real conmon), else conmon on $PATH.
-func findMonitor(o *Options, cfg *config.Config, exe string) (string, error) {
-	if o.Conmon != "" {
-		if !filepath.IsAbs(o.Conmon) {
-			p, err := lookPath(o.Conmon)
+func (r *Runtime) findMonitor() (string, error) {
+	if c := r.opts.Conmon; c != "" {
+		if !filepath.IsAbs(c) {
+			p, err := lookPath(c)
 			if err != nil {
-				return "", fmt.Errorf("--conmon %q: %w", o.Conmon, err)
+				return "", fmt.Errorf("--conmon %q: %w", c, err)
 			}
 			return p, nil
 		}
-		if err := isExecutable(o.Conmon); err != nil {
+		if err := isExecutable(c); err != nil {
 			return "", fmt.Errorf("--conmon: %w", err)
 		}
-		return o.Conmon, nil
+		return c, nil
 	}
-	dirs := o.MonitorSearch
-	if dirs == nil {
-		dirs = []string{filepath.Dir(exe), "/usr/local/libexec/pod", "/usr/libexec/pod"}
+	if p := r.findHelper("pod-conmon"); p != "" {
+		return p, nil
 	}
-	for _, d := range dirs {
-		p := filepath.Join(d, "pod-conmon")
-		if isExecutable(p) == nil {
-			return p, nil
-		}
-	}
-	for _, p := range cfg.Engine.ConmonPath.Get() {
+	for _, p := range r.cfg.Engine.ConmonPath.Get() {
 		if isExecutable(p) == nil {
 			return p, nil
 		}
@@ -152,7 +145,7 @@ func findMonitor(o *Options, cfg *config.Config, exe string) (string, error) {
 		return p, nil
 	}
 	return "", fmt.Errorf("no monitor found: install pod-conmon next to pod or in /usr/local/libexec/pod, or conmon (tried %s and conmon_path): %w",
-		strings.Join(dirs, ", "), errdefs.ErrUnavailable)
+		strings.Join(r.helperDirs(), ", "), errdefs.ErrUnavailable)
 }
 
 func isExecutable(p string) error {

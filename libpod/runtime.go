@@ -66,7 +66,7 @@ func NewRuntime(o Options) (*Runtime, error) {
 	}
 	drivers := o.Drivers
 	if drivers == nil {
-		drivers = []ocirt.Driver{oci.Driver{}, shimv2.Driver{}}
+		drivers = []ocirt.Driver{oci.Driver{}, shimv2.Driver{Monitor: r.findHelper("pod-shim")}}
 	}
 	rc := r.registryConfig()
 	pc, err := podconf.Load()
@@ -74,6 +74,9 @@ func NewRuntime(o Options) (*Runtime, error) {
 		return nil, err
 	}
 	pc.Apply(&rc)
+	if o.Runtime != "" {
+		rc.Default = o.Runtime // --runtime wins over pod.conf's default_runtime
+	}
 	r.registry = ocirt.NewRegistry(rc, drivers...)
 	return r, nil
 }
@@ -119,7 +122,7 @@ func (r *Runtime) state() (*store.Store, error) {
 // monitorPath finds the monitor binary on first use.
 func (r *Runtime) monitorPath() (string, error) {
 	r.monitorOnce.Do(func() {
-		r.monitor, r.monitorErr = findMonitor(&r.opts, r.cfg, r.exe)
+		r.monitor, r.monitorErr = r.findMonitor()
 	})
 	return r.monitor, r.monitorErr
 }
@@ -160,4 +163,25 @@ func (r *Runtime) debugf(format string, args ...any) {
 	case "debug", "trace":
 		fmt.Fprintf(os.Stderr, "DEBU[%07.3fms] %s\n", float64(time.Since(processStart).Microseconds())/1000, fmt.Sprintf(format, args...))
 	}
+}
+
+// findHelper returns the path of one of pod's helper binaries (pod-conmon,
+// pod-shim): next to the pod binary, in the configured search dirs, or in
+// /usr/local/libexec/pod and /usr/libexec/pod; "" when none is found (the
+// user of the helper then says what is missing).
+func (r *Runtime) findHelper(name string) string {
+	for _, d := range r.helperDirs() {
+		p := filepath.Join(d, name)
+		if isExecutable(p) == nil {
+			return p
+		}
+	}
+	return ""
+}
+
+func (r *Runtime) helperDirs() []string {
+	if r.opts.MonitorSearch != nil {
+		return r.opts.MonitorSearch
+	}
+	return []string{filepath.Dir(r.exe), "/usr/local/libexec/pod", "/usr/libexec/pod"}
 }
