@@ -165,10 +165,12 @@ func (s *session) close() {
 }
 
 // onStdinEOF is what an attach client's half-close does: close the
-// process's stdin unless it is to stay open.
+// process's stdin unless it is to stay open. A terminal's input stays open:
+// a client that detaches closes its connection, and the next attach must
+// still reach the shell (conmon behaves so with -t).
 func (s *session) onStdinEOF(closeIO func()) func() {
 	return func() {
-		if s.a.LeaveStdinOpen {
+		if s.a.LeaveStdinOpen || s.a.Terminal {
 			return
 		}
 		if s.io.closeStdin() && closeIO != nil {
