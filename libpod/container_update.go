@@ -20,8 +20,21 @@ func (c *Container) Rename(name string) error {
 	if c.state.Status == StatusRemoving {
 		return fmt.Errorf("container %s is being removed: %w", c.config.Name, errdefs.ErrConflict)
 	}
+	old := c.config.Name
 	c.config.Name = name
-	return c.saveConfig()
+	if err := c.saveConfig(); err != nil {
+		return err
+	}
+	if c.config.Storage {
+		store, err := c.rt.images()
+		if err == nil {
+			err = store.RenameContainer(c.config.ID, old, name)
+		}
+		if err != nil {
+			c.rt.warnf("container %s: %v", name, err)
+		}
+	}
+	return nil
 }
 
 // SetRuntime switches a container that is not running to another runtime

@@ -159,3 +159,20 @@ func (s *Store) ContainersUsingImage(imageID string) ([]string, error) {
 	}
 	return ids, nil
 }
+
+// RenameContainer gives container id the name name in the store, as Podman
+// keeps its storage containers named like the containers.
+func (s *Store) RenameContainer(id, oldName, newName string) error {
+	if err := validID(id); err != nil {
+		return err
+	}
+	if err := s.store.AddNames(id, []string{newName}); err != nil {
+		return fmt.Errorf("renaming the storage of container %s to %s: %w", id, newName, err)
+	}
+	if oldName != "" && oldName != newName {
+		if err := s.store.RemoveNames(id, []string{oldName}); err != nil {
+			return fmt.Errorf("renaming the storage of container %s: %w", id, err)
+		}
+	}
+	return nil
+}
