@@ -34,7 +34,7 @@ test-system: build ## bats CLI tests, once per installed runtime (root)
 		POD_BIN=$(CURDIR)/bin POD_TEST_RUNTIME=$$rt bats test/system; \
 	done
 
-check: test test-integration test-system ## every test: unit, integration, system (root)
+check: lint test test-integration test-system ## lint, then every test: unit, integration, system (root)
 
 demo: ## set this machine up, build, make the default image, run a container on each runtime (root)
 	contrib/setup.sh
@@ -43,8 +43,11 @@ demo: ## set this machine up, build, make the default image, run a container on 
 bench: build ## pod vs podman vs raw runtime, side by side
 	./test/bench/run.sh
 
-lint: ## golangci-lint with the layering rules
-	golangci-lint run --build-tags '$(BUILDTAGS)' ./...
+GOLANGCI_LINT_VERSION ?= v2.15.0
+
+lint: ## golangci-lint with the layering rules (installs the pinned version when missing)
+	@command -v golangci-lint >/dev/null || GOBIN=/usr/local/bin $(GO) install github.com/golangci/golangci-lint/v2/cmd/golangci-lint@$(GOLANGCI_LINT_VERSION)
+	golangci-lint run ./...
 
 clean: ## remove build output
 	rm -rf bin

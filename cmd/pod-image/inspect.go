@@ -64,7 +64,9 @@ func runInspect(cmd *cobra.Command, a *app, format string, args []string) error 
 		if err := enc.Encode(data); err != nil {
 			return err
 		}
-		os.Stdout.Write(bytes.TrimRight(buf.Bytes(), "\n"))
+		if _, err := os.Stdout.Write(bytes.TrimRight(buf.Bytes(), "\n")); err != nil {
+			return err
+		}
 		fmt.Println()
 	} else {
 		rpt, err := report.New(os.Stdout, cmd.Name()).Parse(report.OriginUser, format)

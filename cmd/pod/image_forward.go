@@ -74,17 +74,6 @@ func forwardToImageHelper(cmd *cobra.Command, args []string) error {
 	return nil
 }
 
-// imageCommands returns the forwarding commands for the image verbs.
-// podBinary is the pod executable ("" = the running one); pod-image is
-// looked up next to it, then in /usr/local/libexec/pod and /usr/libexec/pod.
-func imageCommands(podBinary string) []*cobra.Command {
-	cmds := make([]*cobra.Command, 0, len(imageVerbs))
-	for _, v := range imageVerbs {
-		cmds = append(cmds, imageCommand(podBinary, v.use, v.short))
-	}
-	return cmds
-}
-
 // imageCommand is one forwarding command: no flag parsing of its own; pod's
 // global storage flags found in its arguments go before the verb.
 func imageCommand(podBinary, verb, short string) *cobra.Command {
