@@ -3,7 +3,6 @@ package conmon
 import (
 	"context"
 	"errors"
-	"fmt"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -21,35 +20,60 @@ type ExitStatus struct {
 	OOM      bool      // an oom file exists in the persist dir
 }
 
-// WriteExitFile writes code to path atomically (temp file in the same
-// directory, fsync, rename), so a reader sees either nothing or the whole
-// code. The file is mode 0644 like conmon's.
+// WriteExitFile writes code to path atomically (a temp file in the same
+// directory, renamed over path), so a reader sees either nothing or the
+// whole code. The file is mode 0644 like conmon's.
+//
+// Like conmon (GLib's g_file_set_contents) it fsyncs only when it replaces
+// an existing file: exit files are new and live on a tmpfs (the run root),
+// where there is nothing to make durable, and each fsync on a disk costs
+// the waiting caller half a millisecond or more.
 func WriteExitFile(path string, code int) error {
-	dir := filepath.Dir(path)
-	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp")
+	tmp := exitTempName(path)
+	fd, err := syscall.Open(tmp, syscall.O_WRONLY|syscall.O_CREAT|syscall.O_TRUNC|syscall.O_NOFOLLOW|syscall.O_CLOEXEC, 0o644)
 	if err != nil {
-		return err
+		return exitFileError(path, "create", err)
 	}
-	_, werr := tmp.WriteString(strconv.Itoa(code))
-	if werr == nil {
-		// Readable by all, as conmon's exit files are (0666 minus umask).
-		werr = tmp.Chmod(0o644)
+	var buf [24]byte
+	data := strconv.AppendInt(buf[:0], int64(code), 10)
+	werr := syscall.Fchmod(fd, 0o644) // whatever the umask
+	for len(data) > 0 && werr == nil {
+		var n int
+		n, werr = syscall.Write(fd, data)
+		if werr == syscall.EINTR {
+			werr = nil
+		}
+		if n > 0 {
+			data = data[n:]
+		}
 	}
 	if werr == nil {
-		werr = tmp.Sync()
+		var st syscall.Stat_t
+		if syscall.Stat(path, &st) == nil {
+			werr = syscall.Fsync(fd)
+		}
 	}
-	cerr := tmp.Close()
-	if werr == nil {
+	if cerr := syscall.Close(fd); werr == nil {
 		werr = cerr
 	}
 	if werr == nil {
-		werr = os.Rename(tmp.Name(), path)
+		werr = syscall.Rename(tmp, path)
 	}
 	if werr != nil {
-		os.Remove(tmp.Name())
-		return fmt.Errorf("writing exit file %s: %w", path, werr)
+		_ = syscall.Unlink(tmp)
+		return exitFileError(path, "write", werr)
 	}
 	return nil
+}
+
+// exitTempName is ".<name>.tmp<pid>" next to path: one writer per process.
+func exitTempName(path string) string {
+	i := strings.LastIndexByte(path, '/')
+	return path[:i+1] + "." + path[i+1:] + ".tmp" + strconv.Itoa(os.Getpid())
+}
+
+func exitFileError(path, op string, err error) error {
+	return &os.PathError{Op: op + " exit file", Path: path, Err: err}
 }
 
 // ReadExitFile reads an exit file written by a monitor. A missing file is
@@ -62,7 +86,7 @@ func ReadExitFile(path, persistDir string) (ExitStatus, error) {
 	}
 	code, err := strconv.Atoi(strings.TrimSpace(string(data)))
 	if err != nil {
-		return ExitStatus{}, fmt.Errorf("exit file %s holds %q, not an exit code", path, string(data))
+		return ExitStatus{}, errors.New("exit file " + path + " holds " + strconv.Quote(string(data)) + ", not an exit code")
 	}
 	st := ExitStatus{Code: code, Finished: time.Now()}
 	var fi syscall.Stat_t

@@ -4,6 +4,7 @@ import (
 	"os"
 	"syscall"
 	"time"
+	"unsafe"
 )
 
 // Writer appends container output to a k8s-file log, as conmon 2.1.6 does:
@@ -15,9 +16,12 @@ import (
 type Writer struct {
 	path      string
 	fd        int
-	MaxSize   int64 // --log-size-max; <= 0: unlimited
-	GlobalMax int64 // --log-global-size-max; <= 0: unlimited
-	NoSync    bool  // --no-sync-log: no fsync on reopen and close
+	MaxSize   int64  // --log-size-max; <= 0: unlimited
+	GlobalMax int64  // --log-global-size-max; <= 0: unlimited
+	NoSync    bool   // --no-sync-log: no fsync on reopen and close
+	dirty     bool   // written to since it was opened or synced
+	cpath     []byte // path and path+".tmp", NUL-terminated (Reopen)
+	ctmp      []byte
 	written   int64 // bytes in the current file since it was (re)opened
 	total     int64 // bytes written over the writer's life
 	buf       []byte
@@ -117,6 +121,7 @@ func (w *Writer) flush() error {
 		if n <= 0 {
 			return &os.PathError{Op: "write", Path: w.path, Err: syscall.EIO}
 		}
+		w.dirty = true
 		b = b[n:]
 	}
 	return nil
@@ -126,33 +131,42 @@ func (w *Writer) flush() error {
 // "<path>.tmp" and rename, as conmon does): a file an external rotator
 // renamed away keeps its content; otherwise the content is discarded.
 func (w *Writer) Reopen() error {
-	if !w.NoSync {
-		_ = syscall.Fsync(w.fd)
-	}
+	_ = w.Sync()
 	syscall.Close(w.fd)
 	w.fd = -1
-	tmp := w.path + ".tmp"
-	fd, err := syscall.Open(tmp, syscall.O_WRONLY|syscall.O_TRUNC|syscall.O_CREAT|syscall.O_CLOEXEC, 0o600)
-	if err != nil {
-		return &os.PathError{Op: "open", Path: tmp, Err: err}
+	if w.cpath == nil {
+		// NUL-terminated copies, made once: a chatty container with a
+		// small --log-size-max reopens often, and the monitor must not
+		// allocate per event.
+		w.cpath = append([]byte(w.path), 0)
+		w.ctmp = append([]byte(w.path+".tmp"), 0)
 	}
-	if err := syscall.Rename(tmp, w.path); err != nil {
+	fd, err := openZ(w.ctmp, syscall.O_WRONLY|syscall.O_TRUNC|syscall.O_CREAT|syscall.O_CLOEXEC, 0o600)
+	if err != nil {
+		return &os.PathError{Op: "open", Path: w.path + ".tmp", Err: err}
+	}
+	if err := renameZ(w.ctmp, w.cpath); err != nil {
 		syscall.Close(fd)
-		return &os.PathError{Op: "rename", Path: tmp, Err: err}
+		return &os.PathError{Op: "rename", Path: w.path + ".tmp", Err: err}
 	}
 	w.fd = fd
 	w.written = 0
+	w.dirty = false
 	return nil
 }
 
-// Sync flushes the file to disk unless NoSync.
+// Sync flushes what the writer wrote to disk, unless NoSync. Like conmon
+// it syncs at close (before the exit file is written) and before a reopen;
+// unlike conmon it skips the fsync when it wrote nothing since the last one
+// (a container without output costs no journal commit).
 func (w *Writer) Sync() error {
-	if w.NoSync || w.fd < 0 {
+	if w.NoSync || w.fd < 0 || !w.dirty {
 		return nil
 	}
 	if err := syscall.Fsync(w.fd); err != nil {
 		return &os.PathError{Op: "fsync", Path: w.path, Err: err}
 	}
+	w.dirty = false
 	return nil
 }
 
@@ -166,3 +180,22 @@ func (w *Writer) Close() error {
 	w.fd = -1
 	return err
 }
+
+func openZ(path []byte, flags, mode int) (int, error) {
+	fd, _, e := syscall.Syscall6(syscall.SYS_OPENAT, uintptr(atFdcwd), uintptr(unsafe.Pointer(&path[0])), uintptr(flags), uintptr(mode), 0, 0)
+	if e != 0 {
+		return -1, e
+	}
+	return int(fd), nil
+}
+
+func renameZ(from, to []byte) error {
+	_, _, e := syscall.Syscall6(syscall.SYS_RENAMEAT, uintptr(atFdcwd), uintptr(unsafe.Pointer(&from[0])), uintptr(atFdcwd), uintptr(unsafe.Pointer(&to[0])), 0, 0)
+	if e != 0 {
+		return e
+	}
+	return nil
+}
+
+// atFdcwd is AT_FDCWD; a variable, as a negative constant cannot become a uintptr.
+var atFdcwd = -0x64

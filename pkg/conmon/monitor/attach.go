@@ -3,6 +3,7 @@ package monitor
 import (
 	"os"
 	"syscall"
+	"unsafe"
 
 	"golang.org/x/sys/unix"
 
@@ -75,41 +76,55 @@ func (m *mon) acceptPending() {
 }
 
 func (m *mon) acceptClient() bool {
-	fd, _, err := unix.Accept4(m.attachListen, unix.SOCK_CLOEXEC)
+	fd, err := accept(m.attachListen)
 	if err != nil {
 		if err != unix.EAGAIN && err != unix.EINTR {
 			warnf("Failed to accept client connection on attach socket: " + err.Error())
 		}
 		return false
 	}
-	cl := &client{fd: fd, readable: true, writable: true}
+	var cl *client
+	if n := len(m.spareClients); n > 0 {
+		cl, m.spareClients = m.spareClients[n-1], m.spareClients[:n-1]
+	} else {
+		cl = new(client)
+	}
+	*cl = client{fd: fd, readable: true, writable: true}
 	m.clients = append(m.clients, cl)
 	if m.inputPaused {
 		m.add(fd, 0)
 	} else {
 		m.add(fd, unix.EPOLLIN)
 	}
-	infof("Accepted attach connection " + itoa(fd))
+	if diag.on(levelInfo) {
+		infof("Accepted attach connection " + itoa(fd))
+	}
 	return true
 }
 
 // clientEvent reads a client's input (raw bytes for the container's stdin).
 // EOF half-closes: the container's stdin is closed too with -i, unless
-// --leave-stdin-open.
+// --leave-stdin-open. A client that closed its connection altogether
+// (EPOLLHUP: it cannot read output either) is dropped at once; conmon keeps
+// its fd until a write to it fails, which may be never.
 func (m *mon) clientEvent(cl *client, ev uint32) {
 	if !cl.readable {
 		m.del(cl.fd)
 		return
 	}
-	n, _, err := unix.Recvfrom(cl.fd, m.inbuf[:], unix.MSG_DONTWAIT)
+	n, err := recvNoWait(cl.fd, inBuf[:])
 	if n > 0 {
-		m.toStdin(m.inbuf[:n])
+		m.toStdin(inBuf[:n])
 		return
 	}
 	if err == unix.EAGAIN || err == unix.EINTR {
 		return
 	}
-	m.shutdownClient(cl, unix.SHUT_RD)
+	how := unix.SHUT_RD
+	if ev&unix.EPOLLHUP != 0 {
+		how = unix.SHUT_RDWR
+	}
+	m.shutdownClient(cl, how)
 	if m.c.Stdin && m.stdinFd >= 0 {
 		if !m.c.LeaveStdinOpen {
 			m.closeStdin()
@@ -136,6 +151,7 @@ func (m *mon) shutdownClient(cl *client, how int) {
 		for i, x := range m.clients {
 			if x == cl {
 				m.clients = append(m.clients[:i], m.clients[i+1:]...)
+				m.spareClients = append(m.spareClients, cl)
 				break
 			}
 		}
@@ -176,6 +192,31 @@ func (m *mon) pauseInput(pause bool) {
 			m.mod(cl.fd, ev)
 		}
 	}
+}
+
+// accept takes a connection from a listening socket, without the peer
+// address (x/sys would allocate it on every call).
+func accept(fd int) (int, error) {
+	for {
+		nfd, _, e := unix.Syscall6(unix.SYS_ACCEPT4, uintptr(fd), 0, 0, unix.SOCK_CLOEXEC, 0, 0)
+		if e == unix.EINTR {
+			continue
+		}
+		if e != 0 {
+			return -1, e
+		}
+		return int(nfd), nil
+	}
+}
+
+// recvNoWait reads one packet without blocking and without the sender's
+// address (x/sys would allocate it on every call).
+func recvNoWait(fd int, b []byte) (int, error) {
+	n, _, e := unix.Syscall6(unix.SYS_RECVFROM, uintptr(fd), uintptr(unsafe.Pointer(&b[0])), uintptr(len(b)), unix.MSG_DONTWAIT, 0, 0)
+	if e != 0 {
+		return -1, e
+	}
+	return int(n), nil
 }
 
 func (m *mon) closeClients() {

@@ -42,7 +42,6 @@ func readOnce(fd int) error {
 // through the start pipe, then starts the daemon and exits, leaving the
 // daemon's pid in --conmon-pidfile (or, with --sync, becomes the daemon).
 func runParent(c *config) int {
-	fds := inherited()
 	signal.Ignore(syscall.SIGPIPE)
 	start := envFd(conmon.EnvStartPipe)
 	if start >= 0 {
@@ -76,17 +75,17 @@ func runParent(c *config) int {
 	if err != nil {
 		fatal("Failed to open /dev/null: " + err.Error())
 	}
+	// Every fd the daemon must get (the sync and attach pipes, whatever the
+	// caller passed) is inherited and so not close-on-exec; everything else
+	// is. So only stdio is set up explicitly: a hole in Files would make the
+	// child close each fd number one by one.
 	files := []uintptr{uintptr(devnull), uintptr(devnull), uintptr(devnull)}
 	if c.passthrough {
 		files = []uintptr{0, 1, 2}
 	}
-	if len(fds) > 0 {
-		for fd := 3; fd <= fds[len(fds)-1]; fd++ {
-			if contains(fds, fd) && (fd != start || c.ExecAttach) {
-				files = append(files, uintptr(fd))
-			} else {
-				files = append(files, ^uintptr(0)) // closed in the daemon
-			}
+	if start >= 0 && c.ExecAttach {
+		if _, err := unix.FcntlInt(uintptr(start), unix.F_SETFD, 0); err != nil {
+			fatal("Failed to pass the start pipe to the monitor daemon: " + err.Error())
 		}
 	}
 	// The daemon's Go runtime: one P and a small heap goal keep it lean.
@@ -117,15 +116,6 @@ func runParent(c *config) int {
 		}
 	}
 	return 0
-}
-
-func contains(s []int, v int) bool {
-	for _, x := range s {
-		if x == v {
-			return true
-		}
-	}
-	return false
 }
 
 func joinComma(s []string) string {

@@ -43,9 +43,7 @@ func (m *mon) finish(code int) int {
 	if m.consolePath != "" {
 		_ = os.Remove(m.consolePath)
 	}
-	if m.sigs != nil {
-		m.sigs.stop()
-	}
+	stopSignals()
 	c := m.c
 	if c.ExitCommand == "" {
 		for {

@@ -43,8 +43,8 @@ func makeFifo(path string) (r, w int, msg string) {
 // readCtl handles "<type> <height> <width>" lines: 1 resizes the terminal,
 // 2 reopens the k8s-file log.
 func (m *mon) readCtl() {
-	var b [conmon.CtlMaxLine - 1]byte
-	n, err := syscall.Read(m.ctlFd, b[:])
+	b := m.ctlBuf[:]
+	n, err := syscall.Read(m.ctlFd, b)
 	if n <= 0 {
 		if err != syscall.EAGAIN && err != syscall.EINTR {
 			warnf("Failed to read from control fifo: " + errText(err))
@@ -72,8 +72,8 @@ func (m *mon) readCtl() {
 
 // readWinsz handles "<height> <width>" lines on the winsz FIFO.
 func (m *mon) readWinsz() {
-	var b [conmon.CtlMaxLine - 1]byte
-	n, _ := syscall.Read(m.winszR, b[:])
+	b := m.ctlBuf[:]
+	n, _ := syscall.Read(m.winszR, b)
 	if n <= 0 {
 		return
 	}

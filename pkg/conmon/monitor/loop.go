@@ -1,42 +1,11 @@
 package monitor
 
 import (
-	"errors"
-	"os"
-	"os/signal"
-	"sync/atomic"
 	"syscall"
 	"time"
 
 	"golang.org/x/sys/unix"
 )
-
-// sigRelay turns the signals the monitor handles into bits and a write on
-// an eventfd the epoll loop watches. Its goroutine is the only one besides
-// main.
-type sigRelay struct {
-	pending atomic.Uint32
-	ch      chan os.Signal
-}
-
-func startSigRelay(wake int) *sigRelay {
-	r := &sigRelay{ch: make(chan os.Signal, 8)}
-	signal.Notify(r.ch, syscall.SIGCHLD, syscall.SIGTERM, syscall.SIGINT, syscall.SIGQUIT)
-	go func() {
-		one := [8]byte{1}
-		for s := range r.ch {
-			if sig, ok := s.(syscall.Signal); ok && sig < 32 {
-				r.pending.Or(1 << uint(sig))
-			}
-			_, _ = unix.Write(wake, one[:])
-		}
-	}()
-	return r
-}
-
-func (r *sigRelay) stop() {
-	signal.Reset(syscall.SIGCHLD, syscall.SIGTERM, syscall.SIGINT, syscall.SIGQUIT)
-}
 
 func (m *mon) add(fd int, events uint32) {
 	ev := unix.EpollEvent{Events: events, Fd: int32(fd)}
@@ -54,31 +23,27 @@ func (m *mon) del(fd int) {
 	_ = unix.EpollCtl(m.ep, unix.EPOLL_CTL_DEL, fd, nil)
 }
 
-// loop dispatches events until done reports true.
-//
-// The monitor's epoll fd is itself watched by the Go runtime's poller:
-// while nothing happens the main goroutine is parked and the process's only
-// busy thread sleeps in the runtime's epoll_wait, instead of one thread
-// blocking in ours and another being started to run the Go scheduler.
+// loop dispatches events until done reports true. The main goroutine
+// waits in epoll_wait itself: the monitor has no other goroutine, so while
+// nothing happens no Go code runs and no thread but the runtime's monitor
+// thread is awake.
 func (m *mon) loop(done func() bool) {
 	for !done() {
-		_ = m.epFile.SetReadDeadline(m.nextTimer())
-		err := m.epConn.Read(func(uintptr) bool {
-			n, err := unix.EpollWait(m.ep, m.events[:], 0)
-			if err == unix.EINTR {
-				return true
+		timeout := -1
+		if next := m.nextTimer(); !next.IsZero() {
+			d := time.Until(next)
+			timeout = int((d + time.Millisecond - 1) / time.Millisecond)
+			if timeout < 0 {
+				timeout = 0
 			}
-			if n <= 0 {
-				return false // park until the epoll fd is readable
-			}
-			for i := 0; i < n; i++ {
-				m.dispatch(int(m.events[i].Fd), m.events[i].Events)
-			}
-			return true
-		})
-		if err != nil && !errors.Is(err, os.ErrDeadlineExceeded) {
+		}
+		n, err := unix.EpollWait(m.ep, m.events[:], timeout)
+		if err != nil && err != unix.EINTR {
 			errorf("waiting for events: " + err.Error())
 			return
+		}
+		for i := 0; i < n; i++ {
+			m.dispatch(int(m.events[i].Fd), m.events[i].Events)
 		}
 		m.timers()
 	}
@@ -113,12 +78,12 @@ func (m *mon) dispatch(fd int, ev uint32) {
 	case fd == m.wake:
 		var b [8]byte
 		_, _ = unix.Read(m.wake, b[:])
-		sigs := m.sigs.pending.Swap(0)
-		if sigs&(1<<uint(syscall.SIGCHLD)) != 0 {
+		sigs := takeSignals()
+		if sigs&sigBit(syscall.SIGCHLD) != 0 {
 			m.reap()
 		}
-		for _, s := range []syscall.Signal{syscall.SIGTERM, syscall.SIGINT, syscall.SIGQUIT} {
-			if sigs&(1<<uint(s)) != 0 {
+		for _, s := range handledSignals[1:] {
+			if sigs&sigBit(s) != 0 {
 				m.forward(s)
 			}
 		}
@@ -185,7 +150,9 @@ func (m *mon) reap() {
 		case pid == m.containerPid && !m.containerDone:
 			m.containerStatus, m.containerDone = ws, true
 			if code := exitCode(ws); code != 0 {
-				infof("container " + itoa(pid) + " exited with status " + itoa(code))
+				if diag.on(levelInfo) {
+					infof("container " + itoa(pid) + " exited with status " + itoa(code))
+				}
 			}
 		case m.cacheOn && len(m.exitCache) < 4096:
 			m.exitCache = append(m.exitCache, exited{pid, ws})

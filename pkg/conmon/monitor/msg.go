@@ -43,8 +43,12 @@ type logger struct {
 
 var diag = &logger{level: levelWarn, sysfd: -1}
 
+// on reports whether messages of level are written: callers check it
+// before building a message, so that a quiet monitor allocates nothing.
+func (l *logger) on(level int) bool { return level <= l.level }
+
 func (l *logger) log(level int, msg string) {
-	if level > l.level {
+	if !l.on(level) {
 		return
 	}
 	tag := "ewidt"[level : level+1]

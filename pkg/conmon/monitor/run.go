@@ -22,7 +22,6 @@ type mon struct {
 	attachPipe *syncPipe
 	startFd    int
 	others     []int // inherited fds that are not protocol pipes
-	maxFd      int   // highest inherited fd
 	devnull    int
 
 	// Container stdio, our ends. -1 when closed or absent.
@@ -44,6 +43,8 @@ type mon struct {
 	attachListen int
 	attachLink   string
 	clients      []*client
+	spareClients []*client // closed clients' structs, for reuse
+	ctlBuf       [conmon.CtlMaxLine - 1]byte
 	ctlFd        int
 	ctlDummy     int
 	winszR       int
@@ -66,15 +67,10 @@ type mon struct {
 	cacheOn         bool
 
 	ep       int
-	epFile   *os.File        // ep, registered with the Go runtime poller
-	epConn   syscall.RawConn // raw access to it
-	wake     int             // eventfd the signal relay writes
-	sigs     *sigRelay
+	wake     int       // eventfd the signal handler writes
 	deadline time.Time // --timeout
 	timedOut bool
 	oomOrig  string // oom_score_adj before we lowered it
-	buf      [conmon.AttachReadBuf]byte
-	inbuf    [conmon.AttachInputBuf]byte
 	events   [16]unix.EpollEvent
 }
 
@@ -88,9 +84,6 @@ func runDaemon(c *config, start int, fromEnv bool) int {
 		attachListen: -1, ctlFd: -1, ctlDummy: -1, winszR: -1, winszW: -1, ep: -1, wake: -1,
 		cacheOn: true}
 	fds := inherited()
-	if len(fds) > 0 {
-		m.maxFd = fds[len(fds)-1]
-	}
 	signal.Ignore(syscall.SIGPIPE)
 	var protocol [3]int
 	protocol[0] = envFd(conmon.EnvSyncPipe)
@@ -128,16 +121,13 @@ func runDaemon(c *config, start int, fromEnv bool) int {
 	if m.ep, err = unix.EpollCreate1(unix.EPOLL_CLOEXEC); err != nil {
 		fatal("Failed to create epoll: " + err.Error())
 	}
-	_ = syscall.SetNonblock(m.ep, true)
-	m.epFile = os.NewFile(uintptr(m.ep), "epoll")
-	if m.epConn, err = m.epFile.SyscallConn(); err != nil {
-		fatal("Failed to watch epoll fd: " + err.Error())
-	}
 	if m.wake, err = unix.Eventfd(0, unix.EFD_CLOEXEC|unix.EFD_NONBLOCK); err != nil {
 		fatal("Failed to create eventfd: " + err.Error())
 	}
 	m.add(m.wake, unix.EPOLLIN)
-	m.sigs = startSigRelay(m.wake)
+	if err := startSignals(m.wake); err != nil {
+		fatal("Failed to set up signal handling: " + err.Error())
+	}
 
 	if c.SdNotifySocket != "" {
 		m.notify = setupNotify(c)
@@ -217,7 +207,9 @@ func (m *mon) monitor() int {
 		return 1
 	}
 	m.containerPid = pid
-	debugf("container PID: " + itoa(pid))
+	if diag.on(levelDebug) {
+		debugf("container PID: " + itoa(pid))
+	}
 	for _, e := range m.exitCache {
 		// Reaped before we knew its pid; if the pid is in use again it is
 		// not ours any more.

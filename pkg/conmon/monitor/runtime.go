@@ -54,7 +54,9 @@ func (m *mon) runtimeArgv() []string {
 func (m *mon) spawnRuntime() string {
 	c := m.c
 	argv := m.runtimeArgv()
-	debugf("calling runtime args: " + joinSpace(argv))
+	if diag.on(levelDebug) {
+		debugf("calling runtime args: " + joinSpace(argv))
+	}
 	var files []uintptr
 	if c.passthrough {
 		files = []uintptr{0, 1, 2}
@@ -68,13 +70,8 @@ func (m *mon) spawnRuntime() string {
 			}
 		}
 	}
-	for fd := 3; fd <= m.maxFd; fd++ {
-		if contains(m.others, fd) {
-			files = append(files, uintptr(fd))
-		} else {
-			files = append(files, ^uintptr(0))
-		}
-	}
+	// m.others reach the runtime at their numbers: they are the only fds
+	// without close-on-exec.
 	env := os.Environ()
 	path := c.Runtime
 	if lp, ok := os.LookupEnv("LISTEN_PID"); ok {
@@ -143,7 +140,7 @@ func (m *mon) readRuntimeError() string {
 		return ""
 	}
 	_ = syscall.SetNonblock(m.stderrFd, true)
-	buf := m.buf[:conmon.AttachReadBuf-2] // 8191 bytes, as conmon
+	buf := outBuf[:conmon.AttachReadBuf-2] // 8191 bytes, as conmon
 	n := 0
 	for n < len(buf) {
 		r, err := syscall.Read(m.stderrFd, buf[n:])
@@ -159,12 +156,16 @@ func (m *mon) readRuntimeError() string {
 }
 
 func joinSpace(s []string) string {
-	out := ""
+	n := 0
+	for _, x := range s {
+		n += len(x) + 1
+	}
+	b := make([]byte, 0, n)
 	for i, x := range s {
 		if i > 0 {
-			out += " "
+			b = append(b, ' ')
 		}
-		out += x
+		b = append(b, x...)
 	}
-	return out
+	return string(b)
 }

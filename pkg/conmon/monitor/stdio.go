@@ -83,7 +83,7 @@ func (m *mon) startRelay() {
 // also the terminal) or stderr (id 3): one read of up to 8192 bytes, logged
 // and sent to every attach client.
 func (m *mon) readStdio(fd int, ev uint32, id byte) bool {
-	n, err := syscall.Read(fd, m.buf[1:])
+	n, err := syscall.Read(fd, outBuf[1:])
 	if n > 0 {
 		m.output(id, n)
 		return true
@@ -119,16 +119,16 @@ func (m *mon) ttyHangup() {
 	m.ttyRearm = time.Now().Add(100 * time.Millisecond)
 }
 
-// output logs m.buf[1:1+n] and sends it, framed with id, to attach clients.
+// output logs outBuf[1:1+n] and sends it, framed with id, to attach clients.
 func (m *mon) output(id byte, n int) {
-	data := m.buf[1 : 1+n]
+	data := outBuf[1 : 1+n]
 	stream := k8sfile.Stdout
 	if id == conmon.StreamStderr {
 		stream = k8sfile.Stderr
 	}
 	m.writeLogs(stream, data)
-	m.buf[0] = id
-	m.broadcast(m.buf[:1+n])
+	outBuf[0] = id
+	m.broadcast(outBuf[:1+n])
 }
 
 // drainStdio reads what is left in the pipes once the container exited
@@ -142,7 +142,7 @@ func (m *mon) drainStdio() {
 		for *p.fd >= 0 && total < 16<<20 {
 			fd := *p.fd
 			_ = syscall.SetNonblock(fd, true)
-			n, err := syscall.Read(fd, m.buf[1:])
+			n, err := syscall.Read(fd, outBuf[1:])
 			if err == syscall.EINTR {
 				continue
 			}

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"syscall"
 
+	"github.com/pod-engine/pod/pkg/conmon"
+
 	"golang.org/x/sys/unix"
 )
 
@@ -11,6 +13,15 @@ import (
 // below read small files and directories into one reused buffer instead of
 // allocating (each new allocation size costs the Go heap a span).
 var scratch [4096]byte
+
+// The relay buffers live in the zero-filled data segment too: a page of
+// them costs memory only once it was written to (a big buffer in a struct
+// on the stack would be zeroed, so touched, on every start, and would grow
+// the goroutine stack through every size up to it).
+var (
+	outBuf [conmon.AttachReadBuf]byte  // stream byte + one read of container output
+	inBuf  [conmon.AttachInputBuf]byte // one read of attach client input
+)
 
 // readSmall reads up to len(scratch) bytes of path into scratch.
 func readSmall(path string) ([]byte, error) {
@@ -87,7 +98,9 @@ func inherited() []int {
 			if i := bytes.IndexByte(name, 0); i >= 0 {
 				name = name[:i]
 			}
-			if fd, ok := atoiBytes(name); ok && fd >= 3 && fd != dfd {
+			// A close-on-exec fd was not inherited: the Go runtime opened
+			// it (it keeps the cgroup CPU limit files open).
+			if fd, ok := atoiBytes(name); ok && fd >= 3 && fd != dfd && !cloexec(fd) {
 				fds = append(fds, fd)
 			}
 			off += reclen
@@ -101,6 +114,12 @@ func inherited() []int {
 		}
 	}
 	return fds
+}
+
+// cloexec reports whether fd has FD_CLOEXEC set.
+func cloexec(fd int) bool {
+	flags, err := unix.FcntlInt(uintptr(fd), unix.F_GETFD, 0)
+	return err == nil && flags&unix.FD_CLOEXEC != 0
 }
 
 // exists reports whether path exists.
