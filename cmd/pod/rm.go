@@ -106,6 +106,12 @@ func waitCommand() *cobra.Command {
 						fmt.Println(code)
 						continue
 					}
+				} else if errors.Is(err, errdefs.ErrNotFound) {
+					// Removed a moment ago (run --rm, rm -f): its code is kept.
+					if code, rerr := rt.RemovedExitCode(a); rerr == nil {
+						fmt.Println(code)
+						continue
+					}
 				}
 				if last != nil {
 					fmt.Fprintf(os.Stderr, "Error: %v\n", last)

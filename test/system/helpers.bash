@@ -126,7 +126,7 @@ runtimes_available() {
 wait_for_status() {
     local name=$1 want=$2 tries=${3:-50} got
     while ((tries-- > 0)); do
-        got=$(pod inspect --format '{{.State.Status}}' "$name" 2>/dev/null)
+        got=$(pod inspect --format '{{.State.Status}}' "$name" 2>/dev/null) || true
         [[ "$got" == "$want" ]] && return 0
         sleep 0.1
     done
@@ -142,4 +142,11 @@ wait_for_output() {
         sleep 0.05
     done
     die "container $name never printed '$want'; logs: $(pod logs "$name" 2>&1)"
+}
+
+# pid_alive PID: the process exists and is not a zombie.
+pid_alive() {
+    local st
+    st=$(awk '{print $3}' "/proc/$1/stat" 2>/dev/null) || return 1
+    [[ -n "$st" && "$st" != Z ]]
 }
