@@ -107,6 +107,15 @@ setup_file() {
 teardown_file() {
     pod rm -a -f -t 0 >/dev/null 2>&1 || true
     pod rmi -a -f >/dev/null 2>&1 || true
+    wait_for_monitors
+}
+
+# wait_for_monitors waits until no monitor, shim or exit command of this
+# file's containers runs any more (exit commands run up to a second after a
+# foreground container ended), so bats can delete the file's directory.
+wait_for_monitors() {
+    local tries=100
+    while ((tries-- > 0)) && pgrep -f -- "$PODT" >/dev/null; do sleep 0.1; done
 }
 
 # IMAGE is the image tests run: busybox from Debian's busybox-static.
