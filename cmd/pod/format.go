@@ -52,6 +52,18 @@ func printJSON(v any) error {
 	return err
 }
 
+// printFormatted prints v as JSON or through a --format template, or with
+// plain when no format was given.
+func printFormatted(format string, v any, plain func() error) error {
+	switch {
+	case isJSONFormat(format):
+		return printJSON(v)
+	case format != "":
+		return renderTemplate(os.Stdout, format, nil, []any{v})
+	}
+	return plain()
+}
+
 // renderTemplate writes rows through a Go template. A "table" prefix adds a
 // header line (from headers, else the upper-cased field names) and aligns
 // the columns; without it each row is printed on its own line.

@@ -3,7 +3,6 @@ package shimv2
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -159,14 +158,7 @@ func (r *runtime) Create(ctx context.Context, req *ocirt.CreateRequest) (ocirt.T
 // runtime's error, e.g. "runc create failed: … no such file or directory"),
 // classified for exit codes 125/126/127.
 func (r *runtime) createError(req *ocirt.CreateRequest, err error) error {
-	var se *client.SyncError
-	if !errors.As(err, &se) {
-		if errors.Is(err, context.DeadlineExceeded) {
-			return fmt.Errorf("container %s: creation timed out: %w", req.Name, errdefs.ErrTimeout)
-		}
-		return fmt.Errorf("container %s: %w", req.Name, err)
-	}
-	return ocirt.RuntimeError(r.h.Name, se.Message)
+	return ocirt.MonitorError("container "+req.Name, r.h.Name, err, func(se *client.SyncError) string { return se.Message })
 }
 
 func logSpec(req *ocirt.CreateRequest) string {
