@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/pod-engine/pod/pkg/conmon"
 	"github.com/pod-engine/pod/pkg/conmon/client"
@@ -56,4 +58,20 @@ func MonitorError(what, runtime string, err error, message func(*client.SyncErro
 		return fmt.Errorf("%s: %w", what, err)
 	}
 	return RuntimeError(runtime, message(se))
+}
+
+// MonitorEnv is the environment of a monitor and hence of the runtime it
+// runs and of its exit command: the caller's, without NOTIFY_SOCKET (it must
+// never reach a container) and without TMPDIR (runtimes put private state
+// there — runsc its sandbox chroot, which fails in a directory only the
+// caller may enter), plus extra.
+func MonitorEnv(extra []string) []string {
+	env := make([]string, 0, len(os.Environ())+len(extra))
+	for _, kv := range os.Environ() {
+		if strings.HasPrefix(kv, "NOTIFY_SOCKET=") || strings.HasPrefix(kv, "TMPDIR=") {
+			continue
+		}
+		env = append(env, kv)
+	}
+	return append(env, extra...)
 }

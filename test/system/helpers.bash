@@ -5,6 +5,7 @@
 # POD_BIN           directory with pod, pod-conmon, pod-image (default: ../../bin)
 # POD_TEST_RUNTIME  runtime every container is created with (default: crun)
 # POD_TEST_MONITOR  monitor binary passed with --conmon (default: pod's choice)
+# POD_TEST_FLAGS    extra global flags for every pod command
 
 POD_BIN=${POD_BIN:-$(cd "$BATS_TEST_DIRNAME/../../bin" && pwd)}
 POD_TEST_RUNTIME=${POD_TEST_RUNTIME:-crun}
@@ -20,6 +21,9 @@ skip_unless_oci() {
 pod() {
     local extra=()
     [[ -n "$POD_TEST_MONITOR" ]] && extra+=(--conmon "$POD_TEST_MONITOR")
+    # POD_TEST_FLAGS: extra global flags, e.g. "--runtime-flag debug" when debugging.
+    local podt_flags=()
+    [[ -n "$POD_TEST_FLAGS" ]] && read -ra podt_flags <<<"$POD_TEST_FLAGS" && extra+=("${podt_flags[@]}")
     "$POD_BIN/pod" --root "$PODT/root" --runroot "$PODT/run" --tmpdir "$PODT/tmp" \
         --runtime "$POD_TEST_RUNTIME" "${extra[@]}" "$@"
 }

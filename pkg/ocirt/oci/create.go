@@ -64,7 +64,7 @@ func (r *runtime) Create(ctx context.Context, req *ocirt.CreateRequest) (ocirt.T
 	opts := &client.Options{
 		Monitor:    r.h.Monitor,
 		Args:       args,
-		Env:        monitorEnv(req.Env),
+		Env:        ocirt.MonitorEnv(req.Env),
 		ExtraFiles: req.PreserveFDs,
 		Dir:        req.Bundle,
 	}
@@ -175,19 +175,6 @@ func monitorLogLevel(l string) string {
 		return strings.ToLower(l)
 	}
 	return "warn"
-}
-
-// monitorEnv is the monitor's environment: the caller's minus NOTIFY_SOCKET
-// (it must never leak into containers), plus the request's variables.
-func monitorEnv(extra []string) []string {
-	var env []string
-	for _, kv := range os.Environ() {
-		if strings.HasPrefix(kv, "NOTIFY_SOCKET=") {
-			continue
-		}
-		env = append(env, kv)
-	}
-	return append(env, extra...)
 }
 
 // check refuses requests the runtime cannot honour, before anything runs.

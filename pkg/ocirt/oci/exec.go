@@ -82,7 +82,7 @@ func (t *task) Exec(ctx context.Context, req *ocirt.ExecRequest) (ocirt.ExecProc
 	m, err := client.Start(ctx, &client.Options{
 		Monitor:    t.r.h.Monitor,
 		Args:       args,
-		Env:        monitorEnv(req.Env),
+		Env:        ocirt.MonitorEnv(req.Env),
 		ExtraFiles: req.PreserveFDs,
 		Dir:        req.Dir,
 	})

@@ -84,7 +84,7 @@ func (t *task) Exec(ctx context.Context, req *ocirt.ExecRequest) (ocirt.ExecProc
 		args.ExitCommandArgs = req.ExitCommand[1:]
 		args.ExitDelay = req.ExitDelay
 	}
-	m, err := client.Start(ctx, &client.Options{Monitor: mon, Args: args, Env: monitorEnv(req.Env), Dir: req.Dir})
+	m, err := client.Start(ctx, &client.Options{Monitor: mon, Args: args, Env: ocirt.MonitorEnv(req.Env), Dir: req.Dir})
 	if err != nil {
 		return nil, fmt.Errorf("exec session %s: %w", req.SessionID, err)
 	}

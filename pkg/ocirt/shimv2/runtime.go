@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"strings"
 	"time"
 
 	"github.com/pod-engine/pod/pkg/conmon"
@@ -127,7 +126,7 @@ func (r *runtime) Create(ctx context.Context, req *ocirt.CreateRequest) (ocirt.T
 	}
 	cctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-	m, err := client.Start(cctx, &client.Options{Monitor: mon, Args: args, Env: monitorEnv(req.Env), Dir: bundle})
+	m, err := client.Start(cctx, &client.Options{Monitor: mon, Args: args, Env: ocirt.MonitorEnv(req.Env), Dir: bundle})
 	if err != nil {
 		t.removeBundle()
 		return nil, fmt.Errorf("container %s: %w", req.Name, err)
@@ -171,18 +170,6 @@ func logSpec(req *ocirt.CreateRequest) string {
 	default:
 		return req.LogDriver
 	}
-}
-
-// monitorEnv is pod-shim's environment: ours without NOTIFY_SOCKET, plus
-// the request's variables.
-func monitorEnv(extra []string) []string {
-	var env []string
-	for _, kv := range os.Environ() {
-		if !strings.HasPrefix(kv, "NOTIFY_SOCKET=") {
-			env = append(env, kv)
-		}
-	}
-	return append(env, extra...)
 }
 
 // writeSpecs writes config.json into the container's bundle (the ocirt
