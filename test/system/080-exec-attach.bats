@@ -112,3 +112,9 @@ podcmd() {
     contains "$(cat $out)" "got-term"
     contains "$(cat $out)" "rc=7"
 }
+
+@test "the container's terminal gets our terminal's size" {
+    [[ "$POD_TEST_RUNTIME" == crun ]] || skip "reading the size back works with crun's pty here (runc's pty refuses TIOCGWINSZ on this kernel)"
+    run in_pty "stty cols 123 rows 45; $(podcmd) run -it --rm ${IMG[*]} sh -c 'stty -a | head -1'"
+    contains "$output" "rows 45; columns 123"
+}
