@@ -35,12 +35,13 @@ func (c *Container) Cleanup(ctx context.Context, o CleanupOptions) error {
 		}
 		return fmt.Errorf("container %s is %s: cannot clean up a container that is not stopped: %w", c.config.Name, c.state.Status, errdefs.ErrConflict)
 	}
+	if o.Remove {
+		// Removal does everything cleanup does (and in parallel).
+		return c.removeLocked(ctx, RemoveOptions{})
+	}
 	if err := c.cleanupLocked(ctx); err != nil {
 		c.unlock()
 		return err
-	}
-	if o.Remove {
-		return c.removeLocked(ctx, RemoveOptions{})
 	}
 	c.unlock()
 	return nil
@@ -55,12 +56,8 @@ func (c *Container) cleanupLocked(ctx context.Context) error {
 		return nil
 	}
 	var errs []error
-	if err := c.deleteRuntimeState(ctx); err != nil {
-		errs = append(errs, err)
-	} else {
-		c.state.Task.ID = "" // nothing left in the runtime to delete
-	}
-	c.rt.debugf("deleted runtime state of %s", c.config.ID)
+	// The runtime's delete and the unmount are independent: run them at once.
+	deleted := c.deleteRuntimeStateAsync(ctx)
 	for _, n := range []string{conmon.AttachName, conmon.CtlName, conmon.WinszName} {
 		_ = os.Remove(filepath.Join(c.staticDir(), n))
 	}
@@ -68,6 +65,12 @@ func (c *Container) cleanupLocked(ctx context.Context) error {
 		errs = append(errs, err)
 	}
 	c.rt.debugf("unmounted %s", c.config.ID)
+	if err := <-deleted; err != nil {
+		errs = append(errs, err)
+	} else {
+		c.state.Task.ID = "" // nothing left in the runtime to delete
+	}
+	c.rt.debugf("deleted runtime state of %s", c.config.ID)
 	c.state.Mountpoint = ""
 	c.state.Task.Pid = 0
 	next := StatusExited

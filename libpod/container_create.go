@@ -70,6 +70,7 @@ func (r *Runtime) CreateContainer(ctx context.Context, o *CreateOptions) (*Conta
 	if err != nil {
 		return nil, err
 	}
+	r.debugf("runtime resolved: %s", handle.Path)
 	cfg := ContainerConfig{
 		ID:      newID(),
 		Name:    o.Spec.Name,
@@ -101,6 +102,7 @@ func (r *Runtime) CreateContainer(ctx context.Context, o *CreateOptions) (*Conta
 		if err := r.resolveImage(ctx, &cfg, o); err != nil {
 			return nil, err
 		}
+		r.debugf("image resolved: %s", cfg.ImageID)
 	default:
 		return nil, fmt.Errorf("no image given: give an image or --rootfs PATH: %w", errdefs.ErrInvalidArgument)
 	}
@@ -141,6 +143,7 @@ func (r *Runtime) CreateContainer(ctx context.Context, o *CreateOptions) (*Conta
 		if err := r.createStorage(c); err != nil {
 			return nil, err
 		}
+		r.debugf("storage created")
 	}
 	configJSON, err := json.Marshal(&c.config)
 	if err != nil {

@@ -54,9 +54,8 @@ func (c *Container) removeLocked(ctx context.Context, o RemoveOptions) error {
 		}
 	}
 	var errs []error
-	if err := c.deleteRuntimeState(ctx); err != nil {
-		errs = append(errs, err)
-	}
+	// The runtime's delete and the storage's are independent: run them at once.
+	deleted := c.deleteRuntimeStateAsync(ctx)
 	if err := c.rt.unmountStorage(c, true); err != nil {
 		errs = append(errs, err)
 	}
@@ -64,6 +63,10 @@ func (c *Container) removeLocked(ctx context.Context, o RemoveOptions) error {
 		c.rt.deleteStorage(c)
 		c.rt.debugf("deleted storage of %s", c.config.ID)
 	}
+	if err := <-deleted; err != nil {
+		errs = append(errs, err)
+	}
+	c.rt.debugf("deleted runtime state of %s", c.config.ID)
 	db, err := c.rt.state()
 	if err != nil {
 		return err
@@ -88,6 +91,14 @@ func (c *Container) removeLocked(ctx context.Context, o RemoveOptions) error {
 		c.rt.warnf("removing container %s: %v", c.config.Name, errors.Join(errs...))
 	}
 	return nil
+}
+
+// deleteRuntimeStateAsync runs deleteRuntimeState in the background; the
+// channel yields its result. The container's state is not touched meanwhile.
+func (c *Container) deleteRuntimeStateAsync(ctx context.Context) <-chan error {
+	ch := make(chan error, 1)
+	go func() { ch <- c.deleteRuntimeState(ctx) }()
+	return ch
 }
 
 // deleteRuntimeState runs `runtime delete --force` for a container that has

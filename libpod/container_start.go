@@ -129,6 +129,7 @@ func (c *Container) init(ctx context.Context, foreground bool) (retErr error) {
 			_ = r.unmountStorage(c, false)
 		}
 	}()
+	r.debugf("rootfs mounted at %s", rootfs)
 	host, err := r.hostInfo(c)
 	if err != nil {
 		return err
@@ -137,6 +138,7 @@ func (c *Container) init(ctx context.Context, foreground bool) (retErr error) {
 	if err != nil {
 		return fmt.Errorf("container %s: %w", c.config.Name, err)
 	}
+	r.debugf("spec generated")
 	for _, w := range res.Warnings {
 		r.warnf("container %s: %s", c.config.Name, w)
 	}

@@ -3,6 +3,7 @@ package libpod
 import (
 	"context"
 	"errors"
+	"fmt"
 	"time"
 
 	"github.com/pod-engine/pod/pkg/conmon"
@@ -43,6 +44,12 @@ func (c *Container) Wait(ctx context.Context) (int, error) {
 		}
 		c.syncExit()
 	}
+}
+
+// RemovedExitCode returns the exit code recorded for a container (by full
+// ID) that was removed in the last few minutes.
+func (r *Runtime) RemovedExitCode(id string) (int, error) {
+	return r.removedExitCode(id, fmt.Errorf("no container with ID %s found: %w", id, errdefs.ErrNoSuchContainer))
 }
 
 // removedExitCode returns the recorded exit code of a removed container.

@@ -38,38 +38,31 @@ func execCommand() *cobra.Command {
 			}
 			o.Env = append(fileEnv, env...)
 			o.Cmd = args[1:]
-			rt, err := newRuntime()
-			if err != nil {
-				return err
-			}
-			defer rt.Shutdown()
-			c, err := rt.LookupContainer(args[0])
-			if err != nil {
-				return err
-			}
-			ctx := cmd.Context()
-			if o.Detach {
-				_, id, err := c.Exec(ctx, o, nil)
+			return withContainer(args[0], func(c *libpod.Container) error {
+				ctx := cmd.Context()
+				if o.Detach {
+					_, id, err := c.Exec(ctx, o, nil)
+					if err != nil {
+						return err
+					}
+					fmt.Println(id)
+					return nil
+				}
+				sess, err := newSession(nil, o.Interactive, o.Tty, detachKeys)
 				if err != nil {
 					return err
 				}
-				fmt.Println(id)
-				return nil
-			}
-			sess, err := newSession(nil, o.Interactive, o.Tty, detachKeys)
-			if err != nil {
-				return err
-			}
-			sess.rawTerminal(o.Tty)
-			code, _, err := c.Exec(ctx, o, sess.attach)
-			sess.close()
-			if errors.Is(err, client.ErrDetached) {
-				return nil
-			}
-			if err != nil {
-				return err
-			}
-			return &errdefs.ExitCodeError{Code: code}
+				sess.rawTerminal(o.Tty)
+				code, _, err := c.Exec(ctx, o, sess.attach)
+				sess.close()
+				if errors.Is(err, client.ErrDetached) {
+					return nil
+				}
+				if err != nil {
+					return err
+				}
+				return &errdefs.ExitCodeError{Code: code}
+			})
 		},
 	}
 	fl := cmd.Flags()
@@ -95,49 +88,42 @@ func attachCommand() *cobra.Command {
 		Short: "Attach to a running container",
 		Args:  exactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			rt, err := newRuntime()
-			if err != nil {
-				return err
-			}
-			defer rt.Shutdown()
-			c, err := rt.LookupContainer(args[0])
-			if err != nil {
-				return err
-			}
-			if c.Status() != libpod.StatusRunning {
-				return fmt.Errorf("you can only attach to running containers: %s is %s: %w", c.Name(), c.Status(), errdefs.ErrConflict)
-			}
-			spec := c.Config().Spec
-			keys := detachKeys
-			if keys == "" {
-				keys = c.Config().DetachKeys
-			}
-			sess, err := newSession(nil, spec.Stdin && !noStdin, spec.Terminal, keys)
-			if err != nil {
-				return err
-			}
-			sess.rawTerminal(spec.Terminal)
-			if spec.Terminal {
-				sess.forwardResize(c.CtlPath())
-			}
-			ctx := cmd.Context()
-			if sigProxy && !spec.Terminal {
-				sess.proxySignals(func(sig syscall.Signal) { _ = c.Kill(context.WithoutCancel(ctx), sig) })
-			}
-			err = c.Attach(ctx, sess.attach)
-			sess.close()
-			if errors.Is(err, client.ErrDetached) {
-				fmt.Fprintln(os.Stderr)
-				return nil
-			}
-			if err != nil {
-				return err
-			}
-			code, err := c.Wait(ctx)
-			if err != nil {
-				return err
-			}
-			return &errdefs.ExitCodeError{Code: code}
+			return withContainer(args[0], func(c *libpod.Container) error {
+				if c.Status() != libpod.StatusRunning {
+					return fmt.Errorf("you can only attach to running containers: %s is %s: %w", c.Name(), c.Status(), errdefs.ErrConflict)
+				}
+				spec := c.Config().Spec
+				keys := detachKeys
+				if keys == "" {
+					keys = c.Config().DetachKeys
+				}
+				sess, err := newSession(nil, spec.Stdin && !noStdin, spec.Terminal, keys)
+				if err != nil {
+					return err
+				}
+				sess.rawTerminal(spec.Terminal)
+				if spec.Terminal {
+					sess.forwardResize(c.CtlPath())
+				}
+				ctx := cmd.Context()
+				if sigProxy && !spec.Terminal {
+					sess.proxySignals(func(sig syscall.Signal) { _ = c.Kill(context.WithoutCancel(ctx), sig) })
+				}
+				err = c.Attach(ctx, sess.attach)
+				sess.close()
+				if errors.Is(err, client.ErrDetached) {
+					fmt.Fprintln(os.Stderr)
+					return nil
+				}
+				if err != nil {
+					return err
+				}
+				code, err := c.Wait(ctx)
+				if err != nil {
+					return err
+				}
+				return &errdefs.ExitCodeError{Code: code}
+			})
 		},
 	}
 	fl := cmd.Flags()

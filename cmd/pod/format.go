@@ -36,6 +36,8 @@ var templateFuncs = template.FuncMap{
 
 var fieldRE = regexp.MustCompile(`\{\{\s*\.(\w+)`)
 
+var idFieldRE = regexp.MustCompile(`\.Id(\W|$)`)
+
 // isJSONFormat reports whether --format asks for JSON output.
 func isJSONFormat(f string) bool {
 	return f == "json" || f == "{{json .}}" || f == "{{ json . }}"
@@ -52,6 +54,18 @@ func printJSON(v any) error {
 	return err
 }
 
+// printFormatted prints v as JSON or through a --format template, or with
+// plain when no format was given.
+func printFormatted(format string, v any, plain func() error) error {
+	switch {
+	case isJSONFormat(format):
+		return printJSON(v)
+	case format != "":
+		return renderTemplate(os.Stdout, format, nil, []any{v})
+	}
+	return plain()
+}
+
 // renderTemplate writes rows through a Go template. A "table" prefix adds a
 // header line (from headers, else the upper-cased field names) and aligns
 // the columns; without it each row is printed on its own line.
@@ -62,6 +76,8 @@ func renderTemplate(w io.Writer, format string, headers map[string]string, rows 
 		format = strings.TrimLeft(rest, " ")
 	}
 	format = strings.NewReplacer(`\t`, "\t", `\n`, "\n").Replace(format)
+	// Podman accepts the JSON key .Id as well as the field .ID.
+	format = idFieldRE.ReplaceAllString(format, ".ID$1")
 	tmpl, err := template.New("format").Funcs(templateFuncs).Option("missingkey=error").Parse(format + "\n")
 	if err != nil {
 		return fmt.Errorf("invalid --format template: %v: %w", err, errdefs.ErrInvalidArgument)

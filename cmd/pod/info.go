@@ -27,15 +27,11 @@ func versionCommand() *cobra.Command {
 				Client libpod.VersionInfo `json:"Client"`
 			}{libpod.VersionInfo{APIVersion: version, Version: version, GoVersion: runtime.Version(),
 				OsArch: runtime.GOOS + "/" + runtime.GOARCH, Os: runtime.GOOS}}
-			switch {
-			case isJSONFormat(format):
-				return printJSON(v)
-			case format != "":
-				return renderTemplate(os.Stdout, format, nil, []any{v})
-			}
-			c := v.Client
-			fmt.Printf("Version:      %s\nAPI Version:  %s\nGo Version:   %s\nOS/Arch:      %s\n", c.Version, c.APIVersion, c.GoVersion, c.OsArch)
-			return nil
+			return printFormatted(format, v, func() error {
+				c := v.Client
+				_, err := fmt.Printf("Version:      %s\nAPI Version:  %s\nGo Version:   %s\nOS/Arch:      %s\n", c.Version, c.APIVersion, c.GoVersion, c.OsArch)
+				return err
+			})
 		},
 	}
 	cmd.Flags().StringVarP(&format, "format", "f", "", "Change the output format to JSON or a Go template")
@@ -59,16 +55,12 @@ func infoCommand() *cobra.Command {
 				return err
 			}
 			info.Version.Version, info.Version.APIVersion = version, version
-			switch {
-			case isJSONFormat(format):
-				return printJSON(info)
-			case format != "":
-				return renderTemplate(os.Stdout, format, nil, []any{info})
-			}
-			enc := yaml.NewEncoder(os.Stdout)
-			enc.SetIndent(2)
-			defer func() { _ = enc.Close() }()
-			return enc.Encode(info)
+			return printFormatted(format, info, func() error {
+				enc := yaml.NewEncoder(os.Stdout)
+				enc.SetIndent(2)
+				defer func() { _ = enc.Close() }()
+				return enc.Encode(info)
+			})
 		},
 	}
 	cmd.Flags().StringVarP(&format, "format", "f", "", "Change the output format to JSON or a Go template")

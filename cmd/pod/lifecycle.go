@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"os"
 
@@ -205,35 +206,30 @@ func restartCommand() *cobra.Command {
 }
 
 func pauseCommand() *cobra.Command {
-	var all bool
-	cmd := &cobra.Command{
-		Use:   "pause [options] CONTAINER [CONTAINER...]",
-		Short: "Pause all the processes in one or more containers",
-		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := needArgs(all)(cmd, args); err != nil {
-				return err
-			}
-			return forEach(args, all, func(c *libpod.Container) error { return c.Pause(cmd.Context()) },
-				func(c *libpod.Container) bool { return c.Status() == libpod.StatusRunning })
-		},
-	}
-	cmd.Flags().BoolVarP(&all, "all", "a", false, "Pause all running containers")
-	return cmd
+	return freezeCommand("pause", "Pause all the processes in one or more containers", "Pause all running containers",
+		libpod.StatusRunning, (*libpod.Container).Pause)
 }
 
 func unpauseCommand() *cobra.Command {
+	return freezeCommand("unpause", "Unpause the processes in one or more containers", "Unpause all paused containers",
+		libpod.StatusPaused, (*libpod.Container).Unpause)
+}
+
+// freezeCommand builds pause and unpause: op on each named container, or
+// with --all on every container in state from.
+func freezeCommand(verb, short, allHelp string, from libpod.Status, op func(*libpod.Container, context.Context) error) *cobra.Command {
 	var all bool
 	cmd := &cobra.Command{
-		Use:   "unpause [options] CONTAINER [CONTAINER...]",
-		Short: "Unpause the processes in one or more containers",
+		Use:   verb + " [options] CONTAINER [CONTAINER...]",
+		Short: short,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := needArgs(all)(cmd, args); err != nil {
 				return err
 			}
-			return forEach(args, all, func(c *libpod.Container) error { return c.Unpause(cmd.Context()) },
-				func(c *libpod.Container) bool { return c.Status() == libpod.StatusPaused })
+			return forEach(args, all, func(c *libpod.Container) error { return op(c, cmd.Context()) },
+				func(c *libpod.Container) bool { return c.Status() == from })
 		},
 	}
-	cmd.Flags().BoolVarP(&all, "all", "a", false, "Unpause all paused containers")
+	cmd.Flags().BoolVarP(&all, "all", "a", false, allHelp)
 	return cmd
 }

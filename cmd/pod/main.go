@@ -107,6 +107,27 @@ func newRuntime() (*libpod.Runtime, error) {
 	return libpod.NewRuntime(globals)
 }
 
+// withRuntime runs fn with a runtime built from the global flags.
+func withRuntime(fn func(*libpod.Runtime) error) error {
+	rt, err := newRuntime()
+	if err != nil {
+		return err
+	}
+	defer rt.Shutdown()
+	return fn(rt)
+}
+
+// withContainer runs fn on the container named nameOrID.
+func withContainer(nameOrID string, fn func(*libpod.Container) error) error {
+	return withRuntime(func(rt *libpod.Runtime) error {
+		c, err := rt.LookupContainer(nameOrID)
+		if err != nil {
+			return err
+		}
+		return fn(c)
+	})
+}
+
 func main() {
 	// Storage's overlay driver re-executes this binary for some mounts.
 	if reexec.Init() {

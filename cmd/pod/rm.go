@@ -106,6 +106,12 @@ func waitCommand() *cobra.Command {
 						fmt.Println(code)
 						continue
 					}
+				} else if errors.Is(err, errdefs.ErrNotFound) {
+					// Removed a moment ago (run --rm, rm -f): its code is kept.
+					if code, rerr := rt.RemovedExitCode(a); rerr == nil {
+						fmt.Println(code)
+						continue
+					}
 				}
 				if last != nil {
 					fmt.Fprintf(os.Stderr, "Error: %v\n", last)
@@ -126,16 +132,9 @@ func renameCommand() *cobra.Command {
 		Short: "Rename an existing container",
 		Args:  exactArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			rt, err := newRuntime()
-			if err != nil {
-				return err
-			}
-			defer rt.Shutdown()
-			c, err := rt.LookupContainer(args[0])
-			if err != nil {
-				return err
-			}
-			return c.Rename(args[1])
+			return withContainer(args[0], func(c *libpod.Container) error {
+				return c.Rename(args[1])
+			})
 		},
 	}
 }
@@ -239,20 +238,13 @@ func updateCommand() *cobra.Command {
 			if runtime == "" {
 				return fmt.Errorf("nothing to update: give --runtime NAME: %w", errdefs.ErrInvalidArgument)
 			}
-			rt, err := newRuntime()
-			if err != nil {
-				return err
-			}
-			defer rt.Shutdown()
-			c, err := rt.LookupContainer(args[0])
-			if err != nil {
-				return err
-			}
-			if _, err := c.SetRuntime(runtime); err != nil {
-				return err
-			}
-			fmt.Println(c.ID())
-			return nil
+			return withContainer(args[0], func(c *libpod.Container) error {
+				if _, err := c.SetRuntime(runtime); err != nil {
+					return err
+				}
+				fmt.Println(c.ID())
+				return nil
+			})
 		},
 	}
 	cmd.Flags().StringVar(&runtime, "runtime", "", "Switch the (stopped) container to this runtime: a name, shim type, alias or absolute path")

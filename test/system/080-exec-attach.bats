@@ -100,3 +100,21 @@ podcmd() {
     run_pod wait rmrace
     is "$output" "8"
 }
+
+@test "run proxies signals to the container (--sig-proxy)" {
+    local out=$BATS_TEST_TMPDIR/out
+    ( set +e; pod run --rm --name sp "${IMG[@]}" sh -c 'trap "echo got-term; exit 7" TERM; echo ready; while :; do sleep 0.1; done' >"$out" 2>&1
+      echo "rc=$?" >>"$out" ) &
+    local tries=100
+    while ((tries-- > 0)) && ! grep -q ready "$out" 2>/dev/null; do sleep 0.05; done
+    pkill -TERM -f -- "--runtime $POD_TEST_RUNTIME run --rm --name sp"
+    wait
+    contains "$(cat $out)" "got-term"
+    contains "$(cat $out)" "rc=7"
+}
+
+@test "the container's terminal gets our terminal's size" {
+    [[ "$POD_TEST_RUNTIME" == crun ]] || skip "reading the size back works with crun's pty here (runc's pty refuses TIOCGWINSZ on this kernel)"
+    run in_pty "stty cols 123 rows 45; $(podcmd) run -it --rm ${IMG[*]} sh -c 'stty -a | head -1'"
+    contains "$output" "rows 45; columns 123"
+}

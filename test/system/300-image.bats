@@ -15,7 +15,9 @@ teardown() {
 }
 
 teardown_file() {
+    pod rm -a -f -t 0 >/dev/null 2>&1 || true
     stop_registry
+    wait_for_monitors
     pod rmi -a -f >/dev/null 2>&1 || true
 }
 

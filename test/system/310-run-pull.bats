@@ -24,6 +24,7 @@ teardown_file() {
     pod rm -a -f -t 0 >/dev/null 2>&1 || true
     pod rmi -a -f >/dev/null 2>&1 || true
     stop_registry
+    wait_for_monitors
 }
 
 @test "run pulls a missing image by short name and uses its config" {

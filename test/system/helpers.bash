@@ -5,6 +5,7 @@
 # POD_BIN           directory with pod, pod-conmon, pod-image (default: ../../bin)
 # POD_TEST_RUNTIME  runtime every container is created with (default: crun)
 # POD_TEST_MONITOR  monitor binary passed with --conmon (default: pod's choice)
+# POD_TEST_FLAGS    extra global flags for every pod command
 
 POD_BIN=${POD_BIN:-$(cd "$BATS_TEST_DIRNAME/../../bin" && pwd)}
 POD_TEST_RUNTIME=${POD_TEST_RUNTIME:-crun}
@@ -20,6 +21,9 @@ skip_unless_oci() {
 pod() {
     local extra=()
     [[ -n "$POD_TEST_MONITOR" ]] && extra+=(--conmon "$POD_TEST_MONITOR")
+    # POD_TEST_FLAGS: extra global flags, e.g. "--runtime-flag debug" when debugging.
+    local podt_flags=()
+    [[ -n "$POD_TEST_FLAGS" ]] && read -ra podt_flags <<<"$POD_TEST_FLAGS" && extra+=("${podt_flags[@]}")
     "$POD_BIN/pod" --root "$PODT/root" --runroot "$PODT/run" --tmpdir "$PODT/tmp" \
         --runtime "$POD_TEST_RUNTIME" "${extra[@]}" "$@"
 }
@@ -107,6 +111,15 @@ setup_file() {
 teardown_file() {
     pod rm -a -f -t 0 >/dev/null 2>&1 || true
     pod rmi -a -f >/dev/null 2>&1 || true
+    wait_for_monitors
+}
+
+# wait_for_monitors waits until no monitor, shim or exit command of this
+# file's containers runs any more (exit commands run up to a second after a
+# foreground container ended), so bats can delete the file's directory.
+wait_for_monitors() {
+    local tries=100
+    while ((tries-- > 0)) && pgrep -f -- "$PODT" >/dev/null; do sleep 0.1; done
 }
 
 # IMAGE is the image tests run: busybox from Debian's busybox-static.
@@ -126,7 +139,7 @@ runtimes_available() {
 wait_for_status() {
     local name=$1 want=$2 tries=${3:-50} got
     while ((tries-- > 0)); do
-        got=$(pod inspect --format '{{.State.Status}}' "$name" 2>/dev/null)
+        got=$(pod inspect --format '{{.State.Status}}' "$name" 2>/dev/null) || true
         [[ "$got" == "$want" ]] && return 0
         sleep 0.1
     done
@@ -142,4 +155,11 @@ wait_for_output() {
         sleep 0.05
     done
     die "container $name never printed '$want'; logs: $(pod logs "$name" 2>&1)"
+}
+
+# pid_alive PID: the process exists and is not a zombie.
+pid_alive() {
+    local st
+    st=$(awk '{print $3}' "/proc/$1/stat" 2>/dev/null) || return 1
+    [[ -n "$st" && "$st" != Z ]]
 }

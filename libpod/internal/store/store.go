@@ -71,11 +71,25 @@ func Open(path string) (*Store, error) {
 		return nil, fmt.Errorf("opening state database %s: %w", path, err)
 	}
 	s := &Store{db: db, path: path}
-	if err := s.migrate(); err != nil {
-		db.Close()
-		return nil, err
+	// Processes that open a new database at the same moment race to switch
+	// it to WAL mode, which SQLite does not retry: retry here.
+	for delay := time.Millisecond; ; delay *= 2 {
+		err = s.migrate()
+		if err == nil {
+			return s, nil
+		}
+		if !isBusy(err) || delay > 2*time.Second {
+			db.Close()
+			return nil, err
+		}
+		time.Sleep(delay)
 	}
-	return s, nil
+}
+
+// isBusy reports whether err is SQLite's "database is locked".
+func isBusy(err error) bool {
+	var se sqlite3.Error
+	return errors.As(err, &se) && (se.Code == sqlite3.ErrBusy || se.Code == sqlite3.ErrLocked)
 }
 
 // Close closes the database.

@@ -125,3 +125,30 @@ func TestNewerSchemaRefused(t *testing.T) {
 		t.Fatal("opening a database from a newer pod must fail")
 	}
 }
+
+// Many processes creating the database at once (the first parallel runs on
+// a fresh machine) must all succeed.
+func TestConcurrentCreate(t *testing.T) {
+	for round := 0; round < 5; round++ {
+		path := filepath.Join(t.TempDir(), "pod.db")
+		var wg sync.WaitGroup
+		errs := make(chan error, 16)
+		for w := 0; w < 16; w++ {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				s, err := Open(path)
+				if err != nil {
+					errs <- err
+					return
+				}
+				s.Close()
+			}()
+		}
+		wg.Wait()
+		close(errs)
+		for err := range errs {
+			t.Fatal(err)
+		}
+	}
+}

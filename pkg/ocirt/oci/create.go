@@ -3,7 +3,6 @@ package oci
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -65,7 +64,7 @@ func (r *runtime) Create(ctx context.Context, req *ocirt.CreateRequest) (ocirt.T
 	opts := &client.Options{
 		Monitor:    r.h.Monitor,
 		Args:       args,
-		Env:        monitorEnv(req.Env),
+		Env:        ocirt.MonitorEnv(req.Env),
 		ExtraFiles: req.PreserveFDs,
 		Dir:        req.Bundle,
 	}
@@ -93,23 +92,26 @@ func (r *runtime) Create(ctx context.Context, req *ocirt.CreateRequest) (ocirt.T
 // createError turns a failed create into an error naming the runtime with
 // the runtime's own message, classified for exit codes 125/126/127.
 func (r *runtime) createError(req *ocirt.CreateRequest, err error) error {
-	var se *client.SyncError
-	if !errors.As(err, &se) {
-		if errors.Is(err, context.DeadlineExceeded) {
-			return fmt.Errorf("container %s: creation timed out: %w", req.Name, errdefs.ErrTimeout)
-		}
-		return fmt.Errorf("container %s: %w", req.Name, err)
-	}
-	msg := ""
+	log := ""
 	if r.h.JSONLog {
-		if log, rerr := os.ReadFile(filepath.Join(req.RunDir, "oci-log")); rerr == nil {
-			msg = lastError(log)
+		log = filepath.Join(req.RunDir, "oci-log")
+	}
+	return ocirt.MonitorError("container "+req.Name, r.name(), err, func(se *client.SyncError) string {
+		return runtimeMessage(log, se)
+	})
+}
+
+// runtimeMessage is the runtime's own error: the last error of its JSON log
+// when it keeps one, else what the monitor relayed from its stderr.
+func runtimeMessage(log string, se *client.SyncError) string {
+	if log != "" {
+		if data, err := os.ReadFile(log); err == nil {
+			if msg := lastError(data); msg != "" {
+				return msg
+			}
 		}
 	}
-	if msg == "" {
-		msg = stderrMessage([]byte(se.Message))
-	}
-	return ocirt.RuntimeError(r.name(), msg)
+	return stderrMessage([]byte(se.Message))
 }
 
 // monitorArgs renders the monitor command line the way Podman does
@@ -173,19 +175,6 @@ func monitorLogLevel(l string) string {
 		return strings.ToLower(l)
 	}
 	return "warn"
-}
-
-// monitorEnv is the monitor's environment: the caller's minus NOTIFY_SOCKET
-// (it must never leak into containers), plus the request's variables.
-func monitorEnv(extra []string) []string {
-	var env []string
-	for _, kv := range os.Environ() {
-		if strings.HasPrefix(kv, "NOTIFY_SOCKET=") {
-			continue
-		}
-		env = append(env, kv)
-	}
-	return append(env, extra...)
 }
 
 // check refuses requests the runtime cannot honour, before anything runs.

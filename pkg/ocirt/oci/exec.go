@@ -3,7 +3,6 @@ package oci
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -83,7 +82,7 @@ func (t *task) Exec(ctx context.Context, req *ocirt.ExecRequest) (ocirt.ExecProc
 	m, err := client.Start(ctx, &client.Options{
 		Monitor:    t.r.h.Monitor,
 		Args:       args,
-		Env:        monitorEnv(req.Env),
+		Env:        ocirt.MonitorEnv(req.Env),
 		ExtraFiles: req.PreserveFDs,
 		Dir:        req.Dir,
 	})
@@ -91,37 +90,11 @@ func (t *task) Exec(ctx context.Context, req *ocirt.ExecRequest) (ocirt.ExecProc
 		return nil, fmt.Errorf("exec session %s: %w", req.SessionID, err)
 	}
 	p := &execProcess{m: m, t: t, req: req, exitFile: filepath.Join(exitDir, t.ref.ID)}
-	if req.Attach != nil {
-		if err := m.WaitAttachReady(ctx); err != nil {
-			m.Close()
-			return nil, fmt.Errorf("exec session %s: waiting for the attach socket: %w", req.SessionID, err)
-		}
-		if err := req.Attach(filepath.Join(req.Dir, conmon.AttachName)); err != nil {
-			m.Close()
-			return nil, err
-		}
-		if err := m.Release(); err != nil {
-			m.Close()
-			return nil, fmt.Errorf("exec session %s: %w", req.SessionID, err)
-		}
-	}
-	pid, err := m.ReadPid(ctx)
+	pid, err := ocirt.ExecHandshake(ctx, m, req)
 	if err != nil {
-		m.Close()
-		var se *client.SyncError
-		if errors.As(err, &se) {
-			msg := ""
-			if g.Log != "" {
-				if log, rerr := os.ReadFile(g.Log); rerr == nil {
-					msg = lastError(log)
-				}
-			}
-			if msg == "" {
-				msg = stderrMessage([]byte(se.Message))
-			}
-			return nil, ocirt.RuntimeError(t.r.name(), msg)
-		}
-		return nil, fmt.Errorf("exec session %s: %w", req.SessionID, err)
+		return nil, ocirt.MonitorError("exec session "+req.SessionID, t.r.name(), err, func(se *client.SyncError) string {
+			return runtimeMessage(g.Log, se)
+		})
 	}
 	p.pid = pid
 	return p, nil

@@ -3,7 +3,6 @@ package shimv2
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -85,33 +84,14 @@ func (t *task) Exec(ctx context.Context, req *ocirt.ExecRequest) (ocirt.ExecProc
 		args.ExitCommandArgs = req.ExitCommand[1:]
 		args.ExitDelay = req.ExitDelay
 	}
-	m, err := client.Start(ctx, &client.Options{Monitor: mon, Args: args, Env: monitorEnv(req.Env), Dir: req.Dir})
+	m, err := client.Start(ctx, &client.Options{Monitor: mon, Args: args, Env: ocirt.MonitorEnv(req.Env), Dir: req.Dir})
 	if err != nil {
 		return nil, fmt.Errorf("exec session %s: %w", req.SessionID, err)
 	}
 	p := &execProcess{m: m, req: req, exitFile: filepath.Join(exitDir, t.ref.ID)}
-	if req.Attach != nil {
-		if err := m.WaitAttachReady(ctx); err != nil {
-			m.Close()
-			return nil, fmt.Errorf("exec session %s: waiting for the attach socket: %w", req.SessionID, err)
-		}
-		if err := req.Attach(filepath.Join(req.Dir, conmon.AttachName)); err != nil {
-			m.Close()
-			return nil, err
-		}
-		if err := m.Release(); err != nil {
-			m.Close()
-			return nil, fmt.Errorf("exec session %s: %w", req.SessionID, err)
-		}
-	}
-	pid, err := m.ReadPid(ctx)
+	pid, err := ocirt.ExecHandshake(ctx, m, req)
 	if err != nil {
-		m.Close()
-		var se *client.SyncError
-		if errors.As(err, &se) {
-			return nil, ocirt.RuntimeError(t.r.h.Name, se.Message)
-		}
-		return nil, fmt.Errorf("exec session %s: %w", req.SessionID, err)
+		return nil, ocirt.MonitorError("exec session "+req.SessionID, t.r.h.Name, err, func(se *client.SyncError) string { return se.Message })
 	}
 	p.pid = pid
 	return p, nil

@@ -7,8 +7,9 @@ import (
 	"syscall"
 	"testing"
 
-	specs "github.com/opencontainers/runtime-spec/specs-go"
 	"time"
+
+	specs "github.com/opencontainers/runtime-spec/specs-go"
 
 	"github.com/pod-engine/pod/pkg/ocirt/shimv2/internal/proc"
 	"github.com/pod-engine/pod/pkg/ocirt/shimv2/internal/testutil"

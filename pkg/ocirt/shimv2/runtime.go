@@ -3,11 +3,9 @@ package shimv2
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
-	"strings"
 	"time"
 
 	"github.com/pod-engine/pod/pkg/conmon"
@@ -128,7 +126,7 @@ func (r *runtime) Create(ctx context.Context, req *ocirt.CreateRequest) (ocirt.T
 	}
 	cctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-	m, err := client.Start(cctx, &client.Options{Monitor: mon, Args: args, Env: monitorEnv(req.Env), Dir: bundle})
+	m, err := client.Start(cctx, &client.Options{Monitor: mon, Args: args, Env: ocirt.MonitorEnv(req.Env), Dir: bundle})
 	if err != nil {
 		t.removeBundle()
 		return nil, fmt.Errorf("container %s: %w", req.Name, err)
@@ -159,14 +157,7 @@ func (r *runtime) Create(ctx context.Context, req *ocirt.CreateRequest) (ocirt.T
 // runtime's error, e.g. "runc create failed: … no such file or directory"),
 // classified for exit codes 125/126/127.
 func (r *runtime) createError(req *ocirt.CreateRequest, err error) error {
-	var se *client.SyncError
-	if !errors.As(err, &se) {
-		if errors.Is(err, context.DeadlineExceeded) {
-			return fmt.Errorf("container %s: creation timed out: %w", req.Name, errdefs.ErrTimeout)
-		}
-		return fmt.Errorf("container %s: %w", req.Name, err)
-	}
-	return ocirt.RuntimeError(r.h.Name, se.Message)
+	return ocirt.MonitorError("container "+req.Name, r.h.Name, err, func(se *client.SyncError) string { return se.Message })
 }
 
 func logSpec(req *ocirt.CreateRequest) string {
@@ -179,18 +170,6 @@ func logSpec(req *ocirt.CreateRequest) string {
 	default:
 		return req.LogDriver
 	}
-}
-
-// monitorEnv is pod-shim's environment: ours without NOTIFY_SOCKET, plus
-// the request's variables.
-func monitorEnv(extra []string) []string {
-	var env []string
-	for _, kv := range os.Environ() {
-		if !strings.HasPrefix(kv, "NOTIFY_SOCKET=") {
-			env = append(env, kv)
-		}
-	}
-	return append(env, extra...)
 }
 
 // writeSpecs writes config.json into the container's bundle (the ocirt

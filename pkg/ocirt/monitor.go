@@ -1,0 +1,77 @@
+package ocirt
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/pod-engine/pod/pkg/conmon"
+	"github.com/pod-engine/pod/pkg/conmon/client"
+	"github.com/pod-engine/pod/pkg/errdefs"
+)
+
+// Both runtime kinds start a conmon-protocol monitor (pod-conmon or conmon
+// for OCI runtimes, pod-shim for shims); these helpers are the parts of
+// driving it that do not depend on the kind.
+
+// ExecHandshake completes an exec's handshake with its monitor: for an
+// attached exec it waits for the session's attach socket, lets req.Attach
+// connect, and releases the monitor to start the process; then it reads the
+// process's pid. A failure reported by the monitor is a *client.SyncError.
+// The monitor is closed on error.
+func ExecHandshake(ctx context.Context, m *client.Monitor, req *ExecRequest) (int, error) {
+	fail := func(err error) (int, error) {
+		m.Close()
+		return 0, err
+	}
+	if req.Attach != nil {
+		if err := m.WaitAttachReady(ctx); err != nil {
+			return fail(fmt.Errorf("exec session %s: waiting for the attach socket: %w", req.SessionID, err))
+		}
+		if err := req.Attach(filepath.Join(req.Dir, conmon.AttachName)); err != nil {
+			return fail(err)
+		}
+		if err := m.Release(); err != nil {
+			return fail(fmt.Errorf("exec session %s: %w", req.SessionID, err))
+		}
+	}
+	pid, err := m.ReadPid(ctx)
+	if err != nil {
+		return fail(err)
+	}
+	return pid, nil
+}
+
+// MonitorError turns what a monitor reported when creating a container (or
+// exec session) what into an error: a *client.SyncError becomes
+// RuntimeError(runtime, message(se)), classified for exit codes 125/126/127;
+// a deadline is a timeout.
+func MonitorError(what, runtime string, err error, message func(*client.SyncError) string) error {
+	var se *client.SyncError
+	if !errors.As(err, &se) {
+		if errors.Is(err, context.DeadlineExceeded) {
+			return fmt.Errorf("%s: timed out: %w", what, errdefs.ErrTimeout)
+		}
+		return fmt.Errorf("%s: %w", what, err)
+	}
+	return RuntimeError(runtime, message(se))
+}
+
+// MonitorEnv is the environment of a monitor and hence of the runtime it
+// runs and of its exit command: the caller's, without NOTIFY_SOCKET (it must
+// never reach a container) and without TMPDIR (runtimes put private state
+// there — runsc its sandbox chroot, which fails in a directory only the
+// caller may enter), plus extra.
+func MonitorEnv(extra []string) []string {
+	env := make([]string, 0, len(os.Environ())+len(extra))
+	for _, kv := range os.Environ() {
+		if strings.HasPrefix(kv, "NOTIFY_SOCKET=") || strings.HasPrefix(kv, "TMPDIR=") {
+			continue
+		}
+		env = append(env, kv)
+	}
+	return append(env, extra...)
+}
