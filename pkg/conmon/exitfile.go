@@ -29,25 +29,32 @@ type ExitStatus struct {
 // where there is nothing to make durable, and each fsync on a disk costs
 // the waiting caller half a millisecond or more.
 func WriteExitFile(path string, code int) error {
-	tmp := exitTempName(path)
+	return writeNumber(path, code, "exit file", true)
+}
+
+// writeNumber writes n to path through a temp file next to it, renamed
+// over path; what is a name for errors. With syncReplaced it fsyncs when
+// path already exists.
+func writeNumber(path string, n int, what string, syncReplaced bool) error {
+	tmp := tempName(path)
 	fd, err := syscall.Open(tmp, syscall.O_WRONLY|syscall.O_CREAT|syscall.O_TRUNC|syscall.O_NOFOLLOW|syscall.O_CLOEXEC, 0o644)
 	if err != nil {
-		return exitFileError(path, "create", err)
+		return &os.PathError{Op: "create " + what, Path: path, Err: err}
 	}
 	var buf [24]byte
-	data := strconv.AppendInt(buf[:0], int64(code), 10)
+	data := strconv.AppendInt(buf[:0], int64(n), 10)
 	werr := syscall.Fchmod(fd, 0o644) // whatever the umask
 	for len(data) > 0 && werr == nil {
-		var n int
-		n, werr = syscall.Write(fd, data)
+		var k int
+		k, werr = syscall.Write(fd, data)
 		if werr == syscall.EINTR {
 			werr = nil
 		}
-		if n > 0 {
-			data = data[n:]
+		if k > 0 {
+			data = data[k:]
 		}
 	}
-	if werr == nil {
+	if werr == nil && syncReplaced {
 		var st syscall.Stat_t
 		if syscall.Stat(path, &st) == nil {
 			werr = syscall.Fsync(fd)
@@ -61,19 +68,15 @@ func WriteExitFile(path string, code int) error {
 	}
 	if werr != nil {
 		_ = syscall.Unlink(tmp)
-		return exitFileError(path, "write", werr)
+		return &os.PathError{Op: "write " + what, Path: path, Err: werr}
 	}
 	return nil
 }
 
-// exitTempName is ".<name>.tmp<pid>" next to path: one writer per process.
-func exitTempName(path string) string {
+// tempName is ".<name>.tmp<pid>" next to path: one writer per process.
+func tempName(path string) string {
 	i := strings.LastIndexByte(path, '/')
 	return path[:i+1] + "." + path[i+1:] + ".tmp" + strconv.Itoa(os.Getpid())
-}
-
-func exitFileError(path, op string, err error) error {
-	return &os.PathError{Op: op + " exit file", Path: path, Err: err}
 }
 
 // ReadExitFile reads an exit file written by a monitor. A missing file is

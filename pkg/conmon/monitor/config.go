@@ -70,13 +70,7 @@ func newConfig(a *conmon.Args) (*config, string) {
 	if msg := c.parseLogPaths(); msg != "" {
 		return nil, msg
 	}
-	c.apiKey = "data"
-	if !c.APIVersion {
-		c.apiKey = "pid"
-		if c.Exec {
-			c.apiKey = "exit_code"
-		}
-	}
+	c.apiKey = conmon.SyncKey(&c.Args)
 	return c, ""
 }
 

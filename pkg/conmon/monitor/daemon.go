@@ -111,7 +111,7 @@ func runParent(c *config) int {
 		fatal("Failed to fork the monitor daemon: " + err.Error())
 	}
 	if c.ConmonPidFile != "" {
-		if err := writeFileAtomic(c.ConmonPidFile, []byte(strconv.Itoa(pid))); err != nil {
+		if err := conmon.WritePidFile(c.ConmonPidFile, pid); err != nil {
 			fatal("Failed to write conmon pidfile: " + err.Error())
 		}
 	}
@@ -127,17 +127,4 @@ func joinComma(s []string) string {
 		out += x
 	}
 	return out
-}
-
-// writeFileAtomic writes data to a temp file next to path and renames it.
-func writeFileAtomic(path string, data []byte) error {
-	tmp := path + ".tmp" + strconv.Itoa(os.Getpid())
-	if err := os.WriteFile(tmp, data, 0o644); err != nil {
-		return err
-	}
-	if err := os.Rename(tmp, path); err != nil {
-		os.Remove(tmp)
-		return err
-	}
-	return nil
 }

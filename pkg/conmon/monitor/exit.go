@@ -1,28 +1,21 @@
 package monitor
 
 import (
+	"context"
 	"os"
 	"syscall"
-	"time"
 
 	"golang.org/x/sys/unix"
 
 	"github.com/pod-engine/pod/pkg/conmon"
+	"github.com/pod-engine/pod/pkg/conmon/attach"
 )
 
 // writeExitFiles writes the status to <persist-dir>/exit, then to
-// <exit-dir>/<cid>, each atomically (conmon's order: a watcher of the exit
-// dir finds the persist file already there).
+// <exit-dir>/<cid>.
 func (m *mon) writeExitFiles(status int) {
-	if m.c.PersistDir != "" {
-		if err := conmon.WriteExitFile(m.c.PersistDir+"/exit", status); err != nil {
-			errorf("Failed to write container exit file: " + err.Error())
-		}
-	}
-	if m.c.ExitDir != "" {
-		if err := conmon.WriteExitFile(m.c.ExitDir+"/"+m.c.CID, status); err != nil {
-			errorf("Failed to write exit file: " + err.Error())
-		}
+	if err := conmon.WriteExitFiles(m.c.PersistDir, m.c.ExitDir, m.c.CID, status); err != nil {
+		errorf("Failed to write exit file: " + err.Error())
 	}
 }
 
@@ -34,7 +27,15 @@ func (m *mon) finish(code int) int {
 	m.sync.close()
 	m.attachPipe.close()
 	m.closeLogs()
-	for _, fd := range []*int{&m.ctlFd, &m.ctlDummy, &m.winszR, &m.winszW, &m.stdinFd, &m.attachListen, &m.consoleListen} {
+	for _, f := range []*attach.Fifo{m.ctl, m.winszFifo} {
+		if f != nil {
+			f.Close()
+		}
+	}
+	if m.att != nil {
+		m.att.Close()
+	}
+	for _, fd := range []*int{&m.stdinFd, &m.consoleListen} {
 		if *fd >= 0 {
 			syscall.Close(*fd)
 			*fd = -1
@@ -60,30 +61,19 @@ func (m *mon) finish(code int) int {
 	}
 	if c.ExitDelay > 0 {
 		debugf("Sleeping for " + itoa(c.ExitDelay) + " seconds before executing exit command")
-		time.Sleep(time.Duration(c.ExitDelay) * time.Second)
 	}
-	argv := append([]string{c.ExitCommand}, c.ExitCommandArgs...)
-	dn := uintptr(m.devnull)
-	pid, err := syscall.ForkExec(c.ExitCommand, argv, &syscall.ProcAttr{
-		Env:   os.Environ(),
-		Files: []uintptr{dn, dn, dn},
-	})
+	status, err := conmon.NewExitCommand(&c.Args, os.Environ()).Run(context.Background())
 	if err != nil {
 		errorf("Failed to run exit command " + c.ExitCommand + ": " + err.Error())
-		return 1
+		if status < 0 {
+			status = 1
+		}
 	}
-	status := 0
+	// Like conmon, wait for every other child too.
 	for {
-		var ws syscall.WaitStatus
-		got, err := syscall.Wait4(-1, &ws, 0, nil)
-		if err == syscall.EINTR {
-			continue
-		}
-		if err != nil || got <= 0 {
+		pid, err := syscall.Wait4(-1, nil, 0, nil)
+		if pid <= 0 && err != syscall.EINTR {
 			break
-		}
-		if got == pid {
-			status = exitCode(ws)
 		}
 	}
 	if status != 0 {

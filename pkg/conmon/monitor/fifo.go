@@ -1,57 +1,27 @@
 package monitor
 
 import (
-	"syscall"
-
 	"github.com/pod-engine/pod/pkg/conmon"
+	"github.com/pod-engine/pod/pkg/conmon/attach"
 )
 
 // setupFifos creates <bundle>/ctl (the caller's control channel) and
-// <bundle>/winsz, each with a reader and a dummy writer, so a caller
-// closing its end does not flood us with hangups.
+// <bundle>/winsz.
 func (m *mon) setupFifos() string {
-	var msg string
-	if m.ctlFd, m.ctlDummy, msg = makeFifo(m.c.Bundle + "/" + conmon.CtlName); msg != "" {
-		return msg
+	var err error
+	if m.ctl, err = attach.OpenFifo(m.c.Bundle + "/" + conmon.CtlName); err != nil {
+		return "Failed to set up the ctl FIFO: " + err.Error()
 	}
-	m.winszR, m.winszW, msg = makeFifo(m.c.Bundle + "/" + conmon.WinszName)
-	return msg
-}
-
-func makeFifo(path string) (r, w int, msg string) {
-	if err := syscall.Mkfifo(path, 0o660); err != nil {
-		if err != syscall.EEXIST {
-			return -1, -1, "Failed to mkfifo at " + path + ": " + err.Error()
-		}
-		_ = syscall.Unlink(path)
-		if err := syscall.Mkfifo(path, 0o660); err != nil {
-			return -1, -1, "Failed to mkfifo at " + path + ": " + err.Error()
-		}
+	if m.winszFifo, err = attach.OpenFifo(m.c.Bundle + "/" + conmon.WinszName); err != nil {
+		return "Failed to set up the winsz FIFO: " + err.Error()
 	}
-	r, err := syscall.Open(path, syscall.O_RDONLY|syscall.O_NONBLOCK|syscall.O_CLOEXEC, 0)
-	if err != nil {
-		return -1, -1, "Failed to open " + path + " read half: " + err.Error()
-	}
-	w, err = syscall.Open(path, syscall.O_WRONLY|syscall.O_CLOEXEC, 0)
-	if err != nil {
-		syscall.Close(r)
-		return -1, -1, "Failed to open " + path + " write half: " + err.Error()
-	}
-	return r, w, ""
+	return ""
 }
 
 // readCtl handles "<type> <height> <width>" lines: 1 resizes the terminal,
 // 2 reopens the k8s-file log.
 func (m *mon) readCtl() {
-	b := m.ctlBuf[:]
-	n, err := syscall.Read(m.ctlFd, b)
-	if n <= 0 {
-		if err != syscall.EAGAIN && err != syscall.EINTR {
-			warnf("Failed to read from control fifo: " + errText(err))
-		}
-		return
-	}
-	m.ctlLines.Feed(b[:n], func(line []byte) {
+	err := m.ctl.Read(func(line []byte) {
 		msg, err := conmon.ParseCtl(line)
 		if err != nil {
 			warnf("Invalid control message " + quote(line))
@@ -68,16 +38,14 @@ func (m *mon) readCtl() {
 			}
 		}
 	})
+	if err != nil {
+		warnf("Failed to read from control fifo: " + err.Error())
+	}
 }
 
 // readWinsz handles "<height> <width>" lines on the winsz FIFO.
 func (m *mon) readWinsz() {
-	b := m.ctlBuf[:]
-	n, _ := syscall.Read(m.winszR, b)
-	if n <= 0 {
-		return
-	}
-	m.winszLines.Feed(b[:n], func(line []byte) {
+	_ = m.winszFifo.Read(func(line []byte) {
 		h, w, err := conmon.ParseWinsz(line)
 		if err != nil {
 			warnf("Failed to parse window size " + quote(line))

@@ -5,6 +5,8 @@ import (
 	"time"
 
 	"golang.org/x/sys/unix"
+
+	"github.com/pod-engine/pod/pkg/conmon"
 )
 
 func (m *mon) add(fd int, events uint32) {
@@ -12,11 +14,6 @@ func (m *mon) add(fd int, events uint32) {
 	if err := unix.EpollCtl(m.ep, unix.EPOLL_CTL_ADD, fd, &ev); err != nil {
 		warnf("epoll add fd " + itoa(fd) + ": " + err.Error())
 	}
-}
-
-func (m *mon) mod(fd int, events uint32) {
-	ev := unix.EpollEvent{Events: events, Fd: int32(fd)}
-	_ = unix.EpollCtl(m.ep, unix.EPOLL_CTL_MOD, fd, &ev)
 }
 
 func (m *mon) del(fd int) {
@@ -95,23 +92,17 @@ func (m *mon) dispatch(fd int, ev uint32) {
 		m.readStdio(fd, ev, 3)
 	case fd == m.stdinFd:
 		m.flushStdin()
-	case fd == m.attachListen:
-		m.acceptClient()
-	case fd == m.ctlFd:
+	case m.att != nil && fd == m.att.Fd():
+		m.att.Service()
+	case m.ctl != nil && fd == m.ctl.Fd():
 		m.readCtl()
-	case fd == m.winszR:
+	case m.winszFifo != nil && fd == m.winszFifo.Fd():
 		m.readWinsz()
 	case m.oom != nil && fd == m.oom.fd:
 		m.oom.event()
 	case m.notify != nil && fd == m.notify.fd:
 		m.notify.relay()
 	default:
-		for _, cl := range m.clients {
-			if cl.fd == fd {
-				m.clientEvent(cl, ev)
-				return
-			}
-		}
 		m.del(fd) // stale
 	}
 }
@@ -149,7 +140,7 @@ func (m *mon) reap() {
 			m.runtimeStatus, m.runtimeDone = ws, true
 		case pid == m.containerPid && !m.containerDone:
 			m.containerStatus, m.containerDone = ws, true
-			if code := exitCode(ws); code != 0 {
+			if code := conmon.ExitCode(ws); code != 0 {
 				if diag.on(levelInfo) {
 					infof("container " + itoa(pid) + " exited with status " + itoa(code))
 				}

@@ -9,7 +9,6 @@ import (
 	"strings"
 	"syscall"
 	"testing"
-	"unicode/utf8"
 
 	"github.com/pod-engine/pod/pkg/conmon"
 )
@@ -40,24 +39,6 @@ func TestSyncMessageJSON(t *testing.T) {
 	}
 	// A closed pipe is not an error for the monitor.
 	sp.send(1, "", false)
-}
-
-func FuzzJSONString(f *testing.F) {
-	f.Add("plain")
-	f.Add("\x00\x1f\"\\\n\xff")
-	f.Fuzz(func(t *testing.T, s string) {
-		b := append([]byte{'"'}, appendJSONString(nil, s)...)
-		b = append(b, '"')
-		var out string
-		if err := json.Unmarshal(b, &out); err != nil {
-			t.Fatalf("%q → invalid JSON %q: %v", s, b, err)
-		}
-		// Valid UTF-8 comes back unchanged; invalid bytes become U+FFFD
-		// (the decoder's choice), never an error.
-		if utf8.ValidString(s) && s != out {
-			t.Fatalf("%q decoded as %q", s, out)
-		}
-	})
 }
 
 func testConfig(t *testing.T, argv ...string) (*config, string) {

@@ -5,6 +5,8 @@ import (
 	"syscall"
 
 	"golang.org/x/sys/unix"
+
+	"github.com/pod-engine/pod/pkg/conmon"
 )
 
 // oomWatch notices the kernel's OOM killer in the container's memory
@@ -173,14 +175,7 @@ func (w *oomWatch) verify(fromEvent bool) {
 	}
 	w.fired = true
 	infof("OOM received")
-	path := "oom"
-	if w.dir != "" {
-		path = w.dir + "/oom"
-	}
-	fd, err := syscall.Open(path, syscall.O_CREAT|syscall.O_WRONLY|syscall.O_CLOEXEC, 0o666)
-	if err != nil {
+	if err := conmon.WriteOOMFile(w.dir); err != nil {
 		warnf("Failed to write oom file: " + err.Error())
-		return
 	}
-	syscall.Close(fd)
 }

@@ -1,7 +1,6 @@
 package monitor
 
 import (
-	"os"
 	"os/signal"
 	"runtime/debug"
 	"syscall"
@@ -10,6 +9,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/pod-engine/pod/pkg/conmon"
+	"github.com/pod-engine/pod/pkg/conmon/attach"
 	"github.com/pod-engine/pod/pkg/conmon/k8sfile"
 )
 
@@ -40,17 +40,9 @@ type mon struct {
 	ttyRearm      time.Time // re-add the hung-up pty master at this time
 
 	// Attach socket, ctl and winsz FIFOs.
-	attachListen int
-	attachLink   string
-	clients      []*client
-	spareClients []*client // closed clients' structs, for reuse
-	ctlBuf       [conmon.CtlMaxLine - 1]byte
-	ctlFd        int
-	ctlDummy     int
-	winszR       int
-	winszW       int
-	ctlLines     conmon.CtlReader
-	winszLines   conmon.CtlReader
+	att       *attach.Server
+	ctl       *attach.Fifo
+	winszFifo *attach.Fifo
 
 	k8s     *k8sfile.Writer
 	journal *journal
@@ -81,7 +73,7 @@ type mon struct {
 func runDaemon(c *config, start int, fromEnv bool) int {
 	debug.SetGCPercent(50)
 	m := &mon{c: c, startFd: -1, stdoutFd: -1, stderrFd: -1, stdinFd: -1, consoleListen: -1, consoleFd: -1,
-		attachListen: -1, ctlFd: -1, ctlDummy: -1, winszR: -1, winszW: -1, ep: -1, wake: -1,
+		ep: -1, wake: -1,
 		cacheOn: true}
 	fds := inherited()
 	signal.Ignore(syscall.SIGPIPE)
@@ -180,7 +172,7 @@ func (m *mon) monitor() int {
 	}
 	if !m.runtimeStatus.Exited() || m.runtimeStatus.ExitStatus() != 0 {
 		msg := m.readRuntimeError()
-		code := exitCode(m.runtimeStatus)
+		code := conmon.ExitCode(m.runtimeStatus)
 		if msg == "" {
 			msg = "runtime exited with status " + itoa(code) + " without an error message"
 		}
@@ -253,7 +245,7 @@ func (m *mon) monitor() int {
 		}
 		message = "command timed out"
 	} else {
-		status = exitCode(m.containerStatus)
+		status = conmon.ExitCode(m.containerStatus)
 	}
 	// Free what the caller leaked into us (Podman's reserved ports) and
 	// hang up attach clients before announcing the exit.
@@ -261,30 +253,16 @@ func (m *mon) monitor() int {
 		syscall.Close(fd)
 	}
 	m.others = nil
-	m.closeClients()
-	if m.attachListen >= 0 {
+	if m.att != nil {
 		// Like conmon: the socket goes, the symlink, ctl and winsz stay
 		// (the caller's cleanup removes them).
-		syscall.Close(m.attachListen)
-		m.attachListen = -1
-		_ = os.Remove(m.c.Bundle + "/" + conmon.AttachName)
+		m.att.Close()
 	}
 	m.writeExitFiles(status)
 	if c.Exec {
 		m.sync.send(status, message, message != "")
 	}
 	return status
-}
-
-// exitCode is the conmon encoding of a wait status.
-func exitCode(ws syscall.WaitStatus) int {
-	switch {
-	case ws.Exited():
-		return ws.ExitStatus()
-	case ws.Signaled():
-		return 128 + int(ws.Signal())
-	}
-	return -1
 }
 
 // adjustOOM writes /proc/self/oom_score_adj and returns the old value ("" if

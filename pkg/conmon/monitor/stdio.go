@@ -7,6 +7,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/pod-engine/pod/pkg/conmon"
+	"github.com/pod-engine/pod/pkg/conmon/attach"
 	"github.com/pod-engine/pod/pkg/conmon/k8sfile"
 )
 
@@ -68,14 +69,13 @@ func (m *mon) startRelay() {
 			m.add(fd, unix.EPOLLIN)
 		}
 	}
-	if m.attachListen >= 0 {
-		m.add(m.attachListen, unix.EPOLLIN)
+	if m.att != nil {
+		m.add(m.att.Fd(), unix.EPOLLIN)
 	}
-	if m.ctlFd >= 0 {
-		m.add(m.ctlFd, unix.EPOLLIN)
-	}
-	if m.winszR >= 0 {
-		m.add(m.winszR, unix.EPOLLIN)
+	for _, f := range []*attach.Fifo{m.ctl, m.winszFifo} {
+		if f != nil {
+			m.add(f.Fd(), unix.EPOLLIN)
+		}
 	}
 }
 
@@ -128,7 +128,9 @@ func (m *mon) output(id byte, n int) {
 	}
 	m.writeLogs(stream, data)
 	outBuf[0] = id
-	m.broadcast(outBuf[:1+n])
+	if m.att != nil {
+		m.att.Send(outBuf[:1+n])
+	}
 }
 
 // drainStdio reads what is left in the pipes once the container exited
@@ -226,4 +228,13 @@ func (m *mon) closeStdin() {
 	syscall.Close(m.stdinFd)
 	m.stdinFd = -1
 	m.stdinCloseWanted = false
+}
+
+// pauseInput stops (or resumes) reading attach clients while stdin is
+// backed up.
+func (m *mon) pauseInput(pause bool) {
+	m.inputPaused = pause
+	if m.att != nil {
+		m.att.PauseInput(pause)
+	}
 }

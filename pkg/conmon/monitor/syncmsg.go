@@ -1,8 +1,9 @@
 package monitor
 
 import (
-	"strconv"
 	"syscall"
+
+	"github.com/pod-engine/pod/pkg/conmon"
 )
 
 // syncPipe is the write end of a parent pipe (_OCI_SYNCPIPE or
@@ -18,17 +19,8 @@ func (p *syncPipe) send(v int, message string, hasMessage bool) {
 	if p == nil || p.fd < 0 {
 		return
 	}
-	b := make([]byte, 0, 64+len(message)+len(message)/8)
-	b = append(b, `{"`...)
-	b = append(b, p.key...)
-	b = append(b, `": `...)
-	b = strconv.AppendInt(b, int64(v), 10)
-	if hasMessage {
-		b = append(b, `, "message": "`...)
-		b = appendJSONString(b, message)
-		b = append(b, '"')
-	}
-	b = append(b, "}\n"...)
+	var buf [128]byte
+	b := conmon.AppendSyncMessage(buf[:0], p.key, v, message, hasMessage)
 	for len(b) > 0 {
 		n, err := syscall.Write(p.fd, b)
 		if err == syscall.EINTR {
@@ -48,28 +40,4 @@ func (p *syncPipe) close() {
 		syscall.Close(p.fd)
 		p.fd = -1
 	}
-}
-
-// appendJSONString escapes s for a JSON string: quotes, backslashes and
-// every control character.
-func appendJSONString(b []byte, s string) []byte {
-	const hex = "0123456789abcdef"
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		switch {
-		case c == '"' || c == '\\':
-			b = append(b, '\\', c)
-		case c == '\n':
-			b = append(b, '\\', 'n')
-		case c == '\t':
-			b = append(b, '\\', 't')
-		case c == '\r':
-			b = append(b, '\\', 'r')
-		case c < 0x20 || c == 0x7f:
-			b = append(b, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xf])
-		default:
-			b = append(b, c)
-		}
-	}
-	return b
 }

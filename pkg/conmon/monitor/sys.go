@@ -14,14 +14,11 @@ import (
 // allocating (each new allocation size costs the Go heap a span).
 var scratch [4096]byte
 
-// The relay buffers live in the zero-filled data segment too: a page of
-// them costs memory only once it was written to (a big buffer in a struct
-// on the stack would be zeroed, so touched, on every start, and would grow
-// the goroutine stack through every size up to it).
-var (
-	outBuf [conmon.AttachReadBuf]byte  // stream byte + one read of container output
-	inBuf  [conmon.AttachInputBuf]byte // one read of attach client input
-)
+// The output buffer lives in the zero-filled data segment: a page of it
+// costs memory only once it was written to (a big buffer in a struct on the
+// stack would be zeroed, so touched, on every start, and would grow the
+// goroutine stack through every size up to it).
+var outBuf [conmon.AttachReadBuf]byte // stream byte + one read of container output
 
 // readSmall reads up to len(scratch) bytes of path into scratch.
 func readSmall(path string) ([]byte, error) {

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"strconv"
 	"syscall"
 
@@ -56,7 +55,7 @@ func daemonize(pidFile string) (parent bool, err error) {
 		return true, fmt.Errorf("daemonizing: %w", err)
 	}
 	if pidFile != "" {
-		if err := writeFileAtomic(pidFile, []byte(strconv.Itoa(cmd.Process.Pid))); err != nil {
+		if err := conmon.WritePidFile(pidFile, cmd.Process.Pid); err != nil {
 			return true, err
 		}
 	}
@@ -70,22 +69,4 @@ func fcntlGetfd(fd int) (int, error) {
 		return 0, e
 	}
 	return int(r), nil
-}
-
-func writeFileAtomic(path string, data []byte) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp")
-	if err != nil {
-		return err
-	}
-	_, werr := tmp.Write(data)
-	if cerr := tmp.Close(); werr == nil {
-		werr = cerr
-	}
-	if werr == nil {
-		werr = os.Rename(tmp.Name(), path)
-	}
-	if werr != nil {
-		os.Remove(tmp.Name())
-	}
-	return werr
 }

@@ -3,8 +3,6 @@ package shimmon
 import (
 	"context"
 	"os"
-	"os/exec"
-	"path/filepath"
 	"strings"
 	"syscall"
 	"time"
@@ -16,55 +14,44 @@ import (
 // conmon does; the exit dir file comes last because readers wait for it.
 func writeExitFiles(a *conmon.Args, code int) {
 	if a.PersistDir != "" {
-		if err := os.MkdirAll(a.PersistDir, 0o700); err == nil {
-			if err := conmon.WriteExitFile(filepath.Join(a.PersistDir, "exit"), code); err != nil {
-				diag.warn("%v", err)
-			}
-		}
+		_ = os.MkdirAll(a.PersistDir, 0o700)
 	}
-	if a.ExitDir != "" {
-		if err := conmon.WriteExitFile(filepath.Join(a.ExitDir, a.CID), code); err != nil {
-			diag.warn("%v", err)
-		}
+	if err := conmon.WriteExitFiles(a.PersistDir, a.ExitDir, a.CID, code); err != nil {
+		diag.warn("%v", err)
 	}
 }
 
 // writeOOM creates <persistDir>/oom, as conmon does for an OOM kill.
 func writeOOM(a *conmon.Args) {
-	if a.PersistDir != "" {
-		_ = os.MkdirAll(a.PersistDir, 0o700)
-		if f, err := os.Create(filepath.Join(a.PersistDir, "oom")); err == nil {
-			f.Close()
-		}
+	if a.PersistDir == "" {
+		return
+	}
+	_ = os.MkdirAll(a.PersistDir, 0o700)
+	if err := conmon.WriteOOMFile(a.PersistDir); err != nil {
+		diag.warn("%v", err)
 	}
 }
 
-// runExitCommand runs --exit-command with its args after --exit-delay and
-// waits for it, as conmon does. Its environment is ours without the
-// handshake variables; its stdio is /dev/null.
+// runExitCommand runs --exit-command as conmon does (see
+// conmon.ExitCommand), in a process group of its own, with our environment
+// minus the handshake variables. The exit command cleans up: it gets time,
+// but not forever.
 func runExitCommand(a *conmon.Args) {
-	if a.ExitCommand == "" {
-		return
-	}
-	if a.ExitDelay > 0 {
-		time.Sleep(time.Duration(a.ExitDelay) * time.Second)
-	}
 	var env []string
 	for _, e := range os.Environ() {
 		if !strings.HasPrefix(e, "_OCI_") {
 			env = append(env, e)
 		}
 	}
-	// The exit command cleans up; give it time but never forever.
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
+	e := conmon.NewExitCommand(a, env)
+	if e == nil {
+		return
+	}
+	e.Setpgid = true
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute+e.Delay)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, a.ExitCommand, a.ExitCommandArgs...)
-	cmd.Env = env
-	cmd.Cancel = func() error { return cmd.Process.Kill() }
-	cmd.WaitDelay = time.Second
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-	if err := cmd.Run(); err != nil {
-		diag.warn("exit command %s %v: %v", a.ExitCommand, a.ExitCommandArgs, err)
+	if code, err := e.Run(ctx); err != nil || code != 0 {
+		diag.warn("exit command %s %v: status %d %v", a.ExitCommand, a.ExitCommandArgs, code, err)
 	}
 }
 

@@ -7,7 +7,6 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
-	"strconv"
 	"syscall"
 
 	"github.com/pod-engine/pod/pkg/conmon"
@@ -123,7 +122,7 @@ type session struct {
 	a   *conmon.Args
 	io  *stdio
 	out *output
-	ctl *ctlFifo
+	ep  *endpoints
 }
 
 // openSession creates the stdio FIFOs in fifoDir and the log, attach socket
@@ -143,20 +142,17 @@ func openSession(a *conmon.Args, fifoDir string, stdin func([]byte) error, onEOF
 		s.out.log.MaxSize = a.LogSizeMax
 		s.out.log.NoSync = a.NoSyncLog
 	}
-	if s.out.att, err = listenAttach(a.Bundle, stdin, onEOF); err != nil {
+	if s.ep, err = openEndpoints(a.Bundle, stdin, onEOF, resize, s.out.reopen); err != nil {
 		s.close()
-		return nil, fmt.Errorf("attach socket in %s: %w", a.Bundle, err)
+		return nil, fmt.Errorf("attach socket and ctl FIFO in %s: %w", a.Bundle, err)
 	}
-	if s.ctl, err = openCtl(a.Bundle, resize, s.out.reopen); err != nil {
-		s.close()
-		return nil, err
-	}
+	s.out.att = s.ep.att
 	return s, nil
 }
 
 func (s *session) close() {
-	if s.ctl != nil {
-		s.ctl.close()
+	if s.ep != nil {
+		s.ep.close()
 	}
 	s.out.close()
 	if s.io != nil {
@@ -183,7 +179,7 @@ func writePidFile(path string, pid int) {
 	if path == "" {
 		return
 	}
-	if err := writeFileAtomic(path, []byte(strconv.Itoa(pid))); err != nil {
+	if err := conmon.WritePidFile(path, pid); err != nil {
 		diag.warn("writing pid file: %v", err)
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/pod-engine/pod/pkg/conmon"
+	"github.com/pod-engine/pod/pkg/conmon/attach"
 	"github.com/pod-engine/pod/pkg/conmon/k8sfile"
 	"github.com/pod-engine/pod/pkg/errdefs"
 )
@@ -15,7 +16,7 @@ import (
 type output struct {
 	mu  sync.Mutex
 	log *k8sfile.Writer // nil: log driver none
-	att *attachServer
+	att *attach.Server  // closed by the session's endpoints
 }
 
 // logPath picks the k8s-file path from conmon's -l values ("" = no log).
@@ -61,7 +62,7 @@ func (o *output) write(stream byte, data []byte) {
 		}
 	}
 	if o.att != nil {
-		o.att.broadcast(stream, data)
+		o.att.Broadcast(stream, data)
 	}
 }
 
@@ -82,8 +83,5 @@ func (o *output) close() {
 		_ = o.log.Close()
 		o.log = nil
 	}
-	if o.att != nil {
-		o.att.close()
-		o.att = nil
-	}
+	o.att = nil
 }

@@ -1,7 +1,6 @@
 package shimmon
 
 import (
-	"encoding/json"
 	"os"
 	"strconv"
 	"sync"
@@ -47,9 +46,9 @@ func (p *pipes) waitStart() {
 	_, _ = p.start.Read(b[:])
 }
 
+// message is one sync pipe line, in conmon's format.
 func message(v int, msg string) []byte {
-	data, _ := json.Marshal(conmon.SyncMessage{Data: &v, Message: msg})
-	return append(data, '\n')
+	return conmon.AppendSyncMessage(nil, conmon.KeyData, v, msg, msg != "")
 }
 
 // report writes {"data": v[, "message": msg]} on the sync pipe. A parent
