@@ -30,10 +30,10 @@ func NewExitCommand(a *Args, env []string) *ExitCommand {
 	return &ExitCommand{Path: a.ExitCommand, Args: a.ExitCommandArgs, Delay: time.Duration(a.ExitDelay) * time.Second, Env: env}
 }
 
-// Run sleeps Delay, runs the command with stdio on /dev/null and waits for
-// it. It returns its status in conmon's encoding (see ExitCode); an error
-// when it could not be started, or was killed because ctx ended (it gets
-// one second after SIGKILL to go away).
+// Run sleeps Delay, starts the command and waits for it. It returns its
+// status in conmon's encoding (see ExitCode); an error when it could not
+// be started, or was killed because ctx ended (it gets one second after
+// SIGKILL to go away).
 func (e *ExitCommand) Run(ctx context.Context) (int, error) {
 	if e.Delay > 0 {
 		t := time.NewTimer(e.Delay)
@@ -44,10 +44,30 @@ func (e *ExitCommand) Run(ctx context.Context) (int, error) {
 			return -1, ctx.Err()
 		}
 	}
+	cmd, err := e.Start(ctx)
+	if err != nil {
+		return -1, err
+	}
+	err = cmd.Wait()
+	code := ExitCode(cmd.ProcessState.Sys().(syscall.WaitStatus))
+	if ctx.Err() != nil {
+		return code, ctx.Err()
+	}
+	var exitErr *exec.ExitError
+	if err != nil && !errors.As(err, &exitErr) {
+		return code, err
+	}
+	return code, nil
+}
+
+// Start starts the command now (Delay is the caller's business then), with
+// stdio on /dev/null. A monitor that must keep reaping other children
+// while it runs waits for it with wait4(-1) instead of cmd.Wait.
+func (e *ExitCommand) Start(ctx context.Context) (*exec.Cmd, error) {
 	// /dev/null as an *os.File that the runtime poller leaves alone.
 	fd, err := syscall.Open(os.DevNull, syscall.O_RDWR|syscall.O_CLOEXEC, 0)
 	if err != nil {
-		return -1, &os.PathError{Op: "open", Path: os.DevNull, Err: err}
+		return nil, &os.PathError{Op: "open", Path: os.DevNull, Err: err}
 	}
 	null := os.NewFile(uintptr(fd), os.DevNull)
 	defer null.Close()
@@ -59,17 +79,8 @@ func (e *ExitCommand) Run(ctx context.Context) (int, error) {
 	if e.Setpgid {
 		cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	}
-	err = cmd.Run()
-	if cmd.ProcessState == nil {
-		return -1, err // not started
+	if err := cmd.Start(); err != nil {
+		return nil, err
 	}
-	code := ExitCode(cmd.ProcessState.Sys().(syscall.WaitStatus))
-	if ctx.Err() != nil {
-		return code, ctx.Err()
-	}
-	var exitErr *exec.ExitError
-	if err != nil && !errors.As(err, &exitErr) {
-		return code, err
-	}
-	return code, nil
+	return cmd, nil
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"syscall"
+	"time"
 
 	"golang.org/x/sys/unix"
 
@@ -44,9 +45,9 @@ func (m *mon) finish(code int) int {
 	if m.consolePath != "" {
 		_ = os.Remove(m.consolePath)
 	}
-	stopSignals()
 	c := m.c
 	if c.ExitCommand == "" {
+		stopSignals()
 		for {
 			pid, err := syscall.Wait4(-1, nil, syscall.WNOHANG, nil)
 			if pid <= 0 && err != syscall.EINTR {
@@ -61,23 +62,60 @@ func (m *mon) finish(code int) int {
 	}
 	if c.ExitDelay > 0 {
 		debugf("Sleeping for " + itoa(c.ExitDelay) + " seconds before executing exit command")
+		m.sleepReaping(time.Duration(c.ExitDelay) * time.Second)
 	}
-	status, err := conmon.NewExitCommand(&c.Args, os.Environ()).Run(context.Background())
+	stopSignals()
+	// The exit command's delay is slept above (reaping meanwhile).
+	e := conmon.NewExitCommand(&c.Args, os.Environ())
+	cmd, err := e.Start(context.Background())
 	if err != nil {
 		errorf("Failed to run exit command " + c.ExitCommand + ": " + err.Error())
-		if status < 0 {
-			status = 1
-		}
+		return 1
 	}
-	// Like conmon, wait for every other child too.
+	// Like conmon, wait for it and for every other child: one that dies
+	// meanwhile (runsc's sandbox) is reaped at once, which the exit
+	// command's `runtime delete` may be waiting for.
+	status := 0
 	for {
-		pid, err := syscall.Wait4(-1, nil, 0, nil)
-		if pid <= 0 && err != syscall.EINTR {
+		var ws syscall.WaitStatus
+		pid, err := syscall.Wait4(-1, &ws, 0, nil)
+		if err == syscall.EINTR {
+			continue
+		}
+		if err != nil || pid <= 0 {
 			break
+		}
+		if pid == cmd.Process.Pid {
+			status = conmon.ExitCode(ws)
 		}
 	}
 	if status != 0 {
 		return status
 	}
 	return code
+}
+
+// sleepReaping waits d while still reaping children that exit: a runtime's
+// helper that outlives the container (runsc's sandbox) became our child as
+// subreaper, and `runtime delete` waits for it to be gone.
+func (m *mon) sleepReaping(d time.Duration) {
+	if m.wake < 0 {
+		time.Sleep(d)
+		return
+	}
+	until := time.Now().Add(d)
+	fds := []unix.PollFd{{Fd: int32(m.wake), Events: unix.POLLIN}}
+	for {
+		left := time.Until(until)
+		if left <= 0 {
+			return
+		}
+		n, _ := unix.Poll(fds, int((left+time.Millisecond-1)/time.Millisecond))
+		if n > 0 {
+			var b [8]byte
+			_, _ = unix.Read(m.wake, b[:])
+			takeSignals()
+			m.reap()
+		}
+	}
 }
