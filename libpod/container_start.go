@@ -60,36 +60,49 @@ func (c *Container) startLocked(ctx context.Context, attach bool) (*client.Attac
 			return nil, err
 		}
 	}
-	if c.state.Status != StatusCreated {
-		if err := c.init(ctx, attach); err != nil {
-			return nil, err
-		}
-	}
 	var conn *client.AttachConn
-	if attach {
-		var err error
-		if conn, err = client.Dial(c.AttachSocket()); err != nil {
-			return nil, fmt.Errorf("container %s: %w", c.config.Name, err)
+	dial := func(sock string) (err error) {
+		conn, err = client.Dial(sock)
+		if err != nil {
+			return fmt.Errorf("container %s: %w", c.config.Name, err)
 		}
+		return nil
 	}
 	closeConn := func() {
 		if conn != nil {
 			conn.Close()
 		}
 	}
-	t, err := c.task()
-	if err != nil {
-		closeConn()
-		return nil, err
-	}
-	c.rt.debugf("starting container %s", c.config.ID)
+	started := false
 	startedAt := time.Now()
-	if err := t.Start(ctx); err != nil {
-		closeConn()
-		// The process never ran: clean up so a later start begins afresh.
-		c.syncExit()
-		_ = c.cleanupLocked(context.WithoutCancel(ctx))
-		return nil, fmt.Errorf("starting container %s: %w", c.config.Name, err)
+	if c.state.Status != StatusCreated {
+		// Create and start in one step where the runtime can.
+		var err error
+		if started, err = c.init(ctx, attach, true, dial); err != nil {
+			closeConn()
+			return nil, err
+		}
+	}
+	if !started {
+		if attach && conn == nil {
+			if err := dial(c.AttachSocket()); err != nil {
+				return nil, err
+			}
+		}
+		t, err := c.task()
+		if err != nil {
+			closeConn()
+			return nil, err
+		}
+		c.rt.debugf("starting container %s", c.config.ID)
+		startedAt = time.Now()
+		if err := t.Start(ctx); err != nil {
+			closeConn()
+			// The process never ran: clean up so a later start begins afresh.
+			c.syncExit()
+			_ = c.cleanupLocked(context.WithoutCancel(ctx))
+			return nil, fmt.Errorf("starting container %s: %w", c.config.Name, err)
+		}
 	}
 	if err := c.setStatus(StatusRunning); err != nil {
 		closeConn()
@@ -115,14 +128,16 @@ const foregroundExitDelay = 1
 // init generates the spec and creates the container in its runtime, under
 // its monitor. The container is locked and configured, exited or stopped.
 // foreground says a pod process stays attached until the container exits.
-func (c *Container) init(ctx context.Context, foreground bool) (retErr error) {
+// With start set, the runtime may also start the process right away (after
+// calling attach, when set); started reports whether it did.
+func (c *Container) init(ctx context.Context, foreground, start bool, attach func(string) error) (started bool, retErr error) {
 	r := c.rt
 	if err := ocirt.Missing(c.config.Runtime); err != nil {
-		return fmt.Errorf("container %s: %w", c.config.Name, err)
+		return false, fmt.Errorf("container %s: %w", c.config.Name, err)
 	}
 	rootfs, err := r.mountStorage(c)
 	if err != nil {
-		return err
+		return false, err
 	}
 	defer func() {
 		if retErr != nil {
@@ -132,33 +147,33 @@ func (c *Container) init(ctx context.Context, foreground bool) (retErr error) {
 	r.debugf("rootfs mounted at %s", rootfs)
 	host, err := r.hostInfo(c)
 	if err != nil {
-		return err
+		return false, err
 	}
 	spec, res, err := specgen.Generate(c.config.ID, &c.config.Spec, &c.config.ImageConfig, r.specDefaults(), host, rootfs)
 	if err != nil {
-		return fmt.Errorf("container %s: %w", c.config.Name, err)
+		return false, fmt.Errorf("container %s: %w", c.config.Name, err)
 	}
 	r.debugf("spec generated")
 	for _, w := range res.Warnings {
 		r.warnf("container %s: %s", c.config.Name, w)
 	}
 	if err := specgen.RelabelMounts(res); err != nil {
-		return fmt.Errorf("container %s: %w", c.config.Name, err)
+		return false, fmt.Errorf("container %s: %w", c.config.Name, err)
 	}
 	for _, d := range []string{c.staticDir(), c.runDir(), r.paths.Exits, c.persistDir()} {
 		if err := os.MkdirAll(d, 0o700); err != nil {
-			return fmt.Errorf("container %s: %w", c.config.Name, err)
+			return false, fmt.Errorf("container %s: %w", c.config.Name, err)
 		}
 	}
 	// A previous run's exit files must not be mistaken for this one's.
 	for _, f := range []string{c.exitFile(), filepath.Join(c.persistDir(), "exit"), filepath.Join(c.persistDir(), "oom")} {
 		if err := os.Remove(f); err != nil && !os.IsNotExist(err) {
-			return fmt.Errorf("container %s: removing old exit file: %w", c.config.Name, err)
+			return false, fmt.Errorf("container %s: removing old exit file: %w", c.config.Name, err)
 		}
 	}
 	runtime, err := r.registry.Open(c.config.Runtime)
 	if err != nil {
-		return err
+		return false, err
 	}
 	logPath := c.logPath()
 	req := &ocirt.CreateRequest{
@@ -192,9 +207,15 @@ func (c *Container) init(ctx context.Context, foreground bool) (retErr error) {
 		}
 	}
 	r.debugf("creating container %s with %s", c.config.ID, c.config.Runtime.Path)
+	if start {
+		req.Start = true
+		if foreground {
+			req.Attach = attach
+		}
+	}
 	t, err := runtime.Create(ctx, req)
 	if err != nil {
-		return err
+		return false, err
 	}
 	r.debugf("created container %s: pid %d, monitor %d", c.config.ID, t.Ref().Pid, t.Ref().MonitorPid)
 	c.state.Task = t.Ref()
@@ -207,9 +228,13 @@ func (c *Container) init(ctx context.Context, foreground bool) (retErr error) {
 	c.state.Error = ""
 	c.state.FinishedAt = time.Time{}
 	if err := c.setStatus(StatusCreated); err != nil {
-		return err
+		return false, err
 	}
-	return c.save()
+	if t.Ref().Started {
+		// The caller marks it running (and saves) as after Task.Start.
+		return true, nil
+	}
+	return false, c.save()
 }
 
 // exitCommand is what the monitor runs when the container exits:

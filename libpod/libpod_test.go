@@ -218,7 +218,7 @@ func TestRefreshAfterReboot(t *testing.T) {
 	if err := created.lockAndSync(); err != nil {
 		t.Fatal(err)
 	}
-	if err := created.init(ctx, false); err != nil {
+	if _, err := created.init(ctx, false, false, nil); err != nil {
 		t.Fatal(err)
 	}
 	created.unlock()

@@ -90,7 +90,8 @@ type Args struct {
 	NoNewKeyring     bool     // --no-new-keyring
 	Exec             bool     // -e
 	ExecProcessSpec  string   // --exec-process-spec
-	ExecAttach       bool     // --exec-attach
+	ExecAttach       bool     // --exec-attach (pod-conmon: also with Run)
+	Run              bool     // --run (pod-conmon only): `runtime run --detach` instead of create
 	Restore          string   // --restore
 	Sync             bool     // --sync
 	Timeout          int      // -T (only when > 0)
@@ -158,6 +159,7 @@ func (a *Args) Argv() []string {
 	boolean("-e", a.Exec)
 	str("--exec-process-spec", a.ExecProcessSpec)
 	boolean("--exec-attach", a.ExecAttach)
+	boolean("--run", a.Run)
 	str("--restore", a.Restore)
 	boolean("--sync", a.Sync)
 	if a.Timeout > 0 {

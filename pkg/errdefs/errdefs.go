@@ -34,7 +34,7 @@ var (
 	// ErrTimeout: an operation did not finish in its allotted time.
 	ErrTimeout = errors.New("timed out")
 	// ErrNotImplemented: the runtime kind does not support the operation.
-	ErrNotImplemented = errors.New("not supported by this runtime")
+	ErrNotImplemented = errors.New("not supported")
 )
 
 // Exit codes used by pod itself, as Podman does.

@@ -11,6 +11,10 @@ import (
 var (
 	permissionRE = regexp.MustCompile(`(?i)permission denied|operation not permitted`)
 	notFoundRE   = regexp.MustCompile(`(?i)executable file not found in|no such file or directory|open executable`)
+	// execRE tells a missing command (exit 127) from another missing file
+	// (a cgroup, a mount source: exit 125): the runtimes' wording for the
+	// former always mentions the exec or the process they failed to start.
+	execRE = regexp.MustCompile(`(?i)exec|failed to load|container process|in \$PATH`)
 )
 
 // RuntimeError turns a runtime's error message into a classified error:
@@ -23,7 +27,7 @@ func RuntimeError(runtime, msg string) error {
 	switch {
 	case permissionRE.MatchString(msg):
 		class = errdefs.ErrPermission
-	case notFoundRE.MatchString(msg):
+	case notFoundRE.MatchString(msg) && execRE.MatchString(msg):
 		class = errdefs.ErrCommandNotFound
 	}
 	if msg == "" {

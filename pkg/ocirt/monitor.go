@@ -23,19 +23,26 @@ import (
 // process's pid. A failure reported by the monitor is a *client.SyncError.
 // The monitor is closed on error.
 func ExecHandshake(ctx context.Context, m *client.Monitor, req *ExecRequest) (int, error) {
+	return AttachHandshake(ctx, m, "exec session "+req.SessionID, req.Dir, req.Attach)
+}
+
+// AttachHandshake is ExecHandshake for any monitor started with
+// --exec-attach: what names the session in errors, dir holds its attach
+// socket, attach (nil: not attached) connects to it.
+func AttachHandshake(ctx context.Context, m *client.Monitor, what, dir string, attach func(string) error) (int, error) {
 	fail := func(err error) (int, error) {
 		m.Close()
 		return 0, err
 	}
-	if req.Attach != nil {
+	if attach != nil {
 		if err := m.WaitAttachReady(ctx); err != nil {
-			return fail(fmt.Errorf("exec session %s: waiting for the attach socket: %w", req.SessionID, err))
+			return fail(fmt.Errorf("%s: waiting for the attach socket: %w", what, err))
 		}
-		if err := req.Attach(filepath.Join(req.Dir, conmon.AttachName)); err != nil {
+		if err := attach(filepath.Join(dir, conmon.AttachName)); err != nil {
 			return fail(err)
 		}
 		if err := m.Release(); err != nil {
-			return fail(fmt.Errorf("exec session %s: %w", req.SessionID, err))
+			return fail(fmt.Errorf("%s: %w", what, err))
 		}
 	}
 	pid, err := m.ReadPid(ctx)

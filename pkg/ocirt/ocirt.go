@@ -54,6 +54,9 @@ type TaskRef struct {
 	Pid        int             `json:"pid,omitempty"`        // container init pid on the host (runsc: the sandbox)
 	MonitorPid int             `json:"monitorPid,omitempty"` // conmon / shim watcher pid
 	Data       json.RawMessage `json:"data,omitempty"`       // kind-specific (shim address…)
+	// Started is set by Create when it also started the process
+	// (CreateRequest.Start); it is not stored.
+	Started bool `json:"-"`
 }
 
 // Runtime creates containers with one runtime binary and reopens them.
@@ -140,6 +143,15 @@ type CreateRequest struct {
 	Env            []string      // extra environment for the monitor and runtime
 	Timeout        time.Duration // how long to wait for create; 0 = 4 minutes
 	Stdio          *Stdio        // passthrough: the monitor's stdio (nil = /dev/null)
+
+	// Start asks for the process to be started as part of Create when the
+	// runtime can do both in one step (TaskRef.Started then says it did);
+	// otherwise the caller calls Task.Start as usual.
+	Start bool
+	// Attach, with Start, is called once the container's attach socket
+	// exists and before the process starts, so no output is lost. When the
+	// runtime cannot start at create, it is not called.
+	Attach func(attachSocket string) error
 }
 
 // Stdio are files handed to a monitor that passes them through.

@@ -169,6 +169,10 @@ func (r *Registry) Resolve(name string) (Handle, error) {
 
 func (r *Registry) resolvePath(path string) (Handle, error) {
 	clean := filepath.Clean(path)
+	if strings.HasPrefix(filepath.Base(clean), "containerd-shim-") {
+		return Handle{}, fmt.Errorf("runtime %q is a containerd shim given by path: shims are chosen by runtime type (for example io.containerd.runc.v2) and looked up in the shim directories, so a path cannot make pod run an arbitrary binary: %w",
+			path, errdefs.ErrInvalidArgument)
+	}
 	if err := checkExecutable(clean); err != nil {
 		return Handle{}, fmt.Errorf("runtime %s: %w", path, err)
 	}

@@ -73,6 +73,7 @@ func TestResolve(t *testing.T) {
 		"/nonexistent/runtime":  os.ErrNotExist,
 		"io.containerd.kata.v2": errdefs.ErrUnavailable,
 		"bad name!":             errdefs.ErrInvalidArgument,
+		shim:                    errdefs.ErrInvalidArgument, // a shim by path
 	}
 	for name, class := range errCases {
 		_, err := r.Resolve(name)

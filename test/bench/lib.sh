@@ -121,10 +121,14 @@ raw_bundle() {
 		note "cannot find the spec pod generated for $id; the raw runtime rows are skipped"
 		return 1
 	fi
-	mkdir -p "$W/bundle"
+	mkdir -p "$W/bundle" "$W/bundle-bpf"
+	# bundle: the spec as the runtime gets it from any engine, so the raw
+	# runtime compiles the seccomp profile itself. bundle-bpf: with the
+	# filter pod cached and handed to crun (run.oci.seccomp_bpf_data).
 	jq --arg root "$W/rootfs" --arg cg "/podbench-$$/raw" \
 		'.root.path = $root | .root.readonly = false | .linux.cgroupsPath = $cg | .process.terminal = false' \
-		"$cfg" >"$W/bundle/config.json"
+		"$cfg" >"$W/bundle-bpf/config.json"
+	jq 'del(.annotations["run.oci.seccomp_bpf_data"])' "$W/bundle-bpf/config.json" >"$W/bundle/config.json"
 }
 
 # stray_processes: PIDs of processes whose command line mentions $W.

@@ -76,13 +76,13 @@ else
 	say "      Podman is measured both ways: with the imported image (overlay) and with --rootfs."
 fi
 raw_bundle && HAVE_RAW=1 || HAVE_RAW=
-raw_cmd() { # raw_cmd RUNTIME: the raw runtime running the bundle
-	local extra=
+raw_cmd() { # raw_cmd RUNTIME [BUNDLE [LABEL]]: the raw runtime running the bundle
+	local extra= bundle=${2:-$W/bundle} label=${3:-$1}
 	# pod passes runsc --network=none for a new netns without a path:
 	# runsc refuses its own network stack in the root netns.
 	[[ $1 == runsc ]] && extra=--network=none
-	mkdir -p "$W/rt-$1"
-	printf '%s' "$1=$1 --root $W/rt-$1 $extra run --bundle $W/bundle bench-raw-$1-{i}"
+	mkdir -p "$W/rt-$label"
+	printf '%s' "$label=$1 --root $W/rt-$label $extra run --bundle $bundle bench-raw-$label-{i}"
 }
 
 # ---------------------------------------------------------------- run --rm
@@ -99,11 +99,12 @@ if want run; then
 		fi
 	fi
 	if [[ -n $HAVE_RAW ]]; then
-		cmds+=("$(raw_cmd crun)")
-		ratios+=(-ratio "pod/crun<=2.5")
+		cmds+=("$(raw_cmd crun)" "$(raw_cmd crun "$W/bundle-bpf" crun-bpf)")
+		ratios+=(-ratio "pod/crun<=2.5" -ratio "pod/crun-bpf")
 	fi
 	note "pod target: $POD_TARGET   podman: image localhost/busybox, --network none"
-	note "crun: \`crun run\` of a bundle with the config.json pod generated (same rootfs, same spec)"
+	note "crun: \`crun run\` of the config.json pod generated (same rootfs, same spec), compiling its seccomp profile as for any engine"
+	note "crun-bpf: the same with the seccomp filter pod cached and passes to crun precompiled (run.oci.seccomp_bpf_data)"
 	bt interleave -n "$N" -title "run --rm true" -tsv "$TSV" "${ratios[@]}" "${cmds[@]}"
 fi
 

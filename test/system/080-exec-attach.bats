@@ -118,3 +118,12 @@ podcmd() {
     run in_pty "stty cols 123 rows 45; $(podcmd) run -it --rm ${IMG[*]} sh -c 'stty -a | head -1'"
     contains "$output" "rows 45; columns 123"
 }
+
+@test "exec --preserve-fds passes our fds to the process" {
+    [[ "$POD_TEST_RUNTIME" != runsc ]] || skip "runsc exec has no --preserve-fds"
+    skip_unless_oci "shims do not support --preserve-fds"
+    run_pod run -d --name pfd "${IMG[@]}" sleep 1000
+    echo fd3-content >"$BATS_TEST_TMPDIR/fd3"
+    out=$(pod exec --preserve-fds 1 pfd sh -c 'cat <&3' 3<"$BATS_TEST_TMPDIR/fd3")
+    is "$out" "fd3-content"
+}

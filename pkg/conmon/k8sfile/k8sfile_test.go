@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -201,12 +202,12 @@ func TestReadLogTailSince(t *testing.T) {
 func TestReadLogFollowRotation(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "ctr.log")
-	var stop bool
+	var stop atomic.Bool
 	lines := make(chan string, 100)
 	done := make(chan error, 1)
 	go func() {
 		done <- ReadLog(context.Background(), path, Options{Tail: -1, Follow: true, Poll: 10 * time.Millisecond,
-			Stop: func() bool { return stop }}, func(l Line) error {
+			Stop: func() bool { return stop.Load() }}, func(l Line) error {
 			lines <- string(l.Content)
 			return nil
 		})
@@ -237,7 +238,7 @@ func TestReadLogFollowRotation(t *testing.T) {
 	expect("after")
 	writeChunks(t, w, "last")
 	w.Close()
-	stop = true
+	stop.Store(true)
 	expect("last")
 	if err := <-done; err != nil {
 		t.Fatal(err)

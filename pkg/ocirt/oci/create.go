@@ -71,16 +71,30 @@ func (r *runtime) Create(ctx context.Context, req *ocirt.CreateRequest) (ocirt.T
 	if req.Stdio != nil {
 		opts.Stdin, opts.Stdout, opts.Stderr = req.Stdio.Stdin, req.Stdio.Stdout, req.Stdio.Stderr
 	}
+	run := req.Start && r.monitorCanRun()
+	if run {
+		// Create and start in one runtime call (`run --detach`), with the
+		// attach client connected before the process starts.
+		args.Run = true
+		args.ExecAttach = req.Attach != nil
+		opts.Args = args
+	}
 	m, err := client.Start(cctx, opts)
 	if err != nil {
 		return nil, fmt.Errorf("container %s: %w", req.Name, err)
 	}
 	defer m.Close()
-	pid, err := m.ReadPid(cctx)
+	var pid int
+	if run {
+		pid, err = ocirt.AttachHandshake(cctx, m, "container "+req.Name, req.Bundle, req.Attach)
+	} else {
+		pid, err = m.ReadPid(cctx)
+	}
 	if err != nil {
 		_ = t.Delete(context.WithoutCancel(ctx), true)
 		return nil, r.createError(req, err)
 	}
+	t.ref.Started = run
 	t.ref.Pid = pid
 	t.ref.MonitorPid = m.Pid()
 	if sc != nil && !cached {
@@ -212,3 +226,12 @@ func writeSpec(bundle string, spec *specs.Spec, q quirks) error {
 	}
 	return nil
 }
+
+// monitorCanRun reports whether the container's monitor can create and
+// start in one step (--run): pod-conmon can, the real conmon cannot.
+func (r *runtime) monitorCanRun() bool {
+	return monitorRunSupported && filepath.Base(r.h.Monitor) == "pod-conmon"
+}
+
+// monitorRunSupported gates --run until every pod-conmon in use has it.
+var monitorRunSupported = false
