@@ -14,7 +14,7 @@ import (
 )
 
 // mon is the daemon's state. Only the main goroutine touches it (the signal
-// relay only sets pendingSigs and wakes the loop).
+// handler only sets bits and wakes the loop, see signal_handler_amd64.go).
 type mon struct {
 	c *config
 
@@ -73,8 +73,7 @@ type mon struct {
 func runDaemon(c *config, start int, fromEnv bool) int {
 	debug.SetGCPercent(50)
 	m := &mon{c: c, startFd: -1, stdoutFd: -1, stderrFd: -1, stdinFd: -1, consoleListen: -1, consoleFd: -1,
-		ep: -1, wake: -1,
-		cacheOn: true}
+		ep: -1, wake: -1, cacheOn: true}
 	fds := inherited()
 	signal.Ignore(syscall.SIGPIPE)
 	var protocol [3]int
