@@ -29,10 +29,11 @@ test-integration: build ## Go tests driving real runtimes and the real monitor (
 	POD_BIN=$(CURDIR)/bin $(GO) test $(GOFLAGS_BUILD) -count=1 -tags '$(BUILDTAGS) integration' ./test/integration/...
 
 test-system: build ## bats CLI tests, once per installed runtime (root)
-	@set -e; for rt in $(RUNTIMES); do \
+	@failed=; for rt in $(RUNTIMES); do \
 		echo "=== system tests with runtime $$rt"; \
-		POD_BIN=$(CURDIR)/bin POD_TEST_RUNTIME=$$rt bats test/system; \
-	done
+		POD_BIN=$(CURDIR)/bin POD_TEST_RUNTIME=$$rt bats test/system || failed="$$failed $$rt"; \
+	done; \
+	if [ -n "$$failed" ]; then echo "=== system tests failed with:$$failed"; exit 1; fi
 
 check: lint test test-integration test-system ## lint, then every test: unit, integration, system (root)
 

@@ -72,7 +72,7 @@ func (c *Container) removeLocked(ctx context.Context, o RemoveOptions) error {
 		return err
 	}
 	if !c.state.FinishedAt.IsZero() {
-		_ = db.SaveExitCode(c.config.ID, c.state.ExitCode, c.state.FinishedAt)
+		_ = db.SaveExitCode(c.config.ID, c.config.Name, c.state.ExitCode, c.state.FinishedAt)
 	}
 	for _, p := range []string{c.staticDir(), c.runDir(), c.persistDir()} {
 		if err := os.RemoveAll(p); err != nil {

@@ -21,8 +21,9 @@ import (
 // Attach says which of the caller's streams to connect to a container.
 type Attach struct {
 	Options client.AttachOptions
-	// Ready, when set, is called after the attach socket is connected and
-	// before the container starts (used to report the container's ID).
+	// Ready, when set, is called once the attach socket is connected and,
+	// for Start, before the process starts: a terminal size sent from it
+	// reaches the container before its first read of the size.
 	Ready func()
 }
 
@@ -34,20 +35,17 @@ func (c *Container) Start(ctx context.Context, attach *Attach) error {
 	if err := c.lockAndSync(); err != nil {
 		return err
 	}
-	conn, err := c.startLocked(ctx, attach != nil)
+	conn, err := c.startLocked(ctx, attach)
 	c.unlock()
 	if err != nil || attach == nil {
 		return err
 	}
-	if attach.Ready != nil {
-		attach.Ready()
-	}
 	return conn.Stream(ctx, attach.Options)
 }
 
-// startLocked runs init when needed, connects the attach socket when asked,
-// and starts the process. The container is locked.
-func (c *Container) startLocked(ctx context.Context, attach bool) (*client.AttachConn, error) {
+// startLocked runs init when needed, connects the attach socket when asked
+// (calling attach.Ready), and starts the process. The container is locked.
+func (c *Container) startLocked(ctx context.Context, attach *Attach) (*client.AttachConn, error) {
 	switch c.state.Status {
 	case StatusRunning:
 		return nil, fmt.Errorf("container %s is already running: %w", c.config.Name, errdefs.ErrConflict)
@@ -66,6 +64,9 @@ func (c *Container) startLocked(ctx context.Context, attach bool) (*client.Attac
 		if err != nil {
 			return fmt.Errorf("container %s: %w", c.config.Name, err)
 		}
+		if attach.Ready != nil {
+			attach.Ready()
+		}
 		return nil
 	}
 	closeConn := func() {
@@ -78,13 +79,13 @@ func (c *Container) startLocked(ctx context.Context, attach bool) (*client.Attac
 	if c.state.Status != StatusCreated {
 		// Create and start in one step where the runtime can.
 		var err error
-		if started, err = c.init(ctx, attach, true, dial); err != nil {
+		if started, err = c.init(ctx, attach != nil, true, dial); err != nil {
 			closeConn()
 			return nil, err
 		}
 	}
 	if !started {
-		if attach && conn == nil {
+		if attach != nil && conn == nil {
 			if err := dial(c.AttachSocket()); err != nil {
 				return nil, err
 			}

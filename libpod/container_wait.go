@@ -47,9 +47,9 @@ func (c *Container) Wait(ctx context.Context) (int, error) {
 }
 
 // RemovedExitCode returns the exit code recorded for a container (by full
-// ID) that was removed in the last few minutes.
-func (r *Runtime) RemovedExitCode(id string) (int, error) {
-	return r.removedExitCode(id, fmt.Errorf("no container with ID %s found: %w", id, errdefs.ErrNoSuchContainer))
+// ID or name) that was removed in the last few minutes.
+func (r *Runtime) RemovedExitCode(ref string) (int, error) {
+	return r.removedExitCode(ref, fmt.Errorf("no container with name or ID %q found: %w", ref, errdefs.ErrNoSuchContainer))
 }
 
 // removedExitCode returns the recorded exit code of a removed container.

@@ -43,6 +43,11 @@ var schema = [][]string{
 			at   INTEGER NOT NULL
 		)`,
 	},
+	2: {
+		// Exit codes are found by name too: `run -d --rm --name x` then `wait x`.
+		`ALTER TABLE exit_codes ADD COLUMN name TEXT NOT NULL DEFAULT ''`,
+		`CREATE INDEX IF NOT EXISTS exit_codes_by_name ON exit_codes(name)`,
+	},
 }
 
 // Store is an open state database.
@@ -321,8 +326,8 @@ const exitCodeRetention = 5 * time.Minute
 // SaveExitCode records the exit code of a container about to be removed, so
 // that `wait` and a foreground `run --rm` can still report it, and prunes
 // codes older than five minutes.
-func (s *Store) SaveExitCode(id string, code int, at time.Time) error {
-	_, err := s.db.Exec(`INSERT OR REPLACE INTO exit_codes (id, code, at) VALUES (?, ?, ?)`, id, code, at.UnixNano())
+func (s *Store) SaveExitCode(id, name string, code int, at time.Time) error {
+	_, err := s.db.Exec(`INSERT OR REPLACE INTO exit_codes (id, name, code, at) VALUES (?, ?, ?, ?)`, id, name, code, at.UnixNano())
 	if err != nil {
 		return err
 	}
@@ -330,10 +335,11 @@ func (s *Store) SaveExitCode(id string, code int, at time.Time) error {
 	return err
 }
 
-// ExitCode returns the recorded exit code of a removed container.
-func (s *Store) ExitCode(id string) (int, bool, error) {
+// ExitCode returns the recorded exit code of a removed container, by full
+// ID or by name (the most recent container of that name).
+func (s *Store) ExitCode(ref string) (int, bool, error) {
 	var code int
-	err := s.db.QueryRow(`SELECT code FROM exit_codes WHERE id = ?`, id).Scan(&code)
+	err := s.db.QueryRow(`SELECT code FROM exit_codes WHERE id = ?1 OR name = ?1 ORDER BY at DESC LIMIT 1`, ref).Scan(&code)
 	if errors.Is(err, sql.ErrNoRows) {
 		return 0, false, nil
 	}

@@ -1,11 +1,13 @@
 package store
 
 import (
+	"database/sql"
 	"errors"
 	"fmt"
 	"path/filepath"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/pod-engine/pod/pkg/errdefs"
 )
@@ -150,5 +152,44 @@ func TestConcurrentCreate(t *testing.T) {
 		for err := range errs {
 			t.Fatal(err)
 		}
+	}
+}
+
+// A version-1 database (exit codes by ID only) migrates on open, keeps its
+// codes, and codes saved afterwards are found by name, the latest first.
+func TestExitCodesMigrateAndByName(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "pod.db")
+	db, err := sql.Open("sqlite3", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	stmts := append(append([]string{}, schema[1]...),
+		fmt.Sprintf(`INSERT INTO exit_codes (id, code, at) VALUES ('old', 3, %d)`, time.Now().UnixNano()),
+		`PRAGMA user_version = 1`)
+	for _, stmt := range stmts {
+		if _, err := db.Exec(stmt); err != nil {
+			t.Fatal(err)
+		}
+	}
+	db.Close()
+	s, err := Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	now := time.Now()
+	if err := s.SaveExitCode("id1", "web", 1, now.Add(-time.Second)); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.SaveExitCode("id2", "web", 2, now); err != nil {
+		t.Fatal(err)
+	}
+	for ref, want := range map[string]int{"old": 3, "id1": 1, "web": 2} {
+		if got, ok, err := s.ExitCode(ref); err != nil || !ok || got != want {
+			t.Errorf("ExitCode(%q) = %d, %v, %v; want %d", ref, got, ok, err, want)
+		}
+	}
+	if _, ok, err := s.ExitCode("nothere"); ok || err != nil {
+		t.Errorf("ExitCode(nothere) = %v, %v; want not found", ok, err)
 	}
 }
