@@ -17,6 +17,11 @@ type output struct {
 	mu  sync.Mutex
 	log *k8sfile.Writer // nil: log driver none
 	att *attach.Server  // closed by the session's endpoints
+	// relaying is set once the first output went out. Before that,
+	// connections already queued are accepted, so that a client that
+	// connected before the process started gets all of its output even
+	// when the serving goroutine has not run yet.
+	relaying bool
 }
 
 // logPath picks the k8s-file path from conmon's -l values ("" = no log).
@@ -62,6 +67,10 @@ func (o *output) write(stream byte, data []byte) {
 		}
 	}
 	if o.att != nil {
+		if !o.relaying {
+			o.att.AcceptPending()
+			o.relaying = true
+		}
 		o.att.Broadcast(stream, data)
 	}
 }
