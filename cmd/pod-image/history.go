@@ -67,11 +67,7 @@ func historyCmd(a *app) *cobra.Command {
 		Long:  "Displays the history of an image.",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			rt, err := a.Runtime()
-			if err != nil {
-				return err
-			}
-			img, _, err := rt.LookupImage(args[0], nil)
+			img, err := a.lookupImage(args[0])
 			if err != nil {
 				return err
 			}

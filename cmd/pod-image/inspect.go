@@ -139,11 +139,7 @@ func tagCmd(a *app) *cobra.Command {
 		Long:  "Adds one or more additional names to locally-stored image.",
 		Args:  cobra.MinimumNArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			rt, err := a.Runtime()
-			if err != nil {
-				return err
-			}
-			img, _, err := rt.LookupImage(args[0], nil)
+			img, err := a.lookupImage(args[0])
 			if err != nil {
 				return err
 			}
@@ -165,11 +161,7 @@ func untagCmd(a *app) *cobra.Command {
 		Long:  "Removes one or more names from a locally-stored image; without names, all of them.",
 		Args:  cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			rt, err := a.Runtime()
-			if err != nil {
-				return err
-			}
-			img, _, err := rt.LookupImage(args[0], nil)
+			img, err := a.lookupImage(args[0])
 			if err != nil {
 				return err
 			}

@@ -84,6 +84,16 @@ func (a *app) Runtime() (*libimage.Runtime, error) {
 	return rt, nil
 }
 
+// lookupImage finds a local image by name or ID.
+func (a *app) lookupImage(name string) (*libimage.Image, error) {
+	rt, err := a.Runtime()
+	if err != nil {
+		return nil, err
+	}
+	img, _, err := rt.LookupImage(name, nil)
+	return img, err
+}
+
 // Close releases the store without unmounting layers of running containers.
 func (a *app) Close() {
 	if a.store != nil {

@@ -17,6 +17,34 @@ import (
 // for OCI runtimes, pod-shim for shims); these helpers are the parts of
 // driving it that do not depend on the kind.
 
+// MonitoredExec is an exec session whose monitor has started the process:
+// the ExecProcess both runtime kinds return.
+type MonitoredExec struct {
+	M        *client.Monitor
+	Req      *ExecRequest
+	PID      int
+	ExitFile string // <exit-dir>/<container id> of the session
+}
+
+func (p *MonitoredExec) Pid() int        { return p.PID }
+func (p *MonitoredExec) MonitorPid() int { return p.M.Pid() }
+
+// Wait returns the exec's exit code: from the sync pipe when attached, else
+// from the exit file once the monitor wrote it.
+func (p *MonitoredExec) Wait(ctx context.Context) (int, error) {
+	defer p.M.Close()
+	if p.Req.Attach != nil {
+		if code, err := p.M.ReadExitCode(ctx); err == nil {
+			return code, nil
+		}
+	}
+	st, err := conmon.WaitExitFile(ctx, p.ExitFile, "", nil)
+	if err != nil {
+		return -1, fmt.Errorf("exec session %s: %w", p.Req.SessionID, err)
+	}
+	return st.Code, nil
+}
+
 // ExecHandshake completes an exec's handshake with its monitor: for an
 // attached exec it waits for the session's attach socket, lets req.Attach
 // connect, and releases the monitor to start the process; then it reads the

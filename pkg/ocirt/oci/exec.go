@@ -89,42 +89,13 @@ func (t *task) Exec(ctx context.Context, req *ocirt.ExecRequest) (ocirt.ExecProc
 	if err != nil {
 		return nil, fmt.Errorf("exec session %s: %w", req.SessionID, err)
 	}
-	p := &execProcess{m: m, t: t, req: req, exitFile: filepath.Join(exitDir, t.ref.ID)}
+	p := &ocirt.MonitoredExec{M: m, Req: req, ExitFile: filepath.Join(exitDir, t.ref.ID)}
 	pid, err := ocirt.ExecHandshake(ctx, m, req)
 	if err != nil {
 		return nil, ocirt.MonitorError("exec session "+req.SessionID, t.r.name(), err, func(se *client.SyncError) string {
 			return runtimeMessage(g.Log, se)
 		})
 	}
-	p.pid = pid
+	p.PID = pid
 	return p, nil
-}
-
-// execProcess is a running exec session under its monitor.
-type execProcess struct {
-	m        *client.Monitor
-	t        *task
-	req      *ocirt.ExecRequest
-	pid      int
-	exitFile string
-}
-
-func (p *execProcess) Pid() int        { return p.pid }
-func (p *execProcess) MonitorPid() int { return p.m.Pid() }
-
-// Wait returns the exec's exit code: from the sync pipe when attached, else
-// from the exit file once the monitor wrote it.
-func (p *execProcess) Wait(ctx context.Context) (int, error) {
-	defer p.m.Close()
-	if p.req.Attach != nil {
-		code, err := p.m.ReadExitCode(ctx)
-		if err == nil {
-			return code, nil
-		}
-	}
-	st, err := conmon.WaitExitFile(ctx, p.exitFile, "", nil)
-	if err != nil {
-		return -1, fmt.Errorf("exec session %s: %w", p.req.SessionID, err)
-	}
-	return st.Code, nil
 }

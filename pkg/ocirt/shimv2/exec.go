@@ -88,38 +88,11 @@ func (t *task) Exec(ctx context.Context, req *ocirt.ExecRequest) (ocirt.ExecProc
 	if err != nil {
 		return nil, fmt.Errorf("exec session %s: %w", req.SessionID, err)
 	}
-	p := &execProcess{m: m, req: req, exitFile: filepath.Join(exitDir, t.ref.ID)}
+	p := &ocirt.MonitoredExec{M: m, Req: req, ExitFile: filepath.Join(exitDir, t.ref.ID)}
 	pid, err := ocirt.ExecHandshake(ctx, m, req)
 	if err != nil {
 		return nil, ocirt.MonitorError("exec session "+req.SessionID, t.r.h.Name, err, func(se *client.SyncError) string { return se.Message })
 	}
-	p.pid = pid
+	p.PID = pid
 	return p, nil
-}
-
-// execProcess is a running exec session under pod-shim.
-type execProcess struct {
-	m        *client.Monitor
-	req      *ocirt.ExecRequest
-	pid      int
-	exitFile string
-}
-
-func (p *execProcess) Pid() int        { return p.pid }
-func (p *execProcess) MonitorPid() int { return p.m.Pid() }
-
-// Wait returns the exec's exit code: from the sync pipe when attached, else
-// from the exit file once pod-shim wrote it.
-func (p *execProcess) Wait(ctx context.Context) (int, error) {
-	defer p.m.Close()
-	if p.req.Attach != nil {
-		if code, err := p.m.ReadExitCode(ctx); err == nil {
-			return code, nil
-		}
-	}
-	st, err := conmon.WaitExitFile(ctx, p.exitFile, "", nil)
-	if err != nil {
-		return -1, fmt.Errorf("exec session %s: %w", p.req.SessionID, err)
-	}
-	return st.Code, nil
 }

@@ -239,7 +239,28 @@ func (t *task) forceStop(ctx context.Context, c *shimclient.Client, status strin
 	if _, err := c.Wait(wctx, id, ""); err != nil && !errors.Is(err, errdefs.ErrNotFound) {
 		return fmt.Errorf("container %s did not exit after SIGKILL: %w", id, err)
 	}
+	t.waitMonitor(wctx)
 	return nil
+}
+
+// waitMonitor waits until pod-shim has the exit status too (it writes
+// WaitedFile), or has gone, so that deleting the task and shutting the shim
+// down cannot take the status from it.
+func (t *task) waitMonitor(ctx context.Context) {
+	marker := filepath.Join(t.bundle, shimmon.WaitedFile)
+	for {
+		if _, err := os.Stat(marker); err == nil {
+			return
+		}
+		if t.ref.MonitorPid <= 0 || syscall.Kill(t.ref.MonitorPid, 0) != nil {
+			return
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(5 * time.Millisecond):
+		}
+	}
 }
 
 // cleanupDead cleans up after a shim that is gone: its delete subcommand

@@ -18,6 +18,10 @@ import (
 const (
 	DiagFile    = "pod-shim.log"     // pod-shim's and the shim's messages
 	DeletedFile = "pod-shim.deleted" // the shim's delete subcommand already ran
+	// WaitedFile says pod-shim has the task's exit status: a forced delete
+	// waits for it before it shuts the shim down (else pod-shim's Wait may
+	// lose the race with the shutdown, and the status with it).
+	WaitedFile = "pod-shim.waited"
 	createLimit = 4 * time.Minute
 	drainLimit  = 10 * time.Second
 	// reconnectLimit is how long a living shim may refuse connections.
@@ -117,6 +121,9 @@ func runContainer(a *conmon.Args, f *Flags, p *pipes) int {
 	})
 	drained := s.io.pump(s.out.write)
 	code := waitTask(&conn, shim, id, "", st)
+	if f, err := os.Create(filepath.Join(f.Bundle, WaitedFile)); err == nil {
+		f.Close()
+	}
 	conn.get().Close()
 	select {
 	case <-drained:
