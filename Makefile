@@ -9,7 +9,7 @@ GOFLAGS_BUILD = -tags '$(BUILDTAGS)' -trimpath
 RUNTIMES  ?= $(shell for r in crun runc runsc; do command -v $$r >/dev/null && echo $$r; done; \
 	command -v containerd-shim-runc-v2 >/dev/null && echo io.containerd.runc.v2)
 
-.PHONY: help build install test test-system test-integration check demo bench lint clean
+.PHONY: help setup build install test test-system test-integration check demo bench lint clean
 
 help: ## list targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-18s %s\n", $$1, $$2}'
@@ -37,8 +37,10 @@ test-system: build ## bats CLI tests, once per installed runtime (root)
 
 check: lint test test-integration test-system ## lint, then every test: unit, integration, system (root)
 
-demo: ## set this machine up, build, make the default image, run a container on each runtime (root)
+setup: ## install what pod and its tests need (apt, go install) and set the host up (root)
 	contrib/setup.sh
+
+demo: setup ## set this machine up, build, make the default image, run a container on each runtime (root)
 	contrib/demo.sh
 
 bench: build ## pod vs podman vs raw runtime, side by side
