@@ -47,7 +47,7 @@ func intOpt(long string, short byte, f func(a *Args, n int64)) option {
 }
 
 // options lists every flag of conmon 2.1.6 (see `conmon --help`), including
-// the deprecated aliases --pidfile and --restore-arg.
+// the deprecated aliases --pidfile and --restore-arg, plus pod-conmon's --run.
 var options = []option{
 	boolOpt("api-version", 0, func(a *Args) { a.APIVersion = true }),
 	strOpt("bundle", 'b', func(a *Args, s string) { a.Bundle = s }),
@@ -76,6 +76,7 @@ var options = []option{
 	strOpt("persist-dir", '0', func(a *Args, s string) { a.PersistDir = s }),
 	boolOpt("replace-listen-pid", 0, func(a *Args) { a.ReplaceListenPid = true }),
 	strOpt("restore", 0, func(a *Args, s string) { a.Restore = s }),
+	boolOpt("run", 0, func(a *Args) { a.Run = true }), // pod-conmon only
 	strOpt("runtime", 'r', func(a *Args, s string) { a.Runtime = s }),
 	strsOpt("runtime-arg", 0, func(a *Args, s string) { a.RuntimeArgs = append(a.RuntimeArgs, s) }),
 	strsOpt("runtime-opt", 0, func(a *Args, s string) { a.RuntimeOpts = append(a.RuntimeOpts, s) }),

@@ -116,7 +116,13 @@ raw_bundle() {
 	id=$(pd "$W/pod" create --name bench-spec $POD_TARGET true)
 	pd "$W/pod" start "$id" >/dev/null
 	pd "$W/pod" wait "$id" >/dev/null 2>&1 || true
-	cfg=$(find "$W/pod/root" -path "*$id*" -name config.json | head -n1)
+	# The exit command's cleanup may still unmount the rootfs, which can
+	# make find give up halfway: look again.
+	for _ in 1 2 3 4 5; do
+		cfg=$(find "$W/pod/root" -path "*$id*" -name config.json 2>/dev/null | head -n1)
+		[[ -n $cfg ]] && break
+		sleep 0.2
+	done
 	if [[ -z $cfg ]]; then
 		note "cannot find the spec pod generated for $id; the raw runtime rows are skipped"
 		return 1

@@ -36,7 +36,9 @@ func newConfig(a *conmon.Args) (*config, string) {
 	switch {
 	case c.Restore != "" && c.Exec:
 		return nil, "Cannot use 'exec' and 'restore' at the same time"
-	case !c.Exec && c.ExecAttach:
+	case c.Run && (c.Exec || c.Restore != ""):
+		return nil, "Cannot use 'run' with 'exec' or 'restore'"
+	case !c.Exec && !c.Run && c.ExecAttach:
 		return nil, "Attach can only be specified with exec"
 	case !c.APIVersion && c.ExecAttach:
 		return nil, "Attach can only be specified for a non-legacy exec session"

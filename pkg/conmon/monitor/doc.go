@@ -5,9 +5,10 @@
 //
 // Process model, as conmon's: the process the caller starts parses its
 // arguments, waits for the start pipe, then daemonizes and exits; the
-// daemon (setsid, child subreaper) runs `runtime create` (or `exec`),
-// reports the container pid on the sync pipe, relays the container's stdio
-// to the log and to attach clients in one epoll loop, writes the exit files
+// daemon (setsid, child subreaper) runs `runtime create` (or `exec`, or
+// with --run, pod-conmon's own flag, `run --detach`), reports the
+// container pid on the sync pipe, relays the container's stdio to the log
+// and to attach clients in one epoll loop, writes the exit files
 // once the container is reaped, runs the exit command and exits when it
 // ends. Go cannot fork without exec, so the daemon is this binary
 // re-executed with an environment marker; the fds and the handshake stay

@@ -102,7 +102,7 @@ Application Options:
   -p, --container-pidfile      PID file for the initial pid inside of container
   -u, --cuuid                  Container UUID
   -e, --exec                   Exec a command into a running container
-  --exec-attach                Attach to an exec session
+  --exec-attach                Attach to an exec session (or, with --run, to the container)
   --exec-process-spec          Path to the process spec for execution
   --exit-command               Path to the program to execute when the container terminates its execution
   --exit-command-arg           Additional arg to pass to the exit command.  Can be specified multiple times
@@ -121,6 +121,7 @@ Application Options:
   -0, --persist-dir            Persistent directory for a container that can be used for storing container data
   --replace-listen-pid         Replace listen pid if set for oci-runtime pid
   --restore                    Restore a container from a checkpoint
+  --run                        Create and start the container in one runtime call (pod-conmon only)
   -r, --runtime                Path of the OCI runtime binary
   --runtime-arg                Additional arg to pass to the runtime. Can be specified multiple times
   --runtime-opt                Additional opts to pass to the restore or exec command. Can be specified multiple times

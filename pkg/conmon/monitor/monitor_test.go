@@ -100,6 +100,27 @@ func TestRuntimeArgv(t *testing.T) {
 	if got := m.runtimeArgv(); !reflect.DeepEqual(got, want) {
 		t.Errorf("exec argv %q", got)
 	}
+	c, msg = testConfig(t, "--api-version", "-c", "id", "-u", "id", "-r", "/bin/sh", "-b", "/b", "-p", "/p", "-l", "none", "-s",
+		"--run", "--exec-attach", "--no-new-keyring")
+	if msg != "" {
+		t.Fatal(msg)
+	}
+	m = &mon{c: c, consolePath: "/tmp/cs"}
+	want = []string{"/bin/sh", "--systemd-cgroup", "run", "--bundle", "/b", "--pid-file", "/p", "--detach", "--no-new-keyring",
+		"--console-socket", "/tmp/cs", "id"}
+	if got := m.runtimeArgv(); !reflect.DeepEqual(got, want) {
+		t.Errorf("run argv %q", got)
+	}
+	for _, argv := range [][]string{
+		{"--api-version", "--run", "-e", "--exec-process-spec", "/spec"},
+		{"--api-version", "--run", "--restore", "/ckpt"},
+		{"--api-version", "--exec-attach"},
+	} {
+		argv = append(argv, "-c", "id", "-u", "id", "-r", "/bin/sh", "-l", "none")
+		if _, msg := testConfig(t, argv...); msg == "" {
+			t.Errorf("%q accepted", argv)
+		}
+	}
 }
 
 // decodeJournal parses one native-protocol datagram.

@@ -24,7 +24,10 @@ type oomWatch struct {
 
 const cgroup2Magic = 0x63677270
 
-func watchOOM(pid int, persistDir string) *oomWatch {
+// watchOOM starts watching pid's memory cgroup. started says the process
+// already ran before the watch (--run): a kill in a cgroup of its own (not
+// the monitor's) then counts from 0, not from the counter found now.
+func watchOOM(pid int, persistDir string, started bool) *oomWatch {
 	w := &oomWatch{fd: -1, dir: persistDir}
 	var st syscall.Statfs_t
 	v2 := syscall.Statfs("/sys/fs/cgroup", &st) == nil && st.Type == cgroup2Magic
@@ -74,6 +77,9 @@ func watchOOM(pid int, persistDir string) *oomWatch {
 		w.fd = efd
 	}
 	w.base, w.hasBase = w.read()
+	if started && w.hasBase && path != cgroupPath(syscall.Getpid(), v2) {
+		w.base = 0
+	}
 	return w
 }
 

@@ -67,7 +67,8 @@ type mon struct {
 }
 
 // runDaemon is the monitor proper. start is the start pipe when the
-// caller still has to release an --exec-attach exec through it, else -1;
+// caller still has to release an --exec-attach exec (or --run container)
+// through it, else -1;
 // fromEnv says it must be taken from the environment (the re-executed
 // daemon) rather than from the argument (--sync).
 func runDaemon(c *config, start int, fromEnv bool) int {
@@ -212,7 +213,7 @@ func (m *mon) monitor() int {
 	if c.APIVersion || !c.Exec {
 		m.sync.send(pid, "", false)
 	}
-	m.oom = watchOOM(pid, c.PersistDir)
+	m.oom = watchOOM(pid, c.PersistDir, c.Run)
 	if m.oom != nil && m.oom.fd >= 0 {
 		m.add(m.oom.fd, unix.EPOLLIN)
 	}

@@ -16,7 +16,8 @@ const envTrampoline = "_POD_CONMON_EXEC_RUNTIME"
 
 // runtimeArgv is conmon's runtime command line: global args, then create
 // (or exec, or restore) with its flags, --runtime-opt values, the console
-// socket, and the container ID last.
+// socket, and the container ID last. --run makes it `run --detach`, with
+// the flags of create (runc, crun and runsc take the same ones).
 func (m *mon) runtimeArgv() []string {
 	c := m.c
 	argv := []string{c.Runtime}
@@ -30,8 +31,13 @@ func (m *mon) runtimeArgv() []string {
 		cmd := "create"
 		if c.Restore != "" {
 			cmd = "restore"
+		} else if c.Run {
+			cmd = "run"
 		}
 		argv = append(argv, cmd, "--bundle", c.Bundle, "--pid-file", c.ContainerPidFile)
+		if c.Run {
+			argv = append(argv, "--detach")
+		}
 		if c.NoPivot {
 			argv = append(argv, "--no-pivot")
 		}

@@ -71,7 +71,9 @@ func (r *runtime) Create(ctx context.Context, req *ocirt.CreateRequest) (ocirt.T
 	if req.Stdio != nil {
 		opts.Stdin, opts.Stdout, opts.Stderr = req.Stdio.Stdin, req.Stdio.Stdout, req.Stdio.Stderr
 	}
-	run := req.Start && r.monitorCanRun()
+	// A terminal is sized through the ctl FIFO between create and start,
+	// which one `run` call leaves no room for: keep create+start there.
+	run := req.Start && r.monitorCanRun() && (spec.Process == nil || !spec.Process.Terminal)
 	if run {
 		// Create and start in one runtime call (`run --detach`), with the
 		// attach client connected before the process starts.
@@ -234,4 +236,4 @@ func (r *runtime) monitorCanRun() bool {
 }
 
 // monitorRunSupported gates --run until every pod-conmon in use has it.
-var monitorRunSupported = false
+var monitorRunSupported = true
