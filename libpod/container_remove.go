@@ -54,21 +54,16 @@ func (c *Container) removeLocked(ctx context.Context, o RemoveOptions) error {
 		}
 	}
 	var errs []error
-	// The runtime's delete and the storage's are independent: run them at once.
-	deleted := c.deleteRuntimeStateAsync(ctx)
-	if err := c.rt.unmountStorage(c, true); err != nil {
-		errs = append(errs, err)
-	}
-	if c.config.Storage {
-		c.rt.deleteStorage(c)
-		c.rt.debugf("deleted storage of %s", c.config.ID)
-	}
-	if err := <-deleted; err != nil {
+	// The storage's delete (the longest step) runs beside the runtime's
+	// delete and the removal of pod's own files; the record goes last.
+	stored := c.deleteStorageAsync()
+	if err := c.deleteRuntimeState(ctx); err != nil {
 		errs = append(errs, err)
 	}
 	c.rt.debugf("deleted runtime state of %s", c.config.ID)
 	db, err := c.rt.state()
 	if err != nil {
+		<-stored
 		return err
 	}
 	if !c.state.FinishedAt.IsZero() {
@@ -82,6 +77,7 @@ func (c *Container) removeLocked(ctx context.Context, o RemoveOptions) error {
 	if err := os.Remove(c.exitFile()); err != nil && !os.IsNotExist(err) {
 		errs = append(errs, err)
 	}
+	<-stored
 	if err := db.Remove(c.config.ID); err != nil {
 		return err
 	}
@@ -91,6 +87,22 @@ func (c *Container) removeLocked(ctx context.Context, o RemoveOptions) error {
 		c.rt.warnf("removing container %s: %v", c.config.Name, errors.Join(errs...))
 	}
 	return nil
+}
+
+// deleteStorageAsync removes the container's storage (unmounting it) in the
+// background; the channel is closed when it is done. Problems are warnings.
+func (c *Container) deleteStorageAsync() <-chan struct{} {
+	ch := make(chan struct{})
+	if !c.config.Storage {
+		close(ch)
+		return ch
+	}
+	go func() {
+		defer close(ch)
+		c.rt.deleteStorage(c)
+		c.rt.debugf("deleted storage of %s", c.config.ID)
+	}()
+	return ch
 }
 
 // deleteRuntimeStateAsync runs deleteRuntimeState in the background; the
