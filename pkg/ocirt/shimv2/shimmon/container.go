@@ -21,7 +21,7 @@ const (
 	// WaitedFile says pod-shim has the task's exit status: a forced delete
 	// waits for it before it shuts the shim down (else pod-shim's Wait may
 	// lose the race with the shutdown, and the status with it).
-	WaitedFile = "pod-shim.waited"
+	WaitedFile  = "pod-shim.waited"
 	createLimit = 4 * time.Minute
 	drainLimit  = 10 * time.Second
 	// reconnectLimit is how long a living shim may refuse connections.
