@@ -22,7 +22,8 @@
 //     is read; a monitor that died without one leaves exit code -1 and an
 //     error. Exit files are removed only when a container is started again
 //     or removed, so a foreground `run` never races cleanup for the code;
-//     codes of removed containers stay in the exit_codes table for a while.
+//     codes of removed containers stay in the exit_codes table for five
+//     minutes, found by ID or name (`run -d --rm --name x`, then `wait x`).
 //   - Cleanup (runtime delete, unmount) is idempotent and safe to run from
 //     the monitor's exit command and from the foreground pod at once.
 //   - Nothing here assumes root, cgroup v1 or one runtime kind: paths come

@@ -121,8 +121,8 @@ func runContainer(a *conmon.Args, f *Flags, p *pipes) int {
 	})
 	drained := s.io.pump(s.out.write)
 	code := waitTask(&conn, shim, id, "", st)
-	if f, err := os.Create(filepath.Join(f.Bundle, WaitedFile)); err == nil {
-		f.Close()
+	if w, err := os.Create(filepath.Join(f.Bundle, WaitedFile)); err == nil {
+		w.Close()
 	}
 	conn.get().Close()
 	select {
