@@ -90,22 +90,9 @@ type ctr struct {
 
 func newCtr(t *testing.T, mon monitorBin, rt *conmontest.Runtime, args ...string) *ctr {
 	b := conmontest.NewBundle(t, args...)
-	run := t.TempDir()
-	for _, d := range []string{"exits", "persist"} {
-		if err := os.MkdirAll(filepath.Join(run, d), 0o750); err != nil {
-			t.Fatal(err)
-		}
-	}
-	conmontest.Cleanup(t, rt, b.ID)
-	c := &ctr{t: t, mon: mon, rt: rt, b: b, run: run}
-	c.args = conmon.Args{
-		APIVersion: true, CID: b.ID, CUUID: b.ID, Name: b.ID, Runtime: rt.Path, Bundle: b.Dir,
-		ContainerPidFile: filepath.Join(run, "pidfile"), ConmonPidFile: filepath.Join(run, "conmon.pid"),
-		LogPaths: []string{"k8s-file:" + c.logPath()}, ExitDir: filepath.Join(run, "exits"),
-		PersistDir: filepath.Join(run, "persist"), FullAttach: true, RuntimeArgs: rt.GlobalArgs(),
-		Syslog: true, LogLevel: "info",
-	}
-	return c
+	run, a := conmontest.PodmanArgs(t, rt, b)
+	a.Syslog = true
+	return &ctr{t: t, mon: mon, rt: rt, b: b, run: run, args: a}
 }
 
 func (c *ctr) logPath() string  { return filepath.Join(c.run, "ctr.log") }

@@ -20,6 +20,8 @@ import (
 	"time"
 
 	specs "github.com/opencontainers/runtime-spec/specs-go"
+
+	"github.com/pod-engine/pod/pkg/conmon"
 )
 
 // Applets are the busybox applets linked into every rootfs.
@@ -245,4 +247,26 @@ func copyFile(src, dst string) error {
 		return err
 	}
 	return out.Close()
+}
+
+// PodmanArgs makes a run directory for b in Podman's layout (exits/,
+// persist/; pidfile, conmon.pid and ctr.log go beside them), has the
+// container deleted when the test ends, and returns the directory with the
+// monitor arguments Podman passes for it (--api-version, full attach,
+// k8s-file log at <dir>/ctr.log).
+func PodmanArgs(t testing.TB, rt *Runtime, b *Bundle) (string, conmon.Args) {
+	dir := t.TempDir()
+	for _, d := range []string{"exits", "persist"} {
+		if err := os.MkdirAll(filepath.Join(dir, d), 0o750); err != nil {
+			t.Fatal(err)
+		}
+	}
+	Cleanup(t, rt, b.ID)
+	return dir, conmon.Args{
+		APIVersion: true, CID: b.ID, CUUID: b.ID, Name: b.ID, Runtime: rt.Path, Bundle: b.Dir,
+		ContainerPidFile: filepath.Join(dir, "pidfile"), ConmonPidFile: filepath.Join(dir, "conmon.pid"),
+		LogPaths: []string{"k8s-file:" + filepath.Join(dir, "ctr.log")}, ExitDir: filepath.Join(dir, "exits"),
+		PersistDir: filepath.Join(dir, "persist"), FullAttach: true, RuntimeArgs: rt.GlobalArgs(),
+		LogLevel: "info",
+	}
 }

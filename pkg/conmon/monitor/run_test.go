@@ -42,22 +42,9 @@ type runCtr struct {
 
 func newRunCtr(t *testing.T, rt *conmontest.Runtime, args ...string) *runCtr {
 	b := conmontest.NewBundle(t, args...)
-	dir := t.TempDir()
-	for _, d := range []string{"exits", "persist"} {
-		if err := os.MkdirAll(filepath.Join(dir, d), 0o750); err != nil {
-			t.Fatal(err)
-		}
-	}
-	conmontest.Cleanup(t, rt, b.ID)
-	c := &runCtr{t: t, rt: rt, b: b, dir: dir}
-	c.args = conmon.Args{
-		APIVersion: true, CID: b.ID, CUUID: b.ID, Name: b.ID, Runtime: rt.Path, Bundle: b.Dir,
-		ContainerPidFile: filepath.Join(dir, "pidfile"), ConmonPidFile: filepath.Join(dir, "conmon.pid"),
-		LogPaths: []string{"k8s-file:" + filepath.Join(dir, "ctr.log")}, ExitDir: filepath.Join(dir, "exits"),
-		PersistDir: filepath.Join(dir, "persist"), FullAttach: true, RuntimeArgs: rt.GlobalArgs(),
-		LogLevel: "info", Run: true,
-	}
-	return c
+	dir, a := conmontest.PodmanArgs(t, rt, b)
+	a.Run = true
+	return &runCtr{t: t, rt: rt, b: b, dir: dir, args: a}
 }
 
 // start starts the monitor; the caller completes the handshake.
