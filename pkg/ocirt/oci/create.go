@@ -232,8 +232,5 @@ func writeSpec(bundle string, spec *specs.Spec, q quirks) error {
 // monitorCanRun reports whether the container's monitor can create and
 // start in one step (--run): pod-conmon can, the real conmon cannot.
 func (r *runtime) monitorCanRun() bool {
-	return monitorRunSupported && filepath.Base(r.h.Monitor) == "pod-conmon"
+	return filepath.Base(r.h.Monitor) == "pod-conmon"
 }
-
-// monitorRunSupported gates --run until every pod-conmon in use has it.
-var monitorRunSupported = true
