@@ -98,7 +98,7 @@ func TestScenarioCreateFailure(t *testing.T) {
 		ctx := ctx30(t)
 		c := newCtr(t, mon, rt, "/nonexistent-binary")
 		marker := filepath.Join(t.TempDir(), "ran")
-		c.args.ExitCommand = writeScript(t, "echo \"$@\" > "+marker+"\n")
+		c.args.ExitCommand = writeScript(t, "echo \"$@\" > "+marker+".tmp; mv "+marker+".tmp "+marker+"\n")
 		c.args.ExitCommandArgs = []string{"cleanup", c.b.ID}
 		_, _, err := c.create(ctx)
 		var se *SyncError
