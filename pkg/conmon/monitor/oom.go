@@ -2,6 +2,7 @@ package monitor
 
 import (
 	"bytes"
+	"os"
 	"syscall"
 
 	"golang.org/x/sys/unix"
@@ -26,12 +27,18 @@ const cgroup2Magic = 0x63677270
 
 // watchOOM starts watching pid's memory cgroup. started says the process
 // already ran before the watch (--run): a kill in a cgroup of its own (not
-// the monitor's) then counts from 0, not from the counter found now.
-func watchOOM(pid int, persistDir string, started bool) *oomWatch {
+// the monitor's) then counts from 0, not from the counter found now; and
+// when an OOM kill at start ended the process before its pid was known,
+// its /proc entry is gone or names the root cgroup, so the cgroup is taken
+// from bundle's config.json instead.
+func watchOOM(pid int, persistDir string, started bool, bundle string) *oomWatch {
 	w := &oomWatch{fd: -1, dir: persistDir}
 	var st syscall.Statfs_t
 	v2 := syscall.Statfs("/sys/fs/cgroup", &st) == nil && st.Type == cgroup2Magic
 	path := cgroupPath(pid, v2)
+	if started && (path == "" || path[len(path)-1] == '/') {
+		path = specCgroupPath(bundle, v2)
+	}
 	if path == "" {
 		warnf("Failed to get memory cgroup path. Container may have exited")
 		return w
@@ -81,6 +88,47 @@ func watchOOM(pid int, persistDir string, started bool) *oomWatch {
 		w.base = 0
 	}
 	return w
+}
+
+// specCgroupPath is the memory cgroup directory of an absolute (cgroupfs)
+// linux.cgroupsPath in bundle/config.json, where runc, crun and runsc all
+// put the container; "" for a systemd-style or missing path. A scan for
+// the key, not a JSON decoder: the monitor does not link encoding/json.
+func specCgroupPath(bundle string, v2 bool) string {
+	data, err := os.ReadFile(bundle + "/config.json")
+	if err != nil {
+		return ""
+	}
+	p := jsonStringField(data, "cgroupsPath")
+	if len(p) == 0 || p[0] != '/' || bytes.IndexByte(p, ':') >= 0 || bytes.Contains(p, []byte("..")) {
+		return ""
+	}
+	if v2 {
+		return "/sys/fs/cgroup" + string(p)
+	}
+	return "/sys/fs/cgroup/memory" + string(p)
+}
+
+// jsonStringField returns the value of the first "key": "value" in data,
+// nil when there is none or it holds escapes.
+func jsonStringField(data []byte, key string) []byte {
+	i := bytes.Index(data, []byte(`"`+key+`"`))
+	if i < 0 {
+		return nil
+	}
+	rest := bytes.TrimLeft(data[i+len(key)+2:], " \t\r\n")
+	if len(rest) == 0 || rest[0] != ':' {
+		return nil
+	}
+	rest = bytes.TrimLeft(rest[1:], " \t\r\n")
+	if len(rest) == 0 || rest[0] != '"' {
+		return nil
+	}
+	end := bytes.IndexByte(rest[1:], '"')
+	if end < 0 || bytes.IndexByte(rest[1:1+end], '\\') >= 0 {
+		return nil
+	}
+	return rest[1 : 1+end]
 }
 
 // cgroupPath finds the container's memory cgroup directory.

@@ -213,7 +213,7 @@ func (m *mon) monitor() int {
 	if c.APIVersion || !c.Exec {
 		m.sync.send(pid, "", false)
 	}
-	m.oom = watchOOM(pid, c.PersistDir, c.Run)
+	m.oom = watchOOM(pid, c.PersistDir, c.Run, c.Bundle)
 	if m.oom != nil && m.oom.fd >= 0 {
 		m.add(m.oom.fd, unix.EPOLLIN)
 	}
