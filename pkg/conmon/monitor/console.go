@@ -43,7 +43,10 @@ func (m *mon) acceptConsole() {
 		return
 	}
 	conn, _, err := unix.Accept4(m.consoleListen, unix.SOCK_CLOEXEC)
-	if err == unix.EAGAIN || err == unix.EINTR {
+	for err == unix.EINTR {
+		conn, _, err = unix.Accept4(m.consoleListen, unix.SOCK_CLOEXEC)
+	}
+	if err == unix.EAGAIN {
 		return
 	}
 	m.del(m.consoleListen)
@@ -59,7 +62,12 @@ func (m *mon) acceptConsole() {
 	_ = syscall.SetsockoptTimeval(conn, syscall.SOL_SOCKET, syscall.SO_RCVTIMEO, &tv)
 	var name [256]byte
 	oob := make([]byte, unix.CmsgSpace(4*4))
+	// A receive timeout makes recvmsg fail with EINTR on any signal, even
+	// with SA_RESTART (signal(7)); the runtime's SIGCHLD is one.
 	_, oobn, _, _, err := unix.Recvmsg(conn, name[:], oob, unix.MSG_CMSG_CLOEXEC)
+	for err == unix.EINTR {
+		_, oobn, _, _, err = unix.Recvmsg(conn, name[:], oob, unix.MSG_CMSG_CLOEXEC)
+	}
 	if err != nil {
 		warnf("Failed to receive console file descriptor: " + err.Error())
 		return
