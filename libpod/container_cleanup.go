@@ -47,6 +47,14 @@ func (c *Container) Cleanup(ctx context.Context, o CleanupOptions) error {
 	return nil
 }
 
+// deleteRuntimeStateAsync runs deleteRuntimeState in the background; the
+// channel yields its result. The container's state is not touched meanwhile.
+func (c *Container) deleteRuntimeStateAsync(ctx context.Context) <-chan error {
+	ch := make(chan error, 1)
+	go func() { ch <- c.deleteRuntimeState(ctx) }()
+	return ch
+}
+
 // cleanupLocked turns a stopped container into an exited one (a created one
 // that never ran back into configured). The container is locked.
 func (c *Container) cleanupLocked(ctx context.Context) error {

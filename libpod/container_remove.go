@@ -105,14 +105,6 @@ func (c *Container) deleteStorageAsync() <-chan struct{} {
 	return ch
 }
 
-// deleteRuntimeStateAsync runs deleteRuntimeState in the background; the
-// channel yields its result. The container's state is not touched meanwhile.
-func (c *Container) deleteRuntimeStateAsync(ctx context.Context) <-chan error {
-	ch := make(chan error, 1)
-	go func() { ch <- c.deleteRuntimeState(ctx) }()
-	return ch
-}
-
 // deleteRuntimeState runs `runtime delete --force` for a container that has
 // runtime state. When the runtime binary is gone it does what it can
 // itself (remove the cgroup) and says so.
