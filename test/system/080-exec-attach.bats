@@ -4,8 +4,9 @@
 load helpers
 
 # in_pty CMD...: run a shell command line inside a pseudo-terminal.
+# script(1) runs the command with $SHELL, which CI may set to dash: pin bash.
 in_pty() {
-    timeout 60 script -qefc "$*" /dev/null
+    SHELL=/bin/bash timeout 60 script -qefc "$*" /dev/null
 }
 
 # skip_no_tty skips where the runtime gives containers no real terminal:
@@ -72,7 +73,7 @@ podcmd() {
     skip_no_tty
     run_pod run -d -it --name dk "${IMG[@]}" sh
     # ctrl-p ctrl-q detaches.
-    run in_pty "(sleep 1; printf '\\x10\\x11') | $(podcmd) attach dk"
+    run in_pty "(sleep 1; printf '\\020\\021') | $(podcmd) attach dk"
     is "$status" "0" "attach exit after detach: $output"
     run_pod inspect --format '{{.State.Status}}' dk
     is "$output" "running"
