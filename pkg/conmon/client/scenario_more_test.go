@@ -242,6 +242,9 @@ func TestCommandLineErrors(t *testing.T) {
 	run := func(bin string, args ...string) (int, string) {
 		cmd := exec.Command(bin, args...)
 		cmd.Dir = t.TempDir()
+		// conmon's messages go through glib, which turns the quotes into
+		// '?' under an ASCII locale; compare both under UTF-8.
+		cmd.Env = append(os.Environ(), "LC_ALL=C.UTF-8")
 		out, _ := cmd.CombinedOutput()
 		code := 0
 		if cmd.ProcessState != nil {
