@@ -244,15 +244,15 @@ func (t *task) forceStop(ctx context.Context, c *shimclient.Client, status strin
 }
 
 // waitMonitor waits until pod-shim has the exit status too (it writes
-// WaitedFile), or has gone, so that deleting the task and shutting the shim
-// down cannot take the status from it.
+// WaitedFile), or has gone (a zombie counts as gone), so that deleting the
+// task and shutting the shim down cannot take the status from it.
 func (t *task) waitMonitor(ctx context.Context) {
 	marker := filepath.Join(t.bundle, shimmon.WaitedFile)
 	for {
 		if _, err := os.Stat(marker); err == nil {
 			return
 		}
-		if t.ref.MonitorPid <= 0 || syscall.Kill(t.ref.MonitorPid, 0) != nil {
+		if !proc.Alive(t.ref.MonitorPid, 0) {
 			return
 		}
 		select {
