@@ -45,6 +45,10 @@ func TestRunscShim(t *testing.T) {
 		if _, serr := os.Stat(ShimBundle(req.RunDir, req.ID)); serr == nil {
 			t.Errorf("shim bundle left after the failed create")
 		}
+		// pod-shim runs the exit command after a failed create, as conmon
+		// does, after it reported the failure: let it write its marker
+		// before the test's directory goes.
+		waitFile(t, filepath.Join(filepath.Dir(req.Bundle), "exitcmd"))
 		t.Skipf("gVisor's shim needs CAP_SYS_RESOURCE: %v", err)
 	}
 	if err != nil {
