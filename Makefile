@@ -52,8 +52,8 @@ lint: ## golangci-lint with the layering rules (installs the pinned version when
 	@command -v golangci-lint >/dev/null || GOBIN=/usr/local/bin $(GO) install github.com/golangci/golangci-lint/v2/cmd/golangci-lint@$(GOLANGCI_LINT_VERSION)
 	golangci-lint run ./...
 
-docs: ## a markdown page per command in docs/cli/, generated from the command tree
-	$(GO) test $(GOFLAGS_BUILD) -count=1 -run '^TestGenerateDocs$$' ./cmd/pod/ -args -docs-dir=$(CURDIR)/docs/cli
+docs: ## a markdown page per command in docs/man/, generated from the command tree
+	$(GO) test $(GOFLAGS_BUILD) -count=1 -run '^TestGenerateDocs$$' ./cmd/pod/ -args -docs-dir=$(CURDIR)/docs/man
 
 flag-coverage: ## list the flags of `pod X --help` that no system test passes
 	@mkdir -p .cache

@@ -46,7 +46,7 @@ func TestEveryCommandAndFlagHasHelp(t *testing.T) {
 	})
 }
 
-// TestGenerateDocs writes docs/cli/*.md from the command tree (make docs).
+// TestGenerateDocs writes docs/man/*.md from the command tree (make docs).
 func TestGenerateDocs(t *testing.T) {
 	if *docsDir == "" {
 		t.Skip("make docs sets -docs-dir")
