@@ -18,7 +18,7 @@
 //   - ancestor: an image name that resolves, or a part of an image ID;
 //   - before, since: containers created before/after the named container;
 //   - until: created before a timestamp or a duration ago (exactly one);
-//   - volume: a mount destination, or SOURCE:DESTINATION;
+//   - volume: a mount destination or source, or SOURCE:DESTINATION;
 //   - network, pod, health: a network or pod name/ID, a health status;
 //   - restart-policy: none, no, on-failure, always, unless-stopped;
 //   - runtime (pod's own): the OCI runtime's name or path.
@@ -61,7 +61,7 @@ type Container struct {
 type Mount struct {
 	Source      string // host path, or the volume's name when Named
 	Destination string
-	Named       bool // a named volume: the filter matches its name too
+	Named       bool // a named volume (Source is its name)
 }
 
 // Resolver resolves the objects some filters name.
@@ -386,7 +386,7 @@ func matchVolume(vals []string, mounts []Mount) bool {
 				if m.Source == src && m.Destination == dst {
 					return true
 				}
-			} else if m.Destination == src || (m.Named && m.Source == src) {
+			} else if m.Destination == src || m.Source == src {
 				return true
 			}
 		}

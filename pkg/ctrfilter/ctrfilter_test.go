@@ -107,7 +107,7 @@ func TestMatch(t *testing.T) {
 		{[]string{"until=1h"}, all},
 		{[]string{"volume=/data"}, "up"},
 		{[]string{"volume=/srv:/data"}, "up"},
-		{[]string{"volume=/srv"}, ""},
+		{[]string{"volume=/srv"}, "up"},
 		{[]string{"volume=vol1"}, "we[ird] name.x"},
 		{[]string{"network=podman"}, "down"},
 		{[]string{"pod=mypod"}, "we[ird] name.x"},
