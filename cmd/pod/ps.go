@@ -11,7 +11,6 @@ import (
 	"golang.org/x/term"
 
 	"github.com/pod-engine/pod/libpod"
-	"github.com/pod-engine/pod/pkg/errdefs"
 )
 
 func init() {
@@ -107,7 +106,7 @@ func runPs(cmd *cobra.Command, o *psOptions) error {
 
 // check rejects flag combinations as Podman does.
 func (o *psOptions) check(cmd *cobra.Command) error {
-	bad := func(msg string) error { return fmt.Errorf("%s: %w", msg, errdefs.ErrInvalidArgument) }
+	bad := func(msg string) error { return usageError("%s", msg) }
 	switch {
 	case cmd.Flags().Changed("last") && o.latest:
 		return bad("last and latest are mutually exclusive")
