@@ -5,6 +5,7 @@ import (
 	"io"
 	"os"
 	"regexp"
+	"strings"
 
 	"go.podman.io/common/pkg/report"
 
@@ -82,7 +83,8 @@ func printReport(w io.Writer, s reportSpec, rows any) error {
 		return templateError{err}
 	}
 	if rpt.RenderHeaders && !s.NoHeading && s.HeaderOf != nil {
-		if err := rpt.Execute(report.Headers(s.HeaderOf, s.Headers)); err != nil {
+		hdr := headerRow(report.Headers(s.HeaderOf, s.Headers)[0])
+		if err := rpt.Execute([]headerRow{hdr}); err != nil {
 			return templateError{err}
 		}
 	}
@@ -92,6 +94,12 @@ func printReport(w io.Writer, s reportSpec, rows any) error {
 	}
 	return rpt.Flush()
 }
+
+// headerRow is the data of a table's header line: column names by field.
+type headerRow map[string]string
+
+// Label names the column of {{.Label "key"}}: the key, upper-cased.
+func (h headerRow) Label(key string) string { return strings.ToUpper(key) }
 
 // templateError is a bad --format: Go's text, class ErrInvalidArgument.
 type templateError struct{ error }

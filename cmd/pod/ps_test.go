@@ -89,6 +89,10 @@ func TestPsFormatFields(t *testing.T) {
 	if !strings.HasPrefix(got, "CONTAINER ID  RUNNING FOR        CREATED AT\n111111111111  About an hour ago  20") {
 		t.Errorf("table with spaces: %q", got)
 	}
+	got = render(t, psOptions{format: `table {{.Names}} {{.Label "k"}}`}, rows[:1])
+	if got != "NAMES       K\nweb.1       v \"q\" <&>\n" {
+		t.Errorf("table with a label: %q", got)
+	}
 	var b bytes.Buffer
 	if err := writePs(&b, &psOptions{format: "{{.Nope}}"}, rows); !errors.Is(err, errdefs.ErrInvalidArgument) || !strings.Contains(err.Error(), "can't evaluate field Nope") {
 		t.Errorf("bad field: %v", err)

@@ -81,6 +81,8 @@ make_three() {
     is "${#lines[@]}" 4
     run_pod ps -a --noheading --format 'table {{.Names}}'
     is "$output" "web.1"$'\n'"db_2"$'\n'"c-3"
+    run_pod ps --format 'table {{.Names}} {{.Label "tier"}}'
+    is "$output" "NAMES       TIER"$'\n'"web.1       web"
     run_pod ps --format 'table {{.Names}}\t{{.Runtime}}'
     is "${lines[0]}" "NAMES       RUNTIME"
     # -q with --format: the format wins
