@@ -89,7 +89,9 @@ func TestFilterAndExternalContainers(t *testing.T) {
 	if err != nil {
 		t.Fatalf("buildah from: %v: %s", err, out)
 	}
-	t.Cleanup(func() { _ = exec.Command("buildah", "--root", p.GraphRoot, "--runroot", p.RunRoot, "rm", "their ctr").Run() })
+	t.Cleanup(func() {
+		_ = exec.Command("buildah", "--root", p.GraphRoot, "--runroot", p.RunRoot, "rm", "their ctr").Run()
+	})
 	ext, err = r.ExternalContainers()
 	if err != nil || len(ext) != 1 {
 		t.Fatalf("external: %v %v", ext, err)
