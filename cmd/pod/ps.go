@@ -129,10 +129,12 @@ func listPs(rt *libpod.Runtime, o *psOptions) ([]psRow, error) {
 	if err != nil {
 		return nil, err
 	}
-	all := o.all || o.latest || o.last > 0
+	// Without --all only running containers, as in Podman (paused ones too
+	// are left out); a status filter, --last and --latest look at all.
+	all := o.all || o.latest || o.last > 0 || hasFilterKey(o.filters, "status")
 	var rows []psRow
 	for _, c := range cs {
-		if !all && c.Status() != libpod.StatusRunning && c.Status() != libpod.StatusPaused {
+		if !all && c.Status() != libpod.StatusRunning {
 			continue
 		}
 		if !f.Match(c.FilterView()) {
@@ -160,6 +162,15 @@ func listPs(rt *libpod.Runtime, o *psOptions) ([]psRow, error) {
 	}
 	sortPs(rows, o.sort)
 	return rows, nil
+}
+
+func hasFilterKey(filters []string, key string) bool {
+	for _, f := range filters {
+		if k, _, _ := strings.Cut(f, "="); k == key {
+			return true
+		}
+	}
+	return false
 }
 
 // writePs prints rows as --format, --quiet, --ns, --pod and --size ask.

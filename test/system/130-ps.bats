@@ -211,9 +211,18 @@ make_three() {
     is "$(f --filter restart-policy=none)" "web.1,db_2,c-3"
     is "$(f --filter restart-policy=always)" ""
     is "$(f --filter runtime=$POD_TEST_RUNTIME)" "web.1,db_2,c-3"
-    # without -a, only running containers, filtered
+    # without -a, only running containers, filtered; a status filter looks at all
     run_pod ps --filter name=db -q
     is "$output" ""
+    is "$(f --filter status=exited)" "db_2"
+    run_pod ps --filter status=exited --format '{{.Names}}'
+    is "$output" "db_2"
+    run_pod pause web.1
+    run_pod ps -q
+    is "$output" ""
+    run_pod ps --filter status=paused --format '{{.Names}} {{.Status}}'
+    is "$output" "web.1 Paused"
+    run_pod unpause web.1
 }
 
 @test "ps --filter: Podman's errors for bad keys and values" {
