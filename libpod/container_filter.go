@@ -38,7 +38,7 @@ func (r *Runtime) FilterContainers(args []string) ([]*Container, error) {
 	}
 	out := cs[:0]
 	for _, c := range cs {
-		if f.Match(c.FilterView()) {
+		if f.Empty() || f.Match(c.FilterView()) {
 			out = append(out, c)
 		}
 	}

@@ -137,7 +137,7 @@ func listPs(rt *libpod.Runtime, o *psOptions) ([]psRow, error) {
 		if !all && c.Status() != libpod.StatusRunning {
 			continue
 		}
-		if !f.Match(c.FilterView()) {
+		if !f.Empty() && !f.Match(c.FilterView()) {
 			continue
 		}
 		rows = append(rows, newPsRow(c, o))
