@@ -19,9 +19,13 @@ import (
 
 var idFieldRE = regexp.MustCompile(`\.Id(\W|$)`)
 
-// isJSONFormat reports whether --format asks for JSON output ("json",
-// "{{json}}", "{{ json. }}"; "{{json .}}" is a template, as in Podman).
-func isJSONFormat(f string) bool { return report.IsJSON(f) }
+// jsonFormatRE matches what Podman 4.3 takes for JSON output: "json",
+// "{{json .}}", "{{ json . }}", "{{json}}" (newer Podman runs "{{json .}}"
+// as a template; 4.3, the reference, prints the JSON document).
+var jsonFormatRE = regexp.MustCompile(`^\s*(json|\{\{\s*json\s*\.?\s*\}\})\s*$`)
+
+// isJSONFormat reports whether --format asks for JSON output.
+func isJSONFormat(f string) bool { return jsonFormatRE.MatchString(f) }
 
 // printJSON writes v as JSON indented by four spaces, as Podman's inspect does.
 func printJSON(v any) error { return writeJSON(os.Stdout, v, "    ") }
@@ -83,9 +87,14 @@ func printReport(w io.Writer, s reportSpec, rows any) error {
 		return templateError{err}
 	}
 	if rpt.RenderHeaders && !s.NoHeading && s.HeaderOf != nil {
-		hdr := headerRow(report.Headers(s.HeaderOf, s.Headers)[0])
-		if err := rpt.Execute([]headerRow{hdr}); err != nil {
-			return templateError{err}
+		// A header line only when the template runs on the column names: a
+		// template that reaches into nested fields ({{.State.Status}}) has
+		// none, as in Podman.
+		hdr := []headerRow{headerRow(report.Headers(s.HeaderOf, s.Headers)[0])}
+		if probe, err := report.New(io.Discard, s.Name).Parse(origin, format); err == nil && probe.Execute(hdr) == nil {
+			if err := rpt.Execute(hdr); err != nil {
+				return templateError{err}
+			}
 		}
 	}
 	if err := rpt.Execute(rows); err != nil {
