@@ -148,7 +148,8 @@ func listPs(rt *libpod.Runtime, o *psOptions) ([]psRow, error) {
 	if o.last > 0 && len(rows) > o.last {
 		rows = rows[len(rows)-o.last:]
 	}
-	if o.external {
+	// --last and --latest pick among pod's containers only, as in Podman.
+	if o.external && o.last <= 0 {
 		ext, err := rt.ExternalContainers()
 		if err != nil {
 			return nil, err

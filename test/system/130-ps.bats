@@ -285,6 +285,11 @@ store_rm() {
     run_pod ps -a --external --filter name=mine -q
     is "${#lines[@]}" 1
     run_pod 125 ps -a --external --filter status=storage
+    # --last and --latest pick among pod's own containers, as in Podman
+    run_pod ps --external --latest --format '{{.Names}}'
+    is "$output" "mine"
+    run_pod ps --external -n 5 --format '{{.Names}}'
+    is "$output" "mine"
     store_rm their-ctr.x
     run_pod ps -a --external -q
     is "${#lines[@]}" 1
