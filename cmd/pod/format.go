@@ -1,57 +1,42 @@
 package main
 
 import (
-	"bytes"
 	"encoding/json"
-	"fmt"
 	"io"
 	"os"
 	"regexp"
 	"strings"
-	"text/tabwriter"
-	"text/template"
+
+	"go.podman.io/common/pkg/report"
 
 	"github.com/pod-engine/pod/pkg/errdefs"
 )
 
-// templateFuncs are the helpers Podman offers in --format templates.
-var templateFuncs = template.FuncMap{
-	"json": func(v any) (string, error) {
-		b, err := json.Marshal(v)
-		return string(b), err
-	},
-	"lower":    strings.ToLower,
-	"upper":    strings.ToUpper,
-	"title":    strings.Title, //nolint:staticcheck // Podman offers it too
-	"join":     strings.Join,
-	"split":    strings.Split,
-	"truncate": func(s string, n int) string { return s[:min(n, len(s))] },
-	"pad": func(s string, n int) string {
-		if len(s) >= n {
-			return s
-		}
-		return s + strings.Repeat(" ", n-len(s))
-	},
-}
-
-var fieldRE = regexp.MustCompile(`\{\{\s*\.(\w+)`)
+// Output formatting for every verb's --format, on Podman's own report
+// package (go.podman.io/common/pkg/report): the same "table" handling, header
+// names, tab alignment and template functions (json, lower, upper, title,
+// join, split, truncate, pad) as Podman, plus the few pod adds here.
 
 var idFieldRE = regexp.MustCompile(`\.Id(\W|$)`)
 
-// isJSONFormat reports whether --format asks for JSON output.
-func isJSONFormat(f string) bool {
-	return f == "json" || f == "{{json .}}" || f == "{{ json . }}"
-}
+// jsonFormatRE matches what Podman 4.3 takes for JSON output: "json",
+// "{{json .}}", "{{ json . }}", "{{json}}" (newer Podman runs "{{json .}}"
+// as a template; 4.3, the reference, prints the JSON document).
+var jsonFormatRE = regexp.MustCompile(`^\s*(json|\{\{\s*json\s*\.?\s*\}\})\s*$`)
 
-// printJSON writes v as indented JSON, as Podman does.
-func printJSON(v any) error {
-	b, err := json.MarshalIndent(v, "", "    ")
-	if err != nil {
-		return err
-	}
-	b = append(b, '\n')
-	_, err = os.Stdout.Write(b)
-	return err
+// isJSONFormat reports whether --format asks for JSON output.
+func isJSONFormat(f string) bool { return jsonFormatRE.MatchString(f) }
+
+// printJSON writes v as JSON indented by four spaces, as Podman's inspect does.
+func printJSON(v any) error { return writeJSON(os.Stdout, v, "    ") }
+
+// writeJSON writes v indented by indent, with a final newline and without
+// HTML escaping (Podman prints "<" and "&" as they are).
+func writeJSON(w io.Writer, v any, indent string) error {
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", indent)
+	return enc.Encode(v)
 }
 
 // printFormatted prints v as JSON or through a --format template, or with
@@ -66,71 +51,66 @@ func printFormatted(format string, v any, plain func() error) error {
 	return plain()
 }
 
-// renderTemplate writes rows through a Go template. A "table" prefix adds a
-// header line (from headers, else the upper-cased field names) and aligns
-// the columns; without it each row is printed on its own line.
+// renderTemplate writes rows through a user's Go template. A "table" prefix
+// adds a header line (headers override the upper-cased, word-split field
+// names of the first row) and aligns the columns.
 func renderTemplate(w io.Writer, format string, headers map[string]string, rows []any) error {
-	table := false
-	if rest, ok := strings.CutPrefix(format, "table"); ok {
-		table = true
-		format = strings.TrimLeft(rest, " ")
+	var hdrOf any
+	if len(rows) > 0 {
+		hdrOf = rows[0]
 	}
-	format = strings.NewReplacer(`\t`, "\t", `\n`, "\n").Replace(format)
+	return printReport(w, reportSpec{Name: "format", Format: format, HeaderOf: hdrOf, Headers: headers}, rows)
+}
+
+// reportSpec describes one listing.
+type reportSpec struct {
+	Name      string            // template name, shown in template errors ("ps")
+	Format    string            // the user's --format; "" prints Default
+	Default   string            // the verb's own table row, tab separated, without "table"
+	HeaderOf  any               // a row value whose field names become the headers
+	Headers   map[string]string // header names that differ from the field names
+	NoHeading bool              // --noheading
+}
+
+// printReport writes rows (a slice) as Podman does: the default row or
+// a "table" format gets headers and tab-aligned columns; other formats are
+// executed once per row.
+func printReport(w io.Writer, s reportSpec, rows any) error {
+	origin, format := report.OriginUser, s.Format
+	if format == "" {
+		origin, format = report.OriginPodman, "{{range .}}"+s.Default+"\n{{end -}}"
+	}
 	// Podman accepts the JSON key .Id as well as the field .ID.
 	format = idFieldRE.ReplaceAllString(format, ".ID$1")
-	tmpl, err := template.New("format").Funcs(templateFuncs).Option("missingkey=error").Parse(format + "\n")
+	rpt, err := report.New(w, s.Name).Parse(origin, format)
 	if err != nil {
-		return fmt.Errorf("invalid --format template: %v: %w", err, errdefs.ErrInvalidArgument)
+		return templateError{err}
 	}
-	out := w
-	var tw *tabwriter.Writer
-	if table {
-		tw = tabwriter.NewWriter(w, 12, 2, 2, ' ', 0)
-		out = tw
-		var hdr []string
-		for _, m := range fieldRE.FindAllStringSubmatch(format, -1) {
-			h, ok := headers[m[1]]
-			if !ok {
-				h = strings.ToUpper(m[1])
-			}
-			hdr = append(hdr, h)
-		}
-		if len(hdr) > 0 {
-			// Keep the template's separators between the header names.
-			if _, err := fmt.Fprint(out, headerLine(format, hdr)); err != nil {
-				return err
+	if rpt.RenderHeaders && !s.NoHeading && s.HeaderOf != nil {
+		// A header line only when the template runs on the column names: a
+		// template that reaches into nested fields ({{.State.Status}}) has
+		// none, as in Podman.
+		hdr := []headerRow{headerRow(report.Headers(s.HeaderOf, s.Headers)[0])}
+		if probe, err := report.New(io.Discard, s.Name).Parse(origin, format); err == nil && probe.Execute(hdr) == nil {
+			if err := rpt.Execute(hdr); err != nil {
+				return templateError{err}
 			}
 		}
 	}
-	for _, r := range rows {
-		var b bytes.Buffer
-		if err := tmpl.Execute(&b, r); err != nil {
-			return fmt.Errorf("invalid --format template: %v: %w", err, errdefs.ErrInvalidArgument)
-		}
-		if _, err := out.Write(b.Bytes()); err != nil {
-			return err
-		}
+	if err := rpt.Execute(rows); err != nil {
+		_ = rpt.Flush()
+		return templateError{err}
 	}
-	if tw != nil {
-		return tw.Flush()
-	}
-	return nil
+	return rpt.Flush()
 }
 
-var actionRE = regexp.MustCompile(`\{\{[^}]*\}\}`)
+// headerRow is the data of a table's header line: column names by field.
+type headerRow map[string]string
 
-// headerLine replaces each {{…}} action of format with the next header name.
-func headerLine(format string, hdr []string) string {
-	i := 0
-	line := actionRE.ReplaceAllStringFunc(format, func(a string) string {
-		if !fieldRE.MatchString(a) {
-			return ""
-		}
-		if i < len(hdr) {
-			i++
-			return hdr[i-1]
-		}
-		return ""
-	})
-	return line + "\n"
-}
+// Label names the column of {{.Label "key"}}: the key, upper-cased.
+func (h headerRow) Label(key string) string { return strings.ToUpper(key) }
+
+// templateError is a bad --format: Go's text, class ErrInvalidArgument.
+type templateError struct{ error }
+
+func (e templateError) Is(target error) bool { return target == errdefs.ErrInvalidArgument }

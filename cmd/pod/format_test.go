@@ -89,3 +89,24 @@ func FuzzEnvFile(f *testing.F) {
 		}
 	})
 }
+
+func TestJSONFormatAndNestedTable(t *testing.T) {
+	for f, want := range map[string]bool{"json": true, " json ": true, "{{json .}}": true, "{{ json . }}": true,
+		"{{json}}": true, "{{json .Names}}": false, "table json": false, "{{.ID}}": false} {
+		if isJSONFormat(f) != want {
+			t.Errorf("isJSONFormat(%q) = %v", f, !want)
+		}
+	}
+	type state struct{ Status string }
+	type obj struct {
+		Name  string
+		State state
+	}
+	var b bytes.Buffer
+	if err := renderTemplate(&b, "table {{.Name}} {{.State.Status}}", nil, []any{obj{"down", state{"exited"}}}); err != nil {
+		t.Fatal(err)
+	}
+	if b.String() != "down        exited\n" {
+		t.Errorf("nested table: %q", b.String())
+	}
+}

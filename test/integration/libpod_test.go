@@ -147,8 +147,9 @@ func TestLifecycleOnEveryRuntime(t *testing.T) {
 	}
 }
 
-func TestImageContainerOnTheRealStore(t *testing.T) {
-	r := newRuntime(t)
+// importBusybox imports contrib/mkbusybox.sh's image as name into r's store.
+func importBusybox(t *testing.T, r *libpod.Runtime, name string) {
+	t.Helper()
 	tar := filepath.Join(t.TempDir(), "busybox.tar")
 	mk := exec.Command("../../contrib/mkbusybox.sh", "-t", "-o", tar)
 	if out, err := mk.CombinedOutput(); err != nil {
@@ -156,10 +157,15 @@ func TestImageContainerOnTheRealStore(t *testing.T) {
 	}
 	paths := r.Paths()
 	imp := exec.Command(filepath.Join(os.Getenv("POD_BIN"), "pod"), "--root", paths.GraphRoot, "--runroot", paths.RunRoot,
-		"--tmpdir", paths.TmpDir, "import", tar, "localhost/itest")
+		"--tmpdir", paths.TmpDir, "import", tar, name)
 	if out, err := imp.CombinedOutput(); err != nil {
 		t.Fatalf("import: %v: %s", err, out)
 	}
+}
+
+func TestImageContainerOnTheRealStore(t *testing.T) {
+	r := newRuntime(t)
+	importBusybox(t, r, "localhost/itest")
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	c, err := r.CreateContainer(ctx, opts("", "", "itest", true, "sh", "-c", "cat /etc/passwd | head -1; touch /written"))
