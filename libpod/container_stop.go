@@ -22,17 +22,14 @@ func (c *Container) Stop(ctx context.Context, timeout *uint) error {
 	if err := c.lockAndSync(); err != nil {
 		return err
 	}
-	switch c.state.Status {
-	case StatusConfigured, StatusExited:
+	if run, err := checkVerb(VerbStop, c.config.ID, c.state.Status, false); err != nil || !run {
 		c.unlock()
-		return nil
-	case StatusStopped, StatusCreated:
+		return err
+	}
+	if c.state.Status == StatusStopped || c.state.Status == StatusCreated {
 		err := c.cleanupLocked(ctx)
 		c.unlock()
 		return err
-	case StatusRemoving:
-		c.unlock()
-		return fmt.Errorf("container %s is being removed: %w", c.config.Name, errdefs.ErrConflict)
 	}
 	wasPaused := c.state.Status == StatusPaused
 	c.state.StoppedByUser = true
