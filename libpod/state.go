@@ -81,7 +81,8 @@ const (
 
 // precondition says what a verb does in each state: its work (does),
 // nothing but succeed (noop), its work only when forced (force: rm -f), or
-// refuse with Podman's wording (refuse gets the container's ID and state).
+// refuse with Podman's wording (refuse gets the container's ID and its
+// state as Podman names it).
 type precondition struct {
 	does, noop, force []Status
 	refuse            func(id string, s Status) string
@@ -129,7 +130,7 @@ var preconditions = map[Verb]precondition{
 	VerbRestart: {
 		does: []Status{StatusConfigured, StatusCreated, StatusRunning, StatusStopped, StatusExited},
 		refuse: func(id string, s Status) string {
-			return fmt.Sprintf("unable to restart container %s: it is %s (a paused container must be unpaused first)", id, s)
+			return fmt.Sprintf("unable to restart a container in a paused or unknown state: container %s is %s", id, s)
 		},
 	},
 	VerbRemove: {
@@ -178,7 +179,20 @@ func checkVerb(v Verb, id string, s Status, force bool) (bool, error) {
 	case slices.Contains(p.noop, s):
 		return false, nil
 	}
-	return false, fmt.Errorf("%s: %w", p.refuse(id, s), errdefs.ErrConflict)
+	return false, fmt.Errorf("%s: %w", p.refuse(id, s.podman()), errdefs.ErrConflict)
+}
+
+// podman is the state as Podman names it to users: a container not yet
+// created in its runtime is "created", a stopped one not yet cleaned up
+// "exited".
+func (s Status) podman() Status {
+	switch s {
+	case StatusConfigured:
+		return StatusCreated
+	case StatusStopped:
+		return StatusExited
+	}
+	return s
 }
 
 // Verbs lists the verbs of the precondition table.

@@ -53,8 +53,12 @@ func startCommand() *cobra.Command {
 				}
 				if !attach {
 					// Podman prints nothing for a container that was running already.
-					running := func(t target) bool { return t.c.Status() == libpod.StatusRunning }
-					return runMany(cmd.Context(), ts, func(ctx context.Context, c *libpod.Container) error { return c.Start(ctx, nil) }, running)
+					wasRunning := map[*libpod.Container]bool{}
+					for _, t := range ts {
+						wasRunning[t.c] = t.c.Status() == libpod.StatusRunning
+					}
+					return runMany(cmd.Context(), ts, func(ctx context.Context, c *libpod.Container) error { return c.Start(ctx, nil) },
+						func(t target) bool { return wasRunning[t.c] })
 				}
 				if len(ts) != 1 {
 					return usageError("you cannot start and attach multiple containers at once")
