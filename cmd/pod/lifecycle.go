@@ -63,7 +63,9 @@ func startCommand() *cobra.Command {
 				if len(ts) != 1 {
 					return usageError("you cannot start and attach multiple containers at once")
 				}
-				return startAttached(cmd.Context(), ts[0].c, interactive, sigProxy, detachKeys)
+				// --sig-proxy defaults to true when attaching.
+				proxy := sigProxy || !cmd.Flags().Changed("sig-proxy")
+				return startAttached(cmd.Context(), ts[0].c, interactive, proxy, detachKeys)
 			})
 		},
 	}
@@ -71,7 +73,7 @@ func startCommand() *cobra.Command {
 	fl := cmd.Flags()
 	fl.BoolVarP(&attach, "attach", "a", false, "Attach container's STDOUT and STDERR")
 	fl.BoolVarP(&interactive, "interactive", "i", false, "Make STDIN available to the contained process")
-	fl.BoolVar(&sigProxy, "sig-proxy", true, "Proxy received signals to the process (default true if attaching, false otherwise)")
+	fl.BoolVar(&sigProxy, "sig-proxy", false, "Proxy received signals to the process (default true if attaching, false otherwise)")
 	fl.StringVar(&detachKeys, "detach-keys", "", "Select the key sequence for detaching a container")
 	return cmd
 }
