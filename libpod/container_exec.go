@@ -56,10 +56,10 @@ func (c *Container) Exec(ctx context.Context, o ExecOptions, attach *Attach) (co
 		return -1, "", err
 	}
 	proc, err := c.execProcess(&o)
-	running := c.state.Status == StatusRunning
+	_, stateErr := checkVerb(VerbExec, c.config.ID, c.state.Status, false)
 	c.unlock()
-	if !running {
-		return -1, "", fmt.Errorf("can only create exec sessions on running containers: container %s is %s: %w", c.config.Name, c.state.Status, errdefs.ErrConflict)
+	if stateErr != nil {
+		return -1, "", stateErr
 	}
 	if err != nil {
 		return -1, "", err

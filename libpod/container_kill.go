@@ -2,10 +2,7 @@ package libpod
 
 import (
 	"context"
-	"fmt"
 	"syscall"
-
-	"github.com/pod-engine/pod/pkg/errdefs"
 )
 
 // Kill sends sig to a running (or paused) container's main process.
@@ -14,10 +11,8 @@ func (c *Container) Kill(ctx context.Context, sig syscall.Signal) error {
 		return err
 	}
 	defer c.unlock()
-	switch c.state.Status {
-	case StatusRunning, StatusPaused, StatusStopping:
-	default:
-		return fmt.Errorf("can only kill running containers. %s is in state %s: %w", c.config.Name, c.state.Status, errdefs.ErrConflict)
+	if _, err := checkVerb(VerbKill, c.config.ID, c.state.Status, false); err != nil {
+		return err
 	}
 	if err := c.signal(ctx, sig, false); err != nil {
 		if c.exited() {

@@ -23,12 +23,12 @@ func (c *Container) freeze(ctx context.Context, pause bool) error {
 		return err
 	}
 	defer c.unlock()
-	from, to, verb := StatusRunning, StatusPaused, "pause"
+	to, verb := StatusPaused, VerbPause
 	if !pause {
-		from, to, verb = StatusPaused, StatusRunning, "unpause"
+		to, verb = StatusRunning, VerbUnpause
 	}
-	if c.state.Status != from {
-		return fmt.Errorf("%q is not %s, can't %s: %w", c.config.Name, from, verb, errdefs.ErrConflict)
+	if _, err := checkVerb(verb, c.config.ID, c.state.Status, false); err != nil {
+		return err
 	}
 	if c.config.Spec.Cgroups == "disabled" {
 		return fmt.Errorf("container %s has no cgroups (--cgroups=disabled) and cannot be paused: %w", c.config.Name, errdefs.ErrInvalidArgument)

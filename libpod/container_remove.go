@@ -3,7 +3,6 @@ package libpod
 import (
 	"context"
 	"errors"
-	"fmt"
 	"os"
 
 	"github.com/pod-engine/pod/pkg/errdefs"
@@ -22,12 +21,12 @@ func (c *Container) Remove(ctx context.Context, o RemoveOptions) error {
 	if err := c.lockAndSync(); err != nil {
 		return err
 	}
-	if c.state.Status.IsActive() && c.state.Status != StatusCreated {
-		if !o.Force {
-			defer c.unlock()
-			return fmt.Errorf("cannot remove container %s as it is %s - running or paused containers cannot be removed without force: %w",
-				c.config.ID, c.state.Status, errdefs.ErrConflict)
-		}
+	if _, err := checkVerb(VerbRemove, c.config.ID, c.state.Status, o.Force); err != nil {
+		c.unlock()
+		return err
+	}
+	if !c.state.Status.Allows(VerbRemove, false) {
+		// Running, paused or stopping, and forced: stop it first.
 		c.unlock()
 		if err := c.Stop(ctx, o.Timeout); err != nil && !errors.Is(err, errdefs.ErrNotFound) {
 			return err

@@ -28,7 +28,7 @@ type Attach struct {
 }
 
 // Start starts a container. With a nil attach it returns once the process
-// runs. With an attach the streams are connected before the process starts
+// runs; a running container is left alone, as Podman does. With an attach the streams are connected before the process starts
 // (no output is lost) and Start returns when the attach ends: the container
 // closed its output (nil), or the user detached (client.ErrDetached).
 func (c *Container) Start(ctx context.Context, attach *Attach) error {
@@ -46,14 +46,17 @@ func (c *Container) Start(ctx context.Context, attach *Attach) error {
 // startLocked runs init when needed, connects the attach socket when asked
 // (calling attach.Ready), and starts the process. The container is locked.
 func (c *Container) startLocked(ctx context.Context, attach *Attach) (*client.AttachConn, error) {
-	switch c.state.Status {
-	case StatusRunning:
-		return nil, fmt.Errorf("container %s is already running: %w", c.config.Name, errdefs.ErrConflict)
-	case StatusPaused:
-		return nil, fmt.Errorf("container %s is paused: unpause it instead: %w", c.config.Name, errdefs.ErrConflict)
-	case StatusStopping, StatusRemoving:
-		return nil, fmt.Errorf("container %s is %s: %w", c.config.Name, c.state.Status, errdefs.ErrConflict)
-	case StatusStopped:
+	run, err := checkVerb(VerbStart, c.config.ID, c.state.Status, false)
+	if err != nil {
+		return nil, err
+	}
+	if !run {
+		if attach != nil {
+			return nil, fmt.Errorf("container %s is already running: use `pod attach %s`: %w", c.config.Name, c.config.Name, errdefs.ErrConflict)
+		}
+		return nil, nil // Podman: starting a running container does nothing
+	}
+	if c.state.Status == StatusStopped {
 		if err := c.cleanupLocked(ctx); err != nil {
 			return nil, err
 		}
@@ -286,4 +289,24 @@ func (c *Container) killStaleMonitor() bool {
 	}
 	_ = syscall.Kill(pid, syscall.SIGKILL)
 	return true
+}
+
+// Restart stops a running container (its stop signal, then SIGKILL after
+// timeout seconds; nil = its stop timeout) and starts it again. A container
+// that is not running is started; a paused one is refused, as Podman does.
+func (c *Container) Restart(ctx context.Context, timeout *uint) error {
+	if err := c.lockAndSync(); err != nil {
+		return err
+	}
+	status := c.state.Status
+	c.unlock()
+	if _, err := checkVerb(VerbRestart, c.config.ID, status, false); err != nil {
+		return err
+	}
+	if status == StatusRunning {
+		if err := c.Stop(ctx, timeout); err != nil {
+			return err
+		}
+	}
+	return c.Start(ctx, nil)
 }

@@ -22,17 +22,14 @@ func (c *Container) Stop(ctx context.Context, timeout *uint) error {
 	if err := c.lockAndSync(); err != nil {
 		return err
 	}
-	switch c.state.Status {
-	case StatusConfigured, StatusExited:
+	if run, err := checkVerb(VerbStop, c.config.ID, c.state.Status, false); err != nil || !run {
 		c.unlock()
-		return nil
-	case StatusStopped, StatusCreated:
+		return err
+	}
+	if c.state.Status == StatusStopped || c.state.Status == StatusCreated {
 		err := c.cleanupLocked(ctx)
 		c.unlock()
 		return err
-	case StatusRemoving:
-		c.unlock()
-		return fmt.Errorf("container %s is being removed: %w", c.config.Name, errdefs.ErrConflict)
 	}
 	wasPaused := c.state.Status == StatusPaused
 	c.state.StoppedByUser = true
@@ -79,11 +76,8 @@ func (c *Container) stopProcess(ctx context.Context, timeout uint, paused bool) 
 		sig = syscall.SIGTERM
 	}
 	if timeout > 0 {
-		if err := c.signal(ctx, sig, false); err != nil && !c.exited() {
+		if err := c.signalThawing(ctx, sig, false, paused); err != nil {
 			return err
-		}
-		if paused {
-			c.resume(ctx)
 		}
 		wctx, cancel := context.WithTimeout(ctx, time.Duration(timeout)*time.Second)
 		_, err := c.waitExitFile(wctx)
@@ -96,16 +90,32 @@ func (c *Container) stopProcess(ctx context.Context, timeout uint, paused bool) 
 		}
 		c.rt.warnf("StopSignal %s failed to stop container %s in %d seconds, resorting to SIGKILL", SignalName(sig), c.config.Name, timeout)
 	}
-	if err := c.signal(ctx, syscall.SIGKILL, !c.hasPIDNamespace()); err != nil && !c.exited() {
+	if err := c.signalThawing(ctx, syscall.SIGKILL, !c.hasPIDNamespace(), paused && timeout == 0); err != nil {
 		return err
-	}
-	if paused && timeout == 0 {
-		c.resume(ctx)
 	}
 	wctx, cancel := context.WithTimeout(ctx, killTimeout)
 	defer cancel()
 	if _, err := c.waitExitFile(wctx); err != nil && !errors.Is(err, conmon.ErrMonitorDead) {
 		return fmt.Errorf("container %s did not exit after SIGKILL: %w", c.config.Name, errdefs.ErrTimeout)
+	}
+	return nil
+}
+
+// signalThawing signals a container and, when it was paused, thaws it so
+// the signal takes effect. runc and crun queue a signal for a frozen
+// process; a runtime that refuses to signal a paused container (runsc) gets
+// the signal again after the thaw. A container that exited meanwhile is no
+// error.
+func (c *Container) signalThawing(ctx context.Context, sig syscall.Signal, all, paused bool) error {
+	err := c.signal(ctx, sig, all)
+	if paused {
+		c.resume(ctx)
+		if err != nil && !c.exited() {
+			err = c.signal(ctx, sig, all)
+		}
+	}
+	if err != nil && !c.exited() {
+		return err
 	}
 	return nil
 }

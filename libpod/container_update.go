@@ -45,12 +45,8 @@ func (c *Container) SetRuntime(name string) (ocirt.Handle, error) {
 		return ocirt.Handle{}, err
 	}
 	defer c.unlock()
-	switch c.state.Status {
-	case StatusConfigured, StatusExited:
-	case StatusStopped, StatusCreated:
-		return ocirt.Handle{}, fmt.Errorf("container %s still has runtime state: run `pod container cleanup %s` first: %w", c.config.Name, c.config.Name, errdefs.ErrConflict)
-	default:
-		return ocirt.Handle{}, fmt.Errorf("container %s is %s: stop it before switching its runtime: %w", c.config.Name, c.state.Status, errdefs.ErrConflict)
+	if _, err := checkVerb(VerbUpdate, c.config.ID, c.state.Status, false); err != nil {
+		return ocirt.Handle{}, err
 	}
 	h, err := c.rt.resolveRuntime(&CreateOptions{Runtime: name, Spec: c.config.Spec})
 	if err != nil {

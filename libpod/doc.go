@@ -17,6 +17,9 @@
 //
 //   - Which state changes are legal is decided only by the table in
 //     state.go (canTransition); verbs ask it, they do not re-implement it.
+//     Which states a verb accepts is decided only by the precondition
+//     table beside it (checkVerb in libpod, Status.Allows for the CLI's
+//     --all selection).
 //   - The monitor's exit file (<tmp_dir>/exits/<id>) is the truth about a
 //     container's end. syncExit folds it into the state whenever a container
 //     is read; a monitor that died without one leaves exit code -1 and an
@@ -38,6 +41,11 @@
 //  1. the runtime lock (engine-wide changes, such as a reboot refresh);
 //  2. pod locks, by ascending pod ID (when pods arrive);
 //  3. container locks, by ascending container ID (lock.LockOrdered).
+//
+// The verbs on many containers (stop -a, rm -af…) run one goroutine per
+// container (package parallel); each goroutine holds at most one container
+// lock at a time, so they cannot deadlock with each other or with other
+// processes.
 //
 // A verb holds a container's lock while it changes that container's state
 // and releases it while it waits for something slow (stop waits for the exit

@@ -58,8 +58,8 @@ func TestLifecycleThroughTheStateTable(t *testing.T) {
 	if got := fake.Status(c.ID()); got != "running" {
 		t.Fatalf("runtime says %q after start", got)
 	}
-	if err := c.Start(ctx, nil); !errors.Is(err, errdefs.ErrConflict) {
-		t.Fatalf("second start: %v, want a conflict", err)
+	if err := c.Start(ctx, nil); err != nil {
+		t.Fatalf("second start: %v, want nothing done (as Podman)", err)
 	}
 	if err := c.Pause(ctx); err != nil {
 		t.Fatal(err)

@@ -2,6 +2,7 @@ package libpod
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/pod-engine/pod/pkg/errdefs"
 )
@@ -58,4 +59,148 @@ func (s Status) IsActive() bool {
 // (it must be deleted before the container is removed or re-created).
 func (s Status) HasRuntimeState() bool {
 	return s.IsActive() || s == StatusStopped
+}
+
+// Verb is a lifecycle operation whose legality depends on the container's
+// state. The verbs on many containers (`stop -a`, `pause -a`…) select with
+// the same table their libpod methods check.
+type Verb string
+
+// The verbs of the precondition table.
+const (
+	VerbStart   Verb = "start"
+	VerbStop    Verb = "stop"
+	VerbKill    Verb = "kill"
+	VerbPause   Verb = "pause"
+	VerbUnpause Verb = "unpause"
+	VerbRestart Verb = "restart"
+	VerbRemove  Verb = "rm"
+	VerbUpdate  Verb = "update"
+	VerbExec    Verb = "exec"
+)
+
+// precondition says what a verb does in each state: its work (does),
+// nothing but succeed (noop), its work only when forced (force: rm -f), or
+// refuse with Podman's wording (refuse gets the container's ID and its
+// state as Podman names it).
+type precondition struct {
+	does, noop, force []Status
+	refuse            func(id string, s Status) string
+}
+
+// preconditions is the one table of which states allow which verb, beside
+// the transition table above. libpod's verbs ask it through checkVerb; the
+// CLI's --all selection asks it through Status.Allows.
+var preconditions = map[Verb]precondition{
+	VerbStart: {
+		does: []Status{StatusConfigured, StatusCreated, StatusStopped, StatusExited},
+		noop: []Status{StatusRunning}, // Podman: starting a running container does nothing
+		refuse: func(id string, s Status) string {
+			return fmt.Sprintf("unable to start container %q: container %s must be in Created or Stopped state to be started", id, id)
+		},
+	},
+	VerbStop: {
+		does: []Status{StatusCreated, StatusRunning, StatusPaused, StatusStopping, StatusStopped},
+		noop: []Status{StatusConfigured, StatusExited},
+		refuse: func(id string, s Status) string {
+			return fmt.Sprintf("container %s is being removed", id)
+		},
+	},
+	VerbKill: {
+		does: []Status{StatusRunning, StatusPaused, StatusStopping},
+		refuse: func(id string, s Status) string {
+			return fmt.Sprintf("can only kill running containers. %s is in state %s", id, s)
+		},
+	},
+	VerbPause: {
+		does: []Status{StatusRunning},
+		refuse: func(id string, s Status) string {
+			if s == StatusPaused {
+				return fmt.Sprintf("%q is already paused", id)
+			}
+			return fmt.Sprintf("%q is not running, can't pause", id)
+		},
+	},
+	VerbUnpause: {
+		does: []Status{StatusPaused},
+		refuse: func(id string, s Status) string {
+			return fmt.Sprintf("%q is not paused, can't unpause", id)
+		},
+	},
+	VerbRestart: {
+		does: []Status{StatusConfigured, StatusCreated, StatusRunning, StatusStopped, StatusExited},
+		refuse: func(id string, s Status) string {
+			return fmt.Sprintf("unable to restart a container in a paused or unknown state: container %s is %s", id, s)
+		},
+	},
+	VerbRemove: {
+		does:  []Status{StatusConfigured, StatusCreated, StatusStopped, StatusExited, StatusRemoving},
+		force: []Status{StatusRunning, StatusPaused, StatusStopping},
+		refuse: func(id string, s Status) string {
+			return fmt.Sprintf("cannot remove container %s as it is %s - running or paused containers cannot be removed without force", id, s)
+		},
+	},
+	VerbUpdate: {
+		does: []Status{StatusConfigured, StatusExited},
+		refuse: func(id string, s Status) string {
+			if s == StatusCreated || s == StatusStopped {
+				return fmt.Sprintf("container %s still has runtime state: run `pod container cleanup %s` first", id, id)
+			}
+			return fmt.Sprintf("container %s is %s: stop it first", id, s)
+		},
+	},
+	VerbExec: {
+		does: []Status{StatusRunning},
+		refuse: func(id string, s Status) string {
+			return fmt.Sprintf("can only create exec sessions on running containers: container %s is %s", id, s)
+		},
+	},
+}
+
+// Allows reports whether v may run on a container in state s, doing its
+// work or nothing; with force, also the states where v needs force. It is
+// what `VERB --all` selects: `pause -a` the running containers, `unpause -a`
+// the paused ones, `stop -a` and `rm -a` every one.
+func (s Status) Allows(v Verb, force bool) bool {
+	p := preconditions[v]
+	return slices.Contains(p.does, s) || slices.Contains(p.noop, s) || (force && slices.Contains(p.force, s))
+}
+
+// checkVerb decides what v does on a container (named by its ID, as Podman
+// words these errors) in state s: its work (true, nil), nothing (false,
+// nil), or an errdefs.ErrConflict in Podman's words.
+func checkVerb(v Verb, id string, s Status, force bool) (bool, error) {
+	p, ok := preconditions[v]
+	switch {
+	case !ok:
+		return false, fmt.Errorf("no precondition for verb %q: %w", v, errdefs.ErrInvalidArgument)
+	case slices.Contains(p.does, s), force && slices.Contains(p.force, s):
+		return true, nil
+	case slices.Contains(p.noop, s):
+		return false, nil
+	}
+	return false, fmt.Errorf("%s: %w", p.refuse(id, s.podman()), errdefs.ErrConflict)
+}
+
+// podman is the state as Podman names it to users: a container not yet
+// created in its runtime is "created", a stopped one not yet cleaned up
+// "exited".
+func (s Status) podman() Status {
+	switch s {
+	case StatusConfigured:
+		return StatusCreated
+	case StatusStopped:
+		return StatusExited
+	}
+	return s
+}
+
+// Verbs lists the verbs of the precondition table.
+func Verbs() []Verb {
+	out := make([]Verb, 0, len(preconditions))
+	for v := range preconditions {
+		out = append(out, v)
+	}
+	slices.Sort(out)
+	return out
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"os"
@@ -22,51 +23,62 @@ func init() {
 }
 
 func rmCommand() *cobra.Command {
-	var all, force, ignore bool
+	var o manyOptions
+	var depend, volumes bool
 	var timeout uint
 	cmd := &cobra.Command{
 		Use:   "rm [options] CONTAINER [CONTAINER...]",
 		Short: "Remove one or more containers",
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := needArgs(all)(cmd, args); err != nil {
-				return err
+			ro := libpod.RemoveOptions{Force: o.force, Timeout: stopTimeout(cmd, &timeout)}
+			if ro.Timeout != nil && !o.force {
+				return usageError("--force option must be specified to use the --time option")
 			}
-			o := libpod.RemoveOptions{Force: force}
-			if cmd.Flags().Changed("time") {
-				t := timeout
-				o.Timeout = &t
+			// pod records no dependencies between containers (Podman's come
+			// from --requires, pods and container: namespaces) and creates no
+			// anonymous volumes: --depend and --volumes have nothing more to
+			// remove than the containers themselves.
+			_, _ = depend, volumes
+			if err := o.check(cmd, args); err != nil {
+				return rmExit(err)
 			}
-			if ignore {
-				args = existing(args)
-				if len(args) == 0 && !all {
-					return nil
+			return withRuntime(func(rt *libpod.Runtime) error {
+				ts, err := o.selectTargets(rt, args, libpod.VerbRemove, nil)
+				if err != nil {
+					return rmExit(err)
 				}
-			}
-			return forEach(args, all, func(c *libpod.Container) error { return c.Remove(cmd.Context(), o) }, nil)
+				return rmExit(runMany(cmd.Context(), ts, func(ctx context.Context, c *libpod.Container) error {
+					err := c.Remove(ctx, ro)
+					if o.force && errors.Is(err, errdefs.ErrNotFound) {
+						return nil // removed meanwhile by someone else: gone, as asked
+					}
+					return err
+				}, nil))
+			})
 		},
 	}
+	o.register(cmd, manyFlags{allHelp: "Remove all containers", allShort: true, ignore: true})
 	fl := cmd.Flags()
-	fl.BoolVarP(&all, "all", "a", false, "Remove all containers")
-	fl.BoolVarP(&force, "force", "f", false, "Force removal of a running or unusable container")
-	fl.BoolVarP(&ignore, "ignore", "i", false, "Ignore errors when a specified container is missing")
+	fl.BoolVarP(&o.force, "force", "f", false, "Force removal of a running or unusable container")
+	fl.BoolVar(&depend, "depend", false, "Remove container and all containers that depend on the selected container")
+	fl.BoolVarP(&volumes, "volumes", "v", false, "Remove anonymous volumes associated with the container")
 	fl.UintVarP(&timeout, "time", "t", 10, "Seconds to wait for stop before killing the container")
 	return cmd
 }
 
-// existing drops the names of containers that do not exist (rm --ignore).
-func existing(args []string) []string {
-	rt, err := newRuntime()
-	if err != nil {
-		return args
+// rmExit gives rm's errors Podman's exit codes (podman-rm(1)): 1 when a
+// container does not exist, 2 when one is running or paused (without -f),
+// 125 otherwise.
+func rmExit(err error) error {
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, errdefs.ErrNotFound):
+		return &errdefs.ExitCodeError{Code: 1, Err: err}
+	case errors.Is(err, errdefs.ErrConflict):
+		return &errdefs.ExitCodeError{Code: 2, Err: err}
 	}
-	defer rt.Shutdown()
-	var out []string
-	for _, a := range args {
-		if ok, err := rt.ContainerExists(a); ok || err != nil {
-			out = append(out, a)
-		}
-	}
-	return out
+	return err
 }
 
 func init() {

@@ -152,11 +152,11 @@ teardown() {
 	local rc=$? d pids
 	trap - EXIT INT TERM
 	[[ -n ${W:-} && -d $W ]] || exit "$rc"
-	for d in "$W"/pod "$W"/ps-pod; do
+	for d in "$W"/pod "$W"/ps-pod "$W"/many-pod; do
 		[[ -d $d/root ]] && pd "$d" rm -af -t 0 >/dev/null 2>&1
 	done
 	if have podman; then
-		for d in "$W"/podman "$W"/ps-podman; do
+		for d in "$W"/podman "$W"/ps-podman "$W"/many-podman; do
 			[[ -f $d/containers.conf && -d $d/root ]] || continue
 			pm "$d" rm -af -t 0 >/dev/null 2>&1
 			pm "$d" system reset -f >/dev/null 2>&1

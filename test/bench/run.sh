@@ -7,7 +7,9 @@
 #   BENCH_QUICK=1       a few minutes less: small N, 100 containers for ps
 #   BENCH_PS_COUNTS     container counts for `ps -a` (default "100 1000")
 #   BENCH_DETACHED=100  detached containers started per engine
-#   BENCH_SECTIONS      subset of "run variants ps detached shim profile"
+#   BENCH_MANY=50       containers of the stop -a / rm -af section ("many")
+#   BENCH_MANY_N=3      rounds of that section
+#   BENCH_SECTIONS      subset of "run variants ps detached many shim profile"
 #   BENCH_NICE=-5       run the measurements at this nice level (default: as is)
 set -uo pipefail
 
@@ -34,13 +36,15 @@ if [[ -n ${BENCH_QUICK:-} ]]; then
 	PS_COUNTS=${BENCH_PS_COUNTS:-100}
 	DETACHED=${BENCH_DETACHED:-20}
 	PROF_N=5 STRACE_N=1 PS_N=8
+	MANY=${BENCH_MANY:-50} MANY_N=${BENCH_MANY_N:-2}
 else
 	N=${BENCH_N:-30}
 	PS_COUNTS=${BENCH_PS_COUNTS:-100 1000}
 	DETACHED=${BENCH_DETACHED:-100}
 	PROF_N=15 STRACE_N=2 PS_N=15
+	MANY=${BENCH_MANY:-50} MANY_N=${BENCH_MANY_N:-3}
 fi
-SECTIONS=${BENCH_SECTIONS:-run variants ps detached shim profile}
+SECTIONS=${BENCH_SECTIONS:-run variants ps detached many shim profile}
 want() { [[ " $SECTIONS " == *" $1 "* ]]; }
 
 W=$(mktemp -d /tmp/podbench.XXXXXX)
@@ -201,6 +205,12 @@ if want detached; then
 	else
 		note "test/bench/monitormem unavailable: $(head -n3 "$W/monitormem.err" 2>/dev/null)"
 	fi
+fi
+
+# ---------------------------------------------------------------- many
+if want many; then
+	# shellcheck source=many.sh
+	. "$HERE/many.sh"
 fi
 
 # ---------------------------------------------------------------- shim

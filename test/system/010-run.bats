@@ -45,7 +45,7 @@ load helpers
     is "$output" "Exited \(137\) .*"
     run_pod rm bg
     is "$output" "bg"
-    run_pod 125 rm bg
+    run_pod 1 rm bg
     contains "$output" "no such container"
 }
 

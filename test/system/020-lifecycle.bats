@@ -85,7 +85,7 @@ load helpers
     run_pod ps --format '{{.Status}}'
     is "$output" "Paused"
     run_pod 125 pause pz
-    run_pod 125 rm pz
+    run_pod 2 rm pz
     contains "$output" "without force"
     run_pod unpause pz
     run_pod inspect --format '{{.State.Status}}' pz
@@ -95,13 +95,13 @@ load helpers
 
 @test "rm of a running container needs -f; rm -f stops it" {
     run_pod run -d --name rmf "${IMG[@]}" sleep 1000
-    run_pod 125 rm rmf
+    run_pod 2 rm rmf
     contains "$output" "cannot remove container"
     run_pod rm -f -t 0 rmf
     is "$output" "rmf"
     run_pod 1 container exists rmf
     run_pod rm --ignore nosuchcontainer
-    run_pod 125 rm nosuchcontainer
+    run_pod 1 rm nosuchcontainer
 }
 
 @test "rename, exists, container cleanup" {

@@ -75,6 +75,12 @@ func Open(path string) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("opening state database %s: %w", path, err)
 	}
+	// One connection per process: goroutines of one pod (the verbs on many
+	// containers run in parallel) queue in Go instead of meeting SQLite's
+	// busy handler, which sleeps up to 100 ms per retry between writers.
+	// No method keeps rows open across a call, so one connection suffices;
+	// other processes still wait through _busy_timeout.
+	db.SetMaxOpenConns(1)
 	s := &Store{db: db, path: path}
 	// Processes that open a new database at the same moment race to switch
 	// it to WAL mode, which SQLite does not retry: retry here.

@@ -113,6 +113,53 @@ func TestConcurrentWriters(t *testing.T) {
 	}
 }
 
+// TestOneStoreManyGoroutines is what `stop -a` does: goroutines of one
+// process read and write rows of one open store at once.
+func TestOneStoreManyGoroutines(t *testing.T) {
+	s := open(t)
+	const n = 40
+	for i := range n {
+		id := fmt.Sprintf("%064x", i)
+		if err := s.Add(&Row{ID: id, Name: fmt.Sprintf("c%d", i), Config: []byte(`{}`), State: []byte(`{}`)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var wg sync.WaitGroup
+	errs := make(chan error, n)
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			id := fmt.Sprintf("%064x", i)
+			for j := range 10 {
+				if _, err := s.LookupID(fmt.Sprintf("c%d", i)); err != nil {
+					errs <- err
+					return
+				}
+				if err := s.SaveState(id, []byte(fmt.Sprintf(`{"n":%d}`, j))); err != nil {
+					errs <- err
+					return
+				}
+				if _, err := s.List(); err != nil {
+					errs <- err
+					return
+				}
+			}
+			if err := s.Remove(id); err != nil {
+				errs <- err
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Fatal(err)
+	}
+	if rows, err := s.List(); err != nil || len(rows) != 0 {
+		t.Fatalf("%d rows left, %v", len(rows), err)
+	}
+}
+
 func TestNewerSchemaRefused(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "pod.db")
 	s, err := Open(path)
