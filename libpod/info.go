@@ -109,7 +109,7 @@ type IDMap struct {
 
 // RemoteSocket is the API socket; pod has no service, so it is empty.
 type RemoteSocket struct {
-	Path   string `json:"path,omitempty"`
+	Path   string `json:"path"`
 	Exists bool   `json:"exists,omitempty"`
 }
 

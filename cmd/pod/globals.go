@@ -83,6 +83,14 @@ func addGlobalFlags(root *cobra.Command) {
 	for _, f := range []string{"cni-config-dir", "cpu-profile", "default-mounts-file", "max-workers", "memory-profile", "registries-conf", "trace"} {
 		_ = pf.MarkHidden(f)
 	}
+	noFiles := cobra.ShellCompDirectiveNoFileComp
+	for flag, values := range map[string][]string{
+		"log-level":      logLevels,
+		"events-backend": {"file", "journald", "none"},
+		"cgroup-manager": {"cgroupfs", "systemd"},
+	} {
+		_ = root.RegisterFlagCompletionFunc(flag, cobra.FixedCompletions(values, noFiles))
+	}
 	var help bool
 	pf.BoolVar(&help, "help", false, "Help for pod")
 

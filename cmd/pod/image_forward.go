@@ -130,8 +130,10 @@ func splitGlobalFlags(persistent *pflag.FlagSet, args []string) (imagehelper.Glo
 	}
 	// Values the root already parsed (flags given before the verb) are
 	// not in args when cobra strips them; take them from the flag set.
-	persistent.Visit(func(f *pflag.Flag) {
-		if !forwardedGlobals[f.Name] {
+	// Changed, not Visit: the root parses them through its own flag set
+	// (TraverseChildren), which shares the flags but not the "set" list.
+	persistent.VisitAll(func(f *pflag.Flag) {
+		if !f.Changed || !forwardedGlobals[f.Name] {
 			return
 		}
 		if sv, ok := f.Value.(pflag.SliceValue); ok {
