@@ -91,8 +91,6 @@ func addGlobalFlags(root *cobra.Command) {
 	} {
 		_ = root.RegisterFlagCompletionFunc(flag, cobra.FixedCompletions(values, noFiles))
 	}
-	var help bool
-	pf.BoolVar(&help, "help", false, "Help for pod")
 
 	lf := root.Flags()
 	lf.StringVarP(&rootOpts.connection, "connection", "c", "", "Connection to use for remote Podman service (refused: pod has no remote service)")
