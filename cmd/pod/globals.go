@@ -71,7 +71,7 @@ func addGlobalFlags(root *cobra.Command) {
 	pf.StringVar(&g.NetworkCmdPath, "network-cmd-path", "", "Path to the command for configuring the network")
 	pf.StringSliceVar(&g.HooksDirs, "hooks-dir", nil, "Set the OCI hooks directory path (may be set multiple times)")
 	pf.StringVar(&g.DefaultMountsFile, "default-mounts-file", "", "Path to default mounts file")
-	pf.StringVar(&rootOpts.namespace, "namespace", "", "Set the libpod namespace, used to create separate views of the containers and pods on the system")
+	pf.StringVar(&rootOpts.namespace, "namespace", "", "Set the libpod namespace, used to create separate views of the containers and pods on the system (refused: pod has no namespaces yet)")
 	pf.BoolVar(&rootOpts.noOut, "noout", false, "do not output to stdout")
 	pf.StringVar(&rootOpts.out, "out", "", "Send output (stdout) from pod to a file")
 	pf.BoolVar(&rootOpts.syslog, "syslog", false, "Output logging information to syslog as well as the console (default false)")
