@@ -105,15 +105,9 @@ func addGlobalFlags(root *cobra.Command) {
 // applyGlobalFlags checks the root flags and applies those that act on the
 // process itself (logging, output, profiling). It runs before every verb.
 func applyGlobalFlags(cmd *cobra.Command) error {
-	lvl := strings.ToLower(globals.LogLevel)
-	if !slices.Contains(logLevels, lvl) {
-		// Podman's words and exit code, without "Error: ".
-		fmt.Fprintf(os.Stderr, "Log Level %q is not supported, choose from: %s\n", globals.LogLevel, strings.Join(logLevels, ", "))
-		return &errdefs.ExitCodeError{Code: 1}
+	if err := checkLogLevel(); err != nil {
+		return err
 	}
-	globals.LogLevel = lvl
-	level, _ := logrus.ParseLevel(lvl)
-	logrus.SetLevel(level)
 
 	root := cmd.Root()
 	for _, name := range remoteFlags {
@@ -155,6 +149,29 @@ func applyGlobalFlags(cmd *cobra.Command) error {
 		globals.Syslog = true
 	}
 	return startProfiles()
+}
+
+// checkLogLevel checks --log-level as Podman does and sets logrus' level.
+func checkLogLevel() error {
+	lvl := strings.ToLower(globals.LogLevel)
+	if !slices.Contains(logLevels, lvl) {
+		// Podman's words and exit code, without "Error: ".
+		fmt.Fprintf(os.Stderr, "Log Level %q is not supported, choose from: %s\n", globals.LogLevel, strings.Join(logLevels, ", "))
+		return &errdefs.ExitCodeError{Code: 1}
+	}
+	globals.LogLevel = lvl
+	level, _ := logrus.ParseLevel(lvl)
+	logrus.SetLevel(level)
+	return nil
+}
+
+// applyOutputFlags re-applies --log-level's check and --noout/--out for a
+// forwarded image verb that had them after the verb.
+func applyOutputFlags() error {
+	if err := checkLogLevel(); err != nil {
+		return err
+	}
+	return redirectStdout()
 }
 
 // redirectStdout applies --noout and --out to file descriptor 1, so pod's

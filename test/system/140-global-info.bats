@@ -162,6 +162,14 @@ keys() {
     contains "$(cat "$PODT/out.txt")" "localhost/busybox"
     run_pod --out "$PODT/out.txt" run --rm "${IMG[@]}" echo hello-out
     contains "$(cat "$PODT/out.txt")" "hello-out"
+    # After an image verb too (pod-image runs it).
+    run_pod images --noout
+    is "$output" ""
+    run_pod images --out "$PODT/out2.txt" --format '{{.Repository}}'
+    is "$output" ""
+    contains "$(cat "$PODT/out2.txt")" "localhost/busybox"
+    run_pod 1 images --log-level bogus
+    contains "$output" 'Log Level "bogus" is not supported'
     run_pod 125 --out "$PODT/no/such/dir/f" version
     contains "$output" "--out"
 }
