@@ -98,6 +98,9 @@ func infoCommand() *cobra.Command {
 		},
 	}
 	cmd.Flags().StringVarP(&format, "format", "f", "", "Change the output format to JSON or a Go template")
+	// Podman keeps a hidden, no-op --debug/-D on info.
+	cmd.Flags().BoolP("debug", "D", false, "Display additional debug information")
+	_ = cmd.Flags().MarkHidden("debug")
 	return cmd
 }
 
