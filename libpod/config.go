@@ -26,6 +26,22 @@ type Options struct {
 	TmpDir        string   // --tmpdir
 	LogLevel      string   // --log-level
 	CgroupManager string   // --cgroup-manager
+	Syslog        bool     // --syslog: the monitor and the exit command log to syslog too
+	// Modules are containers.conf modules (--module): a name under a
+	// containers.conf.modules directory or an absolute path.
+	Modules []string
+	// The flags below are validated and recorded in the configuration for
+	// the subsystems that will use them (events, volumes, networks, hooks);
+	// `pod info` shows them. Empty means "from containers.conf".
+	EventsBackend     string   // --events-backend: file, journald or none
+	VolumePath        string   // --volumepath
+	NetworkConfigDir  string   // --network-config-dir
+	NetworkCmdPath    string   // --network-cmd-path
+	HooksDirs         []string // --hooks-dir (nil: containers.conf)
+	DefaultMountsFile string   // --default-mounts-file
+	// MaxWorkers bounds verbs that act on many containers at once
+	// (--max-workers; 0 = their own default).
+	MaxWorkers int
 	// Executable is the pod binary the monitor's exit command runs; empty = os.Executable().
 	Executable string
 	// MonitorSearch are directories searched for pod-conmon before $PATH
@@ -49,33 +65,71 @@ type Paths struct {
 	Locks     string // lock files
 	Exits     string // exit files: <Exits>/<id>
 	Persist   string // <Persist>/<id>/{exit,oom}
+	Volumes   string // volume_path (--volumepath): where named volumes will live
 }
 
 // loadConfig reads containers.conf (all the usual files, drop-in dirs,
-// CONTAINERS_CONF, CONTAINERS_CONF_OVERRIDE) and applies the global flags.
+// modules, CONTAINERS_CONF, CONTAINERS_CONF_OVERRIDE) and applies the
+// global flags.
 func loadConfig(o *Options) (*config.Config, error) {
-	cfg, err := config.New(&config.Options{})
+	cfg, err := config.New(&config.Options{Modules: o.Modules})
 	if err != nil {
-		return nil, fmt.Errorf("reading containers.conf: %w", err)
+		return nil, fmt.Errorf("reading containers.conf: %w: %w", err, errdefs.ErrInvalidArgument)
 	}
-	if o.TmpDir != "" {
-		cfg.Engine.TmpDir = o.TmpDir
-	}
-	if o.CgroupManager != "" {
-		switch o.CgroupManager {
-		case "cgroupfs", "systemd":
-			cfg.Engine.CgroupManager = o.CgroupManager
-		default:
-			return nil, fmt.Errorf("invalid --cgroup-manager %q: use cgroupfs or systemd: %w", o.CgroupManager, errdefs.ErrInvalidArgument)
-		}
-	}
-	if o.Runtime != "" {
-		cfg.Engine.OCIRuntime = o.Runtime
-	}
-	if !filepath.IsAbs(cfg.Engine.TmpDir) {
-		return nil, fmt.Errorf("tmp_dir %q must be an absolute path: %w", cfg.Engine.TmpDir, errdefs.ErrInvalidArgument)
+	if err := applyFlags(cfg, o); err != nil {
+		return nil, err
 	}
 	return cfg, nil
+}
+
+// applyFlags puts the global flags into cfg and validates what Podman
+// validates, so a bad value fails the same way whichever source set it.
+func applyFlags(cfg *config.Config, o *Options) error {
+	e := &cfg.Engine
+	set := func(dst *string, v string) {
+		if v != "" {
+			*dst = v
+		}
+	}
+	set(&e.TmpDir, o.TmpDir)
+	set(&e.CgroupManager, o.CgroupManager)
+	set(&e.OCIRuntime, o.Runtime)
+	set(&e.EventsLogger, o.EventsBackend)
+	set(&e.VolumePath, o.VolumePath)
+	set(&e.NetworkCmdPath, o.NetworkCmdPath)
+	set(&cfg.Network.NetworkConfigDir, o.NetworkConfigDir)
+	set(&cfg.Containers.DefaultMountsFile, o.DefaultMountsFile)
+	if o.HooksDirs != nil {
+		e.HooksDir.Set(o.HooksDirs)
+	}
+	switch e.CgroupManager {
+	case "cgroupfs", "systemd":
+	default:
+		return fmt.Errorf("invalid --cgroup-manager %q: use cgroupfs or systemd: %w", e.CgroupManager, errdefs.ErrInvalidArgument)
+	}
+	switch e.EventsLogger {
+	case "file", "journald", "none":
+	default:
+		return fmt.Errorf("%q is not a valid events backend: use file, journald or none (--events-backend, containers.conf events_logger): %w",
+			e.EventsLogger, errdefs.ErrInvalidArgument)
+	}
+	if !filepath.IsAbs(e.TmpDir) {
+		return fmt.Errorf("tmp_dir %q must be an absolute path: %w", e.TmpDir, errdefs.ErrInvalidArgument)
+	}
+	paths := []struct{ flag, v string }{
+		{"--volumepath", o.VolumePath},
+		{"--network-config-dir", o.NetworkConfigDir},
+		{"--network-cmd-path", o.NetworkCmdPath},
+	}
+	for _, d := range o.HooksDirs {
+		paths = append(paths, struct{ flag, v string }{"--hooks-dir", d})
+	}
+	for _, p := range paths {
+		if p.v != "" && !filepath.IsAbs(p.v) || p.v == "" && p.flag == "--hooks-dir" {
+			return fmt.Errorf("%s %q must be an absolute path: %w", p.flag, p.v, errdefs.ErrInvalidArgument)
+		}
+	}
+	return nil
 }
 
 // storagePaths returns the graph root and run root: the flags, else
@@ -100,6 +154,18 @@ func storagePaths(o *Options) (graph, run string, err error) {
 		}
 	}
 	return filepath.Clean(graph), filepath.Clean(run), nil
+}
+
+// volumePath is --volumepath, else <graph root>/volumes when --root moved the
+// store (as Podman does), else containers.conf's volume_path.
+func volumePath(o *Options, cfg *config.Config, graph string) string {
+	switch {
+	case o.VolumePath != "":
+		return filepath.Clean(o.VolumePath)
+	case o.Root == "" && cfg.Engine.VolumePath != "":
+		return cfg.Engine.VolumePath
+	}
+	return filepath.Join(graph, "volumes")
 }
 
 func makePaths(graph, run, tmp string) Paths {

@@ -258,6 +258,12 @@ func (r *Runtime) exitCommand(c *Container) []string {
 	for _, o := range r.opts.StorageOpts {
 		cmd = append(cmd, "--storage-opt", o)
 	}
+	for _, m := range r.cfg.LoadedModules() {
+		cmd = append(cmd, "--module", m)
+	}
+	if r.opts.Syslog {
+		cmd = append(cmd, "--syslog")
+	}
 	cmd = append(cmd, "container", "cleanup", "--stopped-only")
 	if c.config.Remove {
 		cmd = append(cmd, "--rm")

@@ -1,52 +1,116 @@
 package libpod
 
 import (
-	"bufio"
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
-	"os/exec"
 	"runtime"
-	"sort"
 	"strings"
+	"sync"
 	"syscall"
-	"time"
+
+	storagetypes "go.podman.io/storage/types"
 )
 
-// Info is `pod info`: the host, every runtime found, the monitor and the
-// store, in Podman's layout (keys are Podman's where it has them).
+// Info is `pod info`: Podman's keys under Podman's template paths
+// ({{.Host.Distribution.Distribution}}, {{.Store.GraphRoot}}…), plus pod's
+// own: host.ociRuntimes (every runtime, found or not), store.stateDatabase
+// and store.tmpDir.
 type Info struct {
-	Host    HostInfo    `json:"host" yaml:"host"`
-	Store   StoreInfo   `json:"store" yaml:"store"`
-	Version VersionInfo `json:"version" yaml:"version"`
+	Host       HostInfo       `json:"host"`
+	Store      StoreInfo      `json:"store"`
+	Registries map[string]any `json:"registries"`
+	Plugins    Plugins        `json:"plugins"`
+	Version    VersionInfo    `json:"version"`
 }
 
-// HostInfo describes the machine.
+// HostInfo describes the machine and the engine's components.
 type HostInfo struct {
-	Arch              string            `json:"arch" yaml:"arch"`
-	CgroupManager     string            `json:"cgroupManager" yaml:"cgroupManager"`
-	CgroupVersion     string            `json:"cgroupVersion" yaml:"cgroupVersion"`
-	CgroupControllers []string          `json:"cgroupControllers" yaml:"cgroupControllers"`
-	Conmon            ComponentInfo     `json:"conmon" yaml:"conmon"`
-	CPUs              int               `json:"cpus" yaml:"cpus"`
-	Distribution      map[string]string `json:"distribution" yaml:"distribution"`
-	Hostname          string            `json:"hostname" yaml:"hostname"`
-	Kernel            string            `json:"kernel" yaml:"kernel"`
-	LogDriver         string            `json:"logDriver" yaml:"logDriver"`
-	MemFree           int64             `json:"memFree" yaml:"memFree"`
-	MemTotal          int64             `json:"memTotal" yaml:"memTotal"`
-	OCIRuntime        ComponentInfo     `json:"ociRuntime" yaml:"ociRuntime"`
-	OCIRuntimes       []RuntimeInfo     `json:"ociRuntimes" yaml:"ociRuntimes"`
-	OS                string            `json:"os" yaml:"os"`
-	Security          SecurityInfo      `json:"security" yaml:"security"`
-	Uptime            string            `json:"uptime" yaml:"uptime"`
+	Arch              string           `json:"arch"`
+	BuildahVersion    string           `json:"buildahVersion"` // pod links no Buildah: empty
+	CgroupManager     string           `json:"cgroupManager"`
+	CgroupsVersion    string           `json:"cgroupVersion"`
+	CgroupControllers []string         `json:"cgroupControllers"`
+	Conmon            ConmonInfo       `json:"conmon"`
+	CPUs              int              `json:"cpus"`
+	CPUUtilization    CPUUsage         `json:"cpuUtilization"`
+	Distribution      DistributionInfo `json:"distribution"`
+	EventLogger       string           `json:"eventLogger"`
+	Hostname          string           `json:"hostname"`
+	IDMappings        IDMappings       `json:"idMappings"`
+	Kernel            string           `json:"kernel"`
+	LogDriver         string           `json:"logDriver"`
+	MemFree           int64            `json:"memFree"`
+	MemTotal          int64            `json:"memTotal"`
+	NetworkBackend    string           `json:"networkBackend"`
+	OCIRuntime        OCIRuntimeInfo   `json:"ociRuntime"`
+	OCIRuntimes       []RuntimeInfo    `json:"ociRuntimes"`
+	OS                string           `json:"os"`
+	RemoteSocket      RemoteSocket     `json:"remoteSocket"`
+	ServiceIsRemote   bool             `json:"serviceIsRemote"`
+	Security          SecurityInfo     `json:"security"`
+	Slirp4NetNS       SlirpInfo        `json:"slirp4netns"`
+	SwapFree          int64            `json:"swapFree"`
+	SwapTotal         int64            `json:"swapTotal"`
+	Uptime            string           `json:"uptime"`
+	Linkmode          string           `json:"linkmode"`
 }
 
-// ComponentInfo is a binary pod uses.
-type ComponentInfo struct {
-	Name    string `json:"name,omitempty" yaml:"name,omitempty"`
-	Path    string `json:"path" yaml:"path"`
-	Version string `json:"version" yaml:"version"`
+// ConmonInfo is the monitor binary.
+type ConmonInfo struct {
+	Package string `json:"package"`
+	Path    string `json:"path"`
+	Version string `json:"version"`
+}
+
+// OCIRuntimeInfo is the default runtime for new containers.
+type OCIRuntimeInfo struct {
+	Name    string `json:"name"`
+	Package string `json:"package"`
+	Path    string `json:"path"`
+	Version string `json:"version"`
+}
+
+// SlirpInfo is the network command (network_cmd_path, else slirp4netns).
+type SlirpInfo struct {
+	Executable string `json:"executable"`
+	Package    string `json:"package"`
+	Version    string `json:"version"`
+}
+
+// CPUUsage is the share of CPU time since boot, in percent.
+type CPUUsage struct {
+	UserPercent   float64 `json:"userPercent"`
+	SystemPercent float64 `json:"systemPercent"`
+	IdlePercent   float64 `json:"idlePercent"`
+}
+
+// DistributionInfo comes from /etc/os-release.
+type DistributionInfo struct {
+	Distribution string `json:"distribution"`
+	Variant      string `json:"variant,omitempty"`
+	Version      string `json:"version"`
+	Codename     string `json:"codename,omitempty"`
+}
+
+// IDMappings are a rootless user's mappings (null for root).
+type IDMappings struct {
+	GIDMap []IDMap `json:"gidmap"`
+	UIDMap []IDMap `json:"uidmap"`
+}
+
+// IDMap is one range of an ID mapping.
+type IDMap struct {
+	ContainerID int `json:"container_id"`
+	HostID      int `json:"host_id"`
+	Size        int `json:"size"`
+}
+
+// RemoteSocket is the API socket; pod has no service, so it is empty.
+type RemoteSocket struct {
+	Path   string `json:"path"`
+	Exists bool   `json:"exists,omitempty"`
 }
 
 // RuntimeInfo is one runtime as `pod info` and `pod runtime ls` show it.
@@ -65,36 +129,63 @@ type RuntimeInfo struct {
 
 // SecurityInfo is the host's security setup.
 type SecurityInfo struct {
-	Rootless       bool `json:"rootless" yaml:"rootless"`
-	SELinuxEnabled bool `json:"selinuxEnabled" yaml:"selinuxEnabled"`
-	SeccompEnabled bool `json:"seccompEnabled" yaml:"seccompEnabled"`
+	AppArmorEnabled     bool   `json:"apparmorEnabled"`
+	DefaultCapabilities string `json:"capabilities"`
+	Rootless            bool   `json:"rootless"`
+	SECCOMPEnabled      bool   `json:"seccompEnabled"`
+	SECCOMPProfilePath  string `json:"seccompProfilePath"`
+	SELinuxEnabled      bool   `json:"selinuxEnabled"`
 }
 
-// StoreInfo describes pod's storage.
+// StoreInfo describes the storage pod shares with Podman, and pod's state.
 type StoreInfo struct {
-	ConfigFile     string         `json:"configFile" yaml:"configFile"`
-	ContainerStore ContainerCount `json:"containerStore" yaml:"containerStore"`
-	GraphRoot      string         `json:"graphRoot" yaml:"graphRoot"`
-	RunRoot        string         `json:"runRoot" yaml:"runRoot"`
-	StateDB        string         `json:"stateDatabase" yaml:"stateDatabase"`
-	TmpDir         string         `json:"tmpDir" yaml:"tmpDir"`
+	ConfigFile         string            `json:"configFile"` // storage.conf
+	ContainerStore     ContainerCount    `json:"containerStore"`
+	GraphDriverName    string            `json:"graphDriverName"`
+	GraphOptions       map[string]any    `json:"graphOptions"`
+	GraphRoot          string            `json:"graphRoot"`
+	GraphRootAllocated uint64            `json:"graphRootAllocated"`
+	GraphRootUsed      uint64            `json:"graphRootUsed"`
+	GraphStatus        map[string]string `json:"graphStatus"`
+	ImageCopyTmpDir    string            `json:"imageCopyTmpDir"`
+	ImageStore         ImageCount        `json:"imageStore"`
+	RunRoot            string            `json:"runRoot"`
+	VolumePath         string            `json:"volumePath"`
+	StateDB            string            `json:"stateDatabase"` // pod's own
+	TmpDir             string            `json:"tmpDir"`        // pod's own
 }
 
-// ContainerCount counts containers by state.
+// ContainerCount counts pod's containers by state.
 type ContainerCount struct {
-	Number  int `json:"number" yaml:"number"`
-	Paused  int `json:"paused" yaml:"paused"`
-	Running int `json:"running" yaml:"running"`
-	Stopped int `json:"stopped" yaml:"stopped"`
+	Number  int `json:"number"`
+	Paused  int `json:"paused"`
+	Running int `json:"running"`
+	Stopped int `json:"stopped"`
 }
 
-// VersionInfo is pod's own version.
+// ImageCount counts the images in the store.
+type ImageCount struct {
+	Number int `json:"number"`
+}
+
+// Plugins are the drivers pod offers per kind.
+type Plugins struct {
+	Volume        []string `json:"volume"`
+	Network       []string `json:"network"`
+	Log           []string `json:"log"`
+	Authorization []string `json:"authorization"`
+}
+
+// VersionInfo is pod's version, as `podman version` names its fields.
 type VersionInfo struct {
-	APIVersion string `json:"APIVersion" yaml:"APIVersion"`
-	Version    string `json:"Version" yaml:"Version"`
-	GoVersion  string `json:"GoVersion" yaml:"GoVersion"`
-	OsArch     string `json:"OsArch" yaml:"OsArch"`
-	Os         string `json:"Os" yaml:"Os"`
+	APIVersion string `json:"APIVersion"`
+	Version    string `json:"Version"`
+	GoVersion  string `json:"GoVersion"`
+	GitCommit  string `json:"GitCommit"`
+	BuiltTime  string `json:"BuiltTime"`
+	Built      int64  `json:"Built"`
+	OsArch     string `json:"OsArch"`
+	Os         string `json:"Os"`
 }
 
 // Runtimes probes and describes every runtime the host offers.
@@ -182,16 +273,19 @@ func FeatureSummary(raw json.RawMessage) []string {
 	return out
 }
 
-// Info gathers `pod info`.
-func (r *Runtime) Info(ctx context.Context) (*Info, error) {
-	i := &Info{}
+// Info gathers `pod info`; version is pod's version string.
+func (r *Runtime) Info(ctx context.Context, version string) (*Info, error) {
+	i := &Info{Version: NewVersionInfo(version)}
 	h := &i.Host
 	h.Arch, h.OS = runtime.GOARCH, runtime.GOOS
 	h.CgroupManager = r.cfg.Engine.CgroupManager
-	h.CgroupVersion, h.CgroupControllers = cgroupInfo()
+	h.CgroupsVersion, h.CgroupControllers = cgroupInfo()
 	h.CPUs = runtime.NumCPU()
-	h.Distribution = osRelease()
+	h.CPUUtilization = cpuUtilization()
+	h.Distribution = osRelease("/etc/os-release")
+	h.EventLogger = r.cfg.Engine.EventsLogger
 	h.Hostname, _ = os.Hostname()
+	h.IDMappings = idMappings()
 	var u syscall.Utsname
 	if syscall.Uname(&u) == nil {
 		h.Kernel = utsString(u.Release[:])
@@ -199,30 +293,98 @@ func (r *Runtime) Info(ctx context.Context) (*Info, error) {
 	h.LogDriver = r.cfg.Containers.LogDriver
 	var si syscall.Sysinfo_t
 	if syscall.Sysinfo(&si) == nil {
-		h.MemFree = int64(si.Freeram) * int64(si.Unit)
-		h.MemTotal = int64(si.Totalram) * int64(si.Unit)
-		h.Uptime = (time.Duration(si.Uptime) * time.Second).String()
+		unit := int64(si.Unit)
+		h.MemFree, h.MemTotal = int64(si.Freeram)*unit, int64(si.Totalram)*unit
+		h.SwapFree, h.SwapTotal = int64(si.Freeswap)*unit, int64(si.Totalswap)*unit
 	}
-	if mon, err := r.monitorPath(); err == nil {
-		h.Conmon = ComponentInfo{Path: mon, Version: firstLine(commandOutput(ctx, mon, "--version"))}
+	h.Uptime = uptime()
+	h.NetworkBackend = "none" // pod configures no container networks yet
+	h.Linkmode = linkmode()
+	h.Security = SecurityInfo{
+		AppArmorEnabled:     apparmorEnabled(),
+		DefaultCapabilities: strings.Join(normalizeCaps(r.cfg.Containers.DefaultCapabilities.Get()), ","),
+		Rootless:            os.Geteuid() != 0,
+		SECCOMPEnabled:      seccompEnabled(),
+		SECCOMPProfilePath:  r.seccompProfilePath(),
+		SELinuxEnabled:      selinuxEnabled(),
 	}
 	h.OCIRuntimes = r.Runtimes(ctx)
 	def := r.registry.DefaultName()
 	for _, rt := range h.OCIRuntimes {
 		if rt.Name == def {
-			h.OCIRuntime = ComponentInfo{Name: rt.Name, Path: rt.Path, Version: rt.Version}
+			h.OCIRuntime = OCIRuntimeInfo{Name: rt.Name, Path: rt.Path, Version: rt.Version}
 		}
 	}
-	h.Security = SecurityInfo{Rootless: os.Geteuid() != 0, SeccompEnabled: seccompEnabled()}
-	s := &i.Store
-	s.ConfigFile = os.Getenv("CONTAINERS_CONF")
-	if s.ConfigFile == "" {
-		s.ConfigFile = "/etc/containers/containers.conf"
+	if mon, err := r.monitorPath(); err == nil {
+		h.Conmon.Path = mon
 	}
-	s.GraphRoot, s.RunRoot, s.TmpDir, s.StateDB = r.paths.GraphRoot, r.paths.RunRoot, r.paths.TmpDir, r.paths.State
-	cs, err := r.Containers()
+	h.Slirp4NetNS.Executable = r.cfg.Engine.NetworkCmdPath
+	if h.Slirp4NetNS.Executable == "" {
+		h.Slirp4NetNS.Executable, _ = lookPath("slirp4netns")
+	}
+	// Versions and packages come from other programs: ask them in parallel.
+	var wg sync.WaitGroup
+	probe := func(path string, version, pkg *string, versionArg bool) {
+		if path == "" {
+			return
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if versionArg {
+				*version = firstLine(commandOutput(ctx, path, "--version"))
+			}
+			*pkg = packageOf(ctx, path)
+		}()
+	}
+	probe(h.Conmon.Path, &h.Conmon.Version, &h.Conmon.Package, true)
+	probe(h.OCIRuntime.Path, nil, &h.OCIRuntime.Package, false)
+	probe(h.Slirp4NetNS.Executable, &h.Slirp4NetNS.Version, &h.Slirp4NetNS.Package, true)
+	err := r.storeInfo(ctx, i)
+	wg.Wait()
 	if err != nil {
 		return nil, err
+	}
+	i.Plugins = Plugins{Volume: []string{}, Network: []string{}, Log: []string{"k8s-file", "none", "passthrough", "journald"}}
+	return i, nil
+}
+
+// storeInfo fills the store section and the registries.
+func (r *Runtime) storeInfo(ctx context.Context, i *Info) error {
+	s := &i.Store
+	s.ConfigFile, _ = storagetypes.DefaultConfigFile()
+	s.GraphRoot, s.RunRoot, s.TmpDir, s.StateDB = r.paths.GraphRoot, r.paths.RunRoot, r.paths.TmpDir, r.paths.State
+	s.VolumePath = r.paths.Volumes
+	s.ImageCopyTmpDir, _ = r.cfg.ImageCopyTmpDir()
+	images, err := r.images() // creates the graph root on first use
+	if err != nil {
+		return err
+	}
+	var st syscall.Statfs_t
+	if syscall.Statfs(s.GraphRoot, &st) == nil {
+		s.GraphRootAllocated = uint64(st.Bsize) * st.Blocks
+		s.GraphRootUsed = uint64(st.Bsize) * (st.Blocks - st.Bfree)
+	}
+	ss := images.Storage()
+	s.GraphDriverName = ss.GraphDriverName()
+	s.GraphOptions = graphOptions(ctx, ss.GraphOptions())
+	s.GraphStatus = map[string]string{}
+	if status, err := ss.Status(); err == nil {
+		for _, kv := range status {
+			s.GraphStatus[kv[0]] = kv[1]
+		}
+	}
+	imgs, err := ss.Images()
+	if err != nil {
+		return fmt.Errorf("listing images in %s: %w", s.GraphRoot, err)
+	}
+	s.ImageStore.Number = len(imgs)
+	if i.Registries, err = images.Registries(); err != nil {
+		return err
+	}
+	cs, err := r.Containers()
+	if err != nil {
+		return err
 	}
 	for _, c := range cs {
 		s.ContainerStore.Number++
@@ -235,77 +397,33 @@ func (r *Runtime) Info(ctx context.Context) (*Info, error) {
 			s.ContainerStore.Stopped++
 		}
 	}
-	i.Version = VersionInfo{GoVersion: runtime.Version(), OsArch: runtime.GOOS + "/" + runtime.GOARCH, Os: runtime.GOOS}
-	return i, nil
+	return nil
 }
 
-func cgroupInfo() (string, []string) {
-	var st syscall.Statfs_t
-	if syscall.Statfs("/sys/fs/cgroup", &st) == nil && st.Type == 0x63677270 {
-		data, _ := os.ReadFile("/sys/fs/cgroup/cgroup.controllers")
-		return "v2", strings.Fields(string(data))
-	}
-	data, _ := os.ReadFile("/proc/cgroups")
-	var ctrls []string
-	sc := bufio.NewScanner(strings.NewReader(string(data)))
-	for sc.Scan() {
-		f := strings.Fields(sc.Text())
-		if len(f) >= 4 && !strings.HasPrefix(f[0], "#") && f[3] == "1" {
-			ctrls = append(ctrls, f[0])
-		}
-	}
-	sort.Strings(ctrls)
-	return "v1", ctrls
-}
-
-func osRelease() map[string]string {
-	out := map[string]string{}
-	data, err := os.ReadFile("/etc/os-release")
-	if err != nil {
-		return out
-	}
-	for _, l := range strings.Split(string(data), "\n") {
-		k, v, ok := strings.Cut(l, "=")
-		if !ok {
+// graphOptions turns the driver's KEY=VALUE options into Podman's map; a
+// mount_program becomes its executable, package and version.
+func graphOptions(ctx context.Context, opts []string) map[string]any {
+	out := map[string]any{}
+	for _, o := range opts {
+		k, v, _ := strings.Cut(o, "=")
+		if strings.HasSuffix(k, "mount_program") {
+			out[k] = map[string]string{"Executable": v, "Package": packageOf(ctx, v), "Version": firstLine(commandOutput(ctx, v, "--version"))}
 			continue
 		}
-		v = strings.Trim(v, `"`)
-		switch k {
-		case "ID":
-			out["distribution"] = v
-		case "VERSION_ID":
-			out["version"] = v
-		case "VERSION_CODENAME":
-			out["codename"] = v
-		}
+		out[k] = v
 	}
 	return out
 }
 
-func seccompEnabled() bool {
-	data, err := os.ReadFile("/proc/self/status")
-	return err == nil && strings.Contains(string(data), "Seccomp:")
-}
-
-func utsString(b []int8) string {
-	var s []byte
-	for _, c := range b {
-		if c == 0 {
-			break
-		}
-		s = append(s, byte(c))
+// seccompProfilePath is the profile new containers get: containers.conf's
+// seccomp_profile when that file exists, else "" (the built-in default).
+func (r *Runtime) seccompProfilePath() string {
+	p := r.cfg.Containers.SeccompProfile
+	if p == "" || p == "unconfined" {
+		return p
 	}
-	return string(s)
-}
-
-func commandOutput(ctx context.Context, path string, args ...string) string {
-	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
-	defer cancel()
-	out, _ := exec.CommandContext(ctx, path, args...).Output()
-	return strings.TrimSpace(string(out))
-}
-
-func firstLine(s string) string {
-	l, _, _ := strings.Cut(s, "\n")
-	return l
+	if _, err := os.Stat(p); err != nil {
+		return ""
+	}
+	return p
 }

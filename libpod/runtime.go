@@ -61,6 +61,7 @@ func NewRuntime(o Options) (*Runtime, error) {
 		}
 	}
 	r := &Runtime{opts: o, cfg: cfg, exe: exe, paths: makePaths(graph, run, cfg.Engine.TmpDir)}
+	r.paths.Volumes = volumePath(&o, cfg, graph)
 	if r.locks, err = lock.NewManager(r.paths.Locks); err != nil {
 		return nil, err
 	}

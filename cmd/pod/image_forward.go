@@ -86,7 +86,26 @@ func imageCommand(podBinary, verb, short string) *cobra.Command {
 			if pod == "" {
 				pod = podExecutable()
 			}
-			g, rest := splitGlobalFlags(cmd.Root().PersistentFlags(), args)
+			pf := cmd.Root().PersistentFlags()
+			g, rest, podOnly := splitAllGlobalFlags(pf, args)
+			// pod's own global flags after the verb still count (--noout,
+			// --out, --log-level's check); the others do not apply to images.
+			for _, nv := range podOnly {
+				if err := pf.Set(nv[0], nv[1]); err != nil {
+					return usageError("%v", err)
+				}
+			}
+			if g.LogLevel != "" {
+				globals.LogLevel = g.LogLevel
+			}
+			if len(podOnly) > 0 || g.LogLevel != "" {
+				if err := applyOutputFlags(); err != nil {
+					return err
+				}
+				if g.LogLevel != "" {
+					g.LogLevel = globals.LogLevel // checked and lower-cased
+				}
+			}
 			// Exec returns only when pod-image could not be run.
 			return imagehelper.Exec(pod, g, append([]string{verb}, rest...))
 		},
@@ -106,7 +125,15 @@ func podExecutable() string {
 // arguments. Only flags pod-image understands are kept; a flag value that
 // fails to parse is left to pod-image to report.
 func splitGlobalFlags(persistent *pflag.FlagSet, args []string) (imagehelper.GlobalFlags, []string) {
+	g, rest, _ := splitAllGlobalFlags(persistent, args)
+	return g, rest
+}
+
+// splitAllGlobalFlags is splitGlobalFlags that also returns the pod-only
+// global flags found in args (name, value), which are not forwarded.
+func splitAllGlobalFlags(persistent *pflag.FlagSet, args []string) (imagehelper.GlobalFlags, []string, [][2]string) {
 	var g imagehelper.GlobalFlags
+	var podOnly [][2]string
 	set := func(name, val string) {
 		switch name {
 		case "root":
@@ -130,8 +157,10 @@ func splitGlobalFlags(persistent *pflag.FlagSet, args []string) (imagehelper.Glo
 	}
 	// Values the root already parsed (flags given before the verb) are
 	// not in args when cobra strips them; take them from the flag set.
-	persistent.Visit(func(f *pflag.Flag) {
-		if !forwardedGlobals[f.Name] {
+	// Changed, not Visit: the root parses them through its own flag set
+	// (TraverseChildren), which shares the flags but not the "set" list.
+	persistent.VisitAll(func(f *pflag.Flag) {
+		if !f.Changed || !forwardedGlobals[f.Name] {
 			return
 		}
 		if sv, ok := f.Value.(pflag.SliceValue); ok {
@@ -171,7 +200,9 @@ func splitGlobalFlags(persistent *pflag.FlagSet, args []string) (imagehelper.Glo
 		}
 		if forwardedGlobals[name] {
 			set(name, val)
+		} else {
+			podOnly = append(podOnly, [2]string{name, val})
 		}
 	}
-	return g, rest
+	return g, rest, podOnly
 }

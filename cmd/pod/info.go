@@ -1,19 +1,28 @@
 package main
 
 import (
+	"bytes"
+	"encoding/json"
 	"fmt"
 	"os"
-	"runtime"
+	"sort"
 	"strings"
+	"text/tabwriter"
 
 	"github.com/spf13/cobra"
-	"gopkg.in/yaml.v3"
+	"go.yaml.in/yaml/v3"
 
 	"github.com/pod-engine/pod/libpod"
 )
 
 func init() {
 	commands = append(commands, versionCommand, infoCommand, runtimeCommand)
+}
+
+// versionReport is `pod version`: Podman's layout; pod has no server.
+type versionReport struct {
+	Client *libpod.VersionInfo `json:"Client"`
+	Server *libpod.VersionInfo `json:"Server,omitempty"`
 }
 
 func versionCommand() *cobra.Command {
@@ -23,14 +32,25 @@ func versionCommand() *cobra.Command {
 		Short: "Display the pod version information",
 		Args:  exactArgs(0),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			v := struct {
-				Client libpod.VersionInfo `json:"Client"`
-			}{libpod.VersionInfo{APIVersion: version, Version: version, GoVersion: runtime.Version(),
-				OsArch: runtime.GOOS + "/" + runtime.GOARCH, Os: runtime.GOOS}}
-			return printFormatted(format, v, func() error {
-				c := v.Client
-				_, err := fmt.Printf("Version:      %s\nAPI Version:  %s\nGo Version:   %s\nOS/Arch:      %s\n", c.Version, c.APIVersion, c.GoVersion, c.OsArch)
+			v := libpod.NewVersionInfo(version)
+			r := versionReport{Client: &v}
+			if isJSONFormat(format) {
+				// Podman prints this one on a single line.
+				b, err := json.Marshal(r)
+				if err != nil {
+					return err
+				}
+				_, err = fmt.Println(string(b))
 				return err
+			}
+			return printFormatted(format, r, func() error {
+				w := tabwriter.NewWriter(os.Stdout, 0, 0, 2, ' ', 0)
+				fmt.Fprintf(w, "Client:\tpod\nVersion:\t%s\nAPI Version:\t%s\nGo Version:\t%s\n", v.Version, v.APIVersion, v.GoVersion)
+				if v.GitCommit != "" {
+					fmt.Fprintf(w, "Git Commit:\t%s\n", v.GitCommit)
+				}
+				fmt.Fprintf(w, "Built:\t%s\nOS/Arch:\t%s\n", v.BuiltTime, v.OsArch)
+				return w.Flush()
 			})
 		},
 	}
@@ -50,21 +70,84 @@ func infoCommand() *cobra.Command {
 				return err
 			}
 			defer rt.Shutdown()
-			info, err := rt.Info(cmd.Context())
+			info, err := rt.Info(cmd.Context(), version)
 			if err != nil {
 				return err
 			}
-			info.Version.Version, info.Version.APIVersion = version, version
-			return printFormatted(format, info, func() error {
-				enc := yaml.NewEncoder(os.Stdout)
-				enc.SetIndent(2)
-				defer func() { _ = enc.Close() }()
-				return enc.Encode(info)
-			})
+			switch {
+			case isJSONFormat(format):
+				b, err := json.MarshalIndent(info, "", "  ")
+				if err != nil {
+					return err
+				}
+				_, err = fmt.Println(string(b))
+				return err
+			case format != "":
+				return renderTemplate(os.Stdout, format, nil, []any{info})
+			}
+			// The raw `features` documents are for JSON readers only.
+			for i := range info.Host.OCIRuntimes {
+				info.Host.OCIRuntimes[i].Raw = nil
+			}
+			b, err := sortedYAML(info)
+			if err != nil {
+				return err
+			}
+			_, err = os.Stdout.Write(b)
+			return err
 		},
 	}
 	cmd.Flags().StringVarP(&format, "format", "f", "", "Change the output format to JSON or a Go template")
+	// Podman keeps a hidden, no-op --debug/-D on info.
+	cmd.Flags().BoolP("debug", "D", false, "Display additional debug information")
+	_ = cmd.Flags().MarkHidden("debug")
 	return cmd
+}
+
+// sortedYAML renders v as Podman renders `info`: v's JSON keys, sorted, in
+// block-style YAML indented by two.
+func sortedYAML(v any) ([]byte, error) {
+	j, err := json.Marshal(v)
+	if err != nil {
+		return nil, err
+	}
+	var n yaml.Node
+	if err := yaml.Unmarshal(j, &n); err != nil {
+		return nil, err
+	}
+	blockStyle(&n)
+	var buf bytes.Buffer
+	enc := yaml.NewEncoder(&buf)
+	enc.SetIndent(2)
+	enc.CompactSeqIndent()
+	if err := enc.Encode(&n); err != nil {
+		return nil, err
+	}
+	if err := enc.Close(); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
+// blockStyle drops the flow style JSON gave every node and sorts mappings
+// by key.
+func blockStyle(n *yaml.Node) {
+	n.Style = 0
+	if n.Kind == yaml.MappingNode {
+		type pair struct{ k, v *yaml.Node }
+		pairs := make([]pair, 0, len(n.Content)/2)
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			pairs = append(pairs, pair{n.Content[i], n.Content[i+1]})
+		}
+		sort.SliceStable(pairs, func(i, j int) bool { return pairs[i].k.Value < pairs[j].k.Value })
+		n.Content = n.Content[:0]
+		for _, p := range pairs {
+			n.Content = append(n.Content, p.k, p.v)
+		}
+	}
+	for _, c := range n.Content {
+		blockStyle(c)
+	}
 }
 
 func runtimeCommand() *cobra.Command {

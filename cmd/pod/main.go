@@ -17,6 +17,7 @@ import (
 
 	"github.com/sirupsen/logrus"
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 	"go.podman.io/storage/pkg/reexec"
 
 	"github.com/pod-engine/pod/libpod"
@@ -55,24 +56,10 @@ func rootCommand() *cobra.Command {
 	root.SetVersionTemplate("pod version {{.Version}}\n")
 	root.CompletionOptions.DisableDefaultCmd = true
 	root.Flags().SetInterspersed(false)
-	pf := root.PersistentFlags()
-	pf.StringVar(&globals.Root, "root", "", "Path to the root directory in which data, including images, is stored")
-	pf.StringVar(&globals.RunRoot, "runroot", "", "Path to the 'run directory' where all state information is stored")
-	pf.StringVar(&globals.StorageDriver, "storage-driver", "", "Select which storage driver is used to manage storage of images and containers")
-	pf.StringArrayVar(&globals.StorageOpts, "storage-opt", nil, "Used to pass an option to the storage driver")
-	pf.StringVar(&globals.Runtime, "runtime", "", "Path or name of the OCI runtime or containerd shim to use for new containers")
-	pf.StringArrayVar(&globals.RuntimeFlags, "runtime-flag", nil, "add global flags for the container runtime")
-	pf.StringVar(&globals.Conmon, "conmon", "", "Path of the conmon-protocol monitor binary (default pod-conmon)")
-	pf.StringVar(&globals.TmpDir, "tmpdir", "", "Path to the tmp directory for libpod state content")
-	pf.StringVar(&globals.LogLevel, "log-level", "warn", "Log messages above specified level (trace, debug, info, warn, warning, error, fatal, panic)")
-	pf.StringVar(&globals.CgroupManager, "cgroup-manager", "", "Cgroup manager to use (\"cgroupfs\"|\"systemd\")")
+	root.TraverseChildren = true // root-only flags (the refused remote ones) go before the verb, as in Podman
+	addGlobalFlags(root)
 	root.PersistentPreRunE = func(cmd *cobra.Command, args []string) error {
-		lvl, err := logrus.ParseLevel(globals.LogLevel)
-		if err != nil {
-			return fmt.Errorf("invalid --log-level %q: use one of trace, debug, info, warn, warning, error, fatal, panic: %w", globals.LogLevel, errdefs.ErrInvalidArgument)
-		}
-		logrus.SetLevel(lvl)
-		return nil
+		return applyGlobalFlags(cmd)
 	}
 	for _, c := range commands {
 		root.AddCommand(c())
@@ -138,9 +125,27 @@ func main() {
 	// half-done operation; writes fail with EPIPE instead.
 	signal.Ignore(syscall.SIGPIPE)
 	ctx, cancel := context.WithCancel(context.Background())
-	err := rootCommand().ExecuteContext(ctx)
+	root := rootCommand()
+	cmd, err := root.ExecuteContextC(ctx)
 	cancel()
+	stopProfiles()
+	if err != nil && cmd == root && isFlagError(err) {
+		// A bad flag before the verb: cobra parsed it while looking for the
+		// verb, without the flag error hook.
+		err = usageError("%v\nSee 'pod --help'", err)
+	}
 	os.Exit(exitCode(err))
+}
+
+// isFlagError tells pflag's parse errors from a verb's own errors.
+func isFlagError(err error) bool {
+	var (
+		notExist *pflag.NotExistError
+		needsVal *pflag.ValueRequiredError
+		badValue *pflag.InvalidValueError
+		syntax   *pflag.InvalidSyntaxError
+	)
+	return errors.As(err, &notExist) || errors.As(err, &needsVal) || errors.As(err, &badValue) || errors.As(err, &syntax)
 }
 
 // exitCode prints err (unless it only carries a code) and returns the exit

@@ -34,7 +34,9 @@ load helpers
     contains "$output" "ulimit"
     run_pod 125 run -v relative:/x "${IMG[@]}" true
     run_pod 125 run --stop-signal SIGNOPE "${IMG[@]}" true
-    run_pod 125 run --log-level chatty "${IMG[@]}" true
+    # Podman's words and exit code (1) for a bad --log-level.
+    run_pod 1 run --log-level chatty "${IMG[@]}" true
+    contains "$output" 'Log Level "chatty" is not supported'
     run_pod 125 --cgroup-manager nope ps
     run_pod 125 run --rootfs relative/path true
     run_pod 125 run --rootfs /nonexistent/rootfs true
