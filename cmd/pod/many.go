@@ -91,14 +91,11 @@ type target struct {
 // further (restart --running). A name that does not exist fails the whole
 // command before anything is done, unless --ignore (or rm -f) skips it.
 func (o *manyOptions) selectTargets(rt *libpod.Runtime, args []string, verb libpod.Verb, pick func(*libpod.Container) bool) ([]target, error) {
-	var fs psFilters
-	if len(o.filters) > 0 {
-		var err error
-		if fs, err = parseFilters(o.filters); err != nil {
-			return nil, err
-		}
+	f, err := rt.NewFilter(o.filters)
+	if err != nil {
+		return nil, err
 	}
-	if o.all || len(fs) > 0 || o.latest {
+	if o.all || !f.Empty() || o.latest {
 		cs, err := rt.Containers()
 		if err != nil {
 			return nil, err
@@ -117,7 +114,7 @@ func (o *manyOptions) selectTargets(rt *libpod.Runtime, args []string, verb libp
 		}
 		var out []target
 		for _, c := range cs {
-			if c.Status().Allows(verb, o.force || verb == libpod.VerbRemove) && (fs == nil || fs.match(c)) && (pick == nil || pick(c)) {
+			if c.Status().Allows(verb, o.force || verb == libpod.VerbRemove) && (f.Empty() || f.Match(c.FilterView())) && (pick == nil || pick(c)) {
 				out = append(out, target{label: c.ID(), c: c})
 			}
 		}
