@@ -129,6 +129,9 @@ func (c *Container) primaryUser(root string) (specs.User, error) {
 	if u == "" {
 		u = c.config.ImageConfig.User
 	}
+	if u == "" {
+		u = "0"
+	}
 	return specgen.ResolveUser(root, u)
 }
 

@@ -161,10 +161,11 @@ func (p *process) pcpu() string {
 
 func (p *process) label() string {
 	b, err := os.ReadFile("/proc/" + strconv.Itoa(p.pid) + "/attr/current")
-	if err != nil {
-		return ""
+	l := strings.TrimRight(string(b), "\x00\n")
+	if err != nil || l == "" {
+		return "?"
 	}
-	return strings.TrimRight(string(b), "\x00\n")
+	return l
 }
 
 // bootTime is when the system booted (btime in /proc/stat).

@@ -69,7 +69,7 @@ var descriptors = map[string]descriptor{
 	"ruser":   {"RUSER", func(p *process, n *Names) string { return name(n.User, p.id("Uid", 0)) }},
 	"seccomp": {"SECCOMP", func(p *process, _ *Names) string { return seccompMode(p.status["Seccomp"]) }},
 	"state":   {"STATE", func(p *process, _ *Names) string { return p.stat(0) }},
-	"stime":   {"STIME", func(p *process, _ *Names) string { return p.started().String() }},
+	"stime":   {"STIME", func(p *process, _ *Names) string { return p.started().Truncate(time.Second).String() }},
 	"time":    {"TIME", func(p *process, _ *Names) string { return p.cpuTime().String() }},
 	"tty":     {"TTY", func(p *process, _ *Names) string { return ttyName(p.statInt(4)) }},
 	"user":    {"USER", func(p *process, n *Names) string { return name(n.User, p.id("Uid", 1)) }},

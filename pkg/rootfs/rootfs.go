@@ -43,7 +43,14 @@ func (l Location) host() bool { return l.Root == "/" || l.Root == "" }
 // inside Root, as the container would resolve them.
 func (l Location) Resolve() (string, error) {
 	if l.host() {
-		return filepath.Abs(l.Path)
+		p, err := filepath.Abs(l.Path)
+		if err != nil {
+			return "", err
+		}
+		if real, err := filepath.EvalSymlinks(p); err == nil {
+			return real, nil
+		}
+		return p, nil
 	}
 	p, err := securejoin.SecureJoin(l.Root, l.Path)
 	if err != nil {
@@ -176,18 +183,33 @@ type ExtractOptions struct {
 	Chown *idtools.IDPair
 }
 
-// Extract unpacks the tar stream r into dir (a resolved directory of the
-// destination's root), chrooted into the root for a container.
+// Extract unpacks the tar stream r (compressed or not) into dir, a
+// resolved directory of the destination's root. For a container it runs
+// chrooted into the root with the entries renamed to their full path under
+// it, so the archive's symlinks may point anywhere in the container (as
+// they do when a tool in the container writes them) but nothing reaches
+// outside it.
 func (d *Dest) Extract(r io.Reader, dir string, o ExtractOptions) error {
-	opts := &archive.TarOptions{
-		NoOverwriteDirNonDir: !o.Overwrite,
-		ChownOpts:            o.Chown,
-	}
-	var err error
+	opts := &archive.TarOptions{NoOverwriteDirNonDir: !o.Overwrite, ChownOpts: o.Chown}
+	root := d.Loc.Root
 	if d.Loc.host() {
-		err = archive.Untar(r, dir, opts)
+		root = "/"
+	}
+	rel, err := filepath.Rel(root, dir)
+	if err != nil || rel == ".." || strings.HasPrefix(rel, "../") {
+		return fmt.Errorf("copying to %q on %s: %s is outside the root: %w", d.Loc.Path, d.Loc.Where, dir, errdefs.ErrInvalidArgument)
+	}
+	plain, err := archive.DecompressStream(r)
+	if err != nil {
+		return fmt.Errorf("copying to %q on %s: %w", d.Loc.Path, d.Loc.Where, err)
+	}
+	defer plain.Close()
+	renamed := prefixNames(plain, rel)
+	defer renamed.Close()
+	if d.Loc.host() {
+		err = archive.Untar(renamed, root, opts)
 	} else {
-		err = chrootarchive.UntarWithRoot(r, dir, opts, d.Loc.Root)
+		err = chrootarchive.UntarWithRoot(renamed, root, opts, root)
 	}
 	if err != nil {
 		return fmt.Errorf("copying to %q on %s: %w", d.Loc.Path, d.Loc.Where, err)
