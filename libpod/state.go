@@ -59,3 +59,16 @@ func (s Status) IsActive() bool {
 func (s Status) HasRuntimeState() bool {
 	return s.IsActive() || s == StatusStopped
 }
+
+// PodmanName is the state as Podman names it in inspect and ps: a
+// container created but not in its runtime is "created", one created in its
+// runtime but not started (`init`) is "initialized".
+func (s Status) PodmanName() string {
+	switch s {
+	case StatusConfigured:
+		return "created"
+	case StatusCreated:
+		return "initialized"
+	}
+	return string(s)
+}

@@ -3,8 +3,8 @@ package main
 import (
 	"errors"
 	"os"
-	"syscall"
 	"strings"
+	"syscall"
 
 	"github.com/spf13/cobra"
 

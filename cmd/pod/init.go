@@ -22,11 +22,12 @@ func initCommand() *cobra.Command {
 		Long: `Create containers in their runtime without starting them: the container's
 state becomes "initialized" and a later start only starts its process.`,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if !latest {
-				if err := needArgs(all)(cmd, args); err != nil {
-					return err
-				}
-			} else {
+			switch {
+			case all && len(args) > 0:
+				return usageError("--all and container names cannot be used together")
+			case !all && !latest && len(args) == 0:
+				return usageError("you must provide at least one name or id")
+			case latest:
 				rt, err := newRuntime()
 				if err != nil {
 					return err
