@@ -148,7 +148,7 @@ func memLimit(limit uint64) uint64 {
 	if unix.Sysinfo(&si) != nil {
 		return limit
 	}
-	ram := uint64(si.Totalram) * uint64(si.Unit)
+	ram := si.Totalram * uint64(si.Unit)
 	if limit == 0 || limit > ram {
 		return ram
 	}
