@@ -3,8 +3,10 @@ package libpod
 import (
 	"context"
 	"fmt"
+	"runtime"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/pod-engine/pod/pkg/errdefs"
@@ -95,8 +97,9 @@ func parseUntil(v string) (time.Time, error) {
 }
 
 // PruneContainers removes every container that is not running or paused
-// and matches the filters. Each removal is reported; one that fails does
-// not stop the others.
+// and matches the filters, several at once as Podman does (each removal
+// takes only its own container's lock). Each removal is reported, oldest
+// container first; one that fails does not stop the others.
 func (r *Runtime) PruneContainers(ctx context.Context, filters []string) ([]PruneReport, error) {
 	fs, err := parsePruneFilters(filters)
 	if err != nil {
@@ -106,7 +109,7 @@ func (r *Runtime) PruneContainers(ctx context.Context, filters []string) ([]Prun
 	if err != nil {
 		return nil, err
 	}
-	var out []PruneReport
+	var victims []*Container
 	for _, c := range cs {
 		switch c.state.Status {
 		case StatusRunning, StatusPaused, StatusStopping, StatusRemoving:
@@ -116,10 +119,25 @@ func (r *Runtime) PruneContainers(ctx context.Context, filters []string) ([]Prun
 		for _, f := range fs {
 			match = match && f(c)
 		}
-		if !match {
-			continue
+		if match {
+			victims = append(victims, c)
 		}
-		out = append(out, PruneReport{ID: c.config.ID, Err: c.Remove(ctx, RemoveOptions{})})
 	}
+	out := make([]PruneReport, len(victims))
+	sem := make(chan struct{}, pruneParallel)
+	var wg sync.WaitGroup
+	for i, c := range victims {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer func() { <-sem; wg.Done() }()
+			out[i] = PruneReport{ID: c.config.ID, Err: c.Remove(ctx, RemoveOptions{})}
+		}()
+	}
+	wg.Wait()
 	return out, nil
 }
+
+// pruneParallel bounds the removals prune runs at once: each is mostly
+// waiting for storage and the runtime, so a few per CPU keep them busy.
+var pruneParallel = 3 * runtime.NumCPU()
