@@ -54,15 +54,6 @@ func (s *Store) ContainerLayer(id string) (string, error) {
 	return c.LayerID, nil
 }
 
-// LayerParent returns the parent of layer id ("" for a base layer).
-func (s *Store) LayerParent(id string) (string, error) {
-	l, err := s.store.Layer(id)
-	if err != nil {
-		return "", mapErr(err, "looking up layer "+id)
-	}
-	return l.Parent, nil
-}
-
 // Changes lists what differs in layer to compared with layer from (its
 // parent when from is ""), sorted by path as Podman prints them.
 func (s *Store) Changes(from, to string) ([]Change, error) {
