@@ -40,6 +40,9 @@ type ContainerConfig struct {
 	DetachKeys  string          `json:"detachKeys,omitempty"` // --detach-keys given at create
 	CgroupMgr   string          `json:"cgroupManager,omitempty"`
 	ExitCmdArgs []string        `json:"exitCommandArgs,omitempty"` // global flags for the exit command
+	// PortMappings are the ports published on the host (-p); the network
+	// subsystem fills them in, `port` and `ps` read them.
+	PortMappings []PortMapping `json:"portMappings,omitempty"`
 }
 
 // ContainerState is what changes while a container lives.

@@ -165,7 +165,7 @@ func (c *Container) Inspect() *InspectContainer {
 	}
 	i.State = InspectState{
 		OciVersion: "1.0.2-dev",
-		Status:     string(st.Status),
+		Status:     st.Status.PodmanState(),
 		Running:    st.Status == StatusRunning,
 		Paused:     st.Status == StatusPaused,
 		OOMKilled:  st.OOMKilled,

@@ -119,3 +119,21 @@ func (c *Container) reload() error {
 	c.config, c.state = fresh.config, fresh.state
 	return nil
 }
+
+// LatestContainer returns the most recently created container (--latest).
+func (r *Runtime) LatestContainer() (*Container, error) {
+	cs, err := r.Containers()
+	if err != nil {
+		return nil, err
+	}
+	var latest *Container
+	for _, c := range cs {
+		if latest == nil || c.config.Created.After(latest.config.Created) {
+			latest = c
+		}
+	}
+	if latest == nil {
+		return nil, fmt.Errorf("no containers to act on with --latest: %w", errdefs.ErrNoSuchContainer)
+	}
+	return latest, nil
+}

@@ -77,6 +77,7 @@ const (
 	VerbRemove  Verb = "rm"
 	VerbUpdate  Verb = "update"
 	VerbExec    Verb = "exec"
+	VerbInit    Verb = "init"
 )
 
 // precondition says what a verb does in each state: its work (does),
@@ -147,6 +148,12 @@ var preconditions = map[Verb]precondition{
 				return fmt.Sprintf("container %s still has runtime state: run `pod container cleanup %s` first", id, id)
 			}
 			return fmt.Sprintf("container %s is %s: stop it first", id, s)
+		},
+	},
+	VerbInit: {
+		does: []Status{StatusConfigured, StatusStopped, StatusExited},
+		refuse: func(id string, s Status) string {
+			return fmt.Sprintf("container %s has already been created in runtime", id)
 		},
 	},
 	VerbExec: {

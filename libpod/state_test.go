@@ -29,11 +29,12 @@ func TestPreconditionTable(t *testing.T) {
 		VerbRemove:  {StatusConfigured, StatusCreated, StatusStopped, StatusExited, StatusRemoving},
 		VerbUpdate:  {StatusConfigured, StatusExited},
 		VerbExec:    {StatusRunning},
+		VerbInit:    {StatusConfigured, StatusStopped, StatusExited},
 	}
 	// Where a verb's work ends, through the transition table ("" = no state change).
 	result := map[Verb]Status{
 		VerbStart: StatusRunning, VerbStop: StatusExited, VerbPause: StatusPaused, VerbUnpause: StatusRunning,
-		VerbRestart: StatusRunning, VerbRemove: StatusRemoving,
+		VerbRestart: StatusRunning, VerbRemove: StatusRemoving, VerbInit: StatusCreated,
 	}
 	if got := Verbs(); len(got) != len(want) {
 		t.Fatalf("table has verbs %v, test knows %d", got, len(want))

@@ -101,14 +101,9 @@ func (o *manyOptions) selectTargets(rt *libpod.Runtime, args []string, verb libp
 			return nil, err
 		}
 		if o.latest {
-			if len(cs) == 0 {
-				return nil, fmt.Errorf("no containers to %s with --latest: %w", verb, errdefs.ErrNoSuchContainer)
-			}
-			c := cs[len(cs)-1]
-			for _, x := range cs {
-				if x.Config().Created.After(c.Config().Created) {
-					c = x
-				}
+			c, err := rt.LatestContainer()
+			if err != nil {
+				return nil, err
 			}
 			return []target{{label: c.ID(), c: c}}, nil
 		}
