@@ -120,6 +120,9 @@ func main() {
 	}
 	fmt.Fprintf(os.Stderr, "soak %s: %d lifecycles, %.2f/s, run --rm p50 %.0f ms p99 %.0f ms, counts not 0: %d\n",
 		s.Runtime, s.Churn.Lifecycles, s.LifecyclesPerS, s.RunRm.P50Ms, s.RunRm.P99Ms, s.Counts.total())
+	if !s.OK {
+		reportFailures(s)
+	}
 	if s.OK && !*keep {
 		_ = os.RemoveAll(base)
 	} else {
@@ -202,4 +205,37 @@ func run(c *config) *summary {
 	}
 	s.OK = s.Counts.total() == 0
 	return s
+}
+
+// reportFailures prints, on stderr, what made the run fail: the counts that
+// are not 0 and the first failures and leftovers.
+func reportFailures(s *summary) {
+	var m map[string]any
+	data, _ := json.Marshal(s.Counts)
+	_ = json.Unmarshal(data, &m)
+	for k, v := range m {
+		if n, ok := v.(float64); ok && n != 0 {
+			fmt.Fprintf(os.Stderr, "soak: %s = %v\n", k, n)
+		}
+	}
+	var lines []string
+	lines = append(lines, s.Churn.Failures...)
+	lines = append(lines, s.ChurnLeaks.Examples...)
+	for _, f := range s.Faults {
+		for _, p := range f.Problems {
+			lines = append(lines, f.Name+": "+p)
+		}
+		if f.Leaks != nil {
+			for _, ex := range f.Leaks.Examples {
+				lines = append(lines, f.Name+": "+ex)
+			}
+		}
+	}
+	for i, l := range lines {
+		if i == 20 {
+			fmt.Fprintf(os.Stderr, "soak: ... %d more in the JSON summary\n", len(lines)-20)
+			break
+		}
+		fmt.Fprintf(os.Stderr, "soak: %s\n", l)
+	}
 }
