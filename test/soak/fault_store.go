@@ -55,6 +55,7 @@ func reboot(c *config, churn *podEnv, _ *rand.Rand, f *faultResult) {
 		f.problem("run %s: %s", exited, r)
 	}
 	time.Sleep(1500 * time.Millisecond)
+	ids := e.run("ps", "-a", "--no-trunc", "--format", "{{.ID}}")
 
 	// The reboot.
 	for _, p := range e.procs() {
@@ -69,7 +70,13 @@ func reboot(c *config, churn *podEnv, _ *rand.Rand, f *faultResult) {
 			f.note("unmounting %s: %v", mounts[i], err)
 		}
 	}
-	for _, d := range []string{e.runroot, e.tmpdir} {
+	wipe := []string{e.runroot, e.tmpdir}
+	// A reboot also empties what the runc shim keeps in /run (its runc
+	// state, under the shims' namespace "pod"), for these containers only.
+	for _, id := range strings.Fields(ids.stdout) {
+		wipe = append(wipe, filepath.Join("/run/containerd/runc/pod", id))
+	}
+	for _, d := range wipe {
 		if err := os.RemoveAll(d); err != nil {
 			f.problem("wiping %s: %v", d, err)
 		}

@@ -225,6 +225,9 @@ func (e *podEnv) finish(f *faultResult, baseline map[string]bool, ownMounts ...s
 		f.problem("rm -fa: %s", r)
 	}
 	f.Leaks = e.checkLeaks(baseline, 15*time.Second, ownMounts...)
+	if f.Leaks.total() > 0 {
+		e.purge(ownMounts...)
+	}
 	for _, ex := range f.Leaks.Examples {
 		f.note("%s", ex)
 	}

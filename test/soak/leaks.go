@@ -10,6 +10,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
 )
 
@@ -243,4 +244,16 @@ func (e *podEnv) checkLeaks(baseline map[string]bool, settle time.Duration, ownM
 		l.example("file left: %s", f)
 	}
 	return l
+}
+
+// purge kills what checkLeaks found left and unmounts it, so that the next
+// fault starts clean and a leak is counted once.
+func (e *podEnv) purge(ownMounts ...string) {
+	for _, p := range e.procs() {
+		_ = syscall.Kill(p.pid, syscall.SIGKILL)
+	}
+	ms := e.mounts(ownMounts...)
+	for i := len(ms) - 1; i >= 0; i-- {
+		_ = syscall.Unmount(ms[i], syscall.MNT_DETACH)
+	}
 }

@@ -183,6 +183,7 @@ func run(c *config) *summary {
 	// Whatever churn left is removed, so the faults start clean.
 	if s.ChurnLeaks.total() > 0 {
 		e.run("rm", "-fa", "-t", "0")
+		e.purge()
 	}
 
 	s.Counts.WrongExitCodes = s.Churn.WrongExitCodes
