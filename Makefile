@@ -54,8 +54,8 @@ endef
 soak: build ## soak and fault suite, full size: 8 clients, 10,000 lifecycles per runtime (root; about an hour each)
 	$(call soak_run,,-clients 8 -total 10000 -fault-rounds 20)
 
-soak-small: build ## soak and fault suite, small (part of check): 8 clients x 15 lifecycles per runtime (root)
-	$(call soak_run,-small,-clients 8 -n 15 -fault-rounds 3)
+soak-small: build ## soak and fault suite, small (part of check): 8 clients x 10 lifecycles per runtime (root)
+	$(call soak_run,-small,-clients 8 -n 10 -fault-rounds 2)
 
 setup: ## install what pod and its tests need (apt, go install) and set the host up (root)
 	contrib/setup.sh

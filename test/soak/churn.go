@@ -90,10 +90,6 @@ func (t *tally) done(kind string, runRm time.Duration) {
 	}
 }
 
-func (t *tally) errors() int {
-	return t.WrongExitCodes + t.WrongOutput + t.FailedCommands + t.HungCommands + t.DBLockStderr
-}
-
 // percentile returns the p-th percentile (0..100) of ds, nearest rank.
 func percentile(ds []time.Duration, p float64) time.Duration {
 	if len(ds) == 0 {
@@ -106,7 +102,20 @@ func percentile(ds []time.Duration, p float64) time.Duration {
 }
 
 // trapSleep is a container that exits 7 on SIGTERM: stop must report 7.
-const trapSleep = `trap "exit 7" TERM; sleep 1000 & wait`
+// It prints "ready" once the trap is set (a SIGTERM before that is ignored,
+// as PID 1 has no handler yet, and stop would end in SIGKILL: 137).
+const trapSleep = `trap "exit 7" TERM; echo ready; sleep 1000 & wait`
+
+// waitOutput polls `pod logs` until the container printed want.
+func (e *podEnv) waitOutput(name, want string, d time.Duration) *result {
+	var r *result
+	for deadline := time.Now().Add(d); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+		if r = e.run("logs", name); r.code == 0 && strings.Contains(r.stdout, want) {
+			return nil
+		}
+	}
+	return r
+}
 
 func strp(s string) *string { return &s }
 
@@ -128,6 +137,9 @@ func (e *podEnv) lifecycle(t *tally, rng *rand.Rand, c, i int) {
 		if r := e.run(append(append([]string{"run", "-d"}, base...), image, "sh", "-c", trapSleep)...); !t.check(r, 0, nil) {
 			e.run("rm", "-f", "-t", "0", name)
 			return
+		}
+		if r := e.waitOutput(name, "ready", time.Minute); r != nil {
+			t.check(r, 0, strp("ready"))
 		}
 		t.check(e.run("stop", "-t", "20", name), 0, strp(name))
 		t.check(e.run("wait", name), 0, strp("7"))

@@ -240,16 +240,15 @@ func (e *podEnv) killAt(delay time.Duration, args ...string) (bool, error) {
 	if err := cmd.Start(); err != nil {
 		return false, err
 	}
-	done := make(chan error, 1)
-	go func() { done <- cmd.Wait() }()
+	done := make(chan int, 1) // its exit code
+	go func() { done <- exitCode(cmd.Wait()) }()
 	select {
 	case <-done:
-		return false, nil
+		return false, nil // finished before the kill
 	case <-time.After(delay):
 	}
 	_ = cmd.Process.Signal(syscall.SIGKILL)
-	err := <-done
-	return exitCode(err) == -1, nil
+	return <-done == -1, nil
 }
 
 // killCLIRounds runs rounds of: prepare a container, SIGKILL a pod command
