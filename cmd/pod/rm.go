@@ -36,13 +36,22 @@ func rmCommand() *cobra.Command {
 				t := timeout
 				o.Timeout = &t
 			}
+			// Like Podman 4, --force implies --ignore: `rm -f` of a missing
+			// container is not an error.
+			ignore = ignore || force
 			if ignore {
 				args = existing(args)
 				if len(args) == 0 && !all {
 					return nil
 				}
 			}
-			return forEach(args, all, func(c *libpod.Container) error { return c.Remove(cmd.Context(), o) }, nil)
+			return forEach(args, all, func(c *libpod.Container) error {
+				err := c.Remove(cmd.Context(), o)
+				if (ignore || all) && errors.Is(err, errdefs.ErrNotFound) {
+					return nil // removed meanwhile, e.g. by the exit command of a --rm container
+				}
+				return err
+			}, nil)
 		},
 	}
 	fl := cmd.Flags()
