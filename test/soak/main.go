@@ -179,7 +179,7 @@ func run(c *config) *summary {
 	s.LifecyclesPerS = float64(s.Churn.Lifecycles) / d.Seconds()
 	s.RunRm = latency{N: len(s.Churn.runRm), P50Ms: ms(percentile(s.Churn.runRm, 50)),
 		P99Ms: ms(percentile(s.Churn.runRm, 99)), MaxMs: ms(percentile(s.Churn.runRm, 100))}
-	s.ChurnLeaks = e.checkLeaks(baseline, 15*time.Second)
+	s.ChurnLeaks = e.checkLeaks(baseline, 15*time.Second, false)
 	// Whatever churn left is removed, so the faults start clean.
 	if s.ChurnLeaks.total() > 0 {
 		e.run("rm", "-fa", "-t", "0")
