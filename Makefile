@@ -9,7 +9,7 @@ GOFLAGS_BUILD = -tags '$(BUILDTAGS)' -trimpath
 RUNTIMES  ?= $(shell for r in crun runc runsc; do command -v $$r >/dev/null && echo $$r; done; \
 	command -v containerd-shim-runc-v2 >/dev/null && echo io.containerd.runc.v2)
 
-.PHONY: help setup build install test test-system test-integration check demo bench lint docs flag-coverage clean
+.PHONY: help setup build install test test-system test-integration check demo bench lint docs flag-coverage clean soak soak-small
 
 help: ## list targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-18s %s\n", $$1, $$2}'
@@ -35,7 +35,27 @@ test-system: build ## bats CLI tests, once per installed runtime (root)
 	done; \
 	if [ -n "$$failed" ]; then echo "=== system tests failed with:$$failed"; exit 1; fi
 
-check: lint test test-integration test-system ## lint, then every test: unit, integration, system (root)
+check: lint test test-integration test-system soak-small ## lint, then every test: unit, integration, system, small soak (root)
+
+# The soak and fault suite (test/soak, docs/soak.md) runs on crun and the
+# runc shim where installed; each run writes bin/soak[-small]-RUNTIME.json.
+SOAK_RUNTIMES ?= $(filter crun io.containerd.runc.v2,$(RUNTIMES))
+SOAK_FLAGS    ?=
+
+define soak_run
+	@failed=; for rt in $(SOAK_RUNTIMES); do \
+		echo "=== soak ($(1)) with runtime $$rt"; \
+		$(GO) run $(GOFLAGS_BUILD) ./test/soak -pod bin/pod -runtime $$rt $(2) \
+			-json bin/soak$(1)-$$rt.json $(SOAK_FLAGS) >/dev/null || failed="$$failed $$rt"; \
+	done; \
+	if [ -n "$$failed" ]; then echo "=== soak failed with:$$failed (see bin/soak$(1)-*.json)"; exit 1; fi
+endef
+
+soak: build ## soak and fault suite, full size: 8 clients, 10,000 lifecycles per runtime (root; about an hour each)
+	$(call soak_run,,-clients 8 -total 10000 -fault-rounds 20)
+
+soak-small: build ## soak and fault suite, small (part of check): 8 clients x 10 lifecycles per runtime (root)
+	$(call soak_run,-small,-clients 8 -n 10 -fault-rounds 2)
 
 setup: ## install what pod and its tests need (apt, go install) and set the host up (root)
 	contrib/setup.sh

@@ -59,7 +59,9 @@ type ContainerState struct {
 	StoppedByUser bool          `json:"stoppedByUser,omitempty"`
 	Error         string        `json:"error,omitempty"`
 	RestartCount  int           `json:"restartCount,omitempty"`
-	StopSignal    int           `json:"stopSignal,omitempty"` // signal actually used (spec StopSignal resolved)
+	StopSignal    int           `json:"stopSignal,omitempty"`   // signal actually used (spec StopSignal resolved)
+	StopperPid    int           `json:"stopperPid,omitempty"`   // the pod process that set "stopping"
+	StopperStart  uint64        `json:"stopperStart,omitempty"` // its start time, against pid reuse
 }
 
 // Container is a handle on one container. Its fields are a snapshot read
@@ -140,8 +142,9 @@ func (c *Container) syncExit() bool {
 		c.markStopped(st.Code, st.Finished, st.OOM, "")
 		return true
 	}
+	changed := c.dropDeadStopper()
 	if !conmon.IsNotExist(err) || c.state.Task.MonitorPid <= 0 || c.monitorAlive() {
-		return false
+		return changed
 	}
 	// The file may have landed just before the monitor exited.
 	if st, err := conmon.ReadExitFile(c.exitFile(), c.persistDir()); err == nil {
@@ -151,7 +154,7 @@ func (c *Container) syncExit() bool {
 	if c.processAlive() {
 		msg := fmt.Sprintf("the container's monitor (pid %d) died: its logs, attach and exit code are lost; stop or rm -f it", c.state.Task.MonitorPid)
 		if c.state.Error == msg {
-			return false
+			return changed
 		}
 		c.state.Error = msg
 		return true
@@ -167,6 +170,7 @@ func (c *Container) markStopped(code int, finished time.Time, oom bool, errMsg s
 	c.state.OOMKilled = oom
 	c.state.Error = errMsg
 	c.state.Task.Pid = 0
+	c.state.StopperPid, c.state.StopperStart = 0, 0
 }
 
 // monitorAlive reports whether the container's monitor process still runs,

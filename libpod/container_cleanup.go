@@ -77,6 +77,7 @@ func (c *Container) cleanupLocked(ctx context.Context) error {
 		errs = append(errs, err)
 	} else {
 		c.state.Task.ID = "" // nothing left in the runtime to delete
+		_ = os.Remove(c.monitorPidFile())
 	}
 	c.rt.debugf("deleted runtime state of %s", c.config.ID)
 	c.state.Mountpoint = ""

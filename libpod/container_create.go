@@ -142,12 +142,6 @@ func (r *Runtime) CreateContainer(ctx context.Context, o *CreateOptions) (*Conta
 		return nil, err
 	}
 	c := &Container{rt: r, config: cfg, state: ContainerState{Status: StatusConfigured}}
-	if cfg.Storage {
-		if err := r.createStorage(c); err != nil {
-			return nil, err
-		}
-		r.debugf("storage created")
-	}
 	configJSON, err := json.Marshal(&c.config)
 	if err != nil {
 		return nil, err
@@ -156,13 +150,22 @@ func (r *Runtime) CreateContainer(ctx context.Context, o *CreateOptions) (*Conta
 	if err != nil {
 		return nil, err
 	}
+	// The record comes first, the storage second: a pod killed in between
+	// leaves a container that ps shows and rm removes, never a storage
+	// container (and its layer) that no record names.
 	if err := db.Add(&store.Row{ID: cfg.ID, Name: cfg.Name, Created: cfg.Created.UnixNano(), Config: configJSON, State: stateJSON}); err != nil {
-		if cfg.Storage {
-			r.deleteStorage(c)
-		}
 		return nil, err
 	}
 	r.debugf("container %s stored", cfg.ID)
+	if cfg.Storage {
+		if err := r.createStorage(c); err != nil {
+			if rmErr := db.Remove(cfg.ID); rmErr != nil {
+				r.warnf("%v", rmErr)
+			}
+			return nil, err
+		}
+		r.debugf("storage created")
+	}
 	return c, nil
 }
 

@@ -55,6 +55,7 @@ func (c *Container) removeLocked(ctx context.Context, o RemoveOptions) error {
 	var errs []error
 	// The storage's delete (the longest step) runs beside the runtime's
 	// delete and the removal of pod's own files; the record goes last.
+	c.clearInterruptedStart(ctx) // before the storage goes: it may still run
 	stored := c.deleteStorageAsync()
 	if err := c.deleteRuntimeState(ctx); err != nil {
 		errs = append(errs, err)

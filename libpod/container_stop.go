@@ -37,6 +37,7 @@ func (c *Container) Stop(ctx context.Context, timeout *uint) error {
 		c.unlock()
 		return err
 	}
+	c.setStopper()
 	if err := c.save(); err != nil {
 		c.unlock()
 		return err
@@ -59,6 +60,7 @@ func (c *Container) Stop(ctx context.Context, timeout *uint) error {
 	if c.state.Status == StatusStopping && stopErr != nil {
 		// Still not dead: put it back so the user can retry.
 		c.state.Status = StatusRunning
+		c.state.StopperPid, c.state.StopperStart = 0, 0
 		_ = c.save()
 		return stopErr
 	}

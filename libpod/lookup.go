@@ -85,6 +85,11 @@ func (c *Container) lockAndSync() error {
 	}
 	c.lock = l
 	if err := c.reload(); err != nil {
+		if errors.Is(err, errdefs.ErrNotFound) {
+			// Removed meanwhile, for good: taking the lock re-created its
+			// file, which would stay behind.
+			c.rt.locks.Remove(c.config.ID)
+		}
 		c.unlock()
 		return err
 	}
@@ -109,8 +114,11 @@ func (c *Container) reload() error {
 		return err
 	}
 	row, err := db.Get(c.config.ID)
-	if err != nil {
+	if errors.Is(err, errdefs.ErrNotFound) {
 		return fmt.Errorf("container %s: %w", c.config.Name, errdefs.ErrNoSuchContainer)
+	}
+	if err != nil {
+		return fmt.Errorf("container %s: %w", c.config.Name, err)
 	}
 	fresh, err := c.rt.fromRow(row)
 	if err != nil {

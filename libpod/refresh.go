@@ -77,6 +77,7 @@ func (c *Container) refresh(db *store.Store) error {
 		return nil
 	}
 	c.state.Task.Pid, c.state.Task.MonitorPid, c.state.MonitorStart = 0, 0, 0
+	c.state.StopperPid, c.state.StopperStart = 0, 0
 	c.state.Mountpoint = ""
 	data, err := json.Marshal(&c.state)
 	if err != nil {

@@ -49,8 +49,8 @@ func rmCommand() *cobra.Command {
 				}
 				return rmExit(runMany(cmd.Context(), ts, func(ctx context.Context, c *libpod.Container) error {
 					err := c.Remove(ctx, ro)
-					if o.force && errors.Is(err, errdefs.ErrNotFound) {
-						return nil // removed meanwhile by someone else: gone, as asked
+					if (o.force || o.all) && errors.Is(err, errdefs.ErrNotFound) {
+						return nil // removed meanwhile (by someone else, the exit command of a --rm container): gone, as asked
 					}
 					return err
 				}, nil))

@@ -1,6 +1,8 @@
 package imagestore
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -67,10 +69,19 @@ func (s *Store) CreateContainer(o ContainerOptions) error {
 	if o.MountLabel != "" {
 		opts.LabelOpts = []string{"mountlabel=" + o.MountLabel}
 	}
-	if _, err := s.store.CreateContainer(o.ID, names, o.ImageID, "", string(md), opts); err != nil {
+	if _, err := s.store.CreateContainer(o.ID, names, o.ImageID, layerID(o.ID), string(md), opts); err != nil {
 		return mapErr(err, fmt.Sprintf("creating storage for container %s (image %s)", o.ID, o.ImageID))
 	}
 	return nil
+}
+
+// layerID is the ID given to the container's writable layer: derived from
+// the container's ID, so that a layer whose container a killed process
+// never recorded (storage creates the layer first) is still found, and
+// deleted, by DeleteContainer.
+func layerID(containerID string) string {
+	sum := sha256.Sum256([]byte("pod-container-layer:" + containerID))
+	return hex.EncodeToString(sum[:])
 }
 
 // Mount mounts the container's root filesystem and returns its path. Mounts
@@ -122,7 +133,7 @@ func (s *Store) DeleteContainer(id string) error {
 	}
 	if err := s.store.DeleteContainer(id); err != nil {
 		if errors.Is(err, storage.ErrContainerUnknown) || errors.Is(err, storage.ErrNotAContainer) {
-			return nil
+			return s.deleteOrphanLayer(id)
 		}
 		return mapErr(err, "removing storage of container "+id)
 	}
@@ -173,6 +184,20 @@ func (s *Store) RenameContainer(id, oldName, newName string) error {
 		if err := s.store.RemoveNames(id, []string{oldName}); err != nil {
 			return fmt.Errorf("renaming the storage of container %s: %w", id, err)
 		}
+	}
+	return nil
+}
+
+// deleteOrphanLayer deletes the writable layer of container id when storage
+// has no such container: a process killed inside CreateContainer, between
+// the layer and the container record, left it behind.
+func (s *Store) deleteOrphanLayer(id string) error {
+	lid := layerID(id)
+	if _, err := s.store.Layer(lid); err != nil {
+		return nil // none: the usual case
+	}
+	if err := s.store.DeleteLayer(lid); err != nil && !errors.Is(err, storage.ErrLayerUnknown) {
+		return mapErr(err, "removing the orphaned layer of container "+id)
 	}
 	return nil
 }

@@ -195,3 +195,44 @@ func TestConcurrentContainers(t *testing.T) {
 		t.Errorf("image damaged: %v", err)
 	}
 }
+
+// A process killed inside storage's CreateContainer, after the writable
+// layer and before the container record, leaves a layer no container names
+// (found by the soak suite, test/soak). The layer's ID is derived from the
+// container's, so DeleteContainer still finds and deletes it.
+func TestDeleteContainerRemovesOrphanedLayer(t *testing.T) {
+	st := openTestStore(t)
+	imgID := makeImage(t, st, testImage{names: []string{"localhost/busybox:latest"}, layers: [][]byte{busyboxTar(t, nil)}})
+	id := testID(7)
+	if err := st.CreateContainer(ContainerOptions{ID: id, Name: "orphan", ImageID: imgID}); err != nil {
+		t.Fatal(err)
+	}
+	c, err := st.Storage().Container(id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.LayerID != layerID(id) {
+		t.Fatalf("layer ID %s, want the one derived from the container ID, %s", c.LayerID, layerID(id))
+	}
+	// What the killed process left: the layer, without its container.
+	img, err := st.Storage().Image(imgID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := st.Storage().DeleteContainer(id); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.Storage().CreateLayer(layerID(id), img.TopLayer, nil, "", true, nil); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.DeleteContainer(id); err != nil {
+		t.Fatalf("DeleteContainer of the orphaned layer's container: %v", err)
+	}
+	if _, err := st.Storage().Layer(layerID(id)); err == nil {
+		t.Fatal("the orphaned layer is still there")
+	}
+	// Deleting again, with nothing left, is still not an error.
+	if err := st.DeleteContainer(id); err != nil {
+		t.Fatal(err)
+	}
+}

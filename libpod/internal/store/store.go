@@ -5,6 +5,9 @@
 //
 // The store does no locking of its own beyond SQLite's; libpod serialises
 // changes to one container with that container's lock.
+//
+// On a full (or read-only) disk the database opens for reading only, so
+// that ps and inspect keep working; writes then fail saying why.
 package store
 
 import (
@@ -14,6 +17,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"time"
 
 	sqlite3 "github.com/mattn/go-sqlite3"
@@ -54,6 +58,9 @@ var schema = [][]string{
 type Store struct {
 	db   *sql.DB
 	path string
+	// readOnly is why the database could only be opened for reading (its
+	// disk is full or read-only); writes then fail with it, untried.
+	readOnly error
 }
 
 // Row is one container as stored.
@@ -65,12 +72,40 @@ type Row struct {
 	State   []byte
 }
 
-// Open opens (creating when needed) the database at path.
+// Open opens (creating when needed) the database at path. When the disk
+// under it is full or read-only, it opens the database for reading only
+// (see openReadOnly): listing and inspecting containers keep working, and
+// every write fails with an error that says why.
 func Open(path string) (*Store, error) {
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return nil, fmt.Errorf("creating state directory: %w", err)
 	}
-	dsn := "file:" + path + "?_journal_mode=WAL&_synchronous=NORMAL&_busy_timeout=30000&_foreign_keys=1&_txlock=immediate"
+	s, err := openDSN(path, "file:"+path+"?_journal_mode=WAL&_synchronous=NORMAL&_busy_timeout=30000&_foreign_keys=1&_txlock=immediate")
+	if err == nil || !diskUnwritable(err) {
+		return s, err
+	}
+	ro, roErr := openReadOnly(path)
+	if roErr != nil {
+		return nil, errors.Join(err, roErr)
+	}
+	var se sqlite3.Error
+	if errors.As(err, &se) {
+		err = se // the cause, without "reading state database <path>"
+	}
+	ro.readOnly = err
+	return ro, nil
+}
+
+// openReadOnly opens the database for reading without writing anything:
+// mode=ro, and readonly_shm so that SQLite maps the WAL index (the -shm
+// file) read-only when another process keeps it, and else reads the WAL
+// into memory instead of creating and growing that file (which needs disk
+// space: that is what failed on a full disk).
+func openReadOnly(path string) (*Store, error) {
+	return openDSN(path, "file:"+path+"?mode=ro&readonly_shm=1&_busy_timeout=30000&_foreign_keys=1")
+}
+
+func openDSN(path, dsn string) (*Store, error) {
 	db, err := sql.Open("sqlite3", dsn)
 	if err != nil {
 		return nil, fmt.Errorf("opening state database %s: %w", path, err)
@@ -97,6 +132,26 @@ func Open(path string) (*Store, error) {
 	}
 }
 
+// diskUnwritable reports whether err says that the disk under the database
+// takes no writes: full, over quota, or mounted read-only.
+func diskUnwritable(err error) bool {
+	var se sqlite3.Error
+	if errors.As(err, &se) && se.Code == sqlite3.ErrFull {
+		return true
+	}
+	return errors.Is(err, syscall.ENOSPC) || errors.Is(err, syscall.EDQUOT) || errors.Is(err, syscall.EROFS) ||
+		(errors.As(err, &se) && (se.SystemErrno == syscall.ENOSPC || se.SystemErrno == syscall.EDQUOT || se.SystemErrno == syscall.EROFS))
+}
+
+// writable returns nil when the database takes writes, else an error saying
+// why not, for the write named by what.
+func (s *Store) writable(what string) error {
+	if s.readOnly == nil {
+		return nil
+	}
+	return fmt.Errorf("%s: the disk under the state database %s takes no writes (%w): free space on it (or make it writable) and retry", what, s.path, s.readOnly)
+}
+
 // isBusy reports whether err is SQLite's "database is locked".
 func isBusy(err error) bool {
 	var se sqlite3.Error
@@ -114,6 +169,9 @@ func (s *Store) migrate() error {
 	latest := len(schema) - 1
 	if version == latest {
 		return nil
+	}
+	if err := s.writable("migrating the state database"); err != nil {
+		return err
 	}
 	if version > latest {
 		return fmt.Errorf("state database %s has schema version %d, newer than this pod supports (%d): upgrade pod: %w",
@@ -143,6 +201,9 @@ func (s *Store) migrate() error {
 
 // Add inserts a new container. A taken name or ID is errdefs.ErrAlreadyExists.
 func (s *Store) Add(r *Row) error {
+	if err := s.writable("adding container " + r.Name); err != nil {
+		return err
+	}
 	_, err := s.db.Exec(`INSERT INTO containers (id, name, created, config, state) VALUES (?, ?, ?, ?, ?)`,
 		r.ID, r.Name, r.Created, string(r.Config), string(r.State))
 	if err != nil {
@@ -249,6 +310,9 @@ func (s *Store) List() ([]*Row, error) {
 
 // SaveState replaces the mutable state of container id.
 func (s *Store) SaveState(id string, state []byte) error {
+	if err := s.writable("saving state of container " + id); err != nil {
+		return err
+	}
 	res, err := s.db.Exec(`UPDATE containers SET state = ? WHERE id = ?`, string(state), id)
 	if err != nil {
 		return fmt.Errorf("saving state of container %s: %w", id, err)
@@ -261,6 +325,9 @@ func (s *Store) SaveState(id string, state []byte) error {
 
 // SaveConfig replaces the config of container id (rename, runtime switch).
 func (s *Store) SaveConfig(id, name string, config []byte) error {
+	if err := s.writable("saving config of container " + id); err != nil {
+		return err
+	}
 	res, err := s.db.Exec(`UPDATE containers SET name = ?, config = ? WHERE id = ?`, name, string(config), id)
 	if err != nil {
 		var se sqlite3.Error
@@ -278,6 +345,9 @@ func (s *Store) SaveConfig(id, name string, config []byte) error {
 // Remove deletes container id and its exec sessions. Removing a missing
 // container is not an error.
 func (s *Store) Remove(id string) error {
+	if err := s.writable("removing container " + id + " from the state database"); err != nil {
+		return err
+	}
 	_, err := s.db.Exec(`DELETE FROM containers WHERE id = ?`, id)
 	if err != nil {
 		return fmt.Errorf("removing container %s from the state database: %w", id, err)
@@ -294,6 +364,9 @@ func (s *Store) NameTaken(name string) (bool, error) {
 
 // SaveExec stores (inserting or replacing) exec session id of container ctrID.
 func (s *Store) SaveExec(id, ctrID string, data []byte) error {
+	if err := s.writable("saving exec session " + id); err != nil {
+		return err
+	}
 	_, err := s.db.Exec(`INSERT INTO exec_sessions (id, container_id, data) VALUES (?, ?, ?)
 		ON CONFLICT(id) DO UPDATE SET data = excluded.data`, id, ctrID, string(data))
 	if err != nil {
@@ -322,6 +395,9 @@ func (s *Store) Execs(ctrID string) (map[string][]byte, error) {
 
 // RemoveExec deletes exec session id.
 func (s *Store) RemoveExec(id string) error {
+	if err := s.writable("removing exec session " + id); err != nil {
+		return err
+	}
 	_, err := s.db.Exec(`DELETE FROM exec_sessions WHERE id = ?`, id)
 	return err
 }
@@ -333,6 +409,9 @@ const exitCodeRetention = 5 * time.Minute
 // that `wait` and a foreground `run --rm` can still report it, and prunes
 // codes older than five minutes.
 func (s *Store) SaveExitCode(id, name string, code int, at time.Time) error {
+	if err := s.writable("saving the exit code of container " + id); err != nil {
+		return err
+	}
 	_, err := s.db.Exec(`INSERT OR REPLACE INTO exit_codes (id, name, code, at) VALUES (?, ?, ?, ?)`, id, name, code, at.UnixNano())
 	if err != nil {
 		return err

@@ -195,13 +195,17 @@ func writeSpecs(req *ocirt.CreateRequest, shimBundle string) error {
 	return nil
 }
 
-// Load implements ocirt.Runtime. It does no I/O.
+// Load implements ocirt.Runtime. It does no I/O, except for a ref without
+// Data (a create that a killed pod never recorded): then the state file
+// pod-shim wrote into the shim bundle says where the shim is, if it started.
 func (r *runtime) Load(ref ocirt.TaskRef) ocirt.Task {
 	t := &task{r: r, ref: ref, bundle: ShimBundle(ref.RunDir, ref.ID)}
 	if len(ref.Data) > 0 {
 		if err := json.Unmarshal(ref.Data, &t.state); err != nil {
 			t.loadErr = fmt.Errorf("container %s: stored shim state: %v: %w", ref.ID, err, errdefs.ErrInvalidArgument)
 		}
+	} else if st, err := shimmon.ReadState(t.bundle); err == nil {
+		t.state = st
 	}
 	if t.state.Bundle != "" {
 		t.bundle = t.state.Bundle
