@@ -8,7 +8,7 @@
 // files, k8s-file logs, attach socket, ctl FIFO, exit command. Every other
 // operation (start, kill, pause, state, delete…) is a ttrpc call from the
 // calling process straight to the shim, found again from TaskRef.Data
-// (shimmon.State). So libpod drives shim containers through the same
+// (shimwire.State). So libpod drives shim containers through the same
 // ocirt interfaces as OCI runtime containers and never learns the kind.
 //
 // Files per container: the shim bundle <RunDir>/shim/<id> (its base name

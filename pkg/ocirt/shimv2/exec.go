@@ -12,7 +12,7 @@ import (
 	"github.com/pod-engine/pod/pkg/errdefs"
 	"github.com/pod-engine/pod/pkg/ocirt"
 	"github.com/pod-engine/pod/pkg/ocirt/shimv2/shimclient"
-	"github.com/pod-engine/pod/pkg/ocirt/shimv2/shimmon"
+	"github.com/pod-engine/pod/pkg/ocirt/shimv2/shimwire"
 )
 
 // Exec implements ocirt.Execer: pod-shim runs the session as an exec
@@ -53,7 +53,7 @@ func (t *task) Exec(ctx context.Context, req *ocirt.ExecRequest) (ocirt.ExecProc
 	if err := os.WriteFile(spec, body, 0o600); err != nil {
 		return nil, fmt.Errorf("exec session %s: %w", req.SessionID, err)
 	}
-	flags := shimmon.Flags{Namespace: t.state.Namespace, Bundle: t.bundle, Address: t.state.Address, TaskAPI: t.state.TaskAPI}
+	flags := shimwire.Flags{Namespace: t.state.Namespace, Bundle: t.bundle, Address: t.state.Address, TaskAPI: t.state.TaskAPI}
 	rargs, err := flags.RuntimeArgs()
 	if err != nil {
 		return nil, err

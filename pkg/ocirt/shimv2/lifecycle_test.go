@@ -21,14 +21,14 @@ import (
 	"github.com/pod-engine/pod/pkg/ocirt/shimv2/internal/proc"
 	"github.com/pod-engine/pod/pkg/ocirt/shimv2/internal/testutil"
 	"github.com/pod-engine/pod/pkg/ocirt/shimv2/shimclient"
-	"github.com/pod-engine/pod/pkg/ocirt/shimv2/shimmon"
+	"github.com/pod-engine/pod/pkg/ocirt/shimv2/shimwire"
 )
 
 // assertGone checks that Delete left nothing: no shim process, socket,
 // mount or shim bundle.
 func assertGone(t *testing.T, tk ocirt.Task, _ testutil.Census) {
 	t.Helper()
-	var st shimmon.State
+	var st shimwire.State
 	if tt, ok := tk.(*task); ok {
 		st = tt.state
 	}

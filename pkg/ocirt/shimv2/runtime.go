@@ -13,7 +13,7 @@ import (
 	"github.com/pod-engine/pod/pkg/errdefs"
 	"github.com/pod-engine/pod/pkg/ocirt"
 	"github.com/pod-engine/pod/pkg/ocirt/shimv2/shimclient"
-	"github.com/pod-engine/pod/pkg/ocirt/shimv2/shimmon"
+	"github.com/pod-engine/pod/pkg/ocirt/shimv2/shimwire"
 )
 
 // specVersion is the ociVersion written into config.json (crun 1.8, which
@@ -89,7 +89,7 @@ func (r *runtime) Create(ctx context.Context, req *ocirt.CreateRequest) (ocirt.T
 		t.removeBundle()
 		return nil, err
 	}
-	flags := shimmon.Flags{Namespace: r.d.Namespace, HashAddr: r.d.HashAddress, Bundle: bundle, Options: opts, Debug: r.d.Debug}
+	flags := shimwire.Flags{Namespace: r.d.Namespace, HashAddr: r.d.HashAddress, Bundle: bundle, Options: opts, Debug: r.d.Debug}
 	rargs, err := flags.RuntimeArgs()
 	if err != nil {
 		t.removeBundle()
@@ -136,13 +136,13 @@ func (r *runtime) Create(ctx context.Context, req *ocirt.CreateRequest) (ocirt.T
 	if err != nil {
 		// pod-shim stops the shim after a failed create. If pod-shim itself
 		// failed, the state file (when written) still finds the shim.
-		if st, serr := shimmon.ReadState(bundle); serr == nil {
+		if st, serr := shimwire.ReadState(bundle); serr == nil {
 			t.state = st
 		}
 		_ = t.Delete(context.WithoutCancel(ctx), true)
 		return nil, r.createError(req, err)
 	}
-	st, err := shimmon.ReadState(bundle)
+	st, err := shimwire.ReadState(bundle)
 	if err != nil {
 		return nil, fmt.Errorf("container %s: reading the shim's address: %w", req.Name, err)
 	}
