@@ -189,7 +189,7 @@ func validate(file, name string, t runtimeTable) (ocirt.Alias, error) {
 	if t.Type == "" {
 		return ocirt.Alias{}, fmt.Errorf("pod.conf %s: [runtimes.%s] needs type = \"<shim runtime type>\", e.g. io.containerd.kata.v2: %w", file, name, errdefs.ErrInvalidArgument)
 	}
-	if _, err := ocirt.ShimBinary(t.Type); err != nil {
+	if _, err := shimclient.BinaryName(t.Type); err != nil {
 		return ocirt.Alias{}, fmt.Errorf("pod.conf %s: [runtimes.%s]: %w", file, name, err)
 	}
 	if t.ConfigPath != "" && !filepath.IsAbs(t.ConfigPath) {

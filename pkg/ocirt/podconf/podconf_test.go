@@ -9,6 +9,8 @@ import (
 
 	"github.com/pod-engine/pod/pkg/errdefs"
 	"github.com/pod-engine/pod/pkg/ocirt"
+	"github.com/pod-engine/pod/pkg/ocirt/shimv2"
+	"github.com/pod-engine/pod/pkg/ocirt/shimv2/shimclient"
 )
 
 const sample = `
@@ -62,8 +64,8 @@ func TestParseSample(t *testing.T) {
 		t.Fatal(err)
 	}
 	oc.ShimDirs = append([]string{dir}, oc.ShimDirs...)
-	h, err := ocirt.NewRegistry(oc).Resolve("kata")
-	if err != nil || h.Kind != ocirt.KindShimV2 || h.Path != bin {
+	h, err := ocirt.NewRegistry(oc, shimv2.Driver{}).Resolve("kata")
+	if err != nil || h.Kind != shimv2.Kind || h.Path != bin {
 		t.Fatalf("resolve kata: %+v %v", h, err)
 	}
 }
@@ -147,7 +149,7 @@ func FuzzParse(f *testing.F) {
 			if !aliasRE.MatchString(n) || len(n) > 63 {
 				t.Fatalf("accepted alias %q", n)
 			}
-			if _, err := ocirt.ShimBinary(a.Type); err != nil {
+			if _, err := shimclient.BinaryName(a.Type); err != nil {
 				t.Fatalf("accepted type %q", a.Type)
 			}
 		}

@@ -131,7 +131,10 @@ type session struct {
 func openSession(a *conmon.Args, fifoDir string, stdin func([]byte) error, onEOF func(), resize func(h, w int)) (*session, error) {
 	s := &session{a: a, out: &output{}}
 	var err error
-	if s.io, err = newStdio(fifoDir, "io-", a.Stdin, a.Terminal); err != nil {
+	// A terminal's input always reaches it, as under conmon (whose -i
+	// without -t only says a client's EOF closes stdin): the shim takes
+	// terminal input through the stdin FIFO.
+	if s.io, err = newStdio(fifoDir, "io-", a.Stdin || a.Terminal, a.Terminal); err != nil {
 		return nil, err
 	}
 	lp, _ := logPath(a.LogPaths)
