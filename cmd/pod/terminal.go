@@ -11,7 +11,6 @@ import (
 	"golang.org/x/term"
 
 	"github.com/pod-engine/pod/libpod"
-	"github.com/pod-engine/pod/pkg/conmon/client"
 	"github.com/pod-engine/pod/pkg/errdefs"
 )
 
@@ -25,9 +24,9 @@ type session struct {
 // "stderr"; empty = stdout+stderr, plus stdin when interactive).
 func newSession(which []string, interactive, tty bool, detachKeys string) (*session, error) {
 	if detachKeys == "" {
-		detachKeys = client.DefaultDetachKeys
+		detachKeys = libpod.DefaultDetachKeys
 	}
-	if _, err := client.ParseDetachKeys(detachKeys); err != nil {
+	if _, err := libpod.ParseDetachKeys(detachKeys); err != nil {
 		return nil, fmt.Errorf("invalid --detach-keys %q: %w", detachKeys, errdefs.ErrInvalidArgument)
 	}
 	for _, w := range which {
@@ -38,7 +37,7 @@ func newSession(which []string, interactive, tty bool, detachKeys string) (*sess
 		}
 	}
 	has := func(s string) bool { return len(which) == 0 || slices.Contains(which, s) }
-	o := client.AttachOptions{DetachKeys: detachKeys}
+	o := libpod.AttachOptions{DetachKeys: detachKeys}
 	if has("stdout") {
 		o.Stdout = os.Stdout
 	}
@@ -72,7 +71,7 @@ func (s *session) forwardResize(ctlPath string) {
 	}
 	resize := func() {
 		if w, h, err := term.GetSize(fd); err == nil {
-			_ = client.Resize(ctlPath, h, w)
+			_ = libpod.ResizeTerminal(ctlPath, h, w)
 		}
 	}
 	resize()

@@ -162,3 +162,32 @@ func Reason(err error) string {
 	}
 	return msg
 }
+
+// Inspect describes one runtime as a new container asking for name (empty:
+// the default) would get it: resolved by its kind, probed (cached), with
+// its capabilities. An unknown or uninstalled runtime is an error.
+func (r *Registry) Inspect(ctx context.Context, name string) (Info, error) {
+	if name == "" {
+		name = r.DefaultName()
+	}
+	h, err := r.Resolve(name)
+	if err != nil {
+		return Info{}, err
+	}
+	d, _ := r.driver(h.Kind)
+	cache := loadProbeCache(r.cfg.CacheFile)
+	defer cache.save()
+	v, f, perr := probe(ctx, cache, d, h.Path)
+	info := Info{Name: name, Kind: h.Kind, Path: h.Path, Flags: h.Flags, Version: v, Features: f,
+		Capabilities: d.Capabilities(&r.cfg, h, f), Default: name == r.DefaultName(), Available: perr == "", Handle: &h}
+	if perr != "" {
+		info.Reason = "probe failed: " + perr
+	}
+	if len(h.Options) > 0 {
+		var a Alias
+		if json.Unmarshal(h.Options, &a) == nil && a.Type != "" {
+			info.Alias = &a
+		}
+	}
+	return info, nil
+}
