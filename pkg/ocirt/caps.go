@@ -31,6 +31,40 @@ const (
 	CapSELinux        Capability = "selinux"
 )
 
+// KnownCapabilities lists every capability name, sorted.
+func KnownCapabilities() []string {
+	out := make([]string, 0, len(known))
+	for _, c := range known {
+		out = append(out, string(c))
+	}
+	sort.Strings(out)
+	return out
+}
+
+// KnownCapability reports whether c is a capability pod knows.
+func KnownCapability(c Capability) bool {
+	for _, k := range known {
+		if k == c {
+			return true
+		}
+	}
+	return false
+}
+
+var known = []Capability{CapExec, CapPause, CapTerminal, CapNoCgroups, CapPreserveFDs, CapNotifySocket,
+	CapLogJournald, CapLogPassthrough, CapUserNS, CapIDMappedMounts, CapCgroupV1, CapCgroupV2,
+	CapSeccomp, CapAppArmor, CapSELinux}
+
+// capsOf is a runtime's capability set: what its kind says, then what
+// pod.conf declares for its name.
+func (r *Registry) capsOf(d Driver, h Handle, features json.RawMessage) Caps {
+	c := d.Capabilities(&r.cfg, h, features)
+	for k, v := range r.cfg.Declared[h.Name] {
+		c.Set(k, v, "pod.conf [capabilities."+h.Name+"]", "")
+	}
+	return c
+}
+
 // what says in a user's words what a capability is asked for by.
 var what = map[Capability]string{
 	CapExec:           "exec",
@@ -157,10 +191,10 @@ func (r *Registry) Require(h Handle, need ...Capability) error {
 	if !ok {
 		return fmt.Errorf("runtime %q has kind %q, which this build of pod does not support: %w", h.Name, h.Kind, errdefs.ErrUnavailable)
 	}
-	caps := d.Capabilities(&r.cfg, h, nil)
+	caps := r.capsOf(d, h, nil)
 	for _, c := range need {
 		if _, known := caps[c]; !known {
-			caps = d.Capabilities(&r.cfg, h, r.cachedFeatures(d, h.Path))
+			caps = r.capsOf(d, h, r.cachedFeatures(d, h.Path))
 			break
 		}
 	}
@@ -189,7 +223,7 @@ func (r *Registry) Capabilities(h Handle) (Caps, error) {
 	if !ok {
 		return nil, fmt.Errorf("runtime %q has kind %q, which this build of pod does not support: %w", h.Name, h.Kind, errdefs.ErrUnavailable)
 	}
-	return d.Capabilities(&r.cfg, h, r.cachedFeatures(d, h.Path)), nil
+	return r.capsOf(d, h, r.cachedFeatures(d, h.Path)), nil
 }
 
 // Declared reports whether name (or its base name) is listed in a

@@ -139,7 +139,7 @@ func (r *Registry) List(ctx context.Context) []Info {
 					info.Reason = "probe failed: " + perr
 				}
 				if info.Handle != nil {
-					info.Capabilities = d.Capabilities(&r.cfg, *info.Handle, f)
+					info.Capabilities = r.capsOf(d, *info.Handle, f)
 				}
 			}()
 		}
@@ -179,7 +179,7 @@ func (r *Registry) Inspect(ctx context.Context, name string) (Info, error) {
 	defer cache.save()
 	v, f, perr := probe(ctx, cache, d, h.Path)
 	info := Info{Name: name, Kind: h.Kind, Path: h.Path, Flags: h.Flags, Version: v, Features: f,
-		Capabilities: d.Capabilities(&r.cfg, h, f), Default: name == r.DefaultName(), Available: perr == "", Handle: &h}
+		Capabilities: r.capsOf(d, h, f), Default: name == r.DefaultName(), Available: perr == "", Handle: &h}
 	if perr != "" {
 		info.Reason = "probe failed: " + perr
 	}

@@ -27,6 +27,9 @@ type Config struct {
 	ShimDirs          []string            // extra directories searched for containerd-shim-* binaries (before $PATH)
 	Aliases           map[string]Alias    // pod.conf [runtimes.<name>]: shim aliases with options
 	CacheFile         string              // probe cache; empty = no cache
+	// Declared are capabilities pod.conf declares per runtime name
+	// ([capabilities.<name>]); they override what the kind says.
+	Declared map[string]map[Capability]bool
 	// StateDir, when set, gives every OCI runtime its own state root
 	// (--root=<StateDir>/<name>) unless its flags already set --root.
 	StateDir string
