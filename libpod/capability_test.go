@@ -26,6 +26,7 @@ var capCases = []struct {
 	{cap: ocirt.CapNoCgroups, flag: "--cgroups=disabled", create: func(o *CreateOptions) { o.Spec.Cgroups = "disabled" }},
 	{cap: ocirt.CapLogJournald, flag: "the journald log driver", create: func(o *CreateOptions) { o.LogDriver = "journald" }},
 	{cap: ocirt.CapLogPassthrough, flag: "the passthrough log driver", create: func(o *CreateOptions) { o.LogDriver = "passthrough" }},
+	{cap: ocirt.CapKeepGroups, flag: "--group-add keep-groups", create: func(o *CreateOptions) { o.Spec.GroupAdd = []string{"keep-groups"} }},
 	{cap: ocirt.CapExec, flag: "exec", exec: ExecOptions{Cmd: []string{"true"}, Detach: true}},
 	{cap: ocirt.CapPreserveFDs, flag: "--preserve-fds", exec: ExecOptions{Cmd: []string{"true"}, Detach: true, PreserveFDs: 1}},
 }

@@ -189,6 +189,7 @@ func needs(o *CreateOptions) []ocirt.Capability {
 	add(ocirt.CapTerminal, o.Spec.Terminal)
 	add(ocirt.CapLogJournald, o.LogDriver == ocirt.LogJournald)
 	add(ocirt.CapLogPassthrough, o.LogDriver == ocirt.LogPassthrough)
+	add(ocirt.CapKeepGroups, len(o.Spec.GroupAdd) == 1 && o.Spec.GroupAdd[0] == "keep-groups")
 	return need
 }
 

@@ -29,6 +29,7 @@ const (
 	CapSeccomp        Capability = "seccomp"
 	CapAppArmor       Capability = "apparmor"
 	CapSELinux        Capability = "selinux"
+	CapKeepGroups     Capability = "keep-groups" // keep the caller's supplementary groups (--group-add keep-groups)
 )
 
 // KnownCapabilities lists every capability name, sorted.
@@ -53,7 +54,7 @@ func KnownCapability(c Capability) bool {
 
 var known = []Capability{CapExec, CapPause, CapTerminal, CapNoCgroups, CapPreserveFDs, CapNotifySocket,
 	CapLogJournald, CapLogPassthrough, CapUserNS, CapIDMappedMounts, CapCgroupV1, CapCgroupV2,
-	CapSeccomp, CapAppArmor, CapSELinux}
+	CapSeccomp, CapAppArmor, CapSELinux, CapKeepGroups}
 
 // capsOf is a runtime's capability set: what its kind says, then what
 // pod.conf declares for its name.
@@ -76,6 +77,7 @@ var what = map[Capability]string{
 	CapLogJournald:    "the journald log driver",
 	CapLogPassthrough: "the passthrough log driver",
 	CapUserNS:         "--userns",
+	CapKeepGroups:     "--group-add keep-groups",
 }
 
 // Cap is whether a runtime has one capability, and why pod thinks so.

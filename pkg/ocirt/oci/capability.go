@@ -34,6 +34,11 @@ func (Driver) Capabilities(cfg *ocirt.Config, h ocirt.Handle, features json.RawM
 	default:
 		c.Set(ocirt.CapNoCgroups, false, "kind", "add it to runtime_supports_nocgroup in containers.conf if it does")
 	}
+	if q.crun {
+		c.Set(ocirt.CapKeepGroups, true, "kind", "")
+	} else {
+		c.Set(ocirt.CapKeepGroups, false, "kind", "only crun honours the run.oci.keep_original_groups annotation")
+	}
 	if q.runsc {
 		c.Set(ocirt.CapPreserveFDs, false, "kind", "runsc has no --preserve-fds")
 	} else {
