@@ -21,7 +21,7 @@ import (
 // between fake runtimes).
 const (
 	FakeKind ocirt.Kind = "fake"
-	FakeName            = "fake"
+	FakeName string     = "fake"
 )
 
 // Fake is a runtime kind for tests that need no root: it runs a container's
