@@ -82,14 +82,14 @@ var what = map[Capability]string{
 
 // Cap is whether a runtime has one capability, and why pod thinks so.
 type Cap struct {
-	Has bool `json:"has"`
+	Has bool `json:"has" yaml:"has"`
 	// Source is where pod learnt it: "kind" (what pod knows of the runtime),
 	// "probe" (its features document), or the configuration file and key
 	// that declared it.
-	Source string `json:"source"`
+	Source string `json:"source" yaml:"source"`
 	// Note says how pod makes it work (an adaptation, e.g. a flag it adds)
 	// or, when missing, how to declare it.
-	Note string `json:"note,omitempty"`
+	Note string `json:"note,omitempty" yaml:"note,omitempty"`
 }
 
 // Caps is a runtime's capability set.
