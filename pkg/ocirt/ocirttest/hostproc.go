@@ -132,8 +132,11 @@ func spawn(s spawnSpec) (_ *hostProc, retErr error) {
 			stdinW = nil
 		}
 	}
-	stop := make(chan struct{})
-	go serve(srv, stop)
+	stop, served := make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(served)
+		serve(srv, srv.Fd(), stop)
+	}()
 	var logMu sync.Mutex
 	var relays sync.WaitGroup
 	relay := func(r *os.File, stream byte, name string) {
@@ -166,6 +169,7 @@ func spawn(s spawnSpec) (_ *hostProc, retErr error) {
 			_ = log.Close()
 		}
 		close(stop)
+		<-served // no Service on a closed server
 		srv.Close()
 		inMu.Lock()
 		if stdinW != nil {
@@ -186,15 +190,16 @@ func spawn(s spawnSpec) (_ *hostProc, retErr error) {
 	return p, nil
 }
 
-// serve runs the attach server's readiness loop until stop is closed.
-func serve(srv *attach.Server, stop chan struct{}) {
+// serve runs the attach server's readiness loop on its fd until stop is
+// closed.
+func serve(srv *attach.Server, fd int, stop chan struct{}) {
 	for {
 		select {
 		case <-stop:
 			return
 		default:
 		}
-		fds := []unix.PollFd{{Fd: int32(srv.Fd()), Events: unix.POLLIN}}
+		fds := []unix.PollFd{{Fd: int32(fd), Events: unix.POLLIN}}
 		if n, _ := unix.Poll(fds, 20); n > 0 {
 			srv.Service()
 		}
