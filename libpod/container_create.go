@@ -170,31 +170,30 @@ func (r *Runtime) CreateContainer(ctx context.Context, o *CreateOptions) (*Conta
 }
 
 // resolveRuntime resolves the container's runtime: its own --runtime, else
-// the engine default (global --runtime or containers.conf).
+// the engine default (global --runtime or containers.conf), and refuses,
+// before anything is created, what that runtime cannot do.
 func (r *Runtime) resolveRuntime(o *CreateOptions) (ocirt.Handle, error) {
 	h, err := r.registry.Resolve(o.Runtime)
 	if err != nil {
 		return h, err
 	}
-	if h.Kind == ocirt.KindOCI {
-		if h.Monitor, err = r.monitorPath(); err != nil {
-			return h, err
-		}
-		if o.Spec.Cgroups == "disabled" && !r.supportsNoCgroups(h) {
-			return h, fmt.Errorf("runtime %q does not support --cgroups=disabled (add it to runtime_supports_nocgroup in containers.conf if it does): %w", h.Name, errdefs.ErrInvalidArgument)
-		}
-	}
-	return h, nil
+	return h, r.registry.Require(h, needs(o)...)
 }
 
-func (r *Runtime) supportsNoCgroups(h ocirt.Handle) bool {
-	base := filepath.Base(h.Name)
-	for _, n := range r.cfg.Engine.RuntimeSupportsNoCgroups.Get() {
-		if n == base {
-			return true
+// needs are the capabilities a container asks of its runtime.
+func needs(o *CreateOptions) []ocirt.Capability {
+	var need []ocirt.Capability
+	add := func(c ocirt.Capability, asked bool) {
+		if asked {
+			need = append(need, c)
 		}
 	}
-	return strings.Contains(filepath.Base(h.Path), "runsc")
+	add(ocirt.CapNoCgroups, o.Spec.Cgroups == "disabled")
+	add(ocirt.CapTerminal, o.Spec.Terminal)
+	add(ocirt.CapLogJournald, o.LogDriver == ocirt.LogJournald)
+	add(ocirt.CapLogPassthrough, o.LogDriver == ocirt.LogPassthrough)
+	add(ocirt.CapKeepGroups, len(o.Spec.GroupAdd) == 1 && o.Spec.GroupAdd[0] == "keep-groups")
+	return need
 }
 
 // applyLogOptions fills the log driver, path, size and tag.

@@ -64,6 +64,16 @@ func (c *Container) Exec(ctx context.Context, o ExecOptions, attach *Attach) (co
 	if err != nil {
 		return -1, "", err
 	}
+	need := []ocirt.Capability{ocirt.CapExec}
+	if o.Tty {
+		need = append(need, ocirt.CapTerminal)
+	}
+	if o.PreserveFDs > 0 {
+		need = append(need, ocirt.CapPreserveFDs)
+	}
+	if err := c.rt.registry.Require(c.config.Runtime, need...); err != nil {
+		return -1, "", fmt.Errorf("container %s: %w", c.config.Name, err)
+	}
 	t, err := c.task()
 	if err != nil {
 		return -1, "", err
@@ -81,12 +91,11 @@ func (c *Container) Exec(ctx context.Context, o ExecOptions, attach *Attach) (co
 		SessionID: sess.ID,
 		Dir:       dir,
 		Process:   proc,
-		Terminal:  o.Tty,
-		Stdin:     o.Interactive,
+		IO:        ocirt.IO{Terminal: o.Tty, Stdin: o.Interactive},
 		LogLevel:  c.rt.opts.LogLevel,
 	}
 	for i := uint(0); i < o.PreserveFDs; i++ {
-		req.PreserveFDs = append(req.PreserveFDs, os.NewFile(uintptr(3+i), fmt.Sprintf("fd%d", 3+i)))
+		req.IO.ExtraFiles = append(req.IO.ExtraFiles, os.NewFile(uintptr(3+i), fmt.Sprintf("fd%d", 3+i)))
 	}
 	var conn *client.AttachConn
 	if !o.Detach {
@@ -96,7 +105,7 @@ func (c *Container) Exec(ctx context.Context, o ExecOptions, attach *Attach) (co
 			return err
 		}
 	} else {
-		req.ExitCommand = c.rt.execExitCommand(c, sess.ID)
+		req.Exit.Command = c.rt.execExitCommand(c, sess.ID)
 	}
 	p, err := ex.Exec(ctx, req)
 	if err != nil {

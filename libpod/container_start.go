@@ -181,26 +181,19 @@ func (c *Container) init(ctx context.Context, foreground, start bool, attach fun
 	}
 	logPath := c.logPath()
 	req := &ocirt.CreateRequest{
-		ID:            c.config.ID,
-		Name:          c.config.Name,
-		Spec:          spec,
-		Bundle:        c.staticDir(),
-		RunDir:        c.runDir(),
-		ExitDir:       r.paths.Exits,
-		PersistDir:    c.persistDir(),
-		Terminal:      c.config.Spec.Terminal,
-		Stdin:         c.config.Spec.Stdin,
-		LogDriver:     c.config.LogDriver,
-		LogPath:       logPath,
-		LogSizeMax:    c.config.LogSizeMax,
-		LogTag:        c.config.LogTag,
-		ExitCommand:   r.exitCommand(c),
-		ExitDelay:     map[bool]int{true: foregroundExitDelay}[foreground],
-		LogLevel:      r.opts.LogLevel,
-		NoPivot:       r.cfg.Engine.NoPivotRoot,
-		NoNewKeyring:  !r.cfg.Containers.EnableKeyring,
-		SystemdCgroup: c.config.CgroupMgr == "systemd",
-		NoCgroups:     c.config.Spec.Cgroups == "disabled",
+		ID:     c.config.ID,
+		Name:   c.config.Name,
+		Spec:   spec,
+		Bundle: c.staticDir(),
+		RunDir: c.runDir(),
+		IO:     ocirt.IO{Terminal: c.config.Spec.Terminal, Stdin: c.config.Spec.Stdin},
+		Log:    ocirt.Log{Driver: c.config.LogDriver, Path: logPath, MaxSize: c.config.LogSizeMax, Tag: c.config.LogTag},
+		Exit: ocirt.Exit{Dir: r.paths.Exits, PersistDir: c.persistDir(), Command: r.exitCommand(c),
+			Delay: time.Duration(map[bool]int{true: foregroundExitDelay}[foreground]) * time.Second},
+		LogLevel:     r.opts.LogLevel,
+		NoPivotRoot:  r.cfg.Engine.NoPivotRoot,
+		NoNewKeyring: !r.cfg.Containers.EnableKeyring,
+		Cgroups:      cgroupMode(c),
 	}
 	if c.killStaleMonitor() {
 		// A pod killed halfway through an earlier start left a monitor and
@@ -239,6 +232,17 @@ func (c *Container) init(ctx context.Context, foreground, start bool, attach fun
 		return true, nil
 	}
 	return false, c.save()
+}
+
+// cgroupMode is who places the container in a cgroup.
+func cgroupMode(c *Container) ocirt.CgroupMode {
+	switch {
+	case c.config.Spec.Cgroups == "disabled":
+		return ocirt.CgroupsDisabled
+	case c.config.CgroupMgr == "systemd":
+		return ocirt.CgroupsSystemd
+	}
+	return ocirt.CgroupsCgroupfs
 }
 
 // exitCommand is what the monitor runs when the container exits:

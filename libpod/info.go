@@ -11,6 +11,8 @@ import (
 	"syscall"
 
 	storagetypes "go.podman.io/storage/types"
+
+	"github.com/pod-engine/pod/pkg/ocirt"
 )
 
 // Info is `pod info`: Podman's keys under Podman's template paths
@@ -125,6 +127,8 @@ type RuntimeInfo struct {
 	Reason    string          `json:"reason,omitempty" yaml:"reason,omitempty"`
 	Flags     []string        `json:"flags,omitempty" yaml:"flags,omitempty"`
 	Raw       json.RawMessage `json:"featuresJSON,omitempty" yaml:"-"`
+	// Capabilities says what the runtime can do, and where pod learnt it.
+	Capabilities ocirt.Caps `json:"capabilities,omitempty" yaml:"capabilities,omitempty"`
 }
 
 // SecurityInfo is the host's security setup.
@@ -192,17 +196,31 @@ type VersionInfo struct {
 func (r *Runtime) Runtimes(ctx context.Context) []RuntimeInfo {
 	var out []RuntimeInfo
 	for _, i := range r.registry.List(ctx) {
-		ri := RuntimeInfo{
-			Name: i.Name, Kind: string(i.Kind), Path: i.Path, Version: i.Version,
-			Features: FeatureSummary(i.Features), Default: i.Default, Available: i.Available,
-			Reason: i.Reason, Flags: i.Flags, Raw: i.Features,
-		}
-		if ri.Features == nil {
-			ri.Features = []string{}
-		}
-		out = append(out, ri)
+		out = append(out, runtimeInfo(i))
 	}
 	return out
+}
+
+// InspectRuntime describes the runtime a new container asking for name
+// (empty: the default) would get, with its capabilities.
+func (r *Runtime) InspectRuntime(ctx context.Context, name string) (RuntimeInfo, error) {
+	i, err := r.registry.Inspect(ctx, name)
+	if err != nil {
+		return RuntimeInfo{}, err
+	}
+	return runtimeInfo(i), nil
+}
+
+func runtimeInfo(i ocirt.Info) RuntimeInfo {
+	ri := RuntimeInfo{
+		Name: i.Name, Kind: string(i.Kind), Path: i.Path, Version: i.Version,
+		Features: FeatureSummary(i.Features), Default: i.Default, Available: i.Available,
+		Reason: i.Reason, Flags: i.Flags, Raw: i.Features, Capabilities: i.Capabilities,
+	}
+	if ri.Features == nil {
+		ri.Features = []string{}
+	}
+	return ri
 }
 
 // FeatureSummary condenses an OCI `features` document into short words:

@@ -19,6 +19,7 @@ func newTestRuntime(t *testing.T) (*Runtime, *ocirttest.Fake) {
 	t.Helper()
 	dir := t.TempDir()
 	fake := ocirttest.NewFake()
+	t.Cleanup(fake.Close)
 	var warnings []string
 	r, err := NewRuntime(Options{
 		Root: filepath.Join(dir, "root"), RunRoot: filepath.Join(dir, "run"), TmpDir: filepath.Join(dir, "tmp"),
@@ -36,7 +37,7 @@ func newTestContainer(t *testing.T, r *Runtime, name string, cmd ...string) *Con
 	t.Helper()
 	rootfs := t.TempDir()
 	c, err := r.CreateContainer(context.Background(), &CreateOptions{
-		Runtime: "/bin/sh",
+		Runtime: ocirttest.FakeName,
 		Spec:    specgen.Options{Name: name, Rootfs: rootfs, Command: cmd},
 	})
 	if err != nil {
@@ -48,7 +49,7 @@ func newTestContainer(t *testing.T, r *Runtime, name string, cmd ...string) *Con
 func TestLifecycleThroughTheStateTable(t *testing.T) {
 	r, fake := newTestRuntime(t)
 	ctx := context.Background()
-	c := newTestContainer(t, r, "web", "serve")
+	c := newTestContainer(t, r, "web", "sleep", "1000")
 	if c.Status() != StatusConfigured {
 		t.Fatalf("new container is %s", c.Status())
 	}
@@ -102,7 +103,7 @@ func TestLifecycleThroughTheStateTable(t *testing.T) {
 func TestExitCodeFromExitFileAndAfterRemoval(t *testing.T) {
 	r, _ := newTestRuntime(t)
 	ctx := context.Background()
-	c := newTestContainer(t, r, "job", "exit", "7")
+	c := newTestContainer(t, r, "job", "sh", "-c", "exit 7")
 	if err := c.Start(ctx, nil); err != nil {
 		t.Fatal(err)
 	}
@@ -141,13 +142,13 @@ func TestCreateErrors(t *testing.T) {
 	r, _ := newTestRuntime(t)
 	newTestContainer(t, r, "taken", "x")
 	cases := map[string]*CreateOptions{
-		"duplicate name":  {Runtime: "/bin/sh", Spec: specgen.Options{Name: "taken", Rootfs: t.TempDir(), Command: []string{"x"}}},
-		"bad name":        {Runtime: "/bin/sh", Spec: specgen.Options{Name: "a/b", Rootfs: t.TempDir(), Command: []string{"x"}}},
+		"duplicate name":  {Runtime: ocirttest.FakeName, Spec: specgen.Options{Name: "taken", Rootfs: t.TempDir(), Command: []string{"x"}}},
+		"bad name":        {Runtime: ocirttest.FakeName, Spec: specgen.Options{Name: "a/b", Rootfs: t.TempDir(), Command: []string{"x"}}},
 		"unknown runtime": {Runtime: "nosuchruntime", Spec: specgen.Options{Rootfs: t.TempDir(), Command: []string{"x"}}},
 		"runtime with /":  {Runtime: "a/b", Spec: specgen.Options{Rootfs: t.TempDir(), Command: []string{"x"}}},
-		"no image":        {Runtime: "/bin/sh", Spec: specgen.Options{Command: []string{"x"}}},
-		"relative rootfs": {Runtime: "/bin/sh", Spec: specgen.Options{Rootfs: "rel", Command: []string{"x"}}},
-		"no command":      {Runtime: "/bin/sh", Spec: specgen.Options{Rootfs: t.TempDir()}},
+		"no image":        {Runtime: ocirttest.FakeName, Spec: specgen.Options{Command: []string{"x"}}},
+		"relative rootfs": {Runtime: ocirttest.FakeName, Spec: specgen.Options{Rootfs: "rel", Command: []string{"x"}}},
+		"no command":      {Runtime: ocirttest.FakeName, Spec: specgen.Options{Rootfs: t.TempDir()}},
 	}
 	for name, o := range cases {
 		if _, err := r.CreateContainer(context.Background(), o); err == nil || errdefs.ExitCode(err) != errdefs.ExitEngine {
@@ -158,28 +159,28 @@ func TestCreateErrors(t *testing.T) {
 
 func TestRenameAndSwitchRuntime(t *testing.T) {
 	r, _ := newTestRuntime(t)
-	c := newTestContainer(t, r, "old", "x")
+	c := newTestContainer(t, r, "old", "sleep", "1000")
 	if err := c.Rename("new"); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := r.LookupContainer("new"); err != nil {
 		t.Fatal(err)
 	}
-	h, err := c.SetRuntime("/bin/true")
+	h, err := c.SetRuntime("fake-other")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if h.Path != "/bin/true" {
+	if h.Name != "fake-other" {
 		t.Fatalf("switched to %+v", h)
 	}
 	got, _ := r.LookupContainer("new")
-	if got.Config().Runtime.Path != "/bin/true" {
+	if got.Config().Runtime.Name != "fake-other" {
 		t.Fatalf("switch not recorded: %+v", got.Config().Runtime)
 	}
 	if err := c.Start(context.Background(), nil); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := c.SetRuntime("/bin/sh"); !errors.Is(err, errdefs.ErrConflict) {
+	if _, err := c.SetRuntime(ocirttest.FakeName); !errors.Is(err, errdefs.ErrConflict) {
 		t.Fatalf("switching a running container: %v", err)
 	}
 }
@@ -210,8 +211,8 @@ func TestStateTable(t *testing.T) {
 func TestRefreshAfterReboot(t *testing.T) {
 	r, _ := newTestRuntime(t)
 	ctx := context.Background()
-	running := newTestContainer(t, r, "running", "serve")
-	created := newTestContainer(t, r, "created", "serve")
+	running := newTestContainer(t, r, "running", "sleep", "1000")
+	created := newTestContainer(t, r, "created", "sleep", "1000")
 	if err := running.Start(ctx, nil); err != nil {
 		t.Fatal(err)
 	}

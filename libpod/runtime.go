@@ -67,7 +67,12 @@ func NewRuntime(o Options) (*Runtime, error) {
 	}
 	drivers := o.Drivers
 	if drivers == nil {
-		drivers = []ocirt.Driver{oci.Driver{}, shimv2.Driver{Monitor: r.findHelper("pod-shim")}}
+		// The runtime kinds, asked in this order for a runtime name: adding
+		// a kind is one line here.
+		drivers = []ocirt.Driver{
+			oci.Driver{Monitor: r.monitorPath},
+			shimv2.Driver{Monitor: r.findHelper("pod-shim")},
+		}
 	}
 	rc := r.registryConfig()
 	pc, err := podconf.Load()

@@ -10,7 +10,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/pod-engine/pod/libpod"
-	"github.com/pod-engine/pod/pkg/conmon/client"
 	"github.com/pod-engine/pod/pkg/errdefs"
 )
 
@@ -55,7 +54,7 @@ func execCommand() *cobra.Command {
 				sess.rawTerminal(o.Tty)
 				code, _, err := c.Exec(ctx, o, sess.attach)
 				sess.close()
-				if errors.Is(err, client.ErrDetached) {
+				if errors.Is(err, libpod.ErrDetached) {
 					return nil
 				}
 				if err != nil {
@@ -111,7 +110,7 @@ func attachCommand() *cobra.Command {
 				}
 				err = c.Attach(ctx, sess.attach)
 				sess.close()
-				if errors.Is(err, client.ErrDetached) {
+				if errors.Is(err, libpod.ErrDetached) {
 					fmt.Fprintln(os.Stderr)
 					return nil
 				}

@@ -202,7 +202,33 @@ func runtimeCommand() *cobra.Command {
 		},
 	}
 	ls.Flags().StringVar(&format, "format", "", "Change the output format to JSON or a Go template")
-	cmd.AddCommand(ls)
+	var inspectFormat string
+	inspect := &cobra.Command{
+		Use:   "inspect [options] NAME [NAME...]",
+		Short: "Show a runtime as new containers would get it: path, flags, version, features, capabilities",
+		Args:  cobra.MinimumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			rt, err := newRuntime()
+			if err != nil {
+				return err
+			}
+			defer rt.Shutdown()
+			infos := make([]any, 0, len(args))
+			for _, name := range args {
+				i, err := rt.InspectRuntime(cmd.Context(), name)
+				if err != nil {
+					return err
+				}
+				infos = append(infos, i)
+			}
+			if inspectFormat == "" || isJSONFormat(inspectFormat) {
+				return printJSON(infos)
+			}
+			return renderTemplate(os.Stdout, inspectFormat, nil, infos)
+		},
+	}
+	inspect.Flags().StringVarP(&inspectFormat, "format", "f", "", "Change the output format to JSON or a Go template")
+	cmd.AddCommand(ls, inspect)
 	return cmd
 }
 

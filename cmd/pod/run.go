@@ -10,7 +10,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/pod-engine/pod/libpod"
-	"github.com/pod-engine/pod/pkg/conmon/client"
 	"github.com/pod-engine/pod/pkg/errdefs"
 )
 
@@ -82,7 +81,7 @@ func runAttached(ctx context.Context, c *libpod.Container, sess *session, tty, s
 	}
 	code, err := c.Run(ctx, sess.attach)
 	sess.close()
-	if errors.Is(err, client.ErrDetached) {
+	if errors.Is(err, libpod.ErrDetached) {
 		fmt.Fprintln(os.Stderr)
 		return nil
 	}

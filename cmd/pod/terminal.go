@@ -11,7 +11,6 @@ import (
 	"golang.org/x/term"
 
 	"github.com/pod-engine/pod/libpod"
-	"github.com/pod-engine/pod/pkg/conmon/client"
 	"github.com/pod-engine/pod/pkg/errdefs"
 )
 
@@ -26,9 +25,9 @@ type session struct {
 // keys are checked always and used only with a terminal (tty).
 func newSession(which []string, interactive, tty bool, detachKeys string) (*session, error) {
 	if detachKeys == "" {
-		detachKeys = client.DefaultDetachKeys
+		detachKeys = libpod.DefaultDetachKeys
 	}
-	if _, err := client.ParseDetachKeys(detachKeys); err != nil {
+	if _, err := libpod.ParseDetachKeys(detachKeys); err != nil {
 		return nil, fmt.Errorf("invalid --detach-keys %q: %w", detachKeys, errdefs.ErrInvalidArgument)
 	}
 	for _, w := range which {
@@ -39,7 +38,7 @@ func newSession(which []string, interactive, tty bool, detachKeys string) (*sess
 		}
 	}
 	has := func(s string) bool { return len(which) == 0 || slices.Contains(which, s) }
-	o := client.AttachOptions{}
+	o := libpod.AttachOptions{}
 	if tty {
 		// Detach keys belong to terminals. Without one, stdin is data
 		// (a dump, an archive) that must reach the process byte for byte,
@@ -79,7 +78,7 @@ func (s *session) forwardResize(ctlPath string) {
 	}
 	resize := func() {
 		if w, h, err := term.GetSize(fd); err == nil {
-			_ = client.Resize(ctlPath, h, w)
+			_ = libpod.ResizeTerminal(ctlPath, h, w)
 		}
 	}
 	resize()

@@ -3,7 +3,7 @@ package main
 import (
 	"testing"
 
-	"github.com/pod-engine/pod/pkg/conmon/client"
+	"github.com/pod-engine/pod/libpod"
 )
 
 // Detach keys are for terminals: without one, stdin is data.
@@ -15,7 +15,7 @@ func TestSessionDetachKeysOnlyWithTerminal(t *testing.T) {
 	}{
 		{tty: false, keys: "", want: ""},
 		{tty: false, keys: "ctrl-a,x", want: ""},
-		{tty: true, keys: "", want: client.DefaultDetachKeys},
+		{tty: true, keys: "", want: libpod.DefaultDetachKeys},
 		{tty: true, keys: "ctrl-a,x", want: "ctrl-a,x"},
 	} {
 		s, err := newSession(nil, true, tc.tty, tc.keys)

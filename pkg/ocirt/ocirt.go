@@ -2,12 +2,16 @@
 // each is found and probed, and the small interfaces libpod drives containers
 // through, whatever kind of runtime runs them.
 //
-// Two kinds exist: KindOCI (runc, crun, runsc, youki… through their command
-// line, always under a conmon-protocol monitor, package oci) and KindShimV2
-// (containerd shim v2 binaries over ttrpc, package shimv2). Both honour the
-// same on-disk contract (package conmon): an exit file per container, an
-// attach socket and a ctl FIFO in the bundle, logs in k8s-file format. So
-// libpod never needs to know which kind runs a container.
+// A runtime kind is one package implementing Driver: it resolves and lists
+// its own runtime names, probes them, knows what they can do
+// (Capabilities) and builds their monitor invocation. The Registry only
+// loops over the registered kinds. Two real kinds exist: oci (runc, crun,
+// runsc, youki… through their command line, under a conmon-protocol
+// monitor) and shimv2 (containerd shim v2 binaries over ttrpc, under
+// pod-shim); package ocirttest adds a fake one. All honour the same on-disk
+// contract (package conmon): an exit file per container, an attach socket
+// and a ctl FIFO in the bundle, logs in k8s-file format. So libpod never
+// needs to know which kind runs a container.
 //
 // A container records a Handle at create time; every later operation rebuilds
 // its Runtime from that Handle (Registry.Open), not from the current
@@ -24,14 +28,9 @@ import (
 	specs "github.com/opencontainers/runtime-spec/specs-go"
 )
 
-// Kind names a runtime implementation family.
+// Kind names a runtime implementation family; each kind package defines its
+// own (oci.Kind, shimv2.Kind).
 type Kind string
-
-// Runtime kinds.
-const (
-	KindOCI    Kind = "oci"
-	KindShimV2 Kind = "shimv2"
-)
 
 // Handle is what a container records about the runtime it asked for. It is
 // enough to drive the container later even when the configuration changed.
@@ -40,7 +39,7 @@ type Handle struct {
 	Kind    Kind            `json:"kind"`              // implementation family
 	Path    string          `json:"path"`              // resolved binary (runtime or shim)
 	Flags   []string        `json:"flags,omitempty"`   // global runtime flags, each with its leading "--"
-	Monitor string          `json:"monitor,omitempty"` // monitor binary (KindOCI)
+	Monitor string          `json:"monitor,omitempty"` // monitor binary (oci kind)
 	JSONLog bool            `json:"jsonLog,omitempty"` // runtime accepts --log-format json
 	Options json.RawMessage `json:"options,omitempty"` // kind-specific options (shim type, typed options)
 }
@@ -110,39 +109,28 @@ type State struct {
 	Pid    int
 }
 
-// CreateRequest is everything a runtime needs to create one container.
+// CreateRequest is everything a runtime needs to create one container, in
+// the runtime layer's terms: how a kind carries it to its runtime and monitor
+// is the kind's business.
 type CreateRequest struct {
 	ID     string
-	Name   string
+	Name   string // for messages
 	Spec   *specs.Spec
 	Bundle string // absolute; created by the caller; config.json is written here
-	RunDir string // absolute; created by the caller
+	RunDir string // absolute; created by the caller; the runtime's and monitor's own files
 
-	ExitDir    string // the monitor writes <ExitDir>/<ID>
-	PersistDir string // the monitor writes exit and oom here
+	IO   IO   // the process's stdio
+	Log  Log  // where its output is kept
+	Exit Exit // where its exit status goes, and what runs after it
 
-	Terminal       bool
-	Stdin          bool
-	LeaveStdinOpen bool
+	Cgroups      CgroupMode // who places the container in a cgroup
+	NoPivotRoot  bool       // enter the rootfs without pivot_root (containers.conf no_pivot_root)
+	NoNewKeyring bool       // do not give the container its own session keyring
+	NotifySocket string     // sd_notify socket the container reaches (--sdnotify=container); "" = none
 
-	LogDriver  string // k8s-file, journald, passthrough, none
-	LogPath    string // for k8s-file
-	LogSizeMax int64  // bytes; 0 = unlimited
-	LogTag     string
-
-	ExitCommand []string // argv run by the monitor after the container exited
-	ExitDelay   int      // seconds
-
-	LogLevel       string // monitor log level
-	NoPivot        bool
-	NoNewKeyring   bool
-	SystemdCgroup  bool
-	NoCgroups      bool       // --cgroups=disabled
-	PreserveFDs    []*os.File // passed to the container as fds 3..
-	SdNotifySocket string
-	Env            []string      // extra environment for the monitor and runtime
-	Timeout        time.Duration // how long to wait for create; 0 = 4 minutes
-	Stdio          *Stdio        // passthrough: the monitor's stdio (nil = /dev/null)
+	LogLevel string        // pod's --log-level; the monitor logs at the same level
+	Env      []string      // extra environment for the monitor and runtime
+	Timeout  time.Duration // how long to wait for create; 0 = 4 minutes
 
 	// Start asks for the process to be started as part of Create when the
 	// runtime can do both in one step (TaskRef.Started then says it did);
@@ -154,24 +142,69 @@ type CreateRequest struct {
 	Attach func(attachSocket string) error
 }
 
-// Stdio are files handed to a monitor that passes them through.
+// IO says how a process's stdio is connected.
+type IO struct {
+	Terminal bool // the process gets a pseudo-terminal; its input always reaches it and survives a detach
+	Stdin    bool // without a terminal: the process reads what attach clients send
+	// LeaveStdinOpen keeps the process's stdin open when an attach client
+	// ends its input.
+	LeaveStdinOpen bool
+	// Passthrough hands these files to the process directly (log driver
+	// passthrough); nil = output is logged and served to attach clients.
+	Passthrough *Stdio
+	ExtraFiles  []*os.File // passed to the process as fds 3.. (--preserve-fds)
+}
+
+// Stdio are files a process gets as its stdin, stdout and stderr.
 type Stdio struct {
 	Stdin, Stdout, Stderr *os.File
 }
 
+// Log drivers: where a container's output is kept.
+const (
+	LogK8sFile     = "k8s-file" // Log.Path, in the CRI's k8s-file format (the default)
+	LogJournald    = "journald"
+	LogPassthrough = "passthrough" // not kept: IO.Passthrough gets it
+	LogNone        = "none"
+)
+
+// Log says where a container's output is kept.
+type Log struct {
+	Driver  string // LogK8sFile ("" too), LogJournald, LogPassthrough, LogNone
+	Path    string // for LogK8sFile
+	MaxSize int64  // bytes; 0 = unlimited
+	Tag     string // journald's CONTAINER_TAG
+}
+
+// Exit says where a process's exit status is reported (the on-disk contract
+// of package conmon) and what runs after it.
+type Exit struct {
+	Dir        string        // <Dir>/<container id> gets the exit code
+	PersistDir string        // gets the files exit and oom
+	Command    []string      // argv run once the process exited and its status is written
+	Delay      time.Duration // wait this long before Command (whole seconds)
+}
+
+// CgroupMode says who places a container in a cgroup.
+type CgroupMode string
+
+// Cgroup modes.
+const (
+	CgroupsCgroupfs CgroupMode = ""         // the runtime, through cgroupfs
+	CgroupsSystemd  CgroupMode = "systemd"  // the runtime, through systemd
+	CgroupsDisabled CgroupMode = "disabled" // no cgroup of its own (--cgroups=disabled)
+)
+
 // ExecRequest runs one more process in a running container.
 type ExecRequest struct {
-	SessionID   string
-	Dir         string // exec session dir: process.json, attach, ctl, exit/, persist/
-	Process     *specs.Process
-	Terminal    bool
-	Stdin       bool
-	PreserveFDs []*os.File
-	ExitCommand []string
-	ExitDelay   int
-	Timeout     int    // seconds; 0 = none
-	LogLevel    string // monitor log level
-	Env         []string
+	SessionID string
+	Dir       string // exec session dir: process.json, attach, ctl, exit/, persist/
+	Process   *specs.Process
+	IO        IO            // Passthrough is not supported for exec
+	Exit      Exit          // Dir and PersistDir are ignored: the session's are under Dir
+	Timeout   time.Duration // kill the process after this long (whole seconds); 0 = none
+	LogLevel  string        // pod's --log-level
+	Env       []string
 	// Attach, when set, is called once the session's attach socket exists and
 	// before the process starts, so no output is lost. Its error aborts the exec.
 	Attach func(attachSocket string) error

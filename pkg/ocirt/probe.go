@@ -79,13 +79,9 @@ func (c *probeCache) save() {
 	os.Remove(tmp)
 }
 
-// Probe returns the version and features of the binary at path for kind,
-// from the cache when the binary did not change.
-func (r *Registry) probe(ctx context.Context, cache *probeCache, kind Kind, path string) (string, json.RawMessage, string) {
-	d, ok := r.drivers[kind]
-	if !ok {
-		return "", nil, "no driver for kind " + string(kind)
-	}
+// probe returns the version and features of the binary at path for its
+// kind's driver d, from the cache when the binary did not change.
+func probe(ctx context.Context, cache *probeCache, d Driver, path string) (string, json.RawMessage, string) {
 	fi, err := os.Stat(path)
 	if err != nil {
 		return "", nil, err.Error()
@@ -102,121 +98,96 @@ func (r *Registry) probe(ctx context.Context, cache *probeCache, kind Kind, path
 	return e.Version, e.Features, e.Err
 }
 
-// List probes and describes every runtime this host offers: all configured
-// OCI runtimes (also those that are not installed, with the reason), the
-// default when it is a path, configured shim aliases and shims found in the
-// shim directories and on $PATH.
+// cachedFeatures returns the features of the binary at path, probing it
+// when the cache has no entry for its current identity.
+func (r *Registry) cachedFeatures(d Driver, path string) json.RawMessage {
+	cache := loadProbeCache(r.cfg.CacheFile)
+	defer cache.save()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	_, f, _ := probe(ctx, cache, d, path)
+	return f
+}
+
+// List probes and describes every runtime this host offers, kind by kind in
+// registration order: what each kind lists (also runtimes that are not
+// installed, with the reason), with version, features and capabilities.
 func (r *Registry) List(ctx context.Context) []Info {
 	cache := loadProbeCache(r.cfg.CacheFile)
 	defer cache.save()
 	def := r.DefaultName()
 
-	var out []Info
+	var out [][]Info
 	var wg sync.WaitGroup
-	var mu sync.Mutex
-	add := func(info Info, kind Kind) {
-		info.Kind = kind
-		info.Default = info.Name == def
-		if info.Available {
+	for _, d := range r.drivers {
+		infos := d.List(&r.cfg)
+		sort.Slice(infos, func(i, j int) bool { return infos[i].Name < infos[j].Name })
+		for i := range infos {
+			info := &infos[i]
+			info.Kind = d.Kind()
+			info.Default = info.Name == def
+			if !info.Available {
+				continue
+			}
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				v, f, perr := r.probe(ctx, cache, kind, info.Path)
+				v, f, perr := probe(ctx, cache, d, info.Path)
 				info.Version, info.Features = v, f
 				if perr != "" {
 					info.Available = false
 					info.Reason = "probe failed: " + perr
 				}
-				mu.Lock()
-				out = append(out, info)
-				mu.Unlock()
+				if info.Handle != nil {
+					info.Capabilities = r.capsOf(d, *info.Handle, f)
+				}
 			}()
-			return
 		}
-		mu.Lock()
-		out = append(out, info)
-		mu.Unlock()
-	}
-
-	names := make([]string, 0, len(r.cfg.Runtimes))
-	for n := range r.cfg.Runtimes {
-		names = append(names, n)
-	}
-	if strings.HasPrefix(def, "/") {
-		names = append(names, def)
-	}
-	for _, n := range names {
-		h, err := r.Resolve(n)
-		info := Info{Name: n, Path: h.Path, Flags: h.Flags, Tried: r.cfg.Runtimes[n], Available: err == nil}
-		if err != nil {
-			info.Reason = reason(err)
-		}
-		add(info, KindOCI)
-	}
-	seenShim := map[string]bool{}
-	for n, a := range r.cfg.Aliases {
-		a := a
-		h, err := r.Resolve(n)
-		info := Info{Name: n, Path: h.Path, Alias: &a, Available: err == nil}
-		if err != nil {
-			info.Reason = reason(err)
-		}
-		add(info, KindShimV2)
-	}
-	for _, t := range r.shimTypesOnPath() {
-		if seenShim[t] {
-			continue
-		}
-		seenShim[t] = true
-		h, err := r.Resolve(t)
-		info := Info{Name: t, Path: h.Path, Available: err == nil}
-		if err != nil {
-			info.Reason = reason(err)
-		}
-		add(info, KindShimV2)
+		out = append(out, infos)
 	}
 	wg.Wait()
-	sort.Slice(out, func(i, j int) bool {
-		if out[i].Kind != out[j].Kind {
-			return out[i].Kind < out[j].Kind
-		}
-		return out[i].Name < out[j].Name
-	})
-	return out
-}
-
-// shimTypesOnPath lists runtime types of containerd-shim-<name>-<version>
-// binaries in the shim directories and on $PATH, as io.containerd.<name>.<version>.
-func (r *Registry) shimTypesOnPath() []string {
-	dirs := append([]string{}, r.cfg.ShimDirs...)
-	dirs = append(dirs, filepath.SplitList(os.Getenv("PATH"))...)
-	seen := map[string]bool{}
-	var types []string
-	for _, d := range dirs {
-		matches, _ := filepath.Glob(filepath.Join(d, "containerd-shim-*-v*"))
-		for _, m := range matches {
-			base := strings.TrimPrefix(filepath.Base(m), "containerd-shim-")
-			i := strings.LastIndex(base, "-")
-			if i <= 0 {
-				continue
-			}
-			t := "io.containerd." + base[:i] + "." + base[i+1:]
-			if !shimTypeRE.MatchString(t) || seen[t] || checkExecutable(m) != nil {
-				continue
-			}
-			seen[t] = true
-			types = append(types, t)
-		}
+	var all []Info
+	for _, infos := range out {
+		all = append(all, infos...)
 	}
-	sort.Strings(types)
-	return types
+	return all
 }
 
-// reason is an error's text without its trailing error-class word.
-func reason(err error) string {
+// Reason is an error's text without its trailing error-class word, for
+// Info.Reason.
+func Reason(err error) string {
 	msg := err.Error()
 	for _, class := range []error{errdefs.ErrUnavailable, errdefs.ErrNotFound, errdefs.ErrInvalidArgument, errdefs.ErrPermission} {
 		msg = strings.TrimSuffix(msg, ": "+class.Error())
 	}
 	return msg
+}
+
+// Inspect describes one runtime as a new container asking for name (empty:
+// the default) would get it: resolved by its kind, probed (cached), with
+// its capabilities. An unknown or uninstalled runtime is an error.
+func (r *Registry) Inspect(ctx context.Context, name string) (Info, error) {
+	if name == "" {
+		name = r.DefaultName()
+	}
+	h, err := r.Resolve(name)
+	if err != nil {
+		return Info{}, err
+	}
+	d, _ := r.driver(h.Kind)
+	cache := loadProbeCache(r.cfg.CacheFile)
+	defer cache.save()
+	v, f, perr := probe(ctx, cache, d, h.Path)
+	info := Info{Name: name, Kind: h.Kind, Path: h.Path, Flags: h.Flags, Version: v, Features: f,
+		Capabilities: r.capsOf(d, h, f), Default: name == r.DefaultName(), Available: perr == "", Handle: &h}
+	if perr != "" {
+		info.Reason = "probe failed: " + perr
+	}
+	if len(h.Options) > 0 {
+		var a Alias
+		if json.Unmarshal(h.Options, &a) == nil && a.Type != "" {
+			info.Alias = &a
+		}
+	}
+	return info, nil
 }

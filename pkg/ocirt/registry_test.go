@@ -1,4 +1,4 @@
-package ocirt
+package ocirt_test
 
 import (
 	"context"
@@ -10,21 +10,24 @@ import (
 	"testing"
 
 	"github.com/pod-engine/pod/pkg/errdefs"
+	. "github.com/pod-engine/pod/pkg/ocirt"
+	"github.com/pod-engine/pod/pkg/ocirt/oci"
+	"github.com/pod-engine/pod/pkg/ocirt/ocirttest"
+	"github.com/pod-engine/pod/pkg/ocirt/shimv2"
+	"github.com/pod-engine/pod/pkg/ocirt/shimv2/shimclient"
 )
 
-type stubDriver struct{ kind Kind }
-
-func (d stubDriver) Kind() Kind { return d.kind }
-func (d stubDriver) Probe(ctx context.Context, path string) (string, json.RawMessage, error) {
-	return "stub version 1 (" + filepath.Base(path) + ")", json.RawMessage(`{"ociVersionMax":"1.2.0"}`), nil
+// kinds are the registered kinds, as libpod registers them, plus the fake.
+func kinds() []Driver {
+	return []Driver{oci.Driver{Monitor: func() (string, error) { return "/usr/bin/pod-conmon", nil }}, shimv2.Driver{}, ocirttest.NewFake()}
 }
-func (d stubDriver) Open(h Handle) (Runtime, error) { return nil, nil }
 
-// executable creates an executable file named name in dir.
+// executable creates an executable file named name in dir, which prints
+// "stub version 1 (name)".
 func executable(t *testing.T, dir, name string) string {
 	t.Helper()
 	p := filepath.Join(dir, name)
-	if err := os.WriteFile(p, []byte("#!/bin/sh\n"), 0o755); err != nil {
+	if err := os.WriteFile(p, []byte("#!/bin/sh\necho stub version 1 \\("+name+"\\)\n"), 0o755); err != nil {
 		t.Fatal(err)
 	}
 	return p
@@ -39,16 +42,15 @@ func TestResolve(t *testing.T) {
 		Runtimes:     map[string][]string{"crun": {"/nonexistent/crun", crun}, "ghost": {"/nonexistent/ghost"}},
 		Flags:        map[string][]string{"crun": {"debug", "--systemd-cgroup"}},
 		SupportsJSON: []string{"crun"},
-		Monitor:      "/usr/bin/pod-conmon",
 		StateDir:     "/run/pod/runtime",
 		Aliases:      map[string]Alias{"gvisor": {Type: "io.containerd.runc.v2"}},
-	}, stubDriver{KindOCI})
+	}, kinds()...)
 
 	h, err := r.Resolve("crun")
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := Handle{Name: "crun", Kind: KindOCI, Path: crun, Monitor: "/usr/bin/pod-conmon", JSONLog: true,
+	want := Handle{Name: "crun", Kind: oci.Kind, Path: crun, Monitor: "/usr/bin/pod-conmon", JSONLog: true,
 		Flags: []string{"--root=/run/pod/runtime/crun", "--debug", "--systemd-cgroup"}}
 	if got, _ := json.Marshal(h); string(got) != string(mustJSON(want)) {
 		t.Fatalf("Resolve(crun) = %s, want %s", got, mustJSON(want))
@@ -59,11 +61,14 @@ func TestResolve(t *testing.T) {
 	if h, err := r.Resolve(crun); err != nil || h.Path != crun || h.Name != crun {
 		t.Fatalf("absolute path: %+v, %v", h, err)
 	}
-	if h, err := r.Resolve("io.containerd.runc.v2"); err != nil || h.Kind != KindShimV2 || h.Path != shim {
+	if h, err := r.Resolve("io.containerd.runc.v2"); err != nil || h.Kind != shimv2.Kind || h.Path != shim {
 		t.Fatalf("shim type: %+v, %v", h, err)
 	}
-	if h, err := r.Resolve("gvisor"); err != nil || h.Kind != KindShimV2 || !strings.Contains(string(h.Options), "io.containerd.runc.v2") {
+	if h, err := r.Resolve("gvisor"); err != nil || h.Kind != shimv2.Kind || !strings.Contains(string(h.Options), "io.containerd.runc.v2") {
 		t.Fatalf("alias: %+v, %v", h, err)
+	}
+	if h, err := r.Resolve("fake"); err != nil || h.Kind != ocirttest.FakeKind {
+		t.Fatalf("fake kind: %+v, %v", h, err)
 	}
 	errCases := map[string]error{
 		"ghost":                 errdefs.ErrUnavailable,
@@ -103,13 +108,16 @@ func TestShimBinary(t *testing.T) {
 		"io.containerd.kata.v2":  "containerd-shim-kata-v2",
 	}
 	for in, want := range good {
-		if got, err := ShimBinary(in); err != nil || got != want {
-			t.Errorf("ShimBinary(%q) = %q, %v", in, got, err)
+		if got, err := shimclient.BinaryName(in); err != nil || got != want {
+			t.Errorf("BinaryName(%q) = %q, %v", in, got, err)
+		}
+		if typ := shimclient.TypeOf(want); typ != in {
+			t.Errorf("TypeOf(%q) = %q", want, typ)
 		}
 	}
 	for _, bad := range []string{"runc", "io.containerd.runc", ".runc.v2", "io/../x.v2", "io.containerd.ru/nc.v2", "io.containerd..v2", "", "io.containerd.my_shim.v2"} {
-		if _, err := ShimBinary(bad); err == nil {
-			t.Errorf("ShimBinary(%q) accepted", bad)
+		if _, err := shimclient.BinaryName(bad); err == nil {
+			t.Errorf("BinaryName(%q) accepted", bad)
 		}
 	}
 }
@@ -120,7 +128,7 @@ func TestListProbesOnceAndCaches(t *testing.T) {
 	t.Setenv("PATH", dir)
 	cache := filepath.Join(dir, "cache", "runtimes.json")
 	cfg := Config{Runtimes: map[string][]string{"crun": {crun}, "ghost": {"/nonexistent/ghost"}}, CacheFile: cache}
-	list := NewRegistry(cfg, stubDriver{KindOCI}).List(context.Background())
+	list := NewRegistry(cfg, kinds()...).List(context.Background())
 	var crunInfo, ghost *Info
 	for i := range list {
 		switch list[i].Name {
@@ -141,21 +149,19 @@ func TestListProbesOnceAndCaches(t *testing.T) {
 		t.Fatalf("probe cache not written: %s, %v", data, err)
 	}
 	// A changed binary is probed again; an unchanged one comes from the cache.
-	entries := map[string]probeEntry{}
+	entries := map[string]map[string]json.RawMessage{}
 	_ = json.Unmarshal(data, &entries)
-	e := entries[crun]
-	e.Version = "from cache"
-	entries[crun] = e
+	entries[crun]["version"] = json.RawMessage(`"from cache"`)
 	b, _ := json.Marshal(entries)
 	_ = os.WriteFile(cache, b, 0o600)
-	list = NewRegistry(cfg, stubDriver{KindOCI}).List(context.Background())
+	list = NewRegistry(cfg, kinds()...).List(context.Background())
 	for _, i := range list {
 		if i.Name == "crun" && i.Version != "from cache" {
 			t.Fatalf("cache not used: %q", i.Version)
 		}
 	}
 	_ = os.WriteFile(crun, []byte("#!/bin/sh\n# changed\n"), 0o755)
-	list = NewRegistry(cfg, stubDriver{KindOCI}).List(context.Background())
+	list = NewRegistry(cfg, kinds()...).List(context.Background())
 	for _, i := range list {
 		if i.Name == "crun" && i.Version == "from cache" {
 			t.Fatal("a changed binary was not probed again")
@@ -168,7 +174,7 @@ func FuzzResolve(f *testing.F) {
 		f.Add(s)
 	}
 	dir := f.TempDir()
-	r := NewRegistry(Config{Runtimes: map[string][]string{"crun": {filepath.Join(dir, "crun")}}, ShimDirs: []string{dir}}, stubDriver{KindOCI})
+	r := NewRegistry(Config{Runtimes: map[string][]string{"crun": {filepath.Join(dir, "crun")}}, ShimDirs: []string{dir}}, kinds()...)
 	f.Fuzz(func(t *testing.T, name string) {
 		h, err := r.Resolve(name)
 		if err != nil {
@@ -179,10 +185,10 @@ func FuzzResolve(f *testing.F) {
 		if !filepath.IsAbs(h.Path) || filepath.Clean(h.Path) != h.Path {
 			t.Fatalf("Resolve(%q) gave path %q", name, h.Path)
 		}
-		if h.Kind == KindShimV2 && !strings.HasPrefix(filepath.Base(h.Path), "containerd-shim-") {
+		if h.Kind == shimv2.Kind && !strings.HasPrefix(filepath.Base(h.Path), "containerd-shim-") {
 			t.Fatalf("Resolve(%q) gave shim %q", name, h.Path)
 		}
-		if h.Kind == KindOCI && !strings.HasPrefix(name, "/") && strings.Contains(name, "/") {
+		if h.Kind == oci.Kind && !strings.HasPrefix(name, "/") && strings.Contains(name, "/") {
 			t.Fatalf("Resolve(%q) accepted a relative name with a slash", name)
 		}
 	})

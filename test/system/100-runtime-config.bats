@@ -64,3 +64,30 @@ CONF
     run_pod 125 run --runtime io.containerd.nosuchshim.v9 "${IMG[@]}" true
     contains "$output" "containerd-shim-nosuchshim-v9"
 }
+
+@test "runtime inspect shows capabilities; pod.conf declarations; refusals before anything is created" {
+    run_pod runtime inspect "$POD_TEST_RUNTIME"
+    is "$(echo "$output" | jq -r '.[0] | "\(.kind) \(.capabilities.exec.has) \(.capabilities.pause.has)"')" "$POD_TEST_KIND true true"
+    run_pod runtime ls --format json
+    is "$(echo "$output" | jq -r ".[] | select(.name == \"$POD_TEST_RUNTIME\") | .capabilities.exec.source")" "kind"
+    run_pod 125 runtime inspect no-such-runtime
+    contains "$output" 'unknown runtime "no-such-runtime"'
+
+    # A declared capability wins over what pod knows; refusals name runtime, flag and capability.
+    export POD_CONFIG=$BATS_TEST_TMPDIR/pod.conf
+    printf '[capabilities."%s"]\nexec = false\n"cgroups-disabled" = false\n' "$POD_TEST_RUNTIME" >"$POD_CONFIG"
+    run_pod runtime inspect --format '{{.Capabilities.Names}}' "$POD_TEST_RUNTIME"
+    [[ "$output" != *exec* ]] || die "declared exec = false not shown: $output"
+    run_pod 125 run --rm --cgroups=disabled --name capped "${IMG[@]}" true
+    contains "$output" "runtime \"$POD_TEST_RUNTIME\" does not support --cgroups=disabled (capability cgroups-disabled"
+    run_pod 1 container exists capped
+    run_pod run -d --name capx "${IMG[@]}" sleep 100
+    run_pod 125 exec capx true
+    contains "$output" "capability exec"
+    run_pod inspect --format '{{len .ExecIDs}}' capx
+    is "$output" "0" "no exec session was created"
+    run_pod rm -f -t 0 capx
+    printf '[capabilities.x]\nfly = true\n' >"$POD_CONFIG"
+    run_pod 125 ps
+    contains "$output" 'unknown capability "fly"'
+}

@@ -56,7 +56,7 @@ func Generate(id string, o *Options, img *Image, d *Defaults, h *Host, rootfs st
 // config, the engine defaults and the host but not the container's root
 // filesystem (which -u/--group-add/-w names need): limits above what pod may
 // set, capabilities pod does not hold, the cgroup parent for the cgroup
-// manager, keep-groups and the runtime, the seccomp profile's content, the
+// manager, keep-groups, the seccomp profile's content, the
 // init binary, containers.conf values. libpod calls it at create time so
 // these fail before the container exists.
 func ValidateHost(o *Options, img *Image, d *Defaults, h *Host) error {
@@ -224,9 +224,8 @@ func (g *gen) user() error {
 	g.spec.Process.User = specs.User{UID: eu.UID, GID: eu.GID, Umask: &umask, AdditionalGids: eu.AdditionalGids}
 	g.home = eu.Home
 	if len(g.o.GroupAdd) == 1 && g.o.GroupAdd[0] == keepGroups {
-		if rt := runtimeBase(g.h.RuntimeName); rt != "crun" {
-			return flagError(flagGroupAdd, keepGroups, "keep-groups is only supported with the crun runtime (this container uses %q)", rt)
-		}
+		// Only some runtimes honour it: a capability the runtime's kind
+		// reports, refused at create (ocirt.CapKeepGroups).
 		g.annotate("run.oci.keep_original_groups", "1")
 	}
 	return nil
@@ -248,13 +247,6 @@ func findInitBinary() string {
 		}
 	}
 	return ""
-}
-
-func runtimeBase(name string) string {
-	if i := strings.LastIndexByte(name, '/'); i >= 0 {
-		name = name[i+1:]
-	}
-	return name
 }
 
 func (g *gen) annotate(k, v string) {

@@ -132,8 +132,6 @@ func TestGenerateUser(t *testing.T) {
 					t.Errorf("annotations %v", s.Annotations)
 				}
 			}},
-		{name: "keep-groups runc", o: Options{Command: cmd, GroupAdd: []string{"keep-groups"}}, host: func(h *Host) { h.RuntimeName = "/usr/sbin/runc" },
-			errs: []string{"--group-add", "only supported with the crun runtime", `"runc"`}},
 		{name: "keep-groups with others", o: Options{Command: cmd, GroupAdd: []string{"keep-groups", "1"}}, errs: []string{"--group-add", "not allowed with any other"}},
 		{name: "workdir", o: Options{Command: cmd, WorkDir: "/work/"}, want: map[string]string{"process.cwd": `"/work"`}},
 		{name: "workdir missing", o: Options{Command: cmd, WorkDir: "/nonexistent"}, errs: []string{"--workdir", "/nonexistent", "does not exist"}},
@@ -618,7 +616,6 @@ func TestValidateHost(t *testing.T) {
 		{Options{OOMScoreAdj: ptr(-5)}, img, nil, []string{"--oom-score-adj"}},
 		{Options{CgroupParent: "rel"}, img, nil, []string{"--cgroup-parent"}},
 		{Options{}, img, &Defaults{Ulimits: []string{"bad"}}, []string{"containers.conf default_ulimits"}},
-		{Options{GroupAdd: []string{"keep-groups"}}, img, nil, []string{"--group-add", "crun"}},
 		{Options{Volumes: []string{"/nonexistent:/x"}}, img, nil, []string{"--volume", "does not exist"}},
 	}
 	h.OOMScoreAdj = ptr(0)

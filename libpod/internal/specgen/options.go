@@ -117,7 +117,7 @@ type Host struct {
 	SELinux         bool              // SELinux enabled on the host
 	Env             []string          // pod's own environment (for -e KEY without a value)
 	CgroupManager   string            // cgroupfs | systemd
-	RuntimeName     string            // the runtime the container will use (runsc needs tweaks)
+	RuntimeName     string            // the runtime the container will use (its binary's base name)
 
 	// Fields added by specgen (filled by ProbeHost).
 	AppArmor       bool     // AppArmor is enabled on the host

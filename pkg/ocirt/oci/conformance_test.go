@@ -55,17 +55,16 @@ func TestConformance(t *testing.T) {
 			}
 			t.Run(name+"/"+mname, func(t *testing.T) {
 				root := t.TempDir()
-				h := ocirt.Handle{Name: name, Kind: ocirt.KindOCI, Path: path, Monitor: mon, JSONLog: true,
-					Flags: []string{"--root=" + filepath.Join(root, "state")}}
-				rt, err := Driver{}.Open(h)
-				if err != nil {
-					t.Fatal(err)
-				}
-				cfg := ocirttest.Config{Runtime: rt, Open: Driver{}.Open}
+				reg := ocirt.NewRegistry(ocirt.Config{
+					Runtimes:     map[string][]string{name: {path}},
+					Flags:        map[string][]string{name: {"root=" + filepath.Join(root, "state")}},
+					SupportsJSON: []string{name},
+				}, Driver{Monitor: func() (string, error) { return mon, nil }})
+				var cfg ocirttest.Config
 				if name == "runsc" {
 					cfg.Timeout = 60 * time.Second
 				}
-				ocirttest.Run(t, cfg)
+				ocirttest.RunRegistered(t, reg, name, cfg)
 			})
 		}
 	}

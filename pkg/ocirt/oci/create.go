@@ -6,27 +6,22 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"strconv"
-	"strings"
-	"time"
 
 	specs "github.com/opencontainers/runtime-spec/specs-go"
 
-	"github.com/pod-engine/pod/pkg/conmon"
 	"github.com/pod-engine/pod/pkg/conmon/client"
 	"github.com/pod-engine/pod/pkg/errdefs"
 	"github.com/pod-engine/pod/pkg/ocirt"
+	"github.com/pod-engine/pod/pkg/ocirt/launch"
 )
 
 // SpecVersion is the ociVersion written into config.json: crun 1.8 accepts
 // only versions containing "1.0"; runc and runsc accept it as well.
 const SpecVersion = "1.0.2-dev"
 
-// defaultCreateTimeout is Podman's ContainerCreateTimeout.
-const defaultCreateTimeout = 240 * time.Second
-
 // Create implements ocirt.Runtime: it writes config.json, starts the monitor
-// which runs `runtime create`, and waits for the container's pid.
+// which runs `runtime create` (or `runtime run` under pod-conmon), and waits
+// for the container's pid.
 func (r *runtime) Create(ctx context.Context, req *ocirt.CreateRequest) (ocirt.Task, error) {
 	if err := ocirt.Missing(r.h); err != nil {
 		return nil, err
@@ -49,72 +44,42 @@ func (r *runtime) Create(ctx context.Context, req *ocirt.CreateRequest) (ocirt.T
 	if err := writeSpec(req.Bundle, spec, r.q); err != nil {
 		return nil, err
 	}
-	data := taskData{Extra: r.q.containerFlags(req.Spec, req.NoCgroups)}
+	noCgroups := req.Cgroups == ocirt.CgroupsDisabled
+	data := taskData{Extra: r.q.containerFlags(req.Spec, noCgroups)}
 	t := &task{r: r, data: data, ref: ocirt.TaskRef{ID: req.ID, Bundle: req.Bundle, RunDir: req.RunDir}}
 	t.ref.Data, _ = json.Marshal(data)
 
-	args := r.monitorArgs(req, t)
-	timeout := req.Timeout
-	if timeout == 0 {
-		timeout = defaultCreateTimeout
-	}
-	cctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
-
-	opts := &client.Options{
-		Monitor:    r.h.Monitor,
-		Args:       args,
-		Env:        ocirt.MonitorEnv(req.Env),
-		ExtraFiles: req.PreserveFDs,
-		Dir:        req.Bundle,
-	}
-	if req.Stdio != nil {
-		opts.Stdin, opts.Stdout, opts.Stderr = req.Stdio.Stdin, req.Stdio.Stdout, req.Stdio.Stderr
-	}
-	// A terminal is sized through the ctl FIFO between create and start,
-	// which one `run` call leaves no room for: keep create+start there.
-	run := req.Start && r.monitorCanRun() && (spec.Process == nil || !spec.Process.Terminal)
-	if run {
-		// Create and start in one runtime call (`run --detach`), with the
-		// attach client connected before the process starts.
-		args.Run = true
-		args.ExecAttach = req.Attach != nil
-		opts.Args = args
-	}
-	m, err := client.Start(cctx, opts)
-	if err != nil {
-		return nil, fmt.Errorf("container %s: %w", req.Name, err)
-	}
-	defer m.Close()
-	var pid int
-	if run {
-		pid, err = ocirt.AttachHandshake(cctx, m, "container "+req.Name, req.Bundle, req.Attach)
-	} else {
-		pid, err = m.ReadPid(cctx)
-	}
-	if err != nil {
-		_ = t.Delete(context.WithoutCancel(ctx), true)
-		return nil, r.createError(req, err)
-	}
-	t.ref.Started = run
-	t.ref.Pid = pid
-	t.ref.MonitorPid = m.Pid()
-	if sc != nil && !cached {
-		sc.store(r.stateRoot(), req.ID)
-	}
-	return t, nil
-}
-
-// createError turns a failed create into an error naming the runtime with
-// the runtime's own message, classified for exit codes 125/126/127.
-func (r *runtime) createError(req *ocirt.CreateRequest, err error) error {
+	g, _ := t.global()
 	log := ""
 	if r.h.JSONLog {
 		log = filepath.Join(req.RunDir, "oci-log")
 	}
-	return ocirt.MonitorError("container "+req.Name, r.name(), err, func(se *client.SyncError) string {
-		return runtimeMessage(log, se)
-	})
+	m := &launch.Monitor{
+		Binary:      r.h.Monitor,
+		Runtime:     r.h.Path,
+		RuntimeName: r.name(),
+		RuntimeArgs: g.args(),
+		// A terminal is sized through the ctl FIFO between create and
+		// start, which one `run` call leaves no room for: keep create+start
+		// there.
+		Run:           req.Start && r.monitorCanRun() && (spec.Process == nil || !spec.Process.Terminal),
+		SystemdCgroup: req.Cgroups == ocirt.CgroupsSystemd && !r.q.runsc,
+		NoPivot:       req.NoPivotRoot && !r.q.runsc,
+		NoNewKeyring:  req.NoNewKeyring && !r.q.runsc,
+		Message:       func(se *client.SyncError) string { return runtimeMessage(log, se) },
+	}
+	st, err := launch.Create(ctx, m, req)
+	if err != nil {
+		_ = t.Delete(context.WithoutCancel(ctx), true)
+		return nil, err
+	}
+	t.ref.Started = m.Run
+	t.ref.Pid = st.Pid
+	t.ref.MonitorPid = st.MonitorPid
+	if sc != nil && !cached {
+		sc.store(r.stateRoot(), req.ID)
+	}
+	return t, nil
 }
 
 // runtimeMessage is the runtime's own error: the last error of its JSON log
@@ -130,72 +95,9 @@ func runtimeMessage(log string, se *client.SyncError) string {
 	return stderrMessage([]byte(se.Message))
 }
 
-// monitorArgs renders the monitor command line the way Podman does
-// (interfaces.md §2.13).
-func (r *runtime) monitorArgs(req *ocirt.CreateRequest, t *task) conmon.Args {
-	g, _ := t.global()
-	a := conmon.Args{
-		APIVersion:       true,
-		CID:              req.ID,
-		CUUID:            req.ID,
-		Name:             req.Name,
-		Runtime:          r.h.Path,
-		Bundle:           req.Bundle,
-		ContainerPidFile: filepath.Join(req.RunDir, "pidfile"),
-		ConmonPidFile:    filepath.Join(req.RunDir, "conmon.pid"),
-		LogPaths:         []string{logSpec(req)},
-		LogLevel:         monitorLogLevel(req.LogLevel),
-		LogSizeMax:       req.LogSizeMax,
-		LogTag:           req.LogTag,
-		ExitDir:          req.ExitDir,
-		PersistDir:       req.PersistDir,
-		FullAttach:       true,
-		Terminal:         req.Terminal,
-		Stdin:            req.Stdin && !req.Terminal, // with a tty, input flows anyway; -i would let a detaching client close it
-		LeaveStdinOpen:   req.LeaveStdinOpen,
-		SystemdCgroup:    req.SystemdCgroup && !req.NoCgroups && !r.q.runsc,
-		RuntimeArgs:      g.args(),
-		NoPivot:          req.NoPivot && !r.q.runsc,
-		NoNewKeyring:     req.NoNewKeyring && !r.q.runsc,
-		SdNotifySocket:   req.SdNotifySocket,
-	}
-	if n := len(req.PreserveFDs); n > 0 {
-		a.RuntimeOpts = append(a.RuntimeOpts, "--preserve-fds", strconv.Itoa(n))
-	}
-	if len(req.ExitCommand) > 0 {
-		a.ExitCommand = req.ExitCommand[0]
-		a.ExitCommandArgs = req.ExitCommand[1:]
-		a.ExitDelay = req.ExitDelay
-	}
-	return a
-}
-
-// logSpec renders the monitor's --log-path for the request's log driver.
-func logSpec(req *ocirt.CreateRequest) string {
-	switch req.LogDriver {
-	case "", conmon.LogDriverK8sFile:
-		return conmon.LogDriverK8sFile + ":" + req.LogPath
-	case conmon.LogDriverJournald:
-		return conmon.LogDriverJournald + ":"
-	default:
-		return req.LogDriver
-	}
-}
-
-// monitorLogLevel maps pod's --log-level to one conmon accepts.
-func monitorLogLevel(l string) string {
-	switch strings.ToLower(l) {
-	case "", "warn", "warning":
-		return "warn"
-	case "error", "fatal", "panic", "info", "debug", "trace":
-		return strings.ToLower(l)
-	}
-	return "warn"
-}
-
 // check refuses requests the runtime cannot honour, before anything runs.
 func (q quirks) check(req *ocirt.CreateRequest) error {
-	if q.runsc && len(req.PreserveFDs) > 0 {
+	if q.runsc && len(req.IO.ExtraFiles) > 0 {
 		return fmt.Errorf("runsc does not support --preserve-fds: %w", errdefs.ErrInvalidArgument)
 	}
 	return nil

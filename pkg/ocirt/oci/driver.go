@@ -17,11 +17,18 @@ import (
 	"github.com/pod-engine/pod/pkg/ocirt"
 )
 
+// Kind is the kind of OCI command-line runtimes.
+const Kind ocirt.Kind = "oci"
+
 // Driver is the ocirt.Driver of OCI command-line runtimes.
-type Driver struct{}
+type Driver struct {
+	// Monitor finds the conmon-protocol monitor (pod-conmon or conmon) a
+	// new container records; nil = none (Create then fails saying so).
+	Monitor func() (string, error)
+}
 
 // Kind implements ocirt.Driver.
-func (Driver) Kind() ocirt.Kind { return ocirt.KindOCI }
+func (Driver) Kind() ocirt.Kind { return Kind }
 
 // Probe runs `PATH --version` (the whole output is the version; its first
 // line is the short form) and `PATH features` (runc ≥ 1.1; crun 1.8 and
@@ -90,8 +97,8 @@ func probeCmd(ctx context.Context, path string, args ...string) ([]byte, error) 
 
 // Open implements ocirt.Driver.
 func (Driver) Open(h ocirt.Handle) (ocirt.Runtime, error) {
-	if h.Kind != ocirt.KindOCI {
-		return nil, fmt.Errorf("runtime %q is of kind %q, not %q: %w", h.Name, h.Kind, ocirt.KindOCI, errdefs.ErrInvalidArgument)
+	if h.Kind != Kind {
+		return nil, fmt.Errorf("runtime %q is of kind %q, not %q: %w", h.Name, h.Kind, Kind, errdefs.ErrInvalidArgument)
 	}
 	if !filepath.IsAbs(h.Path) {
 		return nil, fmt.Errorf("runtime %q: recorded path %q is not absolute: %w", h.Name, h.Path, errdefs.ErrInvalidArgument)

@@ -78,8 +78,8 @@ func (cfg *Config) create(t *testing.T, tweak func(*ocirt.CreateRequest), args .
 	}
 	req := &ocirt.CreateRequest{
 		ID: id, Name: "conformance-" + id[:8], Spec: b.Spec, Bundle: b.Dir, RunDir: runDir,
-		ExitDir: exitDir, PersistDir: persist, LogDriver: conmon.LogDriverK8sFile,
-		LogPath: filepath.Join(dir, "ctr.log"), Timeout: cfg.timeout(),
+		Exit: ocirt.Exit{Dir: exitDir, PersistDir: persist},
+		Log:  ocirt.Log{Driver: ocirt.LogK8sFile, Path: filepath.Join(dir, "ctr.log")}, Timeout: cfg.timeout(),
 	}
 	if tweak != nil {
 		tweak(req)
@@ -108,7 +108,7 @@ func (c *container) exit() int {
 	c.t.Helper()
 	ctx, cancel := c.ctx()
 	defer cancel()
-	st, err := conmon.WaitExitFile(ctx, filepath.Join(c.req.ExitDir, c.req.ID), c.req.PersistDir, nil)
+	st, err := conmon.WaitExitFile(ctx, filepath.Join(c.req.Exit.Dir, c.req.ID), c.req.Exit.PersistDir, nil)
 	if err != nil {
 		c.t.Fatalf("waiting for the exit file of %s: %v", c.req.ID, err)
 	}
@@ -121,14 +121,29 @@ func (c *container) logText() string {
 	var b strings.Builder
 	ctx, cancel := c.ctx()
 	defer cancel()
-	err := k8sfile.ReadLog(ctx, c.req.LogPath, k8sfile.Options{Tail: -1}, func(l k8sfile.Line) error {
+	err := k8sfile.ReadLog(ctx, c.req.Log.Path, k8sfile.Options{Tail: -1}, func(l k8sfile.Line) error {
 		b.WriteString(l.Stream + " " + string(l.Content) + "\n")
 		return nil
 	})
 	if err != nil {
-		c.t.Fatalf("reading log %s: %v", c.req.LogPath, err)
+		c.t.Fatalf("reading log %s: %v", c.req.Log.Path, err)
 	}
 	return b.String()
+}
+
+// RunRegistered runs the conformance suite against runtime name as libpod
+// gets it: resolved by reg, which asks every kind registered in it, and
+// reopened from its handle by reg. Every kind's test calls it.
+func RunRegistered(t *testing.T, reg *ocirt.Registry, name string, cfg Config) {
+	h, err := reg.Resolve(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.Runtime, err = reg.Open(h); err != nil {
+		t.Fatal(err)
+	}
+	cfg.Open = reg.Open
+	Run(t, cfg)
 }
 
 // Run runs the conformance suite.
@@ -160,7 +175,7 @@ func testExit(t *testing.T, cfg *Config) {
 	if code := c.exit(); code != 3 {
 		t.Fatalf("exit code %d, want 3", code)
 	}
-	persisted, err := os.ReadFile(filepath.Join(c.req.PersistDir, "exit"))
+	persisted, err := os.ReadFile(filepath.Join(c.req.Exit.PersistDir, "exit"))
 	if err != nil || string(persisted) != "3" {
 		t.Fatalf("persist dir exit file: %q, %v", persisted, err)
 	}
@@ -237,7 +252,7 @@ func testReopen(t *testing.T, cfg *Config) {
 }
 
 func testAttach(t *testing.T, cfg *Config) {
-	c, err := cfg.create(t, func(r *ocirt.CreateRequest) { r.Stdin = true },
+	c, err := cfg.create(t, func(r *ocirt.CreateRequest) { r.IO.Stdin = true },
 		"sh", "-c", "read line; echo got-$line; echo err-$line >&2")
 	if err != nil {
 		t.Fatal(err)

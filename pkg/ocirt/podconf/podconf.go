@@ -24,6 +24,9 @@
 //	BinaryName = "/usr/bin/crun"                # runtimeoptions.v1.Options (TypeUrl, ConfigPath)
 //	SystemdCgroup = false                       # for every other shim
 //
+//	[capabilities.krun]                         # any runtime name (oci or shim): what it can do,
+//	exec = false                                # over what pod knows of it (see ocirt.Capability)
+//
 // Runtimes merge by alias across files (a later file replaces an alias as a
 // whole); shim_dirs and default_runtime are replaced by a later file that
 // sets them. Unknown keys are errors naming the file, so typos do not go
@@ -57,14 +60,17 @@ type Config struct {
 	DefaultRuntime string                 // "" = not set
 	ShimDirs       []string               // absolute directories
 	Runtimes       map[string]ocirt.Alias // alias name → shim type and options
-	Files          []string               // the files read, in order
+	// Capabilities are declared per runtime name: [capabilities.<name>].
+	Capabilities map[string]map[ocirt.Capability]bool
+	Files        []string // the files read, in order
 }
 
 // file is one pod.conf as written.
 type file struct {
-	DefaultRuntime *string                 `toml:"default_runtime"`
-	ShimDirs       *[]string               `toml:"shim_dirs"`
-	Runtimes       map[string]runtimeTable `toml:"runtimes"`
+	DefaultRuntime *string                    `toml:"default_runtime"`
+	ShimDirs       *[]string                  `toml:"shim_dirs"`
+	Runtimes       map[string]runtimeTable    `toml:"runtimes"`
+	Capabilities   map[string]map[string]bool `toml:"capabilities"`
 }
 
 type runtimeTable struct {
@@ -166,6 +172,20 @@ func (c *Config) merge(name string, data []byte) error {
 		}
 		c.ShimDirs = append([]string(nil), *f.ShimDirs...)
 	}
+	for rt, decl := range f.Capabilities {
+		caps := map[ocirt.Capability]bool{}
+		for k, v := range decl {
+			if !ocirt.KnownCapability(ocirt.Capability(k)) {
+				return fmt.Errorf("pod.conf %s: [capabilities.%s]: unknown capability %q (known: %s): %w",
+					name, rt, k, strings.Join(ocirt.KnownCapabilities(), ", "), errdefs.ErrInvalidArgument)
+			}
+			caps[ocirt.Capability(k)] = v
+		}
+		if c.Capabilities == nil {
+			c.Capabilities = map[string]map[ocirt.Capability]bool{}
+		}
+		c.Capabilities[rt] = caps
+	}
 	names := make([]string, 0, len(f.Runtimes))
 	for n := range f.Runtimes {
 		names = append(names, n)
@@ -189,7 +209,7 @@ func validate(file, name string, t runtimeTable) (ocirt.Alias, error) {
 	if t.Type == "" {
 		return ocirt.Alias{}, fmt.Errorf("pod.conf %s: [runtimes.%s] needs type = \"<shim runtime type>\", e.g. io.containerd.kata.v2: %w", file, name, errdefs.ErrInvalidArgument)
 	}
-	if _, err := ocirt.ShimBinary(t.Type); err != nil {
+	if _, err := shimclient.BinaryName(t.Type); err != nil {
 		return ocirt.Alias{}, fmt.Errorf("pod.conf %s: [runtimes.%s]: %w", file, name, err)
 	}
 	if t.ConfigPath != "" && !filepath.IsAbs(t.ConfigPath) {
@@ -211,7 +231,7 @@ func checkUndecoded(name string, md toml.MetaData) error {
 		bad = append(bad, k.String())
 	}
 	if len(bad) > 0 {
-		return fmt.Errorf("pod.conf %s: unknown keys %s (known: default_runtime, shim_dirs, [runtimes.<alias>] type, config_path, options): %w",
+		return fmt.Errorf("pod.conf %s: unknown keys %s (known: default_runtime, shim_dirs, [runtimes.<alias>] type, config_path, options, [capabilities.<runtime>]): %w",
 			name, strings.Join(bad, ", "), errdefs.ErrInvalidArgument)
 	}
 	return nil
@@ -232,5 +252,11 @@ func (c *Config) Apply(oc *ocirt.Config) {
 	}
 	if c.DefaultRuntime != "" {
 		oc.Default = c.DefaultRuntime
+	}
+	for rt, caps := range c.Capabilities {
+		if oc.Declared == nil {
+			oc.Declared = map[string]map[ocirt.Capability]bool{}
+		}
+		oc.Declared[rt] = caps
 	}
 }

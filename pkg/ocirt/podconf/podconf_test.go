@@ -9,6 +9,8 @@ import (
 
 	"github.com/pod-engine/pod/pkg/errdefs"
 	"github.com/pod-engine/pod/pkg/ocirt"
+	"github.com/pod-engine/pod/pkg/ocirt/shimv2"
+	"github.com/pod-engine/pod/pkg/ocirt/shimv2/shimclient"
 )
 
 const sample = `
@@ -62,31 +64,33 @@ func TestParseSample(t *testing.T) {
 		t.Fatal(err)
 	}
 	oc.ShimDirs = append([]string{dir}, oc.ShimDirs...)
-	h, err := ocirt.NewRegistry(oc).Resolve("kata")
-	if err != nil || h.Kind != ocirt.KindShimV2 || h.Path != bin {
+	h, err := ocirt.NewRegistry(oc, shimv2.Driver{}).Resolve("kata")
+	if err != nil || h.Kind != shimv2.Kind || h.Path != bin {
 		t.Fatalf("resolve kata: %+v %v", h, err)
 	}
 }
 
 func TestParseErrors(t *testing.T) {
 	for name, conf := range map[string]string{
-		"bad toml":          `default_runtime = `,
-		"unknown top key":   `default_runtim = "x"`,
-		"unknown rt key":    "[runtimes.a]\ntype = \"io.containerd.kata.v2\"\nconfigpath = \"/x\"",
-		"alias uppercase":   "[runtimes.Kata]\ntype = \"io.containerd.kata.v2\"",
-		"alias dot":         "[runtimes.\"a.b\"]\ntype = \"io.containerd.kata.v2\"",
-		"alias slash":       "[runtimes.\"a/b\"]\ntype = \"io.containerd.kata.v2\"",
-		"alias dash end":    "[runtimes.a-]\ntype = \"io.containerd.kata.v2\"",
-		"alias too long":    "[runtimes." + strings.Repeat("a", 64) + "]\ntype = \"io.containerd.kata.v2\"",
-		"no type":           "[runtimes.a]\nconfig_path = \"/x\"",
-		"bad type":          "[runtimes.a]\ntype = \"kata\"",
-		"type with slash":   "[runtimes.a]\ntype = \"io.x/../evil.v2\"",
-		"relative config":   "[runtimes.a]\ntype = \"io.containerd.kata.v2\"\nconfig_path = \"x.toml\"",
-		"bad runc option":   "[runtimes.a]\ntype = \"io.containerd.runc.v2\"\n[runtimes.a.options]\nBinary = \"x\"",
-		"runc option type":  "[runtimes.a]\ntype = \"io.containerd.runc.v2\"\n[runtimes.a.options]\nSystemdCgroup = \"yes\"",
-		"relative shim dir": `shim_dirs = ["bin"]`,
-		"empty default":     `default_runtime = ""`,
-		"shim_dirs string":  `shim_dirs = "/x"`,
+		"bad toml":            `default_runtime = `,
+		"unknown top key":     `default_runtim = "x"`,
+		"unknown capability":  "[capabilities.krun]\nfly = true",
+		"capability not bool": "[capabilities.krun]\nexec = \"no\"",
+		"unknown rt key":      "[runtimes.a]\ntype = \"io.containerd.kata.v2\"\nconfigpath = \"/x\"",
+		"alias uppercase":     "[runtimes.Kata]\ntype = \"io.containerd.kata.v2\"",
+		"alias dot":           "[runtimes.\"a.b\"]\ntype = \"io.containerd.kata.v2\"",
+		"alias slash":         "[runtimes.\"a/b\"]\ntype = \"io.containerd.kata.v2\"",
+		"alias dash end":      "[runtimes.a-]\ntype = \"io.containerd.kata.v2\"",
+		"alias too long":      "[runtimes." + strings.Repeat("a", 64) + "]\ntype = \"io.containerd.kata.v2\"",
+		"no type":             "[runtimes.a]\nconfig_path = \"/x\"",
+		"bad type":            "[runtimes.a]\ntype = \"kata\"",
+		"type with slash":     "[runtimes.a]\ntype = \"io.x/../evil.v2\"",
+		"relative config":     "[runtimes.a]\ntype = \"io.containerd.kata.v2\"\nconfig_path = \"x.toml\"",
+		"bad runc option":     "[runtimes.a]\ntype = \"io.containerd.runc.v2\"\n[runtimes.a.options]\nBinary = \"x\"",
+		"runc option type":    "[runtimes.a]\ntype = \"io.containerd.runc.v2\"\n[runtimes.a.options]\nSystemdCgroup = \"yes\"",
+		"relative shim dir":   `shim_dirs = ["bin"]`,
+		"empty default":       `default_runtime = ""`,
+		"shim_dirs string":    `shim_dirs = "/x"`,
 	} {
 		if _, err := Parse(name, []byte(conf)); !errors.Is(err, errdefs.ErrInvalidArgument) {
 			t.Errorf("%s: err %v, want invalid argument", name, err)
@@ -147,7 +151,7 @@ func FuzzParse(f *testing.F) {
 			if !aliasRE.MatchString(n) || len(n) > 63 {
 				t.Fatalf("accepted alias %q", n)
 			}
-			if _, err := ocirt.ShimBinary(a.Type); err != nil {
+			if _, err := shimclient.BinaryName(a.Type); err != nil {
 				t.Fatalf("accepted type %q", a.Type)
 			}
 		}
@@ -157,4 +161,19 @@ func FuzzParse(f *testing.F) {
 			}
 		}
 	})
+}
+
+func TestCapabilityDeclarations(t *testing.T) {
+	c, err := Parse("t", []byte("[capabilities.krun]\nexec = false\n[capabilities.\"/opt/bin/myrt\"]\nuserns = true\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var oc ocirt.Config
+	c.Apply(&oc)
+	if has, ok := oc.Declared["krun"][ocirt.CapExec]; !ok || has {
+		t.Errorf("krun exec: %v %v", has, ok)
+	}
+	if !oc.Declared["/opt/bin/myrt"][ocirt.CapUserNS] {
+		t.Errorf("declarations %+v", oc.Declared)
+	}
 }

@@ -38,7 +38,7 @@ func BenchmarkRunRmTrue(b *testing.B) {
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		req := f.request(false, false, "true")
-		req.ExitCommand = nil
+		req.Exit.Command = nil
 		t0 := time.Now()
 		tk, err := f.rt.Create(ctx, req)
 		if err != nil {
@@ -49,7 +49,7 @@ func BenchmarkRunRmTrue(b *testing.B) {
 			b.Fatal(err)
 		}
 		t2 := time.Now()
-		if _, err := conmon.WaitExitFile(ctx, filepath.Join(req.ExitDir, req.ID), "", nil); err != nil {
+		if _, err := conmon.WaitExitFile(ctx, filepath.Join(req.Exit.Dir, req.ID), "", nil); err != nil {
 			b.Fatal(err)
 		}
 		t3 := time.Now()

@@ -30,15 +30,7 @@ func TestConformance(t *testing.T) {
 					a.Options = map[string]any{"BinaryName": binary}
 				}
 				reg := ocirt.NewRegistry(ocirt.Config{ShimDirs: []string{filepath.Dir(shim)}, Aliases: map[string]ocirt.Alias{"shim": a}}, d)
-				h, err := reg.Resolve("shim")
-				if err != nil {
-					t.Fatal(err)
-				}
-				rt, err := d.Open(h)
-				if err != nil {
-					t.Fatal(err)
-				}
-				ocirttest.Run(t, ocirttest.Config{Runtime: rt, Open: d.Open})
+				ocirttest.RunRegistered(t, reg, "shim", ocirttest.Config{})
 			})
 		}
 	})

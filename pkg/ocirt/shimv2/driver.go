@@ -8,7 +8,7 @@
 // files, k8s-file logs, attach socket, ctl FIFO, exit command. Every other
 // operation (start, kill, pause, state, delete…) is a ttrpc call from the
 // calling process straight to the shim, found again from TaskRef.Data
-// (shimmon.State). So libpod drives shim containers through the same
+// (shimwire.State). So libpod drives shim containers through the same
 // ocirt interfaces as OCI runtime containers and never learns the kind.
 //
 // Files per container: the shim bundle <RunDir>/shim/<id> (its base name
@@ -54,8 +54,11 @@ type Driver struct {
 	Debug bool
 }
 
+// Kind is the kind of containerd shim v2 runtimes.
+const Kind ocirt.Kind = "shimv2"
+
 // Kind implements ocirt.Driver.
-func (Driver) Kind() ocirt.Kind { return ocirt.KindShimV2 }
+func (Driver) Kind() ocirt.Kind { return Kind }
 
 // Probe runs `<shim> -v` for the version and `<shim> -info` (containerd 2.x
 // shims) for the OCI features of the runtime behind it. A shim without
@@ -82,8 +85,8 @@ func (Driver) Probe(ctx context.Context, path string) (string, json.RawMessage, 
 
 // Open implements ocirt.Driver. It runs nothing.
 func (d Driver) Open(h ocirt.Handle) (ocirt.Runtime, error) {
-	if h.Kind != ocirt.KindShimV2 {
-		return nil, fmt.Errorf("runtime %q is of kind %q, not %q: %w", h.Name, h.Kind, ocirt.KindShimV2, errdefs.ErrInvalidArgument)
+	if h.Kind != Kind {
+		return nil, fmt.Errorf("runtime %q is of kind %q, not %q: %w", h.Name, h.Kind, Kind, errdefs.ErrInvalidArgument)
 	}
 	if err := shimclient.ValidateBinary(h.Path); err != nil {
 		return nil, fmt.Errorf("runtime %q: %w", h.Name, err)

@@ -83,20 +83,17 @@ func (f *fixture) request(terminal, stdin bool, args ...string) *ocirt.CreateReq
 	id := testutil.UniqueID("ctr")
 	base := filepath.Join(f.dir, id)
 	req := &ocirt.CreateRequest{
-		ID:          id,
-		Name:        "n-" + id,
-		Spec:        testutil.Spec(f.rootfs, terminal, args...),
-		Bundle:      filepath.Join(base, "userdata"),
-		RunDir:      filepath.Join(base, "run"),
-		ExitDir:     f.exitDir,
-		PersistDir:  filepath.Join(base, "persist"),
-		Terminal:    terminal,
-		Stdin:       stdin,
-		LogDriver:   conmon.LogDriverK8sFile,
-		LogPath:     filepath.Join(base, "ctr.log"),
-		ExitCommand: []string{"/bin/sh", "-c", "echo ran > " + filepath.Join(base, "exitcmd")},
+		ID:     id,
+		Name:   "n-" + id,
+		Spec:   testutil.Spec(f.rootfs, terminal, args...),
+		Bundle: filepath.Join(base, "userdata"),
+		RunDir: filepath.Join(base, "run"),
+		Exit: ocirt.Exit{Dir: f.exitDir, PersistDir: filepath.Join(base, "persist"),
+			Command: []string{"/bin/sh", "-c", "echo ran > " + filepath.Join(base, "exitcmd")}},
+		IO:  ocirt.IO{Terminal: terminal, Stdin: stdin},
+		Log: ocirt.Log{Driver: ocirt.LogK8sFile, Path: filepath.Join(base, "ctr.log")},
 	}
-	for _, d := range []string{req.Bundle, req.RunDir, req.PersistDir} {
+	for _, d := range []string{req.Bundle, req.RunDir, req.Exit.PersistDir} {
 		os.MkdirAll(d, 0o700)
 	}
 	return req
@@ -124,11 +121,11 @@ func (f *fixture) waitExit(req *ocirt.CreateRequest, mon int) conmon.ExitStatus 
 	f.t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	st, err := conmon.WaitExitFile(ctx, filepath.Join(req.ExitDir, req.ID), req.PersistDir, nil)
+	st, err := conmon.WaitExitFile(ctx, filepath.Join(req.Exit.Dir, req.ID), req.Exit.PersistDir, nil)
 	if err != nil {
 		f.t.Fatalf("waiting for the exit file: %v", err)
 	}
-	p, err := conmon.ReadExitFile(filepath.Join(req.PersistDir, "exit"), "")
+	p, err := conmon.ReadExitFile(filepath.Join(req.Exit.PersistDir, "exit"), "")
 	if err != nil || p.Code != st.Code {
 		f.t.Errorf("persist exit file: %+v %v, exit dir says %d", p, err, st.Code)
 	}

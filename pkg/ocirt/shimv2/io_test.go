@@ -42,7 +42,7 @@ func TestAttachStdin(t *testing.T) {
 		if es := f.waitExit(req, tk.Ref().MonitorPid); es.Code != 0 {
 			t.Errorf("exit %d", es.Code)
 		}
-		if lines := logLines(t, req.LogPath); !contains(lines, "stdout hello") || !contains(lines, "stderr done") {
+		if lines := logLines(t, req.Log.Path); !contains(lines, "stdout hello") || !contains(lines, "stderr done") {
 			t.Errorf("log %q", lines)
 		}
 	})

@@ -21,14 +21,14 @@ import (
 	"github.com/pod-engine/pod/pkg/ocirt/shimv2/internal/proc"
 	"github.com/pod-engine/pod/pkg/ocirt/shimv2/internal/testutil"
 	"github.com/pod-engine/pod/pkg/ocirt/shimv2/shimclient"
-	"github.com/pod-engine/pod/pkg/ocirt/shimv2/shimmon"
+	"github.com/pod-engine/pod/pkg/ocirt/shimv2/shimwire"
 )
 
 // assertGone checks that Delete left nothing: no shim process, socket,
 // mount or shim bundle.
 func assertGone(t *testing.T, tk ocirt.Task, _ testutil.Census) {
 	t.Helper()
-	var st shimmon.State
+	var st shimwire.State
 	if tt, ok := tk.(*task); ok {
 		st = tt.state
 	}
@@ -84,13 +84,13 @@ func TestRunExitCodeLogsExitCommand(t *testing.T) {
 			t.Errorf("exit code %d oom %v, want 3 and no oom", es.Code, es.OOM)
 		}
 		waitFile(t, filepath.Join(filepath.Dir(req.Bundle), "exitcmd"))
-		lines := logLines(t, req.LogPath)
+		lines := logLines(t, req.Log.Path)
 		for _, want := range []string{"stdout out", "stderr err", "stdout partial"} {
 			if !contains(lines, want) {
 				t.Errorf("log lacks %q: %q", want, lines)
 			}
 		}
-		raw, _ := os.ReadFile(req.LogPath)
+		raw, _ := os.ReadFile(req.Log.Path)
 		if !strings.Contains(string(raw), " stdout P partial\n") {
 			t.Errorf("partial line not written as a P record: %q", raw)
 		}
@@ -274,7 +274,7 @@ func TestExec(t *testing.T) {
 		tproc := specsProcess("sh", "-c", "sleep 0.3; stty size").Process
 		tproc.Terminal = true
 		p4, err := ex.Exec(ctx, &ocirt.ExecRequest{
-			SessionID: testutil.UniqueID("exec"), Dir: dir4, Process: &tproc, Terminal: true,
+			SessionID: testutil.UniqueID("exec"), Dir: dir4, Process: &tproc, IO: ocirt.IO{Terminal: true},
 			Attach: func(sock string) error {
 				c, err := client.Dial(sock)
 				if err == nil {

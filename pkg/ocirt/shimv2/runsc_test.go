@@ -61,7 +61,7 @@ func TestRunscShim(t *testing.T) {
 	if es := f.waitExit(req, tk.Ref().MonitorPid); es.Code != 4 {
 		t.Errorf("exit %d, want 4", es.Code)
 	}
-	if lines := logLines(t, req.LogPath); !contains(lines, "stdout hello from gvisor") {
+	if lines := logLines(t, req.Log.Path); !contains(lines, "stdout hello from gvisor") {
 		t.Errorf("log %q", lines)
 	}
 	st, _ := json.Marshal(tk.(*task).state)

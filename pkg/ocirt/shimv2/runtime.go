@@ -6,21 +6,17 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"time"
 
-	"github.com/pod-engine/pod/pkg/conmon"
-	"github.com/pod-engine/pod/pkg/conmon/client"
 	"github.com/pod-engine/pod/pkg/errdefs"
 	"github.com/pod-engine/pod/pkg/ocirt"
+	"github.com/pod-engine/pod/pkg/ocirt/launch"
 	"github.com/pod-engine/pod/pkg/ocirt/shimv2/shimclient"
-	"github.com/pod-engine/pod/pkg/ocirt/shimv2/shimmon"
+	"github.com/pod-engine/pod/pkg/ocirt/shimv2/shimwire"
 )
 
 // specVersion is the ociVersion written into config.json (crun 1.8, which
 // a runc shim may drive through BinaryName, accepts only "1.0…").
 const specVersion = "1.0.2-dev"
-
-const defaultCreateTimeout = 240 * time.Second
 
 // runtime is one shim binary with its options.
 type runtime struct {
@@ -41,15 +37,15 @@ func (r *runtime) check(req *ocirt.CreateRequest) error {
 		return fmt.Errorf("runtime %q (containerd shim): %s is not supported: %w", r.h.Name, what, errdefs.ErrNotImplemented)
 	}
 	switch {
-	case len(req.PreserveFDs) > 0:
+	case len(req.IO.ExtraFiles) > 0:
 		return unsupported("--preserve-fds")
-	case req.SdNotifySocket != "":
+	case req.NotifySocket != "":
 		return unsupported("--sdnotify=container")
-	case req.Stdio != nil || req.LogDriver == conmon.LogDriverPassthrough:
+	case req.IO.Passthrough != nil || req.Log.Driver == ocirt.LogPassthrough:
 		return unsupported("the passthrough log driver")
-	case req.LogDriver == conmon.LogDriverJournald:
+	case req.Log.Driver == ocirt.LogJournald:
 		return unsupported("the journald log driver (use k8s-file)")
-	case req.NoCgroups:
+	case req.Cgroups == ocirt.CgroupsDisabled:
 		return unsupported("--cgroups=disabled")
 	case req.Spec == nil:
 		return fmt.Errorf("no runtime spec given: %w", errdefs.ErrInvalidArgument)
@@ -74,7 +70,7 @@ func (r *runtime) Create(ctx context.Context, req *ocirt.CreateRequest) (ocirt.T
 	}
 	opts, err := shimclient.BuildOptions(shimclient.OptionsSpec{
 		Type: r.alias.Type, Options: r.alias.Options, ConfigPath: r.alias.ConfigPath,
-		NoPivotRoot: req.NoPivot, NoNewKeyring: req.NoNewKeyring, SystemdCgroup: req.SystemdCgroup,
+		NoPivotRoot: req.NoPivotRoot, NoNewKeyring: req.NoNewKeyring, SystemdCgroup: req.Cgroups == ocirt.CgroupsSystemd,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("runtime %q: %w", r.h.Name, err)
@@ -89,87 +85,32 @@ func (r *runtime) Create(ctx context.Context, req *ocirt.CreateRequest) (ocirt.T
 		t.removeBundle()
 		return nil, err
 	}
-	flags := shimmon.Flags{Namespace: r.d.Namespace, HashAddr: r.d.HashAddress, Bundle: bundle, Options: opts, Debug: r.d.Debug}
+	flags := shimwire.Flags{Namespace: r.d.Namespace, HashAddr: r.d.HashAddress, Bundle: bundle, Options: opts, Debug: r.d.Debug}
 	rargs, err := flags.RuntimeArgs()
 	if err != nil {
 		t.removeBundle()
 		return nil, err
 	}
-	args := conmon.Args{
-		APIVersion:       true,
-		CID:              req.ID,
-		CUUID:            req.ID,
-		Name:             req.Name,
-		Runtime:          r.h.Path,
-		Bundle:           req.Bundle,
-		ContainerPidFile: filepath.Join(req.RunDir, "pidfile"),
-		ConmonPidFile:    filepath.Join(req.RunDir, "conmon.pid"),
-		LogPaths:         []string{logSpec(req)},
-		LogLevel:         req.LogLevel,
-		LogSizeMax:       req.LogSizeMax,
-		ExitDir:          req.ExitDir,
-		PersistDir:       req.PersistDir,
-		FullAttach:       true,
-		Terminal:         req.Terminal,
-		Stdin:            req.Stdin,
-		LeaveStdinOpen:   req.LeaveStdinOpen,
-		RuntimeArgs:      rargs,
-	}
-	if len(req.ExitCommand) > 0 {
-		args.ExitCommand = req.ExitCommand[0]
-		args.ExitCommandArgs = req.ExitCommand[1:]
-		args.ExitDelay = req.ExitDelay
-	}
-	timeout := req.Timeout
-	if timeout == 0 {
-		timeout = defaultCreateTimeout
-	}
-	cctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
-	m, err := client.Start(cctx, &client.Options{Monitor: mon, Args: args, Env: ocirt.MonitorEnv(req.Env), Dir: bundle})
-	if err != nil {
-		t.removeBundle()
-		return nil, fmt.Errorf("container %s: %w", req.Name, err)
-	}
-	defer m.Close()
-	pid, err := m.ReadPid(cctx)
+	m := &launch.Monitor{Binary: mon, Runtime: r.h.Path, RuntimeName: r.h.Name, RuntimeArgs: rargs, Dir: bundle}
+	started, err := launch.Create(ctx, m, req)
 	if err != nil {
 		// pod-shim stops the shim after a failed create. If pod-shim itself
 		// failed, the state file (when written) still finds the shim.
-		if st, serr := shimmon.ReadState(bundle); serr == nil {
+		if st, serr := shimwire.ReadState(bundle); serr == nil {
 			t.state = st
 		}
 		_ = t.Delete(context.WithoutCancel(ctx), true)
-		return nil, r.createError(req, err)
+		return nil, err
 	}
-	st, err := shimmon.ReadState(bundle)
+	st, err := shimwire.ReadState(bundle)
 	if err != nil {
 		return nil, fmt.Errorf("container %s: reading the shim's address: %w", req.Name, err)
 	}
 	t.state = st
-	t.ref.Pid = pid
-	t.ref.MonitorPid = m.Pid()
+	t.ref.Pid = started.Pid
+	t.ref.MonitorPid = started.MonitorPid
 	t.ref.Data, _ = json.Marshal(st)
 	return t, nil
-}
-
-// createError names the runtime and keeps the shim's message (the OCI
-// runtime's error, e.g. "runc create failed: … no such file or directory"),
-// classified for exit codes 125/126/127.
-func (r *runtime) createError(req *ocirt.CreateRequest, err error) error {
-	return ocirt.MonitorError("container "+req.Name, r.h.Name, err, func(se *client.SyncError) string { return se.Message })
-}
-
-func logSpec(req *ocirt.CreateRequest) string {
-	switch req.LogDriver {
-	case "", conmon.LogDriverK8sFile:
-		if req.LogPath == "" {
-			return conmon.LogDriverNone
-		}
-		return conmon.LogDriverK8sFile + ":" + req.LogPath
-	default:
-		return req.LogDriver
-	}
 }
 
 // writeSpecs writes config.json into the container's bundle (the ocirt
@@ -204,7 +145,7 @@ func (r *runtime) Load(ref ocirt.TaskRef) ocirt.Task {
 		if err := json.Unmarshal(ref.Data, &t.state); err != nil {
 			t.loadErr = fmt.Errorf("container %s: stored shim state: %v: %w", ref.ID, err, errdefs.ErrInvalidArgument)
 		}
-	} else if st, err := shimmon.ReadState(t.bundle); err == nil {
+	} else if st, err := shimwire.ReadState(t.bundle); err == nil {
 		t.state = st
 	}
 	if t.state.Bundle != "" {

@@ -15,7 +15,7 @@ import (
 	"github.com/pod-engine/pod/pkg/ocirt"
 	"github.com/pod-engine/pod/pkg/ocirt/shimv2/internal/proc"
 	"github.com/pod-engine/pod/pkg/ocirt/shimv2/shimclient"
-	"github.com/pod-engine/pod/pkg/ocirt/shimv2/shimmon"
+	"github.com/pod-engine/pod/pkg/ocirt/shimv2/shimwire"
 )
 
 // task is one container of a shim. Every call dials the shim afresh (a
@@ -23,7 +23,7 @@ import (
 type task struct {
 	r       *runtime
 	ref     ocirt.TaskRef
-	state   shimmon.State
+	state   shimwire.State
 	bundle  string
 	loadErr error
 }
@@ -247,7 +247,7 @@ func (t *task) forceStop(ctx context.Context, c *shimclient.Client, status strin
 // WaitedFile), or has gone (a zombie counts as gone), so that deleting the
 // task and shutting the shim down cannot take the status from it.
 func (t *task) waitMonitor(ctx context.Context) {
-	marker := filepath.Join(t.bundle, shimmon.WaitedFile)
+	marker := filepath.Join(t.bundle, shimwire.WaitedFile)
 	for {
 		if _, err := os.Stat(marker); err == nil {
 			return
@@ -274,7 +274,7 @@ func (t *task) cleanupDead(ctx context.Context) error {
 		_ = proc.WaitExit(wctx, t.state.ShimPid, t.state.ShimStart)
 		cancel()
 	}
-	if _, err := os.Stat(filepath.Join(t.bundle, shimmon.DeletedFile)); errors.Is(err, os.ErrNotExist) {
+	if _, err := os.Stat(filepath.Join(t.bundle, shimwire.DeletedFile)); errors.Is(err, os.ErrNotExist) {
 		if _, err := os.Stat(filepath.Join(t.bundle, "runtime")); err == nil || !errors.Is(err, os.ErrNotExist) {
 			shim := t.shim()
 			if _, err := shim.Delete(ctx, t.ref.ID, t.bundle); err != nil {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"regexp"
+	"strings"
 
 	"github.com/pod-engine/pod/pkg/errdefs"
 )
@@ -38,4 +39,39 @@ func ValidateID(kind, id string) error {
 			kind, id, maxIDLen, errdefs.ErrInvalidArgument)
 	}
 	return nil
+}
+
+// typeRE matches containerd runtime types such as io.containerd.runc.v2.
+var typeRE = regexp.MustCompile(`^[a-zA-Z0-9][a-zA-Z0-9_-]*(\.[a-zA-Z0-9][a-zA-Z0-9_+-]*)+\.v[0-9]+$`)
+
+// IsType reports whether name looks like a shim runtime type.
+func IsType(name string) bool { return typeRE.MatchString(name) }
+
+// BinaryName returns the binary name for a shim runtime type:
+// io.containerd.runc.v2 → containerd-shim-runc-v2.
+func BinaryName(shimType string) (string, error) {
+	if !typeRE.MatchString(shimType) {
+		return "", fmt.Errorf("invalid shim runtime type %q: expected a dotted name ending in a version, such as io.containerd.runc.v2: %w", shimType, errdefs.ErrInvalidArgument)
+	}
+	parts := strings.Split(shimType, ".")
+	bin := "containerd-shim-" + parts[len(parts)-2] + "-" + parts[len(parts)-1]
+	if !binaryRE.MatchString(bin) {
+		return "", fmt.Errorf("invalid shim runtime type %q: binary name %q must match %s: %w", shimType, bin, binaryRE, errdefs.ErrInvalidArgument)
+	}
+	return bin, nil
+}
+
+// TypeOf returns the runtime type of a shim binary name
+// (containerd-shim-runc-v2 → io.containerd.runc.v2), or "".
+func TypeOf(binary string) string {
+	base, ok := strings.CutPrefix(binary, "containerd-shim-")
+	i := strings.LastIndex(base, "-")
+	if !ok || i <= 0 {
+		return ""
+	}
+	t := "io.containerd." + base[:i] + "." + base[i+1:]
+	if !typeRE.MatchString(t) {
+		return ""
+	}
+	return t
 }

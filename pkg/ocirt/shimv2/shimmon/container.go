@@ -12,16 +12,12 @@ import (
 	"github.com/pod-engine/pod/pkg/conmon"
 	"github.com/pod-engine/pod/pkg/ocirt/shimv2/internal/proc"
 	"github.com/pod-engine/pod/pkg/ocirt/shimv2/shimclient"
+	"github.com/pod-engine/pod/pkg/ocirt/shimv2/shimwire"
 )
 
 // Files pod-shim keeps in the shim bundle.
 const (
-	DiagFile    = "pod-shim.log"     // pod-shim's and the shim's messages
-	DeletedFile = "pod-shim.deleted" // the shim's delete subcommand already ran
-	// WaitedFile says pod-shim has the task's exit status: a forced delete
-	// waits for it before it shuts the shim down (else pod-shim's Wait may
-	// lose the race with the shutdown, and the status with it).
-	WaitedFile  = "pod-shim.waited"
+	DiagFile    = "pod-shim.log" // pod-shim's and the shim's messages
 	createLimit = 4 * time.Minute
 	drainLimit  = 10 * time.Second
 	// reconnectLimit is how long a living shim may refuse connections.
@@ -29,7 +25,7 @@ const (
 )
 
 // runContainer starts the shim, creates the task and watches it to its end.
-func runContainer(a *conmon.Args, f *Flags, p *pipes) int {
+func runContainer(a *conmon.Args, f *shimwire.Flags, p *pipes) int {
 	diag.open(filepath.Join(f.Bundle, DiagFile), f.Debug || a.LogLevel == "debug" || a.LogLevel == "trace")
 	self, _ := os.Executable()
 	shim := &shimclient.Shim{Binary: a.Runtime, Namespace: f.Namespace, Address: f.HashAddr, PublishBinary: self, Debug: f.Debug}
@@ -51,7 +47,7 @@ func runContainer(a *conmon.Args, f *Flags, p *pipes) int {
 	defer logFifo.Close()
 
 	var conn shimConn
-	var st State
+	var st shimwire.State
 	closeIO := func() {
 		if c := conn.get(); c != nil {
 			_ = c.CloseStdin(context.Background(), id, "")
@@ -79,7 +75,7 @@ func runContainer(a *conmon.Args, f *Flags, p *pipes) int {
 	if err != nil {
 		return failed(err)
 	}
-	st = State{Address: b.Address, TaskAPI: b.Version, Namespace: f.Namespace, HashAddr: f.HashAddr, Bundle: f.Bundle}
+	st = shimwire.State{Address: b.Address, TaskAPI: b.Version, Namespace: f.Namespace, HashAddr: f.HashAddr, Bundle: f.Bundle}
 	c, err := shimclient.Dial(ctx, b.Address, f.Namespace, b.Version)
 	if err != nil {
 		cleanupDeadShim(shim, id, st)
@@ -95,7 +91,7 @@ func runContainer(a *conmon.Args, f *Flags, p *pipes) int {
 	}
 	st.ShimPid, st.ShimStart = ci.ShimPid, proc.StartTime(ci.ShimPid)
 	diag.debugf("connected after %v", time.Since(t0))
-	if err := writeState(st); err != nil {
+	if err := shimwire.WriteState(st); err != nil {
 		stopShim(c, id, st)
 		return failed(err)
 	}
@@ -121,7 +117,7 @@ func runContainer(a *conmon.Args, f *Flags, p *pipes) int {
 	})
 	drained := s.io.pump(s.out.write)
 	code := waitTask(&conn, shim, id, "", st)
-	if w, err := os.Create(filepath.Join(f.Bundle, WaitedFile)); err == nil {
+	if w, err := os.Create(filepath.Join(f.Bundle, shimwire.WaitedFile)); err == nil {
 		w.Close()
 	}
 	conn.get().Close()
@@ -145,7 +141,7 @@ func runContainer(a *conmon.Args, f *Flags, p *pipes) int {
 // its delete subcommand ends the container and supplies the status (137).
 // A shim that lives but cannot be reached for reconnectLimit is treated as
 // dead (killed and cleaned up), so a container never goes unwatched.
-func waitTask(conn *shimConn, shim *shimclient.Shim, id, execID string, st State) int {
+func waitTask(conn *shimConn, shim *shimclient.Shim, id, execID string, st shimwire.State) int {
 	var lost time.Time
 	for attempt := 0; ; attempt++ {
 		e, err := conn.get().Wait(context.Background(), id, execID)
@@ -193,7 +189,7 @@ func waitTask(conn *shimConn, shim *shimclient.Shim, id, execID string, st State
 }
 
 // stopShim ends a shim that holds no task (after a failed create).
-func stopShim(c *shimclient.Client, id string, st State) {
+func stopShim(c *shimclient.Client, id string, st shimwire.State) {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	_, _ = c.Delete(ctx, id, "")
@@ -211,9 +207,9 @@ func stopShim(c *shimclient.Client, id string, st State) {
 // shim is gone (it kills and deletes the container through the OCI runtime
 // and unmounts the rootfs) and removes the shim's stale socket. ok is false
 // when the subcommand had already run or failed.
-func cleanupDeadShim(shim *shimclient.Shim, id string, st State) (shimclient.Exit, bool) {
+func cleanupDeadShim(shim *shimclient.Shim, id string, st shimwire.State) (shimclient.Exit, bool) {
 	defer removeSocket(st.Address)
-	marker := filepath.Join(st.Bundle, DeletedFile)
+	marker := filepath.Join(st.Bundle, shimwire.DeletedFile)
 	if _, err := os.Stat(marker); err == nil {
 		return shimclient.Exit{}, false
 	}

@@ -9,11 +9,11 @@
 // package conmon/client exactly as the oci driver starts conmon: conmon's
 // command line (-r names the shim binary), the _OCI_SYNCPIPE/_OCI_STARTPIPE/
 // _OCI_ATTACHPIPE handshake, daemonizing and the --conmon-pidfile. Settings
-// conmon has no flag for travel as --runtime-arg values (see Flags).
+// conmon has no flag for travel as --runtime-arg values (see shimwire.Flags).
 //
 // For a container, pod-shim creates the shim's mandatory log FIFO and the
 // stdio FIFOs, runs `<shim> start`, calls Create, reports the init pid and
-// writes State to <shim bundle>/pod-shim.json; then it copies the stdio
+// writes the shimwire.State to <shim bundle>/pod-shim.json; then it copies the stdio
 // FIFOs to the log and the attach clients, forwards attach input and ctl
 // resizes, and blocks in Wait. When the shim dies instead, its `delete`
 // subcommand supplies the exit status (137). For an exec (-e) it does the

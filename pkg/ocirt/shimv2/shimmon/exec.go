@@ -13,12 +13,13 @@ import (
 
 	"github.com/pod-engine/pod/pkg/conmon"
 	"github.com/pod-engine/pod/pkg/ocirt/shimv2/shimclient"
+	"github.com/pod-engine/pod/pkg/ocirt/shimv2/shimwire"
 )
 
 // runExec runs one exec session on the container's shim: Exec, Start,
 // Wait, Delete of exec id = the session id (-u), with the session's attach
 // socket, ctl FIFO and exit files in the session dir (-b).
-func runExec(a *conmon.Args, f *Flags, p *pipes) int {
+func runExec(a *conmon.Args, f *shimwire.Flags, p *pipes) int {
 	diag.open(filepath.Join(a.Bundle, DiagFile), a.LogLevel == "debug" || a.LogLevel == "trace")
 	id, execID := a.CID, a.CUUID
 	failed := func(err error) int {
@@ -82,7 +83,7 @@ func runExec(a *conmon.Args, f *Flags, p *pipes) int {
 		defer t.Stop()
 	}
 	drained := s.io.pump(s.out.write)
-	st := State{Address: f.Address, TaskAPI: c.Version(), Namespace: f.Namespace, Bundle: f.Bundle}
+	st := shimwire.State{Address: f.Address, TaskAPI: c.Version(), Namespace: f.Namespace, Bundle: f.Bundle}
 	if ci, err := c.Connect(ctx, id); err == nil {
 		st.ShimPid = ci.ShimPid
 	}

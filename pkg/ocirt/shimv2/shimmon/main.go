@@ -12,6 +12,7 @@ import (
 	"github.com/pod-engine/pod/pkg/conmon"
 	"github.com/pod-engine/pod/pkg/conmon/k8sfile"
 	"github.com/pod-engine/pod/pkg/ocirt/shimv2/shimclient"
+	"github.com/pod-engine/pod/pkg/ocirt/shimv2/shimwire"
 )
 
 // Version is pod-shim's version string.
@@ -67,8 +68,8 @@ func isPublish(argv []string) bool {
 
 // check validates the command line before anything is created, so that
 // mistakes fail the caller's start instead of a daemon nobody watches.
-func check(a *conmon.Args) (*Flags, error) {
-	f, err := ParseFlags(a.RuntimeArgs)
+func check(a *conmon.Args) (*shimwire.Flags, error) {
+	f, err := shimwire.ParseFlags(a.RuntimeArgs)
 	if err != nil {
 		return nil, err
 	}
@@ -130,7 +131,10 @@ type session struct {
 func openSession(a *conmon.Args, fifoDir string, stdin func([]byte) error, onEOF func(), resize func(h, w int)) (*session, error) {
 	s := &session{a: a, out: &output{}}
 	var err error
-	if s.io, err = newStdio(fifoDir, "io-", a.Stdin, a.Terminal); err != nil {
+	// A terminal's input always reaches it, as under conmon (whose -i
+	// without -t only says a client's EOF closes stdin): the shim takes
+	// terminal input through the stdin FIFO.
+	if s.io, err = newStdio(fifoDir, "io-", a.Stdin || a.Terminal, a.Terminal); err != nil {
 		return nil, err
 	}
 	lp, _ := logPath(a.LogPaths)

@@ -1,4 +1,9 @@
-package shimmon
+// Package shimwire is what the shimv2 driver and pod-shim (package shimmon)
+// exchange besides conmon's command line: the shim settings carried as
+// --runtime-arg values (Flags), the state file pod-shim writes once the shim
+// runs (State) and the marker files in the shim bundle. It is its own
+// package so that pod links the wire types and not pod-shim's server code.
+package shimwire
 
 import (
 	"encoding/base64"
@@ -14,6 +19,15 @@ import (
 
 	"github.com/pod-engine/pod/pkg/errdefs"
 	"github.com/pod-engine/pod/pkg/ocirt/shimv2/shimclient"
+)
+
+// Files pod-shim keeps in the shim bundle besides its diagnostics.
+const (
+	DeletedFile = "pod-shim.deleted" // the shim's delete subcommand already ran
+	// WaitedFile says pod-shim has the task's exit status: a forced delete
+	// waits for it before it shuts the shim down (else pod-shim's Wait may
+	// lose the race with the shutdown, and the status with it).
+	WaitedFile = "pod-shim.waited"
 )
 
 // StateFile is the name of the file pod-shim writes into the shim bundle
@@ -45,8 +59,8 @@ func ReadState(shimBundle string) (State, error) {
 	return s, nil
 }
 
-// writeState writes the state file atomically.
-func writeState(s State) error {
+// WriteState writes the state file atomically (pod-shim does).
+func WriteState(s State) error {
 	data, err := json.Marshal(s)
 	if err != nil {
 		return err

@@ -1,4 +1,4 @@
-package shimmon
+package shimwire
 
 import (
 	"reflect"

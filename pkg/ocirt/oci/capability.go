@@ -1,0 +1,54 @@
+package oci
+
+import (
+	"encoding/json"
+	"path/filepath"
+	"strings"
+
+	"github.com/pod-engine/pod/pkg/ocirt"
+)
+
+// Capabilities implements ocirt.Driver: what pod knows of OCI runtimes
+// under a conmon-protocol monitor (the monitor gives every one a terminal,
+// logs and fd passing), their quirks (runsc, krun), containers.conf's
+// runtime_supports_nocgroup, and the features document of the probe.
+func (Driver) Capabilities(cfg *ocirt.Config, h ocirt.Handle, features json.RawMessage) ocirt.Caps {
+	q := quirksFor(h.Path)
+	base := filepath.Base(h.Path)
+	c := ocirt.Caps{}
+	c.Set(ocirt.CapTerminal, true, "kind", "")
+	c.Set(ocirt.CapPause, true, "kind", "")
+	c.Set(ocirt.CapLogJournald, true, "kind", "")
+	c.Set(ocirt.CapLogPassthrough, true, "kind", "")
+	c.Set(ocirt.CapNotifySocket, true, "kind", "")
+	if strings.HasPrefix(base, "krun") {
+		c.Set(ocirt.CapExec, false, "kind", "krun runs the container in a microVM that `runtime exec` does not enter")
+	} else {
+		c.Set(ocirt.CapExec, true, "kind", "")
+	}
+	switch {
+	case ocirt.Declared(cfg.SupportsNoCgroups, h.Name):
+		c.Set(ocirt.CapNoCgroups, true, "containers.conf runtime_supports_nocgroup", "")
+	case q.runsc:
+		c.Set(ocirt.CapNoCgroups, true, "kind", "runs with --ignore-cgroups")
+	default:
+		c.Set(ocirt.CapNoCgroups, false, "kind", "add it to runtime_supports_nocgroup in containers.conf if it does")
+	}
+	if q.crun {
+		c.Set(ocirt.CapKeepGroups, true, "kind", "")
+	} else {
+		c.Set(ocirt.CapKeepGroups, false, "kind", "only crun honours the run.oci.keep_original_groups annotation")
+	}
+	if q.runsc {
+		c.Set(ocirt.CapPreserveFDs, false, "kind", "runsc has no --preserve-fds")
+	} else {
+		c.Set(ocirt.CapPreserveFDs, true, "kind", "")
+	}
+	c.ApplyFeatures(features)
+	if len(features) == 0 && strings.HasPrefix(base, "runsc") {
+		// gVisor implements these itself; it has no features command.
+		c.Set(ocirt.CapSeccomp, true, "kind", "")
+		c.Set(ocirt.CapUserNS, true, "kind", "")
+	}
+	return c
+}

@@ -1,0 +1,26 @@
+package shimv2
+
+import (
+	"encoding/json"
+
+	"github.com/pod-engine/pod/pkg/ocirt"
+)
+
+// Capabilities implements ocirt.Driver: what a shim runs under pod-shim
+// (exec, pause and terminals through the task API; k8s-file logs only; no
+// fd passing, sd_notify or cgroup-less containers), and the OCI features
+// the shim's -info reports for the runtime behind it.
+func (Driver) Capabilities(cfg *ocirt.Config, h ocirt.Handle, features json.RawMessage) ocirt.Caps {
+	c := ocirt.Caps{}
+	for _, k := range []ocirt.Capability{ocirt.CapExec, ocirt.CapPause, ocirt.CapTerminal} {
+		c.Set(k, true, "kind", "")
+	}
+	c.Set(ocirt.CapNoCgroups, false, "kind", "a shim places its containers in cgroups itself")
+	c.Set(ocirt.CapPreserveFDs, false, "kind", "the shim task API passes no file descriptors")
+	c.Set(ocirt.CapNotifySocket, false, "kind", "pod-shim has no sd_notify proxy")
+	c.Set(ocirt.CapLogJournald, false, "kind", "use the k8s-file log driver")
+	c.Set(ocirt.CapLogPassthrough, false, "kind", "the shim owns the container's stdio")
+	c.Set(ocirt.CapKeepGroups, false, "kind", "only crun honours the run.oci.keep_original_groups annotation; a shim does not pass it on")
+	c.ApplyFeatures(features)
+	return c
+}
