@@ -70,6 +70,24 @@ type Options struct {
 	PID     string `json:"pid,omitempty"`     // --pid host|ns:PATH
 	IPC     string `json:"ipc,omitempty"`     // --ipc host|private|shareable|ns:PATH
 	UTS     string `json:"uts,omitempty"`     // --uts host|ns:PATH
+
+	// Run and create flags of Podman 4.3 (parse_run.go, gen_run.go).
+	EnvHost           bool     `json:"envHost,omitempty"`           // --env-host: pod's environment, below -e
+	UnsetEnv          []string `json:"unsetEnv,omitempty"`          // --unsetenv: drop defaults, image and containers.conf variables
+	UnsetEnvAll       bool     `json:"unsetEnvAll,omitempty"`       // --unsetenv-all
+	Timezone          string   `json:"timezone,omitempty"`          // --tz: "local" or a zone under /usr/share/zoneinfo
+	DeviceCgroupRules []string `json:"deviceCgroupRules,omitempty"` // --device-cgroup-rule "c 1:3 rwm"
+	DeviceReadBps     []string `json:"deviceReadBps,omitempty"`     // --device-read-bps PATH:RATE
+	DeviceWriteBps    []string `json:"deviceWriteBps,omitempty"`    // --device-write-bps PATH:RATE
+	DeviceReadIOps    []string `json:"deviceReadIOps,omitempty"`    // --device-read-iops PATH:RATE
+	DeviceWriteIOps   []string `json:"deviceWriteIOps,omitempty"`   // --device-write-iops PATH:RATE
+	BlkioWeight       uint16   `json:"blkioWeight,omitempty"`       // --blkio-weight 10-1000
+	BlkioWeightDevice []string `json:"blkioWeightDevice,omitempty"` // --blkio-weight-device PATH:WEIGHT
+	Personality       string   `json:"personality,omitempty"`       // --personality LINUX|LINUX32
+	Systemd           string   `json:"systemd,omitempty"`           // --systemd true (default)|false|always
+	PasswdEntry       string   `json:"passwdEntry,omitempty"`       // --passwd-entry template ($USERNAME $UID $GID $NAME $HOME)
+	GroupEntry        string   `json:"groupEntry,omitempty"`        // --group-entry template ($GROUPNAME $GID $USERNAME)
+	ChrootDirs        []string `json:"chrootDirs,omitempty"`        // --chrootdirs: managed /etc files are mounted there too
 }
 
 // Image is what specgen needs from a container image's config.
@@ -148,6 +166,12 @@ type Result struct {
 	// AppArmorProfile is the --security-opt apparmor= profile asked for
 	// ("" = default, "unconfined"); it is put in the spec only when Host.AppArmor.
 	AppArmorProfile string
+	// PasswdLine and GroupLine are the /etc/passwd and /etc/group entries
+	// (no newline) to add to the container's root filesystem because its
+	// user or group has none there, as Podman adds them ("" = none needed).
+	PasswdLine, GroupLine string
+	// Systemd reports that the container runs in systemd mode (--systemd).
+	Systemd bool
 	// Relabel lists bind-mount sources given with z/Z; libpod relabels them
 	// with RelabelMounts before the container starts (a no-op without SELinux).
 	Relabel []Relabel
