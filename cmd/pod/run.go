@@ -93,11 +93,14 @@ func runCommand() *cobra.Command {
 	return cmd
 }
 
-// inheritedFiles returns pod's fds 3 … 3+n-1 for --preserve-fds; each must be open.
+// inheritedFiles returns pod's fds 3 … 3+n-1 for --preserve-fds; each must
+// have been passed to pod. An fd with close-on-exec set did not come through
+// exec: it is one pod itself opened (the Go runtime keeps the cgroup CPU
+// quota files open), and must never reach the container.
 func inheritedFiles(n uint) ([]*os.File, error) {
 	var files []*os.File
 	for fd := 3; fd < 3+int(n); fd++ {
-		if _, err := unix.FcntlInt(uintptr(fd), unix.F_GETFD, 0); err != nil {
+		if flags, err := unix.FcntlInt(uintptr(fd), unix.F_GETFD, 0); err != nil || flags&unix.FD_CLOEXEC != 0 {
 			return nil, fmt.Errorf("file descriptor %d is not available - the preserve-fds option requires that file descriptors must be passed: %w", fd, errdefs.ErrInvalidArgument)
 		}
 		files = append(files, os.NewFile(uintptr(fd), "fd"+strconv.Itoa(fd)))

@@ -85,7 +85,12 @@ func (g *gen) runResources() error {
 		return nil
 	}
 	bio := &specs.LinuxBlockIO{}
-	if w := g.o.BlkioWeight; w != 0 {
+	weights := g.o.BlkioWeight != 0 || len(t.WeightDevice) > 0
+	if weights && g.h.NoBlkioWeight {
+		// Podman's warning; runc and crun fail on the missing blkio.weight file otherwise.
+		g.warn("Your kernel does not support Block I/O weight or the cgroup is not mounted. Weight discarded.")
+		t.WeightDevice = nil
+	} else if w := g.o.BlkioWeight; w != 0 {
 		bio.Weight = &w
 	}
 	throttle := func(list []throttleReq) ([]specs.LinuxThrottleDevice, error) {

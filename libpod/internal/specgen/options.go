@@ -143,6 +143,7 @@ type Host struct {
 	Controllers    []string // cgroup controllers a container cgroup can use ("cpu", "memory", "pids", …); nil = unknown, assume all
 	SwapAccounting bool     // the memory controller limits swap (memory.memsw.* on v1, memory.swap.max on v2)
 	OOMScoreAdj    *int     // pod's own /proc/self/oom_score_adj; without CAP_SYS_RESOURCE a container cannot go lower; nil = unknown
+	NoBlkioWeight  bool     // the block I/O controller has no weights (no CFQ/BFQ scheduler): --blkio-weight* are dropped with a warning
 }
 
 // Rlimit is a soft/hard pair.

@@ -205,6 +205,14 @@ func TestGenerateRunFlags(t *testing.T) {
 			want: map[string]string{"linux.resources.devices": `[{"allow":false,"access":"rwm"},{"allow":true,"type":"c","major":42,"access":"rwm"},{"allow":true,"type":"b","major":7,"minor":1,"access":"r"}]`}},
 		{name: "blkio weight", o: Options{Command: cmd, BlkioWeight: 300},
 			want: map[string]string{"linux.resources.blockIO": `{"weight":300}`}},
+		{name: "blkio weight without a weight-capable scheduler warns", o: Options{Command: cmd, BlkioWeight: 300},
+			host: func(h *Host) { h.NoBlkioWeight = true },
+			want: map[string]string{"linux.resources.blockIO": `{}`},
+			check: func(t *testing.T, s *specs.Spec, r *Result) {
+				if len(r.Warnings) != 1 || !strings.Contains(r.Warnings[0], "Weight discarded") {
+					t.Errorf("warnings %q", r.Warnings)
+				}
+			}},
 		{name: "blkio weight out of range", o: Options{Command: cmd, BlkioWeight: 5}, errs: []string{"--blkio-weight", "10 to 1000"}},
 		{name: "blkio without the controller warns", o: Options{Command: cmd, BlkioWeight: 300},
 			host: func(h *Host) { h.Controllers = []string{"memory", "cpu"} },
