@@ -25,6 +25,11 @@ func (c *Container) setupFiles(spec *specs.Spec, res *specgen.Result, rootfs str
 		Network:    s.Network,
 		Skip:       specgen.MountDestinations(spec),
 		ChrootDirs: s.ChrootDirs,
+		NoHosts:    s.NoHosts,
+		AddHosts:   addHosts(s.AddHosts),
+		DNS:        s.DNS,
+		DNSSearch:  s.DNSSearch,
+		DNSOptions: s.DNSOptions,
 	})
 	if err != nil {
 		return err
@@ -48,4 +53,15 @@ func (c *Container) setupFiles(spec *specs.Spec, res *specgen.Result, rootfs str
 		}
 	}
 	return nil
+}
+
+// addHosts splits the --add-host values (checked at create) into pairs.
+func addHosts(vals []string) [][2]string {
+	var out [][2]string
+	for _, v := range vals {
+		if name, ip, err := specgen.ParseAddHost(v); err == nil {
+			out = append(out, [2]string{name, ip})
+		}
+	}
+	return out
 }

@@ -129,6 +129,11 @@ func (f *createFlags) registerRunFlags(fs *pflag.FlagSet) {
 	fs.StringVar(&o.OS, "os", "", "use OS instead of the running OS for choosing images")
 	fs.StringVar(&o.Variant, "variant", "", "Use VARIANT instead of the running architecture variant for choosing images")
 	fs.StringVar(&f.systemd, "systemd", "true", `Run container in systemd mode ("true"|"false"|"always")`)
+	fs.StringSliceVar(&s.AddHosts, "add-host", nil, "Add a custom host-to-IP mapping (host:ip)")
+	fs.BoolVar(&s.NoHosts, "no-hosts", false, "Do not create /etc/hosts within the container, instead use the version from the image")
+	fs.StringSliceVar(&s.DNS, "dns", nil, "Set custom DNS servers")
+	fs.StringSliceVar(&s.DNSSearch, "dns-search", nil, "Set custom DNS search domains")
+	fs.StringSliceVar(&s.DNSOptions, "dns-option", nil, "Set custom DNS options")
 	fs.UintVar(&f.timeout, "timeout", 0, "Maximum length of time a container is allowed to run. The container will be killed automatically after the time expires.")
 }
 

@@ -191,6 +191,27 @@ is_gvisor() { [[ "$POD_TEST_RUNTIME" == *runsc* ]]; }
     is "$output" "[0-9a-f]{12}"
 }
 
+@test "--add-host, --no-hosts, --dns, --dns-search, --dns-option" {
+    run_pod run --rm --name hostsc --add-host foo:1.2.3.4 --add-host bar:::1 "${IMG[@]}" cat /etc/hosts
+    is "${lines[0]}" "1.2.3.4	foo"
+    is "${lines[1]}" "::1	bar"
+    is "${lines[-1]}" "127.0.0.1	[0-9a-f]{12} hostsc"
+    run_pod run --rm --dns 9.9.9.9 --dns-search example.com --dns-option ndots:2 "${IMG[@]}" cat /etc/resolv.conf
+    is "${lines[0]}" "search example.com"
+    is "${lines[1]}" "nameserver 9.9.9.9"
+    is "${lines[-1]}" "options ndots:2"
+    [[ "$output" != *"nameserver 127."* ]] || die "host loopback nameserver kept: $output"
+    run_pod run --rm --no-hosts "${IMG[@]}" sh -c 'mount | grep -c " /etc/hosts " || true'
+    is "$output" "0"
+    run_pod 125 run --rm --add-host bad "${IMG[@]}" true
+    contains "$output" "--add-host \"bad\""
+    run_pod 125 run --rm --dns bad "${IMG[@]}" true
+    run_pod 125 run --rm --network none --dns 9.9.9.9 "${IMG[@]}" true
+    contains "$output" "conflicting options: dns and the network mode: none"
+    run_pod 125 run --rm --no-hosts --add-host foo:1.2.3.4 "${IMG[@]}" true
+    contains "$output" "--no-hosts and --add-host cannot be set together"
+}
+
 @test "--personality LINUX32" {
     is_gvisor && skip "gVisor does not implement personality(2) domains"
     [[ "$POD_TEST_RUNTIME" == runc* || "$POD_TEST_RUNTIME" == *runc.v2 ]] && ! runc features 2>/dev/null | grep -q personality &&

@@ -33,6 +33,11 @@ type Params struct {
 	// /etc/resolv.conf with --network none.
 	Network string
 	NoHosts bool // --no-hosts: leave the image's /etc/hosts alone
+	// AddHosts are --add-host entries, [name, ip] pairs, listed first.
+	AddHosts [][2]string
+	// DNS, DNSSearch and DNSOptions replace the host's nameservers,
+	// search domains ("." = none) and options.
+	DNS, DNSSearch, DNSOptions []string
 	// HostsFile and ResolvConf are the host's files used as the base
 	// (defaults /etc/hosts and /etc/resolv.conf).
 	HostsFile, ResolvConf string
@@ -62,11 +67,14 @@ func ContainerEnv(p *Params) string {
 		p.Engine, p.Name, p.ID, p.Image, p.ImageID, rootless)
 }
 
-// Hosts is the container's /etc/hosts: the host's file, then the container's
-// host name and name on 127.0.0.1 (Podman's line for a container without a
-// network address).
+// Hosts is the container's /etc/hosts: --add-host entries, the host's file,
+// then the container's host name and name on 127.0.0.1 (Podman's line for a
+// container without a network address).
 func Hosts(base []byte, p *Params) string {
 	var b strings.Builder
+	for _, h := range p.AddHosts {
+		b.WriteString(h[1] + "\t" + h[0] + "\n")
+	}
 	b.Write(base)
 	if len(base) > 0 && base[len(base)-1] != '\n' {
 		b.WriteByte('\n')
@@ -86,18 +94,33 @@ func Hosts(base []byte, p *Params) string {
 // ResolvConf is the container's /etc/resolv.conf: the host's file; in a
 // network namespace of its own, nameservers on the host's loopback cannot
 // be reached and are dropped, with Podman's public fallbacks when none is left.
-func ResolvConf(host []byte, ownNetNS bool) string {
-	if !ownNetNS {
+// --dns, --dns-search and --dns-option replace the host's lines of that kind.
+func ResolvConf(host []byte, ownNetNS bool, p *Params) string {
+	if !ownNetNS && len(p.DNS)+len(p.DNSSearch)+len(p.DNSOptions) == 0 {
 		return string(host)
 	}
 	var b strings.Builder
-	servers := 0
+	if len(p.DNSSearch) > 0 && !(len(p.DNSSearch) == 1 && p.DNSSearch[0] == ".") {
+		b.WriteString("search " + strings.Join(p.DNSSearch, " ") + "\n")
+	}
+	for _, ns := range p.DNS {
+		b.WriteString("nameserver " + ns + "\n")
+	}
+	servers := len(p.DNS)
 	sc := bufio.NewScanner(bytes.NewReader(host))
 	for sc.Scan() {
 		line := sc.Text()
 		f := strings.Fields(line)
-		if len(f) >= 2 && f[0] == "nameserver" {
-			if ip := net.ParseIP(f[1]); ip != nil && ip.IsLoopback() {
+		switch {
+		case len(f) >= 1 && (f[0] == "search" || f[0] == "domain") && len(p.DNSSearch) > 0:
+			continue
+		case len(f) >= 1 && f[0] == "options" && len(p.DNSOptions) > 0:
+			continue
+		case len(f) >= 1 && f[0] == "nameserver":
+			if len(p.DNS) > 0 {
+				continue
+			}
+			if ip := net.ParseIP(f[len(f)-1]); ownNetNS && ip != nil && ip.IsLoopback() {
 				continue
 			}
 			servers++
@@ -106,6 +129,9 @@ func ResolvConf(host []byte, ownNetNS bool) string {
 	}
 	if servers == 0 {
 		b.WriteString("nameserver 8.8.8.8\nnameserver 8.8.4.4\n")
+	}
+	if len(p.DNSOptions) > 0 {
+		b.WriteString("options " + strings.Join(p.DNSOptions, " ") + "\n")
 	}
 	return b.String()
 }
@@ -135,7 +161,7 @@ func Write(dir string, p *Params) ([]Mount, error) {
 		}},
 		{"/etc/resolv.conf", "resolv.conf", func() (string, error) {
 			host, err := readOptional(p.ResolvConf, "/etc/resolv.conf")
-			return ResolvConf(host, p.Network != "host"), err
+			return ResolvConf(host, p.Network != "host", p), err
 		}},
 	}
 	var mounts []Mount

@@ -88,6 +88,11 @@ type Options struct {
 	PasswdEntry       string   `json:"passwdEntry,omitempty"`       // --passwd-entry template ($USERNAME $UID $GID $NAME $HOME)
 	GroupEntry        string   `json:"groupEntry,omitempty"`        // --group-entry template ($GROUPNAME $GID $USERNAME)
 	ChrootDirs        []string `json:"chrootDirs,omitempty"`        // --chrootdirs: managed /etc files are mounted there too
+	AddHosts          []string `json:"addHosts,omitempty"`          // --add-host NAME:IP, lines of the managed /etc/hosts
+	NoHosts           bool     `json:"noHosts,omitempty"`           // --no-hosts: no managed /etc/hosts
+	DNS               []string `json:"dns,omitempty"`               // --dns IP: nameservers of the managed /etc/resolv.conf
+	DNSSearch         []string `json:"dnsSearch,omitempty"`         // --dns-search DOMAIN ("." = none)
+	DNSOptions        []string `json:"dnsOptions,omitempty"`        // --dns-option OPT
 }
 
 // Image is what specgen needs from a container image's config.

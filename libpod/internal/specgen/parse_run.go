@@ -3,6 +3,7 @@ package specgen
 import (
 	"bufio"
 	"bytes"
+	"net"
 	"os"
 	"path"
 	"path/filepath"
@@ -30,7 +31,51 @@ const (
 	flagPasswdEntry       = "--passwd-entry"
 	flagGroupEntry        = "--group-entry"
 	flagChrootDirs        = "--chrootdirs"
+	flagAddHost           = "--add-host"
+	flagDNS               = "--dns"
+	flagDNSSearch         = "--dns-search"
+	flagDNSOption         = "--dns-option"
 )
+
+// ParseAddHost splits --add-host NAME:IP (the IP may be IPv6: the name
+// ends at the first colon), as Podman does.
+func ParseAddHost(v string) (name, ip string, err error) {
+	name, ip, ok := strings.Cut(v, ":")
+	if !ok || name == "" || strings.ContainsAny(name, " \t\n\x00") {
+		return "", "", flagError(flagAddHost, v, "bad format: want HOST:IP")
+	}
+	if net.ParseIP(ip) == nil {
+		return "", "", flagError(flagAddHost, v, "%q is not an IP address", ip)
+	}
+	return name, ip, nil
+}
+
+// checkDNS checks --dns, --dns-search and --dns-option and their conflicts.
+func checkDNS(o *Options) error {
+	for _, ip := range o.DNS {
+		if net.ParseIP(ip) == nil {
+			return flagError(flagDNS, ip, "not an IP address")
+		}
+	}
+	for _, d := range o.DNSSearch {
+		if d == "" || strings.ContainsAny(d, " \t\n\x00") {
+			return flagError(flagDNSSearch, d, "want a domain name (or . for none)")
+		}
+	}
+	for _, opt := range o.DNSOptions {
+		if opt == "" || strings.ContainsAny(opt, " \t\n\x00") {
+			return flagError(flagDNSOption, opt, "want one resolv.conf option such as ndots:2")
+		}
+	}
+	if o.Network == "none" {
+		for flag, vals := range map[string][]string{flagDNS: o.DNS, flagDNSSearch: o.DNSSearch, flagDNSOption: o.DNSOptions} {
+			if len(vals) > 0 {
+				return flagError(flag, vals[0], "conflicting options: %s and the network mode: none", strings.TrimPrefix(flag, "--"))
+			}
+		}
+	}
+	return nil
+}
 
 // zoneinfoDir is where --tz ZONE is looked up on the host, as Podman does.
 const zoneinfoDir = "/usr/share/zoneinfo"
@@ -307,6 +352,17 @@ func (p *parsed) parseRunFlags(o *Options) error {
 		if err := checkEntryTemplate(flagGroupEntry, o.GroupEntry, 4); err != nil {
 			return err
 		}
+	}
+	for _, h := range o.AddHosts {
+		if _, _, err := ParseAddHost(h); err != nil {
+			return err
+		}
+	}
+	if o.NoHosts && len(o.AddHosts) > 0 {
+		return flagError(flagAddHost, o.AddHosts[0], "--no-hosts and --add-host cannot be set together")
+	}
+	if err := checkDNS(o); err != nil {
+		return err
 	}
 	for _, d := range o.ChrootDirs {
 		if _, err := checkContainerPath(d); err != nil {

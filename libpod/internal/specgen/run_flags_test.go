@@ -286,6 +286,12 @@ func TestGenerateRunFlags(t *testing.T) {
 		{name: "passwd entry with a newline", o: Options{Command: cmd, PasswdEntry: "a:b:c:d:e:f:g\nx"}, errs: []string{"--passwd-entry", "one line"}},
 		{name: "group entry with too few fields", o: Options{Command: cmd, GroupEntry: "a:b"}, errs: []string{"--group-entry", "4 colon-separated"}},
 		{name: "chrootdirs must be absolute", o: Options{Command: cmd, ChrootDirs: []string{"jail"}}, errs: []string{"--chrootdirs"}},
+		{name: "add-host bad format", o: Options{Command: cmd, AddHosts: []string{"bad"}}, errs: []string{"--add-host", "HOST:IP"}},
+		{name: "add-host bad ip", o: Options{Command: cmd, AddHosts: []string{"h:1.2.3"}}, errs: []string{"--add-host", "not an IP address"}},
+		{name: "add-host with no-hosts", o: Options{Command: cmd, AddHosts: []string{"h:1.2.3.4"}, NoHosts: true}, errs: []string{"--no-hosts and --add-host cannot be set together"}},
+		{name: "dns bad ip", o: Options{Command: cmd, DNS: []string{"bad"}}, errs: []string{"--dns", "not an IP address"}},
+		{name: "dns with network none", o: Options{Command: cmd, DNS: []string{"9.9.9.9"}, Network: "none"}, errs: []string{"conflicting options: dns and the network mode: none"}},
+		{name: "dns-option with a space", o: Options{Command: cmd, DNSOptions: []string{"a b"}}, errs: []string{"--dns-option"}},
 		{name: "memory 0 is no limit", o: Options{Command: cmd, Memory: "0"},
 			want: map[string]string{"linux.resources.memory": `null`}},
 	}
@@ -328,5 +334,18 @@ func TestAddFileMounts(t *testing.T) {
 	AddFileMounts(ro, []FileMount{{Destination: "/etc/hosts", Source: "/r/hosts"}})
 	if got := ro.Mounts[0].Options; !reflect.DeepEqual(got, []string{"bind", "rprivate", "ro", "nosuid", "noexec", "nodev"}) {
 		t.Errorf("read-only root: options %q", got)
+	}
+}
+
+func TestParseAddHost(t *testing.T) {
+	for in, want := range map[string][2]string{"foo:1.2.3.4": {"foo", "1.2.3.4"}, "bar:::1": {"bar", "::1"}, "x.y:fe80::1": {"x.y", "fe80::1"}} {
+		name, ip, err := ParseAddHost(in)
+		if err != nil || name != want[0] || ip != want[1] {
+			t.Errorf("%q: %q %q %v", in, name, ip, err)
+		}
+	}
+	for _, in := range []string{"", "foo", ":1.2.3.4", "foo:", "foo:bar", "a b:1.2.3.4", "foo:1.2.3.4:5"} {
+		_, _, err := ParseAddHost(in)
+		wantInvalid(t, err, flagAddHost)
 	}
 }
