@@ -26,6 +26,8 @@ type RunFlags struct {
 	// Platform the image must be for (--platform OS/ARCH[/VARIANT], --os,
 	// --arch, --variant); empty fields match anything.
 	OS, Arch, Variant string
+	// PullFlags are pod-image pull flags for the image (--tls-verify, --authfile).
+	PullFlags []string
 }
 
 // checkRunFlags checks what can be checked before anything is created.
@@ -151,9 +153,10 @@ func platformString(os, arch, variant string) string {
 	return s
 }
 
-// PlatformPullFlags are pod-image pull's flags for the platform asked for.
+// PlatformPullFlags are pod-image pull's flags for the platform asked for,
+// after PullFlags.
 func (f *RunFlags) PlatformPullFlags() []string {
-	var out []string
+	out := append([]string(nil), f.PullFlags...)
 	for flag, v := range map[string]string{"--os": f.OS, "--arch": f.Arch, "--variant": f.Variant} {
 		if v != "" {
 			out = append(out, flag+"="+v)

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"fmt"
 	"os"
+	"strconv"
 	"strings"
 
 	"github.com/sirupsen/logrus"
@@ -35,6 +36,13 @@ type createFlags struct {
 	timeout     uint
 	systemd     string
 	blkioWeight uint16
+	swappiness  int64
+	httpProxy   bool
+	passwd      bool
+	tlsVerify   bool
+	authfile    string
+	imageVolume string
+	seccompPol  string
 }
 
 func (f *createFlags) register(fs *pflag.FlagSet) {
@@ -134,6 +142,23 @@ func (f *createFlags) registerRunFlags(fs *pflag.FlagSet) {
 	fs.StringSliceVar(&s.DNS, "dns", nil, "Set custom DNS servers")
 	fs.StringSliceVar(&s.DNSSearch, "dns-search", nil, "Set custom DNS search domains")
 	fs.StringSliceVar(&s.DNSOptions, "dns-option", nil, "Set custom DNS options")
+	fs.Uint64Var(&s.CPUPeriod, "cpu-period", 0, "Limit the CPU CFS (Completely Fair Scheduler) period")
+	fs.Int64Var(&s.CPUQuota, "cpu-quota", 0, "Limit the CPU CFS (Completely Fair Scheduler) quota")
+	fs.Uint64Var(&s.CPURtPeriod, "cpu-rt-period", 0, "Limit the CPU real-time period in microseconds")
+	fs.Int64Var(&s.CPURtRuntime, "cpu-rt-runtime", 0, "Limit the CPU real-time runtime in microseconds")
+	fs.StringVar(&s.CPUSetMems, "cpuset-mems", "", "Memory nodes (MEMs) in which to allow execution (0-3, 0,1). Only effective on NUMA systems.")
+	fs.StringVar(&s.MemoryReservation, "memory-reservation", "", "Memory soft limit (format: <number>[<unit>], where unit = b (bytes), k (kibibytes), m (mebibytes), or g (gibibytes))")
+	fs.Int64Var(&f.swappiness, "memory-swappiness", -1, "Tune container memory swappiness (0 to 100, or -1 for system default)")
+	fs.BoolVar(&s.OOMKillDisable, "oom-kill-disable", false, "Disable OOM Killer")
+	fs.StringVar(&s.CgroupNS, "cgroupns", "", "cgroup namespace to use")
+	fs.BoolVar(&f.httpProxy, "http-proxy", true, "Set proxy environment variables in the container based on the host proxy vars")
+	fs.StringArrayVar(&s.EnvMerge, "env-merge", nil, "Preprocess environment variables from image before injecting them into the container")
+	fs.BoolVar(&f.passwd, "passwd", true, "add entries to /etc/passwd and /etc/group")
+	fs.BoolVar(&f.tlsVerify, "tls-verify", true, "Require HTTPS and verify certificates when contacting registries for pulling images")
+	fs.StringVar(&f.authfile, "authfile", "", "Path of the authentication file. Use REGISTRY_AUTH_FILE environment variable to override")
+	fs.Bool("disable-content-trust", false, "This is a Docker specific option and is a NOOP")
+	fs.StringVar(&f.imageVolume, "image-volume", "bind", `Tells podman how to handle the builtin image volumes ("bind"|"tmpfs"|"ignore")`)
+	fs.StringVar(&f.seccompPol, "seccomp-policy", "default", "Policy for selecting a seccomp profile (experimental)")
 	fs.UintVar(&f.timeout, "timeout", 0, "Maximum length of time a container is allowed to run. The container will be killed automatically after the time expires.")
 }
 
@@ -160,6 +185,34 @@ func (f *createFlags) runOptions(cmd *cobra.Command, o *libpod.CreateOptions) er
 		if len(parts) == 3 {
 			o.Variant = parts[2]
 		}
+	}
+	if fl.Changed("memory-swappiness") {
+		v := f.swappiness
+		o.Spec.MemorySwappiness = &v
+	}
+	o.Spec.NoHTTPProxy, o.Spec.NoPasswd = !f.httpProxy, !f.passwd
+	if fl.Changed("tls-verify") {
+		o.PullFlags = append(o.PullFlags, "--tls-verify="+strconv.FormatBool(f.tlsVerify))
+	}
+	if f.authfile != "" {
+		o.PullFlags = append(o.PullFlags, "--authfile="+f.authfile)
+	}
+	switch f.imageVolume {
+	case "bind", "tmpfs", "ignore":
+		// pod gives an image's VOLUMEs nothing yet (no anonymous volumes): "ignore" is what
+		// it does; the default "bind" is accepted for scripts, an explicit bind/tmpfs is refused.
+		if fl.Changed("image-volume") && f.imageVolume != "ignore" {
+			return fmt.Errorf("--image-volume %s: anonymous volumes for an image's VOLUMEs are not supported yet; use --image-volume ignore: %w", f.imageVolume, errdefs.ErrNotImplemented)
+		}
+	default:
+		return fmt.Errorf("invalid image volume type %q: must be bind, tmpfs or ignore: %w", f.imageVolume, errdefs.ErrInvalidArgument)
+	}
+	switch f.seccompPol {
+	case "default":
+	case "image":
+		return fmt.Errorf("--seccomp-policy image: seccomp profiles from image annotations are not supported yet: %w", errdefs.ErrNotImplemented)
+	default:
+		return fmt.Errorf("invalid seccomp policy %q: valid policies are default and image: %w", f.seccompPol, errdefs.ErrInvalidArgument)
 	}
 	if f.timeout > 0 {
 		return fmt.Errorf("--timeout %d: killing a container after a time limit is not supported yet (the monitor has no way to be told): %w", f.timeout, errdefs.ErrNotImplemented)

@@ -80,6 +80,37 @@ is_gvisor() { [[ "$POD_TEST_RUNTIME" == *runsc* ]]; }
     contains "$output" "The --kernel-memory flag is no longer supported. This flag is a noop."
 }
 
+@test "--cpu-period/--cpu-quota, --cpuset-mems, --memory-reservation, --memory-swappiness, --oom-kill-disable" {
+    is_gvisor && skip "gVisor emulates cgroups: the host's cpu and memory files are not visible"
+    [[ -d /sys/fs/cgroup/memory ]] || skip "needs cgroup v1"
+    run_pod run --rm --cpu-period 50000 --cpu-quota 25000 --cpuset-mems 0 --memory-reservation 64m \
+        --memory-swappiness 10 --oom-kill-disable "${IMG[@]}" sh -c 'cd /sys/fs/cgroup
+        cat cpu/cpu.cfs_period_us cpu/cpu.cfs_quota_us cpuset/cpuset.mems memory/memory.soft_limit_in_bytes memory/memory.swappiness
+        grep oom_kill_disable memory/memory.oom_control'
+    is "$(echo $output)" "50000 25000 0 67108864 10 oom_kill_disable 1"
+    run_pod 125 run --rm --cpus 1 --cpu-quota 5000 "${IMG[@]}" true
+    contains "$output" "cannot be set with --cpus"
+    run_pod 125 run --rm --memory-swappiness 101 "${IMG[@]}" true
+    contains "$output" "--memory-swappiness"
+}
+
+@test "--cgroupns, --http-proxy, --env-merge, --passwd=false" {
+    run_pod run --rm --cgroupns private "${IMG[@]}" true
+    run_pod 125 run --rm --cgroupns bogus "${IMG[@]}" true
+    contains "$output" "--cgroupns"
+    http_proxy=http://proxy.example:3128 run_pod run --rm --env-merge 'PATH=${PATH}:/opt/bin' "${IMG[@]}" env
+    contains "$output" "http_proxy=http://proxy.example:3128"
+    contains "$output" "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin:/opt/bin"
+    http_proxy=http://proxy.example:3128 run_pod run --rm --http-proxy=false "${IMG[@]}" env
+    [[ "$output" != *http_proxy* ]] || die "--http-proxy=false copied the proxy: $output"
+    run_pod run --rm --passwd=false -u 4321 "${IMG[@]}" sh -c 'grep -c ^4321: /etc/passwd || true'
+    is "$output" "0"
+    run_pod 125 run --rm --image-volume tmpfs "${IMG[@]}" true
+    contains "$output" "not supported yet"
+    run_pod run --rm --image-volume ignore --seccomp-policy default --tls-verify=false --disable-content-trust "${IMG[@]}" true
+    run_pod 125 run --rm --seccomp-policy bogus "${IMG[@]}" true
+}
+
 @test "--device-cgroup-rule and block I/O throttles are in the container's cgroup" {
     is_gvisor && skip "gVisor emulates cgroups: the host's devices and blkio files are not visible"
     [[ -d /sys/fs/cgroup/blkio ]] || skip "needs the cgroup v1 blkio hierarchy"

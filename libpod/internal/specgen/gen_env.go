@@ -2,10 +2,14 @@ package specgen
 
 import (
 	"fmt"
+	"os"
 	"strings"
 
 	"github.com/pod-engine/pod/pkg/errdefs"
 )
+
+// proxyVars are copied from pod's environment unless --http-proxy=false, as Podman does.
+var proxyVars = []string{"http_proxy", "HTTP_PROXY", "https_proxy", "HTTPS_PROXY", "ftp_proxy", "FTP_PROXY", "no_proxy", "NO_PROXY"}
 
 // envList is an ordered environment: a later set of a key replaces its value
 // in place.
@@ -85,6 +89,11 @@ func (g *gen) env() error {
 		}
 		e.add(v, g.h.Env)
 	}
+	if !g.o.NoHTTPProxy {
+		for _, k := range proxyVars {
+			e.add(k, g.h.Env)
+		}
+	}
 	for _, v := range g.img.Env {
 		if k, val, ok := strings.Cut(v, "="); ok && k != "" {
 			e.set(k, val)
@@ -105,6 +114,10 @@ func (g *gen) env() error {
 	}
 	for _, v := range g.o.Env {
 		e.add(v, g.h.Env)
+	}
+	for _, v := range g.o.EnvMerge {
+		k, val, _ := strings.Cut(v, "=")
+		e.set(k, os.Expand(val, func(name string) string { return e.vals[name] }))
 	}
 	if !e.has("HOME") {
 		e.set("HOME", g.home)

@@ -144,7 +144,7 @@ func (g *gen) personality() error {
 // user or group the container's files do not know, from --passwd-entry and
 // --group-entry or Podman's default entries.
 func (g *gen) passwdEntries() error {
-	if g.rootfs == "" || (g.o.User == "" && g.img.User == "") {
+	if g.rootfs == "" || g.o.NoPasswd || (g.o.User == "" && g.img.User == "") {
 		return nil
 	}
 	uid, gid := strconv.FormatUint(uint64(g.eu.UID), 10), strconv.FormatUint(uint64(g.eu.GID), 10)

@@ -103,7 +103,7 @@ func build(id string, o *Options, img *Image, d *Defaults, h *Host, rootfs strin
 	steps := []func() error{
 		g.stopSignal, g.hostname, g.command, g.user, g.passwdEntries, g.env, g.mounts, g.runMounts, g.workdir,
 		g.capabilities, g.rlimits, g.selinux, g.otherSecurity, g.seccomp,
-		g.namespaces, g.devices, g.resources, g.runResources, g.personality, g.sysctls, g.annotations,
+		g.namespaces, g.devices, g.resources, g.moreResources, g.runResources, g.personality, g.sysctls, g.annotations,
 	}
 	for _, step := range steps {
 		if err := step(); err != nil {

@@ -93,6 +93,21 @@ type Options struct {
 	DNS               []string `json:"dns,omitempty"`               // --dns IP: nameservers of the managed /etc/resolv.conf
 	DNSSearch         []string `json:"dnsSearch,omitempty"`         // --dns-search DOMAIN ("." = none)
 	DNSOptions        []string `json:"dnsOptions,omitempty"`        // --dns-option OPT
+
+	// More resources (parse_resources_more.go).
+	CPUPeriod         uint64 `json:"cpuPeriod,omitempty"`         // --cpu-period µs
+	CPUQuota          int64  `json:"cpuQuota,omitempty"`          // --cpu-quota µs
+	CPURtPeriod       uint64 `json:"cpuRtPeriod,omitempty"`       // --cpu-rt-period µs (cgroup v1)
+	CPURtRuntime      int64  `json:"cpuRtRuntime,omitempty"`      // --cpu-rt-runtime µs (cgroup v1)
+	CPUSetMems        string `json:"cpusetMems,omitempty"`        // --cpuset-mems
+	MemoryReservation string `json:"memoryReservation,omitempty"` // --memory-reservation
+	MemorySwappiness  *int64 `json:"memorySwappiness,omitempty"`  // --memory-swappiness 0-100 (cgroup v1)
+	OOMKillDisable    bool   `json:"oomKillDisable,omitempty"`    // --oom-kill-disable
+	CgroupNS          string `json:"cgroupns,omitempty"`          // --cgroupns host|private|ns:PATH
+
+	NoHTTPProxy bool     `json:"noHttpProxy,omitempty"` // --http-proxy=false: pod's proxy variables are not copied
+	EnvMerge    []string `json:"envMerge,omitempty"`    // --env-merge KEY=VALUE with ${VAR} of the environment so far
+	NoPasswd    bool     `json:"noPasswd,omitempty"`    // --passwd=false: no /etc/passwd and /etc/group entries added
 }
 
 // Image is what specgen needs from a container image's config.

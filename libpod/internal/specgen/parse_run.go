@@ -353,6 +353,11 @@ func (p *parsed) parseRunFlags(o *Options) error {
 			return err
 		}
 	}
+	for _, v := range o.EnvMerge {
+		if k, _, ok := strings.Cut(v, "="); !ok || k == "" || strings.IndexByte(v, 0) >= 0 {
+			return flagError("--env-merge", v, "want KEY=VALUE, e.g. PATH=${PATH}:/opt/bin")
+		}
+	}
 	for _, h := range o.AddHosts {
 		if _, _, err := ParseAddHost(h); err != nil {
 			return err

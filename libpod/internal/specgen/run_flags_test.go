@@ -292,6 +292,52 @@ func TestGenerateRunFlags(t *testing.T) {
 		{name: "dns bad ip", o: Options{Command: cmd, DNS: []string{"bad"}}, errs: []string{"--dns", "not an IP address"}},
 		{name: "dns with network none", o: Options{Command: cmd, DNS: []string{"9.9.9.9"}, Network: "none"}, errs: []string{"conflicting options: dns and the network mode: none"}},
 		{name: "dns-option with a space", o: Options{Command: cmd, DNSOptions: []string{"a b"}}, errs: []string{"--dns-option"}},
+		{name: "cpu period and quota, realtime, mems",
+			o:    Options{Command: cmd, CPUPeriod: 50000, CPUQuota: 25000, CPURtPeriod: 1000000, CPURtRuntime: 950000, CPUSetMems: "0"},
+			want: map[string]string{"linux.resources.cpu": `{"quota":25000,"period":50000,"realtimeRuntime":950000,"realtimePeriod":1000000,"mems":"0"}`}},
+		{name: "cpu period with --cpus", o: Options{Command: cmd, CPUs: "1", CPUPeriod: 50000}, errs: []string{"--cpus", "cannot be set with --cpus"}},
+		{name: "cpu period out of range", o: Options{Command: cmd, CPUPeriod: 10}, errs: []string{"--cpu-period", "1000 to 1000000"}},
+		{name: "cpu quota too small", o: Options{Command: cmd, CPUQuota: 10}, errs: []string{"--cpu-quota"}},
+		{name: "rt runtime above period", o: Options{Command: cmd, CPURtPeriod: 1000, CPURtRuntime: 2000}, errs: []string{"--cpu-rt-runtime"}},
+		{name: "cpuset-mems bad", o: Options{Command: cmd, CPUSetMems: "x"}, errs: []string{"--cpuset-mems"}},
+		{name: "memory reservation, swappiness, oom-kill-disable",
+			o:    Options{Command: cmd, MemoryReservation: "64m", MemorySwappiness: ptr(int64(10)), OOMKillDisable: true},
+			want: map[string]string{"linux.resources.memory": `{"reservation":67108864,"swappiness":10,"disableOOMKiller":true}`}},
+		{name: "swappiness -1 is the default", o: Options{Command: cmd, MemorySwappiness: ptr(int64(-1))},
+			want: map[string]string{"linux.resources.memory": `null`}},
+		{name: "swappiness out of range", o: Options{Command: cmd, MemorySwappiness: ptr(int64(101))}, errs: []string{"--memory-swappiness"}},
+		{name: "memory limits need cgroups", o: Options{Command: cmd, Cgroups: "disabled", OOMKillDisable: true}, errs: []string{"--oom-kill-disable", "--cgroups=disabled"}},
+		{name: "cgroupns host and private",
+			o: Options{Command: cmd, CgroupNS: "private"},
+			check: func(t *testing.T, s *specs.Spec, r *Result) {
+				if !strings.Contains(jsonAt(t, s, "linux.namespaces"), `"cgroup"`) {
+					t.Errorf("no cgroup namespace: %s", jsonAt(t, s, "linux.namespaces"))
+				}
+			}},
+		{name: "cgroupns host", o: Options{Command: cmd, CgroupNS: "host"}, host: func(h *Host) { h.CgroupV2 = true },
+			check: func(t *testing.T, s *specs.Spec, r *Result) {
+				if strings.Contains(jsonAt(t, s, "linux.namespaces"), `"cgroup"`) {
+					t.Errorf("cgroup namespace with --cgroupns host: %s", jsonAt(t, s, "linux.namespaces"))
+				}
+			}},
+		{name: "cgroupns bad", o: Options{Command: cmd, CgroupNS: "bogus"}, errs: []string{"--cgroupns"}},
+		{name: "proxy variables from pod, below the image; env-merge",
+			o:    Options{Command: cmd, EnvMerge: []string{"PATH=${PATH}:/opt/bin", "NEW=${http_proxy}-x"}},
+			img:  &Image{Env: []string{"HTTPS_PROXY=img"}},
+			host: func(h *Host) { h.Env = []string{"http_proxy=http://p:3128", "HTTPS_PROXY=host", "OTHER=1"} },
+			want: map[string]string{"process.env": `["PATH=` + DefaultPath + `:/opt/bin","container=podman","http_proxy=http://p:3128","HTTPS_PROXY=img","NEW=http://p:3128-x","HOME=/root","HOSTNAME=0123456789ab"]`}},
+		{name: "no proxy variables with --http-proxy=false",
+			o:    Options{Command: cmd, NoHTTPProxy: true},
+			host: func(h *Host) { h.Env = []string{"http_proxy=http://p:3128"} },
+			want: map[string]string{"process.env": `["PATH=` + DefaultPath + `","container=podman","HOME=/root","HOSTNAME=0123456789ab"]`}},
+		{name: "env-merge without =", o: Options{Command: cmd, EnvMerge: []string{"PATH"}}, errs: []string{"--env-merge"}},
+		{name: "no passwd entries with --passwd=false",
+			o: Options{Command: cmd, User: "1234:5678", NoPasswd: true},
+			check: func(t *testing.T, s *specs.Spec, r *Result) {
+				if r.PasswdLine != "" || r.GroupLine != "" {
+					t.Errorf("passwd %q group %q", r.PasswdLine, r.GroupLine)
+				}
+			}},
 		{name: "memory 0 is no limit", o: Options{Command: cmd, Memory: "0"},
 			want: map[string]string{"linux.resources.memory": `null`}},
 	}

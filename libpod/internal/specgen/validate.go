@@ -26,6 +26,7 @@ type parsed struct {
 	Umask         *uint32
 	DeviceRules   []deviceRule // --device-cgroup-rule
 	Throttle      throttles    // --device-*-bps|iops, --blkio-weight-device
+	More          moreResources
 }
 
 // Validate checks every option and parses every flag syntax. Errors name the
@@ -144,6 +145,12 @@ func parse(o *Options, d *Defaults) (*parsed, error) {
 	}
 	if err := p.parseRunFlags(o); err != nil {
 		return nil, err
+	}
+	if p.More, err = parseMoreResources(o); err != nil {
+		return nil, err
+	}
+	if flag, val := p.More.asked(o); flag != "" && o.Cgroups == "disabled" {
+		return nil, flagError(flag, val, "resource limits need cgroups; they cannot be used with --cgroups=disabled")
 	}
 	if o.Cgroups == "disabled" && (len(p.Throttle.all()) > 0 || o.BlkioWeight != 0) {
 		return nil, flagError(flagCgroups, o.Cgroups, "block I/O limits need cgroups; they cannot be used with --cgroups=disabled")
