@@ -159,6 +159,8 @@ func (f *createFlags) registerRunFlags(fs *pflag.FlagSet) {
 	fs.Bool("disable-content-trust", false, "This is a Docker specific option and is a NOOP")
 	fs.StringVar(&f.imageVolume, "image-volume", "bind", `Tells podman how to handle the builtin image volumes ("bind"|"tmpfs"|"ignore")`)
 	fs.StringVar(&f.seccompPol, "seccomp-policy", "default", "Policy for selecting a seccomp profile (experimental)")
+	fs.StringArrayVar(&s.CgroupConf, "cgroup-conf", nil, "Configure cgroup v2 (key=value)")
+	registerRefused(fs)
 	fs.UintVar(&f.timeout, "timeout", 0, "Maximum length of time a container is allowed to run. The container will be killed automatically after the time expires.")
 }
 
@@ -185,6 +187,9 @@ func (f *createFlags) runOptions(cmd *cobra.Command, o *libpod.CreateOptions) er
 		if len(parts) == 3 {
 			o.Variant = parts[2]
 		}
+	}
+	if err := checkRefused(fl); err != nil {
+		return err
 	}
 	if fl.Changed("memory-swappiness") {
 		v := f.swappiness

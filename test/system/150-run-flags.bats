@@ -320,6 +320,20 @@ is_gvisor() { [[ "$POD_TEST_RUNTIME" == *runsc* ]]; }
     is "$output" "tmp-ro"
 }
 
+@test "flags pod has no subsystem for are refused with a reason, their no-op values accepted" {
+    run_pod run --rm --restart no --no-healthcheck --health-cmd none --userns host --publish-all=false "${IMG[@]}" true
+    for args in "--publish 8080:80" "--expose 80" "--restart always" "--pod p1" "--health-cmd true" \
+        "--userns keep-id" "--uidmap 0:1:1" "--volumes-from c" "--secret s" "--network-alias a" "--ip 10.0.0.2"; do
+        # shellcheck disable=SC2086
+        run_pod 125 run --rm $args "${IMG[@]}" true
+        contains "$output" "not supported yet" "$args"
+    done
+    run_pod 125 run --rm --cgroup-conf memory.high=1000000 "${IMG[@]}" true
+    if [[ -d /sys/fs/cgroup/memory ]]; then
+        contains "$output" "cannot use --cgroup-conf without cgroup v2"
+    fi
+}
+
 @test "--timeout is refused with a reason rather than ignored" {
     run_pod 125 run --rm --timeout 2 "${IMG[@]}" true
     contains "$output" "--timeout"

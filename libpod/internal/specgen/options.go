@@ -108,6 +108,7 @@ type Options struct {
 	NoHTTPProxy bool     `json:"noHttpProxy,omitempty"` // --http-proxy=false: pod's proxy variables are not copied
 	EnvMerge    []string `json:"envMerge,omitempty"`    // --env-merge KEY=VALUE with ${VAR} of the environment so far
 	NoPasswd    bool     `json:"noPasswd,omitempty"`    // --passwd=false: no /etc/passwd and /etc/group entries added
+	CgroupConf  []string `json:"cgroupConf,omitempty"`  // --cgroup-conf KEY=VALUE: cgroup v2 files (unified)
 }
 
 // Image is what specgen needs from a container image's config.

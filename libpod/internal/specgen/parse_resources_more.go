@@ -2,6 +2,7 @@ package specgen
 
 import (
 	"strconv"
+	"strings"
 
 	specs "github.com/opencontainers/runtime-spec/specs-go"
 )
@@ -15,6 +16,7 @@ const (
 	flagMemoryReservation = "--memory-reservation"
 	flagMemorySwappiness  = "--memory-swappiness"
 	flagCgroupNS          = "--cgroupns"
+	flagCgroupConf        = "--cgroup-conf"
 )
 
 // moreResources are the parsed CPU and memory flags beyond --cpus/--memory.
@@ -73,6 +75,12 @@ func parseMoreResources(o *Options) (moreResources, error) {
 	if s := o.MemorySwappiness; s != nil && (*s < -1 || *s > 100) {
 		return r, flagError(flagMemorySwappiness, strconv.FormatInt(*s, 10), "want a value from 0 to 100 (or -1 for the default)")
 	}
+	for _, kv := range o.CgroupConf {
+		k, _, ok := strings.Cut(kv, "=")
+		if !ok || k == "" || strings.ContainsAny(k, "/\x00") || strings.IndexByte(kv, 0) >= 0 || !strings.Contains(k, ".") {
+			return r, flagError(flagCgroupConf, kv, "want FILE=VALUE with a cgroup v2 file name, e.g. memory.high=1g")
+		}
+	}
 	if o.CgroupNS != "" {
 		ns, err := parseNS(flagCgroupNS, o.CgroupNS)
 		if err != nil {
@@ -100,6 +108,8 @@ func (r moreResources) asked(o *Options) (flag, value string) {
 		return flagMemorySwappiness, strconv.FormatInt(*o.MemorySwappiness, 10)
 	case o.OOMKillDisable:
 		return "--oom-kill-disable", "true"
+	case len(o.CgroupConf) > 0:
+		return flagCgroupConf, o.CgroupConf[0]
 	}
 	return "", ""
 }
@@ -128,6 +138,16 @@ func (g *gen) moreResources() error {
 		}
 	}
 	o := g.o
+	if len(o.CgroupConf) > 0 {
+		if !g.h.CgroupV2 {
+			return flagError(flagCgroupConf, o.CgroupConf[0], "cannot use --cgroup-conf without cgroup v2")
+		}
+		res.Unified = map[string]string{}
+		for _, kv := range o.CgroupConf {
+			k, v, _ := strings.Cut(kv, "=")
+			res.Unified[k] = v
+		}
+	}
 	swappiness := o.MemorySwappiness != nil && *o.MemorySwappiness >= 0
 	if r.Reservation == 0 && !swappiness && !o.OOMKillDisable {
 		return nil

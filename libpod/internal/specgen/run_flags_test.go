@@ -338,6 +338,11 @@ func TestGenerateRunFlags(t *testing.T) {
 					t.Errorf("passwd %q group %q", r.PasswdLine, r.GroupLine)
 				}
 			}},
+		{name: "cgroup-conf on cgroup v2", o: Options{Command: cmd, CgroupConf: []string{"memory.high=1073741824", "pids.max=10"}},
+			host: func(h *Host) { h.CgroupV2 = true },
+			want: map[string]string{"linux.resources.unified": `{"memory.high":"1073741824","pids.max":"10"}`}},
+		{name: "cgroup-conf on cgroup v1", o: Options{Command: cmd, CgroupConf: []string{"memory.high=1"}}, errs: []string{"cannot use --cgroup-conf without cgroup v2"}},
+		{name: "cgroup-conf bad key", o: Options{Command: cmd, CgroupConf: []string{"../x=1"}}, errs: []string{"--cgroup-conf"}},
 		{name: "memory 0 is no limit", o: Options{Command: cmd, Memory: "0"},
 			want: map[string]string{"linux.resources.memory": `null`}},
 	}
