@@ -73,11 +73,14 @@ is_gvisor() { [[ "$POD_TEST_RUNTIME" == *runsc* ]]; }
 }
 
 @test "--memory=0 is unlimited, --kernel-memory warns as Podman" {
+    run_pod run --rm --kernel-memory 10m "${IMG[@]}" true
+    contains "$output" "The --kernel-memory flag is no longer supported. This flag is a noop."
+    run_pod create --name mem0 --memory 0 "${IMG[@]}" true
+    run_pod inspect --format '{{.HostConfig.Memory}}' mem0
+    is "$output" "0"
     is_gvisor && skip "gVisor emulates the memory cgroup: it has no host memory.limit_in_bytes"
     run_pod run --rm --memory 0 "${IMG[@]}" sh -c 'cat /sys/fs/cgroup/memory/memory.limit_in_bytes 2>/dev/null || cat /sys/fs/cgroup/memory.max'
     is "$output" "(9223372036854771712|max)"
-    run_pod run --rm --kernel-memory 10m "${IMG[@]}" true
-    contains "$output" "The --kernel-memory flag is no longer supported. This flag is a noop."
 }
 
 @test "--cpu-period/--cpu-quota, --cpuset-mems, --memory-reservation, --memory-swappiness, --oom-kill-disable" {
