@@ -47,6 +47,11 @@ func (c *Container) setupFiles(spec *specs.Spec, res *specgen.Result, rootfs str
 			return err
 		}
 	}
+	for _, u := range s.HostUsers {
+		if err := etcfiles.AddHostUser(rootfs, "", u); err != nil {
+			return err
+		}
+	}
 	if res.GroupLine != "" {
 		if err := etcfiles.AppendLine(rootfs, "/etc/group", res.GroupLine); err != nil {
 			return err

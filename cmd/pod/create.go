@@ -160,6 +160,7 @@ func (f *createFlags) registerRunFlags(fs *pflag.FlagSet) {
 	fs.StringVar(&f.imageVolume, "image-volume", "bind", `Tells podman how to handle the builtin image volumes ("bind"|"tmpfs"|"ignore")`)
 	fs.StringVar(&f.seccompPol, "seccomp-policy", "default", "Policy for selecting a seccomp profile (experimental)")
 	fs.StringArrayVar(&s.CgroupConf, "cgroup-conf", nil, "Configure cgroup v2 (key=value)")
+	fs.StringSliceVar(&s.HostUsers, "hostuser", nil, "Host user account to add to /etc/passwd within container")
 	registerRefused(fs)
 	fs.UintVar(&f.timeout, "timeout", 0, "Maximum length of time a container is allowed to run. The container will be killed automatically after the time expires.")
 }

@@ -97,7 +97,7 @@ is_gvisor() { [[ "$POD_TEST_RUNTIME" == *runsc* ]]; }
     contains "$output" "--memory-swappiness"
 }
 
-@test "--cgroupns, --http-proxy, --env-merge, --passwd=false" {
+@test "--cgroupns, --http-proxy, --env-merge, --passwd=false, --hostuser" {
     run_pod run --rm --cgroupns private "${IMG[@]}" true
     run_pod 125 run --rm --cgroupns bogus "${IMG[@]}" true
     contains "$output" "--cgroupns"
@@ -108,6 +108,10 @@ is_gvisor() { [[ "$POD_TEST_RUNTIME" == *runsc* ]]; }
     [[ "$output" != *http_proxy* ]] || die "--http-proxy=false copied the proxy: $output"
     run_pod run --rm --passwd=false -u 4321 "${IMG[@]}" sh -c 'grep -c ^4321: /etc/passwd || true'
     is "$output" "0"
+    run_pod run --rm --hostuser daemon "${IMG[@]}" grep ^daemon: /etc/passwd
+    is "$output" "$(grep ^daemon: /etc/passwd)"
+    run_pod 125 run --rm --hostuser no-such-host-user "${IMG[@]}" true
+    contains "$output" "no such user in the host's /etc/passwd"
     run_pod 125 run --rm --image-volume tmpfs "${IMG[@]}" true
     contains "$output" "not supported yet"
     run_pod run --rm --image-volume ignore --seccomp-policy default --tls-verify=false --disable-content-trust "${IMG[@]}" true

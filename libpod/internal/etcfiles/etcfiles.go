@@ -17,6 +17,8 @@ import (
 	"strings"
 
 	securejoin "github.com/cyphar/filepath-securejoin"
+
+	"github.com/pod-engine/pod/pkg/errdefs"
 )
 
 // Params describe the container the files are written for.
@@ -256,4 +258,41 @@ func AppendLine(rootfs, name, line string) error {
 		err = cerr
 	}
 	return err
+}
+
+// PasswdEntry returns the line of the passwd file data whose name (or, for
+// a number, uid) is user ("" when there is none).
+func PasswdEntry(data []byte, user string) string {
+	for _, line := range strings.Split(string(data), "\n") {
+		f := strings.Split(line, ":")
+		if len(f) >= 7 && !strings.HasPrefix(line, "#") && (f[0] == user || f[2] == user) {
+			return line
+		}
+	}
+	return ""
+}
+
+// AddHostUser copies the host's passwd entry of user (--hostuser, a name or
+// uid) into the container's /etc/passwd unless the container has that user.
+func AddHostUser(rootfs, hostPasswd, user string) error {
+	host, err := readOptional(hostPasswd, "/etc/passwd")
+	if err != nil {
+		return err
+	}
+	line := PasswdEntry(host, user)
+	if line == "" {
+		return fmt.Errorf("--hostuser %q: no such user in the host's /etc/passwd: %w", user, errdefs.ErrNotFound)
+	}
+	p, err := securejoin.SecureJoin(rootfs, "/etc/passwd")
+	if err != nil {
+		return err
+	}
+	ctr, err := os.ReadFile(p)
+	if err != nil && !os.IsNotExist(err) {
+		return err
+	}
+	if PasswdEntry(ctr, strings.SplitN(line, ":", 2)[0]) != "" {
+		return nil
+	}
+	return AppendLine(rootfs, "/etc/passwd", line)
 }

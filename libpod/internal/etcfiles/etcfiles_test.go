@@ -139,3 +139,29 @@ func TestAppendLine(t *testing.T) {
 		t.Errorf("group through symlink: %q, %v", b, err)
 	}
 }
+
+func TestAddHostUser(t *testing.T) {
+	root := t.TempDir()
+	hostPasswd := filepath.Join(t.TempDir(), "passwd")
+	if err := os.WriteFile(hostPasswd, []byte("root:x:0:0:root:/root:/bin/bash\n# c\nalice:x:1001:1001:Alice:/home/alice:/bin/zsh\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.MkdirAll(filepath.Join(root, "etc"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(root, "etc/passwd"), []byte("root:x:0:0:root:/root:/bin/sh\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, u := range []string{"alice", "1001", "root"} { // by name, by uid (already there), root (the container's stays)
+		if err := AddHostUser(root, hostPasswd, u); err != nil {
+			t.Fatal(err)
+		}
+	}
+	b, _ := os.ReadFile(filepath.Join(root, "etc/passwd"))
+	if string(b) != "root:x:0:0:root:/root:/bin/sh\nalice:x:1001:1001:Alice:/home/alice:/bin/zsh\n" {
+		t.Errorf("passwd %q", b)
+	}
+	if err := AddHostUser(root, hostPasswd, "nobody-here"); err == nil {
+		t.Error("unknown host user accepted")
+	}
+}

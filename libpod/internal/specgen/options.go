@@ -109,6 +109,7 @@ type Options struct {
 	EnvMerge    []string `json:"envMerge,omitempty"`    // --env-merge KEY=VALUE with ${VAR} of the environment so far
 	NoPasswd    bool     `json:"noPasswd,omitempty"`    // --passwd=false: no /etc/passwd and /etc/group entries added
 	CgroupConf  []string `json:"cgroupConf,omitempty"`  // --cgroup-conf KEY=VALUE: cgroup v2 files (unified)
+	HostUsers   []string `json:"hostUsers,omitempty"`   // --hostuser NAME|UID: the host's passwd entry added to the container's
 }
 
 // Image is what specgen needs from a container image's config.

@@ -358,6 +358,11 @@ func (p *parsed) parseRunFlags(o *Options) error {
 			return flagError("--env-merge", v, "want KEY=VALUE, e.g. PATH=${PATH}:/opt/bin")
 		}
 	}
+	for _, u := range o.HostUsers {
+		if u == "" || strings.ContainsAny(u, ":\n\x00") {
+			return flagError("--hostuser", u, "want a host user name or UID")
+		}
+	}
 	for _, h := range o.AddHosts {
 		if _, _, err := ParseAddHost(h); err != nil {
 			return err
