@@ -217,6 +217,10 @@ is_gvisor() { [[ "$POD_TEST_RUNTIME" == *runsc* ]]; }
     is "${lines[3]}" 'image="localhost/busybox:latest"'
     is "${lines[4]}" 'imageid="[0-9a-f]{64}"'
     is "${lines[5]}" 'rootless=0'
+    # The host's entries come first, as IP<TAB>NAMES (Podman's form).
+    first=$(sed 's/#.*//' /etc/hosts | awk 'NF >= 2 { ip = $1; $1 = ""; sub(/^ /, ""); print ip "\t" $0; exit }')
+    run_pod run --rm "${IMG[@]}" head -n1 /etc/hosts
+    is "$output" "$first"
     run_pod run --rm --network host "${IMG[@]}" cat /etc/resolv.conf
     is "$output" "$(cat /etc/resolv.conf)"
     run_pod run --rm --network none "${IMG[@]}" sh -c 'test -e /etc/resolv.conf && echo has-resolv || echo no-resolv'

@@ -69,7 +69,7 @@ func ContainerEnv(p *Params) string {
 		p.Engine, p.Name, p.ID, p.Image, p.ImageID, rootless)
 }
 
-// Hosts is the container's /etc/hosts: --add-host entries, the host's file,
+// Hosts is the container's /etc/hosts: --add-host entries, the host's entries,
 // then the container's host name and name on 127.0.0.1 (Podman's line for a
 // container without a network address).
 func Hosts(base []byte, p *Params) string {
@@ -77,9 +77,14 @@ func Hosts(base []byte, p *Params) string {
 	for _, h := range p.AddHosts {
 		b.WriteString(h[1] + "\t" + h[0] + "\n")
 	}
-	b.Write(base)
-	if len(base) > 0 && base[len(base)-1] != '\n' {
-		b.WriteByte('\n')
+	// Podman rewrites the base file's entries as "IP<TAB>NAMES" and drops comments.
+	for _, line := range strings.Split(string(base), "\n") {
+		if i := strings.IndexByte(line, '#'); i >= 0 {
+			line = line[:i]
+		}
+		if f := strings.Fields(line); len(f) >= 2 {
+			b.WriteString(f[0] + "\t" + strings.Join(f[1:], " ") + "\n")
+		}
 	}
 	names := []string{}
 	for _, n := range []string{p.Hostname, p.Name} {

@@ -29,8 +29,9 @@ func TestHosts(t *testing.T) {
 		p    Params
 		want string
 	}{
-		{"127.0.0.1 localhost\n", Params{Hostname: "h", Name: "n"}, "127.0.0.1 localhost\n127.0.0.1\th n\n"},
-		{"127.0.0.1 localhost", Params{Hostname: "same", Name: "same"}, "127.0.0.1 localhost\n127.0.0.1\tsame\n"},
+		{"127.0.0.1 localhost\n", Params{Hostname: "h", Name: "n"}, "127.0.0.1\tlocalhost\n127.0.0.1\th n\n"},
+		{"127.0.0.1 localhost", Params{Hostname: "same", Name: "same"}, "127.0.0.1\tlocalhost\n127.0.0.1\tsame\n"},
+		{"# comment\n::1   ip6-localhost ip6-loopback # trailing\n\nbroken\n", Params{}, "::1\tip6-localhost ip6-loopback\n"},
 		{"", Params{Name: "n", AddHosts: [][2]string{{"foo", "1.2.3.4"}, {"bar", "::1"}}}, "1.2.3.4\tfoo\n::1\tbar\n127.0.0.1\tn\n"},
 		{"", Params{}, ""},
 	}
@@ -94,7 +95,7 @@ func TestWrite(t *testing.T) {
 	if !reflect.DeepEqual(dests, want) {
 		t.Errorf("mounts %q, want %q", dests, want)
 	}
-	for name, content := range map[string]string{"hostname": "h", "hosts": "127.0.0.1 localhost\n127.0.0.1\th n\n", "resolv.conf": "nameserver 10.1.1.1\n", ".containerenv": ""} {
+	for name, content := range map[string]string{"hostname": "h", "hosts": "127.0.0.1\tlocalhost\n127.0.0.1\th n\n", "resolv.conf": "nameserver 10.1.1.1\n", ".containerenv": ""} {
 		b, err := os.ReadFile(filepath.Join(run, name))
 		if err != nil || string(b) != content {
 			t.Errorf("%s: %q, %v", name, b, err)
