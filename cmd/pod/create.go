@@ -118,7 +118,8 @@ func (f *createFlags) registerRunFlags(fs *pflag.FlagSet) {
 	fs.StringArrayVar(&s.UnsetEnv, "unsetenv", nil, "Unset environment default variables in container")
 	fs.BoolVar(&s.UnsetEnvAll, "unsetenv-all", false, "Unset all default environment variables in container")
 	fs.StringArrayVar(&f.labelFiles, "label-file", nil, "Read in a line delimited file of labels")
-	fs.StringVar(&f.kernelMem, "kernel-memory", "", "DEPRECATED: Option is just hear for compatibility with Docker")
+	fs.StringVar(&f.kernelMem, "kernel-memory", "", "DEPRECATED: Option is just here for compatibility with Docker")
+	_ = fs.MarkHidden("kernel-memory") // hidden in Podman's --help too
 	fs.StringArrayVar(&s.DeviceCgroupRules, "device-cgroup-rule", nil, "Add a rule to the cgroup allowed devices list")
 	fs.StringArrayVar(&s.DeviceReadBps, "device-read-bps", nil, "Limit read rate (bytes per second) from a device (e.g. --device-read-bps=/dev/sda:1mb)")
 	fs.StringArrayVar(&s.DeviceReadIOps, "device-read-iops", nil, "Limit read rate (IO per second) from a device (e.g. --device-read-iops=/dev/sda:1000)")

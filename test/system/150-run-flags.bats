@@ -210,7 +210,6 @@ is_gvisor() { [[ "$POD_TEST_RUNTIME" == *runsc* ]]; }
     is "${lines[2]}" "env-exists"
     is "${lines[3]}" " *0"
     run_pod run --rm --privileged --name privc "${IMG[@]}" cat /run/.containerenv
-    cid=$(pod ps -a --format '{{.ID}}' | head -n0)
     is "${lines[0]}" 'engine="pod"'
     is "${lines[1]}" 'name="privc"'
     is "${lines[2]}" 'id="[0-9a-f]{64}"'
