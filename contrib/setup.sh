@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 export DEBIAN_FRONTEND=noninteractive
-PKGS=(runc crun runsc conmon containerd busybox-static docker-registry bats jq uidmap
+PKGS=(runc crun runsc conmon containerd busybox-static catatonit docker-registry bats jq uidmap
       libseccomp-dev apache2-utils hyperfine podman sqlite3 gcc make)
 missing=()
 for p in "${PKGS[@]}"; do

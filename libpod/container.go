@@ -43,6 +43,12 @@ type ContainerConfig struct {
 	// PortMappings are the ports published on the host (-p); the network
 	// subsystem fills them in, `port` and `ps` read them.
 	PortMappings []PortMapping `json:"portMappings,omitempty"`
+
+	// Files and dependencies of run/create flags (container_runflags.go).
+	CIDFile       string   `json:"cidFile,omitempty"`       // --cidfile: removed with the container
+	PidFile       string   `json:"pidFile,omitempty"`       // --pidfile: the container's pid, written at each start
+	ConmonPidFile string   `json:"conmonPidFile,omitempty"` // --conmon-pidfile: the monitor's pid
+	Requires      []string `json:"requires,omitempty"`      // --requires: IDs of containers started first
 }
 
 // ContainerState is what changes while a container lives.
@@ -71,6 +77,9 @@ type Container struct {
 	config ContainerConfig
 	state  ContainerState
 	lock   *lock.Locker
+	// preserveFDs are the caller's files passed to the container as fds 3…
+	// by this process's start (run --preserve-fds).
+	preserveFDs []*os.File
 }
 
 // ID returns the container's full ID.

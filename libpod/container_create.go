@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"time"
 
@@ -32,6 +33,9 @@ type CreateOptions struct {
 	PullQuiet   bool     // -q: no pull progress
 	SdNotify    string   // --sdnotify: container, conmon, ignore
 	DetachKeys  string   // --detach-keys
+	PreserveFDs int      // run --preserve-fds: how many fds (3…) the process gets (Container.PreserveFDs hands them over)
+
+	RunFlags // files, dependencies and platform (container_runflags.go)
 }
 
 var nameRE = regexp.MustCompile(`^[a-zA-Z0-9][a-zA-Z0-9_.-]*$`)
@@ -67,6 +71,9 @@ func (r *Runtime) CreateContainer(ctx context.Context, o *CreateOptions) (*Conta
 		return nil, fmt.Errorf("running containers as a non-root user is not supported yet (rootless containers need a user namespace set up with newuidmap/newgidmap; the paths under $HOME and $XDG_RUNTIME_DIR are ready): run pod as root: %w", errdefs.ErrNotImplemented)
 	}
 	if err := specgen.Validate(&o.Spec); err != nil {
+		return nil, err
+	}
+	if err := r.checkRunFlags(o); err != nil {
 		return nil, err
 	}
 	handle, err := r.resolveRuntime(o)
@@ -115,7 +122,11 @@ func (r *Runtime) CreateContainer(ctx context.Context, o *CreateOptions) (*Conta
 	if len(cfg.Command) == 0 {
 		return nil, fmt.Errorf("no command given and the image has neither Entrypoint nor Cmd: give a command: %w", errdefs.ErrInvalidArgument)
 	}
-	sig, err := stopSignal(o.Spec.StopSignal, cfg.ImageConfig.StopSignal)
+	imageSignal := cfg.ImageConfig.StopSignal
+	if imageSignal == "" && specgen.SystemdMode(&o.Spec, cfg.Command) {
+		imageSignal = strconv.Itoa(specgen.SystemdStopSignal)
+	}
+	sig, err := stopSignal(o.Spec.StopSignal, imageSignal)
 	if err != nil {
 		return nil, err
 	}
@@ -134,6 +145,9 @@ func (r *Runtime) CreateContainer(ctx context.Context, o *CreateOptions) (*Conta
 		return nil, err
 	}
 	r.debugf("state database open")
+	if err := r.applyRunFlags(ctx, &cfg, o); err != nil {
+		return nil, err
+	}
 	if cfg.Name == "" {
 		if cfg.Name, err = r.freeName(db); err != nil {
 			return nil, err
@@ -166,6 +180,10 @@ func (r *Runtime) CreateContainer(ctx context.Context, o *CreateOptions) (*Conta
 		}
 		r.debugf("storage created")
 	}
+	if err := c.writeCIDFile(); err != nil {
+		_ = c.Remove(context.WithoutCancel(ctx), RemoveOptions{Force: true})
+		return nil, err
+	}
 	return c, nil
 }
 
@@ -193,6 +211,7 @@ func needs(o *CreateOptions) []ocirt.Capability {
 	add(ocirt.CapLogJournald, o.LogDriver == ocirt.LogJournald)
 	add(ocirt.CapLogPassthrough, o.LogDriver == ocirt.LogPassthrough)
 	add(ocirt.CapKeepGroups, len(o.Spec.GroupAdd) == 1 && o.Spec.GroupAdd[0] == "keep-groups")
+	add(ocirt.CapPreserveFDs, o.PreserveFDs > 0)
 	return need
 }
 

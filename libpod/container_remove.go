@@ -77,6 +77,9 @@ func (c *Container) removeLocked(ctx context.Context, o RemoveOptions) error {
 	if err := os.Remove(c.exitFile()); err != nil && !os.IsNotExist(err) {
 		errs = append(errs, err)
 	}
+	if err := c.removeRunFiles(); err != nil {
+		errs = append(errs, err)
+	}
 	<-stored
 	if err := db.Remove(c.config.ID); err != nil {
 		return err

@@ -32,6 +32,9 @@ type Attach struct {
 // (no output is lost) and Start returns when the attach ends: the container
 // closed its output (nil), or the user detached (client.ErrDetached).
 func (c *Container) Start(ctx context.Context, attach *Attach) error {
+	if err := c.startRequirements(ctx); err != nil {
+		return err
+	}
 	if err := c.lockAndSync(); err != nil {
 		return err
 	}
@@ -169,6 +172,9 @@ func (c *Container) init(ctx context.Context, foreground, start bool, attach fun
 			return false, fmt.Errorf("container %s: %w", c.config.Name, err)
 		}
 	}
+	if err := c.setupFiles(spec, res, rootfs); err != nil {
+		return false, fmt.Errorf("container %s: %w", c.config.Name, err)
+	}
 	// A previous run's exit files must not be mistaken for this one's.
 	for _, f := range []string{c.exitFile(), filepath.Join(c.persistDir(), "exit"), filepath.Join(c.persistDir(), "oom")} {
 		if err := os.Remove(f); err != nil && !os.IsNotExist(err) {
@@ -186,7 +192,7 @@ func (c *Container) init(ctx context.Context, foreground, start bool, attach fun
 		Spec:   spec,
 		Bundle: c.staticDir(),
 		RunDir: c.runDir(),
-		IO:     ocirt.IO{Terminal: c.config.Spec.Terminal, Stdin: c.config.Spec.Stdin},
+		IO:     ocirt.IO{Terminal: c.config.Spec.Terminal, Stdin: c.config.Spec.Stdin, ExtraFiles: c.preserveFDs},
 		Log:    ocirt.Log{Driver: c.config.LogDriver, Path: logPath, MaxSize: c.config.LogSizeMax, Tag: c.config.LogTag},
 		Exit: ocirt.Exit{Dir: r.paths.Exits, PersistDir: c.persistDir(), Command: r.exitCommand(c),
 			Delay: time.Duration(map[bool]int{true: foregroundExitDelay}[foreground]) * time.Second},
@@ -224,6 +230,9 @@ func (c *Container) init(ctx context.Context, foreground, start bool, attach fun
 	c.state.OOMKilled = false
 	c.state.Error = ""
 	c.state.FinishedAt = time.Time{}
+	if err := c.writePidFiles(); err != nil {
+		return false, err
+	}
 	if err := c.setStatus(StatusCreated); err != nil {
 		return false, err
 	}

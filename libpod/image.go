@@ -51,6 +51,7 @@ func (r *Runtime) resolveImage(ctx context.Context, cfg *ContainerConfig, o *Cre
 				StorageDriver: r.opts.StorageDriver, StorageOpts: r.opts.StorageOpts, TmpDir: r.opts.TmpDir, LogLevel: r.opts.LogLevel},
 			Policy: policy,
 			Quiet:  o.PullQuiet,
+			Extra:  o.PlatformPullFlags(),
 		})
 		if perr != nil {
 			return perr

@@ -4,8 +4,10 @@ import (
 	"bufio"
 	"fmt"
 	"os"
+	"strconv"
 	"strings"
 
+	"github.com/sirupsen/logrus"
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
@@ -28,6 +30,19 @@ type createFlags struct {
 	oomScoreAdj int
 	readOnlyTmp bool
 	runtime     string
+	labelFiles  []string
+	kernelMem   string
+	platform    string
+	timeout     uint
+	systemd     string
+	blkioWeight uint16
+	swappiness  int64
+	httpProxy   bool
+	passwd      bool
+	tlsVerify   bool
+	authfile    string
+	imageVolume string
+	seccompPol  string
 }
 
 func (f *createFlags) register(fs *pflag.FlagSet) {
@@ -88,6 +103,154 @@ func (f *createFlags) register(fs *pflag.FlagSet) {
 	fs.StringVar(&f.o.DetachKeys, "detach-keys", "", "Override the key sequence for detaching a container. Format is a single character [a-Z] or a comma separated sequence of `ctrl-<value>`, where `<value>` is one of: `a-cf`, `@`, `^`, `[`, `\\`, `]`, `^` or `_`")
 	fs.StringVar(&f.o.SdNotify, "sdnotify", "container", "control sd-notify behavior (\"container\"|\"conmon\"|\"ignore\")")
 	fs.StringVar(&f.runtime, "runtime", "", "Path or name of the OCI runtime or shim to use for this container")
+	f.registerRunFlags(fs)
+}
+
+// registerRunFlags adds the flags of Podman 4.3's run and create beyond the
+// basic set (docs/cli.md, "run and create").
+func (f *createFlags) registerRunFlags(fs *pflag.FlagSet) {
+	s, o := &f.o.Spec, &f.o
+	fs.StringVar(&o.CIDFile, "cidfile", "", "Write the container ID to the file")
+	fs.StringVar(&o.PidFile, "pidfile", "", "Write the container process ID to the file")
+	fs.StringVar(&o.ConmonPidFile, "conmon-pidfile", "", "Path to the file that will receive the PID of conmon")
+	fs.StringVar(&s.Timezone, "tz", "", "Set timezone in container")
+	fs.BoolVar(&s.EnvHost, "env-host", false, "Use all current host environment variables in container")
+	fs.StringArrayVar(&s.UnsetEnv, "unsetenv", nil, "Unset environment default variables in container")
+	fs.BoolVar(&s.UnsetEnvAll, "unsetenv-all", false, "Unset all default environment variables in container")
+	fs.StringArrayVar(&f.labelFiles, "label-file", nil, "Read in a line delimited file of labels")
+	fs.StringVar(&f.kernelMem, "kernel-memory", "", "DEPRECATED: Option is just here for compatibility with Docker")
+	_ = fs.MarkHidden("kernel-memory") // hidden in Podman's --help too
+	fs.StringArrayVar(&s.DeviceCgroupRules, "device-cgroup-rule", nil, "Add a rule to the cgroup allowed devices list")
+	fs.StringArrayVar(&s.DeviceReadBps, "device-read-bps", nil, "Limit read rate (bytes per second) from a device (e.g. --device-read-bps=/dev/sda:1mb)")
+	fs.StringArrayVar(&s.DeviceReadIOps, "device-read-iops", nil, "Limit read rate (IO per second) from a device (e.g. --device-read-iops=/dev/sda:1000)")
+	fs.StringArrayVar(&s.DeviceWriteBps, "device-write-bps", nil, "Limit write rate (bytes per second) to a device (e.g. --device-write-bps=/dev/sda:1mb)")
+	fs.StringArrayVar(&s.DeviceWriteIOps, "device-write-iops", nil, "Limit write rate (IO per second) to a device (e.g. --device-write-iops=/dev/sda:1000)")
+	fs.Uint16Var(&f.blkioWeight, "blkio-weight", 0, "Block IO weight (relative weight) accepts a weight value between 10 and 1000.")
+	fs.StringArrayVar(&s.BlkioWeightDevice, "blkio-weight-device", nil, "Block IO weight (relative device weight, format: DEVICE_NAME:WEIGHT)")
+	fs.StringSliceVar(&o.Requires, "requires", nil, "Add one or more requirement containers that must be started before this container will start")
+	fs.BoolVar(&o.Replace, "replace", false, "If a container with the same name exists, replace it")
+	fs.StringVar(&s.PasswdEntry, "passwd-entry", "", "Entry to write to /etc/passwd")
+	fs.StringVar(&s.GroupEntry, "group-entry", "", "Entry to write to /etc/group")
+	fs.StringArrayVar(&s.ChrootDirs, "chrootdirs", nil, "Chroot directories inside the container")
+	fs.StringVar(&s.Personality, "personality", "", "Configure execution domain using personality (e.g., LINUX/LINUX32)")
+	fs.StringVar(&f.platform, "platform", "", "Specify the platform for selecting the image.  (Conflicts with --arch and --os)")
+	fs.StringVar(&o.Arch, "arch", "", "use ARCH instead of the architecture of the machine for choosing images")
+	fs.StringVar(&o.OS, "os", "", "use OS instead of the running OS for choosing images")
+	fs.StringVar(&o.Variant, "variant", "", "Use VARIANT instead of the running architecture variant for choosing images")
+	fs.StringVar(&f.systemd, "systemd", "true", `Run container in systemd mode ("true"|"false"|"always")`)
+	fs.StringSliceVar(&s.AddHosts, "add-host", nil, "Add a custom host-to-IP mapping (host:ip)")
+	fs.BoolVar(&s.NoHosts, "no-hosts", false, "Do not create /etc/hosts within the container, instead use the version from the image")
+	fs.StringSliceVar(&s.DNS, "dns", nil, "Set custom DNS servers")
+	fs.StringSliceVar(&s.DNSSearch, "dns-search", nil, "Set custom DNS search domains")
+	fs.StringSliceVar(&s.DNSOptions, "dns-option", nil, "Set custom DNS options")
+	fs.Uint64Var(&s.CPUPeriod, "cpu-period", 0, "Limit the CPU CFS (Completely Fair Scheduler) period")
+	fs.Int64Var(&s.CPUQuota, "cpu-quota", 0, "Limit the CPU CFS (Completely Fair Scheduler) quota")
+	fs.Uint64Var(&s.CPURtPeriod, "cpu-rt-period", 0, "Limit the CPU real-time period in microseconds")
+	fs.Int64Var(&s.CPURtRuntime, "cpu-rt-runtime", 0, "Limit the CPU real-time runtime in microseconds")
+	fs.StringVar(&s.CPUSetMems, "cpuset-mems", "", "Memory nodes (MEMs) in which to allow execution (0-3, 0,1). Only effective on NUMA systems.")
+	fs.StringVar(&s.MemoryReservation, "memory-reservation", "", "Memory soft limit (format: <number>[<unit>], where unit = b (bytes), k (kibibytes), m (mebibytes), or g (gibibytes))")
+	fs.Int64Var(&f.swappiness, "memory-swappiness", -1, "Tune container memory swappiness (0 to 100, or -1 for system default)")
+	fs.BoolVar(&s.OOMKillDisable, "oom-kill-disable", false, "Disable OOM Killer")
+	fs.StringVar(&s.CgroupNS, "cgroupns", "", "cgroup namespace to use")
+	fs.BoolVar(&f.httpProxy, "http-proxy", true, "Set proxy environment variables in the container based on the host proxy vars")
+	fs.StringArrayVar(&s.EnvMerge, "env-merge", nil, "Preprocess environment variables from image before injecting them into the container")
+	fs.BoolVar(&f.passwd, "passwd", true, "add entries to /etc/passwd and /etc/group")
+	fs.BoolVar(&f.tlsVerify, "tls-verify", true, "Require HTTPS and verify certificates when contacting registries for pulling images")
+	fs.StringVar(&f.authfile, "authfile", "", "Path of the authentication file. Use REGISTRY_AUTH_FILE environment variable to override")
+	fs.Bool("disable-content-trust", false, "This is a Docker specific option and is a NOOP")
+	fs.StringVar(&f.imageVolume, "image-volume", "bind", `Tells podman how to handle the builtin image volumes ("bind"|"tmpfs"|"ignore")`)
+	fs.StringVar(&f.seccompPol, "seccomp-policy", "default", "Policy for selecting a seccomp profile (experimental)")
+	fs.StringArrayVar(&s.CgroupConf, "cgroup-conf", nil, "Configure cgroup v2 (key=value)")
+	fs.StringSliceVar(&s.HostUsers, "hostuser", nil, "Host user account to add to /etc/passwd within container")
+	registerRefused(fs)
+	fs.UintVar(&f.timeout, "timeout", 0, "Maximum length of time a container is allowed to run. The container will be killed automatically after the time expires.")
+}
+
+// runOptions applies the flags of registerRunFlags that need more than a
+// variable: files read on the client, the platform, warnings.
+func (f *createFlags) runOptions(cmd *cobra.Command, o *libpod.CreateOptions) error {
+	fl := cmd.Flags()
+	if fl.Changed("kernel-memory") {
+		logrus.Warn("The --kernel-memory flag is no longer supported. This flag is a noop.")
+	}
+	if f.systemd != "true" {
+		o.Spec.Systemd = f.systemd
+	}
+	o.Spec.BlkioWeight = f.blkioWeight
+	if f.platform != "" {
+		if o.OS != "" || o.Arch != "" {
+			return fmt.Errorf("--platform option can not be specified with --arch or --os: %w", errdefs.ErrInvalidArgument)
+		}
+		parts := strings.Split(f.platform, "/")
+		if len(parts) < 2 || len(parts) > 3 || parts[0] == "" || parts[1] == "" {
+			return fmt.Errorf("invalid platform syntax for --platform=%q: want OS/ARCH[/VARIANT]: %w", f.platform, errdefs.ErrInvalidArgument)
+		}
+		o.OS, o.Arch = parts[0], parts[1]
+		if len(parts) == 3 {
+			o.Variant = parts[2]
+		}
+	}
+	if err := checkRefused(fl); err != nil {
+		return err
+	}
+	if fl.Changed("memory-swappiness") {
+		v := f.swappiness
+		o.Spec.MemorySwappiness = &v
+	}
+	o.Spec.NoHTTPProxy, o.Spec.NoPasswd = !f.httpProxy, !f.passwd
+	if fl.Changed("tls-verify") {
+		o.PullFlags = append(o.PullFlags, "--tls-verify="+strconv.FormatBool(f.tlsVerify))
+	}
+	if f.authfile != "" {
+		o.PullFlags = append(o.PullFlags, "--authfile="+f.authfile)
+	}
+	switch f.imageVolume {
+	case "bind", "tmpfs", "ignore":
+		// pod gives an image's VOLUMEs nothing yet (no anonymous volumes): "ignore" is what
+		// it does; the default "bind" is accepted for scripts, an explicit bind/tmpfs is refused.
+		if fl.Changed("image-volume") && f.imageVolume != "ignore" {
+			return fmt.Errorf("--image-volume %s: anonymous volumes for an image's VOLUMEs are not supported yet; use --image-volume ignore: %w", f.imageVolume, errdefs.ErrNotImplemented)
+		}
+	default:
+		return fmt.Errorf("invalid image volume type %q: must be bind, tmpfs or ignore: %w", f.imageVolume, errdefs.ErrInvalidArgument)
+	}
+	switch f.seccompPol {
+	case "default":
+	case "image":
+		return fmt.Errorf("--seccomp-policy image: seccomp profiles from image annotations are not supported yet: %w", errdefs.ErrNotImplemented)
+	default:
+		return fmt.Errorf("invalid seccomp policy %q: valid policies are default and image: %w", f.seccompPol, errdefs.ErrInvalidArgument)
+	}
+	if f.timeout > 0 {
+		return fmt.Errorf("--timeout %d: killing a container after a time limit is not supported yet (the monitor has no way to be told): %w", f.timeout, errdefs.ErrNotImplemented)
+	}
+	var labels []string
+	for _, name := range f.labelFiles {
+		data, err := os.ReadFile(name)
+		if err != nil {
+			return fmt.Errorf("--label-file %s: %w", name, errdefs.ErrInvalidArgument)
+		}
+		l, err := libpod.ParseLabelFile(name, data)
+		if err != nil {
+			return err
+		}
+		labels = append(labels, l...)
+	}
+	if len(labels) > 0 {
+		fromFiles, err := keyValues("--label-file", labels)
+		if err != nil {
+			return err
+		}
+		if o.Spec.Labels == nil {
+			o.Spec.Labels = map[string]string{}
+		}
+		for k, v := range fromFiles {
+			if _, set := o.Spec.Labels[k]; !set {
+				o.Spec.Labels[k] = v
+			}
+		}
+	}
+	return nil
 }
 
 // options turns the parsed flags and positional arguments (IMAGE|ROOTFS
@@ -143,6 +306,9 @@ func (f *createFlags) options(cmd *cobra.Command, args []string) (*libpod.Create
 	case "missing", "always", "never", "newer":
 	default:
 		return nil, fmt.Errorf("invalid --pull %q: use always, missing, never or newer: %w", o.Pull, errdefs.ErrInvalidArgument)
+	}
+	if err := f.runOptions(cmd, &o); err != nil {
+		return nil, err
 	}
 	o.Runtime = f.runtime
 	if o.Runtime == "" {

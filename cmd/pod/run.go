@@ -1,16 +1,23 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
+	"strconv"
+	"strings"
 	"syscall"
 
+	"github.com/sirupsen/logrus"
 	"github.com/spf13/cobra"
+	"golang.org/x/sys/unix"
 
 	"github.com/pod-engine/pod/libpod"
 	"github.com/pod-engine/pod/pkg/errdefs"
+	"github.com/pod-engine/pod/pkg/imagehelper"
 )
 
 func init() {
@@ -20,8 +27,9 @@ func init() {
 
 func runCommand() *cobra.Command {
 	f := &createFlags{}
-	var detach, sigProxy bool
+	var detach, sigProxy, rmi bool
 	var attachTo []string
+	var preserveFDs uint
 	cmd := &cobra.Command{
 		Use:   "run [options] IMAGE [COMMAND [ARG...]]",
 		Short: "Run a command in a new container",
@@ -39,6 +47,11 @@ func runCommand() *cobra.Command {
 					return err
 				}
 			}
+			files, err := inheritedFiles(preserveFDs)
+			if err != nil {
+				return err
+			}
+			o.PreserveFDs = len(files)
 			rt, err := newRuntime()
 			if err != nil {
 				return err
@@ -48,7 +61,11 @@ func runCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
+			c.PreserveFDs(files)
 			ctx := cmd.Context()
+			if rmi && detach {
+				logrus.Warn("--rmi has no effect with --detach: the image is removed only when a foreground run ends")
+			}
 			if detach {
 				if err := c.Start(ctx, nil); err != nil {
 					if o.Remove {
@@ -59,7 +76,11 @@ func runCommand() *cobra.Command {
 				fmt.Println(c.ID())
 				return nil
 			}
-			return runAttached(ctx, c, sess, o.Spec.Terminal, sigProxy && !o.Spec.Terminal)
+			err = runAttached(ctx, c, sess, o.Spec.Terminal, sigProxy && !o.Spec.Terminal)
+			if rmi {
+				removeImageAfterRun(ctx, o.Image)
+			}
+			return err
 		},
 	}
 	f.register(cmd.Flags())
@@ -67,7 +88,44 @@ func runCommand() *cobra.Command {
 	fl.BoolVarP(&detach, "detach", "d", false, "Run container in background and print container ID")
 	fl.BoolVar(&sigProxy, "sig-proxy", true, "Proxy received signals to the process")
 	fl.StringArrayVarP(&attachTo, "attach", "a", nil, "Attach to STDIN, STDOUT or STDERR")
+	fl.UintVar(&preserveFDs, "preserve-fds", 0, "Pass a number of additional file descriptors into the container")
+	fl.BoolVar(&rmi, "rmi", false, "Remove container image unless used by other containers")
 	return cmd
+}
+
+// inheritedFiles returns pod's fds 3 … 3+n-1 for --preserve-fds; each must
+// have been passed to pod. An fd with close-on-exec set did not come through
+// exec: it is one pod itself opened (the Go runtime keeps the cgroup CPU
+// quota files open), and must never reach the container.
+func inheritedFiles(n uint) ([]*os.File, error) {
+	var files []*os.File
+	for fd := 3; fd < 3+int(n); fd++ {
+		if flags, err := unix.FcntlInt(uintptr(fd), unix.F_GETFD, 0); err != nil || flags&unix.FD_CLOEXEC != 0 {
+			return nil, fmt.Errorf("file descriptor %d is not available - the preserve-fds option requires that file descriptors must be passed: %w", fd, errdefs.ErrInvalidArgument)
+		}
+		files = append(files, os.NewFile(uintptr(fd), "fd"+strconv.Itoa(fd)))
+	}
+	return files, nil
+}
+
+// removeImageAfterRun is --rmi: the image goes when no other container
+// uses it; a failure is logged, as Podman does, and the run's exit code stays.
+func removeImageAfterRun(ctx context.Context, image string) {
+	if image == "" {
+		return
+	}
+	g := imagehelper.GlobalFlags{
+		Root: globals.Root, RunRoot: globals.RunRoot, StorageDriver: globals.StorageDriver,
+		LogLevel: globals.LogLevel, TmpDir: globals.TmpDir, StorageOpts: globals.StorageOpts,
+	}
+	var stderr bytes.Buffer
+	if code, err := imagehelper.Run(context.WithoutCancel(ctx), podExecutable(), g, []string{"rmi", image}, nil, io.Discard, &stderr); err != nil || code != 0 {
+		msg := strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(stderr.String()), "Error: "))
+		if err != nil {
+			msg = err.Error()
+		}
+		logrus.Errorf("removing image %s: %s", image, msg)
+	}
 }
 
 // runAttached runs c in the foreground and turns its exit code into pod's.

@@ -60,8 +60,14 @@ func checkMountReq(t *testing.T, m mountReq) {
 		checkOneOf(t, m.Options, optRW)
 		checkOneOf(t, m.Options, optPropagation)
 		checkOneOf(t, m.Options, optBind)
-	case "tmpfs":
+	case "tmpfs", "ramfs":
 		checkOneOf(t, m.Options, optRW)
+	case "devpts":
+		for _, o := range m.Options {
+			if k, _, ok := strings.Cut(o, "="); !ok || !containsStr([]string{"uid", "gid", "mode", "max"}, k) {
+				t.Fatalf("devpts option %q", o)
+			}
+		}
 	default:
 		t.Fatalf("type %q", m.Type)
 	}
@@ -98,6 +104,7 @@ func FuzzMount(f *testing.F) {
 		"type=bind,src=/a,dst=/b", "type=bind,source=/a,target=/b,ro,bind-propagation=rslave,relabel=shared",
 		"type=tmpfs,dst=/t,tmpfs-size=1m,tmpfs-mode=0700", "type=volume,src=v,dst=/x", "type=tmpfs,target=/t,ro=false,notmpcopyup",
 		"type=bind,src=/a,dst=/b,bind-nonrecursive=true,readonly=1", "dst=/x", "type=bind,,",
+		"type=devpts,dst=/pts2,uid=1,gid=5,mode=620,max=10", "type=ramfs,dst=/r,ro,suid,exec", "type=ramfs,target=/r,readonly=false",
 	} {
 		f.Add(s)
 	}
@@ -228,13 +235,13 @@ func FuzzUser(f *testing.F) {
 }
 
 func FuzzMemory(f *testing.F) {
-	for _, s := range []string{"512m", "1g", "1.5G", "6m", "104857600", "1e30g", "-1", "10 m", "1k", "9223372036854775807"} {
+	for _, s := range []string{"512m", "0", "0m", "1g", "1.5G", "6m", "104857600", "1e30g", "-1", "10 m", "1k", "9223372036854775807"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, v string) {
 		if n, err := parseMemory(flagMemory, v); err != nil {
 			checkFlagErr(t, err, flagMemory)
-		} else if n < 6<<20 {
+		} else if n != 0 && n < 6<<20 {
 			t.Fatalf("%q accepted as %d", v, n)
 		}
 		if n, err := parseBytes(v); err == nil && n < 0 {
@@ -280,4 +287,81 @@ func FuzzIDFiles(f *testing.F) {
 
 func emptySpec() *specs.Spec {
 	return &specs.Spec{Process: &specs.Process{}, Linux: &specs.Linux{}}
+}
+
+func FuzzDeviceCgroupRule(f *testing.F) {
+	for _, s := range []string{"c 1:3 rwm", "b 7:* r", "a *:* m", "c 1:3", "x 1:3 r", "c 99999999999:1 r", "c 1:3 rr"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, v string) {
+		r, err := parseDeviceCgroupRule(v)
+		if err != nil {
+			checkFlagErr(t, err, flagDeviceCgroupRule)
+			return
+		}
+		if !containsStr([]string{"a", "b", "c"}, r.Type) || !isDevicePerms(r.Access) {
+			t.Fatalf("%q accepted as %+v", v, r)
+		}
+		for _, n := range []*int64{r.Major, r.Minor} {
+			if n != nil && (*n < 0 || *n > 1<<32-1) {
+				t.Fatalf("%q: device number %d", v, *n)
+			}
+		}
+	})
+}
+
+func FuzzThrottle(f *testing.F) {
+	for _, s := range []string{"/dev/sda:1mb", "/dev/sda:100", "/dev/sda", "sda:1", "/dev/a:b:1k", "/dev/../etc/x:1", "/dev/sda:-1", "/dev/sda:1e9"} {
+		f.Add(s)
+	}
+	flags := []string{flagDeviceReadBps, flagDeviceWriteBps, flagDeviceReadIOps, flagDeviceWriteIOps, flagBlkioWeightDevice}
+	f.Fuzz(func(t *testing.T, v string) {
+		for _, flag := range flags {
+			r, err := parseThrottle(flag, v)
+			if err != nil {
+				checkFlagErr(t, err, flag)
+				continue
+			}
+			checkCleanAbs(t, "device", r.Path)
+			if !strings.HasPrefix(r.Path, "/dev/") {
+				t.Fatalf("%s %q: device %q outside /dev", flag, v, r.Path)
+			}
+			if flag == flagBlkioWeightDevice && (r.Rate < 10 || r.Rate > 1000) {
+				t.Fatalf("%s %q: weight %d", flag, v, r.Rate)
+			}
+		}
+	})
+}
+
+func FuzzLabelFile(f *testing.F) {
+	f.Add([]byte("# c\na=1\n\nb\n"))
+	f.Add([]byte("=x\n"))
+	f.Add([]byte("a\x00=1"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		labels, err := ParseLabelFile("f", data)
+		if err != nil {
+			checkFlagErr(t, err, "--label-file")
+			return
+		}
+		for _, l := range labels {
+			if l == "" || strings.HasPrefix(l, "=") || strings.HasPrefix(l, "#") || strings.ContainsAny(l, "\n\x00") {
+				t.Fatalf("label %q from %q", l, data)
+			}
+		}
+	})
+}
+
+func FuzzTimezone(f *testing.F) {
+	for _, s := range []string{"local", "UTC", "Europe/Berlin", "../x", "/etc/passwd", "a//b", ""} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, v string) {
+		if err := checkTimezone(v); err != nil {
+			checkFlagErr(t, err, flagTZ)
+			return
+		}
+		if v != "local" && (strings.HasPrefix(v, "/") || path.Clean("/"+v) != "/"+v) {
+			t.Fatalf("zone %q escapes the zoneinfo dir", v)
+		}
+	})
 }

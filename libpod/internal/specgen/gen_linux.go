@@ -117,7 +117,10 @@ func (g *gen) namespaces() error {
 	if cgns == "" && g.h.CgroupV2 {
 		cgns = "private"
 	}
-	if cgns == "private" {
+	switch {
+	case g.p.More.CgroupNS != nil: // --cgroupns
+		add(specs.CgroupNamespace, *g.p.More.CgroupNS)
+	case cgns == "private":
 		add(specs.CgroupNamespace, nsMode{Kind: nsPrivate})
 	}
 	g.spec.Linux.Namespaces = list

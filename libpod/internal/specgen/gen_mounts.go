@@ -128,8 +128,8 @@ func (g *gen) mounts() error {
 
 func (m mountReq) spec() specs.Mount {
 	src := m.Source
-	if m.Type == "tmpfs" {
-		src = "tmpfs"
+	if m.Type != "bind" {
+		src = m.Type // tmpfs, devpts, ramfs
 	}
 	return specs.Mount{Destination: m.Destination, Type: m.Type, Source: src, Options: append([]string(nil), m.Options...)}
 }

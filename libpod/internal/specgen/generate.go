@@ -33,6 +33,7 @@ type gen struct {
 	spec   *specs.Spec
 	res    *Result
 	home   string // the user's home directory from /etc/passwd ("/" if unknown)
+	eu     execUser
 }
 
 func (g *gen) warn(format string, a ...any) {
@@ -98,10 +99,11 @@ func build(id string, o *Options, img *Image, d *Defaults, h *Host, rootfs strin
 	if adj := o.OOMScoreAdj; adj != nil && h.OOMScoreAdj != nil && !h.CanRaiseRlimits && *adj < *h.OOMScoreAdj {
 		return nil, nil, flagError(flagOOMScoreAdj, strconv.Itoa(*adj), "below pod's own oom_score_adj %d; lowering it needs CAP_SYS_RESOURCE, which pod does not have", *h.OOMScoreAdj)
 	}
+	g.res.Systemd = SystemdMode(o, combineCommand(p.Entrypoint, p.EntrypointSet, o.Command, img))
 	steps := []func() error{
-		g.stopSignal, g.hostname, g.command, g.user, g.env, g.mounts, g.workdir,
+		g.stopSignal, g.hostname, g.command, g.user, g.passwdEntries, g.env, g.mounts, g.runMounts, g.workdir,
 		g.capabilities, g.rlimits, g.selinux, g.otherSecurity, g.seccomp,
-		g.namespaces, g.devices, g.resources, g.sysctls, g.annotations,
+		g.namespaces, g.devices, g.resources, g.moreResources, g.runResources, g.personality, g.sysctls, g.annotations,
 	}
 	for _, step := range steps {
 		if err := step(); err != nil {
@@ -121,6 +123,8 @@ func (g *gen) stopSignal() error {
 			return fmt.Errorf("image StopSignal %q: %v: %w", g.img.StopSignal, err, errdefs.ErrInvalidArgument)
 		}
 		g.res.StopSignal = n
+	case g.res.Systemd:
+		g.res.StopSignal = SystemdStopSignal
 	default:
 		g.res.StopSignal = 15
 	}
@@ -223,6 +227,7 @@ func (g *gen) user() error {
 	}
 	g.spec.Process.User = specs.User{UID: eu.UID, GID: eu.GID, Umask: &umask, AdditionalGids: eu.AdditionalGids}
 	g.home = eu.Home
+	g.eu = eu
 	if len(g.o.GroupAdd) == 1 && g.o.GroupAdd[0] == keepGroups {
 		// Only some runtimes honour it: a capability the runtime's kind
 		// reports, refused at create (ocirt.CapKeepGroups).

@@ -90,11 +90,11 @@ func TestGenerateEnv(t *testing.T) {
 	cmd := []string{"sh"}
 	runGenCases(t, []genCase{
 		{name: "defaults", o: Options{Command: cmd}, want: map[string]string{
-			"process.env": `["PATH=` + DefaultPath + `","container=pod","HOME=/root","HOSTNAME=0123456789ab"]`}},
+			"process.env": `["PATH=` + DefaultPath + `","container=podman","HOME=/root","HOSTNAME=0123456789ab"]`}},
 		{name: "layers", o: Options{Command: cmd, Env: []string{"U=user", "I=over", "FOO", "NOPE", "PREFIX_*", "E="}},
 			img:  &Image{Env: []string{"PATH=/img", "I=img", "J=img", "junk"}},
 			d:    &Defaults{Env: []string{"PATH=/conf", "D=conf", "I=conf"}},
-			want: map[string]string{"process.env": `["PATH=/img","container=pod","D=conf","I=over","J=img","U=user","FOO=from-host","PREFIX_A=1","PREFIX_B=2","E=","HOME=/root","HOSTNAME=0123456789ab"]`}},
+			want: map[string]string{"process.env": `["PATH=/img","container=podman","D=conf","I=over","J=img","U=user","FOO=from-host","PREFIX_A=1","PREFIX_B=2","E=","HOME=/root","HOSTNAME=0123456789ab"]`}},
 		{name: "tty TERM", o: Options{Command: cmd, Terminal: true}, want: map[string]string{"process.env.2": `"TERM=xterm"`}},
 		{name: "user TERM HOME HOSTNAME win", o: Options{Command: cmd, Terminal: true, Env: []string{"TERM=vt100", "HOME=/h", "HOSTNAME=x", "container=other"}},
 			want: map[string]string{"process.env": `["PATH=` + DefaultPath + `","container=other","TERM=vt100","HOME=/h","HOSTNAME=x"]`}},

@@ -90,6 +90,11 @@ func ProbeHost() (*Host, error) {
 		h.CgroupV2 = st.Type == unix.CGROUP2_SUPER_MAGIC
 	}
 	h.Controllers, h.SwapAccounting = cgroupControllers(h.CgroupV2)
+	if !h.CgroupV2 {
+		_, err1 := os.Stat("/sys/fs/cgroup/blkio/blkio.weight")
+		_, err2 := os.Stat("/sys/fs/cgroup/blkio/blkio.bfq.weight")
+		h.NoBlkioWeight = err1 != nil && err2 != nil
+	}
 	if b, err := os.ReadFile("/proc/self/oom_score_adj"); err == nil {
 		if n, err := strconv.Atoi(strings.TrimSpace(string(b))); err == nil {
 			h.OOMScoreAdj = &n

@@ -133,7 +133,7 @@ func TestIntegrationRuntimes(t *testing.T) {
 	cases := []itCase{
 		{name: "defaults", script: `id; hostname; echo "HOME=$HOME HOSTNAME=$HOSTNAME container=$container"; grep -E '^Cap(Eff|Bnd)' /proc/self/status; ulimit -n; ulimit -Hn; pwd; umask`,
 			d:    &Defaults{PidsLimit: 2048, Sysctls: []string{"net.ipv4.ping_group_range=0 0"}},
-			want: []string{"uid=0(root) gid=0(root) groups=0(root),1(bin),10(wheel)", "HOME=/root HOSTNAME=%HOST% container=pod", "/", "0022"},
+			want: []string{"uid=0(root) gid=0(root) groups=0(root),1(bin),10(wheel)", "HOME=/root HOSTNAME=%HOST% container=podman", "/", "0022"},
 			check: func(t *testing.T, out string, s *specs.Spec) {
 				wantLine(t, out, "CapEff:\t"+capMask(s.Process.Capabilities.Effective))
 				wantLine(t, out, "CapBnd:\t"+capMask(s.Process.Capabilities.Bounding))
@@ -153,7 +153,7 @@ func TestIntegrationRuntimes(t *testing.T) {
 		{name: "ulimit host", o: Options{Ulimits: []string{"host"}}, script: `ulimit -n; ulimit -Hn`,
 			want: []string{strconv.FormatUint(nofile.Soft, 10), strconv.FormatUint(nofile.Hard, 10)}},
 		{name: "env", o: Options{Env: []string{"FOO=bar", "HOSTVAR", "PATH=/bin"}, Hostname: "myhost"}, script: `env; hostname`,
-			want: []string{"FOO=bar", "HOSTVAR=from-pod", "PATH=/bin", "container=pod", "HOSTNAME=myhost", "myhost"}},
+			want: []string{"FOO=bar", "HOSTVAR=from-pod", "PATH=/bin", "container=podman", "HOSTNAME=myhost", "myhost"}},
 		{name: "read-only", o: Options{ReadOnly: true},
 			script: `touch /x 2>/dev/null && echo root-writable || echo root-readonly; touch /tmp/x /run/x /var/tmp/x && echo tmp-writable; grep -E ' /(tmp|run|var/tmp) ' /proc/mounts | wc -l`,
 			want:   []string{"root-readonly", "tmp-writable", "3"}},

@@ -70,6 +70,46 @@ type Options struct {
 	PID     string `json:"pid,omitempty"`     // --pid host|ns:PATH
 	IPC     string `json:"ipc,omitempty"`     // --ipc host|private|shareable|ns:PATH
 	UTS     string `json:"uts,omitempty"`     // --uts host|ns:PATH
+
+	// Run and create flags of Podman 4.3 (parse_run.go, gen_run.go).
+	EnvHost           bool     `json:"envHost,omitempty"`           // --env-host: pod's environment, below -e
+	UnsetEnv          []string `json:"unsetEnv,omitempty"`          // --unsetenv: drop defaults, image and containers.conf variables
+	UnsetEnvAll       bool     `json:"unsetEnvAll,omitempty"`       // --unsetenv-all
+	Timezone          string   `json:"timezone,omitempty"`          // --tz: "local" or a zone under /usr/share/zoneinfo
+	DeviceCgroupRules []string `json:"deviceCgroupRules,omitempty"` // --device-cgroup-rule "c 1:3 rwm"
+	DeviceReadBps     []string `json:"deviceReadBps,omitempty"`     // --device-read-bps PATH:RATE
+	DeviceWriteBps    []string `json:"deviceWriteBps,omitempty"`    // --device-write-bps PATH:RATE
+	DeviceReadIOps    []string `json:"deviceReadIOps,omitempty"`    // --device-read-iops PATH:RATE
+	DeviceWriteIOps   []string `json:"deviceWriteIOps,omitempty"`   // --device-write-iops PATH:RATE
+	BlkioWeight       uint16   `json:"blkioWeight,omitempty"`       // --blkio-weight 10-1000
+	BlkioWeightDevice []string `json:"blkioWeightDevice,omitempty"` // --blkio-weight-device PATH:WEIGHT
+	Personality       string   `json:"personality,omitempty"`       // --personality LINUX|LINUX32
+	Systemd           string   `json:"systemd,omitempty"`           // --systemd true (default)|false|always
+	PasswdEntry       string   `json:"passwdEntry,omitempty"`       // --passwd-entry template ($USERNAME $UID $GID $NAME $HOME)
+	GroupEntry        string   `json:"groupEntry,omitempty"`        // --group-entry template ($GROUPNAME $GID $USERNAME)
+	ChrootDirs        []string `json:"chrootDirs,omitempty"`        // --chrootdirs: managed /etc files are mounted there too
+	AddHosts          []string `json:"addHosts,omitempty"`          // --add-host NAME:IP, lines of the managed /etc/hosts
+	NoHosts           bool     `json:"noHosts,omitempty"`           // --no-hosts: no managed /etc/hosts
+	DNS               []string `json:"dns,omitempty"`               // --dns IP: nameservers of the managed /etc/resolv.conf
+	DNSSearch         []string `json:"dnsSearch,omitempty"`         // --dns-search DOMAIN ("." = none)
+	DNSOptions        []string `json:"dnsOptions,omitempty"`        // --dns-option OPT
+
+	// More resources (parse_resources_more.go).
+	CPUPeriod         uint64 `json:"cpuPeriod,omitempty"`         // --cpu-period µs
+	CPUQuota          int64  `json:"cpuQuota,omitempty"`          // --cpu-quota µs
+	CPURtPeriod       uint64 `json:"cpuRtPeriod,omitempty"`       // --cpu-rt-period µs (cgroup v1)
+	CPURtRuntime      int64  `json:"cpuRtRuntime,omitempty"`      // --cpu-rt-runtime µs (cgroup v1)
+	CPUSetMems        string `json:"cpusetMems,omitempty"`        // --cpuset-mems
+	MemoryReservation string `json:"memoryReservation,omitempty"` // --memory-reservation
+	MemorySwappiness  *int64 `json:"memorySwappiness,omitempty"`  // --memory-swappiness 0-100 (cgroup v1)
+	OOMKillDisable    bool   `json:"oomKillDisable,omitempty"`    // --oom-kill-disable
+	CgroupNS          string `json:"cgroupns,omitempty"`          // --cgroupns host|private|ns:PATH
+
+	NoHTTPProxy bool     `json:"noHttpProxy,omitempty"` // --http-proxy=false: pod's proxy variables are not copied
+	EnvMerge    []string `json:"envMerge,omitempty"`    // --env-merge KEY=VALUE with ${VAR} of the environment so far
+	NoPasswd    bool     `json:"noPasswd,omitempty"`    // --passwd=false: no /etc/passwd and /etc/group entries added
+	CgroupConf  []string `json:"cgroupConf,omitempty"`  // --cgroup-conf KEY=VALUE: cgroup v2 files (unified)
+	HostUsers   []string `json:"hostUsers,omitempty"`   // --hostuser NAME|UID: the host's passwd entry added to the container's
 }
 
 // Image is what specgen needs from a container image's config.
@@ -125,6 +165,7 @@ type Host struct {
 	Controllers    []string // cgroup controllers a container cgroup can use ("cpu", "memory", "pids", …); nil = unknown, assume all
 	SwapAccounting bool     // the memory controller limits swap (memory.memsw.* on v1, memory.swap.max on v2)
 	OOMScoreAdj    *int     // pod's own /proc/self/oom_score_adj; without CAP_SYS_RESOURCE a container cannot go lower; nil = unknown
+	NoBlkioWeight  bool     // the block I/O controller has no weights (no CFQ/BFQ scheduler): --blkio-weight* are dropped with a warning
 }
 
 // Rlimit is a soft/hard pair.
@@ -148,6 +189,12 @@ type Result struct {
 	// AppArmorProfile is the --security-opt apparmor= profile asked for
 	// ("" = default, "unconfined"); it is put in the spec only when Host.AppArmor.
 	AppArmorProfile string
+	// PasswdLine and GroupLine are the /etc/passwd and /etc/group entries
+	// (no newline) to add to the container's root filesystem because its
+	// user or group has none there, as Podman adds them ("" = none needed).
+	PasswdLine, GroupLine string
+	// Systemd reports that the container runs in systemd mode (--systemd).
+	Systemd bool
 	// Relabel lists bind-mount sources given with z/Z; libpod relabels them
 	// with RelabelMounts before the container starts (a no-op without SELinux).
 	Relabel []Relabel

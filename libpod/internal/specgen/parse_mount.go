@@ -219,13 +219,13 @@ func parseMount(v string) (mountReq, error) {
 		return m, flagError(flagMount, v, "type= is required (bind or tmpfs)")
 	}
 	switch typ {
-	case "bind", "tmpfs":
+	case "bind", "tmpfs", "devpts", "ramfs":
 	case "volume":
 		return m, flagError(flagMount, v, "type=volume is not supported yet (named volumes); use type=bind with an absolute source")
-	case "image", "devpts", "glob", "ramfs", "artifact":
+	case "image", "glob", "artifact":
 		return m, flagError(flagMount, v, "type=%s is not supported yet", typ)
 	default:
-		return m, flagError(flagMount, v, "unknown mount type %q (use bind or tmpfs)", typ)
+		return m, flagError(flagMount, v, "unknown mount type %q (use bind, tmpfs, devpts or ramfs)", typ)
 	}
 	m.Type = typ
 	dst, ok := kv["destination"]
@@ -236,10 +236,13 @@ func parseMount(v string) (mountReq, error) {
 	if m.Destination, err = checkMountDest(dst); err != nil {
 		return m, flagError(flagMount, v, "%v", err)
 	}
-	if typ == "bind" {
+	switch typ {
+	case "bind":
 		err = m.bindMountKeys(kv, keys)
-	} else {
+	case "tmpfs":
 		err = m.tmpfsMountKeys(kv, keys)
+	default:
+		err = m.specialMountKeys(kv, keys)
 	}
 	if err != nil {
 		return m, flagError(flagMount, v, "%v", err)

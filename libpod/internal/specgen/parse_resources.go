@@ -66,13 +66,13 @@ func parseUlimit(flag, v string) (ulimitReq, error) {
 func rlimitType(name string) string { return "RLIMIT_" + strings.ToUpper(name) }
 
 // parseMemory parses a --memory style size; the kernel refuses tiny limits,
-// so (as Podman) anything below 6 MiB is refused here.
+// so (as Podman) anything below 6 MiB is refused here. 0 means no limit.
 func parseMemory(flag, v string) (int64, error) {
 	n, err := parseBytes(v)
 	if err != nil {
-		return 0, flagError(flag, v, "want a size like 512m or 2g")
+		return 0, flagError(flag, v, "want a size like 512m or 2g, or 0 for no limit")
 	}
-	if n < 6*1024*1024 {
+	if n != 0 && n < 6*1024*1024 {
 		return 0, flagError(flag, v, "the minimum memory limit is 6m")
 	}
 	return n, nil

@@ -327,7 +327,7 @@ func TestParseUserSpec(t *testing.T) {
 }
 
 func TestParseMemory(t *testing.T) {
-	for in, want := range map[string]int64{"512m": 512 << 20, "1g": 1 << 30, "1G": 1 << 30, "6m": 6 << 20, "104857600": 100 << 20, "1.5g": 3 << 29} {
+	for in, want := range map[string]int64{"512m": 512 << 20, "1g": 1 << 30, "1G": 1 << 30, "6m": 6 << 20, "104857600": 100 << 20, "1.5g": 3 << 29, "0": 0, "0g": 0} {
 		if got, err := parseMemory(flagMemory, in); err != nil || got != want {
 			t.Errorf("%q: got %d, %v", in, got, err)
 		}

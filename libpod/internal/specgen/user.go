@@ -115,6 +115,8 @@ type execUser struct {
 	UID, GID       uint32
 	AdditionalGids []uint32
 	Home           string
+	UserMissing    bool // a numeric user without an /etc/passwd entry
+	GroupMissing   bool // an explicit numeric group without an /etc/group entry
 }
 
 // idFiles lazily reads /etc/passwd and /etc/group from the rootfs.
@@ -204,11 +206,23 @@ func resolveUser(rootfs, flag, spec, user, group string, groupAdd []string) (exe
 			}
 			return eu, fmt.Errorf("%s %q: unable to find user %s: %s: %w", flag, spec, user, why, errdefs.ErrInvalidArgument)
 		}
-		eu.UID, eu.GID = uid, 0
+		eu.UID, eu.GID, eu.UserMissing = uid, 0, true
 	}
 	if group != "" {
 		if eu.GID, err = f.lookupGroup(flag, spec, group); err != nil {
 			return eu, err
+		}
+		if _, numeric := parseID(group); numeric {
+			groups, err := f.groups()
+			if err != nil {
+				return eu, err
+			}
+			eu.GroupMissing = true
+			for _, g := range groups {
+				if g.GID == eu.GID {
+					eu.GroupMissing = false
+				}
+			}
 		}
 	}
 	gids := []uint32{eu.GID}

@@ -24,6 +24,9 @@ type parsed struct {
 	NS            *namespaces
 	StopSignal    int // 0 = unset
 	Umask         *uint32
+	DeviceRules   []deviceRule // --device-cgroup-rule
+	Throttle      throttles    // --device-*-bps|iops, --blkio-weight-device
+	More          moreResources
 }
 
 // Validate checks every option and parses every flag syntax. Errors name the
@@ -140,6 +143,18 @@ func parse(o *Options, d *Defaults) (*parsed, error) {
 			return nil, err
 		}
 	}
+	if err := p.parseRunFlags(o); err != nil {
+		return nil, err
+	}
+	if p.More, err = parseMoreResources(o); err != nil {
+		return nil, err
+	}
+	if flag, val := p.More.asked(o); flag != "" && o.Cgroups == "disabled" {
+		return nil, flagError(flag, val, "resource limits need cgroups; they cannot be used with --cgroups=disabled")
+	}
+	if o.Cgroups == "disabled" && (len(p.Throttle.all()) > 0 || o.BlkioWeight != 0) {
+		return nil, flagError(flagCgroups, o.Cgroups, "block I/O limits need cgroups; they cannot be used with --cgroups=disabled")
+	}
 	if p.NS, err = parseNamespaces(o, d); err != nil {
 		return nil, err
 	}
@@ -243,6 +258,9 @@ func (p *parsed) checkHostPaths(o *Options) error {
 		if err := checkInitBinary(flagInitPath, o.InitPath); err != nil {
 			return err
 		}
+	}
+	if err := p.checkRunHostPaths(o); err != nil {
+		return err
 	}
 	if o.Rootfs != "" {
 		if fi, err := os.Stat(o.Rootfs); err != nil || !fi.IsDir() {

@@ -1,0 +1,44 @@
+package main
+
+import (
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/spf13/pflag"
+
+	"github.com/pod-engine/pod/pkg/errdefs"
+)
+
+func TestCheckRefused(t *testing.T) {
+	cases := []struct {
+		args []string
+		frag string // "" = accepted
+	}{
+		{nil, ""},
+		{[]string{"--restart", "no"}, ""},
+		{[]string{"--restart=always"}, "--restart always: restart policies are not supported yet"},
+		{[]string{"--publish", "8080:80"}, "--publish 8080:80: port publishing is not supported yet"},
+		{[]string{"--no-healthcheck"}, ""},
+		{[]string{"--health-cmd", "none"}, ""},
+		{[]string{"--health-cmd", "curl x"}, "healthchecks are not supported yet"},
+		{[]string{"--userns", "host"}, ""},
+		{[]string{"--userns", "keep-id"}, "user namespaces"},
+		{[]string{"--publish-all"}, "--publish-all true"},
+		{[]string{"--secret", "a", "--secret", "b"}, "--secret a"},
+	}
+	for _, c := range cases {
+		fs := pflag.NewFlagSet("t", pflag.ContinueOnError)
+		registerRefused(fs)
+		if err := fs.Parse(c.args); err != nil {
+			t.Fatalf("%q: %v", c.args, err)
+		}
+		err := checkRefused(fs)
+		switch {
+		case c.frag == "" && err != nil:
+			t.Errorf("%q: %v", c.args, err)
+		case c.frag != "" && (err == nil || !strings.Contains(err.Error(), c.frag) || !errors.Is(err, errdefs.ErrNotImplemented)):
+			t.Errorf("%q: got %v, want %q (ErrNotImplemented)", c.args, err, c.frag)
+		}
+	}
+}
