@@ -296,3 +296,57 @@ states() {
     fi
     true
 }
+
+@test "every selection flag on every verb: --latest, --cidfile, --filter, --ignore" {
+    stubborn sel
+    local id
+    id=$(pod inspect --format '{{.ID}}' sel)
+    echo "$id" >"$BATS_TEST_TMPDIR/cid"
+    local missing="$BATS_TEST_TMPDIR/missing"
+    # pause/unpause/kill/restart/stop/start with each way of naming the container.
+    run_split pause --latest
+    is "$out" "$id" "pause --latest"
+    run_split unpause --cidfile "$BATS_TEST_TMPDIR/cid"
+    is "$out" "$id" "unpause --cidfile"
+    run_split pause -f id=${id:0:12}
+    is "$out" "$id" "pause --filter id="
+    run_split unpause -i nosuch sel
+    is "$out" "sel" "unpause --ignore"
+    run_split pause -i --cidfile "$missing" --cidfile "$BATS_TEST_TMPDIR/cid"
+    is "$out" "$id" "pause --ignore of a missing cidfile"
+    run_split unpause --filter status=paused
+    is "$out" "$id" "unpause --filter status=paused"
+    run_split kill -s WINCH --cidfile "$BATS_TEST_TMPDIR/cid"
+    is "$out" "$id" "kill --cidfile"
+    run_split kill -s WINCH --filter name=sel
+    is "$out" "$id" "kill --filter"
+    run_split kill -s WINCH -i nosuch sel
+    is "$out" "sel" "kill --ignore"
+    run_split kill --signal WINCH --latest
+    is "$out" "$id" "kill --latest"
+    run_split restart -t 0 --latest
+    is "$out" "$id" "restart --latest"
+    wait_for_output sel ready
+    run_split restart --timeout 0 -f label=nolabel
+    is "$out" "" "restart --filter matching nothing"
+    run_split restart -t 0 -i nosuch sel
+    is "$out" "sel" "restart --ignore"
+    wait_for_output sel ready
+    run_split stop --timeout 0 --latest
+    is "$out" "$id" "stop --latest, --timeout"
+    run_split start --cidfile "$BATS_TEST_TMPDIR/cid"
+    is "$out" "$id" "start --cidfile"
+    run_split stop -t 0 --cidfile "$BATS_TEST_TMPDIR/cid"
+    run_split start --filter name=sel
+    is "$out" "$id" "start --filter"
+    run_split rm -f -t 0 --filter name=sel
+    is "$out" "$id" "rm --filter"
+    run_pod create --name last "${IMG[@]}" true
+    local last
+    last=$(pod inspect --format '{{.ID}}' last)
+    run_split rm --latest
+    is "$out" "$last" "rm --latest"
+    run_pod 1 container exists last
+    run_split rm -i --cidfile "$missing"
+    is "$out$err" "" "rm --ignore of a missing cidfile"
+}
