@@ -132,7 +132,7 @@ func TestVerbsFollowTheTable(t *testing.T) {
 	const n = 12
 	var cs []*Container
 	for i := range n {
-		cs = append(cs, newTestContainer(t, r, fmt.Sprintf("many-%d", i), "serve"))
+		cs = append(cs, newTestContainer(t, r, fmt.Sprintf("many-%d", i), "sleep", "1000"))
 	}
 	each := func(what string, fn func(*Container) error) {
 		t.Helper()
