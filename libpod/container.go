@@ -45,10 +45,11 @@ type ContainerConfig struct {
 	PortMappings []PortMapping `json:"portMappings,omitempty"`
 
 	// Files and dependencies of run/create flags (container_runflags.go).
-	CIDFile       string   `json:"cidFile,omitempty"`       // --cidfile: removed with the container
-	PidFile       string   `json:"pidFile,omitempty"`       // --pidfile: the container's pid, written at each start
-	ConmonPidFile string   `json:"conmonPidFile,omitempty"` // --conmon-pidfile: the monitor's pid
-	Requires      []string `json:"requires,omitempty"`      // --requires: IDs of containers started first
+	CIDFile       string      `json:"cidFile,omitempty"`       // --cidfile: removed with the container
+	PidFile       string      `json:"pidFile,omitempty"`       // --pidfile: the container's pid, written at each start
+	ConmonPidFile string      `json:"conmonPidFile,omitempty"` // --conmon-pidfile: the monitor's pid
+	Requires      []string    `json:"requires,omitempty"`      // --requires: IDs of containers started first
+	Secrets       []SecretRef `json:"secrets,omitempty"`       // --secret, with the IDs they named at create
 }
 
 // ContainerState is what changes while a container lives.

@@ -18,22 +18,24 @@ import (
 	"github.com/pod-engine/pod/pkg/conmon"
 	"github.com/pod-engine/pod/pkg/errdefs"
 	"github.com/pod-engine/pod/pkg/ocirt"
+	"github.com/pod-engine/pod/pkg/secret"
 )
 
 // CreateOptions are the settings of a new container beyond its spec options.
 type CreateOptions struct {
 	Spec        specgen.Options
-	Image       string   // image reference; empty with Spec.Rootfs
-	Runtime     string   // runtime for this container; empty = the default
-	Remove      bool     // --rm
-	LogDriver   string   // --log-driver; empty = containers.conf log_driver
-	LogOpts     []string // --log-opt path=…, max-size=…, tag=…
-	StopTimeout *uint    // --stop-timeout; nil = containers.conf stop_timeout
-	Pull        string   // --pull: missing (default), always, never, newer
-	PullQuiet   bool     // -q: no pull progress
-	SdNotify    string   // --sdnotify: container, conmon, ignore
-	DetachKeys  string   // --detach-keys
-	PreserveFDs int      // run --preserve-fds: how many fds (3…) the process gets (Container.PreserveFDs hands them over)
+	Image       string       // image reference; empty with Spec.Rootfs
+	Runtime     string       // runtime for this container; empty = the default
+	Remove      bool         // --rm
+	LogDriver   string       // --log-driver; empty = containers.conf log_driver
+	LogOpts     []string     // --log-opt path=…, max-size=…, tag=…
+	StopTimeout *uint        // --stop-timeout; nil = containers.conf stop_timeout
+	Pull        string       // --pull: missing (default), always, never, newer
+	PullQuiet   bool         // -q: no pull progress
+	SdNotify    string       // --sdnotify: container, conmon, ignore
+	DetachKeys  string       // --detach-keys
+	PreserveFDs int          // run --preserve-fds: how many fds (3…) the process gets (Container.PreserveFDs hands them over)
+	Secrets     []secret.Ref // --secret: checked at create, handed over at each start
 
 	RunFlags // files, dependencies and platform (container_runflags.go)
 }

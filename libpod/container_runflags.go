@@ -70,6 +70,9 @@ func (r *Runtime) applyRunFlags(ctx context.Context, cfg *ContainerConfig, o *Cr
 	if cfg.ConmonPidFile, err = abs(o.ConmonPidFile); err != nil {
 		return err
 	}
+	if cfg.Secrets, err = r.resolveSecrets(o.Secrets); err != nil {
+		return err
+	}
 	for _, dep := range o.Requires {
 		for _, name := range strings.Split(dep, ",") {
 			c, err := r.LookupContainer(name)

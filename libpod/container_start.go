@@ -175,6 +175,9 @@ func (c *Container) init(ctx context.Context, foreground, start bool, attach fun
 	if err := c.setupFiles(spec, res, rootfs); err != nil {
 		return false, fmt.Errorf("container %s: %w", c.config.Name, err)
 	}
+	if err := c.setupSecrets(spec); err != nil {
+		return false, fmt.Errorf("container %s: %w", c.config.Name, err)
+	}
 	// A previous run's exit files must not be mistaken for this one's.
 	for _, f := range []string{c.exitFile(), filepath.Join(c.persistDir(), "exit"), filepath.Join(c.persistDir(), "oom")} {
 		if err := os.Remove(f); err != nil && !os.IsNotExist(err) {

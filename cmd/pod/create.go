@@ -13,6 +13,7 @@ import (
 
 	"github.com/pod-engine/pod/libpod"
 	"github.com/pod-engine/pod/pkg/errdefs"
+	"github.com/pod-engine/pod/pkg/secret"
 )
 
 // createFlags are the flags `create` and `run` share.
@@ -22,6 +23,7 @@ type createFlags struct {
 	envFile     []string
 	labels      []string
 	annotations []string
+	secrets     []string
 	sysctls     []string
 	entrypoint  string
 	rootfs      bool
@@ -58,6 +60,7 @@ func (f *createFlags) register(fs *pflag.FlagSet) {
 	fs.StringVarP(&s.Hostname, "hostname", "h", "", "Set container hostname")
 	fs.StringArrayVarP(&f.labels, "label", "l", nil, "Set metadata on container")
 	fs.StringArrayVar(&f.annotations, "annotation", nil, "Add annotations to container (key=value)")
+	fs.StringArrayVar(&f.secrets, "secret", nil, "Add secret to container")
 	fs.StringArrayVarP(&s.Volumes, "volume", "v", nil, "Bind mount a volume into the container")
 	fs.StringArrayVar(&s.Mounts, "mount", nil, "Attach a filesystem mount to the container")
 	fs.StringArrayVar(&s.Tmpfs, "tmpfs", nil, "Mount a temporary filesystem (tmpfs) into a container")
@@ -277,6 +280,13 @@ func (f *createFlags) options(cmd *cobra.Command, args []string) (*libpod.Create
 	}
 	if s.Annotations, err = keyValues("--annotation", f.annotations); err != nil {
 		return nil, err
+	}
+	for _, v := range f.secrets {
+		ref, err := secret.ParseRef(v)
+		if err != nil {
+			return nil, err
+		}
+		o.Secrets = append(o.Secrets, ref)
 	}
 	if s.Sysctls, err = keyValues("--sysctl", f.sysctls); err != nil {
 		return nil, err

@@ -43,7 +43,6 @@ var refusedRunFlags = []refusedFlag{
 	{name: "subuidname", usage: "Name of range listed in /etc/subuid for use in user namespace", why: "user namespaces are not supported yet"},
 	{name: "subgidname", usage: "Name of range listed in /etc/subgid for use in user namespace", why: "user namespaces are not supported yet"},
 	{name: "volumes-from", usage: "Mount volumes from the specified container(s)", slice: true, why: "named and anonymous volumes are not supported yet"},
-	{name: "secret", usage: "Add secret to container", slice: true, why: "secrets (pod secret create) are not supported yet"},
 }
 
 // registerRefused adds the refused flags to fs.

@@ -168,6 +168,7 @@ func (g *gen) passwdEntries() error {
 // FileMount is a host file bound into a container (the managed /etc files).
 type FileMount struct {
 	Destination, Source string
+	ReadOnly            bool // mounted read-only whatever the root filesystem is (secrets)
 }
 
 // MountDestinations returns the destinations spec mounts something on.
@@ -190,7 +191,7 @@ func AddFileMounts(spec *specs.Spec, files []FileMount) {
 		}
 		have[f.Destination] = true
 		opts := []string{"bind", "rprivate"}
-		if spec.Root != nil && spec.Root.Readonly {
+		if f.ReadOnly || (spec.Root != nil && spec.Root.Readonly) {
 			opts = append(opts, "ro", "nosuid", "noexec", "nodev")
 		}
 		spec.Mounts = append(spec.Mounts, specs.Mount{Destination: f.Destination, Type: "bind", Source: f.Source, Options: opts})
