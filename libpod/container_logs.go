@@ -16,6 +16,9 @@ type LogOptions struct {
 	Follow       bool
 	Tail         int // < 0: all
 	Since, Until time.Time
+	// caughtUp, when set, is called each time a follower has read all
+	// there is (LogsOf uses it to stop waiting for this container).
+	caughtUp func()
 }
 
 // LogLine is one line of container output.
@@ -40,6 +43,9 @@ func (c *Container) Logs(ctx context.Context, o LogOptions, fn func(LogLine) err
 	ko := k8sfile.Options{Since: o.Since, Until: o.Until, Tail: o.Tail, Follow: follow}
 	if follow {
 		ko.Stop = func() bool {
+			if o.caughtUp != nil {
+				o.caughtUp()
+			}
 			if err := c.reload(); err != nil {
 				return true
 			}

@@ -52,38 +52,33 @@ func logsCommand() *cobra.Command {
 				}
 				cs = append(cs, c)
 			}
-			prefix := names || len(cs) > 1
-			for _, c := range cs {
-				label := ""
-				if prefix {
-					label = c.ID()[:12] + " "
+			// Podman labels lines only when several containers are asked for.
+			multi := len(cs) > 1
+			return libpod.LogsOf(cmd.Context(), cs, o, func(c *libpod.Container, l libpod.LogLine) error {
+				out := os.Stdout
+				if l.Stream == "stderr" {
+					out = os.Stderr
+				}
+				var b strings.Builder
+				if multi {
 					if names {
-						label = c.Name() + " "
+						b.WriteString(c.Name())
+					} else {
+						b.WriteString(c.ID()[:12])
 					}
+					b.WriteByte(' ')
 				}
-				err := c.Logs(cmd.Context(), o, func(l libpod.LogLine) error {
-					out := os.Stdout
-					if l.Stream == "stderr" {
-						out = os.Stderr
-					}
-					var b strings.Builder
-					b.WriteString(label)
-					if timestamps {
-						b.WriteString(l.Time.Format(logTimeFormat))
-						b.WriteByte(' ')
-					}
-					b.Write(l.Content)
-					if !l.Incomplete {
-						b.WriteByte('\n')
-					}
-					_, err := out.WriteString(b.String())
-					return err
-				})
-				if err != nil {
-					return err
+				if timestamps {
+					b.WriteString(l.Time.Format(logTimeFormat))
+					b.WriteByte(' ')
 				}
-			}
-			return nil
+				b.Write(l.Content)
+				if !l.Incomplete {
+					b.WriteByte('\n')
+				}
+				_, err := out.WriteString(b.String())
+				return err
+			})
 		},
 	}
 	fl := cmd.Flags()

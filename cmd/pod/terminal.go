@@ -22,7 +22,8 @@ type session struct {
 }
 
 // newSession prepares the streams named in which ("stdin", "stdout",
-// "stderr"; empty = stdout+stderr, plus stdin when interactive).
+// "stderr"; empty = stdout+stderr, plus stdin when interactive). The detach
+// keys are checked always and used only with a terminal (tty).
 func newSession(which []string, interactive, tty bool, detachKeys string) (*session, error) {
 	if detachKeys == "" {
 		detachKeys = client.DefaultDetachKeys
@@ -38,7 +39,13 @@ func newSession(which []string, interactive, tty bool, detachKeys string) (*sess
 		}
 	}
 	has := func(s string) bool { return len(which) == 0 || slices.Contains(which, s) }
-	o := client.AttachOptions{DetachKeys: detachKeys}
+	o := client.AttachOptions{}
+	if tty {
+		// Detach keys belong to terminals. Without one, stdin is data
+		// (a dump, an archive) that must reach the process byte for byte,
+		// ctrl-p ctrl-q included, as Podman passes it.
+		o.DetachKeys = detachKeys
+	}
 	if has("stdout") {
 		o.Stdout = os.Stdout
 	}

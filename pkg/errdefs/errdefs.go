@@ -96,3 +96,22 @@ var (
 	ErrNoSuchRuntime   = &subclass{"no such runtime", ErrNotFound}
 	ErrCtrExists       = &subclass{"container already exists", ErrAlreadyExists}
 )
+
+// classed is an error that keeps another's text and chain and also belongs to a class.
+type classed struct {
+	err   error
+	class error
+}
+
+func (e *classed) Error() string        { return e.err.Error() }
+func (e *classed) Unwrap() error        { return e.err }
+func (e *classed) Is(target error) bool { return target == e.class }
+
+// WithClass puts err in class without changing its text, for errors whose
+// words are already the ones Podman prints (a library's own message).
+func WithClass(err error, class error) error {
+	if err == nil {
+		return nil
+	}
+	return &classed{err: err, class: class}
+}

@@ -34,3 +34,17 @@ func TestExitCode(t *testing.T) {
 		t.Errorf("text %q", got)
 	}
 }
+
+func TestWithClassKeepsText(t *testing.T) {
+	base := fmt.Errorf("s1: %w", errors.New("secret name in use"))
+	err := WithClass(base, ErrAlreadyExists)
+	if err.Error() != "s1: secret name in use" {
+		t.Errorf("text changed: %q", err)
+	}
+	if !errors.Is(err, ErrAlreadyExists) || !errors.Is(err, base) || errors.Is(err, ErrNotFound) {
+		t.Errorf("classes of %v are wrong", err)
+	}
+	if WithClass(nil, ErrNotFound) != nil {
+		t.Error("nil must stay nil")
+	}
+}

@@ -43,3 +43,49 @@ line3"
     run_pod 125 run --log-driver bogus "${IMG[@]}" true
     run_pod 125 run --log-opt max-size=1k "${IMG[@]}" true
 }
+
+# sorted_by_time: the second field of every line (a -t timestamp) is in order.
+sorted_by_time() {
+    local prev="" t
+    while read -r _ t _; do
+        [[ -z "$prev" || ! "$t" < "$prev" ]] || die "line at $t printed after one at $prev"
+        prev=$t
+    done <<<"$1"
+}
+
+@test "logs of several containers: labelled, interleaved in time order" {
+    run_pod run -d --name m1 "${IMG[@]}" sh -c 'for i in 1 2 3 4; do echo m1-$i; echo m1-err$i >&2; sleep 0.15; done'
+    id1=${output:0:12}
+    run_pod run -d --name m2 "${IMG[@]}" sh -c 'for i in 1 2 3 4; do echo m2-$i; sleep 0.1; done'
+    id2=${output:0:12}
+    run_pod wait m1 m2
+    run_pod logs -t m1 m2
+    is "${#lines[@]}" "12" "line count"
+    sorted_by_time "$output"
+    contains "$output" "$id1 "
+    contains "$output" "$id2 "
+    run_pod logs -t --names m1 m2
+    sorted_by_time "$output"
+    contains "$output" "m2 "
+    [[ "$output" != *"$id1"* ]] || die "--names printed IDs: $output"
+    # Streams stay apart when several containers are read.
+    out=$(pod logs m1 m2 2>/dev/null)
+    [[ "$out" != *err* ]] || die "stderr on stdout: $out"
+    # One container: no label, with or without --names (as Podman).
+    run_pod logs --names m2
+    is "${lines[0]}" "m2-1"
+    run_pod logs --tail 1 m1 m2
+    is "${#lines[@]}" "2" "--tail 1 of two containers"
+    run_pod 125 logs m1 nosuch
+    contains "$output" 'no container with name or ID "nosuch" found'
+}
+
+@test "logs -f of several running containers follows all until they exit" {
+    run_pod run -d --name f1 "${IMG[@]}" sh -c 'sleep 0.5; for i in 1 2 3; do echo f1-$i; sleep 0.2; done'
+    run_pod run -d --name f2 "${IMG[@]}" sh -c 'for i in 1 2 3; do echo f2-$i; sleep 0.3; done'
+    run_pod logs -f -t --names f1 f2
+    # Live lines come as they are read, so only the count and labels are checked.
+    is "${#lines[@]}" "6" "lines followed: $output"
+    contains "$output" "f1 "
+    contains "$output" "f2 "
+}

@@ -1,0 +1,71 @@
+#!/usr/bin/env bats
+# secret create|ls|inspect|rm|exists, in Podman's place and format.
+
+load helpers
+
+@test "secret create, ls, inspect, exists, rm with Podman's output and errors" {
+    printf 'top\000secret\020\021' >"$BATS_TEST_TMPDIR/data"
+    run_pod secret create --label team=db --label x=y s1 "$BATS_TEST_TMPDIR/data"
+    is "$output" "[0-9a-f]{25}" "secret ID"
+    id=$output
+    run_pod 125 secret create s1 "$BATS_TEST_TMPDIR/data"
+    is "$output" "Error: s1: secret name in use"
+    out=$(printf 'from-stdin' | pod secret create s2 -)
+    is "$out" "[0-9a-f]{25}"
+    SECRET_VALUE=from-env run_pod secret create --env s3 SECRET_VALUE
+    run_pod 125 secret create --env s4 NO_SUCH_VARIABLE_HERE
+    contains "$output" "NO_SUCH_VARIABLE_HERE"
+    run_pod 125 secret create 'bad/name' "$BATS_TEST_TMPDIR/data"
+    contains "$output" "invalid secret name"
+    run_pod 125 secret create empty /dev/null
+    contains "$output" "secret data must be larger than 0"
+    head -c 512000 /dev/zero >"$BATS_TEST_TMPDIR/big"
+    run_pod 125 secret create big "$BATS_TEST_TMPDIR/big"
+
+    run_pod secret ls
+    is "${lines[0]}" "ID +NAME +DRIVER +CREATED +UPDATED"
+    is "${#lines[@]}" "4" "header + 3 secrets"
+    run_pod secret ls --noheading --format '{{.Name}} {{.Driver}}'
+    is "$output" "s1 file
+s2 file
+s3 file"
+    run_pod secret ls --noheading
+    is "${#lines[@]}" "3"
+    run_pod secret ls -q --filter name=s1
+    is "$output" "$id"
+    run_pod secret ls --format json
+    is "$(jq -r '.[0].Spec.Labels.team' <<<"$output")" "db"
+    run_pod 125 secret ls --filter bogus=1
+
+    run_pod secret inspect s1
+    is "$(jq -r '.[0].ID' <<<"$output")" "$id"
+    is "$(jq -r '.[0].Spec.Driver.Name' <<<"$output")" "file"
+    run_pod secret inspect --format '{{.Spec.Name}}={{index .Spec.Labels "x"}}' "${id:0:8}"
+    is "$output" "s1=y"
+    run_pod secret inspect --pretty s1
+    contains "$output" "Name:              s1"
+    run_pod 125 secret inspect s1 nosuch
+    contains "$output" 'no secret with name or id "nosuch": no such secret'
+    is "$(grep -c '"ID"' <<<"$output")" "1" "the found secret is still printed"
+
+    run_pod secret exists s2
+    run_pod 1 secret exists nosuch
+
+    run_pod 125 secret rm s2 nosuch
+    is "${lines[0]}" "[0-9a-f]{25}" "s2 removed despite the missing one"
+    run_pod secret rm --ignore nosuch
+    run_pod 125 secret rm
+    run_pod secret rm -a
+    is "${#lines[@]}" "2"
+    run_pod secret ls --noheading
+    is "$output" ""
+}
+
+@test "Podman sees pod's secrets: same place, same database" {
+    command -v podman >/dev/null || skip "podman is not installed"
+    run_pod secret create shared /etc/hostname
+    id=$output
+    out=$(podman --root "$PODT/root" --runroot "$PODT/podman-run" --tmpdir "$PODT/podman-tmp" secret ls --format '{{.ID}} {{.Name}}')
+    is "$out" "$id shared"
+    run_pod secret rm shared
+}
