@@ -51,7 +51,7 @@ define soak_run
 	if [ -n "$$failed" ]; then echo "=== soak failed with:$$failed (see bin/soak$(1)-*.json)"; exit 1; fi
 endef
 
-soak: build ## soak and fault suite, full size: 8 clients, 10,000 lifecycles per runtime (root; about an hour each)
+soak: build ## soak and fault suite, full size: 8 clients, 10,000 lifecycles per runtime (root; 1-2 hours each)
 	$(call soak_run,,-clients 8 -total 10000 -fault-rounds 20)
 
 soak-small: build ## soak and fault suite, small (part of check): 8 clients x 10 lifecycles per runtime (root)

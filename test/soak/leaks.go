@@ -245,6 +245,7 @@ func (e *podEnv) checkLeaks(baseline map[string]bool, settle time.Duration, podK
 			extra = append(extra, f)
 		}
 	}
+	extra = append(extra, e.shimRuncState()...)
 	sort.Strings(extra)
 	l.Files = len(extra)
 	for i, f := range extra {
@@ -267,4 +268,19 @@ func (e *podEnv) purge(ownMounts ...string) {
 	for i := len(ms) - 1; i >= 0; i-- {
 		_ = syscall.Unmount(ms[i], syscall.MNT_DETACH)
 	}
+}
+
+// shimRuncState lists the runc state directories the runc shim keeps outside
+// the runroot (/run/containerd/runc/<namespace>/<id>) for this env's
+// containers: those whose state.json names a root file system under base.
+func (e *podEnv) shimRuncState() []string {
+	dirs, _ := filepath.Glob("/run/containerd/runc/*/*")
+	var out []string
+	for _, d := range dirs {
+		data, err := os.ReadFile(filepath.Join(d, "state.json"))
+		if err == nil && bytes.Contains(data, []byte(`"rootfs":"`+e.base+"/")) {
+			out = append(out, d)
+		}
+	}
+	return out
 }
