@@ -69,3 +69,34 @@ s3 file"
     is "$out" "$id shared"
     run_pod secret rm shared
 }
+
+@test "run --secret: a read-only file with owner and mode, or an env variable" {
+    printf 'top\000secret\020\021' >"$BATS_TEST_TMPDIR/data"
+    run_pod secret create db "$BATS_TEST_TMPDIR/data"
+    sum=$(sha256sum <"$BATS_TEST_TMPDIR/data" | cut -d' ' -f1)
+    run_pod run --rm --secret db "${IMG[@]}" sha256sum /run/secrets/db
+    is "${output%% *}" "$sum" "the secret's bytes in the container"
+    run_pod run --rm --secret db "${IMG[@]}" stat -c '%a %u %g' /run/secrets/db
+    is "$output" "444 0 0"
+    run_pod 1 run --rm --secret db "${IMG[@]}" sh -c 'echo x >/run/secrets/db'
+    contains "$output" "Read-only file system"
+    run_pod run --rm --secret source=db,target=/etc/app/pass,uid=1000,gid=10,mode=0400 "${IMG[@]}" stat -c '%a %u %g' /etc/app/pass
+    is "$output" "400 1000 10"
+    run_pod run --rm --secret db,target=rel "${IMG[@]}" cat /run/secrets/rel
+    # An env secret ends at the first NUL byte (an environment string cannot hold one).
+    run_pod run --rm --secret db,type=env,target=PASS "${IMG[@]}" sh -c 'echo "$PASS"'
+    is "$output" "top"
+    # Errors before anything is created.
+    run_pod 125 run --rm --secret nosuch "${IMG[@]}" true
+    is "$output" 'Error: --secret nosuch: no secret with name or id "nosuch": no such secret'
+    run_pod 125 run --rm --secret db,type=env,mode=0400 "${IMG[@]}" true
+    contains "$output" "mode= applies to mounted secrets"
+    run_pod 125 run --rm --secret db,type=file "${IMG[@]}" true
+    # The secret is read at each start: a created container gets what is there then.
+    run_pod create --name later --secret db "${IMG[@]}" cat /run/secrets/db
+    got=$(pod start --attach later | sha256sum | cut -d' ' -f1)
+    is "$got" "$sum" "the secret's bytes through start --attach"
+    run_pod secret rm db
+    run_pod 125 start later
+    contains "$output" "recreate the container"
+}
