@@ -51,6 +51,10 @@ type InspectContainer struct {
 	Config          InspectConfig        `json:"Config"`
 	HostConfig      InspectHostConfig    `json:"HostConfig"`
 	RuntimeRecord   InspectRuntimeRecord `json:"RuntimeRecord"`
+	// With --size: the writable layer's size and the whole root
+	// filesystem's (Podman's keys, absent without --size).
+	SizeRw     *int64 `json:"SizeRw,omitempty"`
+	SizeRootFs int64  `json:"SizeRootFs,omitempty"`
 }
 
 // InspectState is the State object.

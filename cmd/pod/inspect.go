@@ -22,7 +22,10 @@ func inspectCommand(anyType bool) *cobra.Command {
 		Use:   "inspect [options] CONTAINER [CONTAINER...]",
 		Short: "Display the configuration of a container",
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if len(args) == 0 {
+			switch {
+			case latest && len(args) > 0:
+				return usageError("--latest and containers cannot be used together")
+			case len(args) == 0 && !latest:
 				return fmt.Errorf("%s requires at least one name or ID: %w", cmd.CommandPath(), errdefs.ErrInvalidArgument)
 			}
 			switch typ {
@@ -37,6 +40,13 @@ func inspectCommand(anyType bool) *cobra.Command {
 				return err
 			}
 			defer rt.Shutdown()
+			if latest {
+				c, err := rt.LatestContainer()
+				if err != nil {
+					return err
+				}
+				args = []string{c.ID()}
+			}
 			var out []any
 			var notFound []string
 			var last error
@@ -53,7 +63,15 @@ func inspectCommand(anyType bool) *cobra.Command {
 					last = err
 					continue
 				}
-				out = append(out, c.Inspect())
+				ic := c.Inspect()
+				if size {
+					rw, rootFs, err := c.Sizes()
+					if err != nil {
+						return err
+					}
+					ic.SizeRw, ic.SizeRootFs = &rw, rootFs
+				}
+				out = append(out, ic)
 			}
 			if len(notFound) > 0 {
 				// Not containers: maybe images (pod-image answers for those).

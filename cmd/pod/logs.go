@@ -24,12 +24,15 @@ const logTimeFormat = "2006-01-02T15:04:05.999999999Z07:00"
 func logsCommand() *cobra.Command {
 	var o libpod.LogOptions
 	var since, until string
-	var timestamps, names bool
+	var timestamps, names, latest bool
 	cmd := &cobra.Command{
 		Use:   "logs [options] CONTAINER [CONTAINER...]",
 		Short: "Fetch the logs of one or more containers",
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := needArgs(false)(cmd, args); err != nil {
+			if latest && len(args) > 0 {
+				return usageError("--latest and containers cannot be used together")
+			}
+			if err := needArgs(latest)(cmd, args); err != nil {
 				return err
 			}
 			var err error
@@ -45,6 +48,13 @@ func logsCommand() *cobra.Command {
 			}
 			defer rt.Shutdown()
 			var cs []*libpod.Container
+			if latest {
+				c, err := rt.LatestContainer()
+				if err != nil {
+					return err
+				}
+				cs = append(cs, c)
+			}
 			for _, a := range args {
 				c, err := rt.LookupContainer(a)
 				if err != nil {
@@ -88,6 +98,7 @@ func logsCommand() *cobra.Command {
 	fl.StringVar(&until, "until", "", "Show logs until TIMESTAMP")
 	fl.BoolVarP(&timestamps, "timestamps", "t", false, "Output the timestamps in the log")
 	fl.BoolVarP(&names, "names", "n", false, "Output the container name in the log")
+	fl.BoolVarP(&latest, "latest", "l", false, "Act on the latest container pod is aware of")
 	return cmd
 }
 

@@ -71,3 +71,20 @@ load helpers
     run_pod 125 inspect nosuchthing
     run_pod 125 inspect --format '{{.NoSuchField}}' insp
 }
+
+@test "inspect --size and --latest; logs --latest" {
+    run_pod run --name sz "${IMG[@]}" sh -c 'head -c 3000 /dev/zero >/grown; echo sized'
+    run_pod inspect --size --format '{{.SizeRw}} {{.SizeRootFs}}' sz
+    read -r rw rootfs <<<"$output"
+    ((rw >= 3000)) || die "SizeRw $rw does not count the 3000-byte file"
+    ((rootfs > rw)) || die "SizeRootFs $rootfs is not the image plus the layer"
+    run_pod inspect sz
+    is "$(jq '.[0] | has("SizeRw")' <<<"$output")" "false" "SizeRw only with --size"
+    run_pod create --name newest "${IMG[@]}" echo newest
+    run_pod inspect -l --format '{{.Name}}'
+    is "$output" "newest"
+    run_pod 125 inspect -l sz
+    run_pod start -a newest
+    run_pod logs -l
+    is "$output" "newest"
+}
