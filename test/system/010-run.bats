@@ -37,8 +37,11 @@ load helpers
     run_pod run -d --name bg "${IMG[@]}" sleep 100
     cid=$output
     is "$cid" "[0-9a-f]{64}"
+    # As in Podman, {{.State}} and {{.Status}} are the human status; JSON has the state word.
     run_pod ps --format '{{.ID}} {{.Names}} {{.State}}'
-    is "$output" "${cid:0:12} bg running"
+    is "$output" "${cid:0:12} bg Up .*"
+    run_pod ps --format json
+    is "$(jq -r '.[0].State' <<<"$output")" "running"
     run_pod stop -t 0 bg
     is "$output" "bg"
     run_pod ps -a --format '{{.Status}}'

@@ -82,7 +82,8 @@ load helpers
     run_pod run -d --name pz "${IMG[@]}" sleep 1000
     run_pod pause pz
     is "$output" "pz"
-    run_pod ps --format '{{.Status}}'
+    # Podman's ps lists paused containers only with --all.
+    run_pod ps -a --format '{{.Status}}'
     is "$output" "Paused"
     run_pod 125 pause pz
     run_pod 2 rm pz

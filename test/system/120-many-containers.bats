@@ -36,7 +36,7 @@ stubborn() {
 
 # states prints "name status" of every container, sorted by name.
 states() {
-    pod ps -a --format '{{.Names}} {{.State}}' | sort
+    pod ps -a --format json | jq -r '.[] | "\(.Names[0]) \(.State)"' | sort
 }
 
 @test "stop -a -t 1 stops 10 containers that ignore SIGTERM, all killed (137), in parallel" {
