@@ -30,7 +30,27 @@ func (r *Runtime) Diff(nameOrID, other string) ([]Change, error) {
 			return nil, err
 		}
 	}
-	return store.Changes(from, to)
+	changes, err := store.Changes(from, to)
+	if err != nil {
+		return nil, err
+	}
+	out := changes[:0]
+	for _, ch := range changes {
+		if !initInodes[ch.Path] {
+			out = append(out, ch)
+		}
+	}
+	return out, nil
+}
+
+// initInodes are the paths the engine and the runtime create in every
+// container as mount points (pod's managed /etc files, /run for
+// .containerenv and secrets, the kernel filesystems): not the container's
+// own changes, so diff leaves them out, as Podman does.
+var initInodes = map[string]bool{
+	"/dev": true, "/proc": true, "/sys": true, "/run": true, "/etc/mtab": true,
+	"/etc/hostname": true, "/etc/hosts": true, "/etc/resolv.conf": true,
+	"/run/notify": true, "/run/.containerenv": true, "/run/secrets": true,
 }
 
 // diffLayer finds the layer of a container (its writable layer) or else of
