@@ -230,31 +230,7 @@ func FeatureSummary(raw json.RawMessage) []string {
 	if len(raw) == 0 {
 		return nil
 	}
-	var f struct {
-		OCIVersionMax string `json:"ociVersionMax"`
-		Linux         *struct {
-			Namespaces []string `json:"namespaces"`
-			Cgroup     *struct {
-				V1      *bool `json:"v1"`
-				V2      *bool `json:"v2"`
-				Systemd *bool `json:"systemd"`
-			} `json:"cgroup"`
-			Seccomp *struct {
-				Enabled *bool `json:"enabled"`
-			} `json:"seccomp"`
-			Apparmor *struct {
-				Enabled *bool `json:"enabled"`
-			} `json:"apparmor"`
-			Selinux *struct {
-				Enabled *bool `json:"enabled"`
-			} `json:"selinux"`
-			MountExtensions *struct {
-				IDMap *struct {
-					Enabled *bool `json:"enabled"`
-				} `json:"idmap"`
-			} `json:"mountExtensions"`
-		} `json:"linux"`
-	}
+	var f ocirt.Features
 	if json.Unmarshal(raw, &f) != nil {
 		return []string{"(unparsable)"}
 	}

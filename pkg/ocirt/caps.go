@@ -115,11 +115,13 @@ func (cs Caps) Names() []string {
 // Features is the part of an OCI `features` document (runc features, crun
 // features, a shim's -info) capabilities are read from.
 type Features struct {
-	Linux *struct {
+	OCIVersionMax string `json:"ociVersionMax"`
+	Linux         *struct {
 		Namespaces []string `json:"namespaces"`
 		Cgroup     *struct {
-			V1 *bool `json:"v1"`
-			V2 *bool `json:"v2"`
+			V1      *bool `json:"v1"`
+			V2      *bool `json:"v2"`
+			Systemd *bool `json:"systemd"`
 		} `json:"cgroup"`
 		Seccomp *struct {
 			Enabled *bool `json:"enabled"`

@@ -58,6 +58,19 @@ type optSet struct {
 	order  []string          // options as given
 }
 
+// addRW adds ro or rw from a --mount key with an optional boolean value
+// ("ro", "ro=false", "rw=true"…).
+func (s *optSet) addRW(k, val string) error {
+	on, err := boolValue(k, val)
+	if err != nil {
+		return err
+	}
+	if (k == "ro") == on {
+		return s.add("ro", optRW)
+	}
+	return s.add("rw", optRW)
+}
+
 func (s *optSet) add(opt string, groups ...[]string) error {
 	g := groupOf(opt, groups...)
 	if g == nil {
@@ -278,16 +291,7 @@ func (m *mountReq) bindMountKeys(kv map[string]string, keys []string) error {
 			}
 			m.Source = src
 		case "ro", "rw":
-			on, err := boolValue(k, val)
-			if err != nil {
-				return err
-			}
-			if (k == "ro") != on {
-				k = "rw"
-			} else {
-				k = "ro"
-			}
-			if err := set.add(k, optRW); err != nil {
+			if err := set.addRW(k, val); err != nil {
 				return err
 			}
 		case "bind-propagation":

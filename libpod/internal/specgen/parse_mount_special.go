@@ -29,16 +29,7 @@ func (m *mountReq) specialMountKeys(kv map[string]string, keys []string) error {
 			}
 			opts = append(opts, "mode="+val)
 		case m.Type == "ramfs" && (k == "ro" || k == "rw"):
-			on, err := boolValue(k, val)
-			if err != nil {
-				return err
-			}
-			if (k == "ro") != on {
-				k = "rw"
-			} else {
-				k = "ro"
-			}
-			if err := set.add(k, optRW); err != nil {
+			if err := set.addRW(k, val); err != nil {
 				return err
 			}
 		case m.Type == "ramfs" && groupOf(k, optSuid, optDev, optExec) != nil:
