@@ -9,7 +9,7 @@ GOFLAGS_BUILD = -tags '$(BUILDTAGS)' -trimpath
 RUNTIMES  ?= $(shell for r in crun runc runsc; do command -v $$r >/dev/null && echo $$r; done; \
 	command -v containerd-shim-runc-v2 >/dev/null && echo io.containerd.runc.v2)
 
-.PHONY: help setup build install test test-system test-integration check demo bench lint docs flag-coverage clean soak soak-small
+.PHONY: help setup build install test test-system test-integration check demo bench lint docs flag-coverage fuzz clean soak soak-small
 
 help: ## list targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-18s %s\n", $$1, $$2}'
@@ -71,6 +71,9 @@ GOLANGCI_LINT_VERSION ?= v2.15.0
 lint: ## golangci-lint with the layering rules (installs the pinned version when missing)
 	@command -v golangci-lint >/dev/null || GOBIN=/usr/local/bin $(GO) install github.com/golangci/golangci-lint/v2/cmd/golangci-lint@$(GOLANGCI_LINT_VERSION)
 	golangci-lint run ./...
+
+fuzz: ## every Go fuzz target for FUZZTIME each (default 2m; FUZZ=REGEX picks targets)
+	GO=$(GO) BUILDTAGS='$(BUILDTAGS)' test/fuzz/run.sh
 
 docs: ## a markdown page per command in docs/man/, generated from the command tree
 	$(GO) test $(GOFLAGS_BUILD) -count=1 -run '^TestGenerateDocs$$' ./cmd/pod/ -args -docs-dir=$(CURDIR)/docs/man
