@@ -12,7 +12,7 @@ import (
 // kill-cli-stop fault). While the stopper lives, the container stays stopping.
 func TestStoppingWithADeadStopperIsRunningAgain(t *testing.T) {
 	r, _ := newTestRuntime(t)
-	c := newTestContainer(t, r, "stopme", "serve")
+	c := newTestContainer(t, r, "stopme", "sleep", "1000")
 	if err := c.Start(context.Background(), nil); err != nil {
 		t.Fatal(err)
 	}
