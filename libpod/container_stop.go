@@ -116,10 +116,29 @@ func (c *Container) signalThawing(ctx context.Context, sig syscall.Signal, all, 
 			err = c.signal(ctx, sig, all)
 		}
 	}
-	if err != nil && !c.exited() {
+	if err != nil && !c.exitsWithin(ctx, signalRaceWait) {
 		return err
 	}
 	return nil
+}
+
+// signalRaceWait is how long a failed signal waits for the container's exit
+// status before it counts as a failure.
+const signalRaceWait = 2 * time.Second
+
+// exitsWithin reports whether the container has exited, or does within d.
+// A runtime asked to signal a container that another pod process is ending
+// at the same moment can fail (runsc: "connecting to control server …
+// connection refused" from a sandbox going away) before the monitor has
+// written the exit status: that container is gone, as asked.
+func (c *Container) exitsWithin(ctx context.Context, d time.Duration) bool {
+	if c.exited() {
+		return true
+	}
+	wctx, cancel := context.WithTimeout(ctx, d)
+	defer cancel()
+	_, err := c.waitExitFile(wctx)
+	return err == nil
 }
 
 // signal sends sig through the container's runtime. When the runtime cannot
