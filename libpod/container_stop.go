@@ -116,7 +116,9 @@ func (c *Container) signalThawing(ctx context.Context, sig syscall.Signal, all, 
 			err = c.signal(ctx, sig, all)
 		}
 	}
-	if err != nil && !c.exitsWithin(ctx, signalRaceWait) {
+	// A runtime that no longer knows the process ("process already
+	// finished") has nothing left to signal: that is done too.
+	if err != nil && !errors.Is(err, errdefs.ErrNotFound) && !c.exitsWithin(ctx, signalRaceWait) {
 		return err
 	}
 	return nil
