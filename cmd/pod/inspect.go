@@ -40,12 +40,8 @@ func inspectCommand(anyType bool) *cobra.Command {
 				return err
 			}
 			defer rt.Shutdown()
-			if latest {
-				c, err := rt.LatestContainer()
-				if err != nil {
-					return err
-				}
-				args = []string{c.ID()}
+			if args, err = addLatest(rt, latest, false, args); err != nil {
+				return err
 			}
 			var out []any
 			var notFound []string

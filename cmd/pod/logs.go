@@ -47,14 +47,10 @@ func logsCommand() *cobra.Command {
 				return err
 			}
 			defer rt.Shutdown()
-			var cs []*libpod.Container
-			if latest {
-				c, err := rt.LatestContainer()
-				if err != nil {
-					return err
-				}
-				cs = append(cs, c)
+			if args, err = addLatest(rt, latest, false, args); err != nil {
+				return err
 			}
+			var cs []*libpod.Container
 			for _, a := range args {
 				c, err := rt.LookupContainer(a)
 				if err != nil {

@@ -7,9 +7,7 @@ import (
 	"io"
 	"os"
 	"strings"
-	"time"
 
-	units "github.com/docker/go-units"
 	"github.com/spf13/cobra"
 
 	"github.com/pod-engine/pod/libpod"
@@ -155,7 +153,7 @@ func secretLsCommand() *cobra.Command {
 				rows := make([]any, 0, len(infos))
 				for _, i := range infos {
 					rows = append(rows, secretRow{ID: i.ID, Name: i.Spec.Name, Driver: i.Spec.Driver.Name,
-						CreatedAt: ago(i.CreatedAt), UpdatedAt: ago(i.UpdatedAt)})
+						CreatedAt: humanAgo(i.CreatedAt), UpdatedAt: humanAgo(i.UpdatedAt)})
 				}
 				f := format
 				if f == "" {
@@ -181,9 +179,6 @@ func secretLsCommand() *cobra.Command {
 	fl.BoolVarP(&quiet, "quiet", "q", false, "Print secret IDs only")
 	return cmd
 }
-
-// ago is how Podman prints a past time in lists.
-func ago(t time.Time) string { return units.HumanDuration(time.Since(t)) + " ago" }
 
 // secretFilter builds `secret ls --filter`'s matcher: name= and id= (by
 // prefix, as Podman matches them); filters of one key are ORed, keys ANDed.
