@@ -46,7 +46,8 @@ define soak_run
 	@failed=; for rt in $(SOAK_RUNTIMES); do \
 		echo "=== soak ($(1)) with runtime $$rt"; \
 		$(GO) run $(GOFLAGS_BUILD) ./test/soak -pod bin/pod -runtime $$rt $(2) \
-			-json bin/soak$(1)-$$rt.json $(SOAK_FLAGS) >/dev/null || failed="$$failed $$rt"; \
+			-json bin/soak$(1)-$$rt.json $(SOAK_FLAGS) >bin/soak$(1)-$$rt.out 2>&1 || { \
+			failed="$$failed $$rt"; cat bin/soak$(1)-$$rt.out; }; \
 	done; \
 	if [ -n "$$failed" ]; then echo "=== soak failed with:$$failed (see bin/soak$(1)-*.json)"; exit 1; fi
 endef
