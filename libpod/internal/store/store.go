@@ -80,6 +80,7 @@ func Open(path string) (*Store, error) {
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return nil, fmt.Errorf("creating state directory: %w", err)
 	}
+	private(path)
 	s, err := openDSN(path, "file:"+path+"?_journal_mode=WAL&_synchronous=NORMAL&_busy_timeout=30000&_foreign_keys=1&_txlock=immediate")
 	if err == nil || !diskUnwritable(err) {
 		return s, err
@@ -94,6 +95,25 @@ func Open(path string) (*Store, error) {
 	}
 	ro.readOnly = err
 	return ro, nil
+}
+
+// private makes the database file (and so its -wal and -shm files, which
+// SQLite creates with the main file's mode) readable by its owner only, as
+// Podman keeps its state: it names every container, image and command line.
+// A database made by an older pod with 0644 is tightened. Errors are left
+// to the open that follows.
+func private(path string) {
+	f, err := os.OpenFile(path, os.O_RDONLY|os.O_CREATE, 0o600)
+	if err != nil {
+		return
+	}
+	defer f.Close()
+	if fi, err := f.Stat(); err == nil && fi.Mode().Perm()&0o077 != 0 {
+		_ = f.Chmod(fi.Mode().Perm() &^ 0o077)
+		for _, side := range []string{"-wal", "-shm"} {
+			_ = os.Chmod(path+side, fi.Mode().Perm()&^0o077)
+		}
+	}
 }
 
 // openReadOnly opens the database for reading without writing anything:
