@@ -153,11 +153,14 @@ func (c *Container) syncExit() bool {
 		return true
 	}
 	changed := c.dropDeadStopper()
-	if !conmon.IsNotExist(err) || c.state.Task.MonitorPid <= 0 || c.monitorAlive() {
+	// Monitors write exit files whole (a temporary file and a rename), so
+	// one that does not parse was damaged by someone else: like a missing
+	// one, it settles nothing while the monitor lives.
+	if c.state.Task.MonitorPid <= 0 || c.monitorAlive() {
 		return changed
 	}
 	// The file may have landed just before the monitor exited.
-	if st, err := conmon.ReadExitFile(c.exitFile(), c.persistDir()); err == nil {
+	if st, err = conmon.ReadExitFile(c.exitFile(), c.persistDir()); err == nil {
 		c.markStopped(st.Code, st.Finished, st.OOM, "")
 		return true
 	}
@@ -169,7 +172,11 @@ func (c *Container) syncExit() bool {
 		c.state.Error = msg
 		return true
 	}
-	c.markStopped(-1, time.Now(), false, conmon.ErrMonitorDead.Error())
+	msg := conmon.ErrMonitorDead.Error()
+	if !conmon.IsNotExist(err) {
+		msg = err.Error() + ": exit code unknown"
+	}
+	c.markStopped(-1, time.Now(), false, msg)
 	return true
 }
 

@@ -184,6 +184,10 @@ func (s *Store) Close() error { return s.db.Close() }
 func (s *Store) migrate() error {
 	var version int
 	if err := s.db.QueryRow(`PRAGMA user_version`).Scan(&version); err != nil {
+		var se sqlite3.Error
+		if errors.As(err, &se) && (se.Code == sqlite3.ErrCorrupt || se.Code == sqlite3.ErrNotADB) {
+			return fmt.Errorf("state database %s is damaged (%w): restore it from a backup, or move it and its -wal/-shm files away to start with an empty state (the containers' storage stays; `pod ps --external` lists it)", s.path, err)
+		}
 		return fmt.Errorf("reading state database %s: %w", s.path, err)
 	}
 	latest := len(schema) - 1
