@@ -44,18 +44,15 @@ func containerPruneCommand() *cobra.Command {
 				if err != nil {
 					return err
 				}
-				var last error
+				var errs errTail
 				for _, r := range reports {
 					if r.Err != nil {
-						if last != nil {
-							fmt.Fprintf(os.Stderr, "Error: %v\n", last)
-						}
-						last = r.Err
+						errs.add(r.Err)
 						continue
 					}
 					fmt.Println(r.ID)
 				}
-				return last
+				return errs.err()
 			})
 		},
 	}
