@@ -1,10 +1,7 @@
 package main
 
 import (
-	"bufio"
 	"fmt"
-	"os"
-	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -30,13 +27,8 @@ func containerPruneCommand() *cobra.Command {
 				return usageError("`%s` takes no arguments", cmd.CommandPath())
 			}
 			if !force {
-				fmt.Print("WARNING! This will remove all non running containers.\nAre you sure you want to continue? [y/N] ")
-				answer, err := bufio.NewReader(os.Stdin).ReadString('\n')
-				if err != nil && answer == "" {
-					return nil
-				}
-				if a := strings.ToLower(strings.TrimSpace(answer)); a != "y" && a != "yes" {
-					return nil
+				if ok, err := confirm("WARNING! This will remove all non running containers.\n"); !ok {
+					return err
 				}
 			}
 			return withRuntime(func(rt *libpod.Runtime) error {
