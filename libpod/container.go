@@ -30,16 +30,19 @@ type ContainerConfig struct {
 	Command     []string        `json:"command,omitempty"` // effective argv (entrypoint + cmd)
 	StopSignal  int             `json:"stopSignal"`
 	StopTimeout uint            `json:"stopTimeout"`
-	LogDriver   string          `json:"logDriver"`
-	LogPath     string          `json:"logPath,omitempty"`
-	LogSizeMax  int64           `json:"logSizeMax,omitempty"`
-	LogTag      string          `json:"logTag,omitempty"`
-	Remove      bool            `json:"remove,omitempty"`     // --rm
-	Storage     bool            `json:"storage,omitempty"`    // has a storage container (image based)
-	SdNotify    string          `json:"sdNotify,omitempty"`   // --sdnotify mode
-	DetachKeys  string          `json:"detachKeys,omitempty"` // --detach-keys given at create
-	CgroupMgr   string          `json:"cgroupManager,omitempty"`
-	ExitCmdArgs []string        `json:"exitCommandArgs,omitempty"` // global flags for the exit command
+	// Timeout (--timeout) is how many seconds the container may run: its
+	// monitor kills it then and records exit code -1, as conmon -T does.
+	Timeout     uint     `json:"timeout,omitempty"`
+	LogDriver   string   `json:"logDriver"`
+	LogPath     string   `json:"logPath,omitempty"`
+	LogSizeMax  int64    `json:"logSizeMax,omitempty"`
+	LogTag      string   `json:"logTag,omitempty"`
+	Remove      bool     `json:"remove,omitempty"`     // --rm
+	Storage     bool     `json:"storage,omitempty"`    // has a storage container (image based)
+	SdNotify    string   `json:"sdNotify,omitempty"`   // --sdnotify mode
+	DetachKeys  string   `json:"detachKeys,omitempty"` // --detach-keys given at create
+	CgroupMgr   string   `json:"cgroupManager,omitempty"`
+	ExitCmdArgs []string `json:"exitCommandArgs,omitempty"` // global flags for the exit command
 	// PortMappings are the ports published on the host (-p); the network
 	// subsystem fills them in, `port` and `ps` read them.
 	PortMappings []PortMapping `json:"portMappings,omitempty"`
