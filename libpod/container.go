@@ -30,19 +30,16 @@ type ContainerConfig struct {
 	Command     []string        `json:"command,omitempty"` // effective argv (entrypoint + cmd)
 	StopSignal  int             `json:"stopSignal"`
 	StopTimeout uint            `json:"stopTimeout"`
-	// Timeout (--timeout) is how many seconds the container may run: its
-	// monitor kills it then and records exit code -1, as conmon -T does.
-	Timeout     uint     `json:"timeout,omitempty"`
-	LogDriver   string   `json:"logDriver"`
-	LogPath     string   `json:"logPath,omitempty"`
-	LogSizeMax  int64    `json:"logSizeMax,omitempty"`
-	LogTag      string   `json:"logTag,omitempty"`
-	Remove      bool     `json:"remove,omitempty"`     // --rm
-	Storage     bool     `json:"storage,omitempty"`    // has a storage container (image based)
-	SdNotify    string   `json:"sdNotify,omitempty"`   // --sdnotify mode
-	DetachKeys  string   `json:"detachKeys,omitempty"` // --detach-keys given at create
-	CgroupMgr   string   `json:"cgroupManager,omitempty"`
-	ExitCmdArgs []string `json:"exitCommandArgs,omitempty"` // global flags for the exit command
+	LogDriver   string          `json:"logDriver"`
+	LogPath     string          `json:"logPath,omitempty"`
+	LogSizeMax  int64           `json:"logSizeMax,omitempty"`
+	LogTag      string          `json:"logTag,omitempty"`
+	Remove      bool            `json:"remove,omitempty"`     // --rm
+	Storage     bool            `json:"storage,omitempty"`    // has a storage container (image based)
+	SdNotify    string          `json:"sdNotify,omitempty"`   // --sdnotify mode
+	DetachKeys  string          `json:"detachKeys,omitempty"` // --detach-keys given at create
+	CgroupMgr   string          `json:"cgroupManager,omitempty"`
+	ExitCmdArgs []string        `json:"exitCommandArgs,omitempty"` // global flags for the exit command
 	// PortMappings are the ports published on the host (-p); the network
 	// subsystem fills them in, `port` and `ps` read them.
 	PortMappings []PortMapping `json:"portMappings,omitempty"`
@@ -53,6 +50,7 @@ type ContainerConfig struct {
 	ConmonPidFile string      `json:"conmonPidFile,omitempty"` // --conmon-pidfile: the monitor's pid
 	Requires      []string    `json:"requires,omitempty"`      // --requires: IDs of containers started first
 	Secrets       []SecretRef `json:"secrets,omitempty"`       // --secret, with the IDs they named at create
+	Timeout       uint        `json:"timeout,omitempty"`       // --timeout: seconds it may run; its monitor kills it then (exit code -1, as conmon -T)
 }
 
 // ContainerState is what changes while a container lives.
