@@ -50,6 +50,7 @@ type ContainerConfig struct {
 	ConmonPidFile string      `json:"conmonPidFile,omitempty"` // --conmon-pidfile: the monitor's pid
 	Requires      []string    `json:"requires,omitempty"`      // --requires: IDs of containers started first
 	Secrets       []SecretRef `json:"secrets,omitempty"`       // --secret, with the IDs they named at create
+	Timeout       uint        `json:"timeout,omitempty"`       // --timeout: seconds it may run; its monitor kills it then (exit code -1, as conmon -T)
 }
 
 // ContainerState is what changes while a container lives.

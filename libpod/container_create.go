@@ -30,6 +30,7 @@ type CreateOptions struct {
 	LogDriver   string       // --log-driver; empty = containers.conf log_driver
 	LogOpts     []string     // --log-opt path=…, max-size=…, tag=…
 	StopTimeout *uint        // --stop-timeout; nil = containers.conf stop_timeout
+	Timeout     uint         // --timeout: seconds the container may run (0 = no limit)
 	Pull        string       // --pull: missing (default), always, never, newer
 	PullQuiet   bool         // -q: no pull progress
 	SdNotify    string       // --sdnotify: container, conmon, ignore
@@ -96,6 +97,7 @@ func (r *Runtime) CreateContainer(ctx context.Context, o *CreateOptions) (*Conta
 		return nil, err
 	}
 	cfg.StopTimeout = r.cfg.Engine.StopTimeout
+	cfg.Timeout = o.Timeout
 	if o.StopTimeout != nil {
 		cfg.StopTimeout = *o.StopTimeout
 	}

@@ -7,22 +7,6 @@ import (
 	"github.com/pod-engine/pod/pkg/ctrfilter"
 )
 
-// PodmanState is the state word Podman shows for s in inspect, ps and
-// filters: a container created but not in its runtime is "created", one
-// created in its runtime but not started (`init`) "initialized", a stopped
-// one "exited".
-func (s Status) PodmanState() string {
-	switch s {
-	case StatusConfigured:
-		return string(StatusCreated)
-	case StatusCreated:
-		return "initialized"
-	case StatusStopped:
-		return string(StatusExited)
-	}
-	return string(s)
-}
-
 // NewFilter parses --filter arguments (KEY=VALUE each) and resolves the
 // containers and images they name. See pkg/ctrfilter for the keys.
 func (r *Runtime) NewFilter(args []string) (*ctrfilter.Filter, error) {

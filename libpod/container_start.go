@@ -203,6 +203,7 @@ func (c *Container) init(ctx context.Context, foreground, start bool, attach fun
 		NoPivotRoot:  r.cfg.Engine.NoPivotRoot,
 		NoNewKeyring: !r.cfg.Containers.EnableKeyring,
 		Cgroups:      cgroupMode(c),
+		MaxRunTime:   time.Duration(c.config.Timeout) * time.Second,
 	}
 	if c.killStaleMonitor() {
 		// A pod killed halfway through an earlier start left a monitor and

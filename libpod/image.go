@@ -47,11 +47,10 @@ func (r *Runtime) resolveImage(ctx context.Context, cfg *ContainerConfig, o *Cre
 	default:
 		id, perr := imagehelper.Pull(ctx, o.Image, imagehelper.PullOptions{
 			PodBinary: r.exe,
-			Global: imagehelper.GlobalFlags{Root: r.paths.GraphRoot, RunRoot: r.paths.RunRoot,
-				StorageDriver: r.opts.StorageDriver, StorageOpts: r.opts.StorageOpts, TmpDir: r.opts.TmpDir, LogLevel: r.opts.LogLevel},
-			Policy: policy,
-			Quiet:  o.PullQuiet,
-			Extra:  o.PlatformPullFlags(),
+			Global:    r.helperFlags(),
+			Policy:    policy,
+			Quiet:     o.PullQuiet,
+			Extra:     o.PlatformPullFlags(),
 		})
 		if perr != nil {
 			return perr

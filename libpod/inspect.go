@@ -101,6 +101,7 @@ type InspectConfig struct {
 	Annotations map[string]string `json:"Annotations"`
 	StopSignal  int               `json:"StopSignal"`
 	StopTimeout uint              `json:"StopTimeout"`
+	Timeout     uint              `json:"Timeout"`
 	Umask       string            `json:"Umask,omitempty"`
 	SdNotify    string            `json:"sdNotifyMode,omitempty"`
 }
@@ -239,6 +240,7 @@ func (c *Container) Inspect() *InspectContainer {
 	i.Config.Labels = s.Labels
 	i.Config.StopSignal = cfg.StopSignal
 	i.Config.StopTimeout = cfg.StopTimeout
+	i.Config.Timeout = cfg.Timeout
 	i.Config.Umask = s.Umask
 	i.Config.SdNotify = cfg.SdNotify
 	h := &i.HostConfig

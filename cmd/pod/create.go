@@ -224,9 +224,6 @@ func (f *createFlags) runOptions(cmd *cobra.Command, o *libpod.CreateOptions) er
 	default:
 		return fmt.Errorf("invalid seccomp policy %q: valid policies are default and image: %w", f.seccompPol, errdefs.ErrInvalidArgument)
 	}
-	if f.timeout > 0 {
-		return fmt.Errorf("--timeout %d: killing a container after a time limit is not supported yet (the monitor has no way to be told): %w", f.timeout, errdefs.ErrNotImplemented)
-	}
 	var labels []string
 	for _, name := range f.labelFiles {
 		data, err := os.ReadFile(name)
@@ -300,6 +297,7 @@ func (f *createFlags) options(cmd *cobra.Command, args []string) (*libpod.Create
 		t := f.stopTimeout
 		o.StopTimeout = &t
 	}
+	o.Timeout = f.timeout
 	if fl.Changed("pids-limit") {
 		p := f.pidsLimit
 		s.PidsLimit = &p

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
 
 	"github.com/spf13/cobra"
 
@@ -109,7 +108,7 @@ func waitCommand() *cobra.Command {
 				return err
 			}
 			defer rt.Shutdown()
-			var last error
+			var errs errTail
 			for _, a := range args {
 				c, err := rt.LookupContainer(a)
 				if err == nil {
@@ -125,12 +124,9 @@ func waitCommand() *cobra.Command {
 						continue
 					}
 				}
-				if last != nil {
-					fmt.Fprintf(os.Stderr, "Error: %v\n", last)
-				}
-				last = err
+				errs.add(err)
 			}
-			return last
+			return errs.err()
 		},
 	}
 	cmd.Flags().StringSliceVar(&conditions, "condition", nil, "Condition to wait on")

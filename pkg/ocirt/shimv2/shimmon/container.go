@@ -116,7 +116,15 @@ func runContainer(a *conmon.Args, f *shimwire.Flags, p *pipes) int {
 		_ = conn.get().Kill(context.Background(), id, "", int(sig), false)
 	})
 	drained := s.io.pump(s.out.write)
+	timedOut := killAfter(a.Timeout, func() error {
+		return conn.get().Kill(context.Background(), id, "", int(syscall.SIGKILL), true)
+	})
 	code := waitTask(&conn, shim, id, "", st)
+	if timedOut.Load() {
+		// As conmon -T: the status of a container killed for its time
+		// limit is -1, whatever the kill made of it.
+		code = -1
+	}
 	if w, err := os.Create(filepath.Join(f.Bundle, shimwire.WaitedFile)); err == nil {
 		w.Close()
 	}
@@ -134,6 +142,25 @@ func runContainer(a *conmon.Args, f *shimwire.Flags, p *pipes) int {
 	p.closeAll()
 	runExitCommand(a)
 	return 0
+}
+
+// killAfter arranges for kill to run seconds from now (none when seconds
+// is 0), as conmon's -T/--timeout does, and reports whether it ran and
+// succeeded: a kill that finds the task already gone does not count, so a
+// container that ended by itself keeps its status.
+func killAfter(seconds int, kill func() error) *atomic.Bool {
+	var done atomic.Bool
+	if seconds > 0 {
+		time.AfterFunc(time.Duration(seconds)*time.Second, func() {
+			diag.debugf("timed out after %ds: killing the container", seconds)
+			if err := kill(); err != nil {
+				diag.warn("killing the container after its --timeout: %v", err)
+				return
+			}
+			done.Store(true)
+		})
+	}
+	return &done
 }
 
 // waitTask blocks until the process exits and returns its status. When the
