@@ -50,6 +50,9 @@ type ContainerConfig struct {
 	ConmonPidFile string      `json:"conmonPidFile,omitempty"` // --conmon-pidfile: the monitor's pid
 	Requires      []string    `json:"requires,omitempty"`      // --requires: IDs of containers started first
 	Secrets       []SecretRef `json:"secrets,omitempty"`       // --secret, with the IDs they named at create
+	// Volumes are the named and anonymous volumes the container mounts
+	// (container_volumes.go), resolved at create.
+	Volumes []VolumeMount `json:"volumes,omitempty"`
 }
 
 // ContainerState is what changes while a container lives.

@@ -21,11 +21,12 @@ const (
 type mountReq struct {
 	flag, value string // as the user wrote them, for error messages
 
-	Type        string   // "bind" or "tmpfs"
-	Source      string   // host path for bind mounts
+	Type        string   // "bind", "tmpfs", "devpts", "ramfs" or "volume"
+	Source      string   // host path for bind mounts; the name of a volume ("" = anonymous)
 	Destination string   // clean absolute container path
 	Options     []string // OCI mount options, in order
 	Relabel     string   // "z", "Z" or "" (bind mounts only)
+	NoCopy      bool     // volumes: nocopy (no copy-up of the image's content)
 }
 
 // Option groups: at most one member of each may be given.
@@ -39,6 +40,7 @@ var (
 	optRelabel     = []string{"z", "Z"}
 	optCopyUp      = []string{"tmpcopyup", "notmpcopyup"}
 	optAtime       = []string{"atime", "noatime", "relatime", "norelatime", "strictatime", "nostrictatime"}
+	optCopy        = []string{"copy", "nocopy"}
 )
 
 func groupOf(opt string, groups ...[]string) []string {
@@ -100,7 +102,7 @@ func unsupportedBindOption(opt string) error {
 	case "idmap":
 		return fmt.Errorf("option %q (id-mapped mount) is not supported yet", opt)
 	case "copy", "nocopy":
-		return fmt.Errorf("option %q only applies to named volumes, which are not supported yet", opt)
+		return fmt.Errorf("option %q only applies to named and anonymous volumes", opt)
 	}
 	return nil
 }
@@ -155,7 +157,7 @@ func parseVolume(v string) (mountReq, error) {
 	case v == "":
 		return m, flagError(flagVolume, v, "empty value; the format is SRC:DST[:OPTIONS]")
 	case len(parts) == 1:
-		return m, flagError(flagVolume, v, "anonymous volumes are not supported yet; give a host directory: -v /host/dir:%s", v)
+		return parseAnonVolume(v)
 	case len(parts) > 3:
 		return m, flagError(flagVolume, v, "too many ':'; the format is SRC:DST[:OPTIONS]")
 	}
@@ -166,7 +168,7 @@ func parseVolume(v string) (mountReq, error) {
 	case strings.HasPrefix(src, "."):
 		return m, flagError(flagVolume, v, "relative source path %q; use an absolute host path", src)
 	case !strings.HasPrefix(src, "/"):
-		return m, flagError(flagVolume, v, "named volume %q: named volumes are not supported yet; use an absolute host path", src)
+		return parseNamedVolume(v, parts)
 	}
 	var err error
 	if m.Source, err = checkHostPath(src); err != nil {
@@ -229,16 +231,15 @@ func parseMount(v string) (mountReq, error) {
 	}
 	typ, ok := kv["type"]
 	if !ok || typ == "\x00" || typ == "" {
-		return m, flagError(flagMount, v, "type= is required (bind or tmpfs)")
+		return m, flagError(flagMount, v, "type= is required (bind, volume, tmpfs, devpts or ramfs)")
 	}
 	switch typ {
 	case "bind", "tmpfs", "devpts", "ramfs":
 	case "volume":
-		return m, flagError(flagMount, v, "type=volume is not supported yet (named volumes); use type=bind with an absolute source")
 	case "image", "glob", "artifact":
 		return m, flagError(flagMount, v, "type=%s is not supported yet", typ)
 	default:
-		return m, flagError(flagMount, v, "unknown mount type %q (use bind, tmpfs, devpts or ramfs)", typ)
+		return m, flagError(flagMount, v, "unknown mount type %q (use bind, volume, tmpfs, devpts or ramfs)", typ)
 	}
 	m.Type = typ
 	dst, ok := kv["destination"]
@@ -254,6 +255,8 @@ func parseMount(v string) (mountReq, error) {
 		err = m.bindMountKeys(kv, keys)
 	case "tmpfs":
 		err = m.tmpfsMountKeys(kv, keys)
+	case "volume":
+		err = m.volumeMountKeys(kv, keys)
 	default:
 		err = m.specialMountKeys(kv, keys)
 	}
