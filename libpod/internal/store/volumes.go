@@ -21,6 +21,9 @@ type VolumeRow struct {
 // ErrNoSuchVolume is Podman's "no such volume" (a NotFound).
 var ErrNoSuchVolume = errdefs.WithClass(errors.New("no such volume"), errdefs.ErrNotFound)
 
+// ErrVolumeExists is Podman's "volume already exists" (an AlreadyExists).
+var ErrVolumeExists = errdefs.WithClass(errors.New("volume already exists"), errdefs.ErrAlreadyExists)
+
 // AddVolume inserts a new volume; a taken name is errdefs.ErrAlreadyExists.
 func (s *Store) AddVolume(r *VolumeRow) error {
 	if err := s.writable("adding volume " + r.Name); err != nil {
@@ -31,7 +34,7 @@ func (s *Store) AddVolume(r *VolumeRow) error {
 	if err != nil {
 		var se sqlite3.Error
 		if errors.As(err, &se) && (se.ExtendedCode == sqlite3.ErrConstraintPrimaryKey || se.ExtendedCode == sqlite3.ErrConstraintUnique) {
-			return fmt.Errorf("volume with name %s already exists: %w", r.Name, errdefs.ErrAlreadyExists)
+			return fmt.Errorf("volume with name %s already exists: %w", r.Name, ErrVolumeExists)
 		}
 		return fmt.Errorf("adding volume %s: %w", r.Name, err)
 	}
