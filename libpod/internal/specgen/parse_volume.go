@@ -49,8 +49,8 @@ func parseNamedVolume(v string, parts []string) (mountReq, error) {
 }
 
 // volumeOptions turns -v options of a volume into OCI options as Podman
-// writes them: ro|rw, the propagation (rprivate), nosuid and nodev unless
-// suid/dev are given, exec/noexec, then bind|rbind (rbind).
+// writes them: ro|rw, the propagation (rprivate), nosuid|suid (nosuid),
+// nodev|dev (nodev), exec/noexec when given, then bind|rbind (rbind).
 func volumeOptions(opts []string) (spec []string, relabel string, noCopy bool, err error) {
 	var set optSet
 	for _, o := range opts {
@@ -76,13 +76,7 @@ func finishVolumeOptions(set *optSet) []string {
 		}
 		return d
 	}
-	spec := []string{def(optRW, "rw"), def(optPropagation, "rprivate")}
-	if v := set.get(optSuid); v != "suid" {
-		spec = append(spec, "nosuid")
-	}
-	if v := set.get(optDev); v != "dev" {
-		spec = append(spec, "nodev")
-	}
+	spec := []string{def(optRW, "rw"), def(optPropagation, "rprivate"), def(optSuid, "nosuid"), def(optDev, "nodev")}
 	if v := set.get(optExec); v != "" {
 		spec = append(spec, v)
 	}
