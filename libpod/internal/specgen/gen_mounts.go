@@ -83,7 +83,7 @@ func (g *gen) mounts() error {
 		put(m, false)
 	}
 	user := map[string]bool{}
-	claimed := map[string]bool{} // destinations of mounts that are not volumes
+	claimed := map[string]bool{}      // destinations of mounts that are not volumes
 	for _, m := range g.spec.Mounts { // --init
 		user[m.Destination] = true
 		put(m, true)

@@ -248,7 +248,7 @@ func TestGenerateMounts(t *testing.T) {
 		{name: "named volume", o: Options{Command: cmd, Volumes: []string{"data:/x:ro", src + ":/img"}},
 			host: func(h *Host) {
 				h.Volumes = []VolumeMount{{Source: "/v/data/_data", Destination: "/x", Options: []string{"ro", "rprivate", "nosuid", "nodev", "rbind"}},
-					{Source: "/v/anon/_data", Destination: "/img", Options: []string{"rw"}}, // an image VOLUME under a user bind: the bind wins
+					{Source: "/v/anon/_data", Destination: "/img", Options: []string{"rw"}},      // an image VOLUME under a user bind: the bind wins
 					{Source: "/v/anon2/_data", Destination: "/dev/shm", Options: []string{"rw"}}} // a volume replaces a default mount
 			},
 			want: map[string]string{
