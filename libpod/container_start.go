@@ -175,6 +175,9 @@ func (c *Container) init(ctx context.Context, foreground, start bool, attach fun
 	if err := specgen.RelabelMounts(res); err != nil {
 		return false, fmt.Errorf("container %s: %w", c.config.Name, err)
 	}
+	if err := chownMounts(res.Chown, spec); err != nil {
+		return false, fmt.Errorf("container %s: %w", c.config.Name, err)
+	}
 	for _, d := range []string{c.staticDir(), c.runDir(), r.paths.Exits, c.persistDir()} {
 		if err := os.MkdirAll(d, 0o700); err != nil {
 			return false, fmt.Errorf("container %s: %w", c.config.Name, err)

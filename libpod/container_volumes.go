@@ -4,9 +4,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
+	"os"
 	"path"
+	"path/filepath"
 	"slices"
 	"strings"
+
+	specs "github.com/opencontainers/runtime-spec/specs-go"
 
 	"github.com/pod-engine/pod/libpod/internal/specgen"
 	"github.com/pod-engine/pod/pkg/errdefs"
@@ -19,6 +24,7 @@ type VolumeMount struct {
 	Destination string   `json:"destination"`
 	Options     []string `json:"options,omitempty"` // OCI options: rw, rprivate, nosuid, nodev, rbind…
 	NoCopy      bool     `json:"noCopy,omitempty"`  // no copy-up of the image's content
+	Chown       bool     `json:"chown,omitempty"`   // U: given to the container's user at each start
 }
 
 // VolumeFlags are the run/create flags about volumes beyond -v/--mount.
@@ -53,11 +59,11 @@ func (r *Runtime) resolveVolumes(ctx context.Context, cfg *ContainerConfig, o *C
 	if err != nil {
 		return undo, err
 	}
-	add := func(name, dest string, opts []string, noCopy bool) error {
+	add := func(name, dest string, opts []string, noCopy, chown bool) error {
 		anon := name == ""
 		if !anon {
 			if _, err := r.LookupVolume(name); err == nil {
-				cfg.Volumes = append(cfg.Volumes, VolumeMount{Name: name, Destination: dest, Options: opts, NoCopy: noCopy})
+				cfg.Volumes = append(cfg.Volumes, VolumeMount{Name: name, Destination: dest, Options: opts, NoCopy: noCopy, Chown: chown})
 				return nil
 			} else if !errors.Is(err, errdefs.ErrNotFound) {
 				return err
@@ -70,11 +76,11 @@ func (r *Runtime) resolveVolumes(ctx context.Context, cfg *ContainerConfig, o *C
 		if anon {
 			created = append(created, v.config.Name) // a named one may be another's meanwhile: it stays
 		}
-		cfg.Volumes = append(cfg.Volumes, VolumeMount{Name: v.config.Name, Destination: dest, Options: opts, NoCopy: noCopy})
+		cfg.Volumes = append(cfg.Volumes, VolumeMount{Name: v.config.Name, Destination: dest, Options: opts, NoCopy: noCopy, Chown: chown})
 		return nil
 	}
 	for _, q := range reqs {
-		if err := add(q.Name, q.Destination, q.Options, q.NoCopy); err != nil {
+		if err := add(q.Name, q.Destination, q.Options, q.NoCopy, q.Chown); err != nil {
 			return undo, err
 		}
 	}
@@ -91,7 +97,7 @@ func (r *Runtime) resolveVolumes(ctx context.Context, cfg *ContainerConfig, o *C
 				continue
 			}
 			dests[d] = true
-			if err := add("", d, []string{"rw", "rprivate", "nosuid", "nodev", "rbind"}, false); err != nil {
+			if err := add("", d, []string{"rw", "rprivate", "nosuid", "nodev", "rbind"}, false, false); err != nil {
 				return undo, err
 			}
 		}
@@ -165,7 +171,7 @@ func (c *Container) mountVolumes(ctx context.Context, rootfs string) (_ []specge
 		if err := c.firstUse(m, rootfs); err != nil {
 			return nil, err
 		}
-		out = append(out, specgen.VolumeMount{Source: volume.DataDir(r.paths.Volumes, m.Name), Destination: m.Destination, Options: m.Options})
+		out = append(out, specgen.VolumeMount{Source: volume.DataDir(r.paths.Volumes, m.Name), Destination: m.Destination, Options: m.Options, Chown: m.Chown})
 	}
 	return out, nil
 }
@@ -247,4 +253,26 @@ func (c *Container) volumeInspectMounts() []InspectMount {
 		out = append(out, im)
 	}
 	return out
+}
+
+// chownMounts gives the sources of U mounts, recursively, to the user the
+// container's process runs as (Podman's U option). Links are changed, not
+// followed.
+func chownMounts(paths []string, spec *specs.Spec) error {
+	if len(paths) == 0 || spec.Process == nil {
+		return nil
+	}
+	uid, gid := int(spec.Process.User.UID), int(spec.Process.User.GID)
+	for _, p := range paths {
+		err := filepath.WalkDir(p, func(path string, _ fs.DirEntry, err error) error {
+			if err != nil {
+				return err
+			}
+			return os.Lchown(path, uid, gid)
+		})
+		if err != nil {
+			return fmt.Errorf("U: giving %s to %d:%d: %w", p, uid, gid, err)
+		}
+	}
+	return nil
 }

@@ -323,3 +323,12 @@ volume_image() {
     run_pod ps -a --filter volume=fv --format '{{.Names}}' --sort names
     is "$output" $'pf\npv'
 }
+
+@test "U gives a volume or bind source to the container's user" {
+    run_pod run --rm -u 1000:1000 -v uv:/d:U "${IMG[@]}" sh -c 'touch /d/x && stat -c %u:%g /d /d/x'
+    is "$output" $'1000:1000\n1000:1000'
+    mkdir -p "$BATS_FILE_TMPDIR/ubind/sub" && touch "$BATS_FILE_TMPDIR/ubind/sub/f"
+    run_pod run --rm -u 1000:10 --mount type=bind,src="$BATS_FILE_TMPDIR/ubind",dst=/b,U "${IMG[@]}" true
+    is "$(stat -c %u:%g "$BATS_FILE_TMPDIR/ubind" "$BATS_FILE_TMPDIR/ubind/sub/f")" $'1000:10\n1000:10'
+    run_pod 1 run --rm -u 1000:1000 -v uv2:/d "${IMG[@]}" touch /d/x
+}

@@ -81,7 +81,7 @@ func checkMountReq(t *testing.T, m mountReq) {
 }
 
 func FuzzVolume(f *testing.F) {
-	for _, s := range []string{"/src:/dst", "/a:/b:ro,z", "/a:/b:Z,shared,noexec", "vol:/x", "./r:/x", "/a:/b:ro,rw", "/a", "/a:/b:c:d", "/a:/:ro", "/a/../b:/c/./d:rbind,nosuid", "v.1:/d:ro,nocopy,suid", "../x:/d", "a\x00b:/d"} {
+	for _, s := range []string{"/src:/dst", "/a:/b:ro,z", "/a:/b:Z,shared,noexec", "vol:/x", "./r:/x", "/a:/b:ro,rw", "/a", "/a:/b:c:d", "/a:/:ro", "/a/../b:/c/./d:rbind,nosuid", "v.1:/d:ro,nocopy,suid", "v:/d:U", "/a:/b:U,z", "../x:/d", "a\x00b:/d"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, v string) {
@@ -101,6 +101,9 @@ func FuzzVolume(f *testing.F) {
 		}
 		if m.NoCopy {
 			canon += ",nocopy"
+		}
+		if m.Chown {
+			canon += ",U"
 		}
 		if m.Type == "volume" && m.Source == "" {
 			canon = m.Destination // anonymous: no options

@@ -101,6 +101,9 @@ func (g *gen) mounts() error {
 		if mr.Relabel != "" {
 			g.res.Relabel = append(g.res.Relabel, Relabel{Path: mr.Source, Shared: mr.Relabel == "z"})
 		}
+		if mr.Chown {
+			g.res.Chown = append(g.res.Chown, mr.Source)
+		}
 	}
 	// The volumes libpod resolved: the user's (-v NAME:…, --mount
 	// type=volume), --volumes-from's and the image's VOLUMEs, which yield to
@@ -110,6 +113,9 @@ func (g *gen) mounts() error {
 			continue
 		}
 		user[vm.Destination] = true
+		if vm.Chown {
+			g.res.Chown = append(g.res.Chown, vm.Source)
+		}
 		put(specs.Mount{Destination: vm.Destination, Type: "bind", Source: vm.Source, Options: append([]string(nil), vm.Options...)}, true)
 	}
 	for _, v := range g.d.Mounts {

@@ -200,6 +200,9 @@ type Result struct {
 	// Relabel lists bind-mount sources given with z/Z; libpod relabels them
 	// with RelabelMounts before the container starts (a no-op without SELinux).
 	Relabel []Relabel
+	// Chown are the host paths of U mounts: libpod gives them (recursively)
+	// to the container's user, which the spec's process names.
+	Chown []string
 }
 
 // Relabel is one z/Z bind source: Shared is z (shared between containers),

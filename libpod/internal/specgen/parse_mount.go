@@ -27,6 +27,7 @@ type mountReq struct {
 	Options     []string // OCI mount options, in order
 	Relabel     string   // "z", "Z" or "" (bind mounts only)
 	NoCopy      bool     // volumes: nocopy (no copy-up of the image's content)
+	Chown       bool     // U: give the source to the container's user at start
 }
 
 // Option groups: at most one member of each may be given.
@@ -41,6 +42,7 @@ var (
 	optCopyUp      = []string{"tmpcopyup", "notmpcopyup"}
 	optAtime       = []string{"atime", "noatime", "relatime", "norelatime", "strictatime", "nostrictatime"}
 	optCopy        = []string{"copy", "nocopy"}
+	optChown       = []string{"U"}
 )
 
 func groupOf(opt string, groups ...[]string) []string {
@@ -95,8 +97,6 @@ func (s *optSet) get(group []string) string { return s.chosen[group[0]] }
 func unsupportedBindOption(opt string) error {
 	name, _, _ := strings.Cut(opt, "=")
 	switch name {
-	case "U", "chown":
-		return fmt.Errorf("option %q (chown the source to the container user) is not supported yet", opt)
 	case "O":
 		return fmt.Errorf("option %q (overlay mount) is not supported yet", opt)
 	case "idmap":
@@ -110,20 +110,20 @@ func unsupportedBindOption(opt string) error {
 // bindOptions turns -v/--mount bind options into OCI options: ro|rw first,
 // then the propagation (default rprivate), then bind|rbind (default rbind),
 // then the others in the order given.
-func bindOptions(opts []string) (spec []string, relabel string, err error) {
+func bindOptions(opts []string) (spec []string, relabel string, chown bool, err error) {
 	var set optSet
 	for _, o := range opts {
 		if o == "" {
-			return nil, "", fmt.Errorf("empty option")
+			return nil, "", false, fmt.Errorf("empty option")
 		}
 		if err := unsupportedBindOption(o); err != nil {
-			return nil, "", err
+			return nil, "", false, err
 		}
-		if err := set.add(o, optRW, optPropagation, optBind, optSuid, optDev, optExec, optRelabel); err != nil {
-			return nil, "", err
+		if err := set.add(o, optRW, optPropagation, optBind, optSuid, optDev, optExec, optRelabel, optChown); err != nil {
+			return nil, "", false, err
 		}
 	}
-	return finishBindOptions(&set), set.get(optRelabel), nil
+	return finishBindOptions(&set), set.get(optRelabel), set.get(optChown) != "", nil
 }
 
 func finishBindOptions(set *optSet) []string {
@@ -181,7 +181,7 @@ func parseVolume(v string) (mountReq, error) {
 	if len(parts) == 3 {
 		opts = strings.Split(parts[2], ",")
 	}
-	if m.Options, m.Relabel, err = bindOptions(opts); err != nil {
+	if m.Options, m.Relabel, m.Chown, err = bindOptions(opts); err != nil {
 		return m, flagError(flagVolume, v, "%v", err)
 	}
 	return m, nil
@@ -335,6 +335,10 @@ func (m *mountReq) bindMountKeys(kv map[string]string, keys []string) error {
 			if err := set.add(k, optRelabel, optSuid, optDev, optExec); err != nil {
 				return err
 			}
+		case "U", "chown":
+			if err := addChown(&set, k, val); err != nil {
+				return err
+			}
 		default:
 			if err := unsupportedBindOption(k); err != nil {
 				return err
@@ -347,6 +351,7 @@ func (m *mountReq) bindMountKeys(kv map[string]string, keys []string) error {
 	}
 	m.Options = finishBindOptions(&set)
 	m.Relabel = set.get(optRelabel)
+	m.Chown = set.get(optChown) != ""
 	return nil
 }
 

@@ -36,7 +36,7 @@ func TestParseVolume(t *testing.T) {
 	bad := []struct{ in, frag string }{
 		{"", "empty value"},
 		{"my*vol:/data", "is invalid"},
-		{"myvol:/data:U", "chown"},
+		{"myvol:/data:U,U", "conflicts"},
 		{"myvol:/data:copy,nocopy", "conflicts"},
 		{"/dst/..", "root directory"},
 		{"./rel:/data", "relative source path"},
@@ -50,7 +50,7 @@ func TestParseVolume(t *testing.T) {
 		{"/src:/dst:shared,slave", "conflicts"},
 		{"/src:/dst:bogus", "unknown option"},
 		{"/src:/dst:ro,", "empty option"},
-		{"/src:/dst:U", "not supported yet"},
+		{"/src:/dst:U,ro,U", "conflicts"},
 		{"/src:/dst:O", "overlay"},
 		{"/src:/dst:idmap", "id-mapped"},
 		{"/src:/dst:nocopy", "named and anonymous volumes"},
@@ -128,7 +128,7 @@ func TestParseMount(t *testing.T) {
 		{"type=bind,src=/a,dst=/b,ro=maybe", "want true or false"},
 		{"type=bind,src=/a,dst=/b,relabel=both", "relabel"},
 		{"type=bind,src=/a,dst=/b,tmpfs-size=1m", "unknown option"},
-		{"type=bind,src=/a,dst=/b,U", "not supported yet"},
+		{"type=bind,src=/a,dst=/b,chown=maybe", "true or false"},
 		{"type=tmpfs,src=/a,dst=/b", "not allowed for type=tmpfs"},
 		{"type=tmpfs,dst=/b,tmpfs-size=lots", "size="},
 		{"type=tmpfs,dst=/b,tmpfs-size=1.5m", "size="},
@@ -443,6 +443,21 @@ func TestMemparse(t *testing.T) {
 	for _, in := range []string{"", "k", "1kk", "1.5m", "-1", "16e", "0x10", "18446744073709551616"} {
 		if _, ok := memparse(in); ok {
 			t.Errorf("%q: want failure", in)
+		}
+	}
+}
+
+func TestParseChown(t *testing.T) {
+	for in, want := range map[string]bool{"/a:/b:U": true, "/a:/b": false, "v:/b:ro,U": true, "v:/b": false} {
+		m, err := parseVolume(in)
+		if err != nil || m.Chown != want {
+			t.Errorf("%q: chown %v, %v", in, m.Chown, err)
+		}
+	}
+	for in, want := range map[string]bool{"type=bind,src=/a,dst=/b,U": true, "type=volume,dst=/b,chown=true": true, "type=volume,dst=/b,chown=false": false} {
+		m, err := parseMount(in)
+		if err != nil || m.Chown != want {
+			t.Errorf("%q: chown %v, %v", in, m.Chown, err)
 		}
 	}
 }

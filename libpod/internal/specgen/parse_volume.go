@@ -24,7 +24,7 @@ func parseAnonVolume(v string) (mountReq, error) {
 	if m.Destination, err = checkMountDest(v); err != nil {
 		return m, flagError(flagVolume, v, "%v", err)
 	}
-	m.Options, _, _, _ = volumeOptions(nil)
+	m.Options, _, _, _, _ = volumeOptions(nil)
 	return m, nil
 }
 
@@ -42,7 +42,7 @@ func parseNamedVolume(v string, parts []string) (mountReq, error) {
 	if len(parts) == 3 {
 		opts = strings.Split(parts[2], ",")
 	}
-	if m.Options, m.Relabel, m.NoCopy, err = volumeOptions(opts); err != nil {
+	if m.Options, m.Relabel, m.NoCopy, m.Chown, err = volumeOptions(opts); err != nil {
 		return m, flagError(flagVolume, v, "%v", err)
 	}
 	return m, nil
@@ -51,22 +51,31 @@ func parseNamedVolume(v string, parts []string) (mountReq, error) {
 // volumeOptions turns -v options of a volume into OCI options as Podman
 // writes them: ro|rw, the propagation (rprivate), nosuid|suid (nosuid),
 // nodev|dev (nodev), exec/noexec when given, then bind|rbind (rbind).
-func volumeOptions(opts []string) (spec []string, relabel string, noCopy bool, err error) {
+func volumeOptions(opts []string) (spec []string, relabel string, noCopy, chown bool, err error) {
 	var set optSet
 	for _, o := range opts {
 		if o == "" {
-			return nil, "", false, fmt.Errorf("empty option")
+			return nil, "", false, false, fmt.Errorf("empty option")
 		}
 		if o != "copy" && o != "nocopy" {
 			if err := unsupportedBindOption(o); err != nil {
-				return nil, "", false, err
+				return nil, "", false, false, err
 			}
 		}
-		if err := set.add(o, optRW, optPropagation, optBind, optSuid, optDev, optExec, optRelabel, optCopy); err != nil {
-			return nil, "", false, err
+		if err := set.add(o, optRW, optPropagation, optBind, optSuid, optDev, optExec, optRelabel, optCopy, optChown); err != nil {
+			return nil, "", false, false, err
 		}
 	}
-	return finishVolumeOptions(&set), set.get(optRelabel), set.get(optCopy) == "nocopy", nil
+	return finishVolumeOptions(&set), set.get(optRelabel), set.get(optCopy) == "nocopy", set.get(optChown) != "", nil
+}
+
+// addChown reads --mount's U or chown[=true|false].
+func addChown(set *optSet, k, val string) error {
+	on, err := boolValue(k, val)
+	if err != nil || !on {
+		return err
+	}
+	return set.add("U", optChown)
 }
 
 func finishVolumeOptions(set *optSet) []string {
@@ -122,6 +131,10 @@ func (m *mountReq) volumeMountKeys(kv map[string]string, keys []string) error {
 			if err := set.add(k, optRelabel, optSuid, optDev, optExec, optCopy); err != nil {
 				return err
 			}
+		case "U", "chown":
+			if err := addChown(&set, k, val); err != nil {
+				return err
+			}
 		case "volume-label", "volume-driver", "volume-opt":
 			return fmt.Errorf("option %q is not supported: create the volume first with `pod volume create`", k)
 		default:
@@ -134,6 +147,7 @@ func (m *mountReq) volumeMountKeys(kv map[string]string, keys []string) error {
 	m.Options = finishVolumeOptions(&set)
 	m.Relabel = set.get(optRelabel)
 	m.NoCopy = set.get(optCopy) == "nocopy"
+	m.Chown = set.get(optChown) != ""
 	return nil
 }
 
@@ -143,6 +157,7 @@ type VolumeRequest struct {
 	Destination string   // clean absolute path in the container
 	Options     []string // OCI mount options
 	NoCopy      bool     // nocopy: no copy-up of the image's content
+	Chown       bool     // U: give it to the container's user at start
 }
 
 // VolumeRequests returns the volumes o's -v and --mount values ask for, in
@@ -155,7 +170,7 @@ func VolumeRequests(o *Options) ([]VolumeRequest, error) {
 	var out []VolumeRequest
 	for _, m := range p.Mounts {
 		if m.Type == "volume" {
-			out = append(out, VolumeRequest{Name: m.Source, Destination: m.Destination, Options: m.Options, NoCopy: m.NoCopy})
+			out = append(out, VolumeRequest{Name: m.Source, Destination: m.Destination, Options: m.Options, NoCopy: m.NoCopy, Chown: m.Chown})
 		}
 	}
 	return out, nil
@@ -180,4 +195,5 @@ type VolumeMount struct {
 	Source      string   // the volume's data directory
 	Destination string   // path in the container
 	Options     []string // OCI mount options
+	Chown       bool     // U: Generate lists Source in Result.Chown
 }
