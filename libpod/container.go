@@ -51,6 +51,9 @@ type ContainerConfig struct {
 	Requires      []string    `json:"requires,omitempty"`      // --requires: IDs of containers started first
 	Secrets       []SecretRef `json:"secrets,omitempty"`       // --secret, with the IDs they named at create
 	Timeout       uint        `json:"timeout,omitempty"`       // --timeout: seconds it may run; its monitor kills it then (exit code -1, as conmon -T)
+	// Volumes are the named and anonymous volumes the container mounts
+	// (container_volumes.go), resolved at create.
+	Volumes []VolumeMount `json:"volumes,omitempty"`
 }
 
 // ContainerState is what changes while a container lives.

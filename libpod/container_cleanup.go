@@ -72,6 +72,7 @@ func (c *Container) cleanupLocked(ctx context.Context) error {
 	if err := c.rt.unmountStorage(c, false); err != nil {
 		errs = append(errs, err)
 	}
+	c.unmountVolumes()
 	c.rt.debugf("unmounted %s", c.config.ID)
 	if err := <-deleted; err != nil {
 		errs = append(errs, err)

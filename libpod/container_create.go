@@ -38,7 +38,8 @@ type CreateOptions struct {
 	PreserveFDs int          // run --preserve-fds: how many fds (3…) the process gets (Container.PreserveFDs hands them over)
 	Secrets     []secret.Ref // --secret: checked at create, handed over at each start
 
-	RunFlags // files, dependencies and platform (container_runflags.go)
+	RunFlags    // files, dependencies and platform (container_runflags.go)
+	VolumeFlags // --image-volume, --volumes-from (container_volumes.go)
 }
 
 var nameRE = regexp.MustCompile(`^[a-zA-Z0-9][a-zA-Z0-9_.-]*$`)
@@ -159,19 +160,26 @@ func (r *Runtime) CreateContainer(ctx context.Context, o *CreateOptions) (*Conta
 	} else if err := ValidateName(cfg.Name); err != nil {
 		return nil, err
 	}
+	undoVolumes, err := r.resolveVolumes(ctx, &cfg, o)
+	if err != nil {
+		return nil, err
+	}
 	c := &Container{rt: r, config: cfg, state: ContainerState{Status: StatusConfigured}}
 	configJSON, err := json.Marshal(&c.config)
 	if err != nil {
+		undoVolumes()
 		return nil, err
 	}
 	stateJSON, err := json.Marshal(&c.state)
 	if err != nil {
+		undoVolumes()
 		return nil, err
 	}
 	// The record comes first, the storage second: a pod killed in between
 	// leaves a container that ps shows and rm removes, never a storage
 	// container (and its layer) that no record names.
 	if err := db.Add(&store.Row{ID: cfg.ID, Name: cfg.Name, Created: cfg.Created.UnixNano(), Config: configJSON, State: stateJSON}); err != nil {
+		undoVolumes()
 		return nil, err
 	}
 	r.debugf("container %s stored", cfg.ID)
@@ -180,6 +188,7 @@ func (r *Runtime) CreateContainer(ctx context.Context, o *CreateOptions) (*Conta
 			if rmErr := db.Remove(cfg.ID); rmErr != nil {
 				r.warnf("%v", rmErr)
 			}
+			undoVolumes()
 			return nil, err
 		}
 		r.debugf("storage created")

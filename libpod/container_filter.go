@@ -51,13 +51,26 @@ func (c *Container) FilterView() *ctrfilter.Container {
 		v.ImageName = cfg.Image
 	}
 	for _, m := range c.UserMounts() {
-		v.Mounts = append(v.Mounts, ctrfilter.Mount{Source: m.Source, Destination: m.Destination})
+		v.Mounts = append(v.Mounts, ctrfilter.Mount{Source: m.Source, Destination: m.Destination, Named: m.Type == "volume"})
 	}
 	return v
 }
 
-// UserMounts returns the container's -v, --mount and --tmpfs mounts.
-func (c *Container) UserMounts() []specgen.MountPoint { return specgen.UserMounts(&c.config.Spec) }
+// UserMounts returns the container's -v, --mount and --tmpfs mounts, and
+// its volumes (named, anonymous, the image's, --volumes-from's) with their
+// names as Source.
+func (c *Container) UserMounts() []specgen.MountPoint {
+	var out []specgen.MountPoint
+	for _, m := range specgen.UserMounts(&c.config.Spec) {
+		if m.Type != "volume" {
+			out = append(out, m)
+		}
+	}
+	for _, m := range c.config.Volumes {
+		out = append(out, specgen.MountPoint{Type: "volume", Source: m.Name, Destination: m.Destination})
+	}
+	return out
+}
 
 // filterResolver resolves the names filters refer to.
 type filterResolver struct{ r *Runtime }

@@ -12,6 +12,7 @@ import (
 type RemoveOptions struct {
 	Force   bool  // stop a running container first
 	Timeout *uint // stop timeout with Force (nil = the container's)
+	Volumes bool  // -v: also remove the container's anonymous volumes
 }
 
 // Remove deletes a container: its runtime state, storage, files and record.
@@ -80,9 +81,13 @@ func (c *Container) removeLocked(ctx context.Context, o RemoveOptions) error {
 	if err := c.removeRunFiles(); err != nil {
 		errs = append(errs, err)
 	}
+	c.unmountVolumes()
 	<-stored
 	if err := db.Remove(c.config.ID); err != nil {
 		return err
+	}
+	if o.Volumes || c.config.Remove {
+		c.rt.removeAnonVolumes(c.config.Volumes)
 	}
 	c.rt.debugf("removed %s", c.config.ID)
 	c.rt.locks.Remove(c.config.ID)

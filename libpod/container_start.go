@@ -156,6 +156,14 @@ func (c *Container) init(ctx context.Context, foreground, start bool, attach fun
 	if err != nil {
 		return false, err
 	}
+	if host.Volumes, err = c.mountVolumes(ctx, rootfs); err != nil {
+		return false, err
+	}
+	defer func() {
+		if retErr != nil {
+			c.unmountVolumes()
+		}
+	}()
 	spec, res, err := specgen.Generate(c.config.ID, &c.config.Spec, &c.config.ImageConfig, r.specDefaults(), host, rootfs)
 	if err != nil {
 		return false, fmt.Errorf("container %s: %w", c.config.Name, err)
@@ -165,6 +173,9 @@ func (c *Container) init(ctx context.Context, foreground, start bool, attach fun
 		r.warnf("container %s: %s", c.config.Name, w)
 	}
 	if err := specgen.RelabelMounts(res); err != nil {
+		return false, fmt.Errorf("container %s: %w", c.config.Name, err)
+	}
+	if err := chownMounts(res.Chown, spec); err != nil {
 		return false, fmt.Errorf("container %s: %w", c.config.Name, err)
 	}
 	for _, d := range []string{c.staticDir(), c.runDir(), r.paths.Exits, c.persistDir()} {

@@ -77,8 +77,11 @@ type InspectState struct {
 // InspectMount is one entry of Mounts.
 type InspectMount struct {
 	Type        string   `json:"Type"`
+	Name        string   `json:"Name,omitempty"` // the volume's
 	Source      string   `json:"Source"`
 	Destination string   `json:"Destination"`
+	Driver      string   `json:"Driver"`
+	Mode        string   `json:"Mode"`
 	Options     []string `json:"Options"`
 	RW          bool     `json:"RW"`
 	Propagation string   `json:"Propagation"`
@@ -211,12 +214,17 @@ func (c *Container) Inspect() *InspectContainer {
 		}
 		i.Config.Hostname = spec.Hostname
 		i.Config.Annotations = spec.Annotations
+		vols := map[string]bool{}
+		for _, m := range cfg.Volumes {
+			vols[m.Destination] = true
+		}
 		for _, m := range spec.Mounts {
-			if m.Type == "bind" {
+			if m.Type == "bind" && !vols[m.Destination] {
 				i.Mounts = append(i.Mounts, InspectMount{Type: "bind", Source: m.Source, Destination: m.Destination, Options: m.Options, RW: !hasOption(m.Options, "ro")})
 			}
 		}
 	}
+	i.Mounts = append(c.volumeInspectMounts(), i.Mounts...)
 	if i.Config.Hostname == "" {
 		i.Config.Hostname = cfg.Spec.Hostname
 		if i.Config.Hostname == "" {

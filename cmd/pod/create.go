@@ -44,6 +44,7 @@ type createFlags struct {
 	tlsVerify   bool
 	authfile    string
 	imageVolume string
+	volumesFrom []string
 	seccompPol  string
 }
 
@@ -64,6 +65,7 @@ func (f *createFlags) register(fs *pflag.FlagSet) {
 	fs.StringArrayVarP(&s.Volumes, "volume", "v", nil, "Bind mount a volume into the container")
 	fs.StringArrayVar(&s.Mounts, "mount", nil, "Attach a filesystem mount to the container")
 	fs.StringArrayVar(&s.Tmpfs, "tmpfs", nil, "Mount a temporary filesystem (tmpfs) into a container")
+	fs.StringArrayVar(&f.volumesFrom, "volumes-from", nil, "Mount volumes from the specified container(s)")
 	fs.BoolVar(&s.ReadOnly, "read-only", false, "Make containers root filesystem read-only")
 	fs.BoolVar(&f.readOnlyTmp, "read-only-tmpfs", true, "When running containers in read-only mode mount a read-write tmpfs on /run, /tmp and /var/tmp")
 	fs.StringSliceVar(&s.CapAdd, "cap-add", nil, "Add capabilities to the container")
@@ -209,14 +211,11 @@ func (f *createFlags) runOptions(cmd *cobra.Command, o *libpod.CreateOptions) er
 	}
 	switch f.imageVolume {
 	case "bind", "tmpfs", "ignore":
-		// pod gives an image's VOLUMEs nothing yet (no anonymous volumes): "ignore" is what
-		// it does; the default "bind" is accepted for scripts, an explicit bind/tmpfs is refused.
-		if fl.Changed("image-volume") && f.imageVolume != "ignore" {
-			return fmt.Errorf("--image-volume %s: anonymous volumes for an image's VOLUMEs are not supported yet; use --image-volume ignore: %w", f.imageVolume, errdefs.ErrNotImplemented)
-		}
+		o.ImageVolume = f.imageVolume
 	default:
 		return fmt.Errorf("invalid image volume type %q: must be bind, tmpfs or ignore: %w", f.imageVolume, errdefs.ErrInvalidArgument)
 	}
+	o.VolumesFrom = f.volumesFrom
 	switch f.seccompPol {
 	case "default":
 	case "image":

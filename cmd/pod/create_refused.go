@@ -42,7 +42,6 @@ var refusedRunFlags = []refusedFlag{
 	{name: "gidmap", usage: "GID map to use for the user namespace", slice: true, why: "user namespaces are not supported yet"},
 	{name: "subuidname", usage: "Name of range listed in /etc/subuid for use in user namespace", why: "user namespaces are not supported yet"},
 	{name: "subgidname", usage: "Name of range listed in /etc/subgid for use in user namespace", why: "user namespaces are not supported yet"},
-	{name: "volumes-from", usage: "Mount volumes from the specified container(s)", slice: true, why: "named and anonymous volumes are not supported yet"},
 }
 
 // registerRefused adds the refused flags to fs.

@@ -25,7 +25,6 @@ func TestCheckRefused(t *testing.T) {
 		{[]string{"--userns", "host"}, ""},
 		{[]string{"--userns", "keep-id"}, "user namespaces"},
 		{[]string{"--publish-all"}, "--publish-all true"},
-		{[]string{"--volumes-from", "a", "--volumes-from", "b"}, "--volumes-from a"},
 	}
 	for _, c := range cases {
 		fs := pflag.NewFlagSet("t", pflag.ContinueOnError)

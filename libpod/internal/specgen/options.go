@@ -121,6 +121,7 @@ type Image struct {
 	User       string            `json:"user,omitempty"`
 	StopSignal string            `json:"stopSignal,omitempty"`
 	Labels     map[string]string `json:"labels,omitempty"`
+	Volumes    []string          `json:"volumes,omitempty"` // VOLUME entries (libpod gives them anonymous volumes)
 }
 
 // Defaults are the engine-wide settings from containers.conf [containers].
@@ -158,6 +159,7 @@ type Host struct {
 	Env             []string          // pod's own environment (for -e KEY without a value)
 	CgroupManager   string            // cgroupfs | systemd
 	RuntimeName     string            // the runtime the container will use (its binary's base name)
+	Volumes         []VolumeMount     // the container's volumes, resolved to host directories by libpod
 
 	// Fields added by specgen (filled by ProbeHost).
 	AppArmor       bool     // AppArmor is enabled on the host
@@ -198,6 +200,9 @@ type Result struct {
 	// Relabel lists bind-mount sources given with z/Z; libpod relabels them
 	// with RelabelMounts before the container starts (a no-op without SELinux).
 	Relabel []Relabel
+	// Chown are the host paths of U mounts: libpod gives them (recursively)
+	// to the container's user, which the spec's process names.
+	Chown []string
 }
 
 // Relabel is one z/Z bind source: Shared is z (shared between containers),

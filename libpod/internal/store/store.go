@@ -52,6 +52,17 @@ var schema = [][]string{
 		`ALTER TABLE exit_codes ADD COLUMN name TEXT NOT NULL DEFAULT ''`,
 		`CREATE INDEX IF NOT EXISTS exit_codes_by_name ON exit_codes(name)`,
 	},
+	3: {}, // pods (another branch)
+	4: {
+		// Named and anonymous volumes (volumes.go); the name is the key
+		// and decides between parallel creators.
+		`CREATE TABLE IF NOT EXISTS volumes (
+			name    TEXT PRIMARY KEY NOT NULL,
+			created INTEGER NOT NULL,
+			config  TEXT NOT NULL,
+			state   TEXT NOT NULL
+		)`,
+	},
 }
 
 // Store is an open state database.
