@@ -37,6 +37,8 @@ type CreateOptions struct {
 	PreserveFDs int          // run --preserve-fds: how many fds (3…) the process gets (Container.PreserveFDs hands them over)
 	Secrets     []secret.Ref // --secret: checked at create, handed over at each start
 
+	Net         NetworkFlags // --network-alias, --ip, --mac-address, -p, -P, --expose
+
 	RunFlags // files, dependencies and platform (container_runflags.go)
 }
 
@@ -148,6 +150,9 @@ func (r *Runtime) CreateContainer(ctx context.Context, o *CreateOptions) (*Conta
 	}
 	r.debugf("state database open")
 	if err := r.applyRunFlags(ctx, &cfg, o); err != nil {
+		return nil, err
+	}
+	if err := r.applyNetwork(&cfg, o); err != nil {
 		return nil, err
 	}
 	if cfg.Name == "" {

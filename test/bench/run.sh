@@ -16,7 +16,7 @@ set -uo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 TOP=$(cd "$HERE/../.." && pwd)
 POD=$TOP/bin/pod
-BUILDTAGS=${BUILDTAGS:-containers_image_openpgp exclude_graphdriver_btrfs exclude_graphdriver_devicemapper seccomp}
+BUILDTAGS=${BUILDTAGS:-containers_image_openpgp exclude_graphdriver_btrfs exclude_graphdriver_devicemapper seccomp cni}
 # shellcheck source=lib.sh
 . "$HERE/lib.sh"
 

@@ -121,6 +121,8 @@ type Image struct {
 	User       string            `json:"user,omitempty"`
 	StopSignal string            `json:"stopSignal,omitempty"`
 	Labels     map[string]string `json:"labels,omitempty"`
+	// ExposedPorts are the image's EXPOSE entries ("80/tcp"), for -P.
+	ExposedPorts []string `json:"exposedPorts,omitempty"`
 }
 
 // Defaults are the engine-wide settings from containers.conf [containers].
