@@ -160,9 +160,7 @@ func (c *Container) Inspect() *InspectContainer {
 		ExecIDs:       []string{},
 		Mounts:        []InspectMount{},
 		Dependencies:  []string{},
-		NetworkSettings: map[string]any{
-			"Ports": map[string]any{}, "SandboxKey": "", "IPAddress": "", "Gateway": "",
-		},
+		NetworkSettings: c.inspectNetworkSettings(),
 	}
 	if len(cfg.Command) > 0 {
 		i.Path, i.Args = cfg.Command[0], cfg.Command[1:]
@@ -253,6 +251,9 @@ func (c *Container) Inspect() *InspectContainer {
 	h.LogConfig = map[string]string{"Type": cfg.LogDriver, "Path": c.logPath(), "Tag": cfg.LogTag, "Size": strconv.FormatInt(cfg.LogSizeMax, 10)}
 	h.Memory, _ = parseSizeOrZero(s.Memory)
 	h.NetworkMode = firstNonEmpty(s.Network, "none")
+	if s.Network == "" && cfg.Net != nil {
+		h.NetworkMode = cfg.Net.Kind
+	}
 	h.PidMode = firstNonEmpty(s.PID, "private")
 	if s.PidsLimit != nil {
 		h.PidsLimit = *s.PidsLimit
