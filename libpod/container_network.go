@@ -28,6 +28,7 @@ type NetConfig struct {
 	Networks  map[string]network.PerNetworkOptions `json:"networks,omitempty"`
 	Container string                               `json:"container,omitempty"` // container:ID, the ID
 	Exposed   []string                             `json:"exposed,omitempty"`   // PORT/PROTO (--expose, EXPOSE)
+	Backend   string                               `json:"backend,omitempty"`   // cni or netavark, at create
 }
 
 // Networks returns the network subsystem (opened lazily).
@@ -56,6 +57,9 @@ func (r *Runtime) applyNetwork(cfg *ContainerConfig, o *CreateOptions) error {
 		return err
 	}
 	nc := &NetConfig{Kind: mode.Kind, Networks: mode.Networks}
+	if mode.Joins() {
+		nc.Backend = r.Networks().Backend()
+	}
 	if mode.Kind == network.KindContainer {
 		other, err := r.LookupContainer(mode.Container)
 		if err != nil {
@@ -102,6 +106,7 @@ func (c *Container) netRequest() *network.Request {
 	}
 	if c.config.Net != nil {
 		req.Networks = c.config.Net.Networks
+		req.Backend = c.config.Net.Backend
 	}
 	for _, m := range c.config.PortMappings {
 		req.Ports = append(req.Ports, network.PortMapping{HostIP: m.HostIP, ContainerPort: m.ContainerPort, HostPort: m.HostPort, Range: m.Range, Protocol: m.Protocol})

@@ -45,15 +45,16 @@ const (
 // Manager is the network subsystem of one pod process. The backend is
 // opened on first use: a container without networks never pays for it.
 type Manager struct {
-	cfg  *config.Config
-	once sync.Once
-	ni   types.ContainerNetwork
-	err  error
+	cfg *config.Config
+	mu  sync.Mutex
+	nis map[string]types.ContainerNetwork // by backend name
 }
 
 // New returns a Manager for containers.conf cfg (network_backend,
 // network_config_dir, default_network, default_subnet, helper_binaries_dir).
-func New(cfg *config.Config) *Manager { return &Manager{cfg: cfg} }
+func New(cfg *config.Config) *Manager {
+	return &Manager{cfg: cfg, nis: map[string]types.ContainerNetwork{}}
+}
 
 // Backend is the network backend in use: containers.conf network_backend,
 // else "cni" when the CNI config directory holds a network list (Podman on
@@ -75,43 +76,60 @@ func (m *Manager) Backend() string {
 	return string(types.Netavark)
 }
 
-func (m *Manager) backend() (types.ContainerNetwork, error) {
-	m.once.Do(func() {
-		confDir := m.cfg.Network.NetworkConfigDir
-		switch m.Backend() {
-		case string(types.Netavark):
-		case string(types.CNI):
-			if confDir == "" {
-				confDir = cniConfigDir
-			}
-			m.ni, m.err = newCNI(m.cfg, confDir)
-			return
-		default:
-			m.err = fmt.Errorf("network_backend %q in containers.conf: unknown backend, use \"netavark\" or \"cni\": %w", m.Backend(), errdefs.ErrInvalidArgument)
-			return
-		}
-		bin, err := m.cfg.FindHelperBinary("netavark", false)
-		if err != nil {
-			m.err = fmt.Errorf("netavark not found (install the netavark package, `make setup` does): %w", err)
-			return
-		}
-		aardvark, _ := m.cfg.FindHelperBinary("aardvark-dns", false)
+func (m *Manager) backend() (types.ContainerNetwork, error) { return m.backendNamed("") }
+
+// backendNamed opens backend name ("" = Backend()): a container is torn
+// down by the backend that set it up, whatever the configuration says now.
+func (m *Manager) backendNamed(name string) (types.ContainerNetwork, error) {
+	if name == "" {
+		name = m.Backend()
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if ni, ok := m.nis[name]; ok {
+		return ni, nil
+	}
+	confDir := m.cfg.Network.NetworkConfigDir
+	var ni types.ContainerNetwork
+	var err error
+	switch name {
+	case string(types.Netavark):
+		ni, err = m.openNetavark(confDir)
+	case string(types.CNI):
 		if confDir == "" {
-			confDir = defaultConfigDir
+			confDir = cniConfigDir
 		}
-		runDir := defaultRunDir
-		if v := os.Getenv("POD_NETWORK_RUN_DIR"); v != "" {
-			runDir = filepath.Clean(v)
-		}
-		m.ni, m.err = netavark.NewNetworkInterface(&netavark.InitConfig{
-			Config:           m.cfg,
-			NetworkConfigDir: confDir,
-			NetworkRunDir:    runDir,
-			NetavarkBinary:   bin,
-			AardvarkBinary:   aardvark,
-		})
+		ni, err = newCNI(m.cfg, confDir)
+	default:
+		err = fmt.Errorf("network_backend %q in containers.conf: unknown backend, use \"netavark\" or \"cni\": %w", name, errdefs.ErrInvalidArgument)
+	}
+	if err != nil {
+		return nil, err
+	}
+	m.nis[name] = ni
+	return ni, nil
+}
+
+func (m *Manager) openNetavark(confDir string) (types.ContainerNetwork, error) {
+	bin, err := m.cfg.FindHelperBinary("netavark", false)
+	if err != nil {
+		return nil, fmt.Errorf("netavark not found (install the netavark package, `make setup` does): %w", err)
+	}
+	aardvark, _ := m.cfg.FindHelperBinary("aardvark-dns", false)
+	if confDir == "" {
+		confDir = defaultConfigDir
+	}
+	runDir := defaultRunDir
+	if v := os.Getenv("POD_NETWORK_RUN_DIR"); v != "" {
+		runDir = filepath.Clean(v)
+	}
+	return netavark.NewNetworkInterface(&netavark.InitConfig{
+		Config:           m.cfg,
+		NetworkConfigDir: confDir,
+		NetworkRunDir:    runDir,
+		NetavarkBinary:   bin,
+		AardvarkBinary:   aardvark,
 	})
-	return m.ni, m.err
 }
 
 // DefaultName is the default network's name (default_network, else "podman").

@@ -23,6 +23,9 @@ type Request struct {
 	Networks   map[string]PerNetworkOptions
 	Ports      []PortMapping
 	DNSServers []string // --dns: aardvark's upstream servers for this container
+	// Backend is the backend the owner was created with ("" = the
+	// configured one).
+	Backend string
 }
 
 // NSPath is where the owner's namespace is mounted.
@@ -54,7 +57,7 @@ func (r *Request) options() types.NetworkOptions {
 // Attach creates the owner's network namespace and sets up its networks
 // and published ports. On failure nothing is left behind.
 func (m *Manager) Attach(r *Request) (_ map[string]StatusBlock, retErr error) {
-	ni, err := m.backend()
+	ni, err := m.backendNamed(r.Backend)
 	if err != nil {
 		return nil, err
 	}
@@ -94,7 +97,7 @@ func (m *Manager) Detach(r *Request) error {
 	}
 	var errs []error
 	if len(r.Networks) > 0 {
-		ni, err := m.backend()
+		ni, err := m.backendNamed(r.Backend)
 		if err != nil {
 			return err
 		}
@@ -114,7 +117,7 @@ func (m *Manager) Detach(r *Request) error {
 // Reload sets the owner's networks up again in its existing namespace with
 // the addresses it had (status), after a firewall flush.
 func (m *Manager) Reload(r *Request, status map[string]StatusBlock) (map[string]StatusBlock, error) {
-	ni, err := m.backend()
+	ni, err := m.backendNamed(r.Backend)
 	if err != nil {
 		return nil, err
 	}
