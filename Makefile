@@ -1,6 +1,6 @@
 # pod — build, test and benchmark targets. `make help` lists them.
 GO        ?= go
-BUILDTAGS ?= containers_image_openpgp exclude_graphdriver_btrfs exclude_graphdriver_devicemapper seccomp
+BUILDTAGS ?= containers_image_openpgp exclude_graphdriver_btrfs exclude_graphdriver_devicemapper seccomp cni
 PREFIX    ?= /usr/local
 BINDIR    ?= $(PREFIX)/bin
 LIBEXEC   ?= $(PREFIX)/libexec/pod

@@ -12,6 +12,7 @@ import (
 	"github.com/pod-engine/pod/libpod/internal/lock"
 	"github.com/pod-engine/pod/libpod/internal/specgen"
 	"github.com/pod-engine/pod/pkg/conmon"
+	"github.com/pod-engine/pod/pkg/network"
 	"github.com/pod-engine/pod/pkg/ocirt"
 )
 
@@ -43,6 +44,8 @@ type ContainerConfig struct {
 	// PortMappings are the ports published on the host (-p); the network
 	// subsystem fills them in, `port` and `ps` read them.
 	PortMappings []PortMapping `json:"portMappings,omitempty"`
+	// Net is how the container joins networks (container_network.go).
+	Net *NetConfig `json:"net,omitempty"`
 
 	// Files and dependencies of run/create flags (container_runflags.go).
 	CIDFile       string      `json:"cidFile,omitempty"`       // --cidfile: removed with the container
@@ -73,6 +76,11 @@ type ContainerState struct {
 	StopSignal    int           `json:"stopSignal,omitempty"`   // signal actually used (spec StopSignal resolved)
 	StopperPid    int           `json:"stopperPid,omitempty"`   // the pod process that set "stopping"
 	StopperStart  uint64        `json:"stopperStart,omitempty"` // its start time, against pid reuse
+	// NetNS is the network namespace pod made for the container (set up
+	// before the runtime's create, torn down at cleanup) and NetStatus its
+	// addresses per network.
+	NetNS     string                         `json:"netns,omitempty"`
+	NetStatus map[string]network.StatusBlock `json:"netStatus,omitempty"`
 }
 
 // Container is a handle on one container. Its fields are a snapshot read

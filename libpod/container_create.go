@@ -38,8 +38,9 @@ type CreateOptions struct {
 	PreserveFDs int          // run --preserve-fds: how many fds (3…) the process gets (Container.PreserveFDs hands them over)
 	Secrets     []secret.Ref // --secret: checked at create, handed over at each start
 
-	RunFlags    // files, dependencies and platform (container_runflags.go)
-	VolumeFlags // --image-volume, --volumes-from (container_volumes.go)
+	Net         NetworkFlags // --network-alias, --ip, --mac-address, -p, -P, --expose
+	RunFlags                 // files, dependencies and platform (container_runflags.go)
+	VolumeFlags              // --image-volume, --volumes-from (container_volumes.go)
 }
 
 var nameRE = regexp.MustCompile(`^[a-zA-Z0-9][a-zA-Z0-9_.-]*$`)
@@ -151,6 +152,9 @@ func (r *Runtime) CreateContainer(ctx context.Context, o *CreateOptions) (*Conta
 	}
 	r.debugf("state database open")
 	if err := r.applyRunFlags(ctx, &cfg, o); err != nil {
+		return nil, err
+	}
+	if err := r.applyNetwork(&cfg, o); err != nil {
 		return nil, err
 	}
 	if cfg.Name == "" {

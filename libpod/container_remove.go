@@ -62,6 +62,7 @@ func (c *Container) removeLocked(ctx context.Context, o RemoveOptions) error {
 		errs = append(errs, err)
 	}
 	c.rt.debugf("deleted runtime state of %s", c.config.ID)
+	c.teardownNetwork()
 	db, err := c.rt.state()
 	if err != nil {
 		<-stored

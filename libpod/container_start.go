@@ -164,7 +164,20 @@ func (c *Container) init(ctx context.Context, foreground, start bool, attach fun
 			c.unmountVolumes()
 		}
 	}()
-	spec, res, err := specgen.Generate(c.config.ID, &c.config.Spec, &c.config.ImageConfig, r.specDefaults(), host, rootfs)
+	nsPath, err := c.setupNetwork()
+	if err != nil {
+		return false, err
+	}
+	defer func() {
+		if retErr != nil {
+			c.teardownNetwork()
+		}
+	}()
+	genOpts := c.config.Spec
+	if nsPath != "" {
+		genOpts.Network = "ns:" + nsPath // the namespace pod made (or the other container's)
+	}
+	spec, res, err := specgen.Generate(c.config.ID, &genOpts, &c.config.ImageConfig, r.specDefaults(), host, rootfs)
 	if err != nil {
 		return false, fmt.Errorf("container %s: %w", c.config.Name, err)
 	}

@@ -67,6 +67,7 @@ func (r *Runtime) resolveImage(ctx context.Context, cfg *ContainerConfig, o *Cre
 	ic := img.Config
 	cfg.ImageConfig = specgen.Image{Entrypoint: ic.Entrypoint, Cmd: ic.Cmd, Env: ic.Env, WorkingDir: ic.WorkingDir,
 		User: ic.User, StopSignal: ic.StopSignal, Labels: ic.Labels, Volumes: ic.Volumes}
+	cfg.ImageConfig.ExposedPorts = ic.ExposedPorts
 	cfg.Storage = true
 	return nil
 }

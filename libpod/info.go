@@ -292,7 +292,7 @@ func (r *Runtime) Info(ctx context.Context, version string) (*Info, error) {
 		h.SwapFree, h.SwapTotal = int64(si.Freeswap)*unit, int64(si.Totalswap)*unit
 	}
 	h.Uptime = uptime()
-	h.NetworkBackend = "none" // pod configures no container networks yet
+	h.NetworkBackend = r.Networks().Backend()
 	h.Linkmode = linkmode()
 	h.Security = SecurityInfo{
 		AppArmorEnabled:     apparmorEnabled(),

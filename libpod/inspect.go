@@ -150,23 +150,21 @@ type InspectRuntimeRecord struct {
 func (c *Container) Inspect() *InspectContainer {
 	cfg, st := &c.config, &c.state
 	i := &InspectContainer{
-		ID:            cfg.ID,
-		Created:       cfg.Created,
-		Image:         cfg.ImageID,
-		ImageName:     cfg.ImageName,
-		Rootfs:        cfg.Spec.Rootfs,
-		StaticDir:     c.staticDir(),
-		OCIRuntime:    cfg.Runtime.Name,
-		ConmonPidFile: firstNonEmpty(cfg.ConmonPidFile, filepath.Join(c.runDir(), "conmon.pid")),
-		PidFile:       firstNonEmpty(cfg.PidFile, filepath.Join(c.runDir(), "pidfile")),
-		Name:          cfg.Name,
-		RestartCount:  st.RestartCount,
-		ExecIDs:       []string{},
-		Mounts:        []InspectMount{},
-		Dependencies:  []string{},
-		NetworkSettings: map[string]any{
-			"Ports": map[string]any{}, "SandboxKey": "", "IPAddress": "", "Gateway": "",
-		},
+		ID:              cfg.ID,
+		Created:         cfg.Created,
+		Image:           cfg.ImageID,
+		ImageName:       cfg.ImageName,
+		Rootfs:          cfg.Spec.Rootfs,
+		StaticDir:       c.staticDir(),
+		OCIRuntime:      cfg.Runtime.Name,
+		ConmonPidFile:   firstNonEmpty(cfg.ConmonPidFile, filepath.Join(c.runDir(), "conmon.pid")),
+		PidFile:         firstNonEmpty(cfg.PidFile, filepath.Join(c.runDir(), "pidfile")),
+		Name:            cfg.Name,
+		RestartCount:    st.RestartCount,
+		ExecIDs:         []string{},
+		Mounts:          []InspectMount{},
+		Dependencies:    []string{},
+		NetworkSettings: c.inspectNetworkSettings(),
 	}
 	if len(cfg.Command) > 0 {
 		i.Path, i.Args = cfg.Command[0], cfg.Command[1:]
@@ -263,6 +261,9 @@ func (c *Container) Inspect() *InspectContainer {
 	h.LogConfig = map[string]string{"Type": cfg.LogDriver, "Path": c.logPath(), "Tag": cfg.LogTag, "Size": strconv.FormatInt(cfg.LogSizeMax, 10)}
 	h.Memory, _ = parseSizeOrZero(s.Memory)
 	h.NetworkMode = firstNonEmpty(s.Network, "none")
+	if s.Network == "" && cfg.Net != nil {
+		h.NetworkMode = cfg.Net.Kind
+	}
 	h.PidMode = firstNonEmpty(s.PID, "private")
 	if s.PidsLimit != nil {
 		h.PidsLimit = *s.PidsLimit

@@ -13,6 +13,7 @@ import (
 	"github.com/pod-engine/pod/libpod/internal/lock"
 	"github.com/pod-engine/pod/libpod/internal/store"
 	"github.com/pod-engine/pod/pkg/imagestore"
+	"github.com/pod-engine/pod/pkg/network"
 	"github.com/pod-engine/pod/pkg/ocirt"
 	"github.com/pod-engine/pod/pkg/ocirt/oci"
 	"github.com/pod-engine/pod/pkg/ocirt/podconf"
@@ -37,6 +38,9 @@ type Runtime struct {
 	storeOnce sync.Once
 	store     *imagestore.Store
 	storeErr  error
+
+	netOnce sync.Once
+	net     *network.Manager
 
 	monitorOnce sync.Once
 	monitor     string

@@ -83,7 +83,7 @@ func (f *createFlags) register(fs *pflag.FlagSet) {
 	fs.StringVar(&s.InitPath, "init-path", "", "Path to the container-init binary")
 	fs.StringVar(&s.StopSignal, "stop-signal", "", "Signal to stop a container. Default is SIGTERM")
 	fs.UintVar(&f.stopTimeout, "stop-timeout", 0, "Timeout (in seconds) that containers stopped by user command have to exit. If exceeded, the container will be forcibly stopped via SIGKILL.")
-	fs.StringVar(&s.Network, "network", "", "Connect a container to a network (none, host, ns:PATH)")
+	fs.StringVar(&s.Network, "network", "", "Connect a container to a network (bridge, NAME[:ip=,alias=,mac=], none, host, ns:PATH, container:ID, private)")
 	fs.StringVar(&s.Network, "net", "", "Connect a container to a network")
 	_ = fs.MarkHidden("net")
 	fs.StringVar(&s.PID, "pid", "", "PID namespace to use")
@@ -167,6 +167,13 @@ func (f *createFlags) registerRunFlags(fs *pflag.FlagSet) {
 	fs.StringVar(&f.seccompPol, "seccomp-policy", "default", "Policy for selecting a seccomp profile (experimental)")
 	fs.StringArrayVar(&s.CgroupConf, "cgroup-conf", nil, "Configure cgroup v2 (key=value)")
 	fs.StringSliceVar(&s.HostUsers, "hostuser", nil, "Host user account to add to /etc/passwd within container")
+	n := &f.o.Net
+	fs.StringArrayVarP(&n.Publish, "publish", "p", nil, "Publish a container's port, or a range of ports, to the host")
+	fs.BoolVarP(&n.PublishAll, "publish-all", "P", false, "Publish all exposed ports to random ports on the host interface")
+	fs.StringArrayVar(&n.Expose, "expose", nil, "Expose a port or a range of ports")
+	fs.StringVar(&n.IP, "ip", "", "Specify a static IPv4 address for the container")
+	fs.StringVar(&n.MAC, "mac-address", "", "Container MAC address (e.g. 92:d0:c6:0a:29:33)")
+	fs.StringArrayVar(&n.Aliases, "network-alias", nil, "Add network-scoped alias for the container")
 	registerRefused(fs)
 	fs.UintVar(&f.timeout, "timeout", 0, "Maximum length of time a container is allowed to run. The container will be killed automatically after the time expires.")
 }

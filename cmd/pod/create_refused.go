@@ -20,13 +20,7 @@ type refusedFlag struct {
 }
 
 var refusedRunFlags = []refusedFlag{
-	{name: "publish", usage: "Publish a container's port, or a range of ports, to the host", slice: true, why: "port publishing is not supported yet (pod has no network subsystem)"},
-	{name: "publish-all", usage: "Publish all exposed ports to random ports on the host interface", boolean: true, ok: []string{"false"}, why: "port publishing is not supported yet (pod has no network subsystem)"},
-	{name: "expose", usage: "Expose a port or a range of ports", slice: true, why: "networks are not supported yet (pod has no network subsystem)"},
-	{name: "ip", usage: "Specify a static IPv4 address for the container", why: "networks are not supported yet (pod has no network subsystem)"},
 	{name: "ip6", usage: "Specify a static IPv6 address for the container", why: "networks are not supported yet (pod has no network subsystem)"},
-	{name: "mac-address", usage: "Container MAC address (e.g. 92:d0:c6:0a:29:33)", why: "networks are not supported yet (pod has no network subsystem)"},
-	{name: "network-alias", usage: "Add network-scoped alias for the container", slice: true, why: "networks are not supported yet (pod has no network subsystem)"},
 	{name: "pod", usage: "Run container in an existing pod", why: "pods are not supported yet"},
 	{name: "pod-id-file", usage: "Read the pod ID from the file", why: "pods are not supported yet"},
 	{name: "restart", usage: "Restart policy to apply when a container exits (\"always\"|\"no\"|\"on-failure\"|\"unless-stopped\")", ok: []string{"", "no"}, why: "restart policies are not supported yet"},

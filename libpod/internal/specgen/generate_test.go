@@ -509,7 +509,7 @@ func TestGenerateNamespacesSysctls(t *testing.T) {
 		{name: "ipc sysctl with host ipc", o: Options{Command: cmd, IPC: "host", Sysctls: map[string]string{"kernel.shmmax": "1"}}, errs: []string{"--sysctl", "--ipc host"}},
 		{name: "not namespaced", o: Options{Command: cmd, Sysctls: map[string]string{"kernel.panic": "1"}}, errs: []string{"--sysctl", "kernel.panic", "not namespaced"}},
 		{name: "bad conf sysctl", o: Options{Command: cmd}, d: &Defaults{Sysctls: []string{"vm.swappiness=1"}}, errs: []string{"containers.conf default_sysctls", "not namespaced"}},
-		{name: "unsupported network", o: Options{Command: cmd, Network: "bridge"}, errs: []string{"--network", "bridge"}},
+		{name: "relative network namespace", o: Options{Command: cmd, Network: "ns:rel"}, errs: []string{"--network", "relative"}},
 	})
 }
 

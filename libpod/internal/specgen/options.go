@@ -122,6 +122,8 @@ type Image struct {
 	StopSignal string            `json:"stopSignal,omitempty"`
 	Labels     map[string]string `json:"labels,omitempty"`
 	Volumes    []string          `json:"volumes,omitempty"` // VOLUME entries (libpod gives them anonymous volumes)
+	// ExposedPorts are the image's EXPOSE entries ("80/tcp"), for -P.
+	ExposedPorts []string `json:"exposedPorts,omitempty"`
 }
 
 // Defaults are the engine-wide settings from containers.conf [containers].

@@ -423,7 +423,7 @@ func TestParseNamespaces(t *testing.T) {
 		o          Options
 		flag, frag string
 	}{
-		{Options{Network: "bridge"}, "--network", "none, host or ns:PATH"},
+		{Options{Network: "ns:rel"}, "--network", "relative"},
 		{Options{PID: "container:abc"}, "--pid", "another container"},
 		{Options{IPC: "ns:rel"}, "--ipc", "relative"},
 		{Options{UTS: "none"}, "--uts", "host, private or ns:PATH"},

@@ -50,12 +50,16 @@ func TestRunscQuirks(t *testing.T) {
 	}{
 		{withNetns, false, []string{"--network=none"}},
 		{hostNet, false, []string{"--network=host"}},
-		{joined, false, []string{"--network=sandbox"}},
+		{joined, false, []string{"--network=" + map[bool]string{true: "sandbox", false: "host"}[runscSandboxOK()]}},
 		{withNetns, true, []string{"--network=none", "--ignore-cgroups"}},
 	} {
 		if got := q.containerFlags(c.spec, c.noCgroups); !reflect.DeepEqual(got, c.want) {
 			t.Errorf("runsc flags: got %q, want %q", got, c.want)
 		}
+	}
+	t.Setenv("POD_RUNSC_NETWORK", "sandbox")
+	if got := q.containerFlags(joined, false); !reflect.DeepEqual(got, []string{"--network=sandbox"}) {
+		t.Errorf("POD_RUNSC_NETWORK=sandbox: %q", got)
 	}
 	crun := quirksFor("/usr/bin/crun")
 	if got := crun.containerFlags(withNetns, true); !reflect.DeepEqual(got, []string{"--cgroup-manager=disabled"}) {
