@@ -9,6 +9,7 @@ import (
 
 	"github.com/pod-engine/pod/pkg/conmon"
 	"github.com/pod-engine/pod/pkg/errdefs"
+	"github.com/pod-engine/pod/pkg/events"
 )
 
 // CleanupOptions are `container cleanup`'s flags.
@@ -92,6 +93,7 @@ func (c *Container) cleanupLocked(ctx context.Context) error {
 	if err := c.save(); err != nil {
 		errs = append(errs, err)
 	}
+	c.event(events.Cleanup)
 	if len(errs) > 0 {
 		return fmt.Errorf("cleaning up container %s: %w", c.config.Name, errors.Join(errs...))
 	}

@@ -17,6 +17,7 @@ import (
 	"github.com/pod-engine/pod/libpod/internal/store"
 	"github.com/pod-engine/pod/pkg/conmon"
 	"github.com/pod-engine/pod/pkg/errdefs"
+	"github.com/pod-engine/pod/pkg/events"
 	"github.com/pod-engine/pod/pkg/ocirt"
 	"github.com/pod-engine/pod/pkg/secret"
 )
@@ -186,6 +187,7 @@ func (r *Runtime) CreateContainer(ctx context.Context, o *CreateOptions) (*Conta
 		_ = c.Remove(context.WithoutCancel(ctx), RemoveOptions{Force: true})
 		return nil, err
 	}
+	c.event(events.Create)
 	return c, nil
 }
 

@@ -15,6 +15,7 @@ import (
 	"github.com/pod-engine/pod/pkg/conmon"
 	"github.com/pod-engine/pod/pkg/conmon/client"
 	"github.com/pod-engine/pod/pkg/errdefs"
+	"github.com/pod-engine/pod/pkg/events"
 	"github.com/pod-engine/pod/pkg/ocirt"
 )
 
@@ -121,6 +122,10 @@ func (c *Container) startLocked(ctx context.Context, attach *Attach) (*client.At
 	if err := c.save(); err != nil {
 		closeConn()
 		return nil, err
+	}
+	c.event(events.Start)
+	if attach != nil {
+		c.event(events.Attach)
 	}
 	return conn, nil
 }
@@ -239,6 +244,7 @@ func (c *Container) init(ctx context.Context, foreground, start bool, attach fun
 	if err := c.setStatus(StatusCreated); err != nil {
 		return false, err
 	}
+	c.event(events.Init)
 	if t.Ref().Started {
 		// The caller marks it running (and saves) as after Task.Start.
 		return true, nil
@@ -279,6 +285,9 @@ func (r *Runtime) exitCommand(c *Container) []string {
 	}
 	if r.opts.Syslog {
 		cmd = append(cmd, "--syslog")
+	}
+	if r.opts.EventsBackend != "" {
+		cmd = append(cmd, "--events-backend", r.opts.EventsBackend)
 	}
 	cmd = append(cmd, "container", "cleanup", "--stopped-only")
 	if c.config.Remove {
@@ -330,5 +339,9 @@ func (c *Container) Restart(ctx context.Context, timeout *uint) error {
 			return err
 		}
 	}
-	return c.Start(ctx, nil)
+	if err := c.Start(ctx, nil); err != nil {
+		return err
+	}
+	c.event(events.Restart)
+	return nil
 }

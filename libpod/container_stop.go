@@ -9,6 +9,7 @@ import (
 
 	"github.com/pod-engine/pod/pkg/conmon"
 	"github.com/pod-engine/pod/pkg/errdefs"
+	"github.com/pod-engine/pod/pkg/events"
 	"github.com/pod-engine/pod/pkg/ocirt"
 )
 
@@ -64,6 +65,7 @@ func (c *Container) Stop(ctx context.Context, timeout *uint) error {
 		_ = c.save()
 		return stopErr
 	}
+	c.event(events.Stop)
 	return c.cleanupLocked(ctx)
 }
 

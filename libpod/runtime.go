@@ -38,6 +38,8 @@ type Runtime struct {
 	store     *imagestore.Store
 	storeErr  error
 
+	ev eventsState
+
 	monitorOnce sync.Once
 	monitor     string
 	monitorErr  error
