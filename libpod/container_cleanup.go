@@ -40,9 +40,13 @@ func (c *Container) Cleanup(ctx context.Context, o CleanupOptions) error {
 		// Removal does everything cleanup does (and in parallel).
 		return c.removeLocked(ctx, RemoveOptions{})
 	}
+	wasStopped := c.state.Status == StatusStopped
 	if err := c.cleanupLocked(ctx); err != nil {
 		c.unlock()
 		return err
+	}
+	if o.StoppedOnly && wasStopped {
+		return c.restartAfterCleanup(ctx) // unlocks
 	}
 	c.unlock()
 	return nil

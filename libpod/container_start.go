@@ -86,7 +86,8 @@ func (c *Container) startLocked(ctx context.Context, attach *Attach) (*client.At
 	if c.state.Status != StatusCreated {
 		// Create and start in one step where the runtime can.
 		var err error
-		if started, err = c.init(ctx, attach != nil, true, dial); err != nil {
+		foreground := attach != nil && !c.restartPolicy().Restarts()
+		if started, err = c.init(ctx, foreground, true, dial); err != nil {
 			closeConn()
 			return nil, err
 		}
@@ -119,6 +120,10 @@ func (c *Container) startLocked(ctx context.Context, attach *Attach) (*client.At
 	c.rt.debugf("started container %s", c.config.ID)
 	c.state.StartedAt = startedAt
 	c.state.StoppedByUser = false
+	if !c.policyRestart {
+		c.state.RestartCount, c.state.RestartStreak = 0, 0
+	}
+	c.resetHealth()
 	if err := c.save(); err != nil {
 		closeConn()
 		return nil, err

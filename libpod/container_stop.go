@@ -24,6 +24,9 @@ func (c *Container) Stop(ctx context.Context, timeout *uint) error {
 		return err
 	}
 	if run, err := checkVerb(VerbStop, c.config.ID, c.state.Status, false); err != nil || !run {
+		if err == nil && c.state.Status == StatusExited {
+			err = c.endRestartLoop()
+		}
 		c.unlock()
 		return err
 	}

@@ -16,12 +16,7 @@ func TestCheckRefused(t *testing.T) {
 		frag string // "" = accepted
 	}{
 		{nil, ""},
-		{[]string{"--restart", "no"}, ""},
-		{[]string{"--restart=always"}, "--restart always: restart policies are not supported yet"},
 		{[]string{"--publish", "8080:80"}, "--publish 8080:80: port publishing is not supported yet"},
-		{[]string{"--no-healthcheck"}, ""},
-		{[]string{"--health-cmd", "none"}, ""},
-		{[]string{"--health-cmd", "curl x"}, "healthchecks are not supported yet"},
 		{[]string{"--userns", "host"}, ""},
 		{[]string{"--userns", "keep-id"}, "user namespaces"},
 		{[]string{"--publish-all"}, "--publish-all true"},
