@@ -197,7 +197,7 @@ func (f *createFlags) runOptions(cmd *cobra.Command, o *libpod.CreateOptions) er
 	if err := checkRefused(fl); err != nil {
 		return err
 	}
-	f.policyOptions(fl)
+	policyOptions(fl, o)
 	if fl.Changed("memory-swappiness") {
 		v := f.swappiness
 		o.Spec.MemorySwappiness = &v

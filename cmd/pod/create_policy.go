@@ -2,6 +2,8 @@ package main
 
 import (
 	"github.com/spf13/pflag"
+
+	"github.com/pod-engine/pod/libpod"
 )
 
 // healthFlagNames are the flags healthcheck.Flags.Set records.
@@ -23,11 +25,11 @@ func (f *createFlags) registerPolicyFlags(fs *pflag.FlagSet) {
 }
 
 // policyOptions records which healthcheck flags were given.
-func (f *createFlags) policyOptions(fs *pflag.FlagSet) {
-	f.o.Health.Set = map[string]bool{}
+func policyOptions(fs *pflag.FlagSet, o *libpod.CreateOptions) {
+	o.Health.Set = map[string]bool{}
 	for _, n := range healthFlagNames {
 		if fl := fs.Lookup(n); fl != nil && fl.Changed {
-			f.o.Health.Set[n] = true
+			o.Health.Set[n] = true
 		}
 	}
 }
