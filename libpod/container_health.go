@@ -12,6 +12,7 @@ import (
 	"github.com/pod-engine/pod/pkg/conmon/client"
 	"github.com/pod-engine/pod/pkg/errdefs"
 	"github.com/pod-engine/pod/pkg/healthcheck"
+	"github.com/pod-engine/pod/pkg/ocirt"
 )
 
 // resetHealth starts a container's health afresh ("starting") at each
@@ -124,4 +125,17 @@ func (l *limitWriter) Write(p []byte) (int, error) {
 		_, _ = l.w.Write(p[:k])
 	}
 	return len(p), nil
+}
+
+// healthTimer is what the container's monitor runs every interval: its
+// healthcheck, `pod <global flags> healthcheck run ID` (none without a
+// healthcheck or with --health-interval=disable).
+func (c *Container) healthTimer() ocirt.Periodic {
+	hc := c.config.Healthcheck
+	if hc == nil || c.config.HealthUnscheduled || hc.Interval <= 0 {
+		return ocirt.Periodic{}
+	}
+	cmd := c.rt.globalArgv()
+	cmd = append(cmd, "healthcheck", "run", c.config.ID)
+	return ocirt.Periodic{Command: cmd, Interval: hc.Interval}
 }

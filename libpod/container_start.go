@@ -209,6 +209,7 @@ func (c *Container) init(ctx context.Context, foreground, start bool, attach fun
 		Log:    ocirt.Log{Driver: c.config.LogDriver, Path: logPath, MaxSize: c.config.LogSizeMax, Tag: c.config.LogTag},
 		Exit: ocirt.Exit{Dir: r.paths.Exits, PersistDir: c.persistDir(), Command: r.exitCommand(c),
 			Delay: time.Duration(map[bool]int{true: foregroundExitDelay}[foreground]) * time.Second},
+		Periodic:     c.healthTimer(),
 		LogLevel:     r.opts.LogLevel,
 		NoPivotRoot:  r.cfg.Engine.NoPivotRoot,
 		NoNewKeyring: !r.cfg.Containers.EnableKeyring,
@@ -271,6 +272,16 @@ func cgroupMode(c *Container) ocirt.CgroupMode {
 // exitCommand is what the monitor runs when the container exits:
 // `pod <global flags> container cleanup --stopped-only [--rm] ID`.
 func (r *Runtime) exitCommand(c *Container) []string {
+	cmd := append(r.globalArgv(), "container", "cleanup", "--stopped-only")
+	if c.config.Remove {
+		cmd = append(cmd, "--rm")
+	}
+	return append(cmd, c.config.ID)
+}
+
+// globalArgv is pod with the global flags this runtime was made with, for
+// the commands a monitor runs (exit command, healthcheck).
+func (r *Runtime) globalArgv() []string {
 	cmd := []string{r.exe,
 		"--root", r.paths.GraphRoot,
 		"--runroot", r.paths.RunRoot,
@@ -294,11 +305,7 @@ func (r *Runtime) exitCommand(c *Container) []string {
 	if r.opts.EventsBackend != "" {
 		cmd = append(cmd, "--events-backend", r.opts.EventsBackend)
 	}
-	cmd = append(cmd, "container", "cleanup", "--stopped-only")
-	if c.config.Remove {
-		cmd = append(cmd, "--rm")
-	}
-	return append(cmd, c.config.ID)
+	return cmd
 }
 
 // waitExitFile blocks until the container's monitor wrote its exit file.

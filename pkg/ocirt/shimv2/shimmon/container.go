@@ -116,7 +116,9 @@ func runContainer(a *conmon.Args, f *shimwire.Flags, p *pipes) int {
 		_ = conn.get().Kill(context.Background(), id, "", int(sig), false)
 	})
 	drained := s.io.pump(s.out.write)
+	stopPeriodic := startPeriodic(a)
 	code := waitTask(&conn, shim, id, "", st)
+	stopPeriodic()
 	if w, err := os.Create(filepath.Join(f.Bundle, shimwire.WaitedFile)); err == nil {
 		w.Close()
 	}
