@@ -346,14 +346,11 @@ func (c *Container) Restart(ctx context.Context, timeout *uint) error {
 	if _, err := checkVerb(VerbRestart, c.config.ID, status, false); err != nil {
 		return err
 	}
+	c.event(events.Restart) // first, as Podman
 	if status == StatusRunning {
 		if err := c.Stop(ctx, timeout); err != nil {
 			return err
 		}
 	}
-	if err := c.Start(ctx, nil); err != nil {
-		return err
-	}
-	c.event(events.Restart)
-	return nil
+	return c.Start(ctx, nil)
 }

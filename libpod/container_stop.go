@@ -53,6 +53,9 @@ func (c *Container) Stop(ctx context.Context, timeout *uint) error {
 		t = *timeout
 	}
 	stopErr := c.stopProcess(ctx, t, wasPaused)
+	if stopErr == nil {
+		c.event(events.Stop) // before died, as Podman
+	}
 
 	if err := c.lockAndSync(); err != nil {
 		if errors.Is(err, errdefs.ErrNotFound) {
@@ -68,7 +71,6 @@ func (c *Container) Stop(ctx context.Context, timeout *uint) error {
 		_ = c.save()
 		return stopErr
 	}
-	c.event(events.Stop)
 	return c.cleanupLocked(ctx)
 }
 

@@ -134,6 +134,7 @@ func TestFilters(t *testing.T) {
 		{[]string{"container=web", "container=db"}, time.Time{}, 3},
 		{[]string{"container=web", "event=start"}, time.Time{}, 1},
 		{[]string{"image=bb"}, time.Time{}, 3},
+		{[]string{"image=localhost/bb"}, time.Time{}, 3},
 		{[]string{"label=app=x"}, time.Time{}, 1},
 		{[]string{"label=app"}, time.Time{}, 1},
 		{[]string{"type=image"}, time.Time{}, 1},

@@ -118,7 +118,7 @@ func imageMatches(e *Event, v string) bool {
 		if n == "" {
 			continue
 		}
-		if n == v || strings.HasPrefix(n, "sha256:"+v) {
+		if n == v || strings.TrimSuffix(n, ":latest") == v || strings.HasPrefix(n, "sha256:"+v) {
 			return true
 		}
 		short := strings.TrimPrefix(n, "localhost/")
