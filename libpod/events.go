@@ -37,7 +37,9 @@ func (r *Runtime) writeEvent(e events.Event) {
 	}
 	if err != nil {
 		r.warnf("unable to write %s event: %v", e.Status, err)
+		return
 	}
+	r.debugf("%s event written", e.Status)
 }
 
 // event records a container lifecycle step: the one call each verb makes.

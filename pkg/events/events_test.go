@@ -178,3 +178,13 @@ func FuzzParseTime(f *testing.F) {
 		_, _ = ParseTime(s, now)
 	})
 }
+
+func BenchmarkFileWrite(b *testing.B) {
+	f := &File{Path: filepath.Join(b.TempDir(), "events.log"), MaxSize: 1000000}
+	e := Event{Type: Container, Status: Start, ID: strings.Repeat("a", 64), Name: "n", Image: "localhost/busybox:latest", Time: time.Now()}
+	for i := 0; i < b.N; i++ {
+		if err := f.Write(e); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
