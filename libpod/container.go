@@ -12,6 +12,7 @@ import (
 	"github.com/pod-engine/pod/libpod/internal/lock"
 	"github.com/pod-engine/pod/libpod/internal/specgen"
 	"github.com/pod-engine/pod/pkg/conmon"
+	"github.com/pod-engine/pod/pkg/healthcheck"
 	"github.com/pod-engine/pod/pkg/network"
 	"github.com/pod-engine/pod/pkg/ocirt"
 )
@@ -57,25 +58,34 @@ type ContainerConfig struct {
 	// Volumes are the named and anonymous volumes the container mounts
 	// (container_volumes.go), resolved at create.
 	Volumes []VolumeMount `json:"volumes,omitempty"`
+
+	// Restart policy and healthcheck (container_restart.go, container_health.go).
+	RestartPolicy     string                `json:"restartPolicy,omitempty"`
+	RestartRetries    uint                  `json:"restartRetries,omitempty"`
+	Healthcheck       *healthcheck.Config   `json:"healthcheck,omitempty"`
+	HealthOnFailure   healthcheck.OnFailure `json:"healthOnFailure,omitempty"`
+	HealthUnscheduled bool                  `json:"healthUnscheduled,omitempty"` // --health-interval=disable
 }
 
 // ContainerState is what changes while a container lives.
 type ContainerState struct {
-	Status        Status        `json:"status"`
-	Task          ocirt.TaskRef `json:"task"`
-	MonitorStart  uint64        `json:"monitorStart,omitempty"` // start time (clock ticks) of the monitor pid, against pid reuse
-	PidStart      uint64        `json:"pidStart,omitempty"`     // start time of the container's init pid
-	ExitCode      int           `json:"exitCode"`
-	OOMKilled     bool          `json:"oomKilled,omitempty"`
-	StartedAt     time.Time     `json:"startedAt"`
-	FinishedAt    time.Time     `json:"finishedAt"`
-	Mountpoint    string        `json:"mountpoint,omitempty"`
-	StoppedByUser bool          `json:"stoppedByUser,omitempty"`
-	Error         string        `json:"error,omitempty"`
-	RestartCount  int           `json:"restartCount,omitempty"`
-	StopSignal    int           `json:"stopSignal,omitempty"`   // signal actually used (spec StopSignal resolved)
-	StopperPid    int           `json:"stopperPid,omitempty"`   // the pod process that set "stopping"
-	StopperStart  uint64        `json:"stopperStart,omitempty"` // its start time, against pid reuse
+	Status        Status             `json:"status"`
+	Task          ocirt.TaskRef      `json:"task"`
+	MonitorStart  uint64             `json:"monitorStart,omitempty"` // start time (clock ticks) of the monitor pid, against pid reuse
+	PidStart      uint64             `json:"pidStart,omitempty"`     // start time of the container's init pid
+	ExitCode      int                `json:"exitCode"`
+	OOMKilled     bool               `json:"oomKilled,omitempty"`
+	StartedAt     time.Time          `json:"startedAt"`
+	FinishedAt    time.Time          `json:"finishedAt"`
+	Mountpoint    string             `json:"mountpoint,omitempty"`
+	StoppedByUser bool               `json:"stoppedByUser,omitempty"`
+	Error         string             `json:"error,omitempty"`
+	RestartCount  int                `json:"restartCount,omitempty"`
+	StopSignal    int                `json:"stopSignal,omitempty"`    // signal actually used (spec StopSignal resolved)
+	StopperPid    int                `json:"stopperPid,omitempty"`    // the pod process that set "stopping"
+	StopperStart  uint64             `json:"stopperStart,omitempty"`  // its start time, against pid reuse
+	RestartStreak int                `json:"restartStreak,omitempty"` // short runs in a row, for the restart back-off
+	Health        *healthcheck.State `json:"health,omitempty"`
 	// NetNS is the network namespace pod made for the container (set up
 	// before the runtime's create, torn down at cleanup) and NetStatus its
 	// addresses per network.
@@ -93,6 +103,9 @@ type Container struct {
 	// preserveFDs are the caller's files passed to the container as fds 3…
 	// by this process's start (run --preserve-fds).
 	preserveFDs []*os.File
+	// policyRestart says the start in progress is the restart policy's,
+	// which keeps RestartCount (a user's start resets it, as Podman).
+	policyRestart bool
 }
 
 // ID returns the container's full ID.

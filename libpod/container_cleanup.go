@@ -9,6 +9,7 @@ import (
 
 	"github.com/pod-engine/pod/pkg/conmon"
 	"github.com/pod-engine/pod/pkg/errdefs"
+	"github.com/pod-engine/pod/pkg/events"
 )
 
 // CleanupOptions are `container cleanup`'s flags.
@@ -39,9 +40,13 @@ func (c *Container) Cleanup(ctx context.Context, o CleanupOptions) error {
 		// Removal does everything cleanup does (and in parallel).
 		return c.removeLocked(ctx, RemoveOptions{})
 	}
+	wasStopped := c.state.Status == StatusStopped
 	if err := c.cleanupLocked(ctx); err != nil {
 		c.unlock()
 		return err
+	}
+	if o.StoppedOnly && wasStopped {
+		return c.restartAfterCleanup(ctx) // unlocks
 	}
 	c.unlock()
 	return nil
@@ -97,6 +102,7 @@ func (c *Container) cleanupLocked(ctx context.Context) error {
 	if err := c.save(); err != nil {
 		errs = append(errs, err)
 	}
+	c.event(events.Cleanup)
 	if len(errs) > 0 {
 		return fmt.Errorf("cleaning up container %s: %w", c.config.Name, errors.Join(errs...))
 	}

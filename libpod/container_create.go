@@ -17,6 +17,8 @@ import (
 	"github.com/pod-engine/pod/libpod/internal/store"
 	"github.com/pod-engine/pod/pkg/conmon"
 	"github.com/pod-engine/pod/pkg/errdefs"
+	"github.com/pod-engine/pod/pkg/events"
+	"github.com/pod-engine/pod/pkg/healthcheck"
 	"github.com/pod-engine/pod/pkg/ocirt"
 	"github.com/pod-engine/pod/pkg/secret"
 )
@@ -24,19 +26,21 @@ import (
 // CreateOptions are the settings of a new container beyond its spec options.
 type CreateOptions struct {
 	Spec        specgen.Options
-	Image       string       // image reference; empty with Spec.Rootfs
-	Runtime     string       // runtime for this container; empty = the default
-	Remove      bool         // --rm
-	LogDriver   string       // --log-driver; empty = containers.conf log_driver
-	LogOpts     []string     // --log-opt path=…, max-size=…, tag=…
-	StopTimeout *uint        // --stop-timeout; nil = containers.conf stop_timeout
-	Timeout     uint         // --timeout: seconds the container may run (0 = no limit)
-	Pull        string       // --pull: missing (default), always, never, newer
-	PullQuiet   bool         // -q: no pull progress
-	SdNotify    string       // --sdnotify: container, conmon, ignore
-	DetachKeys  string       // --detach-keys
-	PreserveFDs int          // run --preserve-fds: how many fds (3…) the process gets (Container.PreserveFDs hands them over)
-	Secrets     []secret.Ref // --secret: checked at create, handed over at each start
+	Image       string            // image reference; empty with Spec.Rootfs
+	Runtime     string            // runtime for this container; empty = the default
+	Remove      bool              // --rm
+	LogDriver   string            // --log-driver; empty = containers.conf log_driver
+	LogOpts     []string          // --log-opt path=…, max-size=…, tag=…
+	StopTimeout *uint             // --stop-timeout; nil = containers.conf stop_timeout
+	Timeout     uint              // --timeout: seconds the container may run (0 = no limit)
+	Pull        string            // --pull: missing (default), always, never, newer
+	PullQuiet   bool              // -q: no pull progress
+	SdNotify    string            // --sdnotify: container, conmon, ignore
+	DetachKeys  string            // --detach-keys
+	PreserveFDs int               // run --preserve-fds: how many fds (3…) the process gets (Container.PreserveFDs hands them over)
+	Secrets     []secret.Ref      // --secret: checked at create, handed over at each start
+	Restart     string            // --restart: no, on-failure[:N], always, unless-stopped
+	Health      healthcheck.Flags // --health-*, --no-healthcheck
 
 	Net         NetworkFlags // --network-alias, --ip, --mac-address, -p, -P, --expose
 	RunFlags                 // files, dependencies and platform (container_runflags.go)
@@ -122,6 +126,9 @@ func (r *Runtime) CreateContainer(ctx context.Context, o *CreateOptions) (*Conta
 	default:
 		return nil, fmt.Errorf("no image given: give an image or --rootfs PATH: %w", errdefs.ErrInvalidArgument)
 	}
+	if err := applyPolicies(&cfg, o); err != nil {
+		return nil, err
+	}
 	if cfg.Command, err = specgen.Command(&o.Spec, &cfg.ImageConfig); err != nil {
 		return nil, err
 	}
@@ -201,6 +208,7 @@ func (r *Runtime) CreateContainer(ctx context.Context, o *CreateOptions) (*Conta
 		_ = c.Remove(context.WithoutCancel(ctx), RemoveOptions{Force: true})
 		return nil, err
 	}
+	c.event(events.Create)
 	return c, nil
 }
 

@@ -15,6 +15,7 @@ import (
 	"github.com/pod-engine/pod/libpod/internal/specgen"
 	"github.com/pod-engine/pod/pkg/conmon/client"
 	"github.com/pod-engine/pod/pkg/errdefs"
+	"github.com/pod-engine/pod/pkg/events"
 	"github.com/pod-engine/pod/pkg/ocirt"
 )
 
@@ -113,6 +114,7 @@ func (c *Container) Exec(ctx context.Context, o ExecOptions, attach *Attach) (co
 		return -1, "", err
 	}
 	sess.Pid, sess.MonitorPid = p.Pid(), p.MonitorPid()
+	c.exitEvent(events.Exec, 0, map[string]string{"execID": sess.ID})
 	if err := c.saveExec(&sess); err != nil {
 		c.rt.warnf("recording exec session %s: %v", sess.ID, err)
 	}
@@ -136,6 +138,7 @@ func (c *Container) Exec(ctx context.Context, o ExecOptions, attach *Attach) (co
 	if err != nil {
 		return -1, sess.ID, err
 	}
+	c.exitEvent(events.ExecDied, code, map[string]string{"execID": sess.ID})
 	return code, sess.ID, streamErr
 }
 

@@ -46,6 +46,9 @@ func (c *Container) FilterView() *ctrfilter.Container {
 		ImageName: cfg.ImageName,
 		Created:   cfg.Created,
 		Runtime:   []string{cfg.Runtime.Name, cfg.Runtime.Path},
+
+		RestartPolicy: cfg.RestartPolicy,
+		Health:        c.HealthStatus(),
 	}
 	if v.ImageName == "" {
 		v.ImageName = cfg.Image

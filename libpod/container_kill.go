@@ -3,6 +3,8 @@ package libpod
 import (
 	"context"
 	"syscall"
+
+	"github.com/pod-engine/pod/pkg/events"
 )
 
 // Kill sends sig to a running (or paused) container's main process.
@@ -20,6 +22,7 @@ func (c *Container) Kill(ctx context.Context, sig syscall.Signal) error {
 		}
 		return err
 	}
+	c.event(events.Kill)
 	if sig == syscall.SIGKILL || sig == syscall.SIGTERM {
 		c.state.StoppedByUser = true
 		return c.save()

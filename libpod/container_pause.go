@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/pod-engine/pod/pkg/errdefs"
+	"github.com/pod-engine/pod/pkg/events"
 	"github.com/pod-engine/pod/pkg/ocirt"
 )
 
@@ -52,5 +53,9 @@ func (c *Container) freeze(ctx context.Context, pause bool) error {
 	if err := c.setStatus(to); err != nil {
 		return err
 	}
-	return c.save()
+	if err := c.save(); err != nil {
+		return err
+	}
+	c.event(map[bool]events.Status{true: events.Pause, false: events.Unpause}[pause])
+	return nil
 }

@@ -6,6 +6,7 @@ import (
 	"os"
 
 	"github.com/pod-engine/pod/pkg/errdefs"
+	"github.com/pod-engine/pod/pkg/events"
 )
 
 // RemoveOptions are `rm`'s flags.
@@ -45,6 +46,9 @@ func (c *Container) Remove(ctx context.Context, o RemoveOptions) error {
 // removeLocked removes a locked, not running container and unlocks it.
 func (c *Container) removeLocked(ctx context.Context, o RemoveOptions) error {
 	defer c.unlock()
+	if c.state.Status == StatusStopped {
+		c.event(events.Cleanup) // Podman: died, cleanup, remove
+	}
 	if c.state.Status != StatusRemoving {
 		if err := c.setStatus(StatusRemoving); err != nil {
 			return err
@@ -91,6 +95,7 @@ func (c *Container) removeLocked(ctx context.Context, o RemoveOptions) error {
 		c.rt.removeAnonVolumes(c.config.Volumes)
 	}
 	c.rt.debugf("removed %s", c.config.ID)
+	c.event(events.Remove)
 	c.rt.locks.Remove(c.config.ID)
 	if len(errs) > 0 {
 		c.rt.warnf("removing container %s: %v", c.config.Name, errors.Join(errs...))

@@ -28,6 +28,9 @@ func (c *Container) Run(ctx context.Context, attach *Attach) (int, error) {
 		return code, err
 	}
 	c.rt.debugf("container %s exited with %d", c.config.ID, code)
+	if c.restartPolicy().Restarts() {
+		return code, nil // the exit command cleans up and applies the policy
+	}
 	// The monitor's exit command cleans up too; whoever comes first does it.
 	cerr := c.Cleanup(context.WithoutCancel(ctx), CleanupOptions{StoppedOnly: true, Remove: c.config.Remove})
 	c.rt.debugf("cleaned up container %s", c.config.ID)

@@ -15,6 +15,7 @@ import (
 	"github.com/pod-engine/pod/pkg/conmon"
 	"github.com/pod-engine/pod/pkg/conmon/client"
 	"github.com/pod-engine/pod/pkg/errdefs"
+	"github.com/pod-engine/pod/pkg/events"
 	"github.com/pod-engine/pod/pkg/ocirt"
 )
 
@@ -85,7 +86,8 @@ func (c *Container) startLocked(ctx context.Context, attach *Attach) (*client.At
 	if c.state.Status != StatusCreated {
 		// Create and start in one step where the runtime can.
 		var err error
-		if started, err = c.init(ctx, attach != nil, true, dial); err != nil {
+		foreground := attach != nil && !c.restartPolicy().Restarts()
+		if started, err = c.init(ctx, foreground, true, dial); err != nil {
 			closeConn()
 			return nil, err
 		}
@@ -118,9 +120,17 @@ func (c *Container) startLocked(ctx context.Context, attach *Attach) (*client.At
 	c.rt.debugf("started container %s", c.config.ID)
 	c.state.StartedAt = startedAt
 	c.state.StoppedByUser = false
+	if !c.policyRestart {
+		c.state.RestartCount, c.state.RestartStreak = 0, 0
+	}
+	c.resetHealth()
 	if err := c.save(); err != nil {
 		closeConn()
 		return nil, err
+	}
+	c.event(events.Start)
+	if attach != nil {
+		c.event(events.Attach)
 	}
 	return conn, nil
 }
@@ -223,6 +233,7 @@ func (c *Container) init(ctx context.Context, foreground, start bool, attach fun
 		Log:    ocirt.Log{Driver: c.config.LogDriver, Path: logPath, MaxSize: c.config.LogSizeMax, Tag: c.config.LogTag},
 		Exit: ocirt.Exit{Dir: r.paths.Exits, PersistDir: c.persistDir(), Command: r.exitCommand(c),
 			Delay: time.Duration(map[bool]int{true: foregroundExitDelay}[foreground]) * time.Second},
+		Periodic:     c.healthTimer(),
 		LogLevel:     r.opts.LogLevel,
 		NoPivotRoot:  r.cfg.Engine.NoPivotRoot,
 		NoNewKeyring: !r.cfg.Containers.EnableKeyring,
@@ -264,6 +275,7 @@ func (c *Container) init(ctx context.Context, foreground, start bool, attach fun
 	if err := c.setStatus(StatusCreated); err != nil {
 		return false, err
 	}
+	c.event(events.Init)
 	if t.Ref().Started {
 		// The caller marks it running (and saves) as after Task.Start.
 		return true, nil
@@ -285,6 +297,16 @@ func cgroupMode(c *Container) ocirt.CgroupMode {
 // exitCommand is what the monitor runs when the container exits:
 // `pod <global flags> container cleanup --stopped-only [--rm] ID`.
 func (r *Runtime) exitCommand(c *Container) []string {
+	cmd := append(r.globalArgv(), "container", "cleanup", "--stopped-only")
+	if c.config.Remove {
+		cmd = append(cmd, "--rm")
+	}
+	return append(cmd, c.config.ID)
+}
+
+// globalArgv is pod with the global flags this runtime was made with, for
+// the commands a monitor runs (exit command, healthcheck).
+func (r *Runtime) globalArgv() []string {
 	cmd := []string{r.exe,
 		"--root", r.paths.GraphRoot,
 		"--runroot", r.paths.RunRoot,
@@ -305,11 +327,10 @@ func (r *Runtime) exitCommand(c *Container) []string {
 	if r.opts.Syslog {
 		cmd = append(cmd, "--syslog")
 	}
-	cmd = append(cmd, "container", "cleanup", "--stopped-only")
-	if c.config.Remove {
-		cmd = append(cmd, "--rm")
+	if r.opts.EventsBackend != "" {
+		cmd = append(cmd, "--events-backend", r.opts.EventsBackend)
 	}
-	return append(cmd, c.config.ID)
+	return cmd
 }
 
 // waitExitFile blocks until the container's monitor wrote its exit file.
@@ -350,6 +371,7 @@ func (c *Container) Restart(ctx context.Context, timeout *uint) error {
 	if _, err := checkVerb(VerbRestart, c.config.ID, status, false); err != nil {
 		return err
 	}
+	c.event(events.Restart) // first, as Podman
 	if status == StatusRunning {
 		if err := c.Stop(ctx, timeout); err != nil {
 			return err

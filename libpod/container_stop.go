@@ -9,6 +9,7 @@ import (
 
 	"github.com/pod-engine/pod/pkg/conmon"
 	"github.com/pod-engine/pod/pkg/errdefs"
+	"github.com/pod-engine/pod/pkg/events"
 	"github.com/pod-engine/pod/pkg/ocirt"
 )
 
@@ -23,6 +24,9 @@ func (c *Container) Stop(ctx context.Context, timeout *uint) error {
 		return err
 	}
 	if run, err := checkVerb(VerbStop, c.config.ID, c.state.Status, false); err != nil || !run {
+		if err == nil && c.state.Status == StatusExited {
+			err = c.endRestartLoop()
+		}
 		c.unlock()
 		return err
 	}
@@ -49,6 +53,9 @@ func (c *Container) Stop(ctx context.Context, timeout *uint) error {
 		t = *timeout
 	}
 	stopErr := c.stopProcess(ctx, t, wasPaused)
+	if stopErr == nil {
+		c.event(events.Stop) // before died, as Podman
+	}
 
 	if err := c.lockAndSync(); err != nil {
 		if errors.Is(err, errdefs.ErrNotFound) {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/pod-engine/pod/pkg/errdefs"
+	"github.com/pod-engine/pod/pkg/events"
 	"github.com/pod-engine/pod/pkg/ocirt"
 )
 
@@ -34,6 +35,7 @@ func (c *Container) Rename(name string) error {
 			c.rt.warnf("container %s: %v", name, err)
 		}
 	}
+	c.event(events.Rename)
 	return nil
 }
 

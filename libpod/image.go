@@ -68,6 +68,7 @@ func (r *Runtime) resolveImage(ctx context.Context, cfg *ContainerConfig, o *Cre
 	cfg.ImageConfig = specgen.Image{Entrypoint: ic.Entrypoint, Cmd: ic.Cmd, Env: ic.Env, WorkingDir: ic.WorkingDir,
 		User: ic.User, StopSignal: ic.StopSignal, Labels: ic.Labels, Volumes: ic.Volumes}
 	cfg.ImageConfig.ExposedPorts = ic.ExposedPorts
+	cfg.Healthcheck = ic.Healthcheck // the flags may override it (container_health.go)
 	cfg.Storage = true
 	return nil
 }

@@ -9,6 +9,7 @@ import (
 
 	specs "github.com/opencontainers/runtime-spec/specs-go"
 
+	"github.com/pod-engine/pod/pkg/healthcheck"
 	"github.com/pod-engine/pod/pkg/ocirt"
 )
 
@@ -59,19 +60,20 @@ type InspectContainer struct {
 
 // InspectState is the State object.
 type InspectState struct {
-	OciVersion string    `json:"OciVersion"`
-	Status     string    `json:"Status"`
-	Running    bool      `json:"Running"`
-	Paused     bool      `json:"Paused"`
-	Restarting bool      `json:"Restarting"`
-	OOMKilled  bool      `json:"OOMKilled"`
-	Dead       bool      `json:"Dead"`
-	Pid        int       `json:"Pid"`
-	ConmonPid  int       `json:"ConmonPid,omitempty"`
-	ExitCode   int       `json:"ExitCode"`
-	Error      string    `json:"Error"`
-	StartedAt  time.Time `json:"StartedAt"`
-	FinishedAt time.Time `json:"FinishedAt"`
+	OciVersion string            `json:"OciVersion"`
+	Status     string            `json:"Status"`
+	Running    bool              `json:"Running"`
+	Paused     bool              `json:"Paused"`
+	Restarting bool              `json:"Restarting"`
+	OOMKilled  bool              `json:"OOMKilled"`
+	Dead       bool              `json:"Dead"`
+	Pid        int               `json:"Pid"`
+	ConmonPid  int               `json:"ConmonPid,omitempty"`
+	ExitCode   int               `json:"ExitCode"`
+	Error      string            `json:"Error"`
+	StartedAt  time.Time         `json:"StartedAt"`
+	FinishedAt time.Time         `json:"FinishedAt"`
+	Health     healthcheck.State `json:"Health"`
 }
 
 // InspectMount is one entry of Mounts.
@@ -107,33 +109,43 @@ type InspectConfig struct {
 	Timeout     uint              `json:"Timeout"`
 	Umask       string            `json:"Umask,omitempty"`
 	SdNotify    string            `json:"sdNotifyMode,omitempty"`
+
+	Healthcheck                *healthcheck.Config `json:"Healthcheck,omitempty"`
+	HealthcheckOnFailureAction string              `json:"HealthcheckOnFailureAction,omitempty"`
 }
 
 // InspectHostConfig is the HostConfig object (the parts pod has).
 type InspectHostConfig struct {
-	AutoRemove     bool              `json:"AutoRemove"`
-	Binds          []string          `json:"Binds"`
-	CapAdd         []string          `json:"CapAdd"`
-	CapDrop        []string          `json:"CapDrop"`
-	CgroupManager  string            `json:"CgroupManager"`
-	CgroupParent   string            `json:"CgroupParent"`
-	Cgroups        string            `json:"Cgroups"`
-	Devices        []string          `json:"Devices"`
-	IpcMode        string            `json:"IpcMode"`
-	LogConfig      map[string]string `json:"LogConfig"`
-	Memory         int64             `json:"Memory"`
-	NanoCpus       int64             `json:"NanoCpus"`
-	NetworkMode    string            `json:"NetworkMode"`
-	PidMode        string            `json:"PidMode"`
-	PidsLimit      int64             `json:"PidsLimit"`
-	Privileged     bool              `json:"Privileged"`
-	ReadonlyRootfs bool              `json:"ReadonlyRootfs"`
-	Runtime        string            `json:"Runtime"`
-	SecurityOpt    []string          `json:"SecurityOpt"`
-	ShmSize        int64             `json:"ShmSize"`
-	Tmpfs          map[string]string `json:"Tmpfs"`
-	UTSMode        string            `json:"UTSMode"`
-	Ulimits        []string          `json:"Ulimits"`
+	AutoRemove     bool                 `json:"AutoRemove"`
+	Binds          []string             `json:"Binds"`
+	CapAdd         []string             `json:"CapAdd"`
+	CapDrop        []string             `json:"CapDrop"`
+	CgroupManager  string               `json:"CgroupManager"`
+	CgroupParent   string               `json:"CgroupParent"`
+	Cgroups        string               `json:"Cgroups"`
+	Devices        []string             `json:"Devices"`
+	IpcMode        string               `json:"IpcMode"`
+	LogConfig      map[string]string    `json:"LogConfig"`
+	Memory         int64                `json:"Memory"`
+	NanoCpus       int64                `json:"NanoCpus"`
+	NetworkMode    string               `json:"NetworkMode"`
+	PidMode        string               `json:"PidMode"`
+	PidsLimit      int64                `json:"PidsLimit"`
+	Privileged     bool                 `json:"Privileged"`
+	ReadonlyRootfs bool                 `json:"ReadonlyRootfs"`
+	Runtime        string               `json:"Runtime"`
+	SecurityOpt    []string             `json:"SecurityOpt"`
+	ShmSize        int64                `json:"ShmSize"`
+	Tmpfs          map[string]string    `json:"Tmpfs"`
+	UTSMode        string               `json:"UTSMode"`
+	Ulimits        []string             `json:"Ulimits"`
+	RestartPolicy  InspectRestartPolicy `json:"RestartPolicy"`
+}
+
+// InspectRestartPolicy is HostConfig.RestartPolicy.
+type InspectRestartPolicy struct {
+	Name              string `json:"Name"`
+	MaximumRetryCount uint   `json:"MaximumRetryCount"`
 }
 
 // InspectRuntimeRecord is the runtime a container recorded at create time.
@@ -251,6 +263,12 @@ func (c *Container) Inspect() *InspectContainer {
 	i.Config.SdNotify = cfg.SdNotify
 	h := &i.HostConfig
 	h.AutoRemove = cfg.Remove
+	h.RestartPolicy = InspectRestartPolicy{Name: cfg.RestartPolicy, MaximumRetryCount: cfg.RestartRetries}
+	i.Config.Healthcheck = cfg.Healthcheck
+	i.Config.HealthcheckOnFailureAction = string(cfg.HealthOnFailure)
+	if st.Health != nil {
+		i.State.Health = *st.Health
+	}
 	h.Binds = s.Volumes
 	h.CapAdd, h.CapDrop = s.CapAdd, s.CapDrop
 	h.CgroupManager = cfg.CgroupMgr

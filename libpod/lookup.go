@@ -7,6 +7,7 @@ import (
 
 	"github.com/pod-engine/pod/libpod/internal/store"
 	"github.com/pod-engine/pod/pkg/errdefs"
+	"github.com/pod-engine/pod/pkg/events"
 )
 
 func (r *Runtime) fromRow(row *store.Row) (*Container, error) {
@@ -93,10 +94,14 @@ func (c *Container) lockAndSync() error {
 		c.unlock()
 		return err
 	}
+	was := c.state.Status
 	if c.syncExit() {
 		if err := c.save(); err != nil {
 			c.unlock()
 			return err
+		}
+		if was != StatusStopped && c.state.Status == StatusStopped {
+			c.exitEvent(events.Exited, c.state.ExitCode, nil)
 		}
 	}
 	return nil

@@ -41,6 +41,7 @@ type Runtime struct {
 
 	netOnce sync.Once
 	net     *network.Manager
+	ev      eventsState
 
 	monitorOnce sync.Once
 	monitor     string

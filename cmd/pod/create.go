@@ -108,6 +108,7 @@ func (f *createFlags) register(fs *pflag.FlagSet) {
 	fs.StringVar(&f.o.DetachKeys, "detach-keys", "", "Override the key sequence for detaching a container. Format is a single character [a-Z] or a comma separated sequence of `ctrl-<value>`, where `<value>` is one of: `a-cf`, `@`, `^`, `[`, `\\`, `]`, `^` or `_`")
 	fs.StringVar(&f.o.SdNotify, "sdnotify", "container", "control sd-notify behavior (\"container\"|\"conmon\"|\"ignore\")")
 	fs.StringVar(&f.runtime, "runtime", "", "Path or name of the OCI runtime or shim to use for this container")
+	f.registerPolicyFlags(fs)
 	f.registerRunFlags(fs)
 }
 
@@ -205,6 +206,7 @@ func (f *createFlags) runOptions(cmd *cobra.Command, o *libpod.CreateOptions) er
 	if err := checkRefused(fl); err != nil {
 		return err
 	}
+	policyOptions(fl, o)
 	if fl.Changed("memory-swappiness") {
 		v := f.swappiness
 		o.Spec.MemorySwappiness = &v

@@ -16,11 +16,6 @@ func TestCheckRefused(t *testing.T) {
 		frag string // "" = accepted
 	}{
 		{nil, ""},
-		{[]string{"--restart", "no"}, ""},
-		{[]string{"--restart=always"}, "--restart always: restart policies are not supported yet"},
-		{[]string{"--no-healthcheck"}, ""},
-		{[]string{"--health-cmd", "none"}, ""},
-		{[]string{"--health-cmd", "curl x"}, "healthchecks are not supported yet"},
 		{[]string{"--userns", "host"}, ""},
 		{[]string{"--userns", "keep-id"}, "user namespaces"},
 	}

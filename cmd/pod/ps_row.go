@@ -88,6 +88,7 @@ func newPsRow(c *libpod.Container, o *psOptions) psRow {
 		created:    cfg.Created,
 		runtime:    cfg.Runtime.Name,
 		restarts:   st.RestartCount,
+		health:     c.HealthStatus(),
 	}
 	if r.Image == "" {
 		r.Image = cfg.Image

@@ -77,26 +77,32 @@ type Args struct {
 	ExitCommand      string   // --exit-command
 	ExitCommandArgs  []string // --exit-command-arg, repeatable
 	ExitDelay        int      // --exit-delay (only when > 0)
-	SocketDirPath    string   // --socket-dir-path
-	FullAttach       bool     // --full-attach
-	Terminal         bool     // -t
-	Stdin            bool     // -i
-	LeaveStdinOpen   bool     // --leave-stdin-open
-	Syslog           bool     // --syslog
-	SystemdCgroup    bool     // -s
-	RuntimeArgs      []string // --runtime-arg, repeatable: global runtime flags
-	RuntimeOpts      []string // --runtime-opt, repeatable: create/exec subcommand flags
-	NoPivot          bool     // --no-pivot
-	NoNewKeyring     bool     // --no-new-keyring
-	Exec             bool     // -e
-	ExecProcessSpec  string   // --exec-process-spec
-	ExecAttach       bool     // --exec-attach (pod-conmon: also with Run)
-	Run              bool     // --run (pod-conmon only): `runtime run --detach` instead of create
-	Restore          string   // --restore
-	Sync             bool     // --sync
-	Timeout          int      // -T (only when > 0)
-	SdNotifySocket   string   // --sdnotify-socket
-	NoSyncLog        bool     // --no-sync-log
+	// The periodic command (pod-conmon and pod-shim only): the container's
+	// healthcheck, `pod … healthcheck run ID`, every PeriodicInterval ms
+	// while the container runs.
+	PeriodicCommand     string   // --periodic-command
+	PeriodicCommandArgs []string // --periodic-command-arg, repeatable
+	PeriodicInterval    int64    // --periodic-interval, milliseconds (only when > 0)
+	SocketDirPath       string   // --socket-dir-path
+	FullAttach          bool     // --full-attach
+	Terminal            bool     // -t
+	Stdin               bool     // -i
+	LeaveStdinOpen      bool     // --leave-stdin-open
+	Syslog              bool     // --syslog
+	SystemdCgroup       bool     // -s
+	RuntimeArgs         []string // --runtime-arg, repeatable: global runtime flags
+	RuntimeOpts         []string // --runtime-opt, repeatable: create/exec subcommand flags
+	NoPivot             bool     // --no-pivot
+	NoNewKeyring        bool     // --no-new-keyring
+	Exec                bool     // -e
+	ExecProcessSpec     string   // --exec-process-spec
+	ExecAttach          bool     // --exec-attach (pod-conmon: also with Run)
+	Run                 bool     // --run (pod-conmon only): `runtime run --detach` instead of create
+	Restore             string   // --restore
+	Sync                bool     // --sync
+	Timeout             int      // -T (only when > 0)
+	SdNotifySocket      string   // --sdnotify-socket
+	NoSyncLog           bool     // --no-sync-log
 
 	// Less common conmon 2.1.6 flags, rendered after the ones above.
 	ReplaceListenPid     bool   // --replace-listen-pid
@@ -173,6 +179,13 @@ func (a *Args) Argv() []string {
 	}
 	if a.ExitDelay > 0 {
 		v = append(v, "--exit-delay", strconv.Itoa(a.ExitDelay))
+	}
+	if a.PeriodicCommand != "" && a.PeriodicInterval > 0 {
+		v = append(v, "--periodic-command", a.PeriodicCommand)
+		for _, e := range a.PeriodicCommandArgs {
+			v = append(v, "--periodic-command-arg", e)
+		}
+		v = append(v, "--periodic-interval", strconv.FormatInt(a.PeriodicInterval, 10))
 	}
 	boolean("--replace-listen-pid", a.ReplaceListenPid)
 	if a.LogGlobalSizeMax > 0 {

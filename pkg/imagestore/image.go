@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/pod-engine/pod/pkg/errdefs"
+	"github.com/pod-engine/pod/pkg/healthcheck"
 	"go.podman.io/storage"
 )
 
@@ -39,6 +40,7 @@ type Config struct {
 	Labels       map[string]string
 	ExposedPorts []string // "80/tcp"
 	Volumes      []string
+	Healthcheck  *healthcheck.Config // HEALTHCHECK (Docker image configs)
 }
 
 // ociManifest covers OCI image manifests, Docker schema 2 manifests, OCI
@@ -79,6 +81,7 @@ type imageConfig struct {
 		WorkingDir   string              `json:"WorkingDir"`
 		Labels       map[string]string   `json:"Labels"`
 		StopSignal   string              `json:"StopSignal"`
+		Healthcheck  *healthcheck.Config `json:"Healthcheck"`
 	} `json:"config"`
 }
 
@@ -124,6 +127,7 @@ func (s *Store) loadImage(img *storage.Image, resolved string) (*Image, error) {
 		Entrypoint: c.Entrypoint, Cmd: c.Cmd, Env: c.Env, WorkingDir: c.WorkingDir,
 		User: c.User, StopSignal: c.StopSignal, Labels: c.Labels,
 		ExposedPorts: sortedKeys(c.ExposedPorts), Volumes: sortedKeys(c.Volumes),
+		Healthcheck: c.Healthcheck,
 	}
 	return out, nil
 }

@@ -122,6 +122,8 @@ type CreateRequest struct {
 	IO   IO   // the process's stdio
 	Log  Log  // where its output is kept
 	Exit Exit // where its exit status goes, and what runs after it
+	// Periodic runs while the container runs (its healthcheck); zero: none.
+	Periodic Periodic
 
 	Cgroups      CgroupMode // who places the container in a cgroup
 	NoPivotRoot  bool       // enter the rootfs without pivot_root (containers.conf no_pivot_root)
@@ -187,6 +189,13 @@ type Exit struct {
 	PersistDir string        // gets the files exit and oom
 	Command    []string      // argv run once the process exited and its status is written
 	Delay      time.Duration // wait this long before Command (whole seconds)
+}
+
+// Periodic is a command the monitor runs every Interval while the container
+// runs, one at a time (the healthcheck: no systemd timer needed).
+type Periodic struct {
+	Command  []string
+	Interval time.Duration
 }
 
 // CgroupMode says who places a container in a cgroup.

@@ -52,6 +52,9 @@ func (m *mon) nextTimer() time.Time {
 	if !m.deadline.IsZero() && (next.IsZero() || m.deadline.Before(next)) {
 		next = m.deadline
 	}
+	if !m.per.next.IsZero() && (next.IsZero() || m.per.next.Before(next)) {
+		next = m.per.next
+	}
 	return next
 }
 
@@ -68,6 +71,7 @@ func (m *mon) timers() {
 		infof("Timed out, killing main loop")
 		m.timedOut = true
 	}
+	m.periodicDue(now)
 }
 
 func (m *mon) dispatch(fd int, ev uint32) {
@@ -136,6 +140,7 @@ func (m *mon) reap() {
 			return
 		}
 		switch {
+		case m.periodicReaped(pid):
 		case pid == m.runtimePid && !m.runtimeDone:
 			m.runtimeStatus, m.runtimeDone = ws, true
 		case pid == m.containerPid && !m.containerDone:

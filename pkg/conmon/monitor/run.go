@@ -64,6 +64,7 @@ type mon struct {
 	timedOut bool
 	oomOrig  string // oom_score_adj before we lowered it
 	events   [16]unix.EpollEvent
+	per      periodic // --periodic-command (periodic.go)
 }
 
 // runDaemon is the monitor proper. start is the start pipe when the
@@ -225,7 +226,9 @@ func (m *mon) monitor() int {
 		m.deadline = time.Now().Add(time.Duration(c.Timeout) * time.Second)
 	}
 	m.reap()
+	m.startPeriodic()
 	m.loop(func() bool { return m.containerDone || m.timedOut })
+	m.stopPeriodic()
 
 	if !m.timedOut {
 		m.acceptPending()

@@ -59,6 +59,10 @@ type Started struct {
 // with m.Run, runs). On failure the kind still cleans up the runtime's state.
 func Create(ctx context.Context, m *Monitor, req *ocirt.CreateRequest) (Started, error) {
 	args := m.args(req.ID, req.IO, req.Exit, req.LogLevel)
+	if p := req.Periodic; len(p.Command) > 0 && p.Interval > 0 {
+		args.PeriodicCommand, args.PeriodicCommandArgs = p.Command[0], p.Command[1:]
+		args.PeriodicInterval = p.Interval.Milliseconds()
+	}
 	args.CUUID = req.ID
 	args.Name = req.Name
 	args.Bundle = req.Bundle

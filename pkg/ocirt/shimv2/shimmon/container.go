@@ -119,7 +119,9 @@ func runContainer(a *conmon.Args, f *shimwire.Flags, p *pipes) int {
 	timedOut := killAfter(a.Timeout, func() error {
 		return conn.get().Kill(context.Background(), id, "", int(syscall.SIGKILL), true)
 	})
+	stopPeriodic := startPeriodic(a)
 	code := waitTask(&conn, shim, id, "", st)
+	stopPeriodic()
 	if timedOut.Load() {
 		// As conmon -T: the status of a container killed for its time
 		// limit is -1, whatever the kill made of it.
