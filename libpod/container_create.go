@@ -19,6 +19,7 @@ import (
 	"github.com/pod-engine/pod/pkg/errdefs"
 	"github.com/pod-engine/pod/pkg/ocirt"
 	"github.com/pod-engine/pod/pkg/secret"
+	"github.com/pod-engine/pod/pkg/systemd/sdnotify"
 )
 
 // CreateOptions are the settings of a new container beyond its spec options.
@@ -98,6 +99,9 @@ func (r *Runtime) CreateContainer(ctx context.Context, o *CreateOptions) (*Conta
 	cfg.StopTimeout = r.cfg.Engine.StopTimeout
 	if o.StopTimeout != nil {
 		cfg.StopTimeout = *o.StopTimeout
+	}
+	if err := sdnotify.Validate(o.SdNotify); err != nil {
+		return nil, fmt.Errorf("%w: %w", err, errdefs.ErrInvalidArgument)
 	}
 	cfg.SdNotify = o.SdNotify
 	cfg.DetachKeys = o.DetachKeys

@@ -122,6 +122,7 @@ func (c *Container) startLocked(ctx context.Context, attach *Attach) (*client.At
 		closeConn()
 		return nil, err
 	}
+	c.notifyStarted()
 	return conn, nil
 }
 
@@ -178,6 +179,10 @@ func (c *Container) init(ctx context.Context, foreground, start bool, attach fun
 	if err := c.setupSecrets(spec); err != nil {
 		return false, fmt.Errorf("container %s: %w", c.config.Name, err)
 	}
+	var notifySocket notifyReq
+	if err := c.setupNotify(spec, &notifySocket); err != nil {
+		return false, err
+	}
 	// A previous run's exit files must not be mistaken for this one's.
 	for _, f := range []string{c.exitFile(), filepath.Join(c.persistDir(), "exit"), filepath.Join(c.persistDir(), "oom")} {
 		if err := os.Remove(f); err != nil && !os.IsNotExist(err) {
@@ -203,6 +208,7 @@ func (c *Container) init(ctx context.Context, foreground, start bool, attach fun
 		NoPivotRoot:  r.cfg.Engine.NoPivotRoot,
 		NoNewKeyring: !r.cfg.Containers.EnableKeyring,
 		Cgroups:      cgroupMode(c),
+		NotifySocket: string(notifySocket),
 	}
 	if c.killStaleMonitor() {
 		// A pod killed halfway through an earlier start left a monitor and
