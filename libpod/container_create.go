@@ -24,19 +24,20 @@ import (
 
 // CreateOptions are the settings of a new container beyond its spec options.
 type CreateOptions struct {
-	Spec        specgen.Options
-	Image       string       // image reference; empty with Spec.Rootfs
-	Runtime     string       // runtime for this container; empty = the default
-	Remove      bool         // --rm
-	LogDriver   string       // --log-driver; empty = containers.conf log_driver
-	LogOpts     []string     // --log-opt path=…, max-size=…, tag=…
-	StopTimeout *uint        // --stop-timeout; nil = containers.conf stop_timeout
-	Pull        string       // --pull: missing (default), always, never, newer
-	PullQuiet   bool         // -q: no pull progress
-	SdNotify    string       // --sdnotify: container, conmon, ignore
-	DetachKeys  string       // --detach-keys
-	PreserveFDs int          // run --preserve-fds: how many fds (3…) the process gets (Container.PreserveFDs hands them over)
-	Secrets     []secret.Ref // --secret: checked at create, handed over at each start
+	Spec          specgen.Options
+	Image         string       // image reference; empty with Spec.Rootfs
+	Runtime       string       // runtime for this container; empty = the default
+	Remove        bool         // --rm
+	LogDriver     string       // --log-driver; empty = containers.conf log_driver
+	LogOpts       []string     // --log-opt path=…, max-size=…, tag=…
+	StopTimeout   *uint        // --stop-timeout; nil = containers.conf stop_timeout
+	Pull          string       // --pull: missing (default), always, never, newer
+	PullQuiet     bool         // -q: no pull progress
+	SdNotify      string       // --sdnotify: container, conmon, ignore
+	CreateCommand []string     // the command line (os.Args), kept for generate systemd --new
+	DetachKeys    string       // --detach-keys
+	PreserveFDs   int          // run --preserve-fds: how many fds (3…) the process gets (Container.PreserveFDs hands them over)
+	Secrets       []secret.Ref // --secret: checked at create, handed over at each start
 
 	RunFlags // files, dependencies and platform (container_runflags.go)
 }
@@ -104,6 +105,7 @@ func (r *Runtime) CreateContainer(ctx context.Context, o *CreateOptions) (*Conta
 		return nil, fmt.Errorf("%w: %w", err, errdefs.ErrInvalidArgument)
 	}
 	cfg.SdNotify = o.SdNotify
+	cfg.CreateCommand = o.CreateCommand
 	cfg.DetachKeys = o.DetachKeys
 	cfg.CgroupMgr = r.cfg.Engine.CgroupManager
 

@@ -86,23 +86,24 @@ type InspectMount struct {
 
 // InspectConfig is the Config object.
 type InspectConfig struct {
-	Hostname     string            `json:"Hostname"`
-	Domainname   string            `json:"Domainname"`
-	User         string            `json:"User"`
-	AttachStdin  bool              `json:"AttachStdin"`
-	Tty          bool              `json:"Tty"`
-	OpenStdin    bool              `json:"OpenStdin"`
-	Env          []string          `json:"Env"`
-	Cmd          []string          `json:"Cmd"`
-	Image        string            `json:"Image"`
-	WorkingDir   string            `json:"WorkingDir"`
-	Entrypoint   string            `json:"Entrypoint"`
-	Labels       map[string]string `json:"Labels"`
-	Annotations  map[string]string `json:"Annotations"`
-	StopSignal   int               `json:"StopSignal"`
-	StopTimeout  uint              `json:"StopTimeout"`
-	Umask        string            `json:"Umask,omitempty"`
-	SdNotifyMode string            `json:"sdNotifyMode,omitempty"`
+	Hostname      string            `json:"Hostname"`
+	Domainname    string            `json:"Domainname"`
+	User          string            `json:"User"`
+	AttachStdin   bool              `json:"AttachStdin"`
+	Tty           bool              `json:"Tty"`
+	OpenStdin     bool              `json:"OpenStdin"`
+	Env           []string          `json:"Env"`
+	Cmd           []string          `json:"Cmd"`
+	CreateCommand []string          `json:"CreateCommand,omitempty"`
+	Image         string            `json:"Image"`
+	WorkingDir    string            `json:"WorkingDir"`
+	Entrypoint    string            `json:"Entrypoint"`
+	Labels        map[string]string `json:"Labels"`
+	Annotations   map[string]string `json:"Annotations"`
+	StopSignal    int               `json:"StopSignal"`
+	StopTimeout   uint              `json:"StopTimeout"`
+	Umask         string            `json:"Umask,omitempty"`
+	SdNotifyMode  string            `json:"sdNotifyMode,omitempty"`
 }
 
 // InspectHostConfig is the HostConfig object (the parts pod has).
@@ -241,6 +242,7 @@ func (c *Container) Inspect() *InspectContainer {
 	i.Config.StopTimeout = cfg.StopTimeout
 	i.Config.Umask = s.Umask
 	i.Config.SdNotifyMode = cfg.SdNotify
+	i.Config.CreateCommand = cfg.CreateCommand
 	h := &i.HostConfig
 	h.AutoRemove = cfg.Remove
 	h.Binds = s.Volumes
