@@ -83,7 +83,9 @@ READY=1
     touch "$BATS_TEST_TMPDIR/go/now"
     wait_msgs 2
     # Only state lines pass; the container cannot set MAINPID or use the fd store.
-    is "$(sed -n '3,$p' "$MSGS")" "STATUS=serving
+    # The relay names the monitor as main process with each message.
+    is "$(sed -n '3,$p' "$MSGS")" "MAINPID=$mon
+STATUS=serving
 READY=1
 --"
     run_pod logs ctr

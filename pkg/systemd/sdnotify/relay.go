@@ -53,6 +53,10 @@ func (r *Relay) loop() {
 		if len(out) == 0 {
 			continue
 		}
+		// The relay's process (the monitor) is the main process: said
+		// with every message, so the order against pod's own MAINPID
+		// message does not matter.
+		out = append([]byte("MAINPID="+strconv.Itoa(os.Getpid())+"\n"), out...)
 		if err := send(r.host, out); err != nil && r.warn != nil {
 			r.warn("forwarding sd_notify message to %s: %v", r.host, err)
 		}

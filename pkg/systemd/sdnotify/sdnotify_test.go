@@ -4,6 +4,7 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -76,7 +77,7 @@ func TestRelayLongPath(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := string(buf[:n]); got != "READY=1\nSTATUS=ok\n" {
+	if got, want := string(buf[:n]), "MAINPID="+strconv.Itoa(os.Getpid())+"\nREADY=1\nSTATUS=ok\n"; got != want {
 		t.Errorf("relayed %q", got)
 	}
 }
