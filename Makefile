@@ -4,6 +4,7 @@ BUILDTAGS ?= containers_image_openpgp exclude_graphdriver_btrfs exclude_graphdri
 PREFIX    ?= /usr/local
 BINDIR    ?= $(PREFIX)/bin
 LIBEXEC   ?= $(PREFIX)/libexec/pod
+SYSTEMDDIR ?= /usr/lib/systemd
 GOFLAGS_BUILD = -tags '$(BUILDTAGS)' -trimpath
 
 RUNTIMES  ?= $(shell for r in crun runc runsc; do command -v $$r >/dev/null && echo $$r; done; \
@@ -21,6 +22,12 @@ install: build ## install binaries under $(PREFIX)
 	install -D -m 0755 bin/pod $(DESTDIR)$(BINDIR)/pod
 	install -d $(DESTDIR)$(LIBEXEC)
 	for b in bin/pod-*; do install -m 0755 $$b $(DESTDIR)$(LIBEXEC)/; done
+	# pod-quadlet as systemd's generators of system and user units, and the boot-time restart unit.
+	install -d $(DESTDIR)$(SYSTEMDDIR)/system-generators $(DESTDIR)$(SYSTEMDDIR)/user-generators $(DESTDIR)$(SYSTEMDDIR)/system
+	ln -sf $(LIBEXEC)/pod-quadlet $(DESTDIR)$(SYSTEMDDIR)/system-generators/pod-system-generator
+	ln -sf $(LIBEXEC)/pod-quadlet $(DESTDIR)$(SYSTEMDDIR)/user-generators/pod-user-generator
+	sed 's|@BINDIR@|$(BINDIR)|g' contrib/systemd/pod-restart.service >$(DESTDIR)$(SYSTEMDDIR)/system/pod-restart.service
+	chmod 0644 $(DESTDIR)$(SYSTEMDDIR)/system/pod-restart.service
 
 test: ## unit tests (no root needed; root-only tests skip themselves)
 	$(GO) test $(GOFLAGS_BUILD) ./...

@@ -20,28 +20,29 @@ import (
 // ContainerConfig is what a container was created with. It changes only by
 // rename and `container update --runtime`.
 type ContainerConfig struct {
-	ID          string          `json:"id"`
-	Name        string          `json:"name"`
-	Created     time.Time       `json:"created"`
-	Spec        specgen.Options `json:"spec"`
-	Image       string          `json:"image,omitempty"`     // as the user gave it
-	ImageID     string          `json:"imageId,omitempty"`   // resolved at create
-	ImageName   string          `json:"imageName,omitempty"` // full name at create
-	ImageConfig specgen.Image   `json:"imageConfig"`
-	Runtime     ocirt.Handle    `json:"runtime"`
-	Command     []string        `json:"command,omitempty"` // effective argv (entrypoint + cmd)
-	StopSignal  int             `json:"stopSignal"`
-	StopTimeout uint            `json:"stopTimeout"`
-	LogDriver   string          `json:"logDriver"`
-	LogPath     string          `json:"logPath,omitempty"`
-	LogSizeMax  int64           `json:"logSizeMax,omitempty"`
-	LogTag      string          `json:"logTag,omitempty"`
-	Remove      bool            `json:"remove,omitempty"`     // --rm
-	Storage     bool            `json:"storage,omitempty"`    // has a storage container (image based)
-	SdNotify    string          `json:"sdNotify,omitempty"`   // --sdnotify mode
-	DetachKeys  string          `json:"detachKeys,omitempty"` // --detach-keys given at create
-	CgroupMgr   string          `json:"cgroupManager,omitempty"`
-	ExitCmdArgs []string        `json:"exitCommandArgs,omitempty"` // global flags for the exit command
+	ID            string          `json:"id"`
+	Name          string          `json:"name"`
+	Created       time.Time       `json:"created"`
+	Spec          specgen.Options `json:"spec"`
+	Image         string          `json:"image,omitempty"`     // as the user gave it
+	ImageID       string          `json:"imageId,omitempty"`   // resolved at create
+	ImageName     string          `json:"imageName,omitempty"` // full name at create
+	ImageConfig   specgen.Image   `json:"imageConfig"`
+	Runtime       ocirt.Handle    `json:"runtime"`
+	Command       []string        `json:"command,omitempty"` // effective argv (entrypoint + cmd)
+	StopSignal    int             `json:"stopSignal"`
+	StopTimeout   uint            `json:"stopTimeout"`
+	LogDriver     string          `json:"logDriver"`
+	LogPath       string          `json:"logPath,omitempty"`
+	LogSizeMax    int64           `json:"logSizeMax,omitempty"`
+	LogTag        string          `json:"logTag,omitempty"`
+	Remove        bool            `json:"remove,omitempty"`        // --rm
+	Storage       bool            `json:"storage,omitempty"`       // has a storage container (image based)
+	SdNotify      string          `json:"sdNotify,omitempty"`      // --sdnotify mode
+	CreateCommand []string        `json:"createCommand,omitempty"` // the pod command line that created it (generate systemd --new)
+	DetachKeys    string          `json:"detachKeys,omitempty"`    // --detach-keys given at create
+	CgroupMgr     string          `json:"cgroupManager,omitempty"`
+	ExitCmdArgs   []string        `json:"exitCommandArgs,omitempty"` // global flags for the exit command
 	// PortMappings are the ports published on the host (-p); the network
 	// subsystem fills them in, `port` and `ps` read them.
 	PortMappings []PortMapping `json:"portMappings,omitempty"`
@@ -116,6 +117,9 @@ func (c *Container) Name() string { return c.config.Name }
 
 // Config returns a copy of the container's configuration.
 func (c *Container) Config() ContainerConfig { return c.config }
+
+// MonitorPidFile is where the container's monitor writes its pid.
+func (c *Container) MonitorPidFile() string { return filepath.Join(c.runDir(), "conmon.pid") }
 
 // State returns a copy of the container's state as last synced.
 func (c *Container) State() ContainerState { return c.state }

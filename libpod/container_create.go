@@ -21,26 +21,28 @@ import (
 	"github.com/pod-engine/pod/pkg/healthcheck"
 	"github.com/pod-engine/pod/pkg/ocirt"
 	"github.com/pod-engine/pod/pkg/secret"
+	"github.com/pod-engine/pod/pkg/systemd/sdnotify"
 )
 
 // CreateOptions are the settings of a new container beyond its spec options.
 type CreateOptions struct {
-	Spec        specgen.Options
-	Image       string            // image reference; empty with Spec.Rootfs
-	Runtime     string            // runtime for this container; empty = the default
-	Remove      bool              // --rm
-	LogDriver   string            // --log-driver; empty = containers.conf log_driver
-	LogOpts     []string          // --log-opt path=…, max-size=…, tag=…
-	StopTimeout *uint             // --stop-timeout; nil = containers.conf stop_timeout
-	Timeout     uint              // --timeout: seconds the container may run (0 = no limit)
-	Pull        string            // --pull: missing (default), always, never, newer
-	PullQuiet   bool              // -q: no pull progress
-	SdNotify    string            // --sdnotify: container, conmon, ignore
-	DetachKeys  string            // --detach-keys
-	PreserveFDs int               // run --preserve-fds: how many fds (3…) the process gets (Container.PreserveFDs hands them over)
-	Secrets     []secret.Ref      // --secret: checked at create, handed over at each start
-	Restart     string            // --restart: no, on-failure[:N], always, unless-stopped
-	Health      healthcheck.Flags // --health-*, --no-healthcheck
+	Spec          specgen.Options
+	Image         string            // image reference; empty with Spec.Rootfs
+	Runtime       string            // runtime for this container; empty = the default
+	Remove        bool              // --rm
+	LogDriver     string            // --log-driver; empty = containers.conf log_driver
+	LogOpts       []string          // --log-opt path=…, max-size=…, tag=…
+	StopTimeout   *uint             // --stop-timeout; nil = containers.conf stop_timeout
+	Timeout       uint              // --timeout: seconds the container may run (0 = no limit)
+	Pull          string            // --pull: missing (default), always, never, newer
+	PullQuiet     bool              // -q: no pull progress
+	SdNotify      string            // --sdnotify: container, conmon, ignore
+	CreateCommand []string          // the command line (os.Args), kept for generate systemd --new
+	DetachKeys    string            // --detach-keys
+	PreserveFDs   int               // run --preserve-fds: how many fds (3…) the process gets (Container.PreserveFDs hands them over)
+	Secrets       []secret.Ref      // --secret: checked at create, handed over at each start
+	Restart       string            // --restart: no, on-failure[:N], always, unless-stopped
+	Health        healthcheck.Flags // --health-*, --no-healthcheck
 
 	Net         NetworkFlags // --network-alias, --ip, --mac-address, -p, -P, --expose
 	RunFlags                 // files, dependencies and platform (container_runflags.go)
@@ -107,7 +109,11 @@ func (r *Runtime) CreateContainer(ctx context.Context, o *CreateOptions) (*Conta
 	if o.StopTimeout != nil {
 		cfg.StopTimeout = *o.StopTimeout
 	}
+	if err := sdnotify.Validate(o.SdNotify); err != nil {
+		return nil, fmt.Errorf("%w: %w", err, errdefs.ErrInvalidArgument)
+	}
 	cfg.SdNotify = o.SdNotify
+	cfg.CreateCommand = o.CreateCommand
 	cfg.DetachKeys = o.DetachKeys
 	cfg.CgroupMgr = r.cfg.Engine.CgroupManager
 

@@ -128,6 +128,7 @@ func (c *Container) startLocked(ctx context.Context, attach *Attach) (*client.At
 		closeConn()
 		return nil, err
 	}
+	c.notifyStarted()
 	c.event(events.Start)
 	if attach != nil {
 		c.event(events.Attach)
@@ -212,6 +213,10 @@ func (c *Container) init(ctx context.Context, foreground, start bool, attach fun
 	if err := c.setupSecrets(spec); err != nil {
 		return false, fmt.Errorf("container %s: %w", c.config.Name, err)
 	}
+	var notifySocket notifyReq
+	if err := c.setupNotify(spec, &notifySocket); err != nil {
+		return false, err
+	}
 	// A previous run's exit files must not be mistaken for this one's.
 	for _, f := range []string{c.exitFile(), filepath.Join(c.persistDir(), "exit"), filepath.Join(c.persistDir(), "oom")} {
 		if err := os.Remove(f); err != nil && !os.IsNotExist(err) {
@@ -239,6 +244,7 @@ func (c *Container) init(ctx context.Context, foreground, start bool, attach fun
 		NoNewKeyring: !r.cfg.Containers.EnableKeyring,
 		Cgroups:      cgroupMode(c),
 		MaxRunTime:   time.Duration(c.config.Timeout) * time.Second,
+		NotifySocket: string(notifySocket),
 	}
 	if c.killStaleMonitor() {
 		// A pod killed halfway through an earlier start left a monitor and

@@ -91,24 +91,25 @@ type InspectMount struct {
 
 // InspectConfig is the Config object.
 type InspectConfig struct {
-	Hostname    string            `json:"Hostname"`
-	Domainname  string            `json:"Domainname"`
-	User        string            `json:"User"`
-	AttachStdin bool              `json:"AttachStdin"`
-	Tty         bool              `json:"Tty"`
-	OpenStdin   bool              `json:"OpenStdin"`
-	Env         []string          `json:"Env"`
-	Cmd         []string          `json:"Cmd"`
-	Image       string            `json:"Image"`
-	WorkingDir  string            `json:"WorkingDir"`
-	Entrypoint  string            `json:"Entrypoint"`
-	Labels      map[string]string `json:"Labels"`
-	Annotations map[string]string `json:"Annotations"`
-	StopSignal  int               `json:"StopSignal"`
-	StopTimeout uint              `json:"StopTimeout"`
-	Timeout     uint              `json:"Timeout"`
-	Umask       string            `json:"Umask,omitempty"`
-	SdNotify    string            `json:"sdNotifyMode,omitempty"`
+	Hostname      string            `json:"Hostname"`
+	Domainname    string            `json:"Domainname"`
+	User          string            `json:"User"`
+	AttachStdin   bool              `json:"AttachStdin"`
+	Tty           bool              `json:"Tty"`
+	OpenStdin     bool              `json:"OpenStdin"`
+	Env           []string          `json:"Env"`
+	Cmd           []string          `json:"Cmd"`
+	CreateCommand []string          `json:"CreateCommand,omitempty"`
+	Image         string            `json:"Image"`
+	WorkingDir    string            `json:"WorkingDir"`
+	Entrypoint    string            `json:"Entrypoint"`
+	Labels        map[string]string `json:"Labels"`
+	Annotations   map[string]string `json:"Annotations"`
+	StopSignal    int               `json:"StopSignal"`
+	StopTimeout   uint              `json:"StopTimeout"`
+	Timeout       uint              `json:"Timeout"`
+	Umask         string            `json:"Umask,omitempty"`
+	SdNotifyMode  string            `json:"sdNotifyMode,omitempty"`
 
 	Healthcheck                *healthcheck.Config `json:"Healthcheck,omitempty"`
 	HealthcheckOnFailureAction string              `json:"HealthcheckOnFailureAction,omitempty"`
@@ -260,7 +261,8 @@ func (c *Container) Inspect() *InspectContainer {
 	i.Config.StopTimeout = cfg.StopTimeout
 	i.Config.Timeout = cfg.Timeout
 	i.Config.Umask = s.Umask
-	i.Config.SdNotify = cfg.SdNotify
+	i.Config.SdNotifyMode = cfg.SdNotify
+	i.Config.CreateCommand = cfg.CreateCommand
 	h := &i.HostConfig
 	h.AutoRemove = cfg.Remove
 	h.RestartPolicy = InspectRestartPolicy{Name: cfg.RestartPolicy, MaximumRetryCount: cfg.RestartRetries}

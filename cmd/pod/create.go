@@ -268,6 +268,7 @@ func (f *createFlags) options(cmd *cobra.Command, args []string) (*libpod.Create
 		return nil, fmt.Errorf("%s requires at least 1 argument: an image (or a root filesystem with --rootfs): %w", cmd.CommandPath(), errdefs.ErrInvalidArgument)
 	}
 	o := f.o
+	o.CreateCommand = os.Args
 	s := &o.Spec
 	if f.rootfs {
 		s.Rootfs = args[0]

@@ -3,6 +3,7 @@ package shimmon
 import (
 	"context"
 	"errors"
+	"github.com/pod-engine/pod/pkg/systemd/sdnotify"
 	"os"
 	"path/filepath"
 	"sync/atomic"
@@ -67,6 +68,14 @@ func runContainer(a *conmon.Args, f *shimwire.Flags, p *pipes) int {
 	}
 	defer s.close()
 
+	if a.SdNotifySocket != "" {
+		// The container's sd_notify messages, relayed as pod-conmon does.
+		relay, err := sdnotify.Listen(a.Bundle, a.SdNotifySocket, diag.warn)
+		if err != nil {
+			return failed(err)
+		}
+		defer relay.Close()
+	}
 	ctx, cancel := context.WithTimeout(context.Background(), createLimit)
 	defer cancel()
 	t0 := time.Now()
