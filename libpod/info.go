@@ -10,6 +10,7 @@ import (
 	"sync"
 	"syscall"
 
+	"go.podman.io/storage/pkg/unshare"
 	storagetypes "go.podman.io/storage/types"
 
 	"github.com/pod-engine/pod/pkg/ocirt"
@@ -297,7 +298,7 @@ func (r *Runtime) Info(ctx context.Context, version string) (*Info, error) {
 	h.Security = SecurityInfo{
 		AppArmorEnabled:     apparmorEnabled(),
 		DefaultCapabilities: strings.Join(normalizeCaps(r.cfg.Containers.DefaultCapabilities.Get()), ","),
-		Rootless:            os.Geteuid() != 0,
+		Rootless:            unshare.IsRootless(),
 		SECCOMPEnabled:      seccompEnabled(),
 		SECCOMPProfilePath:  r.seccompProfilePath(),
 		SELinuxEnabled:      selinuxEnabled(),

@@ -33,7 +33,7 @@ func fmtLimit(n uint64) string {
 // maxHard is the highest value a limit may get: pod's own hard limit unless
 // pod holds CAP_SYS_RESOURCE or the limit is unknown or unlimited.
 func (g *gen) maxHard(name string) (uint64, bool) {
-	if g.h.CanRaiseRlimits || g.h.Rlimits == nil {
+	if (g.h.CanRaiseRlimits && !g.h.Rootless) || g.h.Rlimits == nil {
 		return 0, false
 	}
 	l, ok := g.h.Rlimits[name]
@@ -198,6 +198,15 @@ func (g *gen) resources() error {
 	if mode == "disabled" {
 		if flag, val := r.limitsAsked(g.o); flag != "" {
 			return flagError(flag, val, "resource limits need cgroups; they cannot be used with --cgroups=disabled")
+		}
+		g.spec.Linux.Resources = nil
+		return nil
+	}
+	if g.h.Rootless && !g.h.CgroupV2 {
+		// As Podman: an ordinary user cannot create cgroups on a v1 host,
+		// so its containers have none and limits cannot be set.
+		if flag, val := r.limitsAsked(g.o); flag != "" {
+			return flagError(flag, val, "invalid configuration, cannot specify resource limits without cgroups v2 and --cgroup-manager=systemd (a rootless container on this cgroup v1 host has no cgroup)")
 		}
 		g.spec.Linux.Resources = nil
 		return nil

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/opencontainers/selinux/go-selinux"
+	"go.podman.io/storage/pkg/unshare"
 	"golang.org/x/sys/unix"
 )
 
@@ -69,7 +70,8 @@ func HasCapSysResource() (bool, error) {
 // accounting, oom_score_adj, SELinux, AppArmor, rootless and the environment. libpod adds
 // CgroupManager and RuntimeName. It costs a few file reads and no exec.
 func ProbeHost() (*Host, error) {
-	h := &Host{Rootless: os.Geteuid() != 0, Env: os.Environ()}
+	// Inside a rootless user's namespace pod is uid 0 but still rootless.
+	h := &Host{Rootless: unshare.IsRootless(), Env: os.Environ()}
 	var err error
 	if h.Rlimits, err = CurrentRlimits(); err != nil {
 		return nil, err
@@ -78,7 +80,8 @@ func ProbeHost() (*Host, error) {
 	if err != nil {
 		return nil, err
 	}
-	h.CanRaiseRlimits = eff&(1<<capSysResource) != 0
+	// CAP_SYS_RESOURCE in a user namespace does not raise host limits.
+	h.CanRaiseRlimits = eff&(1<<capSysResource) != 0 && !h.Rootless
 	h.BoundingCaps = []string{}
 	for i, c := range allCaps {
 		if bnd&(1<<uint(i)) != 0 {
