@@ -13,6 +13,8 @@ import (
 	"strings"
 	"time"
 
+	"go.podman.io/storage/pkg/unshare"
+
 	"github.com/pod-engine/pod/libpod/internal/specgen"
 	"github.com/pod-engine/pod/libpod/internal/store"
 	"github.com/pod-engine/pod/pkg/conmon"
@@ -211,6 +213,7 @@ func needs(o *CreateOptions) []ocirt.Capability {
 	add(ocirt.CapLogPassthrough, o.LogDriver == ocirt.LogPassthrough)
 	add(ocirt.CapKeepGroups, len(o.Spec.GroupAdd) == 1 && o.Spec.GroupAdd[0] == "keep-groups")
 	add(ocirt.CapPreserveFDs, o.PreserveFDs > 0)
+	add(ocirt.CapRootless, unshare.IsRootless())
 	return need
 }
 

@@ -132,6 +132,19 @@ type RuntimeInfo struct {
 	Capabilities ocirt.Caps `json:"capabilities,omitempty" yaml:"capabilities,omitempty"`
 }
 
+// RootlessSupport says whether the runtime runs containers for an ordinary
+// user: "yes", "no" (with why) or "-" when pod could not tell.
+func (i RuntimeInfo) RootlessSupport() string {
+	c, ok := i.Capabilities[ocirt.CapRootless]
+	switch {
+	case !ok:
+		return "-"
+	case c.Has:
+		return "yes"
+	}
+	return "no"
+}
+
 // SecurityInfo is the host's security setup.
 type SecurityInfo struct {
 	AppArmorEnabled     bool   `json:"apparmorEnabled"`
