@@ -170,6 +170,14 @@ func inOtherNS(pid int) bool {
 	if unix.Stat(fmt.Sprintf("/proc/%d", pid), &st) != nil || int(st.Uid) != os.Geteuid() {
 		return false
 	}
+	// A zombie (killed, not reaped yet) keeps its user namespace link but
+	// has no mount namespace left to join.
+	if stat, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid)); err != nil || zombie(stat) {
+		return false
+	}
+	if _, err := os.Readlink(fmt.Sprintf("/proc/%d/ns/mnt", pid)); err != nil {
+		return false
+	}
 	theirs, err := os.Readlink(fmt.Sprintf("/proc/%d/ns/user", pid))
 	if err != nil {
 		return false
@@ -182,6 +190,12 @@ func inOtherNS(pid int) bool {
 		return theirs == ours
 	}
 	return theirs != ours
+}
+
+// zombie reports whether a /proc/PID/stat line is a dead process's.
+func zombie(stat []byte) bool {
+	i := strings.LastIndexByte(string(stat), ')')
+	return i < 0 || i+2 >= len(stat) || stat[i+2] == 'Z' || stat[i+2] == 'X'
 }
 
 func alivePause(dir string) int {
