@@ -31,6 +31,9 @@ func enterUserNS(cmd *cobra.Command) error {
 	if !rootless.Needed() || noUserNS[cmd.CommandPath()] || cmd.Name() == "help" {
 		return nil
 	}
+	if err := rootless.CheckRuntimeDir(); err != nil {
+		return err
+	}
 	o, err := libpod.RootlessOptions(globals)
 	if err != nil {
 		return err

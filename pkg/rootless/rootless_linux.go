@@ -127,6 +127,30 @@ func StopPause(dir string) (bool, error) {
 	return true, nil
 }
 
+// CheckRuntimeDir refuses an unusable $XDG_RUNTIME_DIR before anything is
+// created under it. Unset, storage.conf's rules pick /run/user/UID or a
+// directory under /tmp, as for Podman.
+func CheckRuntimeDir() error {
+	dir := os.Getenv("XDG_RUNTIME_DIR")
+	if dir == "" {
+		return nil
+	}
+	fix := "set XDG_RUNTIME_DIR to a directory you own and can write (usually /run/user/UID, made by a login session or `loginctl enable-linger`), or unset it"
+	var st unix.Stat_t
+	if err := unix.Stat(dir, &st); err != nil {
+		return fmt.Errorf("XDG_RUNTIME_DIR %q: %w: %s: %w", dir, err, fix, errdefs.ErrInvalidArgument)
+	}
+	switch {
+	case st.Mode&unix.S_IFMT != unix.S_IFDIR:
+		return fmt.Errorf("XDG_RUNTIME_DIR %q is not a directory: %s: %w", dir, fix, errdefs.ErrInvalidArgument)
+	case int(st.Uid) != os.Geteuid():
+		return fmt.Errorf("XDG_RUNTIME_DIR directory %q is not owned by the current user (uid %d): %s: %w", dir, os.Geteuid(), fix, errdefs.ErrInvalidArgument)
+	case unix.Access(dir, unix.W_OK|unix.X_OK) != nil:
+		return fmt.Errorf("XDG_RUNTIME_DIR directory %q is not writable: %s: %w", dir, fix, errdefs.ErrInvalidArgument)
+	}
+	return nil
+}
+
 // checkDir makes sure dir can hold the pause process's files.
 func checkDir(dir string) error {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
@@ -228,7 +252,8 @@ func Mappings() (uids, gids []specs.LinuxIDMapping, err error) {
 	}
 	subU, subG, err := unshare.GetSubIDMappings(me.Username, me.Username)
 	if err != nil {
-		return nil, nil, fmt.Errorf("reading /etc/subuid and /etc/subgid for %s: %w: %w", me.Username, err, errdefs.ErrInvalidArgument)
+		return nil, nil, fmt.Errorf("user %q needs ranges in /etc/subuid and /etc/subgid for rootless containers (%w): add them as root, e.g. `usermod --add-subuids 100000-165535 --add-subgids 100000-165535 %s`: %w",
+			me.Username, err, me.Username, errdefs.ErrInvalidArgument)
 	}
 	for _, c := range []struct {
 		file string
