@@ -28,6 +28,15 @@ skip_if_rootless() {
     return 0
 }
 
+# skip_if_rootless_cgroupv1: skip a test of cgroup settings when rootless on
+# a cgroup v1 host, where (as with Podman) a rootless container has no cgroup.
+skip_if_rootless_cgroupv1() {
+    if is_rootless && [[ $(stat -fc %T /sys/fs/cgroup) != cgroup2fs ]]; then
+        skip "a rootless container on a cgroup v1 host has no cgroup"
+    fi
+    return 0
+}
+
 # skip_unless_rootless [REASON]: skip a test that is about an ordinary user.
 skip_unless_rootless() {
     is_rootless || skip "${1:-runs as an ordinary user only (make test-system-rootless)}"

@@ -205,7 +205,7 @@ func (g *gen) resources() error {
 	if g.h.Rootless && !g.h.CgroupV2 {
 		// As Podman: an ordinary user cannot create cgroups on a v1 host,
 		// so its containers have none and limits cannot be set.
-		if flag, val := r.limitsAsked(g.o); flag != "" {
+		if flag, val := g.rootlessLimitAsked(); flag != "" {
 			return flagError(flag, val, "invalid configuration, cannot specify resource limits without cgroups v2 and --cgroup-manager=systemd (a rootless container on this cgroup v1 host has no cgroup)")
 		}
 		g.spec.Linux.Resources = nil
@@ -261,6 +261,26 @@ func (g *gen) resources() error {
 
 // cgroupsPath: cgroupfs puts the container at <parent>/<id> (parent default
 // /pod); systemd uses <slice>:libpod:<id> (slice default machine.slice).
+// rootlessLimitAsked names the first cgroup setting asked for, which a
+// rootless container on a cgroup v1 host cannot have.
+func (g *gen) rootlessLimitAsked() (flag, value string) {
+	if flag, val := g.p.Res.limitsAsked(g.o); flag != "" {
+		return flag, val
+	}
+	if flag, val := g.p.More.asked(g.o); flag != "" {
+		return flag, val
+	}
+	switch {
+	case len(g.o.DeviceCgroupRules) > 0:
+		return "--device-cgroup-rule", g.o.DeviceCgroupRules[0]
+	case g.o.BlkioWeight != 0:
+		return "--blkio-weight", strconv.FormatUint(uint64(g.o.BlkioWeight), 10)
+	case len(g.p.Throttle.all()) > 0:
+		return "--device-read-bps", "(block I/O throttles)"
+	}
+	return "", ""
+}
+
 func (g *gen) cgroupsPath() error {
 	parent := g.o.CgroupParent
 	if g.h.CgroupManager == "systemd" {
