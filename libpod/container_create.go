@@ -77,6 +77,9 @@ func (r *Runtime) CreateContainer(ctx context.Context, o *CreateOptions) (*Conta
 	if err := r.checkRunFlags(o); err != nil {
 		return nil, err
 	}
+	if err := resolveUserNS(&o.Spec); err != nil {
+		return nil, err
+	}
 	handle, err := r.resolveRuntime(o)
 	if err != nil {
 		return nil, err
@@ -214,6 +217,7 @@ func needs(o *CreateOptions) []ocirt.Capability {
 	add(ocirt.CapKeepGroups, len(o.Spec.GroupAdd) == 1 && o.Spec.GroupAdd[0] == "keep-groups")
 	add(ocirt.CapPreserveFDs, o.PreserveFDs > 0)
 	add(ocirt.CapRootless, unshare.IsRootless())
+	add(ocirt.CapUserNS, o.Spec.UserNS != "" && o.Spec.UserNS != "host")
 	return need
 }
 

@@ -37,7 +37,6 @@ var refusedRunFlags = []refusedFlag{
 	{name: "health-timeout", usage: "the maximum time allowed to complete the healthcheck before an interval is considered failed", ok: []string{"30s"}, why: "healthchecks are not supported yet"},
 	{name: "health-on-failure", usage: "action to take once the container turns unhealthy", ok: []string{"none"}, why: "healthchecks are not supported yet"},
 	{name: "no-healthcheck", usage: "Disable healthchecks on container", boolean: true, ok: []string{"true", "false"}},
-	{name: "userns", usage: "User namespace to use", ok: []string{"", "host"}, why: "user namespaces are not supported yet"},
 	{name: "uidmap", usage: "UID map to use for the user namespace", slice: true, why: "user namespaces are not supported yet"},
 	{name: "gidmap", usage: "GID map to use for the user namespace", slice: true, why: "user namespaces are not supported yet"},
 	{name: "subuidname", usage: "Name of range listed in /etc/subuid for use in user namespace", why: "user namespaces are not supported yet"},

@@ -22,8 +22,7 @@ func TestCheckRefused(t *testing.T) {
 		{[]string{"--no-healthcheck"}, ""},
 		{[]string{"--health-cmd", "none"}, ""},
 		{[]string{"--health-cmd", "curl x"}, "healthchecks are not supported yet"},
-		{[]string{"--userns", "host"}, ""},
-		{[]string{"--userns", "keep-id"}, "user namespaces"},
+		{[]string{"--uidmap", "0:1:1"}, "user namespaces"},
 		{[]string{"--publish-all"}, "--publish-all true"},
 		{[]string{"--volumes-from", "a", "--volumes-from", "b"}, "--volumes-from a"},
 	}

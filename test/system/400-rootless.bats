@@ -261,6 +261,39 @@ pause_pid() {
     run_upod podtest rm -f -t 0 nopause
 }
 
+@test "--userns=keep-id: files in a bind mount keep the user's owner; bad values and root are refused" {
+    skip_if_rootless "drives the test users with runuser (root)"
+    skip_unless_oci "shims cannot run rootless"
+    user_image podtest
+    local dir=$RL/podtest/bind uid gid
+    uid=$(id -u podtest)
+    gid=$(id -g podtest)
+    mkdir -p "$dir"
+    echo data >"$dir/mine"
+    chown -R podtest: "$dir"
+    run_upod podtest run --rm --userns keep-id -v "$dir:/b" "${IMG[@]}" sh -c 'id -u; id -g; stat -c "%u:%g" /b/mine; echo new >/b/made'
+    is "$(echo $output)" "$uid $gid $uid:$gid" "keep-id: the process and the bind mount's file"
+    is "$(stat -c '%U:%G' "$dir/made")" "podtest:$(id -gn podtest)" "a file the container made in the bind mount"
+    run_upod podtest run --rm --userns keep-id:uid=200,gid=210 -v "$dir:/b" "${IMG[@]}" sh -c 'id -u; id -g; stat -c "%u:%g" /b/mine'
+    is "$(echo $output)" "200 210 200:210" "keep-id:uid=200,gid=210"
+    # -u wins over keep-id's default user
+    run_upod podtest run --rm --userns keep-id -u 0 "${IMG[@]}" id -u
+    is "$output" 0
+    # without keep-id the user's files are root's in the container
+    run_upod podtest run --rm -v "$dir:/b" "${IMG[@]}" stat -c %u /b/mine
+    is "$output" 0
+    for bad in bogus keep-id:uid=x keep-id:size=3 ns:relative host:x; do
+        run_upod 125 podtest run --rm --userns "$bad" "${IMG[@]}" true
+        contains "$output" "--userns \"$bad\"" "$bad"
+    done
+    run_upod 125 podtest run --rm --userns keep-id:uid=70000 "${IMG[@]}" true
+    contains "$output" "outside the 65537 ids of the user namespace"
+    run_upod podtest ps -a --format '{{.Names}}'
+    is "$output" "" "nothing created by the refused runs"
+    run_pod 125 run --rm --userns keep-id "${IMG[@]}" true
+    contains "$output" "keep-id is only supported in rootless mode"
+}
+
 @test "as an ordinary user: the user namespace, its uid map and pod unshare" {
     skip_unless_rootless
     run_pod unshare cat /proc/self/uid_map

@@ -113,6 +113,13 @@ func (g *gen) namespaces() error {
 	add(specs.IPCNamespace, ns.IPC)
 	add(specs.UTSNamespace, ns.UTS)
 	add(specs.MountNamespace, nsMode{Kind: nsPrivate})
+	switch m := g.o.IDMappings; {
+	case g.p.UserNS.Mode == "ns":
+		add(specs.UserNamespace, nsMode{Kind: nsPath, Path: g.p.UserNS.Path})
+	case m != nil:
+		add(specs.UserNamespace, nsMode{Kind: nsPrivate})
+		g.spec.Linux.UIDMappings, g.spec.Linux.GIDMappings = m.UIDs, m.GIDs
+	}
 	cgns := g.d.CgroupNS
 	if cgns == "" && g.h.CgroupV2 {
 		cgns = "private"

@@ -3,6 +3,7 @@ package specgen
 import (
 	"bufio"
 	"bytes"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -63,6 +64,47 @@ func HasCapSysResource() (bool, error) {
 		return false, err
 	}
 	return eff&(1<<capSysResource) != 0, nil
+}
+
+// RootlessIDs returns the rootless user's ids and the size of pod's user
+// namespace (what /proc/self/uid_map and gid_map map), or nil for root.
+func RootlessIDs() (*IDs, error) {
+	if !unshare.IsRootless() {
+		return nil, nil
+	}
+	ids := &IDs{UID: unshare.GetRootlessUID(), GID: unshare.GetRootlessGID()}
+	var err error
+	if ids.NSUIDs, err = mappedIDs("/proc/self/uid_map"); err != nil {
+		return nil, err
+	}
+	if ids.NSGIDs, err = mappedIDs("/proc/self/gid_map"); err != nil {
+		return nil, err
+	}
+	return ids, nil
+}
+
+// mappedIDs adds up the sizes of an id map file.
+func mappedIDs(file string) (uint32, error) {
+	b, err := os.ReadFile(file)
+	if err != nil {
+		return 0, err
+	}
+	var n uint64
+	for _, line := range strings.Split(strings.TrimSpace(string(b)), "\n") {
+		f := strings.Fields(line)
+		if len(f) != 3 {
+			continue
+		}
+		size, err := strconv.ParseUint(f[2], 10, 32)
+		if err != nil {
+			return 0, fmt.Errorf("%s: bad line %q", file, line)
+		}
+		n += size
+	}
+	if n >= 1<<32 {
+		n = 1<<32 - 1
+	}
+	return uint32(n), nil
 }
 
 // ProbeHost collects the Host facts specgen needs about pod itself and this
