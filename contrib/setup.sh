@@ -30,6 +30,10 @@ if [[ -d /sys/fs/cgroup/unified ]] && ! mountpoint -q /sys/fs/cgroup/hugetlb; th
     mount -t cgroup -o hugetlb cgroup /sys/fs/cgroup/hugetlb || echo "warning: could not mount the hugetlb cgroup (crun may fail)" >&2
 fi
 
+# The unprivileged users (and their /etc/subuid, /etc/subgid ranges) of the
+# rootless tests (make test-system-rootless, test/system/400-rootless.bats).
+contrib/rootless-user.sh
+
 # Extra shims for the shim v2 tests (task API v3 runc shim, gVisor's shim).
 if [[ -x test/shims/install.sh ]]; then
     test/shims/install.sh

@@ -13,6 +13,8 @@ import (
 	"strings"
 	"time"
 
+	"go.podman.io/storage/pkg/unshare"
+
 	"github.com/pod-engine/pod/libpod/internal/specgen"
 	"github.com/pod-engine/pod/libpod/internal/store"
 	"github.com/pod-engine/pod/pkg/conmon"
@@ -78,13 +80,13 @@ func newID() string {
 // and the image, and stores a new container in the configured state.
 func (r *Runtime) CreateContainer(ctx context.Context, o *CreateOptions) (*Container, error) {
 	r.debugf("creating container")
-	if os.Geteuid() != 0 {
-		return nil, fmt.Errorf("running containers as a non-root user is not supported yet (rootless containers need a user namespace set up with newuidmap/newgidmap; the paths under $HOME and $XDG_RUNTIME_DIR are ready): run pod as root: %w", errdefs.ErrNotImplemented)
-	}
 	if err := specgen.Validate(&o.Spec); err != nil {
 		return nil, err
 	}
 	if err := r.checkRunFlags(o); err != nil {
+		return nil, err
+	}
+	if err := resolveUserNS(&o.Spec); err != nil {
 		return nil, err
 	}
 	handle, err := r.resolveRuntime(o)
@@ -243,6 +245,8 @@ func needs(o *CreateOptions) []ocirt.Capability {
 	add(ocirt.CapLogPassthrough, o.LogDriver == ocirt.LogPassthrough)
 	add(ocirt.CapKeepGroups, len(o.Spec.GroupAdd) == 1 && o.Spec.GroupAdd[0] == "keep-groups")
 	add(ocirt.CapPreserveFDs, o.PreserveFDs > 0)
+	add(ocirt.CapRootless, unshare.IsRootless())
+	add(ocirt.CapUserNS, o.Spec.UserNS != "" && o.Spec.UserNS != "host")
 	return need
 }
 

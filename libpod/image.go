@@ -79,8 +79,9 @@ func (r *Runtime) createStorage(c *Container) error {
 	if err != nil {
 		return err
 	}
+	uids, gids := storageIDMaps(c.config.Spec.IDMappings)
 	err = store.CreateContainer(imagestore.ContainerOptions{ID: c.config.ID, Name: c.config.Name,
-		ImageID: c.config.ImageID, ImageName: c.config.ImageName, Volatile: c.config.Remove})
+		ImageID: c.config.ImageID, ImageName: c.config.ImageName, Volatile: c.config.Remove, UIDMap: uids, GIDMap: gids})
 	if err != nil {
 		return fmt.Errorf("container %s: creating its storage: %w", c.config.Name, err)
 	}

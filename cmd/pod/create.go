@@ -89,6 +89,7 @@ func (f *createFlags) register(fs *pflag.FlagSet) {
 	fs.StringVar(&s.PID, "pid", "", "PID namespace to use")
 	fs.StringVar(&s.IPC, "ipc", "", "IPC namespace to use")
 	fs.StringVar(&s.UTS, "uts", "", "UTS namespace to use")
+	fs.StringVar(&s.UserNS, "userns", os.Getenv("PODMAN_USERNS"), "User namespace to use")
 	fs.StringArrayVar(&s.Devices, "device", nil, "Add a host device to the container")
 	fs.StringSliceVar(&s.GroupAdd, "group-add", nil, "Add additional groups to the primary container process. 'keep-groups' allows container processes to use supplementary groups.")
 	fs.StringVar(&s.ShmSize, "shm-size", "", "Size of /dev/shm (format: <number>[<unit>], where unit = b (bytes), k (kibibytes), m (mebibytes), or g (gibibytes))")

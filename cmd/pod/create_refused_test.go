@@ -16,8 +16,7 @@ func TestCheckRefused(t *testing.T) {
 		frag string // "" = accepted
 	}{
 		{nil, ""},
-		{[]string{"--userns", "host"}, ""},
-		{[]string{"--userns", "keep-id"}, "user namespaces"},
+		{[]string{"--uidmap", "0:1:1"}, "user namespaces"},
 	}
 	for _, c := range cases {
 		fs := pflag.NewFlagSet("t", pflag.ContinueOnError)

@@ -189,12 +189,20 @@ func systemMigrateCommand() *cobra.Command {
 
 Every running container is stopped ("stopped ID" is printed for each). With --new-runtime, every
 container records that runtime (a name, an alias, a shim type or an absolute path; any runtime kind)
-and uses it from its next start.`,
+and uses it from its next start. For an ordinary user, the pause process that keeps the user
+namespace is stopped, so that the next command builds it anew (after /etc/subuid or /etc/subgid
+changed).`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return withRuntime(func(rt *libpod.Runtime) error {
+			err := withRuntime(func(rt *libpod.Runtime) error {
 				return rt.Migrate(cmd.Context(), newRuntime, func(id string) { fmt.Printf("stopped %s\n", id) })
 			})
+			if err != nil {
+				return err
+			}
+			// An ordinary user's pause process goes too: the next command
+			// builds the user namespace anew (system_migrate_rootless.go).
+			return migrateRootless()
 		},
 	}
 	cmd.Flags().StringVar(&newRuntime, "new-runtime", "", "Specify a new runtime for all containers")

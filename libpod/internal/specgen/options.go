@@ -70,6 +70,11 @@ type Options struct {
 	PID     string `json:"pid,omitempty"`     // --pid host|ns:PATH
 	IPC     string `json:"ipc,omitempty"`     // --ipc host|private|shareable|ns:PATH
 	UTS     string `json:"uts,omitempty"`     // --uts host|ns:PATH
+	UserNS  string `json:"userns,omitempty"`  // --userns host|keep-id[:uid=,gid=]|nomap|auto|ns:PATH
+	// IDMappings are the container's uid/gid mappings (container id → id in
+	// pod's user namespace), resolved from UserNS by libpod when the
+	// container is created; not a flag.
+	IDMappings *IDMappings `json:"idMappings,omitempty"`
 
 	// Run and create flags of Podman 4.3 (parse_run.go, gen_run.go).
 	EnvHost           bool     `json:"envHost,omitempty"`           // --env-host: pod's environment, below -e

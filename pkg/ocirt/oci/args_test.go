@@ -40,9 +40,11 @@ func TestArgv(t *testing.T) {
 
 func TestRunscQuirks(t *testing.T) {
 	q := quirksFor("/usr/bin/runsc")
-	withNetns := &specs.Spec{Linux: &specs.Linux{Namespaces: []specs.LinuxNamespace{{Type: specs.NetworkNamespace}}}}
-	hostNet := &specs.Spec{Linux: &specs.Linux{Namespaces: []specs.LinuxNamespace{{Type: specs.PIDNamespace}}}}
-	joined := &specs.Spec{Linux: &specs.Linux{Namespaces: []specs.LinuxNamespace{{Type: specs.NetworkNamespace, Path: "/run/netns/x"}}}}
+	withNetns := &specs.Spec{Linux: &specs.Linux{CgroupsPath: "/pod/x", Namespaces: []specs.LinuxNamespace{{Type: specs.NetworkNamespace}}}}
+	hostNet := &specs.Spec{Linux: &specs.Linux{CgroupsPath: "/pod/x", Namespaces: []specs.LinuxNamespace{{Type: specs.PIDNamespace}}}}
+	joined := &specs.Spec{Linux: &specs.Linux{CgroupsPath: "/pod/x", Namespaces: []specs.LinuxNamespace{{Type: specs.NetworkNamespace, Path: "/run/netns/x"}}}}
+	// a rootless container on a cgroup v1 host: no cgroup path, no resources
+	noCgroup := &specs.Spec{Linux: &specs.Linux{Namespaces: []specs.LinuxNamespace{{Type: specs.NetworkNamespace}}}}
 	for _, c := range []struct {
 		spec      *specs.Spec
 		noCgroups bool
@@ -52,6 +54,7 @@ func TestRunscQuirks(t *testing.T) {
 		{hostNet, false, []string{"--network=host"}},
 		{joined, false, []string{"--network=" + map[bool]string{true: "sandbox", false: "host"}[runscSandboxOK()]}},
 		{withNetns, true, []string{"--network=none", "--ignore-cgroups"}},
+		{noCgroup, false, []string{"--network=none", "--ignore-cgroups"}},
 	} {
 		if got := q.containerFlags(c.spec, c.noCgroups); !reflect.DeepEqual(got, c.want) {
 			t.Errorf("runsc flags: got %q, want %q", got, c.want)

@@ -127,7 +127,8 @@ func (q quirks) containerFlags(spec *specs.Spec, noCgroups bool) []string {
 	var f []string
 	if q.runsc {
 		f = append(f, "--network="+runscNetwork(spec))
-		if noCgroups {
+		if noCgroups || spec != nil && spec.Linux != nil && spec.Linux.CgroupsPath == "" && spec.Linux.Resources == nil {
+			// no cgroup of its own: --cgroups=disabled, or rootless on cgroup v1
 			f = append(f, "--ignore-cgroups")
 		}
 	} else if noCgroups {
