@@ -42,6 +42,8 @@ type Options struct {
 	// Exclude lists paths (relative, "etc/hostname") of non-directories
 	// left out of the layer: mount points the engine made, not the user.
 	Exclude []string
+	// Metadata is stored with the image record (build cache keys).
+	Metadata string
 	// Created is the image's creation time (default: now).
 	Created time.Time
 }
@@ -163,7 +165,7 @@ func Commit(store storage.Store, o Options) (id string, err error) {
 			}
 		}
 	}
-	_, err = store.CreateImage(id, o.Names, top, "", &storage.ImageOptions{
+	_, err = store.CreateImage(id, o.Names, top, o.Metadata, &storage.ImageOptions{
 		CreationDate: o.Created,
 		Digest:       manDigest,
 		BigData: []storage.ImageBigDataOption{
@@ -370,4 +372,22 @@ func filterTar(r io.Reader, exclude []string) io.Reader {
 		}
 	}()
 	return pr
+}
+
+// Tag gives image id the names, moving each from the image that has it.
+func Tag(store storage.Store, id string, names []string) error {
+	for _, n := range names {
+		if other, err := store.Image(n); err == nil && other.ID != id {
+			if err := store.RemoveNames(other.ID, []string{n}); err != nil {
+				return fmt.Errorf("moving name %s from image %s: %w", n, other.ID, err)
+			}
+		}
+	}
+	if len(names) == 0 {
+		return nil
+	}
+	if err := store.AddNames(id, names); err != nil {
+		return fmt.Errorf("naming image %s: %w", id, err)
+	}
+	return nil
 }
