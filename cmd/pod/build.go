@@ -83,6 +83,13 @@ func envOr(k, def string) string {
 }
 
 func runBuild(cmd *cobra.Command, args []string, f *buildFlags) error {
+	if cmd.CalledAs() == "buildx" {
+		// `pod buildx build …`, as Podman's buildx alias.
+		if len(args) == 0 || args[0] != "build" {
+			return usageError("%q supports only the build subcommand", cmd.CommandPath())
+		}
+		args = args[1:]
+	}
 	if len(args) > 1 {
 		return usageError("%q accepts at most one context directory", cmd.CommandPath())
 	}
