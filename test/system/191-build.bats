@@ -53,13 +53,13 @@ CF
     [[ "$output" == *"65534:65534"*"/app"*"hi there"* ]] || die "chown/workdir/env: $output"
     is "$(pod run --rm multi:1 'cat /owned.bin' | od -An -tx1 | tr -d ' \n')" "$(od -An -tx1 <"$d/src/deep/f.bin" | tr -d ' \n')"
     run_pod image inspect --format '{{.Config.Labels.stage}} {{.Config.StopSignal}} {{json .Config.ExposedPorts}} {{json .Config.Volumes}} {{.Config.WorkingDir}}' multi:1
-    is "$output" 'final SIGINT {"8080/udp":{}} {"/data":{}} /app'
+    [[ "$output" == 'final SIGINT {"8080/udp":{}} {"/data":{}} /app' ]] || die "config: $output"
     # The builder stage's file system is not in the final image.
     run_pod 1 run --rm multi:1 'test -e /out'
     # Podman reads the image from the same store.
     if command -v podman >/dev/null; then
         run podman --root "$PODT/root" --runroot "$PODT/run" image inspect --format '{{.Id}} {{.Config.Healthcheck.Test}}' localhost/multi:1
-        is "$output" "$id [CMD-SHELL true]"
+        [[ "$output" == "$id [CMD-SHELL true]" ]] || die "podman: $output"
     fi
     is "$(leftovers)" ""
 }
