@@ -5,16 +5,16 @@
 load helpers
 
 @test "commit: file, config, --change, run the result, podman sees it" {
-    run_pod run --name c1 -e FROMRUN=yes -w /tmp "${IMG[@]}" sh -c 'printf "a\0b\n" >/tmp/f; echo x >/root-file; rm /bin/vi'
+    run_pod run --name c1 -e FROMRUN=yes -w /tmp "${IMG[@]}" sh -c 'printf "a\0b\n" >/f; echo x >/root-file; rm /bin/vi'
     run_pod commit -q -a "A. Author <a@b>" -m "my msg" \
-        -c 'CMD ["cat","/tmp/f"]' -c "ENV K=v w" -c "LABEL l=\"q v\"" -c "EXPOSE 8080/udp" \
+        -c 'CMD ["cat","/f"]' -c "ENV K=v w" -c "LABEL l=\"q v\"" -c "EXPOSE 8080/udp" \
         -c "STOPSIGNAL SIGINT" -c "USER 0:0" -c "VOLUME /data" c1 'my-img:t1'
     id=$output
     [[ "$id" =~ ^[0-9a-f]{64}$ ]] || die "commit -q printed '$id', not an ID"
     run_pod image inspect --format '{{.Id}} {{index .RepoTags 0}}' my-img:t1
     is "$output" "$id localhost/my-img:t1"
     run_pod image inspect --format '{{.Config.Cmd}}|{{.Config.WorkingDir}}|{{.Config.User}}|{{.Config.StopSignal}}|{{.Author}}' localhost/my-img:t1
-    is "$output" "[cat /tmp/f]|/tmp|0:0|2|A. Author <a@b>"
+    is "$output" "[cat /f]|/tmp|0:0|2|A. Author <a@b>"
     run_pod image inspect --format '{{json .Config.Env}} {{json .Config.Labels}} {{json .Config.ExposedPorts}} {{json .Config.Volumes}}' my-img:t1
     [[ "$output" == *'"K=v w"'* && "$output" == *'"FROMRUN=yes"'* && "$output" == *'"l":"q v"'* && "$output" == *'"8080/udp"'* && "$output" == *'"/data"'* ]] ||
         die "config: $output"
