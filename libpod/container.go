@@ -50,6 +50,11 @@ type ContainerConfig struct {
 	ConmonPidFile string      `json:"conmonPidFile,omitempty"` // --conmon-pidfile: the monitor's pid
 	Requires      []string    `json:"requires,omitempty"`      // --requires: IDs of containers started first
 	Secrets       []SecretRef `json:"secrets,omitempty"`       // --secret, with the IDs they named at create
+
+	// Pod is the ID of the pod the container belongs to (--pod); its
+	// namespaces are joined at each start (pod_join.go).
+	Pod   string `json:"pod,omitempty"`
+	Infra bool   `json:"infra,omitempty"` // the pod's infra container
 }
 
 // ContainerState is what changes while a container lives.

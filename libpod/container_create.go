@@ -37,7 +37,8 @@ type CreateOptions struct {
 	PreserveFDs int          // run --preserve-fds: how many fds (3…) the process gets (Container.PreserveFDs hands them over)
 	Secrets     []secret.Ref // --secret: checked at create, handed over at each start
 
-	RunFlags // files, dependencies and platform (container_runflags.go)
+	RunFlags  // files, dependencies and platform (container_runflags.go)
+	PodMember // the pod it joins (pod_join.go)
 }
 
 var nameRE = regexp.MustCompile(`^[a-zA-Z0-9][a-zA-Z0-9_.-]*$`)
@@ -78,6 +79,11 @@ func (r *Runtime) CreateContainer(ctx context.Context, o *CreateOptions) (*Conta
 	if err := r.checkRunFlags(o); err != nil {
 		return nil, err
 	}
+	unlockPod, err := r.joinPod(o)
+	if err != nil {
+		return nil, err
+	}
+	defer unlockPod()
 	handle, err := r.resolveRuntime(o)
 	if err != nil {
 		return nil, err
@@ -150,6 +156,9 @@ func (r *Runtime) CreateContainer(ctx context.Context, o *CreateOptions) (*Conta
 	if err := r.applyRunFlags(ctx, &cfg, o); err != nil {
 		return nil, err
 	}
+	if err := recordPod(&cfg, o); err != nil {
+		return nil, err
+	}
 	if cfg.Name == "" {
 		if cfg.Name, err = r.freeName(db); err != nil {
 			return nil, err
@@ -214,7 +223,7 @@ func needs(o *CreateOptions) []ocirt.Capability {
 	add(ocirt.CapLogPassthrough, o.LogDriver == ocirt.LogPassthrough)
 	add(ocirt.CapKeepGroups, len(o.Spec.GroupAdd) == 1 && o.Spec.GroupAdd[0] == "keep-groups")
 	add(ocirt.CapPreserveFDs, o.PreserveFDs > 0)
-	return need
+	return append(need, podNeeds(o)...)
 }
 
 // applyLogOptions fills the log driver, path, size and tag.

@@ -62,6 +62,10 @@ func (c *Container) FilterView() *ctrfilter.Container {
 		ImageName: cfg.ImageName,
 		Created:   cfg.Created,
 		Runtime:   []string{cfg.Runtime.Name, cfg.Runtime.Path},
+		PodID:     cfg.Pod,
+	}
+	if cfg.Pod != "" {
+		v.PodName = c.PodName()
 	}
 	if v.ImageName == "" {
 		v.ImageName = cfg.Image

@@ -156,7 +156,11 @@ func (c *Container) init(ctx context.Context, foreground, start bool, attach fun
 	if err != nil {
 		return false, err
 	}
-	spec, res, err := specgen.Generate(c.config.ID, &c.config.Spec, &c.config.ImageConfig, r.specDefaults(), host, rootfs)
+	opts, err := c.podSpec()
+	if err != nil {
+		return false, err
+	}
+	spec, res, err := specgen.Generate(c.config.ID, opts, &c.config.ImageConfig, r.specDefaults(), host, rootfs)
 	if err != nil {
 		return false, fmt.Errorf("container %s: %w", c.config.Name, err)
 	}

@@ -27,8 +27,6 @@ var refusedRunFlags = []refusedFlag{
 	{name: "ip6", usage: "Specify a static IPv6 address for the container", why: "networks are not supported yet (pod has no network subsystem)"},
 	{name: "mac-address", usage: "Container MAC address (e.g. 92:d0:c6:0a:29:33)", why: "networks are not supported yet (pod has no network subsystem)"},
 	{name: "network-alias", usage: "Add network-scoped alias for the container", slice: true, why: "networks are not supported yet (pod has no network subsystem)"},
-	{name: "pod", usage: "Run container in an existing pod", why: "pods are not supported yet"},
-	{name: "pod-id-file", usage: "Read the pod ID from the file", why: "pods are not supported yet"},
 	{name: "restart", usage: "Restart policy to apply when a container exits (\"always\"|\"no\"|\"on-failure\"|\"unless-stopped\")", ok: []string{"", "no"}, why: "restart policies are not supported yet"},
 	{name: "health-cmd", usage: "set a healthcheck command for the container ('none' disables the existing healthcheck)", ok: []string{"none"}, why: "healthchecks are not supported yet"},
 	{name: "health-interval", usage: "set an interval for the healthchecks (a value of disable results in no automatic timer setup)", ok: []string{"30s", "disable"}, why: "healthchecks are not supported yet"},

@@ -30,6 +30,7 @@ const (
 	CapAppArmor       Capability = "apparmor"
 	CapSELinux        Capability = "selinux"
 	CapKeepGroups     Capability = "keep-groups" // keep the caller's supplementary groups (--group-add keep-groups)
+	CapPod            Capability = "pod"         // join a pod: share another container's namespaces, given by path in the spec
 )
 
 // KnownCapabilities lists every capability name, sorted.
@@ -54,7 +55,7 @@ func KnownCapability(c Capability) bool {
 
 var known = []Capability{CapExec, CapPause, CapTerminal, CapNoCgroups, CapPreserveFDs, CapNotifySocket,
 	CapLogJournald, CapLogPassthrough, CapUserNS, CapIDMappedMounts, CapCgroupV1, CapCgroupV2,
-	CapSeccomp, CapAppArmor, CapSELinux, CapKeepGroups}
+	CapSeccomp, CapAppArmor, CapSELinux, CapKeepGroups, CapPod}
 
 // capsOf is a runtime's capability set: what its kind says, then what
 // pod.conf declares for its name.

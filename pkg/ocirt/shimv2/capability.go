@@ -21,6 +21,7 @@ func (Driver) Capabilities(cfg *ocirt.Config, h ocirt.Handle, features json.RawM
 	c.Set(ocirt.CapLogJournald, false, "kind", "use the k8s-file log driver")
 	c.Set(ocirt.CapLogPassthrough, false, "kind", "the shim owns the container's stdio")
 	c.Set(ocirt.CapKeepGroups, false, "kind", "only crun honours the run.oci.keep_original_groups annotation; a shim does not pass it on")
+	c.Set(ocirt.CapPod, true, "kind", "members join the infra container's namespaces by path, in the runtime behind the shim")
 	c.ApplyFeatures(features)
 	return c
 }
