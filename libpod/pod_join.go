@@ -3,7 +3,6 @@ package libpod
 import (
 	"fmt"
 	"strconv"
-	"strings"
 
 	"github.com/pod-engine/pod/libpod/internal/specgen"
 	"github.com/pod-engine/pod/pkg/errdefs"
@@ -96,7 +95,11 @@ func podNeeds(o *CreateOptions) []ocirt.Capability {
 // each start: the infra may have been restarted with another pid).
 func (c *Container) podSpec() (*specgen.Options, error) {
 	o := c.config.Spec
-	if c.config.Pod == "" || c.config.Infra {
+	if c.config.Pod == "" {
+		return &o, nil
+	}
+	if c.config.Infra {
+		sandboxAnnotations(&o, "sandbox", c.config.ID)
 		return &o, nil
 	}
 	p, err := c.rt.LookupPod(c.config.Pod)
@@ -114,6 +117,7 @@ func (c *Container) podSpec() (*specgen.Options, error) {
 		return nil, fmt.Errorf("container %s: the infra container %s of pod %s is %s, not running: start the pod with `pod pod start %s`: %w",
 			c.config.Name, infra.config.Name, p.config.Name, infra.state.Status, p.config.Name, errdefs.ErrConflict)
 	}
+	sandboxAnnotations(&o, "container", infra.config.ID)
 	path := func(ns string) string { return "ns:/proc/" + strconv.Itoa(infra.state.Task.Pid) + "/ns/" + ns }
 	for _, ns := range p.config.Share {
 		switch ns {
@@ -133,17 +137,48 @@ func (c *Container) podSpec() (*specgen.Options, error) {
 	return &o, nil
 }
 
-// checkPodRemove refuses to remove a pod's infra container on its own.
+// The CRI annotations that group a pod's containers into one sandbox:
+// containerd's shims (containerd-shim-runc-v2, Kata) serve every container
+// whose sandbox-id names the same sandbox from the one shim started for the
+// sandbox (`start` returns that shim's address), so the whole pod is one
+// shim, one VM with Kata. OCI runtimes ignore them.
+const (
+	annotationContainerType = "io.kubernetes.cri.container-type"
+	annotationSandboxID     = "io.kubernetes.cri.sandbox-id"
+)
+
+func sandboxAnnotations(o *specgen.Options, kind, sandboxID string) {
+	a := make(map[string]string, len(o.Annotations)+2)
+	for k, v := range o.Annotations {
+		a[k] = v
+	}
+	a[annotationContainerType] = kind
+	a[annotationSandboxID] = sandboxID
+	o.Annotations = a
+}
+
+// checkPodRemove refuses to remove a pod's infra container while other
+// containers of the pod exist (Podman's rule; `rm -a` removes it last).
 func (c *Container) checkPodRemove(o RemoveOptions) error {
 	if !c.config.Infra || o.pod {
 		return nil
 	}
-	podName := c.config.Pod
-	if p, err := c.rt.LookupPod(c.config.Pod); err == nil {
-		podName = p.config.Name
-	} else if strings.Contains(err.Error(), "no such pod") {
-		return nil // the pod is gone (an interrupted pod rm): let it go too
+	p, err := c.rt.LookupPod(c.config.Pod)
+	if err != nil {
+		return nil // the pod is gone (an interrupted pod rm): let the infra go too
 	}
-	// No class: Podman exits 125 here, not rm's 2 for a running container.
-	return fmt.Errorf("container %s is the infra container of pod %s and cannot be removed without removing the pod (use `pod pod rm %s`)", c.config.ID, podName, podName)
+	members, err := p.Containers()
+	if err != nil {
+		return err
+	}
+	for _, m := range members {
+		if !m.config.Infra {
+			// No class: Podman exits 125 here, not rm's 2 for a running container.
+			return fmt.Errorf("container %s is the infra container of pod %s and cannot be removed without removing the pod", c.config.ID, p.config.ID)
+		}
+	}
+	return nil
 }
+
+// IsInfra reports whether the container is its pod's infra container.
+func (c *Container) IsInfra() bool { return c.config.Infra }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"sync"
 	"syscall"
 
 	"github.com/pod-engine/pod/pkg/errdefs"
@@ -71,11 +72,45 @@ func (p *Pod) Start(ctx context.Context) error {
 }
 
 // Stop stops the pod's containers in reverse dependency order, the infra
-// last; timeout nil = each container's stop timeout.
+// last: the containers of one dependency level in parallel, as Podman does,
+// the next level when they all stopped. timeout nil = each container's
+// stop timeout.
 func (p *Pod) Stop(ctx context.Context, timeout *uint) error {
-	return p.eachMember(pods.StopOrder, func(c *Container) error {
-		return c.Stop(ctx, timeout)
-	})
+	if err := p.lockPod(); err != nil {
+		return err
+	}
+	defer p.unlockPod()
+	byID, ms, err := p.members()
+	if err != nil {
+		return err
+	}
+	var errs []error
+	for _, level := range pods.StopLevels(ms) {
+		if err := eachParallel(level, func(id string) error {
+			if err := byID[id].Stop(ctx, timeout); err != nil && !errors.Is(err, errdefs.ErrNoSuchContainer) {
+				return &PodError{Container: id, Err: err}
+			}
+			return nil
+		}); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// eachParallel runs fn on every id at once and joins the errors.
+func eachParallel(ids []string, fn func(string) error) error {
+	errs := make([]error, len(ids))
+	var wg sync.WaitGroup
+	for i, id := range ids {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			errs[i] = fn(id)
+		}()
+	}
+	wg.Wait()
+	return errors.Join(errs...)
 }
 
 // Restart stops and starts the pod's containers.
@@ -151,15 +186,18 @@ func (p *Pod) Remove(ctx context.Context, o PodRemoveOptions) error {
 			}
 		}
 	}
-	var errs []error
-	for _, id := range order {
-		c := byID[id]
-		if err := c.Remove(ctx, RemoveOptions{Force: true, Timeout: o.Timeout, pod: true}); err != nil && !errors.Is(err, errdefs.ErrNoSuchContainer) {
-			errs = append(errs, &PodError{Container: id, Err: err})
+	// Members first (in parallel per dependency level), the infra last and
+	// only when every member is gone: it holds their namespaces.
+	for _, level := range pods.StopLevels(ms) {
+		if err := eachParallel(level, func(id string) error {
+			err := byID[id].Remove(ctx, RemoveOptions{Force: true, Timeout: o.Timeout, pod: true})
+			if err != nil && !errors.Is(err, errdefs.ErrNoSuchContainer) {
+				return &PodError{Container: id, Err: err}
+			}
+			return nil
+		}); err != nil {
+			return err
 		}
-	}
-	if len(errs) > 0 {
-		return errors.Join(errs...)
 	}
 	if p.state.CgroupPath != "" {
 		if err := pods.RemoveCgroupfs(p.state.CgroupPath); err != nil {

@@ -175,3 +175,50 @@ func StopOrder(ms []Member) []string {
 	}
 	return out
 }
+
+// StopLevels groups the members for stopping: each level holds members no
+// later level requires, so a level's members stop in parallel and the
+// infra (required by every member) comes in the last level.
+func StopLevels(ms []Member) [][]string {
+	byID := map[string]Member{}
+	for _, m := range ms {
+		byID[m.ID] = m
+	}
+	// depth: the length of the longest chain of members requiring m.
+	depth := map[string]int{}
+	for changed, rounds := true, 0; changed && rounds <= len(ms); rounds++ {
+		changed = false
+		for _, m := range ms {
+			for _, r := range m.Requires {
+				if _, ok := byID[r]; ok && r != m.ID && depth[r] < depth[m.ID]+1 {
+					depth[r] = depth[m.ID] + 1
+					changed = true
+				}
+			}
+		}
+	}
+	maxDepth := 0
+	for _, m := range ms {
+		if !m.Infra && depth[m.ID] > maxDepth {
+			maxDepth = depth[m.ID]
+		}
+	}
+	var levels [][]string
+	for _, id := range StopOrder(ms) {
+		d := depth[id]
+		if byID[id].Infra {
+			d = maxDepth + 1 // always last, alone
+		}
+		for len(levels) <= d {
+			levels = append(levels, nil)
+		}
+		levels[d] = append(levels[d], id)
+	}
+	out := levels[:0]
+	for _, l := range levels {
+		if len(l) > 0 {
+			out = append(out, l)
+		}
+	}
+	return out
+}

@@ -84,6 +84,22 @@ func TestOrder(t *testing.T) {
 	if pos["db"] > pos["web"] {
 		t.Errorf("db after web: %v", start)
 	}
+	levels := StopLevels(ms)
+	if last := levels[len(levels)-1]; len(last) != 1 || last[0] != "infra" {
+		t.Errorf("StopLevels = %v: infra not alone and last", levels)
+	}
+	lvl := map[string]int{}
+	for i, l := range levels {
+		for _, id := range l {
+			lvl[id] = i
+		}
+	}
+	if lvl["web"] >= lvl["db"] {
+		t.Errorf("StopLevels = %v: web must stop before db", levels)
+	}
+	if n := len(lvl); n != len(ms) {
+		t.Errorf("StopLevels = %v: %d members, want %d", levels, n, len(ms))
+	}
 	stop := StopOrder(ms)
 	if stop[len(stop)-1] != "infra" {
 		t.Errorf("StopOrder = %v: infra not last", stop)
