@@ -4,7 +4,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/pod-engine/pod/libpod/internal/lock"
@@ -206,4 +208,27 @@ func (p *Pod) save() error {
 		return err
 	}
 	return db.SavePod(p.config.ID, cfg, st)
+}
+
+// EmptyDir returns (creating it) the directory of the pod's emptyDir volume
+// name: it lives and dies with the pod (kube play).
+func (p *Pod) EmptyDir(name string) (string, error) {
+	if !nameRE.MatchString(name) {
+		return "", fmt.Errorf("pod %s: emptyDir volume name %q is invalid: %w", p.config.Name, name, errdefs.ErrInvalidArgument)
+	}
+	d := filepath.Join(p.dir(), "volumes", name)
+	if err := os.MkdirAll(d, 0o777); err != nil {
+		return "", fmt.Errorf("pod %s: emptyDir %s: %w", p.config.Name, name, err)
+	}
+	return d, os.Chmod(d, 0o777) // as Kubernetes: writable by any user of the pod
+}
+
+// EmptyDirName reports whether path is one of the pod's emptyDir volumes,
+// and its name.
+func (p *Pod) EmptyDirName(path string) (string, bool) {
+	dir := filepath.Join(p.dir(), "volumes") + "/"
+	if !strings.HasPrefix(path, dir) || strings.Contains(path[len(dir):], "/") {
+		return "", false
+	}
+	return path[len(dir):], true
 }
