@@ -66,6 +66,11 @@ type ContainerConfig struct {
 	Healthcheck       *healthcheck.Config   `json:"healthcheck,omitempty"`
 	HealthOnFailure   healthcheck.OnFailure `json:"healthOnFailure,omitempty"`
 	HealthUnscheduled bool                  `json:"healthUnscheduled,omitempty"` // --health-interval=disable
+
+	// Pod is the ID of the pod the container belongs to (--pod); its
+	// namespaces are joined at each start (pod_join.go).
+	Pod   string `json:"pod,omitempty"`
+	Infra bool   `json:"infra,omitempty"` // the pod's infra container
 }
 
 // ContainerState is what changes while a container lives.

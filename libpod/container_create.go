@@ -49,6 +49,7 @@ type CreateOptions struct {
 	Net         NetworkFlags // --network-alias, --ip, --mac-address, -p, -P, --expose
 	RunFlags                 // files, dependencies and platform (container_runflags.go)
 	VolumeFlags              // --image-volume, --volumes-from (container_volumes.go)
+	PodMember                // the pod it joins (pod_join.go)
 }
 
 var nameRE = regexp.MustCompile(`^[a-zA-Z0-9][a-zA-Z0-9_.-]*$`)
@@ -89,6 +90,11 @@ func (r *Runtime) CreateContainer(ctx context.Context, o *CreateOptions) (*Conta
 	if err := resolveUserNS(&o.Spec); err != nil {
 		return nil, err
 	}
+	unlockPod, err := r.joinPod(o)
+	if err != nil {
+		return nil, err
+	}
+	defer unlockPod()
 	handle, err := r.resolveRuntime(o)
 	if err != nil {
 		return nil, err
@@ -169,7 +175,10 @@ func (r *Runtime) CreateContainer(ctx context.Context, o *CreateOptions) (*Conta
 	if err := r.applyRunFlags(ctx, &cfg, o); err != nil {
 		return nil, err
 	}
-	if err := r.applyNetwork(&cfg, o); err != nil {
+	if err := recordPod(&cfg, o); err != nil {
+		return nil, err
+	}
+	if err := r.applyNetworkUnlessPod(&cfg, o); err != nil {
 		return nil, err
 	}
 	if cfg.Name == "" {
@@ -247,7 +256,7 @@ func needs(o *CreateOptions) []ocirt.Capability {
 	add(ocirt.CapPreserveFDs, o.PreserveFDs > 0)
 	add(ocirt.CapRootless, unshare.IsRootless())
 	add(ocirt.CapUserNS, o.Spec.UserNS != "" && o.Spec.UserNS != "host")
-	return need
+	return append(need, podNeeds(o)...)
 }
 
 // applyLogOptions fills the log driver, path, size and tag.

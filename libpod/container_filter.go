@@ -49,6 +49,10 @@ func (c *Container) FilterView() *ctrfilter.Container {
 
 		RestartPolicy: cfg.RestartPolicy,
 		Health:        c.HealthStatus(),
+		PodID:         cfg.Pod,
+	}
+	if cfg.Pod != "" {
+		v.PodName = c.PodName()
 	}
 	if v.ImageName == "" {
 		v.ImageName = cfg.Image

@@ -14,12 +14,17 @@ type RemoveOptions struct {
 	Force   bool  // stop a running container first
 	Timeout *uint // stop timeout with Force (nil = the container's)
 	Volumes bool  // -v: also remove the container's anonymous volumes
+
+	pod bool // removed by its pod's removal (an infra may go only then)
 }
 
 // Remove deletes a container: its runtime state, storage, files and record.
 // A running container needs Force. The exit code stays available to `wait`
 // for a while after removal.
 func (c *Container) Remove(ctx context.Context, o RemoveOptions) error {
+	if err := c.checkPodRemove(o); err != nil {
+		return err
+	}
 	if err := c.lockAndSync(); err != nil {
 		return err
 	}

@@ -175,6 +175,10 @@ func (c *Container) init(ctx context.Context, foreground, start bool, attach fun
 			c.unmountVolumes()
 		}
 	}()
+	genOpts, err := c.podSpec()
+	if err != nil {
+		return false, err
+	}
 	nsPath, err := c.setupNetwork()
 	if err != nil {
 		return false, err
@@ -184,11 +188,10 @@ func (c *Container) init(ctx context.Context, foreground, start bool, attach fun
 			c.teardownNetwork()
 		}
 	}()
-	genOpts := c.config.Spec
 	if nsPath != "" {
 		genOpts.Network = "ns:" + nsPath // the namespace pod made (or the other container's)
 	}
-	spec, res, err := specgen.Generate(c.config.ID, &genOpts, &c.config.ImageConfig, r.specDefaults(), host, rootfs)
+	spec, res, err := specgen.Generate(c.config.ID, genOpts, &c.config.ImageConfig, r.specDefaults(), host, rootfs)
 	if err != nil {
 		return false, fmt.Errorf("container %s: %w", c.config.Name, err)
 	}

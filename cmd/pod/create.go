@@ -46,6 +46,7 @@ type createFlags struct {
 	imageVolume string
 	volumesFrom []string
 	seccompPol  string
+	podIDFile   string
 }
 
 func (f *createFlags) register(fs *pflag.FlagSet) {
@@ -117,6 +118,8 @@ func (f *createFlags) register(fs *pflag.FlagSet) {
 // basic set (docs/cli.md, "run and create").
 func (f *createFlags) registerRunFlags(fs *pflag.FlagSet) {
 	s, o := &f.o.Spec, &f.o
+	fs.StringVar(&o.Pod, "pod", "", "Run container in an existing pod (new:NAME creates it)")
+	fs.StringVar(&f.podIDFile, "pod-id-file", "", "Read the pod ID from the file")
 	fs.StringVar(&o.CIDFile, "cidfile", "", "Write the container ID to the file")
 	fs.StringVar(&o.PidFile, "pidfile", "", "Write the container process ID to the file")
 	fs.StringVar(&o.ConmonPidFile, "conmon-pidfile", "", "Path to the file that will receive the PID of conmon")
@@ -208,6 +211,16 @@ func (f *createFlags) runOptions(cmd *cobra.Command, o *libpod.CreateOptions) er
 		return err
 	}
 	policyOptions(fl, o)
+	if f.podIDFile != "" {
+		if o.Pod != "" {
+			return fmt.Errorf("cannot specify both --pod and --pod-id-file: %w", errdefs.ErrInvalidArgument)
+		}
+		data, err := os.ReadFile(f.podIDFile)
+		if err != nil {
+			return fmt.Errorf("reading pod ID file: %w", err)
+		}
+		o.Pod = strings.TrimSpace(string(data))
+	}
 	if fl.Changed("memory-swappiness") {
 		v := f.swappiness
 		o.Spec.MemorySwappiness = &v

@@ -26,8 +26,13 @@ func createCommand() *cobra.Command {
 				return err
 			}
 			defer rt.Shutdown()
+			undoPod, err := newPodFor(cmd, o)
+			if err != nil {
+				return err
+			}
 			c, err := rt.CreateContainer(cmd.Context(), o)
 			if err != nil {
+				undoPod()
 				return err
 			}
 			fmt.Println(c.ID())

@@ -21,8 +21,6 @@ type refusedFlag struct {
 
 var refusedRunFlags = []refusedFlag{
 	{name: "ip6", usage: "Specify a static IPv6 address for the container", why: "networks are not supported yet (pod has no network subsystem)"},
-	{name: "pod", usage: "Run container in an existing pod", why: "pods are not supported yet"},
-	{name: "pod-id-file", usage: "Read the pod ID from the file", why: "pods are not supported yet"},
 	{name: "uidmap", usage: "UID map to use for the user namespace", slice: true, why: "user namespaces are not supported yet"},
 	{name: "gidmap", usage: "GID map to use for the user namespace", slice: true, why: "user namespaces are not supported yet"},
 	{name: "subuidname", usage: "Name of range listed in /etc/subuid for use in user namespace", why: "user namespaces are not supported yet"},

@@ -15,8 +15,8 @@ import (
 func init() { commands = append(commands, generateCommand) }
 
 func generateCommand() *cobra.Command {
-	cmd := &cobra.Command{Use: "generate", Short: "Generate structured data based on containers", RunE: subcommandRequired, Args: cobra.ArbitraryArgs}
-	cmd.AddCommand(generateSystemdCommand())
+	cmd := &cobra.Command{Use: "generate", Short: "Generate structured data based on containers, pods or volumes", RunE: subcommandRequired, Args: cobra.ArbitraryArgs}
+	cmd.AddCommand(generateSystemdCommand(), generateKubeCommand())
 	return cmd
 }
 

@@ -89,6 +89,10 @@ func newPsRow(c *libpod.Container, o *psOptions) psRow {
 		runtime:    cfg.Runtime.Name,
 		restarts:   st.RestartCount,
 		health:     c.HealthStatus(),
+		Pod:        cfg.Pod,
+	}
+	if cfg.Pod != "" {
+		r.PodName = c.PodName()
 	}
 	if r.Image == "" {
 		r.Image = cfg.Image
@@ -183,6 +187,9 @@ type psReporter struct {
 
 // ID is the short ID unless --no-trunc.
 func (v psReporter) ID() string { return shortID(v.psRow.ID, v.noTrunc) }
+
+// Pod is the short ID of the container's pod unless --no-trunc.
+func (v psReporter) Pod() string { return shortID(v.psRow.Pod, v.noTrunc) }
 
 // ImageID is the short image ID unless --no-trunc.
 func (v psReporter) ImageID() string { return shortID(v.psRow.ImageID, v.noTrunc) }

@@ -45,13 +45,27 @@ func rmCommand() *cobra.Command {
 				if err != nil {
 					return rmExit(err)
 				}
-				return rmExit(runMany(cmd.Context(), ts, func(ctx context.Context, c *libpod.Container) error {
+				rm := func(ctx context.Context, c *libpod.Container) error {
 					err := c.Remove(ctx, ro)
 					if (o.force || o.all) && errors.Is(err, errdefs.ErrNotFound) {
 						return nil // removed meanwhile (by someone else, the exit command of a --rm container): gone, as asked
 					}
 					return err
-				}, nil))
+				}
+				// Pods' infra containers go after the pods' other containers.
+				var members, infras []target
+				for _, t := range ts {
+					if t.c.IsInfra() {
+						infras = append(infras, t)
+					} else {
+						members = append(members, t)
+					}
+				}
+				err = runMany(cmd.Context(), members, rm, nil)
+				if len(infras) > 0 {
+					err = errors.Join(err, runMany(cmd.Context(), infras, rm, nil))
+				}
+				return rmExit(err)
 			})
 		},
 	}

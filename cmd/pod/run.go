@@ -57,8 +57,13 @@ func runCommand() *cobra.Command {
 				return err
 			}
 			defer rt.Shutdown()
+			undoPod, err := newPodFor(cmd, o)
+			if err != nil {
+				return err
+			}
 			c, err := rt.CreateContainer(cmd.Context(), o)
 			if err != nil {
+				undoPod()
 				return err
 			}
 			c.PreserveFDs(files)

@@ -94,6 +94,7 @@ var (
 	ErrNoSuchContainer = &subclass{"no such container", ErrNotFound}
 	ErrNoSuchImage     = &subclass{"no such image", ErrNotFound}
 	ErrNoSuchRuntime   = &subclass{"no such runtime", ErrNotFound}
+	ErrNoSuchPod       = &subclass{"no such pod", ErrNotFound}
 	ErrCtrExists       = &subclass{"container already exists", ErrAlreadyExists}
 )
 

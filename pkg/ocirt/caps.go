@@ -31,6 +31,7 @@ const (
 	CapSELinux        Capability = "selinux"
 	CapKeepGroups     Capability = "keep-groups" // keep the caller's supplementary groups (--group-add keep-groups)
 	CapRootless       Capability = "rootless"    // run for an ordinary user inside its user namespace
+	CapPod            Capability = "pod"         // join a pod: share another container's namespaces, given by path in the spec
 )
 
 // KnownCapabilities lists every capability name, sorted.
@@ -55,7 +56,7 @@ func KnownCapability(c Capability) bool {
 
 var known = []Capability{CapExec, CapPause, CapTerminal, CapNoCgroups, CapPreserveFDs, CapNotifySocket,
 	CapLogJournald, CapLogPassthrough, CapUserNS, CapIDMappedMounts, CapCgroupV1, CapCgroupV2,
-	CapSeccomp, CapAppArmor, CapSELinux, CapKeepGroups, CapRootless}
+	CapSeccomp, CapAppArmor, CapSELinux, CapKeepGroups, CapRootless, CapPod}
 
 // capsOf is a runtime's capability set: what its kind says, then what
 // pod.conf declares for its name.

@@ -135,6 +135,7 @@ setup_file() {
 }
 
 teardown_file() {
+    pod pod rm -a -f -t 0 >/dev/null 2>&1 || true
     pod rm -a -f -t 0 >/dev/null 2>&1 || true
     pod rmi -a -f >/dev/null 2>&1 || true
     wait_for_monitors
@@ -159,6 +160,7 @@ IMAGE=localhost/busybox
 IMG=("$IMAGE")
 
 teardown() {
+    pod pod rm -a -f -t 0 >/dev/null 2>&1 || true
     pod rm -a -f -t 0 >/dev/null 2>&1 || true
 }
 

@@ -255,3 +255,10 @@ func checkCgroupParent(v string) error {
 	}
 	return nil
 }
+
+// PodLimits parses a pod's --cpus and --memory (as a container's) into a
+// CFS quota per 100ms period and a memory limit in bytes; 0 = no limit.
+func PodLimits(cpus, memory string) (cpuQuota, cpuPeriodUS, mem int64, err error) {
+	r, err := parseResources(&Options{CPUs: cpus, Memory: memory})
+	return r.CPUQuota, cpuPeriod, r.Memory, err
+}

@@ -52,7 +52,16 @@ var schema = [][]string{
 		`ALTER TABLE exit_codes ADD COLUMN name TEXT NOT NULL DEFAULT ''`,
 		`CREATE INDEX IF NOT EXISTS exit_codes_by_name ON exit_codes(name)`,
 	},
-	3: {}, // pods (another branch)
+	3: {
+		// Pods (pods.go): a pod's members name it in their config JSON.
+		`CREATE TABLE IF NOT EXISTS pods (
+			id      TEXT PRIMARY KEY NOT NULL,
+			name    TEXT NOT NULL UNIQUE,
+			created INTEGER NOT NULL,
+			config  TEXT NOT NULL,
+			state   TEXT NOT NULL
+		)`,
+	},
 	4: {
 		// Named and anonymous volumes (volumes.go); the name is the key
 		// and decides between parallel creators.

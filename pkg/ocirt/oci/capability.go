@@ -40,6 +40,11 @@ func (Driver) Capabilities(cfg *ocirt.Config, h ocirt.Handle, features json.RawM
 		c.Set(ocirt.CapKeepGroups, false, "kind", "only crun honours the run.oci.keep_original_groups annotation")
 	}
 	if q.runsc {
+		c.Set(ocirt.CapPod, false, "kind", "gVisor gives each container its own sandbox kernel, so joining the pod's ipc and uts namespaces by path shares nothing; use crun, runc or a shim for pods")
+	} else {
+		c.Set(ocirt.CapPod, true, "kind", "members join the infra container's namespaces by path")
+	}
+	if q.runsc {
 		c.Set(ocirt.CapPreserveFDs, false, "kind", "runsc has no --preserve-fds")
 	} else {
 		c.Set(ocirt.CapPreserveFDs, true, "kind", "")

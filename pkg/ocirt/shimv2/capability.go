@@ -22,6 +22,7 @@ func (Driver) Capabilities(cfg *ocirt.Config, h ocirt.Handle, features json.RawM
 	c.Set(ocirt.CapLogPassthrough, false, "kind", "the shim owns the container's stdio")
 	c.Set(ocirt.CapKeepGroups, false, "kind", "only crun honours the run.oci.keep_original_groups annotation; a shim does not pass it on")
 	c.Set(ocirt.CapRootless, false, "kind", "a shim keeps its socket under /run/containerd, which an ordinary user cannot write; use crun, runc or runsc")
+	c.Set(ocirt.CapPod, true, "kind", "members join the infra container's namespaces by path, in the runtime behind the shim")
 	c.ApplyFeatures(features)
 	return c
 }

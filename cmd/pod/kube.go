@@ -1,0 +1,352 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/pod-engine/pod/libpod"
+	"github.com/pod-engine/pod/pkg/errdefs"
+	"github.com/pod-engine/pod/pkg/kube"
+)
+
+// `pod kube play|down|generate` and `pod generate kube`: the CLI maps
+// pkg/kube's plans onto libpod's pods and containers and back.
+
+func init() {
+	commands = append(commands, kubeCommand)
+}
+
+func kubeCommand() *cobra.Command {
+	cmd := &cobra.Command{Use: "kube", Short: "Play containers, pods or volumes from a structured file", RunE: subcommandRequired, Args: cobra.ArbitraryArgs}
+	cmd.AddCommand(kubePlayCommand(), kubeDownCommand(), kubeGenerateCommand())
+	return cmd
+}
+
+// generateKubeCommand is `pod generate kube`, Podman 4's name for `kube generate`.
+func generateKubeCommand() *cobra.Command {
+	g := kubeGenerateCommand()
+	g.Use = "kube [options] {CONTAINER...|POD...}"
+	return g
+}
+
+func readKubeFile(name string) ([]byte, error) {
+	if name == "-" {
+		return kube.ReadAll(os.Stdin)
+	}
+	f, err := os.Open(name)
+	if err != nil {
+		return nil, fmt.Errorf("reading %s: %w", name, errdefs.ErrNotFound)
+	}
+	defer f.Close()
+	return kube.ReadAll(f)
+}
+
+func kubePlayCommand() *cobra.Command {
+	var configMaps []string
+	var replace, start bool
+	cmd := &cobra.Command{
+		Use:     "play [options] KUBEFILE|-",
+		Aliases: []string{"apply"},
+		Short:   "Play a pod or volume based on Kubernetes YAML",
+		Args:    exactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			data, err := readKubeFile(args[0])
+			if err != nil {
+				return err
+			}
+			var extra [][]byte
+			for _, cm := range configMaps {
+				d, err := readKubeFile(cm)
+				if err != nil {
+					return err
+				}
+				extra = append(extra, d)
+			}
+			plans, err := kube.Parse(data, extra...)
+			if err != nil {
+				return err
+			}
+			return withRuntime(func(rt *libpod.Runtime) error {
+				for i := range plans {
+					if err := playPod(cmd.Context(), rt, &plans[i], replace, start); err != nil {
+						return err
+					}
+				}
+				return nil
+			})
+		},
+	}
+	fl := cmd.Flags()
+	fl.StringSliceVar(&configMaps, "configmap", nil, "Pathname of a YAML file containing a kubernetes configmap")
+	fl.BoolVar(&replace, "replace", false, "Delete and recreate pods defined in the YAML file")
+	fl.BoolVar(&start, "start", true, "Start the pod after creating it")
+	return cmd
+}
+
+// playPod creates (and starts) one pod of a plan; on an error nothing of
+// it is left.
+func playPod(ctx context.Context, rt *libpod.Runtime, plan *kube.Plan, replace, start bool) (retErr error) {
+	for _, c := range plan.Containers {
+		for _, p := range c.Ports {
+			if p.HostPort != 0 {
+				// Where pkg/network's port publishing plugs in when it lands.
+				return fmt.Errorf("pod %s, container %s: hostPort %d: port publishing is not supported yet (pod has no network subsystem): %w", plan.Name, c.Name, p.HostPort, errdefs.ErrNotImplemented)
+			}
+		}
+	}
+	po := &libpod.PodCreateOptions{Name: plan.Name, Labels: plan.Labels, Hostname: plan.Hostname, Infra: true,
+		Runtime: plan.RuntimeClass, Replace: replace}
+	if plan.HostNetwork {
+		po.Network = "host"
+	}
+	if plan.ShareProcess {
+		po.Share, po.ShareGiven = "+pid", true
+	}
+	p, err := rt.CreatePod(ctx, po)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if retErr != nil {
+			_ = p.Remove(context.WithoutCancel(ctx), libpod.PodRemoveOptions{Force: true, Timeout: new(uint)})
+		}
+	}()
+	var ctrs []*libpod.Container
+	for _, kc := range plan.Containers {
+		o := &libpod.CreateOptions{Image: kc.Image, Pull: "missing"}
+		o.Pod = p.ID()
+		s := &o.Spec
+		s.Name = plan.Name + "-" + kc.Name
+		s.Command, s.Env, s.WorkDir = kc.Command, kc.Env, kc.WorkDir
+		if kc.Entrypoint != nil {
+			ep := kc.Entrypoint
+			s.Entrypoint = &ep
+		}
+		s.Terminal, s.Stdin, s.Privileged, s.ReadOnly, s.User = kc.TTY, kc.Stdin, kc.Privileged, kc.ReadOnly, kc.User
+		s.CapAdd, s.CapDrop, s.Memory, s.CPUs = kc.CapAdd, kc.CapDrop, kc.Memory, kc.CPUs
+		for _, m := range kc.Mounts {
+			src := m.Source
+			if m.EmptyDir {
+				if src, err = p.EmptyDir(m.Source); err != nil {
+					return err
+				}
+			}
+			if m.SubPath != "" {
+				src += "/" + m.SubPath
+			}
+			v := src + ":" + m.Destination
+			if m.ReadOnly {
+				v += ":ro"
+			}
+			s.Volumes = append(s.Volumes, v)
+		}
+		c, err := rt.CreateContainer(ctx, o)
+		if err != nil {
+			return fmt.Errorf("pod %s, container %s: %w", plan.Name, kc.Name, err)
+		}
+		ctrs = append(ctrs, c)
+	}
+	if start {
+		// Init containers run to completion, in order, before the others start.
+		for i, c := range ctrs {
+			if i < plan.InitCount {
+				code, err := c.Run(ctx, nil)
+				if err != nil {
+					return err
+				}
+				if code != 0 {
+					return fmt.Errorf("pod %s: init container %s exited with %d", plan.Name, plan.Containers[i].Name, code)
+				}
+				continue
+			}
+			if err := c.Start(ctx, nil); err != nil {
+				return err
+			}
+		}
+	}
+	fmt.Printf("Pod:\n%s\nContainer:\n", p.ID())
+	for _, c := range ctrs {
+		fmt.Println(c.ID())
+	}
+	fmt.Println()
+	return nil
+}
+
+func kubeDownCommand() *cobra.Command {
+	return &cobra.Command{
+		Use:   "down KUBEFILE|-",
+		Short: "Remove pods based on Kubernetes YAML",
+		Args:  exactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			data, err := readKubeFile(args[0])
+			if err != nil {
+				return err
+			}
+			plans, err := kube.Parse(data)
+			if err != nil {
+				return err
+			}
+			return withRuntime(func(rt *libpod.Runtime) error {
+				var stopped, removed []string
+				var errs []error
+				for _, plan := range plans {
+					p, err := rt.LookupPod(plan.Name)
+					if errors.Is(err, errdefs.ErrNotFound) {
+						continue
+					}
+					if err != nil {
+						errs = append(errs, err)
+						continue
+					}
+					if err := p.Stop(cmd.Context(), nil); err != nil {
+						errs = append(errs, err)
+						continue
+					}
+					stopped = append(stopped, p.ID())
+					if err := p.Remove(cmd.Context(), libpod.PodRemoveOptions{Force: true}); err != nil {
+						errs = append(errs, err)
+						continue
+					}
+					removed = append(removed, p.ID())
+				}
+				if len(stopped) > 0 {
+					fmt.Printf("Pods stopped:\n%s\n", strings.Join(stopped, "\n"))
+				}
+				if len(removed) > 0 {
+					fmt.Printf("Pods removed:\n%s\n", strings.Join(removed, "\n"))
+				}
+				return errors.Join(errs...)
+			})
+		},
+	}
+}
+
+func kubeGenerateCommand() *cobra.Command {
+	var file string
+	cmd := &cobra.Command{
+		Use:   "generate [options] {CONTAINER...|POD...}",
+		Short: "Generate Kubernetes YAML from containers or pods",
+		Args:  cobra.MinimumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return withRuntime(func(rt *libpod.Runtime) error {
+				var docs []string
+				for _, a := range args {
+					out, err := generateOne(rt, a)
+					if err != nil {
+						return err
+					}
+					docs = append(docs, string(out))
+				}
+				text := strings.Join(docs, "---\n")
+				if file != "" {
+					if _, err := os.Stat(file); err == nil {
+						return fmt.Errorf("cannot write to %q; file exists: %w", file, errdefs.ErrAlreadyExists)
+					}
+					return os.WriteFile(file, []byte(text), 0o644)
+				}
+				_, err := fmt.Print(text)
+				return err
+			})
+		},
+	}
+	cmd.Flags().StringVarP(&file, "filename", "f", "", "Write output to the specified path")
+	cmd.Flags().BoolP("service", "s", false, "Generate YAML for a Kubernetes service object")
+	return cmd
+}
+
+// generateOne builds the YAML of one pod (its containers but the infra) or
+// of one container (a pod named after it, as Podman does).
+func generateOne(rt *libpod.Runtime, name string) ([]byte, error) {
+	if p, err := rt.LookupPod(name); err == nil {
+		cfg := p.Config()
+		plan := kube.Plan{Name: cfg.Name, Labels: cfg.Labels, Hostname: cfg.Hostname}
+		if cfg.Runtime.Name != "" {
+			plan.RuntimeClass = cfg.Runtime.Name
+		}
+		for _, ns := range cfg.Share {
+			plan.ShareProcess = plan.ShareProcess || ns == "pid"
+		}
+		ctrs, err := p.Containers()
+		if err != nil {
+			return nil, err
+		}
+		emptyDirs := map[string]bool{}
+		for _, c := range ctrs {
+			if c.IsInfra() {
+				plan.HostNetwork = c.Config().Spec.Network == "host"
+				continue
+			}
+			kc := kubeContainer(c, cfg.Name, p)
+			for _, m := range kc.Mounts {
+				if m.EmptyDir && !emptyDirs[m.Source] {
+					emptyDirs[m.Source] = true
+					plan.EmptyDirs = append(plan.EmptyDirs, m.Source)
+				}
+			}
+			plan.Containers = append(plan.Containers, kc)
+		}
+		if len(plan.Containers) == 0 {
+			return nil, fmt.Errorf("pod %s has no containers but its infra: add one with `pod run --pod %s`: %w", cfg.Name, cfg.Name, errdefs.ErrInvalidArgument)
+		}
+		return kube.Generate(&plan, cfg.Created)
+	} else if !errors.Is(err, errdefs.ErrNotFound) {
+		return nil, err
+	}
+	c, err := rt.LookupContainer(name)
+	if err != nil {
+		return nil, fmt.Errorf("%s is neither a pod nor a container: %w", name, err)
+	}
+	if c.IsInfra() {
+		return nil, fmt.Errorf("%s is an infra container: generate its pod instead: %w", name, errdefs.ErrInvalidArgument)
+	}
+	plan := kube.Plan{Name: c.Name() + "-pod", Containers: []kube.Container{kubeContainer(c, "", nil)}}
+	plan.RuntimeClass = c.Config().Runtime.Name
+	return kube.Generate(&plan, c.Config().Created)
+}
+
+// kubeContainer describes a container for Kubernetes: its name without the
+// pod's prefix (kube play adds it), what the user gave at create.
+func kubeContainer(c *libpod.Container, podName string, p *libpod.Pod) kube.Container {
+	cfg := c.Config()
+	s := &cfg.Spec
+	image := cfg.ImageName
+	if image == "" {
+		image = cfg.Image
+	}
+	kc := kube.Container{Name: strings.TrimPrefix(cfg.Name, podName+"-"), Image: image, Command: s.Command, Env: s.Env,
+		WorkDir: s.WorkDir, TTY: s.Terminal, Stdin: s.Stdin, Privileged: s.Privileged, ReadOnly: s.ReadOnly,
+		CapAdd: s.CapAdd, CapDrop: s.CapDrop, Memory: s.Memory, CPUs: s.CPUs}
+	if podName == "" || kc.Name == "" {
+		kc.Name = cfg.Name
+	}
+	if s.Entrypoint != nil {
+		kc.Entrypoint = *s.Entrypoint
+		if len(kc.Entrypoint) == 0 {
+			kc.Entrypoint = nil
+		}
+	}
+	for _, v := range s.Volumes {
+		parts := strings.Split(v, ":")
+		if len(parts) < 2 || !strings.HasPrefix(parts[0], "/") {
+			continue // named volumes come with the volume subsystem
+		}
+		m := kube.Mount{Source: parts[0], Destination: parts[1]}
+		if len(parts) > 2 {
+			for _, o := range strings.Split(parts[2], ",") {
+				m.ReadOnly = m.ReadOnly || o == "ro"
+			}
+		}
+		if p != nil {
+			if name, ok := p.EmptyDirName(m.Source); ok {
+				m.Source, m.EmptyDir = name, true
+			}
+		}
+		kc.Mounts = append(kc.Mounts, m)
+	}
+	return kc
+}

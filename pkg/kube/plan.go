@@ -1,0 +1,61 @@
+// Package kube reads and writes Kubernetes YAML for pods: `pod kube play`
+// turns Pod and Deployment objects (with ConfigMaps for their environment)
+// into Plans, pod-neutral descriptions of pods and containers that the CLI
+// creates through libpod; `pod kube generate` turns a Plan built from a
+// running pod back into a v1.Pod. Decoding and encoding go through the
+// Kubernetes API types (k8s.io/api) and sigs.k8s.io/yaml, strictly, so
+// what pod writes is what kubectl reads; nothing here touches libpod.
+package kube
+
+// Plan is one pod to create.
+type Plan struct {
+	Name         string
+	Labels       map[string]string
+	Annotations  map[string]string
+	Hostname     string
+	RuntimeClass string // spec.runtimeClassName: the pod's runtime
+	HostNetwork  bool
+	ShareProcess bool     // spec.shareProcessNamespace
+	EmptyDirs    []string // names of emptyDir volumes: a directory of the pod each
+	Containers   []Container
+	InitCount    int // how many of Containers are init containers (first)
+}
+
+// Container is one container of a Plan.
+type Container struct {
+	Name       string
+	Image      string
+	Entrypoint []string // command: (nil = the image's)
+	Command    []string // args:
+	Env        []string // KEY=VALUE, ConfigMap references resolved
+	WorkDir    string
+	TTY, Stdin bool
+	Privileged bool
+	ReadOnly   bool // readOnlyRootFilesystem
+	User       string
+	CapAdd     []string
+	CapDrop    []string
+	Mounts     []Mount
+	Ports      []Port
+	Memory     string // resources.limits.memory, as a --memory value
+	CPUs       string // resources.limits.cpu, as a --cpus value
+	Init       bool   // an init container: runs to completion before the others
+}
+
+// Mount is a volume mounted into a container.
+type Mount struct {
+	Source      string // host path; for an emptyDir, the volume's name
+	Destination string
+	ReadOnly    bool
+	EmptyDir    bool // Source names an emptyDir volume of the pod
+	SubPath     string
+}
+
+// Port is a container port; HostPort 0 = not published.
+type Port struct {
+	Name          string
+	ContainerPort int32
+	HostPort      int32
+	Protocol      string
+	HostIP        string
+}

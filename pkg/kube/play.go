@@ -1,0 +1,300 @@
+package kube
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"path"
+	"sort"
+	"strings"
+
+	appsv1 "k8s.io/api/apps/v1"
+	v1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/api/resource"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"sigs.k8s.io/yaml"
+
+	"github.com/pod-engine/pod/pkg/errdefs"
+)
+
+// maxDocuments bounds a YAML stream (a file of thousands of objects is a mistake).
+const maxDocuments = 1000
+
+// typeMeta is what every object says of itself.
+type typeMeta struct {
+	APIVersion string `json:"apiVersion"`
+	Kind       string `json:"kind"`
+}
+
+func invalid(format string, a ...any) error {
+	return fmt.Errorf(format+": %w", append(a, errdefs.ErrInvalidArgument)...)
+}
+
+// splitDocuments splits a YAML stream at its "---" lines.
+func splitDocuments(data []byte) [][]byte {
+	var docs [][]byte
+	var cur bytes.Buffer
+	flush := func() {
+		if len(bytes.TrimSpace(stripComments(cur.Bytes()))) > 0 {
+			docs = append(docs, append([]byte(nil), cur.Bytes()...))
+		}
+		cur.Reset()
+	}
+	for _, line := range bytes.SplitAfter(data, []byte("\n")) {
+		t := bytes.TrimRight(line, " \t\r\n")
+		if bytes.Equal(t, []byte("---")) || bytes.HasPrefix(t, []byte("--- ")) {
+			flush()
+			continue
+		}
+		cur.Write(line)
+	}
+	flush()
+	return docs
+}
+
+func stripComments(b []byte) []byte {
+	var out bytes.Buffer
+	for _, line := range bytes.SplitAfter(b, []byte("\n")) {
+		if t := bytes.TrimSpace(line); len(t) > 0 && t[0] == '#' {
+			continue
+		}
+		out.Write(line)
+	}
+	return out.Bytes()
+}
+
+// Parse reads a YAML stream of Pods, Deployments and ConfigMaps (strictly:
+// an unknown field is an error) into Plans, in the file's order, with the
+// ConfigMaps' values resolved into the containers' environment. Extra
+// ConfigMaps (--configmap files) may be given.
+func Parse(data []byte, extraConfigMaps ...[]byte) ([]Plan, error) {
+	docs := splitDocuments(data)
+	for _, cm := range extraConfigMaps {
+		docs = append(docs, splitDocuments(cm)...)
+	}
+	if len(docs) > maxDocuments {
+		return nil, invalid("the YAML has %d documents, more than %d", len(docs), maxDocuments)
+	}
+	configMaps := map[string]map[string]string{}
+	var pods []podObject
+	for i, doc := range docs {
+		var tm typeMeta
+		if err := yaml.Unmarshal(doc, &tm); err != nil {
+			return nil, invalid("YAML document %d: %v", i+1, err)
+		}
+		switch tm.Kind {
+		case "Pod":
+			var p v1.Pod
+			if err := yaml.UnmarshalStrict(doc, &p); err != nil {
+				return nil, invalid("YAML document %d (Pod): %v", i+1, err)
+			}
+			pods = append(pods, podObject{meta: p.ObjectMeta, spec: p.Spec, doc: i + 1})
+		case "Deployment":
+			var d appsv1.Deployment
+			if err := yaml.UnmarshalStrict(doc, &d); err != nil {
+				return nil, invalid("YAML document %d (Deployment): %v", i+1, err)
+			}
+			if d.Spec.Replicas != nil && *d.Spec.Replicas != 1 {
+				return nil, invalid("Deployment %s asks for %d replicas: pod runs one replica per Deployment on one machine (set replicas: 1)", d.Name, *d.Spec.Replicas)
+			}
+			meta := d.Spec.Template.ObjectMeta
+			meta.Name = d.Name + "-pod" // Podman's name for a Deployment's pod
+			if len(meta.Labels) == 0 {
+				meta.Labels = d.Labels
+			}
+			pods = append(pods, podObject{meta: meta, spec: d.Spec.Template.Spec, doc: i + 1})
+		case "ConfigMap":
+			var cm v1.ConfigMap
+			if err := yaml.UnmarshalStrict(doc, &cm); err != nil {
+				return nil, invalid("YAML document %d (ConfigMap): %v", i+1, err)
+			}
+			if cm.Name == "" {
+				return nil, invalid("YAML document %d: a ConfigMap needs metadata.name", i+1)
+			}
+			configMaps[cm.Name] = cm.Data
+		case "":
+			return nil, invalid("YAML document %d has no kind", i+1)
+		default:
+			return nil, invalid("YAML document %d: kind %q is not supported (pod plays Pod, Deployment and ConfigMap)", i+1, tm.Kind)
+		}
+	}
+	if len(pods) == 0 {
+		return nil, invalid("the YAML holds no Pod or Deployment")
+	}
+	plans := make([]Plan, 0, len(pods))
+	for _, p := range pods {
+		plan, err := p.plan(configMaps)
+		if err != nil {
+			return nil, err
+		}
+		plans = append(plans, plan)
+	}
+	return plans, nil
+}
+
+type podObject struct {
+	meta metav1.ObjectMeta
+	spec v1.PodSpec
+	doc  int
+}
+
+func (p podObject) plan(configMaps map[string]map[string]string) (Plan, error) {
+	meta := &p.meta
+	name := meta.Name
+	if name == "" {
+		return Plan{}, invalid("YAML document %d: the pod needs metadata.name", p.doc)
+	}
+	s := &p.spec
+	plan := Plan{Name: name, Labels: meta.Labels, Annotations: meta.Annotations, Hostname: s.Hostname,
+		HostNetwork: s.HostNetwork, ShareProcess: s.ShareProcessNamespace != nil && *s.ShareProcessNamespace}
+	if s.RuntimeClassName != nil {
+		plan.RuntimeClass = *s.RuntimeClassName
+	}
+	if len(s.Containers) == 0 {
+		return Plan{}, invalid("pod %s has no containers", name)
+	}
+	vols := map[string]v1.Volume{}
+	for _, v := range s.Volumes {
+		switch {
+		case v.HostPath != nil:
+			if !path.IsAbs(v.HostPath.Path) {
+				return Plan{}, invalid("pod %s: hostPath volume %s: the path %q must be absolute", name, v.Name, v.HostPath.Path)
+			}
+		case v.EmptyDir != nil:
+			plan.EmptyDirs = append(plan.EmptyDirs, v.Name)
+		default:
+			return Plan{}, fmt.Errorf("pod %s: volume %s: only hostPath and emptyDir volumes are supported (named volumes come with pod's volume subsystem): %w", name, v.Name, errdefs.ErrNotImplemented)
+		}
+		vols[v.Name] = v
+	}
+	all := append(append([]v1.Container(nil), s.InitContainers...), s.Containers...)
+	plan.InitCount = len(s.InitContainers)
+	seen := map[string]bool{}
+	for i, c := range all {
+		if c.Name == "" || c.Image == "" {
+			return Plan{}, invalid("pod %s: every container needs a name and an image (container %d)", name, i+1)
+		}
+		if seen[c.Name] {
+			return Plan{}, invalid("pod %s: two containers are named %s", name, c.Name)
+		}
+		seen[c.Name] = true
+		ctr, err := container(name, c, vols, configMaps)
+		if err != nil {
+			return Plan{}, err
+		}
+		ctr.Init = i < plan.InitCount
+		plan.Containers = append(plan.Containers, ctr)
+	}
+	return plan, nil
+}
+
+func container(pod string, c v1.Container, vols map[string]v1.Volume, configMaps map[string]map[string]string) (Container, error) {
+	out := Container{Name: c.Name, Image: c.Image, Entrypoint: c.Command, Command: c.Args, WorkDir: c.WorkingDir,
+		TTY: c.TTY, Stdin: c.Stdin}
+	where := fmt.Sprintf("pod %s, container %s", pod, c.Name)
+	for _, ef := range c.EnvFrom {
+		if ef.ConfigMapRef == nil {
+			return out, fmt.Errorf("%s: envFrom supports configMapRef only: %w", where, errdefs.ErrNotImplemented)
+		}
+		data, ok := configMaps[ef.ConfigMapRef.Name]
+		if !ok {
+			if ef.ConfigMapRef.Optional != nil && *ef.ConfigMapRef.Optional {
+				continue
+			}
+			return out, invalid("%s: ConfigMap %q not found: put it in the YAML or pass it with --configmap", where, ef.ConfigMapRef.Name)
+		}
+		keys := make([]string, 0, len(data))
+		for k := range data {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		for _, k := range keys {
+			out.Env = append(out.Env, ef.Prefix+k+"="+data[k])
+		}
+	}
+	for _, e := range c.Env {
+		if e.Name == "" {
+			return out, invalid("%s: an env entry has no name", where)
+		}
+		switch {
+		case e.ValueFrom == nil:
+			out.Env = append(out.Env, e.Name+"="+e.Value)
+		case e.ValueFrom.ConfigMapKeyRef != nil:
+			ref := e.ValueFrom.ConfigMapKeyRef
+			v, ok := configMaps[ref.Name][ref.Key]
+			if !ok {
+				if ref.Optional != nil && *ref.Optional {
+					continue
+				}
+				return out, invalid("%s: env %s: key %q of ConfigMap %q not found", where, e.Name, ref.Key, ref.Name)
+			}
+			out.Env = append(out.Env, e.Name+"="+v)
+		default:
+			return out, fmt.Errorf("%s: env %s: only values and configMapKeyRef are supported: %w", where, e.Name, errdefs.ErrNotImplemented)
+		}
+	}
+	for _, vm := range c.VolumeMounts {
+		v, ok := vols[vm.Name]
+		if !ok {
+			return out, invalid("%s: volumeMount %s names no volume of the pod", where, vm.Name)
+		}
+		if !path.IsAbs(vm.MountPath) {
+			return out, invalid("%s: volumeMount %s: mountPath %q must be absolute", where, vm.Name, vm.MountPath)
+		}
+		if strings.Contains(vm.SubPath, "..") || path.IsAbs(vm.SubPath) {
+			return out, invalid("%s: volumeMount %s: subPath %q must be relative, without ..", where, vm.Name, vm.SubPath)
+		}
+		m := Mount{Destination: vm.MountPath, ReadOnly: vm.ReadOnly, SubPath: vm.SubPath}
+		if v.HostPath != nil {
+			m.Source = v.HostPath.Path
+		} else {
+			m.Source, m.EmptyDir = v.Name, true
+		}
+		out.Mounts = append(out.Mounts, m)
+	}
+	for _, p := range c.Ports {
+		out.Ports = append(out.Ports, Port{Name: p.Name, ContainerPort: p.ContainerPort, HostPort: p.HostPort, Protocol: string(p.Protocol), HostIP: p.HostIP})
+	}
+	if sc := c.SecurityContext; sc != nil {
+		out.Privileged = sc.Privileged != nil && *sc.Privileged
+		out.ReadOnly = sc.ReadOnlyRootFilesystem != nil && *sc.ReadOnlyRootFilesystem
+		if sc.RunAsUser != nil {
+			out.User = fmt.Sprint(*sc.RunAsUser)
+			if sc.RunAsGroup != nil {
+				out.User += fmt.Sprintf(":%d", *sc.RunAsGroup)
+			}
+		}
+		if sc.Capabilities != nil {
+			for _, c := range sc.Capabilities.Add {
+				out.CapAdd = append(out.CapAdd, string(c))
+			}
+			for _, c := range sc.Capabilities.Drop {
+				out.CapDrop = append(out.CapDrop, string(c))
+			}
+		}
+	}
+	if q, ok := c.Resources.Limits[v1.ResourceMemory]; ok {
+		out.Memory = fmt.Sprint(q.Value())
+	}
+	if q, ok := c.Resources.Limits[v1.ResourceCPU]; ok {
+		out.CPUs = cpus(q)
+	}
+	return out, nil
+}
+
+func cpus(q resource.Quantity) string {
+	return strings.TrimRight(strings.TrimRight(fmt.Sprintf("%.3f", float64(q.MilliValue())/1000), "0"), ".")
+}
+
+// ReadAll reads a YAML file's bytes, bounded.
+func ReadAll(r io.Reader) ([]byte, error) {
+	data, err := io.ReadAll(io.LimitReader(r, 16<<20+1))
+	if err != nil {
+		return nil, err
+	}
+	if len(data) > 16<<20 {
+		return nil, errors.New("the YAML is larger than 16 MiB")
+	}
+	return data, nil
+}
