@@ -148,3 +148,56 @@ EOF
     run_pod inspect --format '{{.State.Status}}' plain
     is "$output" created
 }
+
+@test "systemd as PID 1 in a pod container runs a pod-quadlet unit: READY, MainPID = the monitor, stop removes it" {
+    [[ "$POD_TEST_RUNTIME" == crun ]] || skip "runs once, with crun (outer and inner containers)"
+    [[ -x /lib/systemd/systemd ]] || skip "no systemd binary"
+    [[ "$(readlink /proc/1/exe)" != */systemd ]] || skip "the host runs systemd itself"
+    d=$BATS_TEST_TMPDIR/pid1
+    mkdir -p "$d/units" "$d/inner" "$d/rootfs" "$d/q"
+    make_rootfs "$d/inner/bb"
+    cat >"$d/q/podtest.container" <<EOF
+[Unit]
+Description=pod unit under systemd as PID 1
+
+[Container]
+Rootfs=/inner/bb
+Exec=sh -c 'echo inner-up; sleep 1000'
+GlobalArgs=--root /inner/root --runroot /inner/run --tmpdir /inner/tmp --runtime crun
+EOF
+    QUADLET_UNIT_DIRS=$d/q "$POD_BIN/pod-quadlet" "$d/units"
+    printf '[Unit]\nDescription=pod test target\nWants=podtest.service\n' >"$d/units/pod-test.target"
+    # The host's root, read-only, as the systemd container's root (a bind
+    # mount in a private mount namespace, with empty /tmp and /run): the
+    # same systemd, pod and crun binaries, the test's units in /etc/systemd/system.
+    cat >"$d/run.sh" <<EOF
+set -e
+mount --bind / $d/rootfs
+mount -t tmpfs tmpfs $d/rootfs/tmp
+mount -t tmpfs tmpfs $d/rootfs/run
+mount -o remount,bind,ro $d/rootfs
+P="$POD_BIN/pod --root $PODT/root --runroot $PODT/run --tmpdir $PODT/tmp --runtime crun"
+I="$POD_BIN/pod --root /inner/root --runroot /inner/run --tmpdir /inner/tmp"
+\$P run -d --name sd1 --read-only --privileged -v $d/units:/etc/systemd/system:ro -v $d/inner:/inner \
+    --rootfs $d/rootfs /lib/systemd/systemd --unit=pod-test.target >/dev/null
+for i in \$(seq 100); do
+    [ "\$(\$P exec sd1 systemctl show -p SubState --value podtest.service 2>/dev/null)" = running ] && break
+    sleep 0.2
+done
+echo "state=\$(\$P exec sd1 systemctl show -p ActiveState,SubState,MainPID,NotifyAccess --value podtest.service | tr '\n' ' ')"
+echo "monitor=\$(\$P exec sd1 \$I inspect --format '{{.State.ConmonPid}}' systemd-podtest)"
+echo "logs=\$(\$P exec sd1 \$I logs systemd-podtest)"
+\$P exec sd1 systemctl stop podtest.service
+echo "after=\$(\$P exec sd1 systemctl show -p ActiveState --value podtest.service) [\$(\$P exec sd1 \$I ps -a -q)]"
+\$P rm -f -t 0 sd1 >/dev/null
+EOF
+    run timeout 180 unshare -m --propagation private bash "$d/run.sh"
+    echo "$output"
+    [[ $status -eq 0 ]] || die "systemd container run failed"
+    state=$(sed -n 's/^state=//p' <<<"$output")
+    mon=$(sed -n 's/^monitor=//p' <<<"$output")
+    # systemctl prints the values in its own order: NotifyAccess, MainPID, ActiveState, SubState.
+    is "$state" "all $mon active running " "podtest.service NotifyAccess MainPID ActiveState SubState"
+    is "$(sed -n 's/^logs=//p' <<<"$output")" "inner-up"
+    is "$(sed -n 's/^after=//p' <<<"$output")" "inactive \[\]"
+}

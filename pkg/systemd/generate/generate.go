@@ -18,6 +18,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"sync"
 	"text/template"
 	"time"
 
@@ -152,9 +153,13 @@ NotifyAccess={{.NotifyAccess}}
 WantedBy=default.target
 `
 
-var tmpl = template.Must(template.New("unit").Funcs(template.FuncMap{
-	"join": func(s []string) string { return strings.Join(s, " ") },
-}).Parse(unitTemplate))
+// tmpl is parsed on first use, not at init: every pod command links this
+// package.
+var tmpl = sync.OnceValue(func() *template.Template {
+	return template.Must(template.New("unit").Funcs(template.FuncMap{
+		"join": func(s []string) string { return strings.Join(s, " ") },
+	}).Parse(unitTemplate))
+})
 
 // ServiceName is the unit's name without ".service".
 func ServiceName(c *Container, o *Options) string {
@@ -227,7 +232,7 @@ func ContainerUnit(c *Container, o *Options) (*Unit, error) {
 		*p = formatOptions(strings.Split(*p, " "))
 	}
 	var buf bytes.Buffer
-	if err := tmpl.Execute(&buf, &in); err != nil {
+	if err := tmpl().Execute(&buf, &in); err != nil {
 		return nil, err
 	}
 	return &Unit{Name: in.ServiceName, Content: buf.String()}, nil

@@ -196,6 +196,9 @@ type entry struct {
 func (e *entry) partial() bool { return e.Partial == "true" }
 
 func (e *entry) line() (Line, bool) {
+	if len(e.Message) == 0 || string(e.Message) == "null" {
+		return Line{}, false // no MESSAGE, or one journalctl would not print
+	}
 	var msg []byte
 	var s string
 	if err := json.Unmarshal(e.Message, &s); err == nil {

@@ -61,12 +61,6 @@ var containerKeys = map[string]keyRule{
 	"Runtime":              {flag: "--runtime", kind: single}, // pod's own key
 }
 
-// handled are keys with their own code below.
-var handled = map[string]bool{
-	"Image": true, "Rootfs": true, "Exec": true, "ContainerName": true, "User": true, "Group": true,
-	"Notify": true, "PodmanArgs": true, "GlobalArgs": true,
-}
-
 // unsupported are Podman's keys whose subsystem pod lacks, with the reason.
 var unsupported = map[string]string{
 	"PublishPort":           "port publishing (pod has no network subsystem for -p yet)",

@@ -68,8 +68,10 @@ func send(host string, msg []byte) error {
 	if err != nil {
 		return err
 	}
-	defer c.Close()
 	_, err = c.Write(msg)
+	if cerr := c.Close(); err == nil {
+		err = cerr
+	}
 	return err
 }
 

@@ -74,7 +74,7 @@ func runContainer(a *conmon.Args, f *shimwire.Flags, p *pipes) int {
 		if err != nil {
 			return failed(err)
 		}
-		defer relay.Close()
+		defer func() { _ = relay.Close() }()
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), createLimit)
 	defer cancel()
