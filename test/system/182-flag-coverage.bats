@@ -121,3 +121,13 @@ load helpers
 late"
     run_pod 125 logs --until notatime until-logs
 }
+
+@test "run --authfile: a missing file is refused before anything is made; an existing one is used" {
+    run_pod 125 run --name auth-missing --authfile "$BATS_TEST_TMPDIR/no such/auth.json" "$IMAGE" true
+    contains "$output" "stat $BATS_TEST_TMPDIR/no such/auth.json: no such file or directory"
+    run_pod 1 container exists auth-missing
+    echo '{"auths":{}}' >"$BATS_TEST_TMPDIR/auth.json"
+    run_pod run --rm --authfile "$BATS_TEST_TMPDIR/auth.json" "$IMAGE" echo ok
+    is "$output" "ok"
+    run_pod 125 create --authfile /nonexistent/auth.json "$IMAGE" true
+}
