@@ -343,8 +343,3 @@ is_gvisor() { [[ "$POD_TEST_RUNTIME" == *runsc* ]]; }
         contains "$output" "cannot use --cgroup-conf without cgroup v2"
     fi
 }
-
-@test "--timeout is refused with a reason rather than ignored" {
-    run_pod 125 run --rm --timeout 2 "${IMG[@]}" true
-    contains "$output" "--timeout"
-}
