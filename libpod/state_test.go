@@ -88,7 +88,11 @@ func TestPreconditionWording(t *testing.T) {
 		s    Status
 		want string
 	}{
-		{VerbKill, StatusCreated, "can only kill running containers. ID is in state created: container state improper"},
+		// Podman 4.3.1 names an init'ed container "initialized", a
+		// configured one "created", a stopped one "exited".
+		{VerbKill, StatusCreated, "can only kill running containers. ID is in state initialized: container state improper"},
+		{VerbKill, StatusConfigured, "can only kill running containers. ID is in state created: container state improper"},
+		{VerbKill, StatusStopped, "can only kill running containers. ID is in state exited: container state improper"},
 		{VerbPause, StatusPaused, `"ID" is already paused: container state improper`},
 		{VerbPause, StatusExited, `"ID" is not running, can't pause: container state improper`},
 		{VerbUnpause, StatusRunning, `"ID" is not paused, can't unpause: container state improper`},

@@ -230,6 +230,11 @@ func (f *createFlags) runOptions(cmd *cobra.Command, o *libpod.CreateOptions) er
 		o.PullFlags = append(o.PullFlags, "--tls-verify="+strconv.FormatBool(f.tlsVerify))
 	}
 	if f.authfile != "" {
+		// As Podman: a missing auth file is an error before anything is
+		// made, whether or not a pull needs it.
+		if _, err := os.Stat(f.authfile); err != nil {
+			return fmt.Errorf("--authfile: %w: %w", err, errdefs.ErrInvalidArgument)
+		}
 		o.PullFlags = append(o.PullFlags, "--authfile="+f.authfile)
 	}
 	switch f.imageVolume {

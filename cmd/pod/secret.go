@@ -160,7 +160,10 @@ func secretLsCommand() *cobra.Command {
 					f = "table {{.ID}}\t{{.Name}}\t{{.Driver}}\t{{.CreatedAt}}\t{{.UpdatedAt}}"
 				}
 				var b bytes.Buffer
-				if err := renderTemplate(&b, f, map[string]string{"CreatedAt": "CREATED", "UpdatedAt": "UPDATED"}, rows); err != nil {
+				// The header comes from the row type: Podman prints it with no secret too.
+				spec := reportSpec{Name: "format", Format: f, HeaderOf: secretRow{},
+					Headers: map[string]string{"CreatedAt": "CREATED", "UpdatedAt": "UPDATED"}}
+				if err := printReport(&b, spec, rows); err != nil {
 					return err
 				}
 				out := b.Bytes()

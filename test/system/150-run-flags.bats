@@ -345,4 +345,3 @@ is_gvisor() { [[ "$POD_TEST_RUNTIME" == *runsc* ]]; }
         contains "$output" "cannot use --cgroup-conf without cgroup v2"
     fi
 }
-

@@ -208,6 +208,8 @@ Are you sure you want to continue\? \[y/N\] "
     is "$output" ""
     run_pod secret ls -q
     is "$output" ""
+    run_pod secret ls
+    is "$output" "ID +NAME +DRIVER +CREATED +UPDATED" "the header without secrets, as Podman"
     # The engine works again from nothing.
     run_pod import "$(busybox_tarball)" "$IMAGE"
     run_pod run --rm "$IMAGE" echo again
