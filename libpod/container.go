@@ -53,6 +53,8 @@ type ContainerConfig struct {
 	// Volumes are the named and anonymous volumes the container mounts
 	// (container_volumes.go), resolved at create.
 	Volumes []VolumeMount `json:"volumes,omitempty"`
+	// ImageMounts are the images of --mount type=image, resolved at create.
+	ImageMounts []ImageMount `json:"imageMounts,omitempty"`
 }
 
 // ContainerState is what changes while a container lives.
@@ -69,9 +71,10 @@ type ContainerState struct {
 	StoppedByUser bool          `json:"stoppedByUser,omitempty"`
 	Error         string        `json:"error,omitempty"`
 	RestartCount  int           `json:"restartCount,omitempty"`
-	StopSignal    int           `json:"stopSignal,omitempty"`   // signal actually used (spec StopSignal resolved)
-	StopperPid    int           `json:"stopperPid,omitempty"`   // the pod process that set "stopping"
-	StopperStart  uint64        `json:"stopperStart,omitempty"` // its start time, against pid reuse
+	StopSignal    int           `json:"stopSignal,omitempty"`    // signal actually used (spec StopSignal resolved)
+	StopperPid    int           `json:"stopperPid,omitempty"`    // the pod process that set "stopping"
+	StopperStart  uint64        `json:"stopperStart,omitempty"`  // its start time, against pid reuse
+	ImagesMounted []string      `json:"imagesMounted,omitempty"` // image IDs mounted for this start (--mount type=image)
 }
 
 // Container is a handle on one container. Its fields are a snapshot read

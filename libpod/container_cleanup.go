@@ -73,6 +73,7 @@ func (c *Container) cleanupLocked(ctx context.Context) error {
 		errs = append(errs, err)
 	}
 	c.unmountVolumes()
+	c.unmountImages()
 	c.rt.debugf("unmounted %s", c.config.ID)
 	if err := <-deleted; err != nil {
 		errs = append(errs, err)

@@ -164,6 +164,17 @@ func (c *Container) init(ctx context.Context, foreground, start bool, attach fun
 			c.unmountVolumes()
 		}
 	}()
+	imgMounts, err := c.mountImages()
+	if err != nil {
+		return false, err
+	}
+	defer func() {
+		if retErr != nil {
+			c.unmountImages()
+			_ = c.save()
+		}
+	}()
+	host.Volumes = append(host.Volumes, imgMounts...)
 	spec, res, err := specgen.Generate(c.config.ID, &c.config.Spec, &c.config.ImageConfig, r.specDefaults(), host, rootfs)
 	if err != nil {
 		return false, fmt.Errorf("container %s: %w", c.config.Name, err)

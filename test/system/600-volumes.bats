@@ -332,3 +332,21 @@ volume_image() {
     is "$(stat -c %u:%g "$BATS_FILE_TMPDIR/ubind" "$BATS_FILE_TMPDIR/ubind/sub/f")" $'1000:10\n1000:10'
     run_pod 1 run --rm -u 1000:1000 -v uv2:/d "${IMG[@]}" touch /d/x
 }
+
+@test "--mount type=image mounts an image read-only, and unmounts it" {
+    volume_image localhost/withvol
+    run_pod run --rm --mount type=image,src=localhost/withvol,dst=/img "${IMG[@]}" cat /img/srv/s
+    is "$output" "srvfile"
+    run_pod 1 run --rm --mount type=image,source=localhost/withvol,target=/img,ro=true "${IMG[@]}" touch /img/x
+    contains "$output" "Read-only file system"
+    run_pod run -d --name im --mount type=image,src=localhost/withvol,dst=/img "${IMG[@]}" sleep 100
+    run_pod exec im ls /img/data
+    is "$output" "hello"
+    run_pod rm -f -t 0 im
+    # Nothing of the image stays mounted.
+    ! grep -q "$PODT/root/overlay/.*/merged" /proc/self/mountinfo || die "left mounted: $(grep "$PODT/root/overlay" /proc/self/mountinfo)"
+    run_pod 125 run --rm --mount type=image,src=no-such-image,dst=/img "${IMG[@]}" true
+    contains "$output" "no-such-image"
+    run_pod 125 run --rm --mount type=image,src=localhost/withvol,dst=/img,rw=true "${IMG[@]}" true
+    contains "$output" "writable image mount"
+}
