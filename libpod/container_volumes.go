@@ -286,7 +286,7 @@ func chownMounts(paths []string, spec *specs.Spec) error {
 			return os.Lchown(path, uid, gid)
 		})
 		if err != nil {
-			return fmt.Errorf("U: giving %s to %d:%d: %w", p, uid, gid, err)
+			return fmt.Errorf("giving %s to %d:%d (option U): %w", p, uid, gid, err)
 		}
 	}
 	return nil
