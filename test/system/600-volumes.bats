@@ -75,6 +75,11 @@ volume_image() {
     [[ ! -e "$PODT/root/volumes/v1" ]] || die "v1's directory is left"
     run_pod volume ls -q
     is "$output" ""
+    # A directory without a record (a removal killed half-way, or Podman's) is taken over, as Podman does.
+    mkdir -p "$PODT/root/volumes/left/_data" && echo kept >"$PODT/root/volumes/left/_data/f"
+    run_pod volume create left
+    run_pod run --rm -v left:/l "${IMG[@]}" cat /l/f
+    is "$output" "kept"
 }
 
 @test "volume create refuses bad names, drivers and options, and creates nothing" {
