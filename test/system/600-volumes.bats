@@ -355,3 +355,17 @@ volume_image() {
     run_pod 125 run --rm --mount type=image,src=localhost/withvol,dst=/img,rw=true "${IMG[@]}" true
     contains "$output" "writable image mount"
 }
+
+@test "kill -9 of the monitor: rm -f still unmounts a tmpfs volume and drops the container from it" {
+    run_pod volume create --opt type=tmpfs --opt device=tmpfs kv
+    run_pod run -d --name k -v kv:/k "${IMG[@]}" sleep 100
+    local mon
+    mon=$(pod inspect k --format '{{.State.ConmonPid}}')
+    [[ "$mon" -gt 0 ]] || die "no monitor pid: $mon"
+    kill -9 "$mon"
+    run_pod rm -f -t 0 k
+    ! grep -q " $PODT/root/volumes/kv/_data " /proc/self/mountinfo || die "kv still mounted"
+    run_pod volume inspect kv --format '{{.MountCount}}'
+    is "$output" "0"
+    run_pod volume rm kv
+}
