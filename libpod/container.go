@@ -71,6 +71,8 @@ type ContainerConfig struct {
 	// namespaces are joined at each start (pod_join.go).
 	Pod   string `json:"pod,omitempty"`
 	Infra bool   `json:"infra,omitempty"` // the pod's infra container
+	// ImageMounts are the images of --mount type=image, resolved at create.
+	ImageMounts []ImageMount `json:"imageMounts,omitempty"`
 }
 
 // ContainerState is what changes while a container lives.
@@ -95,8 +97,9 @@ type ContainerState struct {
 	// NetNS is the network namespace pod made for the container (set up
 	// before the runtime's create, torn down at cleanup) and NetStatus its
 	// addresses per network.
-	NetNS     string                         `json:"netns,omitempty"`
-	NetStatus map[string]network.StatusBlock `json:"netStatus,omitempty"`
+	NetNS         string                         `json:"netns,omitempty"`
+	NetStatus     map[string]network.StatusBlock `json:"netStatus,omitempty"`
+	ImagesMounted []string                       `json:"imagesMounted,omitempty"` // image IDs mounted for this start (--mount type=image)
 }
 
 // Container is a handle on one container. Its fields are a snapshot read

@@ -78,6 +78,7 @@ func (c *Container) cleanupLocked(ctx context.Context) error {
 		errs = append(errs, err)
 	}
 	c.unmountVolumes()
+	c.unmountImages()
 	c.rt.debugf("unmounted %s", c.config.ID)
 	err := <-deleted
 	if err != nil {

@@ -92,6 +92,7 @@ func (c *Container) removeLocked(ctx context.Context, o RemoveOptions) error {
 		errs = append(errs, err)
 	}
 	c.unmountVolumes()
+	c.unmountImages()
 	<-stored
 	if err := db.Remove(c.config.ID); err != nil {
 		return err

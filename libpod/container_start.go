@@ -175,6 +175,17 @@ func (c *Container) init(ctx context.Context, foreground, start bool, attach fun
 			c.unmountVolumes()
 		}
 	}()
+	imgMounts, err := c.mountImages()
+	if err != nil {
+		return false, err
+	}
+	defer func() {
+		if retErr != nil {
+			c.unmountImages()
+			_ = c.save()
+		}
+	}()
+	host.Volumes = append(host.Volumes, imgMounts...)
 	genOpts, err := c.podSpec()
 	if err != nil {
 		return false, err

@@ -89,6 +89,21 @@ func (r *Runtime) resolveVolumes(ctx context.Context, cfg *ContainerConfig, o *C
 			return undo, err
 		}
 	}
+	ims, err := specgen.ImageMountRequests(&o.Spec)
+	if err != nil {
+		return undo, err
+	}
+	for _, im := range ims {
+		store, err := r.images()
+		if err != nil {
+			return undo, err
+		}
+		img, err := store.LookupImage(im.Image)
+		if err != nil {
+			return undo, fmt.Errorf("--mount type=image,source=%s: %w", im.Image, err)
+		}
+		cfg.ImageMounts = append(cfg.ImageMounts, ImageMount{Image: im.Image, ImageID: img.ID, Destination: im.Destination})
+	}
 	switch o.ImageVolume {
 	case "", "bind":
 		for _, d := range cfg.ImageConfig.Volumes {
@@ -271,7 +286,7 @@ func chownMounts(paths []string, spec *specs.Spec) error {
 			return os.Lchown(path, uid, gid)
 		})
 		if err != nil {
-			return fmt.Errorf("U: giving %s to %d:%d: %w", p, uid, gid, err)
+			return fmt.Errorf("giving %s to %d:%d (option U): %w", p, uid, gid, err)
 		}
 	}
 	return nil

@@ -208,3 +208,26 @@ func (s *Store) deleteOrphanLayer(id string) error {
 	}
 	return nil
 }
+
+// MountImage mounts an image read-only (--mount type=image) and returns
+// its path. Mounts are counted: every MountImage needs an UnmountImage.
+func (s *Store) MountImage(id string) (string, error) {
+	p, err := s.store.MountImage(id, nil, "")
+	if err != nil {
+		return "", mapErr(err, "mounting image "+id)
+	}
+	return p, nil
+}
+
+// UnmountImage drops one mount of the image. An image that is not mounted
+// or no longer exists is not an error.
+func (s *Store) UnmountImage(id string) error {
+	if _, err := s.store.UnmountImage(id, false); err != nil {
+		if errors.Is(err, storage.ErrLayerNotMounted) || errors.Is(err, storage.ErrImageUnknown) ||
+			errors.Is(err, storage.ErrLayerUnknown) {
+			return nil
+		}
+		return mapErr(err, "unmounting image "+id)
+	}
+	return nil
+}

@@ -155,7 +155,9 @@ func Dir(root, name string) string { return filepath.Join(root, name) }
 func DataDir(root, name string) string { return filepath.Join(root, name, "_data") }
 
 // Create makes the volume's directories (0700 and 0755, as Podman) owned by
-// uid/gid when given. It fails when the directory exists already.
+// uid/gid when given. Directories that exist already (left by a removal
+// that was killed, or made by Podman for the same name) are taken over, as
+// Podman takes them over: the record decides whether a volume exists.
 func Create(root string, c *Config) error {
 	if err := ValidateName(c.Name); err != nil {
 		return err
@@ -164,15 +166,19 @@ func Create(root string, c *Config) error {
 		return fmt.Errorf("creating volume directory %s: %w", root, err)
 	}
 	dir := Dir(root, c.Name)
-	if err := os.Mkdir(dir, 0o700); err != nil {
-		if os.IsExist(err) {
-			return fmt.Errorf("volume directory %s exists already: %w", dir, errdefs.ErrAlreadyExists)
-		}
+	err := os.Mkdir(dir, 0o700)
+	if err != nil && !os.IsExist(err) {
 		return fmt.Errorf("creating volume %s: %w", c.Name, err)
 	}
+	made := err == nil
+	undo := func() {
+		if made {
+			os.RemoveAll(dir)
+		}
+	}
 	data := DataDir(root, c.Name)
-	if err := os.Mkdir(data, 0o755); err != nil {
-		os.RemoveAll(dir)
+	if err := os.Mkdir(data, 0o755); err != nil && !os.IsExist(err) {
+		undo()
 		return fmt.Errorf("creating volume %s: %w", c.Name, err)
 	}
 	if c.UID != nil || c.GID != nil {
@@ -184,7 +190,7 @@ func Create(root string, c *Config) error {
 			g = *c.GID
 		}
 		if err := os.Chown(data, u, g); err != nil {
-			os.RemoveAll(dir)
+			undo()
 			return fmt.Errorf("creating volume %s: %w", c.Name, err)
 		}
 	}

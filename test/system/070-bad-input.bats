@@ -32,7 +32,9 @@ load helpers
     contains "$output" "memory"
     run_pod 125 run --ulimit nofile=abc "${IMG[@]}" true
     contains "$output" "ulimit"
-    run_pod 125 run -v relative:/x "${IMG[@]}" true
+    run_pod 125 run -v ./relative:/x "${IMG[@]}" true
+    run_pod 125 run -v "bad*name:/x" "${IMG[@]}" true
+    contains "$output" "volume name"
     run_pod 125 run --stop-signal SIGNOPE "${IMG[@]}" true
     # Podman's words and exit code (1) for a bad --log-level.
     run_pod 1 run --log-level chatty "${IMG[@]}" true

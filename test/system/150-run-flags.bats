@@ -312,14 +312,14 @@ is_gvisor() { [[ "$POD_TEST_RUNTIME" == *runsc* ]]; }
     contains "$output" "want true, false or always"
 }
 
-@test "--mount type=tmpfs, devpts, ramfs; image is refused with a reason" {
+@test "--mount type=tmpfs, devpts, ramfs; glob is refused with a reason" {
     is_gvisor && skip "gVisor has no ramfs or extra devpts instances"
     run_pod run --rm --mount type=tmpfs,dst=/t1,tmpfs-size=1m --mount type=ramfs,dst=/r1 --mount type=devpts,destination=/pts2,mode=600 \
         "${IMG[@]}" sh -c 'mount | grep -E " on /(t1|r1|pts2) " | cut -d" " -f1,3,5'
     contains "$output" "tmpfs /t1 tmpfs"
     contains "$output" "ramfs /r1 ramfs"
     contains "$output" "devpts /pts2 devpts"
-    run_pod 125 run --rm --mount type=image,src=x,dst=/i "${IMG[@]}" true
+    run_pod 125 run --rm --mount type=glob,src=/x*,dst=/i "${IMG[@]}" true
     contains "$output" "not supported yet"
 }
 

@@ -75,6 +75,11 @@ volume_image() {
     [[ ! -e "$PODT/root/volumes/v1" ]] || die "v1's directory is left"
     run_pod volume ls -q
     is "$output" ""
+    # A directory without a record (a removal killed half-way, or Podman's) is taken over, as Podman does.
+    mkdir -p "$PODT/root/volumes/left/_data" && echo kept >"$PODT/root/volumes/left/_data/f"
+    run_pod volume create left
+    run_pod run --rm -v left:/l "${IMG[@]}" cat /l/f
+    is "$output" "kept"
 }
 
 @test "volume create refuses bad names, drivers and options, and creates nothing" {
@@ -331,4 +336,36 @@ volume_image() {
     run_pod run --rm -u 1000:10 --mount type=bind,src="$BATS_FILE_TMPDIR/ubind",dst=/b,U "${IMG[@]}" true
     is "$(stat -c %u:%g "$BATS_FILE_TMPDIR/ubind" "$BATS_FILE_TMPDIR/ubind/sub/f")" $'1000:10\n1000:10'
     run_pod 1 run --rm -u 1000:1000 -v uv2:/d "${IMG[@]}" touch /d/x
+}
+
+@test "--mount type=image mounts an image read-only, and unmounts it" {
+    volume_image localhost/withvol
+    run_pod run --rm --mount type=image,src=localhost/withvol,dst=/img "${IMG[@]}" cat /img/srv/s
+    is "$output" "srvfile"
+    run_pod 1 run --rm --mount type=image,source=localhost/withvol,target=/img,ro=true "${IMG[@]}" touch /img/x
+    contains "$output" "Read-only file system"
+    run_pod run -d --name im --mount type=image,src=localhost/withvol,dst=/img "${IMG[@]}" sleep 100
+    run_pod exec im ls /img/data
+    is "$output" "hello"
+    run_pod rm -f -t 0 im
+    # Nothing of the image stays mounted.
+    ! grep -q "$PODT/root/overlay/.*/merged" /proc/self/mountinfo || die "left mounted: $(grep "$PODT/root/overlay" /proc/self/mountinfo)"
+    run_pod 125 run --rm --mount type=image,src=no-such-image,dst=/img "${IMG[@]}" true
+    contains "$output" "no-such-image"
+    run_pod 125 run --rm --mount type=image,src=localhost/withvol,dst=/img,rw=true "${IMG[@]}" true
+    contains "$output" "writable image mount"
+}
+
+@test "kill -9 of the monitor: rm -f still unmounts a tmpfs volume and drops the container from it" {
+    run_pod volume create --opt type=tmpfs --opt device=tmpfs kv
+    run_pod run -d --name k -v kv:/k "${IMG[@]}" sleep 100
+    local mon
+    mon=$(pod inspect k --format '{{.State.ConmonPid}}')
+    [[ "$mon" -gt 0 ]] || die "no monitor pid: $mon"
+    kill -9 "$mon"
+    run_pod rm -f -t 0 k
+    ! grep -q " $PODT/root/volumes/kv/_data " /proc/self/mountinfo || die "kv still mounted"
+    run_pod volume inspect kv --format '{{.MountCount}}'
+    is "$output" "0"
+    run_pod volume rm kv
 }

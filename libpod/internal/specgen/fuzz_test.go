@@ -55,6 +55,10 @@ func checkMountReq(t *testing.T, m mountReq) {
 		}
 	}
 	switch m.Type {
+	case "image":
+		if m.Source == "" || strings.Join(m.Options, ",") != "ro,rprivate,nosuid,nodev,rbind" {
+			t.Fatalf("image mount %+v", m)
+		}
 	case "volume":
 		if m.Source != "" && checkVolumeName(m.Source) != nil {
 			t.Fatalf("accepted volume name %q", m.Source)
@@ -121,7 +125,7 @@ func FuzzMount(f *testing.F) {
 		"type=tmpfs,dst=/t,tmpfs-size=1m,tmpfs-mode=0700", "type=volume,src=v,dst=/x", "type=tmpfs,target=/t,ro=false,notmpcopyup",
 		"type=bind,src=/a,dst=/b,bind-nonrecursive=true,readonly=1", "dst=/x", "type=bind,,",
 		"type=devpts,dst=/pts2,uid=1,gid=5,mode=620,max=10", "type=ramfs,dst=/r,ro,suid,exec", "type=ramfs,target=/r,readonly=false",
-		"type=volume,dst=/v,volume-nocopy=true,ro", "type=volume,src=../x,dst=/v", "type=volume,src=n,dst=/v,Z,exec,suid",
+		"type=volume,dst=/v,volume-nocopy=true,ro", "type=volume,src=../x,dst=/v", "type=volume,src=n,dst=/v,Z,exec,suid", "type=image,src=busybox,dst=/i", "type=image,src=x,dst=/i,rw=true",
 	} {
 		f.Add(s)
 	}

@@ -93,7 +93,7 @@ func (g *gen) mounts() error {
 			return flagError(mr.flag, mr.value, "destination %q is used by --init", mr.Destination)
 		}
 		user[mr.Destination] = true
-		if mr.Type == "volume" {
+		if mr.Type == "volume" || mr.Type == "image" {
 			continue // resolved by libpod: in h.Volumes
 		}
 		claimed[mr.Destination] = true

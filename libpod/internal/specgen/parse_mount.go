@@ -235,8 +235,8 @@ func parseMount(v string) (mountReq, error) {
 	}
 	switch typ {
 	case "bind", "tmpfs", "devpts", "ramfs":
-	case "volume":
-	case "image", "glob", "artifact":
+	case "volume", "image":
+	case "glob", "artifact":
 		return m, flagError(flagMount, v, "type=%s is not supported yet", typ)
 	default:
 		return m, flagError(flagMount, v, "unknown mount type %q (use bind, volume, tmpfs, devpts or ramfs)", typ)
@@ -257,6 +257,8 @@ func parseMount(v string) (mountReq, error) {
 		err = m.tmpfsMountKeys(kv, keys)
 	case "volume":
 		err = m.volumeMountKeys(kv, keys)
+	case "image":
+		err = m.imageMountKeys(kv, keys)
 	default:
 		err = m.specialMountKeys(kv, keys)
 	}

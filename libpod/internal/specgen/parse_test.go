@@ -99,6 +99,7 @@ func TestParseMount(t *testing.T) {
 		{"type=tmpfs,destination=/t,tmpfs-size=1m,tmpfs-mode=0700", "tmpfs", "", "/t", []string{"size=1m", "mode=0700", "rw", "rprivate", "nosuid", "nodev", "tmpcopyup"}, ""},
 		{"type=tmpfs,target=/t,ro,notmpcopyup,exec", "tmpfs", "", "/t", []string{"ro", "exec", "rprivate", "nosuid", "nodev"}, ""},
 		{"type=volume,src=v,dst=/b", "volume", "v", "/b", []string{"rw", "rprivate", "nosuid", "nodev", "rbind"}, ""},
+		{"type=image,src=docker.io/x:1,dst=/b,ro", "image", "docker.io/x:1", "/b", []string{"ro", "rprivate", "nosuid", "nodev", "rbind"}, ""},
 		{"type=volume,dst=/b,ro,suid,exec,Z", "volume", "", "/b", []string{"ro", "rprivate", "suid", "nodev", "exec", "rbind"}, "Z"},
 		{"type=volume,source=v.1_x,target=/b,volume-nocopy", "volume", "v.1_x", "/b", []string{"rw", "rprivate", "nosuid", "nodev", "rbind"}, ""},
 	}
@@ -118,7 +119,9 @@ func TestParseMount(t *testing.T) {
 		{"type=volume,src=v/x,dst=/b", "is invalid"},
 		{"type=volume,src=v,dst=/b,volume-opt=x", "volume create"},
 		{"type=volume,src=v,dst=/b,bind-propagation=shared", "unknown option"},
-		{"type=image,src=i,dst=/b", "type=image is not supported yet"},
+		{"type=image,src=i,dst=/b,rw=true", "writable image mount"},
+		{"type=image,dst=/b", "source= (or src=) is required"},
+		{"type=image,src=i,dst=/b,U", "unknown option"},
 		{"type=nfs,dst=/b", "unknown mount type"},
 		{"type=bind,dst=/b", "source= (or src=) is required"},
 		{"type=bind,src=/a", "destination= (or target=, dst=) is required"},

@@ -197,3 +197,61 @@ type VolumeMount struct {
 	Options     []string // OCI mount options
 	Chown       bool     // U: Generate lists Source in Result.Chown
 }
+
+// imageOptions are the OCI options of a --mount type=image (read-only).
+var imageOptions = []string{"ro", "rprivate", "nosuid", "nodev", "rbind"}
+
+// imageMountKeys reads --mount type=image keys: source (an image), ro.
+// A writable image mount (rw=true, an overlay in Podman) is refused.
+func (m *mountReq) imageMountKeys(kv map[string]string, keys []string) error {
+	for _, k := range keys {
+		val := kv[k]
+		switch k {
+		case "type", "destination", "consistency":
+		case "source":
+			if val == "\x00" || val == "" {
+				return fmt.Errorf("source= needs a value (an image)")
+			}
+			m.Source = val
+		case "ro", "rw":
+			on, err := boolValue(k, val)
+			if err != nil {
+				return err
+			}
+			if (k == "rw") == on {
+				return fmt.Errorf("a writable image mount (%s) is not supported yet: image mounts are read-only", k+"="+strings.TrimPrefix(val, "\x00"))
+			}
+		default:
+			return fmt.Errorf("unknown option %q for type=image", k)
+		}
+	}
+	if m.Source == "" {
+		return fmt.Errorf("source= (or src=) is required for type=image")
+	}
+	m.Options = append([]string(nil), imageOptions...)
+	return nil
+}
+
+// ImageMountRequest is an image that --mount type=image mounts.
+type ImageMountRequest struct {
+	Image       string // as the user gave it
+	Destination string
+}
+
+// ImageMountRequests returns o's --mount type=image requests.
+func ImageMountRequests(o *Options) ([]ImageMountRequest, error) {
+	p, err := parse(o, nil)
+	if err != nil {
+		return nil, err
+	}
+	var out []ImageMountRequest
+	for _, m := range p.Mounts {
+		if m.Type == "image" {
+			out = append(out, ImageMountRequest{Image: m.Source, Destination: m.Destination})
+		}
+	}
+	return out, nil
+}
+
+// ImageMountOptions are the OCI options libpod gives an image mount.
+func ImageMountOptions() []string { return append([]string(nil), imageOptions...) }

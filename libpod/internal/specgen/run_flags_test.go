@@ -157,7 +157,7 @@ func TestParseSpecialMounts(t *testing.T) {
 		{"type=ramfs,dst=/r,ro,rw", "conflicts"},
 		{"type=ramfs,dst=/r,uid=1", "unknown option"},
 		{"type=ramfs,dst=/r,nosuid=1", "takes no value"},
-		{"type=image,src=x,dst=/i", "not supported yet"},
+		{"type=glob,src=x,dst=/i", "not supported yet"},
 		{"type=ramfs", "destination= (or target=, dst=) is required"},
 	}
 	for _, c := range bad {
