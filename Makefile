@@ -61,6 +61,9 @@ test-system-rootless: build ## bats CLI tests as an ordinary user, once per root
 			USER=$$u XDG_RUNTIME_DIR=$$xdg TMPDIR=$$tmp POD_BIN=$$tmp/bin POD_TEST_RUNTIME=$$rt bats $$files) || failed="$$failed $$rt"; \
 	done; \
 	runuser -u $$u -- env XDG_RUNTIME_DIR=$$xdg $$tmp/bin/pod system migrate >/dev/null 2>&1; \
+	for p in $$(pgrep -u $$u -f '^pod-rootless-pause$$'); do \
+		grep -qzF "$$tmp" /proc/$$p/environ 2>/dev/null && kill -9 $$p; \
+	done; \
 	rm -rf $$tmp; \
 	if [ -n "$$failed" ]; then echo "=== rootless system tests failed with:$$failed"; exit 1; fi
 

@@ -38,5 +38,8 @@ func enterUserNS(cmd *cobra.Command) error {
 	if err != nil {
 		return err
 	}
+	// The CPU profiler's interval timer survives execve: its SIGPROF would
+	// kill the re-executed pod before Go's handler exists.
+	stopProfiles()
 	return rootless.Enter(o)
 }

@@ -13,6 +13,7 @@ needs_shim() {
 }
 
 @test "an alias names a shim with options; the default may be an alias" {
+    skip_if_rootless "shims cannot run rootless"
     needs_shim
     export POD_CONFIG=$BATS_TEST_TMPDIR/pod.conf
     cat >"$POD_CONFIG" <<CONF

@@ -104,10 +104,12 @@ pause_pid() {
     skip_if_rootless "drives the test users with runuser (root)"
     skip_unless_oci "shims cannot run rootless"
     user_image podtest
-    run_upod podtest run --rm "${IMG[@]}" cat /proc/self/uid_map
     local uid
     uid=$(id -u podtest)
-    is "$(echo $output)" "0 $uid 1 1 [0-9]+ 65536" "the container's uid_map"
+    if [[ "$POD_TEST_RUNTIME" != runsc ]]; then # gVisor shows its own id map
+        run_upod podtest run --rm "${IMG[@]}" cat /proc/self/uid_map
+        is "$(echo $output)" "0 $uid 1 1 [0-9]+ 65536" "the container's uid_map"
+    fi
     run_upod podtest info --format '{{.Host.Security.Rootless}} {{.Store.GraphRoot}} {{.Store.RunRoot}}'
     is "$output" "true $RL/podtest/root $RL/podtest/run"
     run_upod podtest info --format json
@@ -156,9 +158,15 @@ pause_pid() {
     run_pod ps -a --format '{{.ID}}'
     is "$output" "${root_id:0:12}"
     # the user's container processes run as the user's ids on the host
-    local pid
+    # (gVisor's sandbox as one of the user's subordinate ids)
+    local pid owner
     pid=$(upod podtest inspect --format '{{.State.Pid}}' same)
-    is "$(stat -c %u /proc/"$pid")" "$(id -u podtest)" "the user's container process owner"
+    owner=$(stat -c %u /proc/"$pid")
+    if [[ "$POD_TEST_RUNTIME" == runsc ]]; then
+        ((owner >= 100000)) || die "runsc sandbox of podtest runs as $owner"
+    else
+        is "$owner" "$(id -u podtest)" "the user's container process owner"
+    fi
     # stopping and removing one user's container leaves the others running
     run_upod podtest rm -f -t 0 same
     run_upod podtest2 inspect --format '{{.State.Status}}' same
@@ -187,10 +195,10 @@ pause_pid() {
     local new
     new=$(pause_pid podtest)
     [[ "$new" != "$old" ]] && pid_alive "$new" || die "no new pause process ($old -> $new)"
-    # the new pause process is in the container's namespace
-    local cpid
-    cpid=$(upod podtest inspect --format '{{.State.Pid}}' survivor)
-    [[ "$(readlink /proc/"$new"/ns/user)" == "$(readlink /proc/"$cpid"/ns/user)" ]] || die "the new pause process is not in the container's user namespace"
+    # the new pause process is in the namespace of the container's monitor
+    local mpid
+    mpid=$(upod podtest inspect --format '{{.State.ConmonPid}}' survivor)
+    [[ "$(readlink /proc/"$new"/ns/user)" == "$(readlink /proc/"$mpid"/ns/user)" ]] || die "the new pause process is not in the container's user namespace"
     run_upod podtest stop -t 1 survivor
     run_upod podtest rm survivor
     run_upod podtest ps -a --format '{{.Names}}'
