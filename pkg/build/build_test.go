@@ -19,9 +19,9 @@ import (
 // Bad Containerfiles fail before the store or the engine is touched (both nil here).
 func TestBadContainerfiles(t *testing.T) {
 	for cf, want := range map[string]string{
-		"FROM busybox\nFROBNICATE x\n":         "unknown instruction: FROBNICATE",
-		"RUN true\n":                           "no FROM",
-		"FROM a AS one\nRUN x\n":               `the target "nope" was not found`,
+		"FROM busybox\nFROBNICATE x\n": "unknown instruction: FROBNICATE",
+		"RUN true\n":                   "no FROM",
+		"FROM a AS one\nRUN x\n":       `the target "nope" was not found`,
 	} {
 		o := Options{ContextDir: t.TempDir(), Containerfiles: [][]byte{[]byte(cf)}, Target: "nope"}
 		if !strings.Contains(want, "target") {
