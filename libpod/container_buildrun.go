@@ -29,7 +29,9 @@ type RootfsRun struct {
 // exit code.
 func (r *Runtime) RunInRootfs(ctx context.Context, o RootfsRun) (int, error) {
 	empty := []string{}
+	zero := uint(0) // an interrupted build kills its step at once
 	c, err := r.CreateContainer(ctx, &CreateOptions{
+		StopTimeout: &zero,
 		Spec: specgen.Options{Rootfs: o.Rootfs, Command: o.Args, Entrypoint: &empty, Env: o.Env,
 			User: o.User, WorkDir: o.WorkDir, Network: o.Network},
 		Runtime: o.Runtime,
@@ -40,7 +42,7 @@ func (r *Runtime) RunInRootfs(ctx context.Context, o RootfsRun) (int, error) {
 	}
 	code, err := c.Run(ctx, &Attach{Options: AttachOptions{Stdout: o.Stdout, Stderr: o.Stderr}})
 	if err != nil {
-		_ = c.Remove(context.WithoutCancel(ctx), RemoveOptions{Force: true})
+		_ = c.Remove(context.WithoutCancel(ctx), RemoveOptions{Force: true, Timeout: &zero})
 		return code, err
 	}
 	return code, nil

@@ -6,8 +6,10 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"os/signal"
 	"path/filepath"
 	"strings"
+	"syscall"
 
 	"github.com/spf13/cobra"
 
@@ -144,12 +146,16 @@ func runBuild(cmd *cobra.Command, args []string, f *buildFlags) error {
 		return err
 	}
 	o.Containerfiles = files
+	// A signal ends the build cleanly: the RUN container is removed and
+	// the working containers with it (build.Build's cleanup).
+	ctx, stop := signal.NotifyContext(cmd.Context(), syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP)
+	defer stop()
 	return withRuntime(func(rt *libpod.Runtime) error {
 		store, err := rt.ImageStorage()
 		if err != nil {
 			return err
 		}
-		id, err := build.Build(cmd.Context(), store, &buildEngine{rt: rt, network: f.network}, o)
+		id, err := build.Build(ctx, store, &buildEngine{rt: rt, network: f.network}, o)
 		var se *build.StepError
 		if errors.As(err, &se) {
 			return &errdefs.ExitCodeError{Code: se.Code, Err: err}

@@ -20,14 +20,15 @@ import (
 
 // run is one build in progress.
 type run struct {
-	ctx      context.Context
-	store    storage.Store
-	eng      Engine
-	o        Options
-	excludes []string
-	results  map[string]string // stage name or position → image ID
-	ctxHash  string            // digest of the build context (cache key of COPY/ADD)
-	working  []string          // storage containers to remove at the end
+	ctx       context.Context
+	store     storage.Store
+	eng       Engine
+	o         Options
+	excludes  []string
+	results   map[string]string // stage name or position → image ID
+	ctxHash   string            // digest of the build context (cache key of COPY/ADD)
+	working   []string          // storage containers to remove at the end
+	warnedOCI bool              // the OCI-format warning was printed
 }
 
 // stage runs one stage and returns its image ID.
@@ -119,13 +120,20 @@ func (r *run) stage(st imagebuilder.Stage, idx, count int) (string, error) {
 // commit commits the working container (or only the config when no step
 // touched the filesystem) on parent.
 func (r *run) commit(ex *executor, parent string, b *imagebuilder.Builder, step *imagebuilder.Step, key string, squash bool) (string, error) {
+	cfg := fromDocker(b.Config())
+	if r.o.Format != "docker" && !r.warnedOCI && (cfg.Healthcheck != nil || len(cfg.OnBuild) > 0 || len(cfg.Shell) > 0) {
+		r.warnedOCI = true
+		if r.o.Err != nil {
+			fmt.Fprintln(r.o.Err, "WARN[0000] HEALTHCHECK, ONBUILD and SHELL are not supported for OCI image format and will be ignored. Must use `docker` format")
+		}
+	}
 	md := ""
 	if key != "" {
 		raw, _ := json.Marshal(cacheMeta{Parent: parent, Key: key})
 		md = string(raw)
 	}
 	id, err := imagecommit.Commit(r.store, imagecommit.Options{
-		Container: ex.ctr, Parent: parent, Format: r.o.Format, Config: fromDocker(b.Config()),
+		Container: ex.ctr, Parent: parent, Format: r.o.Format, Config: cfg,
 		History: imagecommit.History{CreatedBy: createdBy(step)},
 		Squash:  squash, Exclude: buildExcludes, Metadata: md,
 	})

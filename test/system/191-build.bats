@@ -12,7 +12,7 @@ ctxdir() {
 }
 
 # leftovers: storage containers of any tool (the build's working containers).
-leftovers() { pod ps -a --external --format '{{.ID}} {{.Names}}' | grep -v ' $' || true; }
+leftovers() { pod ps -a --external -q; }
 
 @test "build: multi-stage, RUN result, COPY --from, .containerignore, --build-arg, podman reads it" {
     d=$(ctxdir ms)
@@ -149,4 +149,18 @@ CF
     [[ "$output" == *'building at STEP "RUN echo partial >/p; exit 7"'*"exit status 7"* ]] || die "$output"
     is "$(leftovers)" ""
     is "$(pod images -a -q | sort)" "$before"
+}
+
+@test "build: a signal ends the build and removes its containers" {
+    printf 'FROM localhost/busybox\nRUN echo started; sleep 60\n' >"$BATS_TEST_TMPDIR/Containerfile"
+    pod build --no-cache "$BATS_TEST_TMPDIR" >"$BATS_TEST_TMPDIR/out" 2>&1 &
+    local pid=$! i
+    for i in $(seq 100); do grep -q started "$BATS_TEST_TMPDIR/out" && break; sleep 0.1; done
+    grep -q started "$BATS_TEST_TMPDIR/out" || die "the RUN never started: $(cat "$BATS_TEST_TMPDIR/out")"
+    # pod is a shell function here: signal the pod process, the subshell's child.
+    kill -TERM $(pgrep -P "$pid")
+    local rc=0
+    wait "$pid" || rc=$?
+    ((rc != 0)) || die "an interrupted build exited 0"
+    is "$(leftovers)" ""
 }
