@@ -46,9 +46,9 @@ type podPsRow struct {
 func (r podPsRow) short(id string) string { return shortID(id, r.noTrunc) }
 
 // The template view: Podman's column fields.
-func (r podPsRow) PodID() string          { return r.short(r.ID) }
-func (r podPsRow) InfraIDShort() string   { return r.short(r.InfraID) }
-func (r podPsRow) CreatedHuman() string   { return humanAgo(r.Created) }
+func (r podPsRow) PodID() string           { return r.short(r.ID) }
+func (r podPsRow) InfraIDShort() string    { return r.short(r.InfraID) }
+func (r podPsRow) CreatedHuman() string    { return humanAgo(r.Created) }
 func (r podPsRow) NumberOfContainers() int { return len(r.Containers) }
 func (r podPsRow) ContainerIds() string {
 	var ids []string
