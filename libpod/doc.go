@@ -39,7 +39,9 @@
 // die with their process. Take them in this order and never the other way:
 //
 //  1. the runtime lock (engine-wide changes, such as a reboot refresh);
-//  2. pod locks, by ascending pod ID (when pods arrive);
+//  2. pod locks ("pod-<ID>" files), by ascending pod ID: a pod verb holds
+//     its pod's lock while it runs the container verbs on the members, and
+//     creating a container in a pod holds the pod's lock (pod_*.go);
 //  3. container locks, by ascending container ID (lock.LockOrdered).
 //
 // The verbs on many containers (stop -a, rm -af…) run one goroutine per
@@ -59,8 +61,9 @@
 //
 // Rootless users run in a user namespace kept by package rootless (see
 // docs/rootless.md); libpod only reads the ids it maps (--userns keep-id).
-// Systemd units (sd_notify through the monitor's
-// --sdnotify-socket, the systemd cgroup manager), and pods of containers
-// sharing namespaces fit this model: a Pod row and lock between the runtime
-// and container levels, and namespaces joined by path in specgen.
+// Systemd units (sd_notify through the monitor's --sdnotify-socket, the
+// systemd cgroup manager) fit this model. Pods do: a Pod row and lock
+// between the runtime and container levels, members naming their pod in
+// ContainerConfig.Pod, namespaces joined by path in the spec at each start
+// (docs/pods.md).
 package libpod

@@ -335,11 +335,13 @@ is_gvisor() { [[ "$POD_TEST_RUNTIME" == *runsc* ]]; }
 
 @test "flags pod has no subsystem for are refused with a reason, their no-op values accepted" {
     run_pod run --rm --restart no --no-healthcheck --health-cmd none --userns host --publish-all=false "${IMG[@]}" true
-    for args in "--pod p1" "--uidmap 0:1:1"; do
+    for args in "--uidmap 0:1:1"; do
         # shellcheck disable=SC2086
         run_pod 125 run --rm $args "${IMG[@]}" true
         contains "$output" "not supported yet" "$args"
     done
+    run_pod 125 run --rm --pod p1 "${IMG[@]}" true
+    contains "$output" "no pod with name or ID p1 found: no such pod"
     run_pod 125 run --rm --cgroup-conf memory.high=1000000 "${IMG[@]}" true
     if [[ -d /sys/fs/cgroup/memory ]] && ! is_rootless; then
         contains "$output" "cannot use --cgroup-conf without cgroup v2"
