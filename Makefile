@@ -1,15 +1,16 @@
 # pod — build, test and benchmark targets. `make help` lists them.
 GO        ?= go
-BUILDTAGS ?= containers_image_openpgp exclude_graphdriver_btrfs exclude_graphdriver_devicemapper seccomp
+BUILDTAGS ?= containers_image_openpgp exclude_graphdriver_btrfs exclude_graphdriver_devicemapper seccomp cni
 PREFIX    ?= /usr/local
 BINDIR    ?= $(PREFIX)/bin
 LIBEXEC   ?= $(PREFIX)/libexec/pod
+SYSTEMDDIR ?= /usr/lib/systemd
 GOFLAGS_BUILD = -tags '$(BUILDTAGS)' -trimpath
 
 RUNTIMES  ?= $(shell for r in crun runc runsc; do command -v $$r >/dev/null && echo $$r; done; \
 	command -v containerd-shim-runc-v2 >/dev/null && echo io.containerd.runc.v2)
 
-.PHONY: help setup build install test test-system test-integration check demo bench lint docs flag-coverage fuzz clean soak soak-small
+.PHONY: help setup build install test test-system test-system-rootless test-integration check demo bench lint docs flag-coverage fuzz clean soak soak-small
 
 help: ## list targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-18s %s\n", $$1, $$2}'
@@ -21,6 +22,12 @@ install: build ## install binaries under $(PREFIX)
 	install -D -m 0755 bin/pod $(DESTDIR)$(BINDIR)/pod
 	install -d $(DESTDIR)$(LIBEXEC)
 	for b in bin/pod-*; do install -m 0755 $$b $(DESTDIR)$(LIBEXEC)/; done
+	# pod-quadlet as systemd's generators of system and user units, and the boot-time restart unit.
+	install -d $(DESTDIR)$(SYSTEMDDIR)/system-generators $(DESTDIR)$(SYSTEMDDIR)/user-generators $(DESTDIR)$(SYSTEMDDIR)/system
+	ln -sf $(LIBEXEC)/pod-quadlet $(DESTDIR)$(SYSTEMDDIR)/system-generators/pod-system-generator
+	ln -sf $(LIBEXEC)/pod-quadlet $(DESTDIR)$(SYSTEMDDIR)/user-generators/pod-user-generator
+	sed 's|@BINDIR@|$(BINDIR)|g' contrib/systemd/pod-restart.service >$(DESTDIR)$(SYSTEMDDIR)/system/pod-restart.service
+	chmod 0644 $(DESTDIR)$(SYSTEMDDIR)/system/pod-restart.service
 
 test: ## unit tests (no root needed; root-only tests skip themselves)
 	$(GO) test $(GOFLAGS_BUILD) ./...
@@ -34,6 +41,28 @@ test-system: build ## bats CLI tests, once per installed runtime (root)
 		POD_BIN=$(CURDIR)/bin POD_TEST_RUNTIME=$$rt bats test/system || failed="$$failed $$rt"; \
 	done; \
 	if [ -n "$$failed" ]; then echo "=== system tests failed with:$$failed"; exit 1; fi
+
+# The same bats tests as an ordinary user (rootless): contrib/rootless-user.sh
+# makes the user and its /etc/subuid ranges; the tests and binaries are
+# copied where that user can read them. ROOTLESS_FILES narrows the files.
+ROOTLESS_USER  ?= podtest
+ROOTLESS_FILES ?= test/system
+test-system-rootless: build ## bats CLI tests as an ordinary user, once per rootless runtime (root)
+	@contrib/rootless-user.sh
+	@u=$(ROOTLESS_USER); uid=$$(id -u $$u); xdg=/run/user/$$uid; \
+	mkdir -p $$xdg && chown $$u: $$xdg && chmod 700 $$xdg; \
+	tmp=$$(mktemp -d /tmp/pod-rootless.XXXXXX); chmod 755 $$tmp; \
+	mkdir -p $$tmp/test && cp -r bin contrib $$tmp/ && cp -r test/system $$tmp/test/; \
+	files=; for f in $(ROOTLESS_FILES); do files="$$files $$tmp/$$f"; done; \
+	chown -R $$u: $$tmp; failed=; \
+	for rt in $(filter crun runc runsc,$(RUNTIMES)); do \
+		echo "=== rootless system tests ($$u) with runtime $$rt"; \
+		(cd $$tmp && runuser -u $$u -- env -i PATH=/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin HOME=$$(getent passwd $$u | cut -d: -f6) \
+			USER=$$u XDG_RUNTIME_DIR=$$xdg TMPDIR=$$tmp POD_BIN=$$tmp/bin POD_TEST_RUNTIME=$$rt bats $$files) || failed="$$failed $$rt"; \
+	done; \
+	runuser -u $$u -- env XDG_RUNTIME_DIR=$$xdg $$tmp/bin/pod system migrate >/dev/null 2>&1; \
+	rm -rf $$tmp; \
+	if [ -n "$$failed" ]; then echo "=== rootless system tests failed with:$$failed"; exit 1; fi
 
 check: lint test test-integration test-system soak-small ## lint, then every test: unit, integration, system, small soak (root)
 

@@ -6,7 +6,8 @@ cd "$(dirname "$0")/.."
 
 export DEBIAN_FRONTEND=noninteractive
 PKGS=(runc crun runsc conmon containerd busybox-static catatonit docker-registry bats jq uidmap
-      libseccomp-dev apache2-utils hyperfine podman sqlite3 gcc make)
+      libseccomp-dev apache2-utils hyperfine podman sqlite3 gcc make
+      netavark aardvark-dns containernetworking-plugins passt slirp4netns iptables python3)
 missing=()
 for p in "${PKGS[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -28,6 +29,10 @@ if [[ -d /sys/fs/cgroup/unified ]] && ! mountpoint -q /sys/fs/cgroup/hugetlb; th
     mkdir -p /sys/fs/cgroup/hugetlb
     mount -t cgroup -o hugetlb cgroup /sys/fs/cgroup/hugetlb || echo "warning: could not mount the hugetlb cgroup (crun may fail)" >&2
 fi
+
+# The unprivileged users (and their /etc/subuid, /etc/subgid ranges) of the
+# rootless tests (make test-system-rootless, test/system/400-rootless.bats).
+contrib/rootless-user.sh
 
 # Extra shims for the shim v2 tests (task API v3 runc shim, gVisor's shim).
 if [[ -x test/shims/install.sh ]]; then

@@ -48,6 +48,10 @@ type Options struct {
 	// (defaults: the directory of Executable, then /usr/local/libexec/pod,
 	// /usr/libexec/pod).
 	MonitorSearch []string
+	// StopPauseProcess, when set, runs at the end of `system migrate`, as
+	// Podman stops its rootless pause process there (the hook for the
+	// rootless subsystem; nil: nothing to stop).
+	StopPauseProcess func() error
 	// Warnf, when set, receives warnings instead of stderr.
 	Warnf func(format string, args ...any)
 	// Drivers replace the built-in runtime drivers (tests use a fake).

@@ -13,37 +13,41 @@ import (
 	"github.com/pod-engine/pod/libpod/internal/specgen"
 	"github.com/pod-engine/pod/pkg/conmon"
 	"github.com/pod-engine/pod/pkg/healthcheck"
+	"github.com/pod-engine/pod/pkg/network"
 	"github.com/pod-engine/pod/pkg/ocirt"
 )
 
 // ContainerConfig is what a container was created with. It changes only by
 // rename and `container update --runtime`.
 type ContainerConfig struct {
-	ID          string          `json:"id"`
-	Name        string          `json:"name"`
-	Created     time.Time       `json:"created"`
-	Spec        specgen.Options `json:"spec"`
-	Image       string          `json:"image,omitempty"`     // as the user gave it
-	ImageID     string          `json:"imageId,omitempty"`   // resolved at create
-	ImageName   string          `json:"imageName,omitempty"` // full name at create
-	ImageConfig specgen.Image   `json:"imageConfig"`
-	Runtime     ocirt.Handle    `json:"runtime"`
-	Command     []string        `json:"command,omitempty"` // effective argv (entrypoint + cmd)
-	StopSignal  int             `json:"stopSignal"`
-	StopTimeout uint            `json:"stopTimeout"`
-	LogDriver   string          `json:"logDriver"`
-	LogPath     string          `json:"logPath,omitempty"`
-	LogSizeMax  int64           `json:"logSizeMax,omitempty"`
-	LogTag      string          `json:"logTag,omitempty"`
-	Remove      bool            `json:"remove,omitempty"`     // --rm
-	Storage     bool            `json:"storage,omitempty"`    // has a storage container (image based)
-	SdNotify    string          `json:"sdNotify,omitempty"`   // --sdnotify mode
-	DetachKeys  string          `json:"detachKeys,omitempty"` // --detach-keys given at create
-	CgroupMgr   string          `json:"cgroupManager,omitempty"`
-	ExitCmdArgs []string        `json:"exitCommandArgs,omitempty"` // global flags for the exit command
+	ID            string          `json:"id"`
+	Name          string          `json:"name"`
+	Created       time.Time       `json:"created"`
+	Spec          specgen.Options `json:"spec"`
+	Image         string          `json:"image,omitempty"`     // as the user gave it
+	ImageID       string          `json:"imageId,omitempty"`   // resolved at create
+	ImageName     string          `json:"imageName,omitempty"` // full name at create
+	ImageConfig   specgen.Image   `json:"imageConfig"`
+	Runtime       ocirt.Handle    `json:"runtime"`
+	Command       []string        `json:"command,omitempty"` // effective argv (entrypoint + cmd)
+	StopSignal    int             `json:"stopSignal"`
+	StopTimeout   uint            `json:"stopTimeout"`
+	LogDriver     string          `json:"logDriver"`
+	LogPath       string          `json:"logPath,omitempty"`
+	LogSizeMax    int64           `json:"logSizeMax,omitempty"`
+	LogTag        string          `json:"logTag,omitempty"`
+	Remove        bool            `json:"remove,omitempty"`        // --rm
+	Storage       bool            `json:"storage,omitempty"`       // has a storage container (image based)
+	SdNotify      string          `json:"sdNotify,omitempty"`      // --sdnotify mode
+	CreateCommand []string        `json:"createCommand,omitempty"` // the pod command line that created it (generate systemd --new)
+	DetachKeys    string          `json:"detachKeys,omitempty"`    // --detach-keys given at create
+	CgroupMgr     string          `json:"cgroupManager,omitempty"`
+	ExitCmdArgs   []string        `json:"exitCommandArgs,omitempty"` // global flags for the exit command
 	// PortMappings are the ports published on the host (-p); the network
 	// subsystem fills them in, `port` and `ps` read them.
 	PortMappings []PortMapping `json:"portMappings,omitempty"`
+	// Net is how the container joins networks (container_network.go).
+	Net *NetConfig `json:"net,omitempty"`
 
 	// Files and dependencies of run/create flags (container_runflags.go).
 	CIDFile       string      `json:"cidFile,omitempty"`       // --cidfile: removed with the container
@@ -51,6 +55,10 @@ type ContainerConfig struct {
 	ConmonPidFile string      `json:"conmonPidFile,omitempty"` // --conmon-pidfile: the monitor's pid
 	Requires      []string    `json:"requires,omitempty"`      // --requires: IDs of containers started first
 	Secrets       []SecretRef `json:"secrets,omitempty"`       // --secret, with the IDs they named at create
+	Timeout       uint        `json:"timeout,omitempty"`       // --timeout: seconds it may run; its monitor kills it then (exit code -1, as conmon -T)
+	// Volumes are the named and anonymous volumes the container mounts
+	// (container_volumes.go), resolved at create.
+	Volumes []VolumeMount `json:"volumes,omitempty"`
 
 	// Restart policy and healthcheck (container_restart.go, container_health.go).
 	RestartPolicy     string                `json:"restartPolicy,omitempty"`
@@ -79,6 +87,11 @@ type ContainerState struct {
 	StopperStart  uint64             `json:"stopperStart,omitempty"`  // its start time, against pid reuse
 	RestartStreak int                `json:"restartStreak,omitempty"` // short runs in a row, for the restart back-off
 	Health        *healthcheck.State `json:"health,omitempty"`
+	// NetNS is the network namespace pod made for the container (set up
+	// before the runtime's create, torn down at cleanup) and NetStatus its
+	// addresses per network.
+	NetNS     string                         `json:"netns,omitempty"`
+	NetStatus map[string]network.StatusBlock `json:"netStatus,omitempty"`
 }
 
 // Container is a handle on one container. Its fields are a snapshot read
@@ -104,6 +117,9 @@ func (c *Container) Name() string { return c.config.Name }
 
 // Config returns a copy of the container's configuration.
 func (c *Container) Config() ContainerConfig { return c.config }
+
+// MonitorPidFile is where the container's monitor writes its pid.
+func (c *Container) MonitorPidFile() string { return filepath.Join(c.runDir(), "conmon.pid") }
 
 // State returns a copy of the container's state as last synced.
 func (c *Container) State() ContainerState { return c.state }
@@ -166,11 +182,14 @@ func (c *Container) syncExit() bool {
 		return true
 	}
 	changed := c.dropDeadStopper()
-	if !conmon.IsNotExist(err) || c.state.Task.MonitorPid <= 0 || c.monitorAlive() {
+	// Monitors write exit files whole (a temporary file and a rename), so
+	// one that does not parse was damaged by someone else: like a missing
+	// one, it settles nothing while the monitor lives.
+	if c.state.Task.MonitorPid <= 0 || c.monitorAlive() {
 		return changed
 	}
 	// The file may have landed just before the monitor exited.
-	if st, err := conmon.ReadExitFile(c.exitFile(), c.persistDir()); err == nil {
+	if st, err = conmon.ReadExitFile(c.exitFile(), c.persistDir()); err == nil {
 		c.markStopped(st.Code, st.Finished, st.OOM, "")
 		return true
 	}
@@ -182,7 +201,11 @@ func (c *Container) syncExit() bool {
 		c.state.Error = msg
 		return true
 	}
-	c.markStopped(-1, time.Now(), false, conmon.ErrMonitorDead.Error())
+	msg := conmon.ErrMonitorDead.Error()
+	if !conmon.IsNotExist(err) {
+		msg = err.Error() + ": exit code unknown"
+	}
+	c.markStopped(-1, time.Now(), false, msg)
 	return true
 }
 

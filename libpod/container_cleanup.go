@@ -77,10 +77,15 @@ func (c *Container) cleanupLocked(ctx context.Context) error {
 	if err := c.rt.unmountStorage(c, false); err != nil {
 		errs = append(errs, err)
 	}
+	c.unmountVolumes()
 	c.rt.debugf("unmounted %s", c.config.ID)
-	if err := <-deleted; err != nil {
+	err := <-deleted
+	if err != nil {
 		errs = append(errs, err)
-	} else {
+	}
+	// The network goes after the runtime's delete: no process is left in it.
+	c.teardownNetwork()
+	if err == nil {
 		c.state.Task.ID = "" // nothing left in the runtime to delete
 		_ = os.Remove(c.monitorPidFile())
 	}

@@ -13,6 +13,8 @@ import (
 	"strings"
 	"time"
 
+	"go.podman.io/storage/pkg/unshare"
+
 	"github.com/pod-engine/pod/libpod/internal/specgen"
 	"github.com/pod-engine/pod/libpod/internal/store"
 	"github.com/pod-engine/pod/pkg/conmon"
@@ -21,27 +23,32 @@ import (
 	"github.com/pod-engine/pod/pkg/healthcheck"
 	"github.com/pod-engine/pod/pkg/ocirt"
 	"github.com/pod-engine/pod/pkg/secret"
+	"github.com/pod-engine/pod/pkg/systemd/sdnotify"
 )
 
 // CreateOptions are the settings of a new container beyond its spec options.
 type CreateOptions struct {
-	Spec        specgen.Options
-	Image       string            // image reference; empty with Spec.Rootfs
-	Runtime     string            // runtime for this container; empty = the default
-	Remove      bool              // --rm
-	LogDriver   string            // --log-driver; empty = containers.conf log_driver
-	LogOpts     []string          // --log-opt path=…, max-size=…, tag=…
-	StopTimeout *uint             // --stop-timeout; nil = containers.conf stop_timeout
-	Pull        string            // --pull: missing (default), always, never, newer
-	PullQuiet   bool              // -q: no pull progress
-	SdNotify    string            // --sdnotify: container, conmon, ignore
-	DetachKeys  string            // --detach-keys
-	PreserveFDs int               // run --preserve-fds: how many fds (3…) the process gets (Container.PreserveFDs hands them over)
-	Secrets     []secret.Ref      // --secret: checked at create, handed over at each start
-	Restart     string            // --restart: no, on-failure[:N], always, unless-stopped
-	Health      healthcheck.Flags // --health-*, --no-healthcheck
+	Spec          specgen.Options
+	Image         string            // image reference; empty with Spec.Rootfs
+	Runtime       string            // runtime for this container; empty = the default
+	Remove        bool              // --rm
+	LogDriver     string            // --log-driver; empty = containers.conf log_driver
+	LogOpts       []string          // --log-opt path=…, max-size=…, tag=…
+	StopTimeout   *uint             // --stop-timeout; nil = containers.conf stop_timeout
+	Timeout       uint              // --timeout: seconds the container may run (0 = no limit)
+	Pull          string            // --pull: missing (default), always, never, newer
+	PullQuiet     bool              // -q: no pull progress
+	SdNotify      string            // --sdnotify: container, conmon, ignore
+	CreateCommand []string          // the command line (os.Args), kept for generate systemd --new
+	DetachKeys    string            // --detach-keys
+	PreserveFDs   int               // run --preserve-fds: how many fds (3…) the process gets (Container.PreserveFDs hands them over)
+	Secrets       []secret.Ref      // --secret: checked at create, handed over at each start
+	Restart       string            // --restart: no, on-failure[:N], always, unless-stopped
+	Health        healthcheck.Flags // --health-*, --no-healthcheck
 
-	RunFlags // files, dependencies and platform (container_runflags.go)
+	Net         NetworkFlags // --network-alias, --ip, --mac-address, -p, -P, --expose
+	RunFlags                 // files, dependencies and platform (container_runflags.go)
+	VolumeFlags              // --image-volume, --volumes-from (container_volumes.go)
 }
 
 var nameRE = regexp.MustCompile(`^[a-zA-Z0-9][a-zA-Z0-9_.-]*$`)
@@ -73,13 +80,13 @@ func newID() string {
 // and the image, and stores a new container in the configured state.
 func (r *Runtime) CreateContainer(ctx context.Context, o *CreateOptions) (*Container, error) {
 	r.debugf("creating container")
-	if os.Geteuid() != 0 {
-		return nil, fmt.Errorf("running containers as a non-root user is not supported yet (rootless containers need a user namespace set up with newuidmap/newgidmap; the paths under $HOME and $XDG_RUNTIME_DIR are ready): run pod as root: %w", errdefs.ErrNotImplemented)
-	}
 	if err := specgen.Validate(&o.Spec); err != nil {
 		return nil, err
 	}
 	if err := r.checkRunFlags(o); err != nil {
+		return nil, err
+	}
+	if err := resolveUserNS(&o.Spec); err != nil {
 		return nil, err
 	}
 	handle, err := r.resolveRuntime(o)
@@ -100,10 +107,15 @@ func (r *Runtime) CreateContainer(ctx context.Context, o *CreateOptions) (*Conta
 		return nil, err
 	}
 	cfg.StopTimeout = r.cfg.Engine.StopTimeout
+	cfg.Timeout = o.Timeout
 	if o.StopTimeout != nil {
 		cfg.StopTimeout = *o.StopTimeout
 	}
+	if err := sdnotify.Validate(o.SdNotify); err != nil {
+		return nil, fmt.Errorf("%w: %w", err, errdefs.ErrInvalidArgument)
+	}
 	cfg.SdNotify = o.SdNotify
+	cfg.CreateCommand = o.CreateCommand
 	cfg.DetachKeys = o.DetachKeys
 	cfg.CgroupMgr = r.cfg.Engine.CgroupManager
 
@@ -157,6 +169,9 @@ func (r *Runtime) CreateContainer(ctx context.Context, o *CreateOptions) (*Conta
 	if err := r.applyRunFlags(ctx, &cfg, o); err != nil {
 		return nil, err
 	}
+	if err := r.applyNetwork(&cfg, o); err != nil {
+		return nil, err
+	}
 	if cfg.Name == "" {
 		if cfg.Name, err = r.freeName(db); err != nil {
 			return nil, err
@@ -164,19 +179,26 @@ func (r *Runtime) CreateContainer(ctx context.Context, o *CreateOptions) (*Conta
 	} else if err := ValidateName(cfg.Name); err != nil {
 		return nil, err
 	}
+	undoVolumes, err := r.resolveVolumes(ctx, &cfg, o)
+	if err != nil {
+		return nil, err
+	}
 	c := &Container{rt: r, config: cfg, state: ContainerState{Status: StatusConfigured}}
 	configJSON, err := json.Marshal(&c.config)
 	if err != nil {
+		undoVolumes()
 		return nil, err
 	}
 	stateJSON, err := json.Marshal(&c.state)
 	if err != nil {
+		undoVolumes()
 		return nil, err
 	}
 	// The record comes first, the storage second: a pod killed in between
 	// leaves a container that ps shows and rm removes, never a storage
 	// container (and its layer) that no record names.
 	if err := db.Add(&store.Row{ID: cfg.ID, Name: cfg.Name, Created: cfg.Created.UnixNano(), Config: configJSON, State: stateJSON}); err != nil {
+		undoVolumes()
 		return nil, err
 	}
 	r.debugf("container %s stored", cfg.ID)
@@ -185,6 +207,7 @@ func (r *Runtime) CreateContainer(ctx context.Context, o *CreateOptions) (*Conta
 			if rmErr := db.Remove(cfg.ID); rmErr != nil {
 				r.warnf("%v", rmErr)
 			}
+			undoVolumes()
 			return nil, err
 		}
 		r.debugf("storage created")
@@ -222,6 +245,8 @@ func needs(o *CreateOptions) []ocirt.Capability {
 	add(ocirt.CapLogPassthrough, o.LogDriver == ocirt.LogPassthrough)
 	add(ocirt.CapKeepGroups, len(o.Spec.GroupAdd) == 1 && o.Spec.GroupAdd[0] == "keep-groups")
 	add(ocirt.CapPreserveFDs, o.PreserveFDs > 0)
+	add(ocirt.CapRootless, unshare.IsRootless())
+	add(ocirt.CapUserNS, o.Spec.UserNS != "" && o.Spec.UserNS != "host")
 	return need
 }
 

@@ -13,7 +13,7 @@ import (
 // missing to the container's root filesystem.
 func (c *Container) setupFiles(spec *specs.Spec, res *specgen.Result, rootfs string) error {
 	s := &c.config.Spec
-	mounts, err := etcfiles.Write(c.runDir(), &etcfiles.Params{
+	params := &etcfiles.Params{
 		Engine:     "pod",
 		ID:         c.config.ID,
 		Name:       c.config.Name,
@@ -30,7 +30,9 @@ func (c *Container) setupFiles(spec *specs.Spec, res *specgen.Result, rootfs str
 		DNS:        s.DNS,
 		DNSSearch:  s.DNSSearch,
 		DNSOptions: s.DNSOptions,
-	})
+	}
+	c.addNetworkFiles(params)
+	mounts, err := etcfiles.Write(c.runDir(), params)
 	if err != nil {
 		return err
 	}

@@ -7,22 +7,6 @@ import (
 	"github.com/pod-engine/pod/pkg/ctrfilter"
 )
 
-// PodmanState is the state word Podman shows for s in inspect, ps and
-// filters: a container created but not in its runtime is "created", one
-// created in its runtime but not started (`init`) "initialized", a stopped
-// one "exited".
-func (s Status) PodmanState() string {
-	switch s {
-	case StatusConfigured:
-		return string(StatusCreated)
-	case StatusCreated:
-		return "initialized"
-	case StatusStopped:
-		return string(StatusExited)
-	}
-	return string(s)
-}
-
 // NewFilter parses --filter arguments (KEY=VALUE each) and resolves the
 // containers and images they name. See pkg/ctrfilter for the keys.
 func (r *Runtime) NewFilter(args []string) (*ctrfilter.Filter, error) {
@@ -70,13 +54,26 @@ func (c *Container) FilterView() *ctrfilter.Container {
 		v.ImageName = cfg.Image
 	}
 	for _, m := range c.UserMounts() {
-		v.Mounts = append(v.Mounts, ctrfilter.Mount{Source: m.Source, Destination: m.Destination})
+		v.Mounts = append(v.Mounts, ctrfilter.Mount{Source: m.Source, Destination: m.Destination, Named: m.Type == "volume"})
 	}
 	return v
 }
 
-// UserMounts returns the container's -v, --mount and --tmpfs mounts.
-func (c *Container) UserMounts() []specgen.MountPoint { return specgen.UserMounts(&c.config.Spec) }
+// UserMounts returns the container's -v, --mount and --tmpfs mounts, and
+// its volumes (named, anonymous, the image's, --volumes-from's) with their
+// names as Source.
+func (c *Container) UserMounts() []specgen.MountPoint {
+	var out []specgen.MountPoint
+	for _, m := range specgen.UserMounts(&c.config.Spec) {
+		if m.Type != "volume" {
+			out = append(out, m)
+		}
+	}
+	for _, m := range c.config.Volumes {
+		out = append(out, specgen.MountPoint{Type: "volume", Source: m.Name, Destination: m.Destination})
+	}
+	return out
+}
 
 // filterResolver resolves the names filters refer to.
 type filterResolver struct{ r *Runtime }

@@ -9,6 +9,7 @@ import (
 	"github.com/pod-engine/pod/pkg/conmon"
 	"github.com/pod-engine/pod/pkg/conmon/k8sfile"
 	"github.com/pod-engine/pod/pkg/errdefs"
+	"github.com/pod-engine/pod/pkg/systemd/journal"
 )
 
 // LogOptions select which log lines to read.
@@ -30,10 +31,12 @@ type LogLine = k8sfile.Line
 func (c *Container) Logs(ctx context.Context, o LogOptions, fn func(LogLine) error) error {
 	switch c.config.LogDriver {
 	case conmon.LogDriverK8sFile:
+	case conmon.LogDriverJournald:
+		return c.journalLogs(ctx, o, fn)
 	case conmon.LogDriverNone:
 		return fmt.Errorf("container %s uses the %q log driver and keeps no logs: %w", c.config.Name, c.config.LogDriver, errdefs.ErrInvalidArgument)
 	default:
-		return fmt.Errorf("container %s logs to %s: read them there (pod reads k8s-file logs only): %w", c.config.Name, c.config.LogDriver, errdefs.ErrNotImplemented)
+		return fmt.Errorf("container %s logs to %s: read them there (pod reads k8s-file and journald logs): %w", c.config.Name, c.config.LogDriver, errdefs.ErrNotImplemented)
 	}
 	path := c.logPath()
 	follow := o.Follow && c.state.Status.IsActive()
@@ -54,4 +57,28 @@ func (c *Container) Logs(ctx context.Context, o LogOptions, fn func(LogLine) err
 		}
 	}
 	return k8sfile.ReadLog(ctx, path, ko, fn)
+}
+
+// journalLogs reads the journald log driver's entries (pkg/systemd/journal).
+func (c *Container) journalLogs(ctx context.Context, o LogOptions, fn func(LogLine) error) error {
+	jo := journal.Options{Tail: o.Tail, Since: o.Since, Until: o.Until}
+	if o.Follow && c.state.Status.IsActive() {
+		jo.Follow = func() bool {
+			if o.caughtUp != nil {
+				o.caughtUp()
+			}
+			if err := c.reload(); err != nil {
+				return true
+			}
+			c.syncExit()
+			return !c.state.Status.IsActive()
+		}
+	}
+	err := journal.Read(ctx, c.config.ID, jo, func(l journal.Line) error {
+		return fn(LogLine{Time: l.Time, Stream: l.Stream, Content: l.Content})
+	})
+	if err != nil {
+		return fmt.Errorf("container %s (journald log driver): %w", c.config.Name, err)
+	}
+	return nil
 }

@@ -4,6 +4,9 @@ import (
 	"context"
 	"fmt"
 
+	"go.podman.io/storage/pkg/unshare"
+	"golang.org/x/sys/unix"
+
 	"github.com/pod-engine/pod/pkg/errdefs"
 	"github.com/pod-engine/pod/pkg/events"
 	"github.com/pod-engine/pod/pkg/ocirt"
@@ -34,6 +37,9 @@ func (c *Container) freeze(ctx context.Context, pause bool) error {
 	if c.config.Spec.Cgroups == "disabled" {
 		return fmt.Errorf("container %s has no cgroups (--cgroups=disabled) and cannot be paused: %w", c.config.Name, errdefs.ErrInvalidArgument)
 	}
+	if unshare.IsRootless() && !cgroupV2() {
+		return fmt.Errorf("can not pause containers on rootless containers with cgroup V1 (container %s has no cgroup to freeze): %w", c.config.Name, errdefs.ErrInvalidArgument)
+	}
 	t, err := c.task()
 	if err != nil {
 		return err
@@ -58,4 +64,10 @@ func (c *Container) freeze(ctx context.Context, pause bool) error {
 	}
 	c.event(map[bool]events.Status{true: events.Pause, false: events.Unpause}[pause])
 	return nil
+}
+
+// cgroupV2 reports whether the host has the unified cgroup hierarchy.
+func cgroupV2() bool {
+	var st unix.Statfs_t
+	return unix.Statfs("/sys/fs/cgroup", &st) == nil && st.Type == unix.CGROUP2_SUPER_MAGIC
 }

@@ -20,6 +20,26 @@ type PortMapping struct {
 	Protocol      string `json:"protocol"`
 }
 
+// String is the mapping as `ps` shows it: "127.0.0.1:8080->80/tcp", with
+// ranges as "0.0.0.0:8000-8001->80-81/tcp".
+func (m PortMapping) String() string {
+	ip := m.HostIP
+	if ip == "" {
+		ip = "0.0.0.0"
+	}
+	n := max(m.Range, 1)
+	host, ctr := strconv.Itoa(int(m.HostPort)), strconv.Itoa(int(m.ContainerPort))
+	if n > 1 {
+		host += "-" + strconv.Itoa(int(m.HostPort+n-1))
+		ctr += "-" + strconv.Itoa(int(m.ContainerPort+n-1))
+	}
+	var out []string
+	for _, proto := range strings.Split(m.Protocol, ",") {
+		out = append(out, ip+":"+host+"->"+ctr+"/"+proto)
+	}
+	return strings.Join(out, ", ")
+}
+
 // PublishedPort is one container port reachable from the host.
 type PublishedPort struct {
 	ContainerPort uint16
@@ -52,8 +72,7 @@ func ParsePortFilter(s string) (PortFilter, error) {
 
 // Ports lists the container's published ports that match f, one per port
 // and protocol, while the container runs (a stopped one publishes nothing).
-// pod publishes no ports yet: the network subsystem will record them in
-// ContainerConfig.PortMappings.
+// The network subsystem records them in ContainerConfig.PortMappings at create.
 func (c *Container) Ports(f PortFilter) []PublishedPort {
 	if c.state.Status != StatusRunning && c.state.Status != StatusPaused {
 		return nil

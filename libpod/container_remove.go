@@ -13,6 +13,7 @@ import (
 type RemoveOptions struct {
 	Force   bool  // stop a running container first
 	Timeout *uint // stop timeout with Force (nil = the container's)
+	Volumes bool  // -v: also remove the container's anonymous volumes
 }
 
 // Remove deletes a container: its runtime state, storage, files and record.
@@ -65,6 +66,7 @@ func (c *Container) removeLocked(ctx context.Context, o RemoveOptions) error {
 		errs = append(errs, err)
 	}
 	c.rt.debugf("deleted runtime state of %s", c.config.ID)
+	c.teardownNetwork()
 	db, err := c.rt.state()
 	if err != nil {
 		<-stored
@@ -84,9 +86,13 @@ func (c *Container) removeLocked(ctx context.Context, o RemoveOptions) error {
 	if err := c.removeRunFiles(); err != nil {
 		errs = append(errs, err)
 	}
+	c.unmountVolumes()
 	<-stored
 	if err := db.Remove(c.config.ID); err != nil {
 		return err
+	}
+	if o.Volumes || c.config.Remove {
+		c.rt.removeAnonVolumes(c.config.Volumes)
 	}
 	c.rt.debugf("removed %s", c.config.ID)
 	c.event(events.Remove)

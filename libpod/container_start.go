@@ -128,6 +128,7 @@ func (c *Container) startLocked(ctx context.Context, attach *Attach) (*client.At
 		closeConn()
 		return nil, err
 	}
+	c.notifyStarted()
 	c.event(events.Start)
 	if attach != nil {
 		c.event(events.Attach)
@@ -166,7 +167,28 @@ func (c *Container) init(ctx context.Context, foreground, start bool, attach fun
 	if err != nil {
 		return false, err
 	}
-	spec, res, err := specgen.Generate(c.config.ID, &c.config.Spec, &c.config.ImageConfig, r.specDefaults(), host, rootfs)
+	if host.Volumes, err = c.mountVolumes(ctx, rootfs); err != nil {
+		return false, err
+	}
+	defer func() {
+		if retErr != nil {
+			c.unmountVolumes()
+		}
+	}()
+	nsPath, err := c.setupNetwork()
+	if err != nil {
+		return false, err
+	}
+	defer func() {
+		if retErr != nil {
+			c.teardownNetwork()
+		}
+	}()
+	genOpts := c.config.Spec
+	if nsPath != "" {
+		genOpts.Network = "ns:" + nsPath // the namespace pod made (or the other container's)
+	}
+	spec, res, err := specgen.Generate(c.config.ID, &genOpts, &c.config.ImageConfig, r.specDefaults(), host, rootfs)
 	if err != nil {
 		return false, fmt.Errorf("container %s: %w", c.config.Name, err)
 	}
@@ -175,6 +197,9 @@ func (c *Container) init(ctx context.Context, foreground, start bool, attach fun
 		r.warnf("container %s: %s", c.config.Name, w)
 	}
 	if err := specgen.RelabelMounts(res); err != nil {
+		return false, fmt.Errorf("container %s: %w", c.config.Name, err)
+	}
+	if err := chownMounts(res.Chown, spec); err != nil {
 		return false, fmt.Errorf("container %s: %w", c.config.Name, err)
 	}
 	for _, d := range []string{c.staticDir(), c.runDir(), r.paths.Exits, c.persistDir()} {
@@ -187,6 +212,10 @@ func (c *Container) init(ctx context.Context, foreground, start bool, attach fun
 	}
 	if err := c.setupSecrets(spec); err != nil {
 		return false, fmt.Errorf("container %s: %w", c.config.Name, err)
+	}
+	var notifySocket notifyReq
+	if err := c.setupNotify(spec, &notifySocket); err != nil {
+		return false, err
 	}
 	// A previous run's exit files must not be mistaken for this one's.
 	for _, f := range []string{c.exitFile(), filepath.Join(c.persistDir(), "exit"), filepath.Join(c.persistDir(), "oom")} {
@@ -214,6 +243,8 @@ func (c *Container) init(ctx context.Context, foreground, start bool, attach fun
 		NoPivotRoot:  r.cfg.Engine.NoPivotRoot,
 		NoNewKeyring: !r.cfg.Containers.EnableKeyring,
 		Cgroups:      cgroupMode(c),
+		MaxRunTime:   time.Duration(c.config.Timeout) * time.Second,
+		NotifySocket: string(notifySocket),
 	}
 	if c.killStaleMonitor() {
 		// A pod killed halfway through an earlier start left a monitor and

@@ -57,8 +57,9 @@
 //
 // # What comes next
 //
-// Rootless users (storage under the user's home, a user namespace from
-// newuidmap/newgidmap), systemd units (sd_notify through the monitor's
+// Rootless users run in a user namespace kept by package rootless (see
+// docs/rootless.md); libpod only reads the ids it maps (--userns keep-id).
+// Systemd units (sd_notify through the monitor's
 // --sdnotify-socket, the systemd cgroup manager), and pods of containers
 // sharing namespaces fit this model: a Pod row and lock between the runtime
 // and container levels, and namespaces joined by path in specgen.

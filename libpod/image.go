@@ -47,11 +47,10 @@ func (r *Runtime) resolveImage(ctx context.Context, cfg *ContainerConfig, o *Cre
 	default:
 		id, perr := imagehelper.Pull(ctx, o.Image, imagehelper.PullOptions{
 			PodBinary: r.exe,
-			Global: imagehelper.GlobalFlags{Root: r.paths.GraphRoot, RunRoot: r.paths.RunRoot,
-				StorageDriver: r.opts.StorageDriver, StorageOpts: r.opts.StorageOpts, TmpDir: r.opts.TmpDir, LogLevel: r.opts.LogLevel},
-			Policy: policy,
-			Quiet:  o.PullQuiet,
-			Extra:  o.PlatformPullFlags(),
+			Global:    r.helperFlags(),
+			Policy:    policy,
+			Quiet:     o.PullQuiet,
+			Extra:     o.PlatformPullFlags(),
 		})
 		if perr != nil {
 			return perr
@@ -67,7 +66,8 @@ func (r *Runtime) resolveImage(ctx context.Context, cfg *ContainerConfig, o *Cre
 	}
 	ic := img.Config
 	cfg.ImageConfig = specgen.Image{Entrypoint: ic.Entrypoint, Cmd: ic.Cmd, Env: ic.Env, WorkingDir: ic.WorkingDir,
-		User: ic.User, StopSignal: ic.StopSignal, Labels: ic.Labels}
+		User: ic.User, StopSignal: ic.StopSignal, Labels: ic.Labels, Volumes: ic.Volumes}
+	cfg.ImageConfig.ExposedPorts = ic.ExposedPorts
 	cfg.Healthcheck = ic.Healthcheck // the flags may override it (container_health.go)
 	cfg.Storage = true
 	return nil
@@ -79,8 +79,9 @@ func (r *Runtime) createStorage(c *Container) error {
 	if err != nil {
 		return err
 	}
+	uids, gids := storageIDMaps(c.config.Spec.IDMappings)
 	err = store.CreateContainer(imagestore.ContainerOptions{ID: c.config.ID, Name: c.config.Name,
-		ImageID: c.config.ImageID, ImageName: c.config.ImageName, Volatile: c.config.Remove})
+		ImageID: c.config.ImageID, ImageName: c.config.ImageName, Volatile: c.config.Remove, UIDMap: uids, GIDMap: gids})
 	if err != nil {
 		return fmt.Errorf("container %s: creating its storage: %w", c.config.Name, err)
 	}

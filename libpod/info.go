@@ -10,6 +10,7 @@ import (
 	"sync"
 	"syscall"
 
+	"go.podman.io/storage/pkg/unshare"
 	storagetypes "go.podman.io/storage/types"
 
 	"github.com/pod-engine/pod/pkg/ocirt"
@@ -129,6 +130,19 @@ type RuntimeInfo struct {
 	Raw       json.RawMessage `json:"featuresJSON,omitempty" yaml:"-"`
 	// Capabilities says what the runtime can do, and where pod learnt it.
 	Capabilities ocirt.Caps `json:"capabilities,omitempty" yaml:"capabilities,omitempty"`
+}
+
+// RootlessSupport says whether the runtime runs containers for an ordinary
+// user: "yes", "no" (with why) or "-" when pod could not tell.
+func (i RuntimeInfo) RootlessSupport() string {
+	c, ok := i.Capabilities[ocirt.CapRootless]
+	switch {
+	case !ok:
+		return "-"
+	case c.Has:
+		return "yes"
+	}
+	return "no"
 }
 
 // SecurityInfo is the host's security setup.
@@ -292,12 +306,12 @@ func (r *Runtime) Info(ctx context.Context, version string) (*Info, error) {
 		h.SwapFree, h.SwapTotal = int64(si.Freeswap)*unit, int64(si.Totalswap)*unit
 	}
 	h.Uptime = uptime()
-	h.NetworkBackend = "none" // pod configures no container networks yet
+	h.NetworkBackend = r.Networks().Backend()
 	h.Linkmode = linkmode()
 	h.Security = SecurityInfo{
 		AppArmorEnabled:     apparmorEnabled(),
 		DefaultCapabilities: strings.Join(normalizeCaps(r.cfg.Containers.DefaultCapabilities.Get()), ","),
-		Rootless:            os.Geteuid() != 0,
+		Rootless:            unshare.IsRootless(),
 		SECCOMPEnabled:      seccompEnabled(),
 		SECCOMPProfilePath:  r.seccompProfilePath(),
 		SELinuxEnabled:      selinuxEnabled(),

@@ -15,6 +15,8 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"go.podman.io/storage/pkg/unshare"
 )
 
 // Host probes for `pod info`: each reads one file or asks one program, the
@@ -142,7 +144,7 @@ func formatUptime(d time.Duration) string {
 // idMappings are the user's subordinate ID ranges when rootless (container
 // ID 0 is the user, 1… the /etc/subuid and /etc/subgid range); nil for root.
 func idMappings() IDMappings {
-	uid, gid := os.Geteuid(), os.Getegid()
+	uid, gid := unshare.GetRootlessUID(), unshare.GetRootlessGID()
 	if uid == 0 {
 		return IDMappings{}
 	}

@@ -79,8 +79,11 @@ type InspectState struct {
 // InspectMount is one entry of Mounts.
 type InspectMount struct {
 	Type        string   `json:"Type"`
+	Name        string   `json:"Name,omitempty"` // the volume's
 	Source      string   `json:"Source"`
 	Destination string   `json:"Destination"`
+	Driver      string   `json:"Driver"`
+	Mode        string   `json:"Mode"`
 	Options     []string `json:"Options"`
 	RW          bool     `json:"RW"`
 	Propagation string   `json:"Propagation"`
@@ -88,23 +91,25 @@ type InspectMount struct {
 
 // InspectConfig is the Config object.
 type InspectConfig struct {
-	Hostname    string            `json:"Hostname"`
-	Domainname  string            `json:"Domainname"`
-	User        string            `json:"User"`
-	AttachStdin bool              `json:"AttachStdin"`
-	Tty         bool              `json:"Tty"`
-	OpenStdin   bool              `json:"OpenStdin"`
-	Env         []string          `json:"Env"`
-	Cmd         []string          `json:"Cmd"`
-	Image       string            `json:"Image"`
-	WorkingDir  string            `json:"WorkingDir"`
-	Entrypoint  string            `json:"Entrypoint"`
-	Labels      map[string]string `json:"Labels"`
-	Annotations map[string]string `json:"Annotations"`
-	StopSignal  int               `json:"StopSignal"`
-	StopTimeout uint              `json:"StopTimeout"`
-	Umask       string            `json:"Umask,omitempty"`
-	SdNotify    string            `json:"sdNotifyMode,omitempty"`
+	Hostname      string            `json:"Hostname"`
+	Domainname    string            `json:"Domainname"`
+	User          string            `json:"User"`
+	AttachStdin   bool              `json:"AttachStdin"`
+	Tty           bool              `json:"Tty"`
+	OpenStdin     bool              `json:"OpenStdin"`
+	Env           []string          `json:"Env"`
+	Cmd           []string          `json:"Cmd"`
+	CreateCommand []string          `json:"CreateCommand,omitempty"`
+	Image         string            `json:"Image"`
+	WorkingDir    string            `json:"WorkingDir"`
+	Entrypoint    string            `json:"Entrypoint"`
+	Labels        map[string]string `json:"Labels"`
+	Annotations   map[string]string `json:"Annotations"`
+	StopSignal    int               `json:"StopSignal"`
+	StopTimeout   uint              `json:"StopTimeout"`
+	Timeout       uint              `json:"Timeout"`
+	Umask         string            `json:"Umask,omitempty"`
+	SdNotifyMode  string            `json:"sdNotifyMode,omitempty"`
 
 	Healthcheck                *healthcheck.Config `json:"Healthcheck,omitempty"`
 	HealthcheckOnFailureAction string              `json:"HealthcheckOnFailureAction,omitempty"`
@@ -158,23 +163,21 @@ type InspectRuntimeRecord struct {
 func (c *Container) Inspect() *InspectContainer {
 	cfg, st := &c.config, &c.state
 	i := &InspectContainer{
-		ID:            cfg.ID,
-		Created:       cfg.Created,
-		Image:         cfg.ImageID,
-		ImageName:     cfg.ImageName,
-		Rootfs:        cfg.Spec.Rootfs,
-		StaticDir:     c.staticDir(),
-		OCIRuntime:    cfg.Runtime.Name,
-		ConmonPidFile: firstNonEmpty(cfg.ConmonPidFile, filepath.Join(c.runDir(), "conmon.pid")),
-		PidFile:       firstNonEmpty(cfg.PidFile, filepath.Join(c.runDir(), "pidfile")),
-		Name:          cfg.Name,
-		RestartCount:  st.RestartCount,
-		ExecIDs:       []string{},
-		Mounts:        []InspectMount{},
-		Dependencies:  []string{},
-		NetworkSettings: map[string]any{
-			"Ports": map[string]any{}, "SandboxKey": "", "IPAddress": "", "Gateway": "",
-		},
+		ID:              cfg.ID,
+		Created:         cfg.Created,
+		Image:           cfg.ImageID,
+		ImageName:       cfg.ImageName,
+		Rootfs:          cfg.Spec.Rootfs,
+		StaticDir:       c.staticDir(),
+		OCIRuntime:      cfg.Runtime.Name,
+		ConmonPidFile:   firstNonEmpty(cfg.ConmonPidFile, filepath.Join(c.runDir(), "conmon.pid")),
+		PidFile:         firstNonEmpty(cfg.PidFile, filepath.Join(c.runDir(), "pidfile")),
+		Name:            cfg.Name,
+		RestartCount:    st.RestartCount,
+		ExecIDs:         []string{},
+		Mounts:          []InspectMount{},
+		Dependencies:    []string{},
+		NetworkSettings: c.inspectNetworkSettings(),
 	}
 	if len(cfg.Command) > 0 {
 		i.Path, i.Args = cfg.Command[0], cfg.Command[1:]
@@ -222,12 +225,17 @@ func (c *Container) Inspect() *InspectContainer {
 		}
 		i.Config.Hostname = spec.Hostname
 		i.Config.Annotations = spec.Annotations
+		vols := map[string]bool{}
+		for _, m := range cfg.Volumes {
+			vols[m.Destination] = true
+		}
 		for _, m := range spec.Mounts {
-			if m.Type == "bind" {
+			if m.Type == "bind" && !vols[m.Destination] {
 				i.Mounts = append(i.Mounts, InspectMount{Type: "bind", Source: m.Source, Destination: m.Destination, Options: m.Options, RW: !hasOption(m.Options, "ro")})
 			}
 		}
 	}
+	i.Mounts = append(c.volumeInspectMounts(), i.Mounts...)
 	if i.Config.Hostname == "" {
 		i.Config.Hostname = cfg.Spec.Hostname
 		if i.Config.Hostname == "" {
@@ -251,8 +259,10 @@ func (c *Container) Inspect() *InspectContainer {
 	i.Config.Labels = s.Labels
 	i.Config.StopSignal = cfg.StopSignal
 	i.Config.StopTimeout = cfg.StopTimeout
+	i.Config.Timeout = cfg.Timeout
 	i.Config.Umask = s.Umask
-	i.Config.SdNotify = cfg.SdNotify
+	i.Config.SdNotifyMode = cfg.SdNotify
+	i.Config.CreateCommand = cfg.CreateCommand
 	h := &i.HostConfig
 	h.AutoRemove = cfg.Remove
 	h.RestartPolicy = InspectRestartPolicy{Name: cfg.RestartPolicy, MaximumRetryCount: cfg.RestartRetries}
@@ -271,6 +281,9 @@ func (c *Container) Inspect() *InspectContainer {
 	h.LogConfig = map[string]string{"Type": cfg.LogDriver, "Path": c.logPath(), "Tag": cfg.LogTag, "Size": strconv.FormatInt(cfg.LogSizeMax, 10)}
 	h.Memory, _ = parseSizeOrZero(s.Memory)
 	h.NetworkMode = firstNonEmpty(s.Network, "none")
+	if s.Network == "" && cfg.Net != nil {
+		h.NetworkMode = cfg.Net.Kind
+	}
 	h.PidMode = firstNonEmpty(s.PID, "private")
 	if s.PidsLimit != nil {
 		h.PidsLimit = *s.PidsLimit

@@ -13,6 +13,7 @@ import (
 	"github.com/pod-engine/pod/libpod/internal/lock"
 	"github.com/pod-engine/pod/libpod/internal/store"
 	"github.com/pod-engine/pod/pkg/imagestore"
+	"github.com/pod-engine/pod/pkg/network"
 	"github.com/pod-engine/pod/pkg/ocirt"
 	"github.com/pod-engine/pod/pkg/ocirt/oci"
 	"github.com/pod-engine/pod/pkg/ocirt/podconf"
@@ -38,7 +39,9 @@ type Runtime struct {
 	store     *imagestore.Store
 	storeErr  error
 
-	ev eventsState
+	netOnce sync.Once
+	net     *network.Manager
+	ev      eventsState
 
 	monitorOnce sync.Once
 	monitor     string

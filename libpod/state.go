@@ -186,20 +186,23 @@ func checkVerb(v Verb, id string, s Status, force bool) (bool, error) {
 	case slices.Contains(p.noop, s):
 		return false, nil
 	}
-	return false, fmt.Errorf("%s: %w", p.refuse(id, s.podman()), errdefs.ErrConflict)
+	return false, fmt.Errorf("%s: %w", p.refuse(id, Status(s.PodmanState())), errdefs.ErrConflict)
 }
 
-// podman is the state as Podman names it to users: a container not yet
-// created in its runtime is "created", a stopped one not yet cleaned up
-// "exited".
-func (s Status) podman() Status {
+// PodmanState is the state word Podman shows for s in inspect, ps, filters
+// and error messages (its ContainerStatus.String()): a container created but
+// not in its runtime is "created", one created in its runtime but not
+// started (`init`) "initialized", a stopped one "exited".
+func (s Status) PodmanState() string {
 	switch s {
 	case StatusConfigured:
-		return StatusCreated
+		return string(StatusCreated)
+	case StatusCreated:
+		return "initialized"
 	case StatusStopped:
-		return StatusExited
+		return string(StatusExited)
 	}
-	return s
+	return string(s)
 }
 
 // Verbs lists the verbs of the precondition table.

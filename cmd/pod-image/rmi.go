@@ -127,14 +127,7 @@ func (a *app) removePodContainers(ctx context.Context, imageID string) error {
 		logrus.Debugf("%s not set: removing the storage of containers %v directly", imagehelper.EnvPodBinary, ids)
 		return nil
 	}
-	g := imagehelper.GlobalFlags{
-		Root: a.g.root, RunRoot: a.g.runRoot, StorageDriver: a.g.driver,
-		LogLevel: a.g.logLevel, TmpDir: a.g.tmpDir,
-	}
-	if a.flags.Flags().Changed("storage-opt") {
-		g.StorageOpts = append([]string{}, a.g.storageOpts...)
-	}
-	argv := append(g.Args(), "rm", "--force", "--ignore")
+	argv := append(a.globalFlags().Args(), "rm", "--force", "--ignore")
 	argv = append(argv, ids...)
 	ctx, cancel := context.WithTimeout(ctx, 5*time.Minute)
 	defer cancel()
@@ -149,4 +142,17 @@ func (a *app) removePodContainers(ctx context.Context, imageID string) error {
 			strings.Join(ids, ", "), imageID, pod, strings.TrimSpace(stderr.String()), err)
 	}
 	return nil
+}
+
+// globalFlags are the storage flags of this invocation, for the pod commands
+// pod-image runs back ($POD_BINARY rm, ps).
+func (a *app) globalFlags() imagehelper.GlobalFlags {
+	g := imagehelper.GlobalFlags{
+		Root: a.g.root, RunRoot: a.g.runRoot, StorageDriver: a.g.driver,
+		LogLevel: a.g.logLevel, TmpDir: a.g.tmpDir,
+	}
+	if a.flags.Flags().Changed("storage-opt") {
+		g.StorageOpts = append([]string{}, a.g.storageOpts...)
+	}
+	return g
 }

@@ -44,6 +44,7 @@ type createFlags struct {
 	tlsVerify   bool
 	authfile    string
 	imageVolume string
+	volumesFrom []string
 	seccompPol  string
 }
 
@@ -64,6 +65,7 @@ func (f *createFlags) register(fs *pflag.FlagSet) {
 	fs.StringArrayVarP(&s.Volumes, "volume", "v", nil, "Bind mount a volume into the container")
 	fs.StringArrayVar(&s.Mounts, "mount", nil, "Attach a filesystem mount to the container")
 	fs.StringArrayVar(&s.Tmpfs, "tmpfs", nil, "Mount a temporary filesystem (tmpfs) into a container")
+	fs.StringArrayVar(&f.volumesFrom, "volumes-from", nil, "Mount volumes from the specified container(s)")
 	fs.BoolVar(&s.ReadOnly, "read-only", false, "Make containers root filesystem read-only")
 	fs.BoolVar(&f.readOnlyTmp, "read-only-tmpfs", true, "When running containers in read-only mode mount a read-write tmpfs on /run, /tmp and /var/tmp")
 	fs.StringSliceVar(&s.CapAdd, "cap-add", nil, "Add capabilities to the container")
@@ -81,12 +83,13 @@ func (f *createFlags) register(fs *pflag.FlagSet) {
 	fs.StringVar(&s.InitPath, "init-path", "", "Path to the container-init binary")
 	fs.StringVar(&s.StopSignal, "stop-signal", "", "Signal to stop a container. Default is SIGTERM")
 	fs.UintVar(&f.stopTimeout, "stop-timeout", 0, "Timeout (in seconds) that containers stopped by user command have to exit. If exceeded, the container will be forcibly stopped via SIGKILL.")
-	fs.StringVar(&s.Network, "network", "", "Connect a container to a network (none, host, ns:PATH)")
+	fs.StringVar(&s.Network, "network", "", "Connect a container to a network (bridge, NAME[:ip=,alias=,mac=], none, host, ns:PATH, container:ID, private)")
 	fs.StringVar(&s.Network, "net", "", "Connect a container to a network")
 	_ = fs.MarkHidden("net")
 	fs.StringVar(&s.PID, "pid", "", "PID namespace to use")
 	fs.StringVar(&s.IPC, "ipc", "", "IPC namespace to use")
 	fs.StringVar(&s.UTS, "uts", "", "UTS namespace to use")
+	fs.StringVar(&s.UserNS, "userns", os.Getenv("PODMAN_USERNS"), "User namespace to use")
 	fs.StringArrayVar(&s.Devices, "device", nil, "Add a host device to the container")
 	fs.StringSliceVar(&s.GroupAdd, "group-add", nil, "Add additional groups to the primary container process. 'keep-groups' allows container processes to use supplementary groups.")
 	fs.StringVar(&s.ShmSize, "shm-size", "", "Size of /dev/shm (format: <number>[<unit>], where unit = b (bytes), k (kibibytes), m (mebibytes), or g (gibibytes))")
@@ -166,6 +169,13 @@ func (f *createFlags) registerRunFlags(fs *pflag.FlagSet) {
 	fs.StringVar(&f.seccompPol, "seccomp-policy", "default", "Policy for selecting a seccomp profile (experimental)")
 	fs.StringArrayVar(&s.CgroupConf, "cgroup-conf", nil, "Configure cgroup v2 (key=value)")
 	fs.StringSliceVar(&s.HostUsers, "hostuser", nil, "Host user account to add to /etc/passwd within container")
+	n := &f.o.Net
+	fs.StringArrayVarP(&n.Publish, "publish", "p", nil, "Publish a container's port, or a range of ports, to the host")
+	fs.BoolVarP(&n.PublishAll, "publish-all", "P", false, "Publish all exposed ports to random ports on the host interface")
+	fs.StringArrayVar(&n.Expose, "expose", nil, "Expose a port or a range of ports")
+	fs.StringVar(&n.IP, "ip", "", "Specify a static IPv4 address for the container")
+	fs.StringVar(&n.MAC, "mac-address", "", "Container MAC address (e.g. 92:d0:c6:0a:29:33)")
+	fs.StringArrayVar(&n.Aliases, "network-alias", nil, "Add network-scoped alias for the container")
 	registerRefused(fs)
 	fs.UintVar(&f.timeout, "timeout", 0, "Maximum length of time a container is allowed to run. The container will be killed automatically after the time expires.")
 }
@@ -211,23 +221,17 @@ func (f *createFlags) runOptions(cmd *cobra.Command, o *libpod.CreateOptions) er
 	}
 	switch f.imageVolume {
 	case "bind", "tmpfs", "ignore":
-		// pod gives an image's VOLUMEs nothing yet (no anonymous volumes): "ignore" is what
-		// it does; the default "bind" is accepted for scripts, an explicit bind/tmpfs is refused.
-		if fl.Changed("image-volume") && f.imageVolume != "ignore" {
-			return fmt.Errorf("--image-volume %s: anonymous volumes for an image's VOLUMEs are not supported yet; use --image-volume ignore: %w", f.imageVolume, errdefs.ErrNotImplemented)
-		}
+		o.ImageVolume = f.imageVolume
 	default:
 		return fmt.Errorf("invalid image volume type %q: must be bind, tmpfs or ignore: %w", f.imageVolume, errdefs.ErrInvalidArgument)
 	}
+	o.VolumesFrom = f.volumesFrom
 	switch f.seccompPol {
 	case "default":
 	case "image":
 		return fmt.Errorf("--seccomp-policy image: seccomp profiles from image annotations are not supported yet: %w", errdefs.ErrNotImplemented)
 	default:
 		return fmt.Errorf("invalid seccomp policy %q: valid policies are default and image: %w", f.seccompPol, errdefs.ErrInvalidArgument)
-	}
-	if f.timeout > 0 {
-		return fmt.Errorf("--timeout %d: killing a container after a time limit is not supported yet (the monitor has no way to be told): %w", f.timeout, errdefs.ErrNotImplemented)
 	}
 	var labels []string
 	for _, name := range f.labelFiles {
@@ -265,6 +269,7 @@ func (f *createFlags) options(cmd *cobra.Command, args []string) (*libpod.Create
 		return nil, fmt.Errorf("%s requires at least 1 argument: an image (or a root filesystem with --rootfs): %w", cmd.CommandPath(), errdefs.ErrInvalidArgument)
 	}
 	o := f.o
+	o.CreateCommand = os.Args
 	s := &o.Spec
 	if f.rootfs {
 		s.Rootfs = args[0]
@@ -302,6 +307,7 @@ func (f *createFlags) options(cmd *cobra.Command, args []string) (*libpod.Create
 		t := f.stopTimeout
 		o.StopTimeout = &t
 	}
+	o.Timeout = f.timeout
 	if fl.Changed("pids-limit") {
 		p := f.pidsLimit
 		s.PidsLimit = &p

@@ -20,21 +20,13 @@ type refusedFlag struct {
 }
 
 var refusedRunFlags = []refusedFlag{
-	{name: "publish", usage: "Publish a container's port, or a range of ports, to the host", slice: true, why: "port publishing is not supported yet (pod has no network subsystem)"},
-	{name: "publish-all", usage: "Publish all exposed ports to random ports on the host interface", boolean: true, ok: []string{"false"}, why: "port publishing is not supported yet (pod has no network subsystem)"},
-	{name: "expose", usage: "Expose a port or a range of ports", slice: true, why: "networks are not supported yet (pod has no network subsystem)"},
-	{name: "ip", usage: "Specify a static IPv4 address for the container", why: "networks are not supported yet (pod has no network subsystem)"},
 	{name: "ip6", usage: "Specify a static IPv6 address for the container", why: "networks are not supported yet (pod has no network subsystem)"},
-	{name: "mac-address", usage: "Container MAC address (e.g. 92:d0:c6:0a:29:33)", why: "networks are not supported yet (pod has no network subsystem)"},
-	{name: "network-alias", usage: "Add network-scoped alias for the container", slice: true, why: "networks are not supported yet (pod has no network subsystem)"},
 	{name: "pod", usage: "Run container in an existing pod", why: "pods are not supported yet"},
 	{name: "pod-id-file", usage: "Read the pod ID from the file", why: "pods are not supported yet"},
-	{name: "userns", usage: "User namespace to use", ok: []string{"", "host"}, why: "user namespaces are not supported yet"},
 	{name: "uidmap", usage: "UID map to use for the user namespace", slice: true, why: "user namespaces are not supported yet"},
 	{name: "gidmap", usage: "GID map to use for the user namespace", slice: true, why: "user namespaces are not supported yet"},
 	{name: "subuidname", usage: "Name of range listed in /etc/subuid for use in user namespace", why: "user namespaces are not supported yet"},
 	{name: "subgidname", usage: "Name of range listed in /etc/subgid for use in user namespace", why: "user namespaces are not supported yet"},
-	{name: "volumes-from", usage: "Mount volumes from the specified container(s)", slice: true, why: "named and anonymous volumes are not supported yet"},
 }
 
 // registerRefused adds the refused flags to fs.

@@ -16,11 +16,7 @@ func TestCheckRefused(t *testing.T) {
 		frag string // "" = accepted
 	}{
 		{nil, ""},
-		{[]string{"--publish", "8080:80"}, "--publish 8080:80: port publishing is not supported yet"},
-		{[]string{"--userns", "host"}, ""},
-		{[]string{"--userns", "keep-id"}, "user namespaces"},
-		{[]string{"--publish-all"}, "--publish-all true"},
-		{[]string{"--volumes-from", "a", "--volumes-from", "b"}, "--volumes-from a"},
+		{[]string{"--uidmap", "0:1:1"}, "user namespaces"},
 	}
 	for _, c := range cases {
 		fs := pflag.NewFlagSet("t", pflag.ContinueOnError)

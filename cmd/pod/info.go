@@ -173,11 +173,11 @@ func runtimeCommand() *cobra.Command {
 			}
 			type row struct {
 				libpod.RuntimeInfo
-				Version, Features, Status string
+				Version, Features, Status, Rootless string
 			}
 			rows := make([]any, 0, len(rts))
 			for _, r := range rts {
-				v := row{RuntimeInfo: r, Version: firstLineOf(r.Version), Features: strings.Join(r.Features, ","), Status: "available"}
+				v := row{RuntimeInfo: r, Version: firstLineOf(r.Version), Features: strings.Join(r.Features, ","), Status: "available", Rootless: r.RootlessSupport()}
 				if v.Features == "" {
 					v.Features = "-"
 				}
@@ -196,7 +196,7 @@ func runtimeCommand() *cobra.Command {
 				rows = append(rows, v)
 			}
 			if format == "" {
-				format = "table {{.Name}}\t{{.Kind}}\t{{.Path}}\t{{.Version}}\t{{.Features}}\t{{.Status}}"
+				format = "table {{.Name}}\t{{.Kind}}\t{{.Path}}\t{{.Version}}\t{{.Features}}\t{{.Rootless}}\t{{.Status}}"
 			}
 			return renderTemplate(os.Stdout, format, nil, rows)
 		},

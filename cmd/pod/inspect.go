@@ -45,7 +45,7 @@ func inspectCommand(anyType bool) *cobra.Command {
 			}
 			var out []any
 			var notFound []string
-			var last error
+			var errs errTail
 			for _, a := range args {
 				c, err := rt.LookupContainer(a)
 				if err != nil {
@@ -53,10 +53,7 @@ func inspectCommand(anyType bool) *cobra.Command {
 						notFound = append(notFound, a)
 						continue
 					}
-					if last != nil {
-						fmt.Fprintf(os.Stderr, "Error: %v\n", last)
-					}
-					last = err
+					errs.add(err)
 					continue
 				}
 				ic := c.Inspect()
@@ -71,14 +68,12 @@ func inspectCommand(anyType bool) *cobra.Command {
 			}
 			if len(notFound) > 0 {
 				// Not containers: maybe images (pod-image answers for those).
-				if err := forwardToImageHelper(cmd, append([]string{"image", "inspect"}, imageInspectArgs(format, notFound)...)); err != nil {
-					last = err
-				}
+				errs.add(forwardToImageHelper(cmd, append([]string{"image", "inspect"}, imageInspectArgs(format, notFound)...)))
 			}
 			if err := printInspect(out, format); err != nil {
 				return err
 			}
-			return last
+			return errs.err()
 		},
 	}
 	fl := cmd.Flags()

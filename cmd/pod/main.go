@@ -22,6 +22,7 @@ import (
 
 	"github.com/pod-engine/pod/libpod"
 	"github.com/pod-engine/pod/pkg/errdefs"
+	"github.com/pod-engine/pod/pkg/rootless"
 )
 
 // version is set at build time with -ldflags "-X main.version=…".
@@ -59,7 +60,10 @@ func rootCommand() *cobra.Command {
 	root.TraverseChildren = true // root-only flags (the refused remote ones) go before the verb, as in Podman
 	addGlobalFlags(root)
 	root.PersistentPreRunE = func(cmd *cobra.Command, args []string) error {
-		return applyGlobalFlags(cmd)
+		if err := applyGlobalFlags(cmd); err != nil {
+			return err
+		}
+		return enterUserNS(cmd)
 	}
 	for _, c := range commands {
 		root.AddCommand(c())
@@ -116,6 +120,7 @@ func withContainer(nameOrID string, fn func(*libpod.Container) error) error {
 }
 
 func main() {
+	rootless.MaybePause() // pod as a rootless user's pause process never returns
 	// Storage's overlay driver re-executes this binary for some mounts.
 	if reexec.Init() {
 		return

@@ -22,6 +22,9 @@ type manyOptions struct {
 	all, latest, ignore bool
 	cidfiles, filters   []string
 	force               bool // rm -f: missing names are not an error either
+	// everyState makes --all select containers in every state, not only
+	// those the verb's precondition allows (init --all, as Podman).
+	everyState bool
 }
 
 // manyFlags says which selection flags a verb has and how they read.
@@ -109,7 +112,7 @@ func (o *manyOptions) selectTargets(rt *libpod.Runtime, args []string, verb libp
 		}
 		var out []target
 		for _, c := range cs {
-			if c.Status().Allows(verb, o.force || verb == libpod.VerbRemove) && (f.Empty() || f.Match(c.FilterView())) && (pick == nil || pick(c)) {
+			if (o.everyState || c.Status().Allows(verb, o.force || verb == libpod.VerbRemove)) && (f.Empty() || f.Match(c.FilterView())) && (pick == nil || pick(c)) {
 				out = append(out, target{label: c.ID(), c: c})
 			}
 		}

@@ -104,18 +104,13 @@ func listMounts(rt *libpod.Runtime, format string, noTrunc bool) error {
 // given). Errors are printed as they happen; the last one is returned
 // for the exit code, as Podman does.
 func eachContainer(rt *libpod.Runtime, args []string, fn func(c *libpod.Container, arg string) error) error {
-	var last error
+	var errs errTail
 	for _, a := range args {
 		c, err := rt.LookupContainer(a)
 		if err == nil {
 			err = fn(c, a)
 		}
-		if err != nil {
-			if last != nil {
-				fmt.Fprintf(os.Stderr, "Error: %v\n", last)
-			}
-			last = err
-		}
+		errs.add(err)
 	}
-	return last
+	return errs.err()
 }

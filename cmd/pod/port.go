@@ -67,6 +67,11 @@ func portCommand() *cobra.Command {
 						fmt.Println(c.ID()[:12])
 					}
 					for _, p := range ports {
+						if filter.Port != 0 {
+							// Podman prints only the host side for one port.
+							fmt.Printf("%s:%d\n", p.HostIP, p.HostPort)
+							continue
+						}
 						fmt.Println(p)
 					}
 				}

@@ -1,10 +1,7 @@
 package main
 
 import (
-	"bufio"
 	"fmt"
-	"os"
-	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -30,13 +27,8 @@ func containerPruneCommand() *cobra.Command {
 				return usageError("`%s` takes no arguments", cmd.CommandPath())
 			}
 			if !force {
-				fmt.Print("WARNING! This will remove all non running containers.\nAre you sure you want to continue? [y/N] ")
-				answer, err := bufio.NewReader(os.Stdin).ReadString('\n')
-				if err != nil && answer == "" {
-					return nil
-				}
-				if a := strings.ToLower(strings.TrimSpace(answer)); a != "y" && a != "yes" {
-					return nil
+				if ok, err := confirm("WARNING! This will remove all non running containers.\n"); !ok {
+					return err
 				}
 			}
 			return withRuntime(func(rt *libpod.Runtime) error {
@@ -44,18 +36,15 @@ func containerPruneCommand() *cobra.Command {
 				if err != nil {
 					return err
 				}
-				var last error
+				var errs errTail
 				for _, r := range reports {
 					if r.Err != nil {
-						if last != nil {
-							fmt.Fprintf(os.Stderr, "Error: %v\n", last)
-						}
-						last = r.Err
+						errs.add(r.Err)
 						continue
 					}
 					fmt.Println(r.ID)
 				}
-				return last
+				return errs.err()
 			})
 		},
 	}

@@ -18,30 +18,30 @@ import (
 // psRow is one container as `ps --format json` prints it: Podman's keys in
 // Podman's order.
 type psRow struct {
-	AutoRemove bool              `json:"AutoRemove"`
-	Command    []string          `json:"Command"`
-	CreatedAt  string            `json:"CreatedAt"` // "3 minutes ago"
-	Exited     bool              `json:"Exited"`
-	ExitedAt   int64             `json:"ExitedAt"`
-	ExitCode   int               `json:"ExitCode"`
-	ID         string            `json:"Id"`
-	Image      string            `json:"Image"`
-	ImageID    string            `json:"ImageID"`
-	IsInfra    bool              `json:"IsInfra"`
-	Labels     map[string]string `json:"Labels"`
-	Mounts     []string          `json:"Mounts"`
-	Names      []string          `json:"Names"`
-	Namespaces psNamespaces      `json:"Namespaces"`
-	Networks   []string          `json:"Networks"`
-	Pid        int               `json:"Pid"`
-	Pod        string            `json:"Pod"`
-	PodName    string            `json:"PodName"`
-	Ports      []string          `json:"Ports"`
-	Size       *psSize           `json:"Size"`
-	StartedAt  int64             `json:"StartedAt"`
-	State      string            `json:"State"`  // running, exited, storage…
-	Status     string            `json:"Status"` // "Up 3 minutes ago"
-	Created    int64             `json:"Created"`
+	AutoRemove bool                 `json:"AutoRemove"`
+	Command    []string             `json:"Command"`
+	CreatedAt  string               `json:"CreatedAt"` // "3 minutes ago"
+	Exited     bool                 `json:"Exited"`
+	ExitedAt   int64                `json:"ExitedAt"`
+	ExitCode   int                  `json:"ExitCode"`
+	ID         string               `json:"Id"`
+	Image      string               `json:"Image"`
+	ImageID    string               `json:"ImageID"`
+	IsInfra    bool                 `json:"IsInfra"`
+	Labels     map[string]string    `json:"Labels"`
+	Mounts     []string             `json:"Mounts"`
+	Names      []string             `json:"Names"`
+	Namespaces psNamespaces         `json:"Namespaces"`
+	Networks   []string             `json:"Networks"`
+	Pid        int                  `json:"Pid"`
+	Pod        string               `json:"Pod"`
+	PodName    string               `json:"PodName"`
+	Ports      []libpod.PortMapping `json:"Ports"`
+	Size       *psSize              `json:"Size"`
+	StartedAt  int64                `json:"StartedAt"`
+	State      string               `json:"State"`  // running, exited, storage…
+	Status     string               `json:"Status"` // "Up 3 minutes ago"
+	Created    int64                `json:"Created"`
 
 	created  time.Time
 	runtime  string
@@ -96,6 +96,11 @@ func newPsRow(c *libpod.Container, o *psOptions) psRow {
 	if cfg.Spec.Rootfs != "" {
 		r.Image = cfg.Spec.Rootfs
 	}
+	r.Ports = cfg.PortMappings
+	if r.Ports == nil {
+		r.Ports = []libpod.PortMapping{}
+	}
+	r.Networks = c.NetworkNames()
 	for _, m := range c.UserMounts() {
 		r.Mounts = append(r.Mounts, m.Destination)
 	}
@@ -197,8 +202,14 @@ func (v psReporter) Names() string { return strings.Join(v.psRow.Names, ",") }
 // Networks joins the network names with commas.
 func (v psReporter) Networks() string { return strings.Join(v.psRow.Networks, ",") }
 
-// Ports is empty: pod publishes no ports yet.
-func (v psReporter) Ports() string { return strings.Join(v.psRow.Ports, ", ") }
+// Ports is Podman's PORTS column: "127.0.0.1:8080->80/tcp, 0.0.0.0:9000-9001->90-91/udp".
+func (v psReporter) Ports() string {
+	out := make([]string, 0, len(v.psRow.Ports))
+	for _, m := range v.psRow.Ports {
+		out = append(out, m.String())
+	}
+	return strings.Join(out, ", ")
+}
 
 // CreatedAt is the creation time as Go prints a time.
 func (v psReporter) CreatedAt() string { return v.created.String() }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
 
 	"github.com/spf13/cobra"
 
@@ -30,15 +29,14 @@ func rmCommand() *cobra.Command {
 		Use:   "rm [options] CONTAINER [CONTAINER...]",
 		Short: "Remove one or more containers",
 		RunE: func(cmd *cobra.Command, args []string) error {
-			ro := libpod.RemoveOptions{Force: o.force, Timeout: stopTimeout(cmd, &timeout)}
+			ro := libpod.RemoveOptions{Force: o.force, Timeout: stopTimeout(cmd, &timeout), Volumes: volumes}
 			if ro.Timeout != nil && !o.force {
 				return usageError("--force option must be specified to use the --time option")
 			}
 			// pod records no dependencies between containers (Podman's come
-			// from --requires, pods and container: namespaces) and creates no
-			// anonymous volumes: --depend and --volumes have nothing more to
-			// remove than the containers themselves.
-			_, _ = depend, volumes
+			// from --requires, pods and container: namespaces): --depend has
+			// nothing more to remove than the containers themselves.
+			_ = depend
 			if err := o.check(cmd, args); err != nil {
 				return rmExit(err)
 			}
@@ -109,7 +107,7 @@ func waitCommand() *cobra.Command {
 				return err
 			}
 			defer rt.Shutdown()
-			var last error
+			var errs errTail
 			for _, a := range args {
 				c, err := rt.LookupContainer(a)
 				if err == nil {
@@ -125,12 +123,9 @@ func waitCommand() *cobra.Command {
 						continue
 					}
 				}
-				if last != nil {
-					fmt.Fprintf(os.Stderr, "Error: %v\n", last)
-				}
-				last = err
+				errs.add(err)
 			}
-			return last
+			return errs.err()
 		},
 	}
 	cmd.Flags().StringSliceVar(&conditions, "condition", nil, "Condition to wait on")

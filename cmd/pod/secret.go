@@ -314,16 +314,3 @@ func secretExistsCommand() *cobra.Command {
 		},
 	}
 }
-
-// lastError prints every error but the last, which it returns (to be
-// printed by exitCode and to decide the exit code), as Podman reports
-// verbs on several objects.
-func lastError(errs []error) error {
-	if len(errs) == 0 {
-		return nil
-	}
-	for _, e := range errs[:len(errs)-1] {
-		fmt.Fprintf(os.Stderr, "Error: %v\n", e)
-	}
-	return errs[len(errs)-1]
-}

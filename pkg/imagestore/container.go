@@ -11,6 +11,7 @@ import (
 
 	"github.com/pod-engine/pod/pkg/errdefs"
 	"go.podman.io/storage"
+	"go.podman.io/storage/pkg/idtools"
 )
 
 // ContainerOptions describe a container's writable layer.
@@ -23,6 +24,9 @@ type ContainerOptions struct {
 	MountLabel string
 	// Volatile skips fsync for the layer (podman's --rm containers use it).
 	Volatile bool
+	// UIDMap and GIDMap give the container its own user namespace
+	// mappings; storage chowns the layer to them (nil: the store's own).
+	UIDMap, GIDMap []idtools.IDMap
 }
 
 // containerMetadata is stored as the storage container's metadata in the
@@ -66,6 +70,9 @@ func (s *Store) CreateContainer(o ContainerOptions) error {
 		names = []string{o.Name}
 	}
 	opts := &storage.ContainerOptions{Volatile: o.Volatile}
+	if o.UIDMap != nil || o.GIDMap != nil {
+		opts.IDMappingOptions = storage.IDMappingOptions{UIDMap: o.UIDMap, GIDMap: o.GIDMap}
+	}
 	if o.MountLabel != "" {
 		opts.LabelOpts = []string{"mountlabel=" + o.MountLabel}
 	}

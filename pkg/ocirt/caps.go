@@ -30,6 +30,7 @@ const (
 	CapAppArmor       Capability = "apparmor"
 	CapSELinux        Capability = "selinux"
 	CapKeepGroups     Capability = "keep-groups" // keep the caller's supplementary groups (--group-add keep-groups)
+	CapRootless       Capability = "rootless"    // run for an ordinary user inside its user namespace
 )
 
 // KnownCapabilities lists every capability name, sorted.
@@ -54,7 +55,7 @@ func KnownCapability(c Capability) bool {
 
 var known = []Capability{CapExec, CapPause, CapTerminal, CapNoCgroups, CapPreserveFDs, CapNotifySocket,
 	CapLogJournald, CapLogPassthrough, CapUserNS, CapIDMappedMounts, CapCgroupV1, CapCgroupV2,
-	CapSeccomp, CapAppArmor, CapSELinux, CapKeepGroups}
+	CapSeccomp, CapAppArmor, CapSELinux, CapKeepGroups, CapRootless}
 
 // capsOf is a runtime's capability set: what its kind says, then what
 // pod.conf declares for its name.
@@ -78,6 +79,7 @@ var what = map[Capability]string{
 	CapLogPassthrough: "the passthrough log driver",
 	CapUserNS:         "--userns",
 	CapKeepGroups:     "--group-add keep-groups",
+	CapRootless:       "running as an ordinary user (rootless)",
 }
 
 // Cap is whether a runtime has one capability, and why pod thinks so.

@@ -133,6 +133,10 @@ type CreateRequest struct {
 	LogLevel string        // pod's --log-level; the monitor logs at the same level
 	Env      []string      // extra environment for the monitor and runtime
 	Timeout  time.Duration // how long to wait for create; 0 = 4 minutes
+	// MaxRunTime (--timeout) is how long the container may run from its
+	// create: then its monitor kills it and reports exit code -1, as
+	// conmon -T does (0 = no limit; whole seconds).
+	MaxRunTime time.Duration
 
 	// Start asks for the process to be started as part of Create when the
 	// runtime can do both in one step (TaskRef.Started then says it did);

@@ -9,14 +9,14 @@
 #   BENCH_DETACHED=100  detached containers started per engine
 #   BENCH_MANY=50       containers of the stop -a / rm -af section ("many")
 #   BENCH_MANY_N=3      rounds of that section
-#   BENCH_SECTIONS      subset of "run variants ps detached many shim profile"
+#   BENCH_SECTIONS      subset of "run network variants ps detached many shim profile"
 #   BENCH_NICE=-5       run the measurements at this nice level (default: as is)
 set -uo pipefail
 
 HERE=$(cd "$(dirname "$0")" && pwd)
 TOP=$(cd "$HERE/../.." && pwd)
 POD=$TOP/bin/pod
-BUILDTAGS=${BUILDTAGS:-containers_image_openpgp exclude_graphdriver_btrfs exclude_graphdriver_devicemapper seccomp}
+BUILDTAGS=${BUILDTAGS:-containers_image_openpgp exclude_graphdriver_btrfs exclude_graphdriver_devicemapper seccomp cni}
 # shellcheck source=lib.sh
 . "$HERE/lib.sh"
 
@@ -44,7 +44,7 @@ else
 	PROF_N=15 STRACE_N=2 PS_N=15
 	MANY=${BENCH_MANY:-50} MANY_N=${BENCH_MANY_N:-3}
 fi
-SECTIONS=${BENCH_SECTIONS:-run variants ps detached many shim profile}
+SECTIONS=${BENCH_SECTIONS:-run network variants ps detached many shim profile}
 want() { [[ " $SECTIONS " == *" $1 "* ]]; }
 
 W=$(mktemp -d /tmp/podbench.XXXXXX)
@@ -70,7 +70,8 @@ make_busybox
 podman_setup
 pod_target
 P_G=$(pod_g "$W/pod")
-POD_RUN="$(q "$POD") $P_G run --rm $POD_TARGET true"
+# --network none on both sides: section 1 measures the engine, section 1c the network.
+POD_RUN="$(q "$POD") $P_G run --rm --network none $POD_TARGET true"
 PM_ENV="CONTAINERS_CONF=$W/podman/containers.conf"
 PM_CMD="$PM_ENV podman $(pm_g "$W/podman")"
 if [[ $POD_MODE == image ]]; then
@@ -110,6 +111,22 @@ if want run; then
 	note "crun: \`crun run\` of the config.json pod generated (same rootfs, same spec), compiling its seccomp profile as for any engine"
 	note "crun-bpf: the same with the seccomp filter pod cached and passes to crun precompiled (run.oci.seccomp_bpf_data)"
 	bt interleave -n "$N" -title "run --rm true" -tsv "$TSV" "${ratios[@]}" "${cmds[@]}"
+fi
+
+# ---------------------------------------------------------------- network
+if want network; then
+	section "1c. run --rm with the default bridge network and with -p: pod vs Podman"
+	NP=$((30000 + RANDOM % 10000))
+	cmds=("pod-bridge=$(q "$POD") $P_G run --rm $POD_TARGET true"
+		"pod-publish=$(q "$POD") $P_G run --rm -p 127.0.0.1:$NP:80 $POD_TARGET true")
+	ratios=(-ratio "pod-bridge/pod-publish")
+	if [[ -n $HAVE_PODMAN ]]; then
+		cmds+=("podman-bridge=$PM_CMD run --rm localhost/busybox true"
+			"podman-publish=$PM_CMD run --rm -p 127.0.0.1:$((NP + 1)):80 localhost/busybox true")
+		ratios+=(-ratio "podman-bridge/pod-bridge" -ratio "podman-publish/pod-publish")
+	fi
+	note "pod: the default network of its backend ($("$POD" $P_G info --format '{{.Host.NetworkBackend}}' 2>/dev/null)); podman: its own default for a fresh store"
+	bt interleave -n "$N" -title "run --rm true (bridge, -p)" -tsv "$TSV" "${ratios[@]}" "${cmds[@]}"
 fi
 
 # ---------------------------------------------------------------- variants

@@ -6,7 +6,7 @@
 # non-zero. FUZZ=REGEX picks targets by name.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-: "${GO:=go}" "${FUZZTIME:=2m}" "${FUZZ:=.}" "${BUILDTAGS:=containers_image_openpgp exclude_graphdriver_btrfs exclude_graphdriver_devicemapper seccomp}"
+: "${GO:=go}" "${FUZZTIME:=2m}" "${FUZZ:=.}" "${BUILDTAGS:=containers_image_openpgp exclude_graphdriver_btrfs exclude_graphdriver_devicemapper seccomp cni}"
 failed=()
 n=0
 while IFS=' ' read -r file target; do

@@ -39,17 +39,20 @@ func (f *faultResult) note(format string, args ...any) {
 type faultFunc func(c *config, churn *podEnv, rng *rand.Rand, f *faultResult)
 
 var faultTable = map[string]faultFunc{
-	"kill-cli-run":   killCLIRun,
-	"kill-cli-stop":  killCLIStop,
-	"kill-cli-rm":    killCLIRm,
-	"kill-monitor":   killMonitor,
-	"kill-container": killContainer,
-	"disk-full":      diskFull,
-	"reboot":         reboot,
+	"kill-cli-run":    killCLIRun,
+	"kill-cli-stop":   killCLIStop,
+	"kill-cli-rm":     killCLIRm,
+	"kill-cli-create": killCLICreate,
+	"kill-cli-start":  killCLIStart,
+	"kill-cli-exec":   killCLIExec,
+	"kill-monitor":    killMonitor,
+	"kill-container":  killContainer,
+	"disk-full":       diskFull,
+	"reboot":          reboot,
 }
 
 // faultOrder is the order of -faults all.
-var faultOrder = []string{"kill-cli-run", "kill-cli-stop", "kill-cli-rm", "kill-monitor", "kill-container", "reboot", "disk-full"}
+var faultOrder = []string{"kill-cli-run", "kill-cli-create", "kill-cli-start", "kill-cli-exec", "kill-cli-stop", "kill-cli-rm", "kill-monitor", "kill-container", "reboot", "disk-full"}
 
 func faultNames() string { return strings.Join(faultOrder, ",") }
 
@@ -320,6 +323,37 @@ func killCLIRm(c *config, e *podEnv, rng *rand.Rand, f *faultResult) {
 	killCLIRounds(c, e, rng, f, 1500*time.Millisecond,
 		func(name string) bool { return e.runD(f, name, "sleep", "1000") },
 		func(name string) []string { return []string{"rm", "-f", "-t", "1", name} })
+}
+
+// killCLICreate kills `create` at random points: the container is either
+// not there or created, never half made.
+func killCLICreate(c *config, e *podEnv, rng *rand.Rand, f *faultResult) {
+	killCLIRounds(c, e, rng, f, 300*time.Millisecond,
+		func(string) bool { return true },
+		func(name string) []string {
+			return append(append([]string{"create", "--name", name}, e.ctrArgs()...), image, "sleep", "1000")
+		})
+}
+
+// killCLIStart kills `start` of a created container at random points.
+func killCLIStart(c *config, e *podEnv, rng *rand.Rand, f *faultResult) {
+	killCLIRounds(c, e, rng, f, 300*time.Millisecond,
+		func(name string) bool {
+			r := e.run(append(append([]string{"create", "--name", name}, e.ctrArgs()...), image, "sleep", "1000")...)
+			if r.code != 0 {
+				f.problem("create %s: %s", name, r)
+			}
+			return r.code == 0
+		},
+		func(name string) []string { return []string{"start", name} })
+}
+
+// killCLIExec kills `exec` at random points; the container keeps running
+// and takes new exec sessions (checked by the bystander and the next round).
+func killCLIExec(c *config, e *podEnv, rng *rand.Rand, f *faultResult) {
+	killCLIRounds(c, e, rng, f, 400*time.Millisecond,
+		func(name string) bool { return e.runD(f, name, "sleep", "1000") },
+		func(name string) []string { return []string{"exec", name, "sh", "-c", "sleep 0.2; exit 4"} })
 }
 
 // waitStatus polls inspect until the container has status want (statuses

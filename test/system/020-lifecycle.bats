@@ -79,6 +79,7 @@ load helpers
 }
 
 @test "pause and unpause" {
+    skip_if_rootless_cgroupv1
     run_pod run -d --name pz "${IMG[@]}" sleep 1000
     run_pod pause pz
     is "$output" "pz"

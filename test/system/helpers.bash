@@ -17,6 +17,32 @@ skip_unless_oci() {
     [[ "$POD_TEST_KIND" == oci ]] || skip "${1:-needs an OCI runtime binary, not a shim}"
 }
 
+# is_rootless: the tests run as an ordinary user (make test-system-rootless).
+is_rootless() {
+    [[ $(id -u) -ne 0 ]]
+}
+
+# skip_if_rootless [REASON]: skip a test that needs root on the host.
+skip_if_rootless() {
+    is_rootless && skip "${1:-needs root on the host}"
+    return 0
+}
+
+# skip_if_rootless_cgroupv1: skip a test of cgroup settings when rootless on
+# a cgroup v1 host, where (as with Podman) a rootless container has no cgroup.
+skip_if_rootless_cgroupv1() {
+    if is_rootless && [[ $(stat -fc %T /sys/fs/cgroup) != cgroup2fs ]]; then
+        skip "a rootless container on a cgroup v1 host has no cgroup"
+    fi
+    return 0
+}
+
+# skip_unless_rootless [REASON]: skip a test that is about an ordinary user.
+skip_unless_rootless() {
+    is_rootless || skip "${1:-runs as an ordinary user only (make test-system-rootless)}"
+    return 0
+}
+
 # pod runs the pod binary against this file's private roots.
 pod() {
     local extra=()
@@ -112,6 +138,12 @@ teardown_file() {
     pod rm -a -f -t 0 >/dev/null 2>&1 || true
     pod rmi -a -f >/dev/null 2>&1 || true
     wait_for_monitors
+    if is_rootless; then
+        # Files of the user's subordinate ids can only be removed inside the
+        # user namespace; then end this file's pause process.
+        pod unshare rm -rf "$PODT/root" "$PODT/run" >/dev/null 2>&1 || true
+        pod system migrate >/dev/null 2>&1 || true
+    fi
 }
 
 # wait_for_monitors waits until no monitor, shim or exit command of this

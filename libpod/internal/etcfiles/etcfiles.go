@@ -35,6 +35,13 @@ type Params struct {
 	// /etc/resolv.conf with --network none.
 	Network string
 	NoHosts bool // --no-hosts: leave the image's /etc/hosts alone
+	// IPs are the container's addresses on its networks: /etc/hosts maps
+	// its names to them instead of 127.0.0.1.
+	IPs []string
+	// NetworkDNS and NetworkSearch are the networks' DNS servers (aardvark)
+	// and search domains: they replace the host's nameservers unless --dns
+	// is given.
+	NetworkDNS, NetworkSearch []string
 	// AddHosts are --add-host entries, [name, ip] pairs, listed first.
 	AddHosts [][2]string
 	// DNS, DNSSearch and DNSOptions replace the host's nameservers,
@@ -93,7 +100,13 @@ func Hosts(base []byte, p *Params) string {
 		}
 	}
 	if len(names) > 0 {
-		b.WriteString("127.0.0.1\t" + strings.Join(names, " ") + "\n")
+		ips := p.IPs
+		if len(ips) == 0 {
+			ips = []string{"127.0.0.1"}
+		}
+		for _, ip := range ips {
+			b.WriteString(ip + "\t" + strings.Join(names, " ") + "\n")
+		}
 	}
 	return b.String()
 }
@@ -103,6 +116,14 @@ func Hosts(base []byte, p *Params) string {
 // be reached and are dropped, with Podman's public fallbacks when none is left.
 // --dns, --dns-search and --dns-option replace the host's lines of that kind.
 func ResolvConf(host []byte, ownNetNS bool, p *Params) string {
+	if len(p.NetworkDNS) > 0 && len(p.DNS) == 0 {
+		q := *p
+		q.DNS = p.NetworkDNS
+		if len(p.DNSSearch) == 0 {
+			q.DNSSearch = append(append([]string{}, p.NetworkSearch...), hostSearch(host)...)
+		}
+		p = &q
+	}
 	if !ownNetNS && len(p.DNS)+len(p.DNSSearch)+len(p.DNSOptions) == 0 {
 		return string(host)
 	}
@@ -141,6 +162,18 @@ func ResolvConf(host []byte, ownNetNS bool, p *Params) string {
 		b.WriteString("options " + strings.Join(p.DNSOptions, " ") + "\n")
 	}
 	return b.String()
+}
+
+// hostSearch is the host's search domains.
+func hostSearch(host []byte) []string {
+	var out []string
+	sc := bufio.NewScanner(bytes.NewReader(host))
+	for sc.Scan() {
+		if f := strings.Fields(sc.Text()); len(f) > 1 && (f[0] == "search" || f[0] == "domain") {
+			out = append(out, f[1:]...)
+		}
+	}
+	return out
 }
 
 func containsStr(l []string, s string) bool {

@@ -55,6 +55,13 @@ func checkMountReq(t *testing.T, m mountReq) {
 		}
 	}
 	switch m.Type {
+	case "volume":
+		if m.Source != "" && checkVolumeName(m.Source) != nil {
+			t.Fatalf("accepted volume name %q", m.Source)
+		}
+		checkOneOf(t, m.Options, optRW)
+		checkOneOf(t, m.Options, optPropagation)
+		checkOneOf(t, m.Options, optBind)
 	case "bind":
 		checkCleanAbs(t, "source", m.Source)
 		checkOneOf(t, m.Options, optRW)
@@ -74,7 +81,7 @@ func checkMountReq(t *testing.T, m mountReq) {
 }
 
 func FuzzVolume(f *testing.F) {
-	for _, s := range []string{"/src:/dst", "/a:/b:ro,z", "/a:/b:Z,shared,noexec", "vol:/x", "./r:/x", "/a:/b:ro,rw", "/a", "/a:/b:c:d", "/a:/:ro", "/a/../b:/c/./d:rbind,nosuid"} {
+	for _, s := range []string{"/src:/dst", "/a:/b:ro,z", "/a:/b:Z,shared,noexec", "vol:/x", "./r:/x", "/a:/b:ro,rw", "/a", "/a:/b:c:d", "/a:/:ro", "/a/../b:/c/./d:rbind,nosuid", "v.1:/d:ro,nocopy,suid", "v:/d:U", "/a:/b:U,z", "../x:/d", "a\x00b:/d"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, v string) {
@@ -92,6 +99,15 @@ func FuzzVolume(f *testing.F) {
 		if m.Relabel != "" {
 			canon += "," + m.Relabel
 		}
+		if m.NoCopy {
+			canon += ",nocopy"
+		}
+		if m.Chown {
+			canon += ",U"
+		}
+		if m.Type == "volume" && m.Source == "" {
+			canon = m.Destination // anonymous: no options
+		}
 		m2, err := parseVolume(canon)
 		if err != nil || m2.Destination != m.Destination || strings.Join(m2.Options, ",") != strings.Join(m.Options, ",") {
 			t.Fatalf("canonical %q of %q: %+v %v", canon, v, m2, err)
@@ -105,6 +121,7 @@ func FuzzMount(f *testing.F) {
 		"type=tmpfs,dst=/t,tmpfs-size=1m,tmpfs-mode=0700", "type=volume,src=v,dst=/x", "type=tmpfs,target=/t,ro=false,notmpcopyup",
 		"type=bind,src=/a,dst=/b,bind-nonrecursive=true,readonly=1", "dst=/x", "type=bind,,",
 		"type=devpts,dst=/pts2,uid=1,gid=5,mode=620,max=10", "type=ramfs,dst=/r,ro,suid,exec", "type=ramfs,target=/r,readonly=false",
+		"type=volume,dst=/v,volume-nocopy=true,ro", "type=volume,src=../x,dst=/v", "type=volume,src=n,dst=/v,Z,exec,suid",
 	} {
 		f.Add(s)
 	}

@@ -33,7 +33,7 @@ func fmtLimit(n uint64) string {
 // maxHard is the highest value a limit may get: pod's own hard limit unless
 // pod holds CAP_SYS_RESOURCE or the limit is unknown or unlimited.
 func (g *gen) maxHard(name string) (uint64, bool) {
-	if g.h.CanRaiseRlimits || g.h.Rlimits == nil {
+	if (g.h.CanRaiseRlimits && !g.h.Rootless) || g.h.Rlimits == nil {
 		return 0, false
 	}
 	l, ok := g.h.Rlimits[name]
@@ -113,6 +113,13 @@ func (g *gen) namespaces() error {
 	add(specs.IPCNamespace, ns.IPC)
 	add(specs.UTSNamespace, ns.UTS)
 	add(specs.MountNamespace, nsMode{Kind: nsPrivate})
+	switch m := g.o.IDMappings; {
+	case g.p.UserNS.Mode == "ns":
+		add(specs.UserNamespace, nsMode{Kind: nsPath, Path: g.p.UserNS.Path})
+	case m != nil:
+		add(specs.UserNamespace, nsMode{Kind: nsPrivate})
+		g.spec.Linux.UIDMappings, g.spec.Linux.GIDMappings = m.UIDs, m.GIDs
+	}
 	cgns := g.d.CgroupNS
 	if cgns == "" && g.h.CgroupV2 {
 		cgns = "private"
@@ -202,6 +209,15 @@ func (g *gen) resources() error {
 		g.spec.Linux.Resources = nil
 		return nil
 	}
+	if g.h.Rootless && !g.h.CgroupV2 {
+		// As Podman: an ordinary user cannot create cgroups on a v1 host,
+		// so its containers have none and limits cannot be set.
+		if flag, val := g.rootlessLimitAsked(); flag != "" {
+			return flagError(flag, val, "invalid configuration, cannot specify resource limits without cgroups v2 and --cgroup-manager=systemd (a rootless container on this cgroup v1 host has no cgroup)")
+		}
+		g.spec.Linux.Resources = nil
+		return nil
+	}
 	res := g.spec.Linux.Resources
 	missing := func(ctrl, flag, val string) bool {
 		if g.hasController(ctrl) {
@@ -252,6 +268,26 @@ func (g *gen) resources() error {
 
 // cgroupsPath: cgroupfs puts the container at <parent>/<id> (parent default
 // /pod); systemd uses <slice>:libpod:<id> (slice default machine.slice).
+// rootlessLimitAsked names the first cgroup setting asked for, which a
+// rootless container on a cgroup v1 host cannot have.
+func (g *gen) rootlessLimitAsked() (flag, value string) {
+	if flag, val := g.p.Res.limitsAsked(g.o); flag != "" {
+		return flag, val
+	}
+	if flag, val := g.p.More.asked(g.o); flag != "" {
+		return flag, val
+	}
+	switch {
+	case len(g.o.DeviceCgroupRules) > 0:
+		return "--device-cgroup-rule", g.o.DeviceCgroupRules[0]
+	case g.o.BlkioWeight != 0:
+		return "--blkio-weight", strconv.FormatUint(uint64(g.o.BlkioWeight), 10)
+	case len(g.p.Throttle.all()) > 0:
+		return "--device-read-bps", "(block I/O throttles)"
+	}
+	return "", ""
+}
+
 func (g *gen) cgroupsPath() error {
 	parent := g.o.CgroupParent
 	if g.h.CgroupManager == "systemd" {

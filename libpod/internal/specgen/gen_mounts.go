@@ -83,6 +83,7 @@ func (g *gen) mounts() error {
 		put(m, false)
 	}
 	user := map[string]bool{}
+	claimed := map[string]bool{}      // destinations of mounts that are not volumes
 	for _, m := range g.spec.Mounts { // --init
 		user[m.Destination] = true
 		put(m, true)
@@ -92,10 +93,30 @@ func (g *gen) mounts() error {
 			return flagError(mr.flag, mr.value, "destination %q is used by --init", mr.Destination)
 		}
 		user[mr.Destination] = true
+		if mr.Type == "volume" {
+			continue // resolved by libpod: in h.Volumes
+		}
+		claimed[mr.Destination] = true
 		put(mr.spec(), true)
 		if mr.Relabel != "" {
 			g.res.Relabel = append(g.res.Relabel, Relabel{Path: mr.Source, Shared: mr.Relabel == "z"})
 		}
+		if mr.Chown {
+			g.res.Chown = append(g.res.Chown, mr.Source)
+		}
+	}
+	// The volumes libpod resolved: the user's (-v NAME:…, --mount
+	// type=volume), --volumes-from's and the image's VOLUMEs, which yield to
+	// any other mount at their destination.
+	for _, vm := range g.h.Volumes {
+		if claimed[vm.Destination] {
+			continue
+		}
+		user[vm.Destination] = true
+		if vm.Chown {
+			g.res.Chown = append(g.res.Chown, vm.Source)
+		}
+		put(specs.Mount{Destination: vm.Destination, Type: "bind", Source: vm.Source, Options: append([]string(nil), vm.Options...)}, true)
 	}
 	for _, v := range g.d.Mounts {
 		mr, err := parseMount(v)

@@ -245,7 +245,19 @@ func TestGenerateMounts(t *testing.T) {
 		{name: "duplicate destination", o: Options{Command: cmd, Volumes: []string{src + ":/x"}, Tmpfs: []string{"/x"}}, errs: []string{"--tmpfs", "already used by --volume"}},
 		{name: "missing source", o: Options{Command: cmd, Volumes: []string{"/nonexistent/dir:/x"}}, errs: []string{"--volume", "/nonexistent/dir", "does not exist on the host"}},
 		{name: "missing mount source", o: Options{Command: cmd, Mounts: []string{"type=bind,src=/nonexistent,dst=/x"}}, errs: []string{"--mount", "does not exist on the host"}},
-		{name: "named volume", o: Options{Command: cmd, Volumes: []string{"data:/x"}}, errs: []string{"--volume", "named volumes are not supported yet"}},
+		{name: "named volume", o: Options{Command: cmd, Volumes: []string{"data:/x:ro", src + ":/img"}},
+			host: func(h *Host) {
+				h.Volumes = []VolumeMount{{Source: "/v/data/_data", Destination: "/x", Options: []string{"ro", "rprivate", "nosuid", "nodev", "rbind"}},
+					{Source: "/v/anon/_data", Destination: "/img", Options: []string{"rw"}},      // an image VOLUME under a user bind: the bind wins
+					{Source: "/v/anon2/_data", Destination: "/dev/shm", Options: []string{"rw"}}} // a volume replaces a default mount
+			},
+			want: map[string]string{
+				"mounts.[/x]":              `{"destination":"/x","type":"bind","source":"/v/data/_data","options":["ro","rprivate","nosuid","nodev","rbind"]}`,
+				"mounts.[/img].source":     `"` + src + `"`,
+				"mounts.[/dev/shm].source": `"/v/anon2/_data"`,
+			}},
+		{name: "volume not resolved", o: Options{Command: cmd, Volumes: []string{"data:/x"}}, want: map[string]string{"mounts.[/x]": `null`}},
+		{name: "volume and --init", o: Options{Command: cmd, Volumes: []string{"data:" + InitMountPath}, Init: true}, errs: []string{"--volume", "used by --init"}},
 		{name: "mask unmask", o: Options{Command: cmd, SecurityOpt: []string{"mask=/proc/x:/sys/y", "unmask=/proc/k*", "unmask=/proc/sys"}}, check: func(t *testing.T, s *specs.Spec, r *Result) {
 			m := s.Linux.MaskedPaths
 			if containsStr(m, "/proc/kcore") || containsStr(m, "/proc/keys") || !containsStr(m, "/proc/x") || !containsStr(m, "/sys/y") || !containsStr(m, "/proc/acpi") {
@@ -497,7 +509,7 @@ func TestGenerateNamespacesSysctls(t *testing.T) {
 		{name: "ipc sysctl with host ipc", o: Options{Command: cmd, IPC: "host", Sysctls: map[string]string{"kernel.shmmax": "1"}}, errs: []string{"--sysctl", "--ipc host"}},
 		{name: "not namespaced", o: Options{Command: cmd, Sysctls: map[string]string{"kernel.panic": "1"}}, errs: []string{"--sysctl", "kernel.panic", "not namespaced"}},
 		{name: "bad conf sysctl", o: Options{Command: cmd}, d: &Defaults{Sysctls: []string{"vm.swappiness=1"}}, errs: []string{"containers.conf default_sysctls", "not namespaced"}},
-		{name: "unsupported network", o: Options{Command: cmd, Network: "bridge"}, errs: []string{"--network", "bridge"}},
+		{name: "relative network namespace", o: Options{Command: cmd, Network: "ns:rel"}, errs: []string{"--network", "relative"}},
 	})
 }
 

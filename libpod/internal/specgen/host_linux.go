@@ -3,12 +3,14 @@ package specgen
 import (
 	"bufio"
 	"bytes"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
 
 	"github.com/opencontainers/selinux/go-selinux"
+	"go.podman.io/storage/pkg/unshare"
 	"golang.org/x/sys/unix"
 )
 
@@ -64,12 +66,54 @@ func HasCapSysResource() (bool, error) {
 	return eff&(1<<capSysResource) != 0, nil
 }
 
+// RootlessIDs returns the rootless user's ids and the size of pod's user
+// namespace (what /proc/self/uid_map and gid_map map), or nil for root.
+func RootlessIDs() (*IDs, error) {
+	if !unshare.IsRootless() {
+		return nil, nil
+	}
+	ids := &IDs{UID: unshare.GetRootlessUID(), GID: unshare.GetRootlessGID()}
+	var err error
+	if ids.NSUIDs, err = mappedIDs("/proc/self/uid_map"); err != nil {
+		return nil, err
+	}
+	if ids.NSGIDs, err = mappedIDs("/proc/self/gid_map"); err != nil {
+		return nil, err
+	}
+	return ids, nil
+}
+
+// mappedIDs adds up the sizes of an id map file.
+func mappedIDs(file string) (uint32, error) {
+	b, err := os.ReadFile(file)
+	if err != nil {
+		return 0, err
+	}
+	var n uint64
+	for _, line := range strings.Split(strings.TrimSpace(string(b)), "\n") {
+		f := strings.Fields(line)
+		if len(f) != 3 {
+			continue
+		}
+		size, err := strconv.ParseUint(f[2], 10, 32)
+		if err != nil {
+			return 0, fmt.Errorf("%s: bad line %q", file, line)
+		}
+		n += size
+	}
+	if n >= 1<<32 {
+		n = 1<<32 - 1
+	}
+	return uint32(n), nil
+}
+
 // ProbeHost collects the Host facts specgen needs about pod itself and this
 // host: rlimits, capabilities, cgroup version and controllers, swap
 // accounting, oom_score_adj, SELinux, AppArmor, rootless and the environment. libpod adds
 // CgroupManager and RuntimeName. It costs a few file reads and no exec.
 func ProbeHost() (*Host, error) {
-	h := &Host{Rootless: os.Geteuid() != 0, Env: os.Environ()}
+	// Inside a rootless user's namespace pod is uid 0 but still rootless.
+	h := &Host{Rootless: unshare.IsRootless(), Env: os.Environ()}
 	var err error
 	if h.Rlimits, err = CurrentRlimits(); err != nil {
 		return nil, err
@@ -78,7 +122,8 @@ func ProbeHost() (*Host, error) {
 	if err != nil {
 		return nil, err
 	}
-	h.CanRaiseRlimits = eff&(1<<capSysResource) != 0
+	// CAP_SYS_RESOURCE in a user namespace does not raise host limits.
+	h.CanRaiseRlimits = eff&(1<<capSysResource) != 0 && !h.Rootless
 	h.BoundingCaps = []string{}
 	for i, c := range allCaps {
 		if bnd&(1<<uint(i)) != 0 {

@@ -70,6 +70,11 @@ type Options struct {
 	PID     string `json:"pid,omitempty"`     // --pid host|ns:PATH
 	IPC     string `json:"ipc,omitempty"`     // --ipc host|private|shareable|ns:PATH
 	UTS     string `json:"uts,omitempty"`     // --uts host|ns:PATH
+	UserNS  string `json:"userns,omitempty"`  // --userns host|keep-id[:uid=,gid=]|nomap|auto|ns:PATH
+	// IDMappings are the container's uid/gid mappings (container id → id in
+	// pod's user namespace), resolved from UserNS by libpod when the
+	// container is created; not a flag.
+	IDMappings *IDMappings `json:"idMappings,omitempty"`
 
 	// Run and create flags of Podman 4.3 (parse_run.go, gen_run.go).
 	EnvHost           bool     `json:"envHost,omitempty"`           // --env-host: pod's environment, below -e
@@ -121,6 +126,9 @@ type Image struct {
 	User       string            `json:"user,omitempty"`
 	StopSignal string            `json:"stopSignal,omitempty"`
 	Labels     map[string]string `json:"labels,omitempty"`
+	Volumes    []string          `json:"volumes,omitempty"` // VOLUME entries (libpod gives them anonymous volumes)
+	// ExposedPorts are the image's EXPOSE entries ("80/tcp"), for -P.
+	ExposedPorts []string `json:"exposedPorts,omitempty"`
 }
 
 // Defaults are the engine-wide settings from containers.conf [containers].
@@ -158,6 +166,7 @@ type Host struct {
 	Env             []string          // pod's own environment (for -e KEY without a value)
 	CgroupManager   string            // cgroupfs | systemd
 	RuntimeName     string            // the runtime the container will use (its binary's base name)
+	Volumes         []VolumeMount     // the container's volumes, resolved to host directories by libpod
 
 	// Fields added by specgen (filled by ProbeHost).
 	AppArmor       bool     // AppArmor is enabled on the host
@@ -198,6 +207,9 @@ type Result struct {
 	// Relabel lists bind-mount sources given with z/Z; libpod relabels them
 	// with RelabelMounts before the container starts (a no-op without SELinux).
 	Relabel []Relabel
+	// Chown are the host paths of U mounts: libpod gives them (recursively)
+	// to the container's user, which the spec's process names.
+	Chown []string
 }
 
 // Relabel is one z/Z bind source: Shared is z (shared between containers),

@@ -21,11 +21,13 @@ const (
 type mountReq struct {
 	flag, value string // as the user wrote them, for error messages
 
-	Type        string   // "bind" or "tmpfs"
-	Source      string   // host path for bind mounts
+	Type        string   // "bind", "tmpfs", "devpts", "ramfs" or "volume"
+	Source      string   // host path for bind mounts; the name of a volume ("" = anonymous)
 	Destination string   // clean absolute container path
 	Options     []string // OCI mount options, in order
 	Relabel     string   // "z", "Z" or "" (bind mounts only)
+	NoCopy      bool     // volumes: nocopy (no copy-up of the image's content)
+	Chown       bool     // U: give the source to the container's user at start
 }
 
 // Option groups: at most one member of each may be given.
@@ -39,6 +41,8 @@ var (
 	optRelabel     = []string{"z", "Z"}
 	optCopyUp      = []string{"tmpcopyup", "notmpcopyup"}
 	optAtime       = []string{"atime", "noatime", "relatime", "norelatime", "strictatime", "nostrictatime"}
+	optCopy        = []string{"copy", "nocopy"}
+	optChown       = []string{"U"}
 )
 
 func groupOf(opt string, groups ...[]string) []string {
@@ -93,14 +97,12 @@ func (s *optSet) get(group []string) string { return s.chosen[group[0]] }
 func unsupportedBindOption(opt string) error {
 	name, _, _ := strings.Cut(opt, "=")
 	switch name {
-	case "U", "chown":
-		return fmt.Errorf("option %q (chown the source to the container user) is not supported yet", opt)
 	case "O":
 		return fmt.Errorf("option %q (overlay mount) is not supported yet", opt)
 	case "idmap":
 		return fmt.Errorf("option %q (id-mapped mount) is not supported yet", opt)
 	case "copy", "nocopy":
-		return fmt.Errorf("option %q only applies to named volumes, which are not supported yet", opt)
+		return fmt.Errorf("option %q only applies to named and anonymous volumes", opt)
 	}
 	return nil
 }
@@ -108,20 +110,20 @@ func unsupportedBindOption(opt string) error {
 // bindOptions turns -v/--mount bind options into OCI options: ro|rw first,
 // then the propagation (default rprivate), then bind|rbind (default rbind),
 // then the others in the order given.
-func bindOptions(opts []string) (spec []string, relabel string, err error) {
+func bindOptions(opts []string) (spec []string, relabel string, chown bool, err error) {
 	var set optSet
 	for _, o := range opts {
 		if o == "" {
-			return nil, "", fmt.Errorf("empty option")
+			return nil, "", false, fmt.Errorf("empty option")
 		}
 		if err := unsupportedBindOption(o); err != nil {
-			return nil, "", err
+			return nil, "", false, err
 		}
-		if err := set.add(o, optRW, optPropagation, optBind, optSuid, optDev, optExec, optRelabel); err != nil {
-			return nil, "", err
+		if err := set.add(o, optRW, optPropagation, optBind, optSuid, optDev, optExec, optRelabel, optChown); err != nil {
+			return nil, "", false, err
 		}
 	}
-	return finishBindOptions(&set), set.get(optRelabel), nil
+	return finishBindOptions(&set), set.get(optRelabel), set.get(optChown) != "", nil
 }
 
 func finishBindOptions(set *optSet) []string {
@@ -155,7 +157,7 @@ func parseVolume(v string) (mountReq, error) {
 	case v == "":
 		return m, flagError(flagVolume, v, "empty value; the format is SRC:DST[:OPTIONS]")
 	case len(parts) == 1:
-		return m, flagError(flagVolume, v, "anonymous volumes are not supported yet; give a host directory: -v /host/dir:%s", v)
+		return parseAnonVolume(v)
 	case len(parts) > 3:
 		return m, flagError(flagVolume, v, "too many ':'; the format is SRC:DST[:OPTIONS]")
 	}
@@ -166,7 +168,7 @@ func parseVolume(v string) (mountReq, error) {
 	case strings.HasPrefix(src, "."):
 		return m, flagError(flagVolume, v, "relative source path %q; use an absolute host path", src)
 	case !strings.HasPrefix(src, "/"):
-		return m, flagError(flagVolume, v, "named volume %q: named volumes are not supported yet; use an absolute host path", src)
+		return parseNamedVolume(v, parts)
 	}
 	var err error
 	if m.Source, err = checkHostPath(src); err != nil {
@@ -179,7 +181,7 @@ func parseVolume(v string) (mountReq, error) {
 	if len(parts) == 3 {
 		opts = strings.Split(parts[2], ",")
 	}
-	if m.Options, m.Relabel, err = bindOptions(opts); err != nil {
+	if m.Options, m.Relabel, m.Chown, err = bindOptions(opts); err != nil {
 		return m, flagError(flagVolume, v, "%v", err)
 	}
 	return m, nil
@@ -229,16 +231,15 @@ func parseMount(v string) (mountReq, error) {
 	}
 	typ, ok := kv["type"]
 	if !ok || typ == "\x00" || typ == "" {
-		return m, flagError(flagMount, v, "type= is required (bind or tmpfs)")
+		return m, flagError(flagMount, v, "type= is required (bind, volume, tmpfs, devpts or ramfs)")
 	}
 	switch typ {
 	case "bind", "tmpfs", "devpts", "ramfs":
 	case "volume":
-		return m, flagError(flagMount, v, "type=volume is not supported yet (named volumes); use type=bind with an absolute source")
 	case "image", "glob", "artifact":
 		return m, flagError(flagMount, v, "type=%s is not supported yet", typ)
 	default:
-		return m, flagError(flagMount, v, "unknown mount type %q (use bind, tmpfs, devpts or ramfs)", typ)
+		return m, flagError(flagMount, v, "unknown mount type %q (use bind, volume, tmpfs, devpts or ramfs)", typ)
 	}
 	m.Type = typ
 	dst, ok := kv["destination"]
@@ -254,6 +255,8 @@ func parseMount(v string) (mountReq, error) {
 		err = m.bindMountKeys(kv, keys)
 	case "tmpfs":
 		err = m.tmpfsMountKeys(kv, keys)
+	case "volume":
+		err = m.volumeMountKeys(kv, keys)
 	default:
 		err = m.specialMountKeys(kv, keys)
 	}
@@ -332,6 +335,10 @@ func (m *mountReq) bindMountKeys(kv map[string]string, keys []string) error {
 			if err := set.add(k, optRelabel, optSuid, optDev, optExec); err != nil {
 				return err
 			}
+		case "U", "chown":
+			if err := addChown(&set, k, val); err != nil {
+				return err
+			}
 		default:
 			if err := unsupportedBindOption(k); err != nil {
 				return err
@@ -344,6 +351,7 @@ func (m *mountReq) bindMountKeys(kv map[string]string, keys []string) error {
 	}
 	m.Options = finishBindOptions(&set)
 	m.Relabel = set.get(optRelabel)
+	m.Chown = set.get(optChown) != ""
 	return nil
 }
 

@@ -233,6 +233,11 @@ func parseNS(flag, v string, extra ...string) (nsMode, error) {
 			return nsMode{Kind: nsPrivate}, nil
 		}
 	}
+	if flag == flagNetwork && !strings.HasPrefix(v, "ns:") {
+		// bridge, a network name, container:ID: libpod (pkg/network) checked
+		// the value and hands over the namespace it made as ns:PATH.
+		return nsMode{Kind: nsPrivate}, nil
+	}
 	if p, ok := strings.CutPrefix(v, "ns:"); ok {
 		clean, err := checkHostPath(p)
 		if err != nil {

@@ -35,8 +35,10 @@ func TestParseVolume(t *testing.T) {
 	}
 	bad := []struct{ in, frag string }{
 		{"", "empty value"},
-		{"/dst", "anonymous volumes are not supported"},
-		{"myvol:/data", "named volumes are not supported yet"},
+		{"my*vol:/data", "is invalid"},
+		{"myvol:/data:U,U", "conflicts"},
+		{"myvol:/data:copy,nocopy", "conflicts"},
+		{"/dst/..", "root directory"},
 		{"./rel:/data", "relative source path"},
 		{"../rel:/data", "relative source path"},
 		{"/src:rel", "not absolute"},
@@ -48,14 +50,35 @@ func TestParseVolume(t *testing.T) {
 		{"/src:/dst:shared,slave", "conflicts"},
 		{"/src:/dst:bogus", "unknown option"},
 		{"/src:/dst:ro,", "empty option"},
-		{"/src:/dst:U", "not supported yet"},
+		{"/src:/dst:U,ro,U", "conflicts"},
 		{"/src:/dst:O", "overlay"},
 		{"/src:/dst:idmap", "id-mapped"},
-		{"/src:/dst:nocopy", "named volumes"},
+		{"/src:/dst:nocopy", "named and anonymous volumes"},
 	}
 	for _, c := range bad {
 		_, err := parseVolume(c.in)
 		wantInvalid(t, err, "--volume", c.frag)
+	}
+	vols := []struct {
+		in, name, dst string
+		opts          []string
+		noCopy        bool
+	}{
+		{"/dst", "", "/dst", []string{"rw", "rprivate", "nosuid", "nodev", "rbind"}, false},
+		{"/a/../dst/", "", "/dst", []string{"rw", "rprivate", "nosuid", "nodev", "rbind"}, false},
+		{"myvol:/data", "myvol", "/data", []string{"rw", "rprivate", "nosuid", "nodev", "rbind"}, false},
+		{"my.vol-1_x:/data:ro,nocopy", "my.vol-1_x", "/data", []string{"ro", "rprivate", "nosuid", "nodev", "rbind"}, true},
+		{"v:/data:suid,dev,noexec,rshared,bind,z", "v", "/data", []string{"rw", "rshared", "suid", "dev", "noexec", "bind"}, false},
+	}
+	for _, c := range vols {
+		m, err := parseVolume(c.in)
+		if err != nil {
+			t.Errorf("%q: %v", c.in, err)
+			continue
+		}
+		if m.Type != "volume" || m.Source != c.name || m.Destination != c.dst || !reflect.DeepEqual(m.Options, c.opts) || m.NoCopy != c.noCopy {
+			t.Errorf("%q: got %+v", c.in, m)
+		}
 	}
 }
 
@@ -75,6 +98,9 @@ func TestParseMount(t *testing.T) {
 		{"type=tmpfs,dst=/t", "tmpfs", "", "/t", []string{"rw", "rprivate", "nosuid", "nodev", "tmpcopyup"}, ""},
 		{"type=tmpfs,destination=/t,tmpfs-size=1m,tmpfs-mode=0700", "tmpfs", "", "/t", []string{"size=1m", "mode=0700", "rw", "rprivate", "nosuid", "nodev", "tmpcopyup"}, ""},
 		{"type=tmpfs,target=/t,ro,notmpcopyup,exec", "tmpfs", "", "/t", []string{"ro", "exec", "rprivate", "nosuid", "nodev"}, ""},
+		{"type=volume,src=v,dst=/b", "volume", "v", "/b", []string{"rw", "rprivate", "nosuid", "nodev", "rbind"}, ""},
+		{"type=volume,dst=/b,ro,suid,exec,Z", "volume", "", "/b", []string{"ro", "rprivate", "suid", "nodev", "exec", "rbind"}, "Z"},
+		{"type=volume,source=v.1_x,target=/b,volume-nocopy", "volume", "v.1_x", "/b", []string{"rw", "rprivate", "nosuid", "nodev", "rbind"}, ""},
 	}
 	for _, c := range ok {
 		m, err := parseMount(c.in)
@@ -89,7 +115,9 @@ func TestParseMount(t *testing.T) {
 	bad := []struct{ in, frag string }{
 		{"", "empty value"},
 		{"src=/a,dst=/b", "type= is required"},
-		{"type=volume,src=v,dst=/b", "type=volume is not supported yet"},
+		{"type=volume,src=v/x,dst=/b", "is invalid"},
+		{"type=volume,src=v,dst=/b,volume-opt=x", "volume create"},
+		{"type=volume,src=v,dst=/b,bind-propagation=shared", "unknown option"},
 		{"type=image,src=i,dst=/b", "type=image is not supported yet"},
 		{"type=nfs,dst=/b", "unknown mount type"},
 		{"type=bind,dst=/b", "source= (or src=) is required"},
@@ -100,7 +128,7 @@ func TestParseMount(t *testing.T) {
 		{"type=bind,src=/a,dst=/b,ro=maybe", "want true or false"},
 		{"type=bind,src=/a,dst=/b,relabel=both", "relabel"},
 		{"type=bind,src=/a,dst=/b,tmpfs-size=1m", "unknown option"},
-		{"type=bind,src=/a,dst=/b,U", "not supported yet"},
+		{"type=bind,src=/a,dst=/b,chown=maybe", "true or false"},
 		{"type=tmpfs,src=/a,dst=/b", "not allowed for type=tmpfs"},
 		{"type=tmpfs,dst=/b,tmpfs-size=lots", "size="},
 		{"type=tmpfs,dst=/b,tmpfs-size=1.5m", "size="},
@@ -395,7 +423,7 @@ func TestParseNamespaces(t *testing.T) {
 		o          Options
 		flag, frag string
 	}{
-		{Options{Network: "bridge"}, "--network", "none, host or ns:PATH"},
+		{Options{Network: "ns:rel"}, "--network", "relative"},
 		{Options{PID: "container:abc"}, "--pid", "another container"},
 		{Options{IPC: "ns:rel"}, "--ipc", "relative"},
 		{Options{UTS: "none"}, "--uts", "host, private or ns:PATH"},
@@ -415,6 +443,21 @@ func TestMemparse(t *testing.T) {
 	for _, in := range []string{"", "k", "1kk", "1.5m", "-1", "16e", "0x10", "18446744073709551616"} {
 		if _, ok := memparse(in); ok {
 			t.Errorf("%q: want failure", in)
+		}
+	}
+}
+
+func TestParseChown(t *testing.T) {
+	for in, want := range map[string]bool{"/a:/b:U": true, "/a:/b": false, "v:/b:ro,U": true, "v:/b": false} {
+		m, err := parseVolume(in)
+		if err != nil || m.Chown != want {
+			t.Errorf("%q: chown %v, %v", in, m.Chown, err)
+		}
+	}
+	for in, want := range map[string]bool{"type=bind,src=/a,dst=/b,U": true, "type=volume,dst=/b,chown=true": true, "type=volume,dst=/b,chown=false": false} {
+		m, err := parseMount(in)
+		if err != nil || m.Chown != want {
+			t.Errorf("%q: chown %v, %v", in, m.Chown, err)
 		}
 	}
 }

@@ -20,6 +20,7 @@ type parsed struct {
 	CapDrop       []string
 	Ulimits       []ulimitReq
 	UlimitHost    bool
+	UserNS        UserNS
 	Res           resources
 	NS            *namespaces
 	StopSignal    int // 0 = unset
@@ -156,6 +157,9 @@ func parse(o *Options, d *Defaults) (*parsed, error) {
 		return nil, flagError(flagCgroups, o.Cgroups, "block I/O limits need cgroups; they cannot be used with --cgroups=disabled")
 	}
 	if p.NS, err = parseNamespaces(o, d); err != nil {
+		return nil, err
+	}
+	if p.UserNS, err = ParseUserNS(o.UserNS); err != nil {
 		return nil, err
 	}
 	if o.Hostname != "" && p.NS.UTS.Kind == nsHost {

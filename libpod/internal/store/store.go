@@ -52,6 +52,17 @@ var schema = [][]string{
 		`ALTER TABLE exit_codes ADD COLUMN name TEXT NOT NULL DEFAULT ''`,
 		`CREATE INDEX IF NOT EXISTS exit_codes_by_name ON exit_codes(name)`,
 	},
+	3: {}, // pods (another branch)
+	4: {
+		// Named and anonymous volumes (volumes.go); the name is the key
+		// and decides between parallel creators.
+		`CREATE TABLE IF NOT EXISTS volumes (
+			name    TEXT PRIMARY KEY NOT NULL,
+			created INTEGER NOT NULL,
+			config  TEXT NOT NULL,
+			state   TEXT NOT NULL
+		)`,
+	},
 }
 
 // Store is an open state database.
@@ -80,6 +91,7 @@ func Open(path string) (*Store, error) {
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return nil, fmt.Errorf("creating state directory: %w", err)
 	}
+	private(path)
 	s, err := openDSN(path, "file:"+path+"?_journal_mode=WAL&_synchronous=NORMAL&_busy_timeout=30000&_foreign_keys=1&_txlock=immediate")
 	if err == nil || !diskUnwritable(err) {
 		return s, err
@@ -94,6 +106,25 @@ func Open(path string) (*Store, error) {
 	}
 	ro.readOnly = err
 	return ro, nil
+}
+
+// private makes the database file (and so its -wal and -shm files, which
+// SQLite creates with the main file's mode) readable by its owner only, as
+// Podman keeps its state: it names every container, image and command line.
+// A database made by an older pod with 0644 is tightened. Errors are left
+// to the open that follows.
+func private(path string) {
+	f, err := os.OpenFile(path, os.O_RDONLY|os.O_CREATE, 0o600)
+	if err != nil {
+		return
+	}
+	defer f.Close()
+	if fi, err := f.Stat(); err == nil && fi.Mode().Perm()&0o077 != 0 {
+		_ = f.Chmod(fi.Mode().Perm() &^ 0o077)
+		for _, side := range []string{"-wal", "-shm"} {
+			_ = os.Chmod(path+side, fi.Mode().Perm()&^0o077)
+		}
+	}
 }
 
 // openReadOnly opens the database for reading without writing anything:
@@ -164,6 +195,10 @@ func (s *Store) Close() error { return s.db.Close() }
 func (s *Store) migrate() error {
 	var version int
 	if err := s.db.QueryRow(`PRAGMA user_version`).Scan(&version); err != nil {
+		var se sqlite3.Error
+		if errors.As(err, &se) && (se.Code == sqlite3.ErrCorrupt || se.Code == sqlite3.ErrNotADB) {
+			return fmt.Errorf("state database %s is damaged (%w): restore it from a backup, or move it and its -wal/-shm files away to start with an empty state (the containers' storage stays; `pod ps --external` lists it)", s.path, err)
+		}
 		return fmt.Errorf("reading state database %s: %w", s.path, err)
 	}
 	latest := len(schema) - 1

@@ -4,6 +4,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"os"
 	"path/filepath"
 	"sync"
 	"testing"
@@ -239,4 +240,46 @@ func TestExitCodesMigrateAndByName(t *testing.T) {
 	if _, ok, err := s.ExitCode("nothere"); ok || err != nil {
 		t.Errorf("ExitCode(nothere) = %v, %v; want not found", ok, err)
 	}
+}
+
+// The database and the files SQLite keeps beside it are readable by their
+// owner only; one an older pod made world-readable is tightened on open.
+func TestDatabaseIsPrivate(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "pod.db")
+	check := func() {
+		t.Helper()
+		for _, p := range []string{path, path + "-wal", path + "-shm"} {
+			fi, err := os.Stat(p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if fi.Mode().Perm() != 0o600 {
+				t.Errorf("%s has mode %o, want 600", p, fi.Mode().Perm())
+			}
+		}
+	}
+	s, err := Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.SaveExitCode("id1", "name1", 3, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	check()
+	s.Close()
+	for _, p := range []string{path, path + "-wal", path + "-shm"} {
+		if err := os.Chmod(p, 0o644); err != nil && !os.IsNotExist(err) {
+			t.Fatal(err)
+		}
+	}
+	s, err = Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if err := s.SaveExitCode("id2", "name2", 4, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	check()
 }

@@ -7,6 +7,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"reflect"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -309,7 +310,8 @@ func TestScenarioSdNotify(t *testing.T) {
 			t.Fatal(err)
 		}
 		c.args.SdNotifySocket = host
-		c.runningCtr(ctx)
+		m, _ := c.mustCreate(ctx)
+		c.start(ctx)
 		sock := filepath.Join(c.b.Dir, "notify", "notify.sock")
 		cfd, _ := syscall.Socket(syscall.AF_UNIX, syscall.SOCK_DGRAM, 0)
 		defer syscall.Close(cfd)
@@ -324,7 +326,8 @@ func TestScenarioSdNotify(t *testing.T) {
 			t.Fatal(err)
 		}
 		got := strings.TrimSpace(string(buf[:n]))
-		want := "READY=1\nSTATUS=serving"
+		// pod-conmon names itself the main process with every message.
+		want := "MAINPID=" + strconv.Itoa(m.Pid()) + "\nREADY=1\nSTATUS=serving"
 		if mon.name == "conmon" {
 			want = "READY=1"
 		}

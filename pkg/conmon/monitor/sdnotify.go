@@ -55,7 +55,11 @@ func (n *notifyRelay) relay() {
 	if err != nil || got <= 0 {
 		return
 	}
-	var out []byte
+	// Each forwarded datagram names the monitor as the main process, so
+	// systemd knows it even when the container's READY=1 arrives before
+	// pod's own MAINPID message.
+	out := append([]byte("MAINPID="+itoa(syscall.Getpid())+"\n"), nil...)
+	prefix := len(out)
 	for _, line := range bytes.Split(n.buf[:got], []byte{'\n'}) {
 		keep := false
 		for _, k := range notifyKeep {
@@ -68,7 +72,7 @@ func (n *notifyRelay) relay() {
 			out = append(append(out, line...), '\n')
 		}
 	}
-	if len(out) == 0 {
+	if len(out) == prefix {
 		return
 	}
 	hfd, err := syscall.Socket(syscall.AF_UNIX, syscall.SOCK_DGRAM|syscall.SOCK_CLOEXEC, 0)

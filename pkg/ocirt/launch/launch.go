@@ -79,6 +79,7 @@ func Create(ctx context.Context, m *Monitor, req *ocirt.CreateRequest) (Started,
 	args.SystemdCgroup = m.SystemdCgroup
 	args.NoPivot, args.NoNewKeyring = m.NoPivot, m.NoNewKeyring
 	args.SdNotifySocket = req.NotifySocket
+	args.Timeout = int(req.MaxRunTime / time.Second)
 	if m.Run {
 		args.Run = true
 		args.ExecAttach = req.Attach != nil

@@ -40,9 +40,11 @@ func TestArgv(t *testing.T) {
 
 func TestRunscQuirks(t *testing.T) {
 	q := quirksFor("/usr/bin/runsc")
-	withNetns := &specs.Spec{Linux: &specs.Linux{Namespaces: []specs.LinuxNamespace{{Type: specs.NetworkNamespace}}}}
-	hostNet := &specs.Spec{Linux: &specs.Linux{Namespaces: []specs.LinuxNamespace{{Type: specs.PIDNamespace}}}}
-	joined := &specs.Spec{Linux: &specs.Linux{Namespaces: []specs.LinuxNamespace{{Type: specs.NetworkNamespace, Path: "/run/netns/x"}}}}
+	withNetns := &specs.Spec{Linux: &specs.Linux{CgroupsPath: "/pod/x", Namespaces: []specs.LinuxNamespace{{Type: specs.NetworkNamespace}}}}
+	hostNet := &specs.Spec{Linux: &specs.Linux{CgroupsPath: "/pod/x", Namespaces: []specs.LinuxNamespace{{Type: specs.PIDNamespace}}}}
+	joined := &specs.Spec{Linux: &specs.Linux{CgroupsPath: "/pod/x", Namespaces: []specs.LinuxNamespace{{Type: specs.NetworkNamespace, Path: "/run/netns/x"}}}}
+	// a rootless container on a cgroup v1 host: no cgroup path, no resources
+	noCgroup := &specs.Spec{Linux: &specs.Linux{Namespaces: []specs.LinuxNamespace{{Type: specs.NetworkNamespace}}}}
 	for _, c := range []struct {
 		spec      *specs.Spec
 		noCgroups bool
@@ -50,12 +52,17 @@ func TestRunscQuirks(t *testing.T) {
 	}{
 		{withNetns, false, []string{"--network=none"}},
 		{hostNet, false, []string{"--network=host"}},
-		{joined, false, []string{"--network=sandbox"}},
+		{joined, false, []string{"--network=" + map[bool]string{true: "sandbox", false: "host"}[runscSandboxOK()]}},
 		{withNetns, true, []string{"--network=none", "--ignore-cgroups"}},
+		{noCgroup, false, []string{"--network=none", "--ignore-cgroups"}},
 	} {
 		if got := q.containerFlags(c.spec, c.noCgroups); !reflect.DeepEqual(got, c.want) {
 			t.Errorf("runsc flags: got %q, want %q", got, c.want)
 		}
+	}
+	t.Setenv("POD_RUNSC_NETWORK", "sandbox")
+	if got := q.containerFlags(joined, false); !reflect.DeepEqual(got, []string{"--network=sandbox"}) {
+		t.Errorf("POD_RUNSC_NETWORK=sandbox: %q", got)
 	}
 	crun := quirksFor("/usr/bin/crun")
 	if got := crun.containerFlags(withNetns, true); !reflect.DeepEqual(got, []string{"--cgroup-manager=disabled"}) {

@@ -44,6 +44,11 @@ func (Driver) Capabilities(cfg *ocirt.Config, h ocirt.Handle, features json.RawM
 	} else {
 		c.Set(ocirt.CapPreserveFDs, true, "kind", "")
 	}
+	if q.runsc {
+		c.Set(ocirt.CapRootless, true, "kind", "runs with --ignore-cgroups when the container has no cgroup (a rootless container on a cgroup v1 host)")
+	} else {
+		c.Set(ocirt.CapRootless, true, "kind", "")
+	}
 	c.ApplyFeatures(features)
 	if len(features) == 0 && strings.HasPrefix(base, "runsc") {
 		// gVisor implements these itself; it has no features command.

@@ -69,6 +69,11 @@ func (r *runtime) Create(ctx context.Context, req *ocirt.CreateRequest) (ocirt.T
 		Periodic:      r.monitorCanRun(),
 		Message:       func(se *client.SyncError) string { return runtimeMessage(log, se) },
 	}
+	if r.q.runsc && req.NotifySocket != "" {
+		// gVisor lets the sandbox reach a host socket (the monitor's
+		// sd_notify relay, bind-mounted at /run/notify) only when asked.
+		m.RuntimeArgs = append(m.RuntimeArgs, "--host-uds=open")
+	}
 	st, err := launch.Create(ctx, m, req)
 	if err != nil {
 		_ = t.Delete(context.WithoutCancel(ctx), true)

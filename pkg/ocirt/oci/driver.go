@@ -5,13 +5,16 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 
 	specs "github.com/opencontainers/runtime-spec/specs-go"
+	"golang.org/x/sys/unix"
 
 	"github.com/pod-engine/pod/pkg/errdefs"
 	"github.com/pod-engine/pod/pkg/ocirt"
@@ -124,7 +127,8 @@ func (q quirks) containerFlags(spec *specs.Spec, noCgroups bool) []string {
 	var f []string
 	if q.runsc {
 		f = append(f, "--network="+runscNetwork(spec))
-		if noCgroups {
+		if noCgroups || spec != nil && spec.Linux != nil && spec.Linux.CgroupsPath == "" && spec.Linux.Resources == nil {
+			// no cgroup of its own: --cgroups=disabled, or rootless on cgroup v1
 			f = append(f, "--ignore-cgroups")
 		}
 	} else if noCgroups {
@@ -135,21 +139,59 @@ func (q quirks) containerFlags(spec *specs.Spec, noCgroups bool) []string {
 
 // runscNetwork picks runsc's --network: "host" when the container shares the
 // host network namespace, else "none" when it has a new netns without a path
-// (runsc refuses to run its own stack in the root netns), else "sandbox".
+// (runsc refuses to run its own stack in the root netns). With a namespace
+// path (the one pod's network subsystem set up, or ns:PATH) the sandbox is
+// started in that namespace with "sandbox" (gVisor's netstack on a copy of
+// the namespace's interfaces). runsc 20221219 (Debian 12) decides it runs
+// in the root namespace when net.core.rmem_default exists, which Linux 6.x
+// shows in every namespace, and then refuses "sandbox": there pod uses
+// "host", the host kernel's stack inside the container's own namespace
+// (still isolated from the host's interfaces). POD_RUNSC_NETWORK=sandbox or
+// =host overrides the choice.
 func runscNetwork(spec *specs.Spec) string {
 	if spec == nil || spec.Linux == nil {
 		return "host"
 	}
 	for _, ns := range spec.Linux.Namespaces {
 		if ns.Type == specs.NetworkNamespace {
-			if ns.Path == "" {
+			switch v := os.Getenv("POD_RUNSC_NETWORK"); {
+			case ns.Path == "":
 				return "none"
+			case v == "host" || v == "sandbox":
+				return v
+			case !runscSandboxOK():
+				return "host"
 			}
 			return "sandbox"
 		}
 	}
 	return "host"
 }
+
+// runscSandboxOK reports whether the kernel is older than 6.0, where the
+// root-namespace check of runsc's "sandbox" network works.
+func runscSandboxOK() bool {
+	runscProbe.Do(func() {
+		var uts unix.Utsname
+		if err := unix.Uname(&uts); err != nil {
+			return
+		}
+		major := 0
+		for _, c := range uts.Release {
+			if c < '0' || c > '9' {
+				break
+			}
+			major = major*10 + int(c-'0')
+		}
+		runscProbeOK = major < 6
+	})
+	return runscProbeOK
+}
+
+var (
+	runscProbe   sync.Once
+	runscProbeOK bool
+)
 
 // runtime is one OCI runtime binary, built from a container's handle.
 type runtime struct {

@@ -17,10 +17,11 @@ func (Driver) Capabilities(cfg *ocirt.Config, h ocirt.Handle, features json.RawM
 	}
 	c.Set(ocirt.CapNoCgroups, false, "kind", "a shim places its containers in cgroups itself")
 	c.Set(ocirt.CapPreserveFDs, false, "kind", "the shim task API passes no file descriptors")
-	c.Set(ocirt.CapNotifySocket, false, "kind", "pod-shim has no sd_notify proxy")
+	c.Set(ocirt.CapNotifySocket, true, "kind", "")
 	c.Set(ocirt.CapLogJournald, false, "kind", "use the k8s-file log driver")
 	c.Set(ocirt.CapLogPassthrough, false, "kind", "the shim owns the container's stdio")
 	c.Set(ocirt.CapKeepGroups, false, "kind", "only crun honours the run.oci.keep_original_groups annotation; a shim does not pass it on")
+	c.Set(ocirt.CapRootless, false, "kind", "a shim keeps its socket under /run/containerd, which an ordinary user cannot write; use crun, runc or runsc")
 	c.ApplyFeatures(features)
 	return c
 }

@@ -39,8 +39,6 @@ func (r *runtime) check(req *ocirt.CreateRequest) error {
 	switch {
 	case len(req.IO.ExtraFiles) > 0:
 		return unsupported("--preserve-fds")
-	case req.NotifySocket != "":
-		return unsupported("--sdnotify=container")
 	case req.IO.Passthrough != nil || req.Log.Driver == ocirt.LogPassthrough:
 		return unsupported("the passthrough log driver")
 	case req.Log.Driver == ocirt.LogJournald:

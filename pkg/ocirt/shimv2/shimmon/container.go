@@ -3,6 +3,7 @@ package shimmon
 import (
 	"context"
 	"errors"
+	"github.com/pod-engine/pod/pkg/systemd/sdnotify"
 	"os"
 	"path/filepath"
 	"sync/atomic"
@@ -67,6 +68,14 @@ func runContainer(a *conmon.Args, f *shimwire.Flags, p *pipes) int {
 	}
 	defer s.close()
 
+	if a.SdNotifySocket != "" {
+		// The container's sd_notify messages, relayed as pod-conmon does.
+		relay, err := sdnotify.Listen(a.Bundle, a.SdNotifySocket, diag.warn)
+		if err != nil {
+			return failed(err)
+		}
+		defer relay.Close()
+	}
 	ctx, cancel := context.WithTimeout(context.Background(), createLimit)
 	defer cancel()
 	t0 := time.Now()
@@ -116,9 +125,17 @@ func runContainer(a *conmon.Args, f *shimwire.Flags, p *pipes) int {
 		_ = conn.get().Kill(context.Background(), id, "", int(sig), false)
 	})
 	drained := s.io.pump(s.out.write)
+	timedOut := killAfter(a.Timeout, func() error {
+		return conn.get().Kill(context.Background(), id, "", int(syscall.SIGKILL), true)
+	})
 	stopPeriodic := startPeriodic(a)
 	code := waitTask(&conn, shim, id, "", st)
 	stopPeriodic()
+	if timedOut.Load() {
+		// As conmon -T: the status of a container killed for its time
+		// limit is -1, whatever the kill made of it.
+		code = -1
+	}
 	if w, err := os.Create(filepath.Join(f.Bundle, shimwire.WaitedFile)); err == nil {
 		w.Close()
 	}
@@ -136,6 +153,25 @@ func runContainer(a *conmon.Args, f *shimwire.Flags, p *pipes) int {
 	p.closeAll()
 	runExitCommand(a)
 	return 0
+}
+
+// killAfter arranges for kill to run seconds from now (none when seconds
+// is 0), as conmon's -T/--timeout does, and reports whether it ran and
+// succeeded: a kill that finds the task already gone does not count, so a
+// container that ended by itself keeps its status.
+func killAfter(seconds int, kill func() error) *atomic.Bool {
+	var done atomic.Bool
+	if seconds > 0 {
+		time.AfterFunc(time.Duration(seconds)*time.Second, func() {
+			diag.debugf("timed out after %ds: killing the container", seconds)
+			if err := kill(); err != nil {
+				diag.warn("killing the container after its --timeout: %v", err)
+				return
+			}
+			done.Store(true)
+		})
+	}
+	return &done
 }
 
 // waitTask blocks until the process exits and returns its status. When the

@@ -93,8 +93,6 @@ func check(a *conmon.Args) (*shimwire.Flags, error) {
 		return nil, fmt.Errorf("pod-shim: --runtime-opt %v: shims take no runtime options (no --preserve-fds)", a.RuntimeOpts)
 	case a.Restore != "":
 		return nil, fmt.Errorf("pod-shim: --restore is not supported for shim runtimes")
-	case a.SdNotifySocket != "":
-		return nil, fmt.Errorf("pod-shim: --sdnotify-socket is not supported for shim runtimes")
 	}
 	if err := shimclient.ValidateBinary(a.Runtime); err != nil {
 		return nil, err

@@ -1,0 +1,26 @@
+package main
+
+import (
+	"github.com/pod-engine/pod/libpod"
+	"github.com/pod-engine/pod/pkg/rootless"
+)
+
+// migrateRootless is `system migrate`'s rootless part (kept apart from the
+// rest of migrate): stop the user's pause process, so that the next pod
+// command builds a new user namespace from the current /etc/subuid and
+// /etc/subgid, as Podman does. Root has no pause process: nothing to do.
+// Running containers keep the old namespace until they end.
+func migrateRootless() error {
+	if !rootless.Needed() || rootless.InNamespace() {
+		return nil
+	}
+	if err := rootless.CheckRuntimeDir(); err != nil {
+		return err
+	}
+	o, err := libpod.RootlessOptions(globals)
+	if err != nil {
+		return err
+	}
+	_, err = rootless.StopPause(o.Dir)
+	return err
+}

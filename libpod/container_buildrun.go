@@ -1,0 +1,67 @@
+package libpod
+
+import (
+	"context"
+	"fmt"
+	"io"
+
+	"go.podman.io/storage"
+
+	"github.com/pod-engine/pod/libpod/internal/specgen"
+)
+
+// RootfsRun is one command run with a directory as its root filesystem: a
+// RUN step of `pod build` on its working container's mount.
+type RootfsRun struct {
+	Rootfs  string
+	Args    []string // the whole argv (no image entrypoint applies)
+	Env     []string // KEY=VALUE
+	User    string
+	WorkDir string
+	Runtime string // --runtime of the build; empty = the default
+	Network string // none, host…; empty = the default (private, loopback only)
+	Stdout  io.Writer
+	Stderr  io.Writer
+}
+
+// RunInRootfs runs o.Args in a new container on o.Rootfs with the runtime
+// the build names, waits for it and removes it. It returns the command's
+// exit code.
+func (r *Runtime) RunInRootfs(ctx context.Context, o RootfsRun) (int, error) {
+	empty := []string{}
+	c, err := r.CreateContainer(ctx, &CreateOptions{
+		Spec: specgen.Options{Rootfs: o.Rootfs, Command: o.Args, Entrypoint: &empty, Env: o.Env,
+			User: o.User, WorkDir: o.WorkDir, Network: o.Network},
+		Runtime: o.Runtime,
+		Remove:  true,
+	})
+	if err != nil {
+		return -1, fmt.Errorf("creating the build container: %w", err)
+	}
+	code, err := c.Run(ctx, &Attach{Options: AttachOptions{Stdout: o.Stdout, Stderr: o.Stderr}})
+	if err != nil {
+		_ = c.Remove(context.WithoutCancel(ctx), RemoveOptions{Force: true})
+		return code, err
+	}
+	return code, nil
+}
+
+// BuildImage finds the image name for a build's FROM or COPY --from,
+// pulling it as pull says (missing, always, never), and returns its ID.
+func (r *Runtime) BuildImage(ctx context.Context, name, pull string) (string, error) {
+	var cfg ContainerConfig
+	if err := r.resolveImage(ctx, &cfg, &CreateOptions{Image: name, Pull: pull}); err != nil {
+		return "", err
+	}
+	return cfg.ImageID, nil
+}
+
+// ImageStorage is the runtime's go.podman.io/storage store (opened on
+// first use), for the build and commit code that writes images.
+func (r *Runtime) ImageStorage() (storage.Store, error) {
+	s, err := r.images()
+	if err != nil {
+		return nil, err
+	}
+	return s.Storage(), nil
+}

@@ -1,0 +1,218 @@
+package libpod
+
+import (
+	"fmt"
+	"path/filepath"
+	"sort"
+	"strconv"
+
+	"github.com/pod-engine/pod/libpod/internal/etcfiles"
+	"github.com/pod-engine/pod/pkg/errdefs"
+	"github.com/pod-engine/pod/pkg/network"
+)
+
+// NetworkFlags are run/create's network flags beyond --network and the
+// /etc file flags (which specgen.Options carries).
+type NetworkFlags struct {
+	Aliases    []string // --network-alias
+	IP         string   // --ip
+	MAC        string   // --mac-address
+	Publish    []string // -p
+	PublishAll bool     // -P
+	Expose     []string // --expose
+}
+
+// NetConfig is how a container is attached to networks, fixed at create.
+type NetConfig struct {
+	Kind      string                               `json:"kind"`
+	Networks  map[string]network.PerNetworkOptions `json:"networks,omitempty"`
+	Container string                               `json:"container,omitempty"` // container:ID, the ID
+	Exposed   []string                             `json:"exposed,omitempty"`   // PORT/PROTO (--expose, EXPOSE)
+	Backend   string                               `json:"backend,omitempty"`   // cni or netavark, at create
+}
+
+// Networks returns the network subsystem (opened lazily).
+func (r *Runtime) Networks() *network.Manager {
+	r.netOnce.Do(func() { r.net = network.New(r.cfg) })
+	return r.net
+}
+
+// netnsDir is where pod bind-mounts the namespaces it creates.
+func (r *Runtime) netnsDir() string { return filepath.Join(r.paths.RunRoot, "pod", "netns") }
+
+// applyNetwork resolves --network and the port flags into cfg at create.
+func (r *Runtime) applyNetwork(cfg *ContainerConfig, o *CreateOptions) error {
+	v := o.Spec.Network
+	if v == "" {
+		switch d := r.cfg.Containers.NetNS; d {
+		case "none", "host", "bridge", "private":
+			v = d
+		}
+	}
+	mode, err := network.ParseMode(v, r.Networks().DefaultName())
+	if err != nil {
+		return err
+	}
+	if err := mode.ApplyFlags(o.Net.IP, o.Net.MAC, o.Net.Aliases); err != nil {
+		return err
+	}
+	nc := &NetConfig{Kind: mode.Kind, Networks: mode.Networks}
+	if mode.Joins() {
+		nc.Backend = r.Networks().Backend()
+	}
+	if mode.Kind == network.KindContainer {
+		other, err := r.LookupContainer(mode.Container)
+		if err != nil {
+			return fmt.Errorf("--network %s: %w", v, err)
+		}
+		nc.Container = other.ID()
+	}
+	if nc.Exposed, err = network.ParseExpose(append(append([]string{}, cfg.ImageConfig.ExposedPorts...), o.Net.Expose...)); err != nil {
+		return err
+	}
+	maps, err := network.ParsePublish(o.Net.Publish)
+	if err != nil {
+		return err
+	}
+	if o.Net.PublishAll {
+		maps = network.PublishAll(maps, nc.Exposed)
+	}
+	if len(maps) > 0 && !mode.Joins() {
+		return fmt.Errorf("-p/-P: publishing ports needs a network (--network bridge or NAME), not --network %s: %w", v, errdefs.ErrInvalidArgument)
+	}
+	if mode.Joins() {
+		for name := range mode.Networks {
+			if _, err := r.Networks().Inspect(name); err != nil {
+				return fmt.Errorf("--network %s: %w", name, err)
+			}
+		}
+		if maps, err = network.AllocatePorts(maps); err != nil {
+			return err
+		}
+	}
+	cfg.Net = nc
+	cfg.PortMappings = nil
+	for _, m := range maps {
+		cfg.PortMappings = append(cfg.PortMappings, PortMapping{HostIP: m.HostIP, ContainerPort: m.ContainerPort, HostPort: m.HostPort, Range: m.Range, Protocol: m.Protocol})
+	}
+	return nil
+}
+
+// netRequest describes the container's own namespace for the subsystem.
+func (c *Container) netRequest() *network.Request {
+	req := &network.Request{
+		OwnerID: c.config.ID, OwnerName: c.config.Name, Hostname: c.config.Spec.Hostname,
+		Dir: c.rt.netnsDir(), DNSServers: c.config.Spec.DNS,
+	}
+	if c.config.Net != nil {
+		req.Networks = c.config.Net.Networks
+		req.Backend = c.config.Net.Backend
+	}
+	for _, m := range c.config.PortMappings {
+		req.Ports = append(req.Ports, network.PortMapping{HostIP: m.HostIP, ContainerPort: m.ContainerPort, HostPort: m.HostPort, Range: m.Range, Protocol: m.Protocol})
+	}
+	return req
+}
+
+// joinsNetworks reports whether the container has networks of its own.
+func (c *Container) joinsNetworks() bool {
+	return c.config.Net != nil && c.config.Net.Kind == network.KindBridge
+}
+
+// setupNetwork creates the container's namespace and its networks before
+// the runtime creates the container; it returns the namespace path for the
+// spec ("" when the container needs none of pod's making).
+func (c *Container) setupNetwork() (string, error) {
+	if c.config.Net == nil {
+		return "", nil
+	}
+	switch c.config.Net.Kind {
+	case network.KindBridge:
+		status, err := c.rt.Networks().Attach(c.netRequest())
+		if err != nil {
+			return "", err
+		}
+		c.state.NetNS = c.netRequest().NSPath()
+		c.state.NetStatus = status
+		if err := c.save(); err != nil {
+			c.teardownNetwork()
+			return "", err
+		}
+		return c.state.NetNS, nil
+	case network.KindContainer:
+		other, err := c.rt.LookupContainer(c.config.Net.Container)
+		if err != nil {
+			return "", fmt.Errorf("--network container:%s: %w", c.config.Net.Container, err)
+		}
+		if other.state.NetNS != "" {
+			return other.state.NetNS, nil
+		}
+		if other.state.Status != StatusRunning || other.state.Task.Pid == 0 {
+			return "", fmt.Errorf("--network container:%s: container %s is not running: start it first: %w", other.Name(), other.Name(), errdefs.ErrConflict)
+		}
+		return "/proc/" + strconv.Itoa(other.state.Task.Pid) + "/ns/net", nil
+	}
+	return "", nil
+}
+
+// teardownNetwork undoes setupNetwork: no namespace, veth, firewall rule or
+// port forwarding stays behind. It runs again safely; a backend that fails
+// to undo a piece (its rules flushed meanwhile) is a warning, as in Podman:
+// the namespace goes anyway, so a later teardown has nothing left to do.
+func (c *Container) teardownNetwork() {
+	if c.state.NetNS == "" && !c.joinsNetworks() {
+		return
+	}
+	if err := c.rt.Networks().Detach(c.netRequest()); err != nil {
+		c.rt.warnf("container %s: %v", c.config.Name, err)
+	}
+	c.state.NetNS = ""
+	c.state.NetStatus = nil
+}
+
+// ReloadNetwork sets a running container's networks up again (after a
+// firewall flush), keeping its addresses.
+func (c *Container) ReloadNetwork() error {
+	if err := c.lockAndSync(); err != nil {
+		return err
+	}
+	defer c.unlock()
+	if c.state.NetNS == "" || (c.state.Status != StatusRunning && c.state.Status != StatusPaused) {
+		return nil
+	}
+	st, err := c.rt.Networks().Reload(c.netRequest(), c.state.NetStatus)
+	if err != nil {
+		return err
+	}
+	c.state.NetStatus = st
+	return c.save()
+}
+
+// NetStatus returns the container's addresses per network (empty when it
+// is not running or has no networks).
+func (c *Container) NetStatus() map[string]network.StatusBlock { return c.state.NetStatus }
+
+// NetConfig returns how the container is attached to networks.
+func (c *Container) NetConfig() *NetConfig { return c.config.Net }
+
+// addNetworkFiles gives /etc/hosts the container's addresses and
+// /etc/resolv.conf the networks' DNS servers.
+func (c *Container) addNetworkFiles(p *etcfiles.Params) {
+	names := make([]string, 0, len(c.state.NetStatus))
+	for n := range c.state.NetStatus {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		sb := c.state.NetStatus[n]
+		for _, iface := range sb.Interfaces {
+			for _, s := range iface.Subnets {
+				p.IPs = append(p.IPs, s.IPNet.IP.String())
+			}
+		}
+		for _, ip := range sb.DNSServerIPs {
+			p.NetworkDNS = append(p.NetworkDNS, ip.String())
+		}
+		p.NetworkSearch = append(p.NetworkSearch, sb.DNSSearchDomains...)
+	}
+}

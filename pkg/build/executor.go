@@ -1,0 +1,182 @@
+package build
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"strings"
+
+	securejoin "github.com/cyphar/filepath-securejoin"
+	docker "github.com/fsouza/go-dockerclient"
+	"github.com/openshift/imagebuilder"
+
+	"github.com/pod-engine/pod/pkg/errdefs"
+	"github.com/pod-engine/pod/pkg/imagecommit"
+)
+
+// executor carries out imagebuilder's copies and RUNs on a working
+// container made lazily from base.
+type executor struct {
+	r    *run
+	b    *imagebuilder.Builder
+	base string // image the working container is (to be) made from; "" = scratch
+	ctr  string // working storage container, "" until a step needs one
+	root string // its mount
+}
+
+// working makes the working container on first use and returns its root.
+func (e *executor) working() (string, error) {
+	if e.ctr != "" {
+		return e.root, nil
+	}
+	c, err := e.r.store.CreateContainer("", nil, e.base, "", "", nil)
+	if err != nil {
+		return "", fmt.Errorf("creating the working container on %q: %w", e.base, err)
+	}
+	e.r.working = append(e.r.working, c.ID)
+	root, err := e.r.store.Mount(c.ID, "")
+	if err != nil {
+		return "", fmt.Errorf("mounting the working container: %w", err)
+	}
+	e.ctr, e.root = c.ID, root
+	return root, nil
+}
+
+// drop removes the working container.
+func (e *executor) drop() {
+	if e.ctr == "" {
+		return
+	}
+	_, _ = e.r.store.Unmount(e.ctr, true)
+	_ = e.r.store.DeleteContainer(e.ctr)
+	e.ctr, e.root = "", ""
+}
+
+func (e *executor) Preserve(string) error { return nil }
+
+func (e *executor) EnsureContainerPath(path string) error {
+	return e.EnsureContainerPathAs(path, "", nil)
+}
+
+func (e *executor) EnsureContainerPathAs(path, user string, mode *os.FileMode) error {
+	root, err := e.working()
+	if err != nil {
+		return err
+	}
+	p, err := securejoin.SecureJoin(root, path)
+	if err != nil {
+		return err
+	}
+	if _, err := os.Stat(p); err == nil {
+		return nil
+	}
+	m := os.FileMode(0o755)
+	if mode != nil {
+		m = *mode
+	}
+	if err := os.MkdirAll(p, m); err != nil {
+		return fmt.Errorf("creating %s in the working container: %w", path, err)
+	}
+	if user != "" {
+		if uid, gid, err := lookupOwner(root, user); err == nil {
+			_ = os.Lchown(p, uid, gid)
+		}
+	}
+	return nil
+}
+
+func (e *executor) Copy(excludes []string, copies ...imagebuilder.Copy) error {
+	if len(copies) == 0 {
+		return nil
+	}
+	root, err := e.working()
+	if err != nil {
+		return err
+	}
+	for _, c := range copies {
+		if err := e.r.copy(root, excludes, c); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (e *executor) Run(run imagebuilder.Run, config docker.Config) error {
+	if len(run.Mounts) > 0 {
+		return fmt.Errorf("RUN --mount is not supported by pod build yet: %w", errdefs.ErrNotImplemented)
+	}
+	root, err := e.working()
+	if err != nil {
+		return err
+	}
+	args := run.Args
+	if run.Shell {
+		sh := config.Shell
+		if len(sh) == 0 {
+			sh = []string{"/bin/sh", "-c"}
+		}
+		args = append(append([]string{}, sh...), strings.Join(run.Args, " "))
+	}
+	code, err := e.r.eng.Run(e.r.ctx, RunSpec{Rootfs: root, Args: args, Env: config.Env, User: config.User,
+		WorkDir: config.WorkingDir, Stdout: e.r.o.Out, Stderr: e.r.o.Err})
+	if err != nil {
+		return err
+	}
+	if code != 0 {
+		return &StepError{Code: code}
+	}
+	return nil
+}
+
+func (e *executor) UnrecognizedInstruction(step *imagebuilder.Step) error {
+	return fmt.Errorf("unknown instruction: %s: %w", strings.ToUpper(step.Command), errdefs.ErrInvalidArgument)
+}
+
+// base finds the image a stage starts from: an earlier stage, scratch or
+// an image (pulled as --pull says).
+func (r *run) base(from string) (string, error) {
+	if id, ok := r.results[from]; ok {
+		return id, nil
+	}
+	if from == "" || from == imagebuilder.NoBaseImageSpecifier {
+		return "", nil
+	}
+	return r.eng.Image(r.ctx, from, r.o.Pull)
+}
+
+// config reads an image's run config ("" = scratch: empty).
+func (r *run) config(id string) (imagecommit.Config, error) {
+	if id == "" {
+		return imagecommit.Config{}, nil
+	}
+	blob, err := imagecommit.ConfigBlob(r.store, id)
+	if err != nil {
+		return imagecommit.Config{}, err
+	}
+	return imagecommit.ParentConfig(blob)
+}
+
+// cleanup removes the working containers left.
+func (r *run) cleanup() {
+	for _, id := range r.working {
+		_, _ = r.store.Unmount(id, true)
+		_ = r.store.DeleteContainer(id)
+	}
+}
+
+func invalid(err error) error {
+	if errors.Is(err, errdefs.ErrInvalidArgument) {
+		return err
+	}
+	return fmt.Errorf("%w: %w", err, errdefs.ErrInvalidArgument)
+}
+
+// stepErr names the step that failed.
+func stepErr(step *imagebuilder.Step, err error) error {
+	var se *StepError
+	if errors.As(err, &se) {
+		se.Step = step.Original
+		return se
+	}
+	return fmt.Errorf("building at STEP %q: %w", step.Original, err)
+}

@@ -1,0 +1,136 @@
+package network
+
+import (
+	"fmt"
+	"net"
+	"strings"
+
+	"github.com/pod-engine/pod/pkg/errdefs"
+)
+
+// Mode kinds of --network.
+const (
+	KindBridge    = "bridge"    // one or more networks of the backend
+	KindNone      = "none"      // a private namespace with loopback only
+	KindHost      = "host"      // the host's namespace
+	KindPath      = "ns"        // an existing namespace at Path
+	KindContainer = "container" // another container's namespace
+	KindPasta     = "pasta"     // rootless user-mode networking (not yet)
+	KindSlirp     = "slirp4netns"
+)
+
+// Mode is a parsed --network value.
+type Mode struct {
+	Kind      string
+	Path      string // KindPath
+	Container string // KindContainer: name or ID
+	// Networks are the networks joined with KindBridge, by name, with the
+	// options given after NAME: ("bridge" alone joins the default network).
+	Networks map[string]PerNetworkOptions
+}
+
+// Joins reports whether the container gets addresses from the backend.
+func (m Mode) Joins() bool { return m.Kind == KindBridge }
+
+// ParseMode parses --network for root: "" and "private" are the default
+// network, as Podman's default for root.
+func ParseMode(v, defaultNetwork string) (Mode, error) {
+	bad := func(format string, a ...any) (Mode, error) {
+		return Mode{}, fmt.Errorf("--network %q: "+format+": %w", append([]any{v}, append(a, errdefs.ErrInvalidArgument)...)...)
+	}
+	switch v {
+	case "", "private", "bridge", "default":
+		return Mode{Kind: KindBridge, Networks: map[string]PerNetworkOptions{defaultNetwork: {}}}, nil
+	case "none", "host":
+		return Mode{Kind: v}, nil
+	case "pasta", "slirp4netns":
+		return Mode{}, fmt.Errorf("--network %s: rootless user-mode networking is not supported yet; use bridge, none or host: %w", v, errdefs.ErrNotImplemented)
+	}
+	kind, rest, hasColon := strings.Cut(v, ":")
+	switch kind {
+	case "ns":
+		if !strings.HasPrefix(rest, "/") {
+			return bad("ns: needs an absolute namespace path, e.g. ns:/run/netns/NAME")
+		}
+		return Mode{Kind: KindPath, Path: rest}, nil
+	case "container":
+		if rest == "" {
+			return bad("container: needs a container name or ID")
+		}
+		return Mode{Kind: KindContainer, Container: rest}, nil
+	case "pasta", "slirp4netns":
+		return Mode{}, fmt.Errorf("--network %s: rootless user-mode networking is not supported yet; use bridge, none or host: %w", v, errdefs.ErrNotImplemented)
+	case "bridge", "none", "host", "private":
+		return bad("%s takes no options", kind)
+	}
+	// NAME[:opt=val,...] (several networks: NAME,NAME2 is refused as Podman does).
+	if err := CheckName(kind); err != nil {
+		return bad("unknown network mode or bad network name; use bridge, none, host, ns:PATH, container:ID or a network name")
+	}
+	var o PerNetworkOptions
+	if hasColon {
+		for _, kvs := range strings.Split(rest, ",") {
+			k, val, ok := strings.Cut(kvs, "=")
+			if !ok || val == "" {
+				return bad("option %q: expected KEY=VALUE (ip=, ip6=, alias=, mac=, interface_name=)", kvs)
+			}
+			switch k {
+			case "ip", "ip6":
+				ip := net.ParseIP(val)
+				if ip == nil || (k == "ip" && ip.To4() == nil) || (k == "ip6" && ip.To4() != nil) {
+					return bad("%s=%s: not an IPv%s address", k, val, map[string]string{"ip": "4", "ip6": "6"}[k])
+				}
+				o.StaticIPs = append(o.StaticIPs, ip)
+			case "alias":
+				o.Aliases = append(o.Aliases, val)
+			case "mac":
+				mac, err := net.ParseMAC(val)
+				if err != nil {
+					return bad("mac=%s: not a MAC address", val)
+				}
+				o.StaticMAC = HardwareAddr(mac)
+			case "interface_name":
+				if err := CheckName(val); err != nil || len(val) > 15 {
+					return bad("interface_name=%s: not a valid interface name", val)
+				}
+				o.InterfaceName = val
+			default:
+				return bad("unknown option %q (ip=, ip6=, alias=, mac=, interface_name=)", k)
+			}
+		}
+	}
+	return Mode{Kind: KindBridge, Networks: map[string]PerNetworkOptions{kind: o}}, nil
+}
+
+// ApplyFlags adds --ip, --mac-address and --network-alias to the one network
+// of a bridge mode.
+func (m *Mode) ApplyFlags(ip, mac string, aliases []string) error {
+	if ip == "" && mac == "" && len(aliases) == 0 {
+		return nil
+	}
+	if !m.Joins() {
+		return fmt.Errorf("--ip, --mac-address and --network-alias need a network (--network bridge or NAME), not %q: %w", m.Kind, errdefs.ErrInvalidArgument)
+	}
+	if len(m.Networks) != 1 {
+		return fmt.Errorf("--ip, --mac-address and --network-alias need exactly one network: %w", errdefs.ErrInvalidArgument)
+	}
+	for name, o := range m.Networks {
+		if ip != "" {
+			p := net.ParseIP(ip)
+			if p == nil || p.To4() == nil {
+				return fmt.Errorf("--ip %q: not an IPv4 address: %w", ip, errdefs.ErrInvalidArgument)
+			}
+			o.StaticIPs = append(o.StaticIPs, p)
+		}
+		if mac != "" {
+			hw, err := net.ParseMAC(mac)
+			if err != nil {
+				return fmt.Errorf("--mac-address %q: not a MAC address: %w", mac, errdefs.ErrInvalidArgument)
+			}
+			o.StaticMAC = HardwareAddr(hw)
+		}
+		o.Aliases = append(o.Aliases, aliases...)
+		m.Networks[name] = o
+	}
+	return nil
+}

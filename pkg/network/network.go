@@ -1,0 +1,144 @@
+// Package network owns container networks: the network definitions (create,
+// list, inspect, remove), a container's network namespace and its setup and
+// teardown (addresses, published ports, DNS names), and the parsing of the
+// --network and -p values. It wraps go.podman.io/common's libnetwork with
+// the netavark backend (see docs/networks.md for why not CNI here), so the
+// networks, the IPAM database and the firewall rules are the ones Podman
+// uses; nothing here writes iptables rules by hand.
+//
+// The unit of setup is a network namespace owned by one container (Attach /
+// Detach): a container uses it for itself, a pod's infra container would use
+// it for all the pod's containers.
+package network
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"sync"
+
+	"go.podman.io/common/libnetwork/netavark"
+	"go.podman.io/common/libnetwork/types"
+	"go.podman.io/common/pkg/config"
+
+	"github.com/pod-engine/pod/pkg/errdefs"
+)
+
+// Re-exported libnetwork types, so callers need not import libnetwork.
+type (
+	Network           = types.Network
+	StatusBlock       = types.StatusBlock
+	PortMapping       = types.PortMapping
+	PerNetworkOptions = types.PerNetworkOptions
+)
+
+// DefaultNetwork is the name of the default bridge network (Podman's).
+const DefaultNetwork = "podman"
+
+// Default paths, the same as Podman's for root.
+const (
+	defaultConfigDir = "/etc/containers/networks"
+	defaultRunDir    = "/run/containers/networks"
+	cniConfigDir     = "/etc/cni/net.d"
+)
+
+// Manager is the network subsystem of one pod process. The backend is
+// opened on first use: a container without networks never pays for it.
+type Manager struct {
+	cfg *config.Config
+	mu  sync.Mutex
+	nis map[string]types.ContainerNetwork // by backend name
+}
+
+// New returns a Manager for containers.conf cfg (network_backend,
+// network_config_dir, default_network, default_subnet, helper_binaries_dir).
+func New(cfg *config.Config) *Manager {
+	return &Manager{cfg: cfg, nis: map[string]types.ContainerNetwork{}}
+}
+
+// Backend is the network backend in use: containers.conf network_backend,
+// else "cni" when the CNI config directory holds a network list (Podman on
+// Debian 12 uses CNI: sharing its networks and its cni-podman0 bridge
+// avoids two bridges with the default 10.88.0.0/16 subnet), else "netavark".
+func (m *Manager) Backend() string {
+	if b := m.cfg.Network.NetworkBackend; b != "" {
+		return b
+	}
+	if !cniBuilt {
+		return string(types.Netavark)
+	}
+	if _, err := m.cfg.FindHelperBinary("netavark", false); err != nil {
+		return string(types.CNI)
+	}
+	if lists, _ := filepath.Glob(filepath.Join(cniConfigDir, "*.conflist")); len(lists) > 0 {
+		return string(types.CNI)
+	}
+	return string(types.Netavark)
+}
+
+func (m *Manager) backend() (types.ContainerNetwork, error) { return m.backendNamed("") }
+
+// backendNamed opens backend name ("" = Backend()): a container is torn
+// down by the backend that set it up, whatever the configuration says now.
+func (m *Manager) backendNamed(name string) (types.ContainerNetwork, error) {
+	if name == "" {
+		name = m.Backend()
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if ni, ok := m.nis[name]; ok {
+		return ni, nil
+	}
+	confDir := m.cfg.Network.NetworkConfigDir
+	var ni types.ContainerNetwork
+	var err error
+	switch name {
+	case string(types.Netavark):
+		ni, err = m.openNetavark(confDir)
+	case string(types.CNI):
+		if confDir == "" {
+			confDir = cniConfigDir
+		}
+		ni, err = newCNI(m.cfg, confDir)
+	default:
+		err = fmt.Errorf("network_backend %q in containers.conf: unknown backend, use \"netavark\" or \"cni\": %w", name, errdefs.ErrInvalidArgument)
+	}
+	if err != nil {
+		return nil, err
+	}
+	m.nis[name] = ni
+	return ni, nil
+}
+
+func (m *Manager) openNetavark(confDir string) (types.ContainerNetwork, error) {
+	bin, err := m.cfg.FindHelperBinary("netavark", false)
+	if err != nil {
+		return nil, fmt.Errorf("netavark not found (install the netavark package, `make setup` does): %w", err)
+	}
+	aardvark, _ := m.cfg.FindHelperBinary("aardvark-dns", false)
+	if confDir == "" {
+		confDir = defaultConfigDir
+	}
+	runDir := defaultRunDir
+	if v := os.Getenv("POD_NETWORK_RUN_DIR"); v != "" {
+		runDir = filepath.Clean(v)
+	}
+	return netavark.NewNetworkInterface(&netavark.InitConfig{
+		Config:           m.cfg,
+		NetworkConfigDir: confDir,
+		NetworkRunDir:    runDir,
+		NetavarkBinary:   bin,
+		AardvarkBinary:   aardvark,
+	})
+}
+
+// DefaultName is the default network's name (default_network, else "podman").
+func (m *Manager) DefaultName() string {
+	if n := m.cfg.Network.DefaultNetwork; n != "" {
+		return n
+	}
+	return DefaultNetwork
+}
+
+// HardwareAddr is libnetwork's MAC address type.
+type HardwareAddr = types.HardwareAddr

@@ -1,0 +1,6 @@
+//go:build linux && cgo
+
+package rootless
+
+// #cgo CFLAGS: -Wall
+import "C"

@@ -1,0 +1,361 @@
+package quadlet
+
+import (
+	"fmt"
+	"io"
+	"path/filepath"
+	"strings"
+
+	"github.com/coreos/go-systemd/v22/unit"
+)
+
+// flagKind says how a [Container] key becomes pod run flags.
+type flagKind int
+
+const (
+	each    flagKind = iota // every value is one flag argument: Volume=a:b → -v a:b
+	words                   // every word of every value is one: Label=a=1 b=2 → --label a=1 --label b=2
+	single                  // the last value wins
+	boolean                 // "yes" adds the flag alone
+)
+
+type keyRule struct {
+	flag string
+	kind flagKind
+	arg  string // boolean: the flag's argument; single: its value's prefix
+}
+
+// containerKeys are the podman-systemd.unit(5) [Container] keys pod runs.
+var containerKeys = map[string]keyRule{
+	"AddCapability":        {flag: "--cap-add", kind: words},
+	"DropCapability":       {flag: "--cap-drop", kind: words},
+	"AddDevice":            {flag: "--device", kind: each},
+	"AddHost":              {flag: "--add-host", kind: each},
+	"Annotation":           {flag: "--annotation", kind: words},
+	"DNS":                  {flag: "--dns", kind: each},
+	"Entrypoint":           {flag: "--entrypoint", kind: single},
+	"Environment":          {flag: "--env", kind: words},
+	"EnvironmentFile":      {flag: "--env-file", kind: each},
+	"EnvironmentHost":      {flag: "--env-host", kind: boolean},
+	"HostName":             {flag: "--hostname", kind: single},
+	"Label":                {flag: "--label", kind: words},
+	"LogDriver":            {flag: "--log-driver", kind: single},
+	"Mount":                {flag: "--mount", kind: each},
+	"Network":              {flag: "--network", kind: each},
+	"PidsLimit":            {flag: "--pids-limit", kind: single},
+	"Pull":                 {flag: "--pull", kind: single},
+	"ReadOnly":             {flag: "--read-only", kind: boolean},
+	"RunInit":              {flag: "--init", kind: boolean},
+	"Secret":               {flag: "--secret", kind: each},
+	"SeccompProfile":       {flag: "--security-opt", kind: single, arg: "seccomp="},
+	"ShmSize":              {flag: "--shm-size", kind: single},
+	"StopTimeout":          {flag: "--stop-timeout", kind: single},
+	"Sysctl":               {flag: "--sysctl", kind: words},
+	"Timezone":             {flag: "--tz", kind: single},
+	"Tmpfs":                {flag: "--tmpfs", kind: each},
+	"Ulimit":               {flag: "--ulimit", kind: each},
+	"Volume":               {flag: "--volume", kind: each},
+	"WorkingDir":           {flag: "--workdir", kind: single},
+	"NoNewPrivileges":      {flag: "--security-opt", kind: boolean, arg: "no-new-privileges"},
+	"SecurityLabelDisable": {flag: "--security-opt", kind: boolean, arg: "label=disable"},
+	"Runtime":              {flag: "--runtime", kind: single}, // pod's own key
+}
+
+// handled are keys with their own code below.
+var handled = map[string]bool{
+	"Image": true, "Rootfs": true, "Exec": true, "ContainerName": true, "User": true, "Group": true,
+	"Notify": true, "PodmanArgs": true, "GlobalArgs": true,
+}
+
+// unsupported are Podman's keys whose subsystem pod lacks, with the reason.
+var unsupported = map[string]string{
+	"PublishPort":           "port publishing (pod has no network subsystem for -p yet)",
+	"ExposeHostPort":        "--expose (no network subsystem yet)",
+	"IP":                    "static IPs (no network subsystem yet)",
+	"IP6":                   "static IPs (no network subsystem yet)",
+	"NetworkAlias":          "network aliases (no network subsystem yet)",
+	"Pod":                   "pods (not yet in pod)",
+	"UserNS":                "user namespaces (not yet in pod)",
+	"UIDMap":                "user namespaces (not yet in pod)",
+	"GIDMap":                "user namespaces (not yet in pod)",
+	"SubUIDMap":             "user namespaces (not yet in pod)",
+	"SubGIDMap":             "user namespaces (not yet in pod)",
+	"RemapUsers":            "user namespaces (not yet in pod)",
+	"RemapUid":              "user namespaces (not yet in pod)",
+	"RemapGid":              "user namespaces (not yet in pod)",
+	"RemapUidSize":          "user namespaces (not yet in pod)",
+	"HealthCmd":             "healthchecks (not yet in pod)",
+	"HealthInterval":        "healthchecks (not yet in pod)",
+	"HealthOnFailure":       "healthchecks (not yet in pod)",
+	"HealthRetries":         "healthchecks (not yet in pod)",
+	"HealthStartPeriod":     "healthchecks (not yet in pod)",
+	"HealthStartupCmd":      "healthchecks (not yet in pod)",
+	"HealthTimeout":         "healthchecks (not yet in pod)",
+	"AutoUpdate":            "auto-update (not in pod)",
+	"SecurityLabelType":     "SELinux labels other than disable",
+	"SecurityLabelLevel":    "SELinux labels other than disable",
+	"SecurityLabelFileType": "SELinux labels other than disable",
+	"SecurityLabelNested":   "SELinux labels other than disable",
+	"Mask":                  "--security-opt mask",
+	"Unmask":                "--security-opt unmask",
+	"LogOpt":                "LogOpt (use PodmanArgs=--log-opt)",
+}
+
+// Options are how units are generated.
+type Options struct {
+	Pod      string // absolute path of the pod binary the units run
+	SysUnits bool   // system units (not --user): nothing changes yet but is kept for messages
+}
+
+// Unit is one generated service.
+type Unit struct {
+	Name     string   // foo.service
+	Source   string   // the .container file
+	Content  string   // the unit text
+	WantedBy []string // [Install] WantedBy= targets (symlinks the generator makes)
+	Required []string // [Install] RequiredBy=
+}
+
+// Container converts a parsed .container file into its service.
+func Container(f *File, o Options) (*Unit, error) {
+	base := filepath.Base(f.Path)
+	name := strings.TrimSuffix(base, ".container") + ".service"
+	errAt := func(e Entry, format string, a ...any) error {
+		return &Error{File: f.Path, Line: e.Line, Key: e.Key, Msg: fmt.Sprintf(format, a...)}
+	}
+	var (
+		image, rootfs, exec, ctrName, user, group, notify *Entry
+		flags, podmanArgs, globalArgs                     []string
+		unitOpts, serviceOpts, installOpts, xContainer    []*unit.UnitOption
+		seenContainer                                     bool
+	)
+	last := map[string]string{}
+	var lastOrder []string
+	for i := range f.Entries {
+		e := &f.Entries[i]
+		switch e.Section {
+		case "Unit":
+			unitOpts = append(unitOpts, unit.NewUnitOption("Unit", e.Key, e.Value))
+			continue
+		case "Service":
+			serviceOpts = append(serviceOpts, unit.NewUnitOption("Service", e.Key, e.Value))
+			continue
+		case "Install":
+			installOpts = append(installOpts, unit.NewUnitOption("Install", e.Key, e.Value))
+			continue
+		case "Container":
+			seenContainer = true
+		default:
+			if strings.HasPrefix(e.Section, "X-") {
+				continue
+			}
+			return nil, errAt(*e, "unknown section [%s] in a .container file (want [Unit], [Container], [Service], [Install])", e.Section)
+		}
+		xContainer = append(xContainer, unit.NewUnitOption("X-Container", e.Key, e.Value))
+		if why, ok := unsupported[e.Key]; ok {
+			return nil, errAt(*e, "not supported by pod: %s", why)
+		}
+		switch e.Key {
+		case "Image":
+			image = e
+		case "Rootfs":
+			rootfs = e
+		case "Exec":
+			exec = e
+		case "ContainerName":
+			ctrName = e
+		case "User":
+			user = e
+		case "Group":
+			group = e
+		case "Notify":
+			notify = e
+		case "PodmanArgs", "GlobalArgs":
+			w, err := SplitWords(e.Value)
+			if err != nil {
+				return nil, errAt(*e, "%v", err)
+			}
+			if e.Key == "PodmanArgs" {
+				podmanArgs = append(podmanArgs, w...)
+			} else {
+				globalArgs = append(globalArgs, w...)
+			}
+		default:
+			r, ok := containerKeys[e.Key]
+			if !ok {
+				return nil, errAt(*e, "unknown key in [Container] (see podman-systemd.unit(5); pod adds Runtime=)")
+			}
+			switch r.kind {
+			case each:
+				if e.Value == "" {
+					return nil, errAt(*e, "empty value")
+				}
+				flags = append(flags, r.flag, e.Value)
+			case words:
+				w, err := SplitWords(e.Value)
+				if err != nil {
+					return nil, errAt(*e, "%v", err)
+				}
+				for _, x := range w {
+					flags = append(flags, r.flag, x)
+				}
+			case single:
+				if e.Key == "Runtime" {
+					if err := checkRuntime(e.Value); err != nil {
+						return nil, errAt(*e, "%v", err)
+					}
+				}
+				if _, seen := last[e.Key]; !seen {
+					lastOrder = append(lastOrder, e.Key)
+				}
+				last[e.Key] = e.Value
+			case boolean:
+				b, err := parseBool(e.Value)
+				if err != nil {
+					return nil, errAt(*e, "%v", err)
+				}
+				if b {
+					flags = append(flags, r.flag)
+					if r.arg != "" {
+						flags = append(flags, r.arg)
+					}
+				}
+			}
+		}
+	}
+	if !seenContainer {
+		return nil, &Error{File: f.Path, Msg: "no [Container] section"}
+	}
+	if (image == nil) == (rootfs == nil) {
+		return nil, &Error{File: f.Path, Key: "Image", Msg: "exactly one of Image= and Rootfs= is required"}
+	}
+	for _, k := range lastOrder {
+		r := containerKeys[k]
+		flags = append(flags, r.flag, r.arg+last[k])
+	}
+	cname := "systemd-%N"
+	if ctrName != nil {
+		if ctrName.Value == "" {
+			return nil, errAt(*ctrName, "empty value")
+		}
+		cname = ctrName.Value
+	}
+	sdnotify := "conmon"
+	if notify != nil {
+		b, err := parseBool(notify.Value)
+		if err != nil {
+			return nil, errAt(*notify, "%v", err)
+		}
+		if b {
+			sdnotify = "container"
+		}
+	}
+	if user != nil || group != nil {
+		if user == nil {
+			return nil, errAt(*group, "Group= needs User=")
+		}
+		u := user.Value
+		if group != nil {
+			u += ":" + group.Value
+		}
+		flags = append(flags, "--user", u)
+	}
+	cid := "--cidfile=%t/%N.cid"
+	run := []string{o.Pod}
+	run = append(run, globalArgs...)
+	run = append(run, "run", "--name="+cname, cid, "--replace", "--rm", "--cgroups=no-conmon", "--sdnotify="+sdnotify, "-d")
+	run = append(run, flags...)
+	run = append(run, podmanArgs...)
+	if rootfs != nil {
+		run = append(run, "--rootfs", rootfs.Value)
+	} else {
+		if image.Value == "" {
+			return nil, errAt(*image, "empty value")
+		}
+		run = append(run, image.Value)
+	}
+	if exec != nil {
+		w, err := SplitWords(exec.Value)
+		if err != nil {
+			return nil, errAt(*exec, "%v", err)
+		}
+		run = append(run, w...)
+	}
+	stop := []string{o.Pod}
+	stop = append(stop, globalArgs...)
+	stop = append(stop, "rm", "-f", "-i", cid)
+
+	var out []*unit.UnitOption
+	out = append(out, unit.NewUnitOption("Unit", "SourcePath", f.Path), unit.NewUnitOption("Unit", "RequiresMountsFor", "%t/containers"))
+	out = append(out, unitOpts...)
+	out = append(out, xContainer...)
+	out = append(out,
+		unit.NewUnitOption("Service", "Environment", "PODMAN_SYSTEMD_UNIT=%n"),
+		// The monitor is the main process (MAINPID); the container's
+		// processes live in their own cgroup, outside the unit, and are
+		// ended by ExecStop: KillMode=mixed signals only the monitor first.
+		unit.NewUnitOption("Service", "KillMode", "mixed"),
+		unit.NewUnitOption("Service", "ExecStop", joinWords(stop)),
+		unit.NewUnitOption("Service", "ExecStopPost", "-"+joinWords(stop)),
+		unit.NewUnitOption("Service", "Delegate", "no"),
+		unit.NewUnitOption("Service", "Type", "notify"),
+		unit.NewUnitOption("Service", "NotifyAccess", "all"),
+		unit.NewUnitOption("Service", "SyslogIdentifier", "%N"),
+	)
+	out = append(out, serviceOpts...)
+	out = append(out, unit.NewUnitOption("Service", "ExecStart", joinWords(run)))
+	out = append(out, installOpts...)
+	content, err := io.ReadAll(unit.Serialize(out))
+	if err != nil {
+		return nil, err
+	}
+	u := &Unit{Name: name, Source: f.Path, Content: "# Automatically generated by pod-quadlet\n" + string(content)}
+	for _, e := range f.Entries {
+		if e.Section != "Install" {
+			continue
+		}
+		w, err := SplitWords(e.Value)
+		if err != nil {
+			return nil, errAt(e, "%v", err)
+		}
+		switch e.Key {
+		case "WantedBy":
+			u.WantedBy = append(u.WantedBy, w...)
+		case "RequiredBy":
+			u.Required = append(u.Required, w...)
+		}
+	}
+	return u, nil
+}
+
+func joinWords(w []string) string {
+	q := make([]string, len(w))
+	for i, x := range w {
+		q[i] = QuoteWord(x)
+	}
+	return strings.Join(q, " ")
+}
+
+// checkRuntime accepts a runtime name (resolved by pod at start) or an
+// absolute path; relative paths depend on the unit's working directory.
+func checkRuntime(v string) error {
+	switch {
+	case v == "":
+		return fmt.Errorf("empty value: give a runtime name (crun, runc, runsc, io.containerd.runc.v2) or an absolute path")
+	case strings.ContainsAny(v, " \t\n"):
+		return fmt.Errorf("runtime %q: a name or an absolute path has no blanks", v)
+	case strings.Contains(v, "/") && !filepath.IsAbs(v):
+		return fmt.Errorf("runtime %q: a path must be absolute", v)
+	}
+	return nil
+}
+
+func parseBool(v string) (bool, error) {
+	switch strings.ToLower(v) {
+	case "1", "yes", "true", "on":
+		return true, nil
+	case "0", "no", "false", "off":
+		return false, nil
+	}
+	return false, fmt.Errorf("%q is not a boolean (yes/no, true/false, 1/0, on/off)", v)
+}

@@ -1,0 +1,188 @@
+package quadlet
+
+import (
+	"flag"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files")
+
+// Each testdata/in/X.container becomes testdata/out/X.service, which
+// systemd-analyze verify accepts.
+func TestGolden(t *testing.T) {
+	abs, _ := filepath.Abs("testdata/in")
+	ins, _ := filepath.Glob(abs + "/*.container")
+	if len(ins) == 0 {
+		t.Fatal("no inputs")
+	}
+	units, errs := Generate(ins, Options{Pod: "/usr/bin/pod"})
+	for _, e := range errs {
+		t.Error(e)
+	}
+	for _, u := range units {
+		// As if the files were in /etc/containers/systemd.
+		u.Content = strings.ReplaceAll(u.Content, abs, "/etc/containers/systemd")
+		golden := filepath.Join("testdata/out", u.Name)
+		if *update {
+			if err := os.WriteFile(golden, []byte(u.Content), 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+		want, err := os.ReadFile(golden)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if string(want) != u.Content {
+			t.Errorf("%s differs from %s:\n%s", u.Source, golden, u.Content)
+		}
+		verify(t, u)
+	}
+}
+
+func verify(t *testing.T, u *Unit) {
+	if _, err := exec.LookPath("systemd-analyze"); err != nil {
+		t.Log("no systemd-analyze")
+		return
+	}
+	dir := t.TempDir()
+	text := strings.ReplaceAll(u.Content, "/usr/bin/pod", "/bin/true")
+	if err := os.WriteFile(filepath.Join(dir, u.Name), []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, dep := range []string{"full.target"} {
+		_ = os.WriteFile(filepath.Join(dir, dep), []byte("[Unit]\nDescription=x\n"), 0o644)
+	}
+	cmd := exec.Command("systemd-analyze", "verify", filepath.Join(dir, u.Name))
+	cmd.Env = append(os.Environ(), "SYSTEMD_UNIT_PATH="+dir+":")
+	out, err := cmd.CombinedOutput()
+	if err != nil || len(out) > 0 {
+		t.Errorf("systemd-analyze verify %s: %v\n%s", u.Name, err, out)
+	}
+}
+
+// Bad files: each error names the file, the line and the key.
+func TestErrors(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{"[Container]\nImage=x\nBogus=1\n", "f.container:3: key Bogus: unknown key in [Container]"},
+		{"[Container]\nImage=x\n\n# c\nPublishPort=80:80\n", "f.container:5: key PublishPort: not supported by pod: port publishing"},
+		{"[Unit]\nDescription=x\n", "f.container: no [Container] section"},
+		{"[Container]\nExec=true\n", "f.container: key Image: exactly one of Image= and Rootfs= is required"},
+		{"[Container]\nImage=x\nRootfs=/r\n", "exactly one of Image= and Rootfs="},
+		{"[Container]\nImage=x\nExec=sh -c \"unbalanced\n", "f.container:3: key Exec: unbalanced quoting"},
+		{"[Container]\nImage=x\nReadOnly=maybe\n", "f.container:3: key ReadOnly: \"maybe\" is not a boolean"},
+		{"[Container]\nImage=x\nRuntime=bin/crun\n", "f.container:3: key Runtime: runtime \"bin/crun\": a path must be absolute"},
+		{"[Container]\nImage=x\nRuntime=\n", "f.container:3: key Runtime: empty value"},
+		{"[Container]\nImage=x\nGroup=10\n", "f.container:3: key Group: Group= needs User="},
+		{"[Container]\nImage=x\n[Bogus]\nA=1\n", "f.container:4: key A: unknown section [Bogus]"},
+		{"[Container]\nImage=x\nHealthCmd=true\n", "key HealthCmd: not supported by pod: healthchecks"},
+		{"[Container]\nImage=x\x00\n", "f.container: not a text file"},
+		{"[Container]\nImage=x\nExec=a \\\n  b\nBogus=2\n", "f.container:5: key Bogus"},
+	} {
+		_, err := convert("f.container", []byte(tc.in))
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%q: got %v, want %q", tc.in, err, tc.want)
+		}
+	}
+}
+
+func convert(path string, data []byte) (*Unit, error) {
+	f, err := Parse(path, data)
+	if err != nil {
+		return nil, err
+	}
+	return Container(f, Options{Pod: "/usr/bin/pod"})
+}
+
+func TestSplitQuote(t *testing.T) {
+	for in, want := range map[string][]string{
+		`a b  c`:              {"a", "b", "c"},
+		`"x y" 'p q' r\ s`:    {"x y", "p q", "r s"},
+		`sh -c "echo \"hi\""`: {"sh", "-c", `echo "hi"`},
+		`""`:                  {""},
+		``:                    nil,
+	} {
+		got, err := SplitWords(in)
+		if err != nil || !reflect.DeepEqual(got, want) {
+			t.Errorf("SplitWords(%q) = %q, %v; want %q", in, got, err, want)
+		}
+		var q []string
+		for _, w := range got {
+			q = append(q, QuoteWord(w))
+		}
+		back, err := SplitWords(strings.Join(q, " "))
+		if err != nil || !reflect.DeepEqual(back, got) {
+			t.Errorf("round trip of %q: %q, %v", got, back, err)
+		}
+	}
+}
+
+func TestFindAndWrite(t *testing.T) {
+	a, b, out := t.TempDir(), t.TempDir(), t.TempDir()
+	os.WriteFile(filepath.Join(a, "x.container"), []byte("[Container]\nImage=a\n[Install]\nWantedBy=default.target\n"), 0o644)
+	os.WriteFile(filepath.Join(b, "x.container"), []byte("[Container]\nImage=b\n"), 0o644)
+	os.WriteFile(filepath.Join(b, "y.container"), []byte("[Container]\nImage=c\n"), 0o644)
+	os.WriteFile(filepath.Join(b, "z.volume"), []byte("[Volume]\n"), 0o644)
+	files, err := Find([]string{a, filepath.Join(a, "missing"), b})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := []string{filepath.Join(a, "x.container"), filepath.Join(b, "y.container")}; !reflect.DeepEqual(files, want) {
+		t.Fatalf("Find = %q, want %q", files, want)
+	}
+	units, errs := Generate(files, Options{Pod: "/usr/bin/pod"})
+	if len(errs) > 0 || len(units) != 2 {
+		t.Fatal(errs)
+	}
+	for _, u := range units {
+		if err := Write(out, u); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if l, err := os.Readlink(filepath.Join(out, "default.target.wants", "x.service")); err != nil || l != "../x.service" {
+		t.Errorf("wants link: %q %v", l, err)
+	}
+	data, _ := os.ReadFile(filepath.Join(out, "x.service"))
+	if !strings.Contains(string(data), " -d a\n") {
+		t.Errorf("x.service is not from the first directory:\n%s", data)
+	}
+}
+
+// FuzzQuadlet: any input either converts into a unit that parses back with
+// the same ExecStart words, or fails with an *Error naming the file.
+func FuzzQuadlet(f *testing.F) {
+	ins, _ := filepath.Glob("testdata/in/*.container")
+	for _, in := range ins {
+		data, _ := os.ReadFile(in)
+		f.Add(data)
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		u, err := convert("f.container", data)
+		if err != nil {
+			if _, ok := err.(*Error); !ok {
+				t.Fatalf("error of type %T: %v", err, err)
+			}
+			return
+		}
+		back, err := Parse("out.service", []byte(u.Content))
+		if err != nil {
+			t.Fatalf("generated unit does not parse: %v\n%s", err, u.Content)
+		}
+		n := 0
+		for _, e := range back.Entries {
+			if e.Section == "Service" && e.Key == "ExecStart" {
+				n++
+				if _, err := SplitWords(e.Value); err != nil {
+					t.Fatalf("ExecStart %q: %v", e.Value, err)
+				}
+			}
+		}
+		if n == 0 {
+			t.Fatalf("no ExecStart:\n%s", u.Content)
+		}
+	})
+}

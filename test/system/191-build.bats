@@ -1,0 +1,152 @@
+#!/usr/bin/env bats
+# build: Containerfiles on imagebuilder, RUN under pod's runtimes, layers
+# in the shared store (pod and Podman run and inspect the result).
+
+load helpers
+
+# ctxdir NAME: a fresh build context.
+ctxdir() {
+    local d=$BATS_TEST_TMPDIR/$1
+    mkdir -p "$d"
+    echo "$d"
+}
+
+# leftovers: storage containers of any tool (the build's working containers).
+leftovers() { pod ps -a --external --format '{{.ID}} {{.Names}}' | grep -v ' $' || true; }
+
+@test "build: multi-stage, RUN result, COPY --from, .containerignore, --build-arg, podman reads it" {
+    d=$(ctxdir ms)
+    mkdir -p "$d/src/deep"
+    printf 'data \x01\x02 end\n' >"$d/src/deep/f.bin"
+    echo ignored >"$d/src/secret.txt"
+    echo ignored >"$d/notes.md"
+    printf 'src/secret.txt\n*.md\n' >"$d/.containerignore"
+    cat >"$d/Containerfile" <<'CF'
+ARG BASE=localhost/busybox
+FROM $BASE AS builder
+ARG WHO=nobody
+RUN mkdir -p /out && echo "built by $WHO" >/out/who && wc -c </etc/passwd >/out/n
+FROM $BASE
+LABEL stage=final
+ENV GREETING="hi there"
+WORKDIR /app
+COPY --from=builder /out/ /app/
+COPY . /ctx/
+COPY --chown=65534:65534 src/deep/f.bin /owned.bin
+EXPOSE 8080/udp
+VOLUME /data
+HEALTHCHECK --interval=5s CMD true
+STOPSIGNAL SIGINT
+USER 0:0
+ENTRYPOINT ["/bin/sh", "-c"]
+CMD ["cat /app/who"]
+CF
+    run_pod build -q --format docker --build-arg WHO=bats -t multi:1 -t localhost/multi:2 --iidfile "$BATS_TEST_TMPDIR/iid" "$d"
+    id=$output
+    [[ "$id" =~ ^[0-9a-f]{64}$ ]] || die "build -q printed '$id'"
+    is "$(cat "$BATS_TEST_TMPDIR/iid")" "sha256:$id"
+    run_pod run --rm multi:1
+    is "$output" "built by bats"
+    run_pod run --rm multi:2 'ls -a /ctx /ctx/src | sort | tr "\n" " "; stat -c "%u:%g" /owned.bin; pwd; echo $GREETING'
+    [[ "$output" != *secret.txt* && "$output" != *notes.md* ]] || die ".containerignore not honoured: $output"
+    [[ "$output" == *Containerfile*deep* ]] || die "context not copied: $output"
+    [[ "$output" == *"65534:65534"*"/app"*"hi there"* ]] || die "chown/workdir/env: $output"
+    is "$(pod run --rm multi:1 'cat /owned.bin' | od -An -tx1 | tr -d ' \n')" "$(od -An -tx1 <"$d/src/deep/f.bin" | tr -d ' \n')"
+    run_pod image inspect --format '{{.Config.Labels.stage}} {{.Config.StopSignal}} {{json .Config.ExposedPorts}} {{json .Config.Volumes}} {{.Config.WorkingDir}}' multi:1
+    [[ "$output" == 'final SIGINT {"8080/udp":{}} {"/data":{}} /app' ]] || die "config: $output"
+    # The builder stage's file system is not in the final image.
+    run_pod 1 run --rm multi:1 'test -e /out'
+    # Podman reads the image from the same store.
+    if command -v podman >/dev/null; then
+        run podman --root "$PODT/root" --runroot "$PODT/run" image inspect --format '{{.Id}} {{.Config.Healthcheck.Test}}' localhost/multi:1
+        [[ "$output" == "$id [CMD-SHELL true]" ]] || die "podman: $output"
+    fi
+    is "$(leftovers)" ""
+}
+
+@test "build: --layers cache hit by image ID, --no-cache, a changed context misses" {
+    d=$(ctxdir cache)
+    echo one >"$d/file"
+    printf 'FROM localhost/busybox\nRUN echo $RANDOM$RANDOM >/rand\nCOPY file /file\n' >"$d/Dockerfile"
+    run_pod build -q -t c1 "$d"
+    first=$output
+    run_pod build -t c2 "$d"
+    [[ "$output" == *"Using cache"* ]] || die "no cache hit: $output"
+    is "${lines[-1]}" "$first"
+    # The RUN was not repeated: same random number.
+    is "$(pod run --rm c1 cat /rand)" "$(pod run --rm c2 cat /rand)"
+    # A changed file in the context misses the COPY step only.
+    echo two >"$d/file"
+    run_pod build -q "$d"
+    [[ "$output" != "$first" ]] || die "COPY of a changed file hit the cache"
+    is "$(pod run --rm "$output" cat /rand)" "$(pod run --rm c1 cat /rand)"
+    run_pod build -q --no-cache "$d"
+    nocache=$output
+    [[ "$(pod run --rm "$nocache" cat /rand)" != "$(pod run --rm c1 cat /rand)" ]] || die "--no-cache reused the RUN"
+    # --layers=false: one new layer on the base.
+    run_pod build -q --layers=false -t flat "$d"
+    run_pod image inspect --format '{{len .RootFS.Layers}}' localhost/busybox
+    base=$output
+    run_pod image inspect --format '{{len .RootFS.Layers}}' flat
+    is "$output" "$((base + 1))"
+}
+
+@test "build: RUN under runc, crun and a containerd shim" {
+    printf 'FROM localhost/busybox\nRUN echo "ran" >/ran && cat /proc/self/status | grep -c ^Pid: >/pids\n' >"$BATS_TEST_TMPDIR/Containerfile"
+    local rt tried=0
+    for rt in runc crun io.containerd.runc.v2 runsc; do
+        pod runtime ls --format '{{.Name}} {{.Available}}' 2>/dev/null | grep -qx "$rt true" || continue
+        run_pod --runtime "$rt" build -q --no-cache -t "rt-${rt//./-}" -f "$BATS_TEST_TMPDIR/Containerfile" "$BATS_TEST_TMPDIR"
+        is "$(pod run --rm "rt-${rt//./-}" cat /ran)" "ran"
+        tried=$((tried + 1))
+    done
+    ((tried >= 2)) || skip "fewer than two runtimes available"
+    # The runtime named is the one used: an unknown one fails the RUN.
+    run_pod 125 build --runtime no-such-runtime --no-cache -f "$BATS_TEST_TMPDIR/Containerfile" "$BATS_TEST_TMPDIR"
+    [[ "$output" == *'unknown runtime "no-such-runtime"'* ]] || die "$output"
+    is "$(leftovers)" ""
+}
+
+@test "build: -f -, --target, FROM scratch, --squash-all, image build alias" {
+    d=$(ctxdir misc)
+    cp /bin/busybox "$d/busybox"
+    printf 'FROM scratch\nCOPY busybox /bin/busybox\nCMD ["/bin/busybox","echo","from scratch"]\n' >"$d/Containerfile"
+    run_pod build -q -t scratchy "$d"
+    run_pod run --rm scratchy
+    is "$output" "from scratch"
+    printf 'FROM localhost/busybox AS one\nRUN echo one >/which\nFROM localhost/busybox AS two\nRUN echo two >/which\n' |
+        pod build -q -t tgt --target one -f - "$d" >/dev/null
+    is "$(pod run --rm tgt cat /which)" "one"
+    run_pod 125 build --target nope -f "$d/Containerfile" "$d"
+    [[ "$output" == *'the target "nope" was not found'* ]] || die "$output"
+    printf 'FROM localhost/busybox\nRUN echo a >/a\nRUN echo b >/b\n' >"$d/Dockerfile.sq"
+    run_pod build -q --squash-all -t sq -f "$d/Dockerfile.sq" "$d"
+    run_pod image inspect --format '{{len .RootFS.Layers}}' sq
+    is "$output" "1"
+    is "$(pod run --rm sq cat /a /b | tr -d '\n')" "ab"
+    run_pod image build -q -t aliased -f "$d/Dockerfile.sq" "$d"
+    is "$(pod run --rm aliased cat /b)" "b"
+}
+
+@test "build: bad Containerfile, failing RUN: clear errors, nothing left behind" {
+    d=$(ctxdir bad)
+    before=$(pod images -a -q | sort)
+    printf 'FROM localhost/busybox\nFROBNICATE x\n' >"$d/Containerfile"
+    run_pod 125 build "$d"
+    [[ "$output" == *"unknown instruction: FROBNICATE"* ]] || die "$output"
+    printf 'RUN true\n' >"$d/Containerfile"
+    run_pod 125 build "$d"
+    printf 'FROM localhost/no-such-image\n' >"$d/Containerfile"
+    run_pod 125 build --pull=never "$d"
+    [[ "$output" == *no-such-image* ]] || die "$output"
+    rm "$d/Containerfile"
+    run_pod 125 build "$d"
+    [[ "$output" == *"no Containerfile or Dockerfile"* ]] || die "$output"
+    is "$(pod images -a -q | sort)" "$before"
+    # A failing RUN exits with its status and leaves no working container.
+    printf 'FROM localhost/busybox\nRUN echo partial >/p; exit 7\n' >"$d/Containerfile"
+    run_pod 7 build --layers=false "$d"
+    [[ "$output" == *'building at STEP "RUN echo partial >/p; exit 7"'*"exit status 7"* ]] || die "$output"
+    is "$(leftovers)" ""
+    is "$(pod images -a -q | sort)" "$before"
+}

@@ -1,0 +1,305 @@
+#!/usr/bin/env bats
+# Rootless: pod as ordinary users (contrib/rootless-user.sh makes them).
+# Run as root, these tests drive the users with runuser, each with private
+# roots, and check what root cannot see from the outside: isolation between
+# root and the users and between two users, the pause process, the modes of
+# the user's files and the refusals. Run as an ordinary user (make
+# test-system-rootless) the runuser tests skip and the ones about the
+# current user run.
+
+load helpers
+
+# RL is a directory every test user can read: the binaries, the image
+# tarball and each user's roots live there.
+setup_file() {
+    export PODT=$BATS_FILE_TMPDIR/p
+    mkdir -p "$PODT"
+    pod import "$(busybox_tarball)" "$IMAGE" >/dev/null
+    is_rootless && return 0
+    "$BATS_TEST_DIRNAME/../../contrib/rootless-user.sh"
+    RL=$(mktemp -d /tmp/pod-400.XXXXXX)
+    export RL
+    chmod 755 "$RL"
+    mkdir "$RL/bin"
+    cp "$POD_BIN"/pod "$POD_BIN"/pod-conmon "$POD_BIN"/pod-image "$RL/bin/"
+    cp "$(busybox_tarball)" "$RL/busybox.tar"
+    chmod -R a+rX "$RL"
+}
+
+teardown_file() {
+    if [[ -n "$RL" ]]; then
+        local u
+        for u in podtest podtest2; do
+            upod "$u" rm -af -t 0 >/dev/null 2>&1 || true
+            upod "$u" unshare rm -rf "$RL/$u/root" >/dev/null 2>&1 || true
+            upod "$u" system migrate >/dev/null 2>&1 || true
+        done
+        rm -rf "$RL"
+    fi
+    pod rm -a -f -t 0 >/dev/null 2>&1 || true
+    pod rmi -a -f >/dev/null 2>&1 || true
+    wait_for_monitors
+}
+
+teardown() {
+    if [[ -n "$RL" ]]; then
+        upod podtest rm -af -t 0 >/dev/null 2>&1 || true
+        upod podtest2 rm -af -t 0 >/dev/null 2>&1 || true
+    fi
+    pod rm -a -f -t 0 >/dev/null 2>&1 || true
+}
+
+# upenv USER: the environment USER's pod commands run with.
+upenv() {
+    local u=$1
+    echo "PATH=/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin HOME=$(getent passwd "$u" | cut -d: -f6) USER=$u XDG_RUNTIME_DIR=$RL/$u/xdg"
+}
+
+# upod USER ARGS...: pod as USER against USER's private roots in $RL.
+upod() {
+    local u=$1
+    shift
+    ensure_user_dirs "$u"
+    # shellcheck disable=SC2046
+    runuser -u "$u" -- env -i $(upenv "$u") "$RL/bin/pod" --root "$RL/$u/root" --runroot "$RL/$u/run" \
+        --tmpdir "$RL/$u/tmp" --runtime "$POD_TEST_RUNTIME" "$@"
+}
+
+# run_upod [RC] USER ARGS...: upod with run_pod's checking of the exit code.
+run_upod() {
+    local expect=0
+    if [[ "$1" =~ ^[0-9]+$ ]]; then
+        expect=$1
+        shift
+    fi
+    status=0
+    output=$(upod "$@" 2>&1) || status=$?
+    if [[ "$status" -ne "$expect" ]]; then
+        echo "# pod as $1: ${*:2}"
+        echo "# exit code $status, expected $expect; output:"
+        echo "$output" | sed 's/^/#  /'
+        return 1
+    fi
+}
+
+ensure_user_dirs() {
+    local u=$1
+    [[ -d "$RL/$u/xdg" ]] && return 0
+    mkdir -p "$RL/$u/xdg"
+    chown "$u:" "$RL/$u" "$RL/$u/xdg"
+    chmod 700 "$RL/$u/xdg"
+}
+
+# user_image USER: USER's store has the busybox image.
+user_image() {
+    upod "$1" image exists "$IMAGE" 2>/dev/null || upod "$1" import "$RL/busybox.tar" "$IMAGE" >/dev/null
+}
+
+# pause_pid USER: the pid in USER's pause pid file.
+pause_pid() {
+    cat "$RL/$1/tmp/pause.pid"
+}
+
+@test "rootless run: uid 0 in the container is the user, subordinate ids beyond; the user's files have Podman's modes" {
+    skip_if_rootless "drives the test users with runuser (root)"
+    skip_unless_oci "shims cannot run rootless"
+    user_image podtest
+    run_upod podtest run --rm "${IMG[@]}" cat /proc/self/uid_map
+    local uid
+    uid=$(id -u podtest)
+    is "$(echo $output)" "0 $uid 1 1 [0-9]+ 65536" "the container's uid_map"
+    run_upod podtest info --format '{{.Host.Security.Rootless}} {{.Store.GraphRoot}} {{.Store.RunRoot}}'
+    is "$output" "true $RL/podtest/root $RL/podtest/run"
+    run_upod podtest info --format json
+    is "$(jq -r '.host.idMappings.uidmap[0].host_id' <<<"$output")" "$uid" "idMappings uid 0"
+    is "$(jq -r '.host.idMappings.uidmap[1].size' <<<"$output")" "65536" "idMappings subordinate range"
+    # the state database and the pause pid file are the user's, 0600
+    is "$(stat -c '%U %a' "$RL/podtest/root/pod/pod.db")" "podtest 600" "state database"
+    is "$(stat -c '%U %a' "$RL/podtest/tmp/pause.pid")" "podtest 600" "pause pid file"
+    # the pause process is the user's, in another user namespace
+    local pp
+    pp=$(pause_pid podtest)
+    is "$(stat -c %U /proc/"$pp")" podtest "pause process owner"
+    [[ "$(readlink /proc/"$pp"/ns/user)" != "$(readlink /proc/self/ns/user)" ]] || die "the pause process is in root's user namespace"
+}
+
+@test "runtime ls has a rootless column; a shim is refused up front naming it" {
+    run_pod runtime ls --format '{{.Name}} {{.Rootless}}'
+    contains "$output" "crun yes"
+    contains "$output" "runsc yes"
+    skip_if_rootless "drives the test users with runuser (root)"
+    if pod runtime ls --format '{{.Name}} {{.Status}}' | grep -q '^io.containerd.runc.v2 available'; then
+        user_image podtest
+        run_upod 125 podtest run --rm --runtime io.containerd.runc.v2 "${IMG[@]}" true
+        contains "$output" 'runtime "io.containerd.runc.v2" does not support running as an ordinary user (rootless)'
+        run_upod podtest ps -a --format '{{.Names}}'
+        is "$output" "" "nothing created by the refused run"
+    fi
+}
+
+@test "same container names for root and two users do not interfere" {
+    skip_if_rootless "drives the test users with runuser (root)"
+    skip_unless_oci "shims cannot run rootless"
+    user_image podtest
+    user_image podtest2
+    run_pod run -d --name same "${IMG[@]}" sleep 1000
+    run_upod podtest run -d --name same "${IMG[@]}" sleep 1000
+    run_upod podtest2 run -d --name same "${IMG[@]}" sleep 1000
+    local root_id u1_id u2_id
+    root_id=$(pod inspect --format '{{.Id}}' same)
+    u1_id=$(upod podtest inspect --format '{{.Id}}' same)
+    u2_id=$(upod podtest2 inspect --format '{{.Id}}' same)
+    [[ "$root_id" != "$u1_id" && "$u1_id" != "$u2_id" && "$root_id" != "$u2_id" ]] || die "ids collide: $root_id $u1_id $u2_id"
+    # each sees its own container only
+    run_upod podtest ps -a --format '{{.ID}}'
+    is "$output" "${u1_id:0:12}"
+    run_pod ps -a --format '{{.ID}}'
+    is "$output" "${root_id:0:12}"
+    # the user's container processes run as the user's ids on the host
+    local pid
+    pid=$(upod podtest inspect --format '{{.State.Pid}}' same)
+    is "$(stat -c %u /proc/"$pid")" "$(id -u podtest)" "the user's container process owner"
+    # stopping and removing one user's container leaves the others running
+    run_upod podtest rm -f -t 0 same
+    run_upod podtest2 inspect --format '{{.State.Status}}' same
+    is "$output" running
+    run_pod inspect --format '{{.State.Status}}' same
+    is "$output" running
+    # a user cannot reach root's or another user's container
+    run_upod 125 podtest stop "$u2_id"
+    contains "$output" "no such container"
+    run_upod podtest2 rm -f -t 0 same
+    run_pod rm -f -t 0 same
+}
+
+@test "the pause process killed with SIGKILL: the next command rejoins, lists and stops the running container" {
+    skip_if_rootless "drives the test users with runuser (root)"
+    skip_unless_oci "shims cannot run rootless"
+    user_image podtest
+    run_upod podtest run -d --name survivor "${IMG[@]}" sleep 1000
+    local old
+    old=$(pause_pid podtest)
+    kill -9 "$old"
+    local tries=50
+    while ((tries-- > 0)) && pid_alive "$old"; do sleep 0.1; done
+    run_upod podtest ps --format '{{.Names}} {{.Status}}'
+    is "$output" "survivor Up.*"
+    local new
+    new=$(pause_pid podtest)
+    [[ "$new" != "$old" ]] && pid_alive "$new" || die "no new pause process ($old -> $new)"
+    # the new pause process is in the container's namespace
+    local cpid
+    cpid=$(upod podtest inspect --format '{{.State.Pid}}' survivor)
+    [[ "$(readlink /proc/"$new"/ns/user)" == "$(readlink /proc/"$cpid"/ns/user)" ]] || die "the new pause process is not in the container's user namespace"
+    run_upod podtest stop -t 1 survivor
+    run_upod podtest rm survivor
+    run_upod podtest ps -a --format '{{.Names}}'
+    is "$output" ""
+}
+
+@test "system migrate stops the pause process; the next command starts a new one" {
+    skip_if_rootless "drives the test users with runuser (root)"
+    user_image podtest
+    run_upod podtest ps
+    local old
+    old=$(pause_pid podtest)
+    run_upod podtest system migrate
+    local tries=50
+    while ((tries-- > 0)) && pid_alive "$old"; do sleep 0.1; done
+    pid_alive "$old" && die "pause process $old still runs after system migrate"
+    run_upod podtest unshare cat /proc/self/uid_map
+    is "$(echo $output)" "0 $(id -u podtest) 1 1 [0-9]+ 65536"
+    [[ "$(pause_pid podtest)" != "$old" ]] || die "no new pause process"
+    # unshare's exit code is the command's; root is refused as Podman does
+    run_upod 3 podtest unshare sh -c 'exit 3'
+    run_pod 125 unshare true
+    contains "$output" "please use unshare with rootless"
+}
+
+@test "refusals: no subordinate range, too small a range, no newuidmap, unusable XDG_RUNTIME_DIR (exit 125, nothing created)" {
+    skip_if_rootless "drives the test users with runuser (root)"
+    run_upod 125 podtestnosub run --rm "${IMG[@]}" true
+    contains "$output" 'user "podtestnosub" needs ranges in /etc/subuid and /etc/subgid'
+    contains "$output" "usermod --add-subuids"
+    run_upod 125 podtestsmall run --rm "${IMG[@]}" true
+    contains "$output" 'user "podtestsmall" has only 1000 ids in /etc/subuid, rootless containers need at least 65536'
+    local u
+    for u in podtestnosub podtestsmall; do
+        [[ ! -e "$RL/$u/tmp/pause.pid" ]] || die "$u got a pause process"
+        [[ ! -e "$RL/$u/root/pod/pod.db" ]] || die "$u got a state database"
+    done
+    # no newuidmap on $PATH (podtest2 has no namespace yet in this test's roots)
+    ensure_user_dirs podtest2
+    status=0
+    output=$(runuser -u podtest2 -- env -i PATH=/usr/sbin:/sbin HOME=/home/podtest2 XDG_RUNTIME_DIR="$RL/podtest2/xdg" \
+        "$RL/bin/pod" --root "$RL/podtest2/nomap" --runroot "$RL/podtest2/nomap-run" --tmpdir "$RL/podtest2/nomap-tmp" ps 2>&1) || status=$?
+    is "$status" 125 "exit code without newuidmap"
+    contains "$output" "rootless containers need newuidmap (Debian package uidmap)"
+    # XDG_RUNTIME_DIR owned by root, and not writable
+    mkdir -p "$RL/rootxdg"
+    output=$(runuser -u podtest -- env -i PATH=/usr/bin:/bin HOME=/home/podtest XDG_RUNTIME_DIR="$RL/rootxdg" "$RL/bin/pod" ps 2>&1) || status=$?
+    is "$status" 125 "exit code with root's XDG_RUNTIME_DIR"
+    contains "$output" "XDG_RUNTIME_DIR directory \"$RL/rootxdg\" is not owned by the current user"
+}
+
+@test "rootless on cgroup v1: resource limits and pause are refused as Podman does" {
+    skip_if_rootless "drives the test users with runuser (root)"
+    skip_unless_oci "shims cannot run rootless"
+    [[ $(stat -fc %T /sys/fs/cgroup) == cgroup2fs ]] && skip "cgroup v2 host: rootless limits work with delegation"
+    user_image podtest
+    local flag
+    for flag in "--memory 10m" "--cpus 1" "--pids-limit 10"; do
+        # shellcheck disable=SC2086
+        run_upod 125 podtest run --rm $flag "${IMG[@]}" true
+        contains "$output" "cannot specify resource limits without cgroups v2" "$flag"
+    done
+    run_upod podtest ps -a --format '{{.Names}}'
+    is "$output" "" "nothing created by the refused runs"
+    run_upod podtest run -d --name nopause "${IMG[@]}" sleep 1000
+    run_upod 125 podtest pause nopause
+    contains "$output" "can not pause containers on rootless containers with cgroup V1"
+    run_upod podtest rm -f -t 0 nopause
+}
+
+@test "--userns=keep-id: files in a bind mount keep the user's owner; bad values and root are refused" {
+    skip_if_rootless "drives the test users with runuser (root)"
+    skip_unless_oci "shims cannot run rootless"
+    user_image podtest
+    local dir=$RL/podtest/bind uid gid
+    uid=$(id -u podtest)
+    gid=$(id -g podtest)
+    mkdir -p "$dir"
+    echo data >"$dir/mine"
+    chown -R podtest: "$dir"
+    run_upod podtest run --rm --userns keep-id -v "$dir:/b" "${IMG[@]}" sh -c 'id -u; id -g; stat -c "%u:%g" /b/mine; echo new >/b/made'
+    is "$(echo $output)" "$uid $gid $uid:$gid" "keep-id: the process and the bind mount's file"
+    is "$(stat -c '%U:%G' "$dir/made")" "podtest:$(id -gn podtest)" "a file the container made in the bind mount"
+    run_upod podtest run --rm --userns keep-id:uid=200,gid=210 -v "$dir:/b" "${IMG[@]}" sh -c 'id -u; id -g; stat -c "%u:%g" /b/mine'
+    is "$(echo $output)" "200 210 200:210" "keep-id:uid=200,gid=210"
+    # -u wins over keep-id's default user
+    run_upod podtest run --rm --userns keep-id -u 0 "${IMG[@]}" id -u
+    is "$output" 0
+    # without keep-id the user's files are root's in the container
+    run_upod podtest run --rm -v "$dir:/b" "${IMG[@]}" stat -c %u /b/mine
+    is "$output" 0
+    for bad in bogus keep-id:uid=x keep-id:size=3 ns:relative host:x; do
+        run_upod 125 podtest run --rm --userns "$bad" "${IMG[@]}" true
+        contains "$output" "--userns \"$bad\"" "$bad"
+    done
+    run_upod 125 podtest run --rm --userns keep-id:uid=70000 "${IMG[@]}" true
+    contains "$output" "outside the 65537 ids of the user namespace"
+    run_upod podtest ps -a --format '{{.Names}}'
+    is "$output" "" "nothing created by the refused runs"
+    run_pod 125 run --rm --userns keep-id "${IMG[@]}" true
+    contains "$output" "keep-id is only supported in rootless mode"
+}
+
+@test "as an ordinary user: the user namespace, its uid map and pod unshare" {
+    skip_unless_rootless
+    run_pod unshare cat /proc/self/uid_map
+    is "$(echo $output)" "0 $(id -u) 1 1 [0-9]+ [0-9]+"
+    run_pod run --rm "${IMG[@]}" id -u
+    is "$output" 0
+    run_pod info --format '{{.Host.Security.Rootless}}'
+    is "$output" true
+}

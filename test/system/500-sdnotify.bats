@@ -1,0 +1,120 @@
+#!/usr/bin/env bats
+# --sdnotify=conmon|container|ignore against a real NOTIFY_SOCKET listener
+# (test/system/sdnotify-helper, a static Go binary that also sends from
+# inside the busybox container).
+
+load helpers
+
+setup_file() {
+    export PODT=$BATS_FILE_TMPDIR/p
+    mkdir -p "$PODT" "$BATS_FILE_TMPDIR/h"
+    pod import "$(busybox_tarball)" "$IMAGE" >/dev/null
+    (cd "$BATS_TEST_DIRNAME/sdnotify-helper" && CGO_ENABLED=0 go build -o "$BATS_FILE_TMPDIR/h/sdnotify-helper" .)
+    export HELPER=$BATS_FILE_TMPDIR/h/sdnotify-helper
+}
+
+# listen: a unixgram listener at $SOCK that appends each datagram to $MSGS.
+listen() {
+    export SOCK=$BATS_TEST_TMPDIR/notify.sock MSGS=$BATS_TEST_TMPDIR/msgs
+    : >"$MSGS"
+    "$HELPER" listen "$SOCK" "$MSGS" 3>&- &
+    LISTENER=$!
+    local i
+    for i in $(seq 100); do [[ -S $SOCK ]] && return 0; sleep 0.05; done
+    die "listener did not bind $SOCK"
+}
+
+# wait_msgs N: wait until N datagrams arrived (10 s at most).
+wait_msgs() {
+    local i
+    for i in $(seq 200); do
+        (($(grep -c '^--$' "$MSGS") >= $1)) && return 0
+        sleep 0.05
+    done
+    echo "# got: $(cat "$MSGS")"
+    die "expected $1 sd_notify datagrams"
+}
+
+teardown() {
+    [[ -n "$LISTENER" ]] && kill "$LISTENER" 2>/dev/null
+    pod rm -a -f -t 0 >/dev/null 2>&1 || true
+}
+
+@test "--sdnotify=conmon: MAINPID is the monitor, READY=1 once the container runs" {
+    listen
+    NOTIFY_SOCKET=$SOCK run_pod run -d --sdnotify=conmon --name nc "${IMG[@]}" sleep 100
+    wait_msgs 1
+    run_pod inspect --format '{{.State.ConmonPid}} {{.Config.SdNotifyMode}}' nc
+    mon=${output%% *}
+    is "${output#* }" conmon
+    is "$(cat "$MSGS")" "MAINPID=$mon
+READY=1
+--"
+    pid_alive "$mon" || die "MAINPID $mon is not running"
+    # The container itself gets no socket in conmon mode.
+    run_pod exec nc sh -c 'echo "[$NOTIFY_SOCKET]"; ls /run/notify 2>&1 || true'
+    contains "$output" "[]"
+    # A start of the stopped container notifies again.
+    run_pod stop -t 0 nc
+    NOTIFY_SOCKET=$SOCK run_pod start nc
+    wait_msgs 2
+    run_pod inspect --format '{{.State.ConmonPid}}' nc
+    [[ "$(tail -3 "$MSGS")" == "MAINPID=$output"$'\nREADY=1\n--' ]] || die "second start: $(cat "$MSGS")"
+}
+
+@test "--sdnotify=container: the container's READY is relayed, MAINPID set by pod, run -d does not wait" {
+    listen
+    mkdir -p "$BATS_TEST_TMPDIR/go"
+    # The container notifies only once the test says so: run -d returns
+    # before, and other commands are not blocked meanwhile.
+    NOTIFY_SOCKET=$SOCK run_pod run -d --sdnotify=container --name ctr -v "$BATS_FILE_TMPDIR/h:/h:ro" \
+        -v "$BATS_TEST_TMPDIR/go:/go" "${IMG[@]}" \
+        sh -c 'echo "sock=$NOTIFY_SOCKET"; i=0; while [ ! -e /go/now ] && [ $i -lt 600 ]; do sleep 0.1; i=$((i+1)); done
+               /h/sdnotify-helper send "STATUS=serving\nMAINPID=1\nREADY=1\nFDSTORE=1"; sleep 100'
+    wait_msgs 1
+    run_pod inspect --format '{{.State.ConmonPid}}' ctr
+    mon=$output
+    is "$(cat "$MSGS")" "MAINPID=$mon
+--"
+    NOTIFY_SOCKET=$SOCK timeout 20 "$POD_BIN/pod" --root "$PODT/root" --runroot "$PODT/run" --tmpdir "$PODT/tmp" ps --format '{{.Names}} {{.Status}}' >"$BATS_TEST_TMPDIR/ps"
+    contains "$(cat "$BATS_TEST_TMPDIR/ps")" "ctr Up"
+    is "$(cat "$MSGS")" "MAINPID=$mon
+--" "messages before the container notified"
+    touch "$BATS_TEST_TMPDIR/go/now"
+    wait_msgs 2
+    # Only state lines pass; the container cannot set MAINPID or use the fd store.
+    # The relay names the monitor as main process with each message.
+    is "$(sed -n '3,$p' "$MSGS")" "MAINPID=$mon
+STATUS=serving
+READY=1
+--"
+    run_pod logs ctr
+    is "$output" "sock=/run/notify/notify.sock"
+}
+
+@test "--sdnotify=ignore sends nothing and hands the container nothing" {
+    listen
+    NOTIFY_SOCKET=$SOCK run_pod run -d --sdnotify=ignore --name ig -v "$BATS_FILE_TMPDIR/h:/h:ro" "${IMG[@]}" \
+        sh -c 'echo "[$NOTIFY_SOCKET]"; /h/sdnotify-helper send READY=1; sleep 100'
+    wait_for_output ig "NOTIFY_SOCKET is not set"
+    run_pod logs ig
+    contains "$output" "[]"
+    contains "$output" "NOTIFY_SOCKET is not set"
+    sleep 1
+    is "$(cat "$MSGS")" "" "datagrams in ignore mode"
+}
+
+@test "without NOTIFY_SOCKET the default mode gives the container no socket" {
+    NOTIFY_SOCKET= run_pod run --rm "${IMG[@]}" sh -c 'echo "[$NOTIFY_SOCKET]"; ls /run/notify 2>&1 || true'
+    contains "$output" "[]"
+    contains "$output" "No such file"
+}
+
+@test "--sdnotify: healthy needs healthchecks, bad values are refused (125, nothing created)" {
+    run_pod 125 create --sdnotify=healthy "${IMG[@]}" true
+    contains "$output" "needs healthchecks"
+    run_pod 125 run --sdnotify=bogus "${IMG[@]}" true
+    contains "$output" 'invalid --sdnotify value "bogus"'
+    run_pod ps -a -q
+    is "$output" ""
+}

@@ -1,0 +1,198 @@
+#!/usr/bin/env bats
+# Networks: network create/ls/inspect/rm/prune/exists, the default bridge,
+# name resolution on a created network, teardown without leaks.
+
+load helpers
+load helpers.network
+
+teardown() {
+    pod rm -a -f -t 0 >/dev/null 2>&1 || true
+    local n
+    for n in $(pod network ls -q 2>/dev/null | grep "^pt-.*-$$-" || true); do
+        pod network rm -f "$n" >/dev/null 2>&1 || true
+    done
+    for n in $(CONTAINERS_CONF_OVERRIDE=$PODT/netavark.conf pod network ls -q 2>/dev/null | grep "^pt-.*-$$-" || true); do
+        CONTAINERS_CONF_OVERRIDE=$PODT/netavark.conf pod network rm -f "$n" >/dev/null 2>&1 || true
+    done
+}
+
+@test "network create, ls, inspect, exists, rm" {
+    name=$(net_name basic)
+    subnet=$(net_subnet)
+    gw=${subnet%.0/24}.1
+    run_pod network create --subnet "$subnet" --label stage=test --label "k=v w" "$name"
+    is "$output" "$name"
+    run_pod network ls --format '{{.Name}} {{.Driver}}'
+    contains "$output" "$name bridge"
+    contains "$output" "podman bridge"
+    run_pod network ls --filter "name=$name" --noheading
+    is "${#lines[@]}" 1
+    run_pod network ls -q --filter label=stage=test
+    contains "$output" "$name"
+    run_pod network inspect "$name"
+    is "$(jq -r '.[0].name' <<<"$output")" "$name"
+    is "$(jq -r '.[0].subnets[0].subnet' <<<"$output")" "$subnet"
+    is "$(jq -r '.[0].subnets[0].gateway' <<<"$output")" "$gw"
+    is "$(jq -r '.[0].labels["k"]' <<<"$output")" "v w"
+    run_pod network inspect --format '{{.Driver}} {{.Internal}}' "$name"
+    is "$output" "bridge false"
+    run_pod network exists "$name"
+    run_pod network rm "$name"
+    is "$output" "$name"
+    run_pod 1 network exists "$name"
+    run_pod 1 network rm "$name"
+    contains "$output" "$name"
+}
+
+@test "network create: bad input is refused with exit 125 and nothing created" {
+    name=$(net_name bad)
+    run_pod 125 network create --subnet 10.0.0.0/33 "$name"
+    contains "$output" "10.0.0.0/33"
+    run_pod 125 network create "../$name"
+    contains "$output" "../$name"
+    run_pod 125 network create --gateway 10.1.2.3 "$name"
+    contains "$output" "--subnet"
+    run_pod 125 network create -d nosuchdriver "$name"
+    contains "$output" "nosuchdriver"
+    run_pod 1 network exists "$name"
+    subnet=$(net_subnet)
+    run_pod network create --subnet "$subnet" "$name"
+    run_pod 125 network create "$name"
+    contains "$output" "already"
+    run_pod network create --ignore "$name"
+    run_pod 125 network rm podman
+    contains "$output" "default network"
+}
+
+@test "network rm of a network in use: refused without -f, -f removes the containers" {
+    name=$(net_name inuse)
+    run_pod network create --subnet "$(net_subnet)" "$name"
+    run_pod run -d --name user1 --network "$name" "${IMG[@]}" sleep 1000
+    id=$(pod inspect --format '{{.ID}}' user1)
+    run_pod 125 network rm "$name"
+    contains "$output" "user1"
+    run_pod network exists "$name"
+    run_pod network rm -f -t 0 "$name"
+    run_pod 1 container exists user1
+    run_pod 1 network exists "$name"
+    assert_no_leaks "$id" ""
+}
+
+@test "network prune removes unused networks only" {
+    a=$(net_name prunea)
+    b=$(net_name pruneb)
+    run_pod network create --subnet "$(net_subnet)" --label pt=$$ "$a"
+    run_pod network create --subnet "$(net_subnet)" --label pt=$$ "$b"
+    run_pod create --name holder --network "$b" "${IMG[@]}" true
+    run_pod network prune -f --filter label=pt=$$
+    is "$output" "$a"
+    run_pod 1 network exists "$a"
+    run_pod network exists "$b"
+    run_pod network exists podman
+}
+
+@test "run on the default bridge: an address, /etc/hosts and inspect agree" {
+    run_pod run -d --name br --hostname brhost "${IMG[@]}" sleep 1000
+    id=$(pod inspect --format '{{.ID}}' br)
+    run_pod inspect --format '{{.NetworkSettings.IPAddress}} {{.HostConfig.NetworkMode}}' br
+    ip=${output% *}
+    is "$output" "10\.88\.[0-9]+\.[0-9]+ bridge"
+    run_pod exec br ip -4 -o addr show eth0
+    contains "$output" "inet $ip/16"
+    run_pod exec br cat /etc/hosts
+    contains "$output" "$ip	brhost br"
+    run_pod ps --format '{{.Names}} {{.Networks}}'
+    is "$output" "br podman"
+    ifindex=$(host_ifindex br)
+    run_pod rm -f -t 0 br
+    assert_no_leaks "$id" "$ifindex"
+}
+
+@test "--network none, host, container:, ns: and bad values" {
+    run_pod run --rm --network none "${IMG[@]}" sh -c 'ls /sys/class/net | sort | tr "\n" " "'
+    is "$output" "lo "
+    run_pod run -d --name netowner "${IMG[@]}" sleep 1000
+    ip=$(pod inspect --format '{{.NetworkSettings.IPAddress}}' netowner)
+    run_pod run --rm --network container:netowner "${IMG[@]}" ip -4 -o addr show eth0
+    contains "$output" "inet $ip/"
+    run_pod 125 run --rm --network nosuchnet-$$ "${IMG[@]}" true
+    contains "$output" "nosuchnet-$$"
+    run_pod 125 run --rm --network ../../etc "${IMG[@]}" true
+    contains "$output" "../../etc"
+    run_pod 125 run --rm --network "bridge:ip=1.2.3.4" "${IMG[@]}" true
+    run_pod 125 run --rm --network none -p 8080:80 "${IMG[@]}" true
+    contains "$output" "publish"
+    run_pod 125 run --rm --network pasta "${IMG[@]}" true
+    contains "$output" "rootless"
+    run_pod 125 run --rm --network podman:mac=zz "${IMG[@]}" true
+    contains "$output" "mac=zz"
+    run_pod ps -a --format '{{.Names}}'
+    is "$output" "netowner"
+}
+
+@test "two containers on a created network reach each other by name (netavark + aardvark-dns)" {
+    command -v /usr/lib/podman/netavark >/dev/null || skip "netavark not installed"
+    printf '[network]\nnetwork_backend = "netavark"\n' >"$PODT/netavark.conf"
+    export CONTAINERS_CONF_OVERRIDE=$PODT/netavark.conf
+    name=$(net_name dns)
+    run_pod network create --subnet "$(net_subnet)" "$name"
+    run_pod run -d --name "srv-$$" --network-alias websrv --network "$name" "${IMG[@]}" httpd -f -p 80 -h /etc
+    id=$(pod inspect --format '{{.ID}}' "srv-$$")
+    # busybox-static's wget crashes in glibc's static getaddrinfo: names are
+    # resolved with busybox's own nslookup (the container's resolv.conf
+    # points at aardvark-dns), the page fetched from the address it gives.
+    run_pod run --rm --network "$name" "${IMG[@]}" sh -c '
+        get() {
+            for i in $(seq 50); do
+                ip=$(nslookup "$1" 2>/dev/null | awk "/^Address: /{print \$2}" | head -1)
+                [ -n "$ip" ] && wget -q -O- "http://$ip/hostname" && return 0
+                sleep 0.1
+            done
+            return 1
+        }
+        get '"srv-$$"' && echo && get websrv'
+    is "$output" "${id:0:12}
+${id:0:12}"
+    run_pod inspect --format '{{.NetworkSettings.Networks}}' "srv-$$"
+    contains "$output" "$name"
+    ifindex=$(host_ifindex "srv-$$")
+    run_pod rm -f -t 0 "srv-$$"
+    assert_no_leaks "$id" "$ifindex"
+    run_pod network rm "$name"
+    unset CONTAINERS_CONF_OVERRIDE
+}
+
+@test "no leaks after kill -9 of the monitor and the container, then container cleanup" {
+    run_pod run -d --name k9 -p 127.0.0.1::80 "${IMG[@]}" httpd -f -p 80 -h /etc
+    id=$(pod inspect --format '{{.ID}}' k9)
+    ifindex=$(host_ifindex k9)
+    [[ $(firewall_mentions "$id") -gt 0 ]] || die "no firewall rule names $id while it runs"
+    pid=$(pod inspect --format '{{.State.Pid}}' k9)
+    mon=$(pod inspect --format '{{.State.ConmonPid}}' k9)
+    kill -9 "$mon" "$pid"
+    local tries=50
+    while ((tries-- > 0)) && pid_alive "$pid"; do sleep 0.1; done
+    run_pod container cleanup k9
+    assert_no_leaks "$id" "$ifindex"
+    run_pod rm k9
+}
+
+@test "network reload restores the port forwarding after its rules are gone" {
+    port=$(free_port)
+    run_pod run -d --name rl -p "127.0.0.1:$port:80" "${IMG[@]}" httpd -f -p 80 -h /etc
+    id=$(pod inspect --format '{{.ID}}' rl)
+    fetch "http://127.0.0.1:$port/hostname" >/dev/null || die "not reachable before"
+    # Flush only this container's rules (the test must not touch others').
+    local rule tries=20
+    while ((tries-- > 0)) && rule=$(iptables-save -t nat | grep -- "$id" | grep '^-A' | head -1) && [[ -n "$rule" ]]; do
+        eval "iptables -t nat ${rule/-A/-D}"
+    done
+    [[ $(firewall_mentions "$id") == 0 ]] || die "rules left: $(iptables-save | grep -- "$id")"
+    run_pod network reload rl
+    is "$output" "$id"
+    fetch "http://127.0.0.1:$port/hostname" >/dev/null || die "not reachable after reload"
+    run_pod network reload --all
+    contains "$output" "$id"
+    run_pod rm -f -t 0 rl
+    assert_no_leaks "$id" ""
+}

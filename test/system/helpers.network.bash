@@ -1,0 +1,63 @@
+# Network helpers for 610-network.bats and 620-ports.bats: unique names and
+# subnets, leak probes, a bounded HTTP fetch from the host.
+
+# net_name PREFIX: a network name no other test run uses.
+net_name() { echo "pt-$1-$$-$RANDOM"; }
+
+# net_subnet: a /24 in 10.190.0.0/15 not in use by a route on this host.
+net_subnet() {
+    local tries=50 s
+    while ((tries-- > 0)); do
+        s="10.$((190 + RANDOM % 2)).$((RANDOM % 250)).0/24"
+        ip route | grep -q "^${s%.0/24}\." || { echo "$s"; return; }
+    done
+    die "no free test subnet"
+}
+
+# free_port: a TCP port nothing listens on at 127.0.0.1 now.
+free_port() {
+    local tries=50 p
+    while ((tries-- > 0)); do
+        p=$((20000 + RANDOM % 20000))
+        ss -Htln "sport = :$p" | grep -q . || { echo "$p"; return; }
+    done
+    die "no free port"
+}
+
+# fetch URL: the body, with a bounded number of tries while the server starts.
+fetch() {
+    local tries=50 out
+    while ((tries-- > 0)); do
+        out=$(timeout 5 busybox wget -q -O- "$1" 2>/dev/null) && { echo "$out"; return 0; }
+        sleep 0.1
+    done
+    return 1
+}
+
+# firewall_mentions ID: how many firewall rules (iptables and nft) name ID.
+firewall_mentions() {
+    local n=0 c
+    c=$(iptables-save 2>/dev/null | grep -c -- "$1") || true
+    n=$((n + c))
+    c=$(nft list ruleset 2>/dev/null | grep -c -- "$1") || true
+    echo $((n + c))
+}
+
+# host_ifindex NAME: the host-side interface index of the container's eth0.
+host_ifindex() {
+    pod exec "$1" cat /sys/class/net/eth0/iflink
+}
+
+# assert_no_leaks ID IFINDEX: no namespace file, host veth, firewall rule or
+# listener left for the container.
+assert_no_leaks() {
+    local id=$1 ifindex=$2
+    local left
+    left=$(ls "$PODT/run/pod/netns" 2>/dev/null | grep -c -- "$id") || true
+    [[ "$left" == 0 ]] || die "network namespace of $id left in $PODT/run/pod/netns"
+    if [[ -n "$ifindex" ]]; then
+        ! ip -o link | grep -q "^$ifindex:" || die "host veth $ifindex of $id left: $(ip -o link | grep "^$ifindex:")"
+    fi
+    left=$(firewall_mentions "$id")
+    [[ "$left" == 0 ]] || die "$left firewall rules name $id: $(iptables-save | grep -- "$id")"
+}
