@@ -30,6 +30,8 @@ type ExecOptions struct {
 	Privileged  bool
 	Detach      bool
 	PreserveFDs uint // pass fds 3..3+N-1 of pod to the process
+
+	healthcheck bool // a healthcheck run: no exec events, as Podman
 }
 
 // execSession is what the state DB keeps about a running exec.
@@ -114,7 +116,9 @@ func (c *Container) Exec(ctx context.Context, o ExecOptions, attach *Attach) (co
 		return -1, "", err
 	}
 	sess.Pid, sess.MonitorPid = p.Pid(), p.MonitorPid()
-	c.exitEvent(events.Exec, 0, map[string]string{"execID": sess.ID})
+	if !o.healthcheck {
+		c.exitEvent(events.Exec, 0, map[string]string{"execID": sess.ID})
+	}
 	if err := c.saveExec(&sess); err != nil {
 		c.rt.warnf("recording exec session %s: %v", sess.ID, err)
 	}
@@ -138,7 +142,9 @@ func (c *Container) Exec(ctx context.Context, o ExecOptions, attach *Attach) (co
 	if err != nil {
 		return -1, sess.ID, err
 	}
-	c.exitEvent(events.ExecDied, code, map[string]string{"execID": sess.ID})
+	if !o.healthcheck {
+		c.exitEvent(events.ExecDied, code, map[string]string{"execID": sess.ID})
+	}
 	return code, sess.ID, streamErr
 }
 

@@ -60,7 +60,7 @@ func (c *Container) HealthCheck(ctx context.Context) (string, error) {
 	w := &limitWriter{w: &out, n: healthcheck.MaxOutput}
 	res := healthcheck.Result{Start: time.Now()}
 	tctx, cancel := context.WithTimeout(ctx, hc.Timeout)
-	code, _, err := c.Exec(tctx, ExecOptions{Cmd: argv}, &Attach{Options: client.AttachOptions{Stdout: w, Stderr: w}})
+	code, _, err := c.Exec(tctx, ExecOptions{Cmd: argv, healthcheck: true}, &Attach{Options: client.AttachOptions{Stdout: w, Stderr: w}})
 	cancel()
 	res.End = time.Now()
 	res.ExitCode, res.Output = code, strings.TrimRight(out.String(), "\n")

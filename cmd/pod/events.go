@@ -73,8 +73,7 @@ func eventsCommand() *cobra.Command {
 					if err != nil {
 						return err
 					}
-					w.Write(line)
-					w.WriteByte('\n')
+					_, _ = w.Write(append(line, '\n')) // a write error shows at Flush
 				case rpt != nil:
 					if err := rpt.Execute([]events.Event{e}); err != nil {
 						return fmt.Errorf("--format %q: %w: %w", format, err, errdefs.ErrInvalidArgument)

@@ -154,6 +154,25 @@ func (e *podEnv) lifecycle(t *tally, rng *rand.Rand, c, i int) {
 		t.check(e.run("exec", name, "sh", "-c", fmt.Sprintf("echo exec-%d; exit %d", code, code)), code, strp("exec-"+strconv.Itoa(code)))
 		t.check(e.run("rm", "-f", "-t", "0", name), 0, strp(name))
 		t.done("exec_rm_f", 0)
+	case n < 93: // restart policy and monitor-scheduled healthcheck: 3 runs, then exited
+		args := append(append([]string{"run", "-d", "--restart", "on-failure:2", "--health-cmd", "true", "--health-interval", "1s"}, base...),
+			image, "sh", "-c", "sleep 1.2; exit 5")
+		if r := e.run(args...); !t.check(r, 0, nil) {
+			e.run("rm", "-f", "-t", "0", name)
+			return
+		}
+		deadline := time.Now().Add(2 * time.Minute)
+		var r *result
+		for time.Now().Before(deadline) {
+			r = e.run("inspect", "--format", "{{.State.Status}} {{.State.ExitCode}} {{.RestartCount}}", name)
+			if strings.TrimSpace(r.stdout) == "exited 5 2" {
+				break
+			}
+			time.Sleep(200 * time.Millisecond)
+		}
+		t.check(r, 0, strp("exited 5 2"))
+		t.check(e.run("rm", "-f", "-t", "0", name), 0, strp(name))
+		t.done("restart_health", 0)
 	default: // rm -f of a running container keeps its exit code for wait
 		if r := e.run(append(append([]string{"run", "-d"}, base...), image, "sleep", "1000")...); !t.check(r, 0, nil) {
 			e.run("rm", "-f", "-t", "0", name)

@@ -37,6 +37,9 @@ wait_health() {
     run_pod events --stream=false --filter event=health_status --filter container=h --format '{{.HealthStatus}}'
     contains "$output" "unhealthy"
     contains "$output" "healthy"
+    # The checks write no exec events (Podman): only our own exec's.
+    run_pod events --stream=false --filter container=h --filter event=exec --format '{{.Status}}'
+    is "$output" "exec"
     run_pod inspect --format '{{json .Config.Healthcheck}} {{.Config.HealthcheckOnFailureAction}}' h
     is "$output" '\{"Test":\["CMD-SHELL","test -e /tmp/ok && echo fine"\],"Interval":1000000000,"Timeout":30000000000,"Retries":2\} none'
 }

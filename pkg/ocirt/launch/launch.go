@@ -43,6 +43,9 @@ type Monitor struct {
 	// Run creates and starts in one step (`runtime run`, pod-conmon --run),
 	// with the attach client connected before the process starts.
 	Run bool
+	// Periodic says the monitor runs a periodic command (--periodic-*,
+	// pod-conmon and pod-shim; the real conmon does not).
+	Periodic bool
 	// Message returns the runtime's own error message for a failure the
 	// monitor reported (nil: the monitor's message as is).
 	Message func(*client.SyncError) string
@@ -59,7 +62,7 @@ type Started struct {
 // with m.Run, runs). On failure the kind still cleans up the runtime's state.
 func Create(ctx context.Context, m *Monitor, req *ocirt.CreateRequest) (Started, error) {
 	args := m.args(req.ID, req.IO, req.Exit, req.LogLevel)
-	if p := req.Periodic; len(p.Command) > 0 && p.Interval > 0 {
+	if p := req.Periodic; m.Periodic && len(p.Command) > 0 && p.Interval > 0 {
 		args.PeriodicCommand, args.PeriodicCommandArgs = p.Command[0], p.Command[1:]
 		args.PeriodicInterval = p.Interval.Milliseconds()
 	}

@@ -66,6 +66,7 @@ func (r *runtime) Create(ctx context.Context, req *ocirt.CreateRequest) (ocirt.T
 		SystemdCgroup: req.Cgroups == ocirt.CgroupsSystemd && !r.q.runsc,
 		NoPivot:       req.NoPivotRoot && !r.q.runsc,
 		NoNewKeyring:  req.NoNewKeyring && !r.q.runsc,
+		Periodic:      r.monitorCanRun(),
 		Message:       func(se *client.SyncError) string { return runtimeMessage(log, se) },
 	}
 	if r.q.runsc && req.NotifySocket != "" {
