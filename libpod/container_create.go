@@ -37,7 +37,7 @@ type CreateOptions struct {
 	PreserveFDs int          // run --preserve-fds: how many fds (3…) the process gets (Container.PreserveFDs hands them over)
 	Secrets     []secret.Ref // --secret: checked at create, handed over at each start
 
-	Net         NetworkFlags // --network-alias, --ip, --mac-address, -p, -P, --expose
+	Net NetworkFlags // --network-alias, --ip, --mac-address, -p, -P, --expose
 
 	RunFlags // files, dependencies and platform (container_runflags.go)
 }

@@ -12,8 +12,8 @@ import (
 
 	"github.com/pod-engine/pod/libpod/internal/lock"
 	"github.com/pod-engine/pod/libpod/internal/store"
-	"github.com/pod-engine/pod/pkg/network"
 	"github.com/pod-engine/pod/pkg/imagestore"
+	"github.com/pod-engine/pod/pkg/network"
 	"github.com/pod-engine/pod/pkg/ocirt"
 	"github.com/pod-engine/pod/pkg/ocirt/oci"
 	"github.com/pod-engine/pod/pkg/ocirt/podconf"

@@ -18,30 +18,30 @@ import (
 // psRow is one container as `ps --format json` prints it: Podman's keys in
 // Podman's order.
 type psRow struct {
-	AutoRemove bool              `json:"AutoRemove"`
-	Command    []string          `json:"Command"`
-	CreatedAt  string            `json:"CreatedAt"` // "3 minutes ago"
-	Exited     bool              `json:"Exited"`
-	ExitedAt   int64             `json:"ExitedAt"`
-	ExitCode   int               `json:"ExitCode"`
-	ID         string            `json:"Id"`
-	Image      string            `json:"Image"`
-	ImageID    string            `json:"ImageID"`
-	IsInfra    bool              `json:"IsInfra"`
-	Labels     map[string]string `json:"Labels"`
-	Mounts     []string          `json:"Mounts"`
-	Names      []string          `json:"Names"`
-	Namespaces psNamespaces      `json:"Namespaces"`
-	Networks   []string          `json:"Networks"`
-	Pid        int               `json:"Pid"`
-	Pod        string            `json:"Pod"`
-	PodName    string            `json:"PodName"`
+	AutoRemove bool                 `json:"AutoRemove"`
+	Command    []string             `json:"Command"`
+	CreatedAt  string               `json:"CreatedAt"` // "3 minutes ago"
+	Exited     bool                 `json:"Exited"`
+	ExitedAt   int64                `json:"ExitedAt"`
+	ExitCode   int                  `json:"ExitCode"`
+	ID         string               `json:"Id"`
+	Image      string               `json:"Image"`
+	ImageID    string               `json:"ImageID"`
+	IsInfra    bool                 `json:"IsInfra"`
+	Labels     map[string]string    `json:"Labels"`
+	Mounts     []string             `json:"Mounts"`
+	Names      []string             `json:"Names"`
+	Namespaces psNamespaces         `json:"Namespaces"`
+	Networks   []string             `json:"Networks"`
+	Pid        int                  `json:"Pid"`
+	Pod        string               `json:"Pod"`
+	PodName    string               `json:"PodName"`
 	Ports      []libpod.PortMapping `json:"Ports"`
-	Size       *psSize           `json:"Size"`
-	StartedAt  int64             `json:"StartedAt"`
-	State      string            `json:"State"`  // running, exited, storage…
-	Status     string            `json:"Status"` // "Up 3 minutes ago"
-	Created    int64             `json:"Created"`
+	Size       *psSize              `json:"Size"`
+	StartedAt  int64                `json:"StartedAt"`
+	State      string               `json:"State"`  // running, exited, storage…
+	Status     string               `json:"Status"` // "Up 3 minutes ago"
+	Created    int64                `json:"Created"`
 
 	created  time.Time
 	runtime  string
