@@ -145,7 +145,7 @@ teardown() {
         get() {
             for i in $(seq 50); do
                 ip=$(nslookup "$1" 2>/dev/null | awk "/^Address: /{print \$2}" | head -1)
-                [ -n "$ip" ] && wget -q -O- "http://$ip/hostname" && return 0
+                [ -n "$ip" ] && wget -q -O- "http://$ip/hostname" 2>/dev/null && return 0
                 sleep 0.1
             done
             return 1
