@@ -98,7 +98,7 @@ load helpers.network
     contains "$output" "$pfx.77	hn ipc"
     # The MAC is read on the host side: runsc's sysfs does not show it.
     ns=$(pod inspect --format '{{.NetworkSettings.SandboxKey}}' ipc)
-    contains "$(nsenter --net="$ns" cat /sys/class/net/eth0/address)" "92:d0:c6:0a:29:33"
+    contains "$(nsenter --net="$ns" ip -o link show eth0)" "link/ether 92:d0:c6:0a:29:33"
     run_pod inspect --format '{{.NetworkSettings.MacAddress}} {{.NetworkSettings.IPAddress}}' ipc
     is "$output" "92:d0:c6:0a:29:33 $pfx.77"
     run_pod rm -f -t 0 ipc

@@ -49,7 +49,8 @@ host_ifindex() {
     local ns
     ns=$(pod inspect --format '{{.NetworkSettings.SandboxKey}}' "$1")
     [[ -n "$ns" ]] || die "container $1 has no network namespace"
-    nsenter --net="$ns" cat /sys/class/net/eth0/iflink
+    # ip(8), not /sys: sysfs shows the namespace of whoever mounted it.
+    nsenter --net="$ns" ip -o link show eth0 | sed -n 's/^[0-9]*: eth0@if\([0-9]*\):.*/\1/p'
 }
 
 # assert_no_leaks ID IFINDEX: no namespace file, host veth, firewall rule or
