@@ -20,7 +20,7 @@ type refusedFlag struct {
 }
 
 var refusedRunFlags = []refusedFlag{
-	{name: "ip6", usage: "Specify a static IPv6 address for the container", why: "networks are not supported yet (pod has no network subsystem)"},
+	{name: "ip6", usage: "Specify a static IPv6 address for the container", why: "--ip6 is not supported yet; use --network NAME:ip6=ADDR on a network with an IPv6 subnet"},
 	{name: "pod", usage: "Run container in an existing pod", why: "pods are not supported yet"},
 	{name: "pod-id-file", usage: "Read the pod ID from the file", why: "pods are not supported yet"},
 	{name: "restart", usage: "Restart policy to apply when a container exits (\"always\"|\"no\"|\"on-failure\"|\"unless-stopped\")", ok: []string{"", "no"}, why: "restart policies are not supported yet"},
