@@ -143,7 +143,8 @@ teardown() {
     # points at aardvark-dns), the page fetched from the address it gives.
     run_pod run --rm --network "$name" "${IMG[@]}" sh -c '
         get() {
-            for i in $(seq 50); do
+            # runsc (hostinet) gives busybox wget transient EAGAINs under load.
+            for i in $(seq 200); do
                 ip=$(nslookup "$1" 2>/dev/null | awk "/^Address: /{print \$2}" | head -1)
                 [ -n "$ip" ] && wget -q -O- "http://$ip/hostname" 2>/dev/null && return 0
                 sleep 0.1
