@@ -78,7 +78,9 @@ func (r *Runtime) applyNetwork(cfg *ContainerConfig, o *CreateOptions) error {
 		maps = network.PublishAll(maps, nc.Exposed)
 	}
 	if len(maps) > 0 && !mode.Joins() {
-		return fmt.Errorf("-p/-P: publishing ports needs a network (--network bridge or NAME), not --network %s: %w", v, errdefs.ErrInvalidArgument)
+		// Podman's words and behaviour: a warning, the ports dropped.
+		r.warnf("Port mappings have been discarded as one of the Host, Container, Pod, and None network modes are in use")
+		maps = nil
 	}
 	if mode.Joins() {
 		for name := range mode.Networks {

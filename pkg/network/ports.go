@@ -199,14 +199,14 @@ func freePort(ip, proto string) (uint16, error) {
 		if err != nil {
 			return 0, fmt.Errorf("no free udp port on %q: %w", ip, err)
 		}
-		defer c.Close()
+		defer func() { _ = c.Close() }()
 		return uint16(c.LocalAddr().(*net.UDPAddr).Port), nil
 	default:
 		l, err := net.Listen("tcp", hostAddr(ip, 0))
 		if err != nil {
 			return 0, fmt.Errorf("no free tcp port on %q: %w", ip, err)
 		}
-		defer l.Close()
+		defer func() { _ = l.Close() }()
 		return uint16(l.Addr().(*net.TCPAddr).Port), nil
 	}
 }
@@ -217,12 +217,12 @@ func checkFree(ip string, port uint16, proto string) error {
 	case "udp":
 		var c net.PacketConn
 		if c, err = net.ListenPacket("udp", hostAddr(ip, port)); err == nil {
-			c.Close()
+			_ = c.Close()
 		}
 	case "tcp":
 		var l net.Listener
 		if l, err = net.Listen("tcp", hostAddr(ip, port)); err == nil {
-			l.Close()
+			_ = l.Close()
 		}
 	}
 	if err != nil {

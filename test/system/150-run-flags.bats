@@ -209,7 +209,8 @@ is_gvisor() { [[ "$POD_TEST_RUNTIME" == *runsc* ]]; }
 @test "managed /etc/hostname, /etc/hosts, /etc/resolv.conf and /run/.containerenv" {
     run_pod run --rm --name etcc --hostname my-host "${IMG[@]}" sh -c 'cat /etc/hostname; echo; grep my-host /etc/hosts; test -e /run/.containerenv && echo env-exists; wc -c </run/.containerenv'
     is "${lines[0]}" "my-host"
-    is "${lines[1]}" "127.0.0.1	my-host etcc"
+    # The default network's address (docs/networks.md).
+    is "${lines[1]}" "[0-9]+\.[0-9]+\.[0-9]+\.[0-9]+	my-host etcc"
     is "${lines[2]}" "env-exists"
     is "${lines[3]}" " *0"
     run_pod run --rm --privileged --name privc "${IMG[@]}" cat /run/.containerenv
@@ -239,7 +240,7 @@ is_gvisor() { [[ "$POD_TEST_RUNTIME" == *runsc* ]]; }
     run_pod run --rm --name hostsc --add-host foo:1.2.3.4 --add-host bar:::1 "${IMG[@]}" cat /etc/hosts
     is "${lines[0]}" "1.2.3.4	foo"
     is "${lines[1]}" "::1	bar"
-    is "${lines[-1]}" "127.0.0.1	[0-9a-f]{12} hostsc"
+    is "${lines[-1]}" "[0-9]+\.[0-9]+\.[0-9]+\.[0-9]+	[0-9a-f]{12} hostsc"
     run_pod run --rm --dns 9.9.9.9 --dns-search example.com --dns-option ndots:2 "${IMG[@]}" cat /etc/resolv.conf
     is "${lines[0]}" "search example.com"
     is "${lines[1]}" "nameserver 9.9.9.9"
@@ -335,7 +336,7 @@ is_gvisor() { [[ "$POD_TEST_RUNTIME" == *runsc* ]]; }
 
 @test "flags pod has no subsystem for are refused with a reason, their no-op values accepted" {
     run_pod run --rm --restart no --no-healthcheck --health-cmd none --userns host --publish-all=false "${IMG[@]}" true
-    for args in "--uidmap 0:1:1"; do
+    for args in "--uidmap 0:1:1" "--ip6 fd00::2"; do
         # shellcheck disable=SC2086
         run_pod 125 run --rm $args "${IMG[@]}" true
         contains "$output" "not supported yet" "$args"

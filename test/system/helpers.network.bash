@@ -43,9 +43,14 @@ firewall_mentions() {
     echo $((n + c))
 }
 
-# host_ifindex NAME: the host-side interface index of the container's eth0.
+# host_ifindex NAME: the host-side interface index of the container's eth0,
+# read from the host in the namespace pod made (runsc's sysfs has no iflink).
 host_ifindex() {
-    pod exec "$1" cat /sys/class/net/eth0/iflink
+    local ns
+    ns=$(pod inspect --format '{{.NetworkSettings.SandboxKey}}' "$1")
+    [[ -n "$ns" ]] || die "container $1 has no network namespace"
+    # ip(8), not /sys: sysfs shows the namespace of whoever mounted it.
+    nsenter --net="$ns" ip -o link show eth0 | sed -n 's/^[0-9]*: eth0@if\([0-9]*\):.*/\1/p'
 }
 
 # assert_no_leaks ID IFINDEX: no namespace file, host veth, firewall rule or

@@ -166,3 +166,19 @@ func TestAddHostUser(t *testing.T) {
 		t.Error("unknown host user accepted")
 	}
 }
+
+func TestNetworkAddresses(t *testing.T) {
+	p := &Params{Hostname: "hn", Name: "web", IPs: []string{"10.88.0.5"}}
+	if got := Hosts([]byte("127.0.0.1 localhost\n"), p); got != "127.0.0.1\tlocalhost\n10.88.0.5\thn web\n" {
+		t.Errorf("hosts: %q", got)
+	}
+	p = &Params{NetworkDNS: []string{"10.89.0.1"}, NetworkSearch: []string{"dns.podman"}}
+	got := ResolvConf([]byte("search example.com\nnameserver 192.0.2.53\noptions ndots:2\n"), true, p)
+	if got != "search dns.podman example.com\nnameserver 10.89.0.1\noptions ndots:2\n" {
+		t.Errorf("resolv.conf with the network's DNS: %q", got)
+	}
+	p.DNS = []string{"192.0.2.1"} // --dns wins over the network's server
+	if got := ResolvConf([]byte("nameserver 192.0.2.53\n"), true, p); got != "nameserver 192.0.2.1\n" {
+		t.Errorf("resolv.conf with --dns: %q", got)
+	}
+}
