@@ -30,6 +30,8 @@ func newTestRuntime(t *testing.T) (*Runtime, *ocirttest.Fake) {
 		t.Fatal(err)
 	}
 	t.Cleanup(r.Shutdown)
+	// The fake kind runs host processes: no network namespace to set up.
+	r.cfg.Containers.NetNS = "none"
 	return r, fake
 }
 
