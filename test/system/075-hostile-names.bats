@@ -95,3 +95,18 @@ canary_check() {
     fi
     run_pod rm -f -t 0 private
 }
+
+@test "hostile volume and network names are refused and create nothing outside their directories" {
+    touch "$BATS_TEST_TMPDIR/start"
+    local n
+    while IFS= read -r n; do
+        run_pod 125 volume create "$n"
+        run_pod 125 run --rm -v "$n:/data" "${IMG[@]}" true
+        run_pod 125 network create "$n"
+    done < <(printf '%s\n' '../x' '../../etc/passwd' '.' '..' '.hidden' '-rf' 'a b' '$(id)' "$(printf 'v%.0s' {1..300})")
+    run_pod volume ls -q
+    is "$output" "" "no volume was made"
+    run_pod network ls --format '{{.Name}}'
+    [[ "$output" != *..* && "$output" != *passwd* ]] || die "a hostile network exists: $output"
+    canary_check
+}
