@@ -36,7 +36,13 @@ func cgroupInfo() (string, []string) {
 	sc := bufio.NewScanner(strings.NewReader(string(data)))
 	for sc.Scan() {
 		f := strings.Fields(sc.Text())
-		if len(f) >= 4 && !strings.HasPrefix(f[0], "#") && f[1] != "0" && f[3] == "1" {
+		if len(f) < 4 || strings.HasPrefix(f[0], "#") || f[1] == "0" || f[3] != "1" {
+			continue
+		}
+		// As Podman: the controllers mounted on this host's cgroup tree
+		// (a hierarchy mounted only in another mount namespace, e.g. by
+		// a systemd in a container, is not this host's).
+		if _, err := os.Stat("/sys/fs/cgroup/" + f[0]); err == nil {
 			ctrls = append(ctrls, f[0])
 		}
 	}
