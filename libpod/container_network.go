@@ -6,6 +6,8 @@ import (
 	"sort"
 	"strconv"
 
+	"go.podman.io/storage/pkg/unshare"
+
 	"github.com/pod-engine/pod/libpod/internal/etcfiles"
 	"github.com/pod-engine/pod/pkg/errdefs"
 	"github.com/pod-engine/pod/pkg/network"
@@ -49,9 +51,19 @@ func (r *Runtime) applyNetwork(cfg *ContainerConfig, o *CreateOptions) error {
 			v = d
 		}
 	}
+	rootless := unshare.IsRootless()
+	if rootless && (v == "" || v == "private") {
+		// An ordinary user cannot make bridges, and user-mode networking
+		// (pasta, slirp4netns) is not there yet: a network namespace of
+		// its own with loopback only, which is what none is (docs/networks.md).
+		v = "none"
+	}
 	mode, err := network.ParseMode(v, r.Networks().DefaultName())
 	if err != nil {
 		return err
+	}
+	if rootless && mode.Joins() {
+		return fmt.Errorf("--network %s: an ordinary user cannot join bridge networks, and rootless user-mode networking (pasta, slirp4netns) is not supported yet: use --network none, host or container:ID: %w", v, errdefs.ErrNotImplemented)
 	}
 	if err := mode.ApplyFlags(o.Net.IP, o.Net.MAC, o.Net.Aliases); err != nil {
 		return err
