@@ -124,13 +124,13 @@ EOF
 }
 
 @test "pod-quadlet: bad files are errors naming file, line and key; good ones still generate" {
-    printf '[Container]\nImage=x\n\n# note\nPublishPort=8080:80\n' >"$QUADLET_UNIT_DIRS/bad.container"
+    printf '[Container]\nImage=x\n\n# note\nMask=/x\n' >"$QUADLET_UNIT_DIRS/bad.container"
     printf '[Container]\nImage=x\nFrobnicate=yes\n' >"$QUADLET_UNIT_DIRS/unknown.container"
     printf '[Container]\nImage=x\nRuntime=relative/crun\n' >"$QUADLET_UNIT_DIRS/rt.container"
     printf '[Container]\nImage=%s\n' "$IMAGE" >"$QUADLET_UNIT_DIRS/good.container"
     run "$POD_BIN/pod-quadlet" "$BATS_TEST_TMPDIR/out"
     is "$status" 1
-    contains "$output" "$QUADLET_UNIT_DIRS/bad.container:5: key PublishPort: not supported by pod"
+    contains "$output" "$QUADLET_UNIT_DIRS/bad.container:5: key Mask: not supported by pod"
     contains "$output" "$QUADLET_UNIT_DIRS/unknown.container:3: key Frobnicate: unknown key in [Container]"
     contains "$output" "$QUADLET_UNIT_DIRS/rt.container:3: key Runtime: runtime \"relative/crun\": a path must be absolute"
     [[ -f $BATS_TEST_TMPDIR/out/good.service ]] || die "good.service not generated"
@@ -163,6 +163,8 @@ Description=pod unit under systemd as PID 1
 [Container]
 Rootfs=/inner/bb
 Exec=sh -c 'echo inner-up; sleep 1000'
+# The host's network config is read-only in there: no bridge.
+Network=none
 GlobalArgs=--root /inner/root --runroot /inner/run --tmpdir /inner/tmp --runtime crun
 EOF
     QUADLET_UNIT_DIRS=$d/q "$POD_BIN/pod-quadlet" "$d/units"

@@ -69,7 +69,7 @@ func verify(t *testing.T, u *Unit) {
 func TestErrors(t *testing.T) {
 	for _, tc := range []struct{ in, want string }{
 		{"[Container]\nImage=x\nBogus=1\n", "f.container:3: key Bogus: unknown key in [Container]"},
-		{"[Container]\nImage=x\n\n# c\nPublishPort=80:80\n", "f.container:5: key PublishPort: not supported by pod: port publishing"},
+		{"[Container]\nImage=x\n\n# c\nMask=/x\n", "f.container:5: key Mask: not supported by pod: --security-opt mask"},
 		{"[Unit]\nDescription=x\n", "f.container: no [Container] section"},
 		{"[Container]\nExec=true\n", "f.container: key Image: exactly one of Image= and Rootfs= is required"},
 		{"[Container]\nImage=x\nRootfs=/r\n", "exactly one of Image= and Rootfs="},
@@ -79,7 +79,7 @@ func TestErrors(t *testing.T) {
 		{"[Container]\nImage=x\nRuntime=\n", "f.container:3: key Runtime: empty value"},
 		{"[Container]\nImage=x\nGroup=10\n", "f.container:3: key Group: Group= needs User="},
 		{"[Container]\nImage=x\n[Bogus]\nA=1\n", "f.container:4: key A: unknown section [Bogus]"},
-		{"[Container]\nImage=x\nHealthCmd=true\n", "key HealthCmd: not supported by pod: healthchecks"},
+		{"[Container]\nImage=x\nAutoUpdate=registry\n", "key AutoUpdate: not supported by pod: auto-update"},
 		{"[Container]\nImage=x\x00\n", "f.container: not a text file"},
 		{"[Container]\nImage=x\nExec=a \\\n  b\nBogus=2\n", "f.container:5: key Bogus"},
 	} {
