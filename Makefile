@@ -35,10 +35,17 @@ test: ## unit tests (no root needed; root-only tests skip themselves)
 test-integration: build ## Go tests driving real runtimes and the real monitor (root)
 	POD_BIN=$(CURDIR)/bin $(GO) test $(GOFLAGS_BUILD) -count=1 -tags '$(BUILDTAGS) integration' ./test/integration/...
 
-test-system: build ## bats CLI tests, once per installed runtime (root)
-	@failed=; for rt in $(RUNTIMES); do \
-		echo "=== system tests with runtime $$rt"; \
-		POD_BIN=$(CURDIR)/bin POD_TEST_RUNTIME=$$rt bats test/system || failed="$$failed $$rt"; \
+# The runtimes run side by side (each bats file has private roots; network
+# names, subnets and ports are drawn per run); each run's output is kept in
+# bin/bats-RUNTIME.log and printed in order when all are done.
+test-system: build ## bats CLI tests, once per installed runtime, the runtimes in parallel (root)
+	@for rt in $(RUNTIMES); do \
+		( POD_BIN=$(CURDIR)/bin POD_TEST_RUNTIME=$$rt bats test/system >bin/bats-$$rt.log 2>&1; \
+		  echo $$? >bin/bats-$$rt.rc ) & \
+	done; wait; \
+	failed=; for rt in $(RUNTIMES); do \
+		echo "=== system tests with runtime $$rt"; cat bin/bats-$$rt.log; \
+		[ "$$(cat bin/bats-$$rt.rc)" = 0 ] || failed="$$failed $$rt"; \
 	done; \
 	if [ -n "$$failed" ]; then echo "=== system tests failed with:$$failed"; exit 1; fi
 

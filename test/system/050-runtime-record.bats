@@ -68,6 +68,10 @@ podx() {
     run_pod run -d --name orphan --runtime "$bin" "${IMG[@]}" sh -c 'sleep 1000 & sleep 1000'
     run_pod inspect --format '{{.OCIRuntime}}' orphan
     is "$output" "$bin"
+    run_pod inspect --format '{{.State.Pid}}' orphan
+    local pid=$output
+    # The container's processes: its init and that init's children.
+    local pids="$pid $(pgrep -P "$pid" | tr '\n' ' ')"
     rm "$bin"
     run_pod inspect --format '{{.RuntimeRecord.Missing}}' orphan
     contains "$output" "is missing"
@@ -79,7 +83,10 @@ podx() {
     is "$output" "exited"
     run_pod rm -f orphan
     run_pod 1 container exists orphan
-    ! pgrep -f "sleep 1000" | xargs -r ps -o args= -p | grep -q "^sleep 1000" || die "container processes left running"
+    local p
+    for p in $pids; do
+        ! pid_alive "$p" || die "container process $p left running"
+    done
 }
 
 @test "container update --runtime switches a stopped container, one at a time" {
