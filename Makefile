@@ -74,7 +74,12 @@ test-system-rootless: build ## bats CLI tests as an ordinary user, once per root
 	rm -rf $$tmp; \
 	if [ -n "$$failed" ]; then echo "=== rootless system tests failed with:$$failed"; exit 1; fi
 
-check: lint test test-integration test-system soak-small ## lint, then every test: unit, integration, system, small soak (root)
+# What `make check` runs rootless: the core lifecycle files, on crun, runc
+# and runsc (the whole suite: `make test-system-rootless`).
+ROOTLESS_CI_FILES ?= test/system/001-basic.bats test/system/010-run.bats test/system/020-lifecycle.bats test/system/080-exec-attach.bats
+
+check: lint test test-integration test-system soak-small ## lint, then every test: unit, integration, system (root and rootless), small soak (root)
+	$(MAKE) test-system-rootless ROOTLESS_FILES="$(ROOTLESS_CI_FILES)"
 
 # The soak and fault suite (test/soak, docs/soak.md) runs on crun and the
 # runc shim where installed; each run writes bin/soak[-small]-RUNTIME.json.
