@@ -16,7 +16,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"strings"
 	"syscall"
 	"time"
 
@@ -244,81 +243,13 @@ func (s *Store) migrate() error {
 }
 
 // Add inserts a new container. A taken name or ID is errdefs.ErrAlreadyExists.
-func (s *Store) Add(r *Row) error {
-	if err := s.writable("adding container " + r.Name); err != nil {
-		return err
-	}
-	_, err := s.db.Exec(`INSERT INTO containers (id, name, created, config, state) VALUES (?, ?, ?, ?, ?)`,
-		r.ID, r.Name, r.Created, string(r.Config), string(r.State))
-	if err != nil {
-		var se sqlite3.Error
-		if errors.As(err, &se) && se.ExtendedCode == sqlite3.ErrConstraintUnique {
-			if strings.Contains(err.Error(), "containers.name") {
-				return fmt.Errorf("the container name %q is already in use: choose another name or remove that container: %w", r.Name, errdefs.ErrAlreadyExists)
-			}
-			return fmt.Errorf("container ID %s already exists: %w", r.ID, errdefs.ErrAlreadyExists)
-		}
-		return fmt.Errorf("adding container %s: %w", r.Name, err)
-	}
-	return nil
-}
+func (s *Store) Add(r *Row) error { return containerRows.add(s, r) }
 
 // Get returns the container whose ID is id.
-func (s *Store) Get(id string) (*Row, error) {
-	r := &Row{}
-	var cfg, st string
-	err := s.db.QueryRow(`SELECT id, name, created, config, state FROM containers WHERE id = ?`, id).
-		Scan(&r.ID, &r.Name, &r.Created, &cfg, &st)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, fmt.Errorf("no container with ID %s: %w", id, errdefs.ErrNotFound)
-	}
-	if err != nil {
-		return nil, err
-	}
-	r.Config, r.State = []byte(cfg), []byte(st)
-	return r, nil
-}
+func (s *Store) Get(id string) (*Row, error) { return containerRows.get(s, id) }
 
 // LookupID resolves a name, a full ID or a unique ID prefix to a full ID.
-func (s *Store) LookupID(nameOrID string) (string, error) {
-	if nameOrID == "" {
-		return "", fmt.Errorf("empty container name or ID: %w", errdefs.ErrInvalidArgument)
-	}
-	var id string
-	err := s.db.QueryRow(`SELECT id FROM containers WHERE name = ? OR id = ?`, nameOrID, nameOrID).Scan(&id)
-	if err == nil {
-		return id, nil
-	}
-	if !errors.Is(err, sql.ErrNoRows) {
-		return "", err
-	}
-	if !isHexPrefix(nameOrID) {
-		return "", notFound(nameOrID)
-	}
-	rows, err := s.db.Query(`SELECT id FROM containers WHERE id >= ? AND id < ? LIMIT 2`, nameOrID, nameOrID+"g")
-	if err != nil {
-		return "", err
-	}
-	defer rows.Close()
-	var ids []string
-	for rows.Next() {
-		if err := rows.Scan(&id); err != nil {
-			return "", err
-		}
-		ids = append(ids, id)
-	}
-	switch len(ids) {
-	case 0:
-		return "", notFound(nameOrID)
-	case 1:
-		return ids[0], nil
-	}
-	return "", fmt.Errorf("more than one container matches the ID prefix %q: give more characters: %w", nameOrID, errdefs.ErrInvalidArgument)
-}
-
-func notFound(nameOrID string) error {
-	return fmt.Errorf("no container with name or ID %q found: %w", nameOrID, errdefs.ErrNoSuchContainer)
-}
+func (s *Store) LookupID(nameOrID string) (string, error) { return containerRows.lookupID(s, nameOrID) }
 
 func isHexPrefix(s string) bool {
 	if len(s) > 64 {
@@ -333,71 +264,21 @@ func isHexPrefix(s string) bool {
 }
 
 // List returns every container, oldest first.
-func (s *Store) List() ([]*Row, error) {
-	rows, err := s.db.Query(`SELECT id, name, created, config, state FROM containers ORDER BY created`)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []*Row
-	for rows.Next() {
-		r := &Row{}
-		var cfg, st string
-		if err := rows.Scan(&r.ID, &r.Name, &r.Created, &cfg, &st); err != nil {
-			return nil, err
-		}
-		r.Config, r.State = []byte(cfg), []byte(st)
-		out = append(out, r)
-	}
-	return out, rows.Err()
-}
+func (s *Store) List() ([]*Row, error) { return containerRows.list(s) }
 
 // SaveState replaces the mutable state of container id.
 func (s *Store) SaveState(id string, state []byte) error {
-	if err := s.writable("saving state of container " + id); err != nil {
-		return err
-	}
-	res, err := s.db.Exec(`UPDATE containers SET state = ? WHERE id = ?`, string(state), id)
-	if err != nil {
-		return fmt.Errorf("saving state of container %s: %w", id, err)
-	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return fmt.Errorf("no container with ID %s found: %w", id, errdefs.ErrNoSuchContainer)
-	}
-	return nil
+	return containerRows.update(s, "saving state of", id, "state = ?", string(state))
 }
 
 // SaveConfig replaces the config of container id (rename, runtime switch).
 func (s *Store) SaveConfig(id, name string, config []byte) error {
-	if err := s.writable("saving config of container " + id); err != nil {
-		return err
-	}
-	res, err := s.db.Exec(`UPDATE containers SET name = ?, config = ? WHERE id = ?`, name, string(config), id)
-	if err != nil {
-		var se sqlite3.Error
-		if errors.As(err, &se) && se.ExtendedCode == sqlite3.ErrConstraintUnique {
-			return fmt.Errorf("the container name %q is already in use: %w", name, errdefs.ErrAlreadyExists)
-		}
-		return fmt.Errorf("saving config of container %s: %w", id, err)
-	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return fmt.Errorf("no container with ID %s found: %w", id, errdefs.ErrNoSuchContainer)
-	}
-	return nil
+	return containerRows.update(s, "saving config of", id, "name = ?, config = ?", name, string(config))
 }
 
 // Remove deletes container id and its exec sessions. Removing a missing
 // container is not an error.
-func (s *Store) Remove(id string) error {
-	if err := s.writable("removing container " + id + " from the state database"); err != nil {
-		return err
-	}
-	_, err := s.db.Exec(`DELETE FROM containers WHERE id = ?`, id)
-	if err != nil {
-		return fmt.Errorf("removing container %s from the state database: %w", id, err)
-	}
-	return nil
-}
+func (s *Store) Remove(id string) error { return containerRows.remove(s, id) }
 
 // NameTaken reports whether a container already uses name.
 func (s *Store) NameTaken(name string) (bool, error) {
