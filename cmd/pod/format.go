@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"encoding/json"
 	"io"
 	"os"
@@ -114,3 +115,18 @@ func (h headerRow) Label(key string) string { return strings.ToUpper(key) }
 type templateError struct{ error }
 
 func (e templateError) Is(target error) bool { return target == errdefs.ErrInvalidArgument }
+
+// writeListing writes what render makes of a `… ls` listing to stdout;
+// with --noheading the header line of a table format is left out.
+func writeListing(format string, noHeading bool, render func(w io.Writer) error) error {
+	var b bytes.Buffer
+	if err := render(&b); err != nil {
+		return err
+	}
+	out := b.Bytes()
+	if noHeading && strings.HasPrefix(format, "table") {
+		_, out, _ = bytes.Cut(out, []byte("\n"))
+	}
+	_, err := os.Stdout.Write(out)
+	return err
+}

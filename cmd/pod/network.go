@@ -2,9 +2,9 @@ package main
 
 import (
 	"bufio"
-	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"strings"
 
@@ -133,16 +133,9 @@ func networkLsCommand() *cobra.Command {
 				if f == "" {
 					f = "table {{.ID}}\t{{.Name}}\t{{.Driver}}"
 				}
-				var b bytes.Buffer
-				if err := renderTemplate(&b, f, map[string]string{"ID": "NETWORK ID"}, rows); err != nil {
-					return err
-				}
-				out := b.Bytes()
-				if noHeading && strings.HasPrefix(f, "table") {
-					_, out, _ = bytes.Cut(out, []byte("\n"))
-				}
-				_, err = os.Stdout.Write(out)
-				return err
+				return writeListing(f, noHeading, func(w io.Writer) error {
+					return renderTemplate(w, f, map[string]string{"ID": "NETWORK ID"}, rows)
+				})
 			})
 		},
 	}
@@ -320,22 +313,12 @@ func networkPruneCommand() *cobra.Command {
 }
 
 func networkExistsCommand() *cobra.Command {
-	return &cobra.Command{
-		Use:   "exists NETWORK",
-		Short: "network exists",
-		Args:  exactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			return withRuntime(func(rt *libpod.Runtime) error {
-				if _, err := rt.Networks().Inspect(args[0]); err != nil {
-					if errors.Is(err, errdefs.ErrNotFound) {
-						return &errdefs.ExitCodeError{Code: 1}
-					}
-					return err
-				}
-				return nil
-			})
-		},
-	}
+	return objectExistsCommand("exists NETWORK", "network exists", func(name string) error {
+		return withRuntime(func(rt *libpod.Runtime) error {
+			_, err := rt.Networks().Inspect(name)
+			return err
+		})
+	})
 }
 
 func networkReloadCommand() *cobra.Command {

@@ -289,23 +289,9 @@ func podInspectCommand() *cobra.Command {
 }
 
 func podExistsCommand() *cobra.Command {
-	return &cobra.Command{
-		Use:   "exists POD",
-		Short: "Check if a pod exists in local storage",
-		Args:  exactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			return withRuntime(func(rt *libpod.Runtime) error {
-				ok, err := rt.PodExists(args[0])
-				if err != nil {
-					return err
-				}
-				if !ok {
-					return &errdefs.ExitCodeError{Code: 1}
-				}
-				return nil
-			})
-		},
-	}
+	return objectExistsCommand("exists POD", "Check if a pod exists in local storage", func(name string) error {
+		return withRuntime(func(rt *libpod.Runtime) error { return notFoundUnless(rt.PodExists(name)) })
+	})
 }
 
 func podPruneCommand() *cobra.Command {

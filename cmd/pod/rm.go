@@ -227,26 +227,9 @@ func cleanupCommand() *cobra.Command {
 }
 
 func existsCommand() *cobra.Command {
-	return &cobra.Command{
-		Use:   "exists CONTAINER",
-		Short: "Check if a container exists in local storage",
-		Args:  exactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			rt, err := newRuntime()
-			if err != nil {
-				return err
-			}
-			defer rt.Shutdown()
-			ok, err := rt.ContainerExists(args[0])
-			if err != nil {
-				return err
-			}
-			if !ok {
-				return &errdefs.ExitCodeError{Code: 1}
-			}
-			return nil
-		},
-	}
+	return objectExistsCommand("exists CONTAINER", "Check if a container exists in local storage", func(name string) error {
+		return withRuntime(func(rt *libpod.Runtime) error { return notFoundUnless(rt.ContainerExists(name)) })
+	})
 }
 
 func updateCommand() *cobra.Command {

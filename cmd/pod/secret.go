@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -159,19 +158,10 @@ func secretLsCommand() *cobra.Command {
 				if f == "" {
 					f = "table {{.ID}}\t{{.Name}}\t{{.Driver}}\t{{.CreatedAt}}\t{{.UpdatedAt}}"
 				}
-				var b bytes.Buffer
 				// The header comes from the row type: Podman prints it with no secret too.
 				spec := reportSpec{Name: "format", Format: f, HeaderOf: secretRow{},
 					Headers: map[string]string{"CreatedAt": "CREATED", "UpdatedAt": "UPDATED"}}
-				if err := printReport(&b, spec, rows); err != nil {
-					return err
-				}
-				out := b.Bytes()
-				if noHeading && strings.HasPrefix(f, "table") {
-					_, out, _ = bytes.Cut(out, []byte("\n"))
-				}
-				_, err = os.Stdout.Write(out)
-				return err
+				return writeListing(f, noHeading, func(w io.Writer) error { return printReport(w, spec, rows) })
 			})
 		},
 	}
@@ -302,18 +292,10 @@ func secretRmCommand() *cobra.Command {
 }
 
 func secretExistsCommand() *cobra.Command {
-	return &cobra.Command{
-		Use:   "exists SECRET",
-		Short: "Check if a secret exists in local storage",
-		Args:  exactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			return withSecrets(func(s *secret.Store) error {
-				_, err := s.Inspect(args[0])
-				if errors.Is(err, errdefs.ErrNotFound) {
-					return &errdefs.ExitCodeError{Code: 1}
-				}
-				return err
-			})
-		},
-	}
+	return objectExistsCommand("exists SECRET", "Check if a secret exists in local storage", func(name string) error {
+		return withSecrets(func(s *secret.Store) error {
+			_, err := s.Inspect(name)
+			return err
+		})
+	})
 }

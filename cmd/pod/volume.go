@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"errors"
 	"fmt"
 	"os"
 	"regexp"
@@ -301,18 +300,10 @@ func volumeInspectCommand() *cobra.Command {
 }
 
 func volumeExistsCommand() *cobra.Command {
-	return &cobra.Command{
-		Use:   "exists VOLUME",
-		Short: "Check if volume exists",
-		Args:  exactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			return withRuntime(func(rt *libpod.Runtime) error {
-				_, err := rt.LookupVolume(args[0])
-				if errors.Is(err, errdefs.ErrNotFound) {
-					return &errdefs.ExitCodeError{Code: 1}
-				}
-				return err
-			})
-		},
-	}
+	return objectExistsCommand("exists VOLUME", "Check if volume exists", func(name string) error {
+		return withRuntime(func(rt *libpod.Runtime) error {
+			_, err := rt.LookupVolume(name)
+			return err
+		})
+	})
 }
