@@ -33,7 +33,8 @@ type PodCreateOptions struct {
 	ExitPolicy         string // --exit-policy: continue (default) or stop
 	Replace            bool   // --replace: remove a pod of the same name first
 	Runtime            string // the pod's runtime: members use it unless they name another
-	Network            string // --network: "", none or host until networks arrive
+	Network            string   // --network of the infra container (its namespace is the pod's)
+	Publish            []string // -p: ports the infra publishes for the pod
 	CPUs, Memory       string // --cpus, --memory: limits of the pod cgroup
 }
 
@@ -57,12 +58,6 @@ func (r *Runtime) CreatePod(ctx context.Context, o *PodCreateOptions) (_ *Pod, r
 	default:
 		return nil, fmt.Errorf("invalid pod exit policy: %q: use continue or stop: %w", o.ExitPolicy, errdefs.ErrInvalidArgument)
 	}
-	switch o.Network {
-	case "", "none", "host", "private":
-	default:
-		// The place where bridge networks plug in (pkg/network, when it lands).
-		return nil, fmt.Errorf("--network %s on a pod: only none and host are supported until pod has a network subsystem: %w", o.Network, errdefs.ErrNotImplemented)
-	}
 	if !o.Infra {
 		if len(share) > 0 && o.ShareGiven {
 			return nil, fmt.Errorf("you must have an infra container to share namespaces: %w", errdefs.ErrInvalidArgument)
@@ -71,8 +66,8 @@ func (r *Runtime) CreatePod(ctx context.Context, o *PodCreateOptions) (_ *Pod, r
 		if o.InfraImage != "" || len(o.InfraCommand) > 0 || o.InfraConmonPidFile != "" || o.InfraName != "" {
 			return nil, fmt.Errorf("--infra-image, --infra-command, --infra-name and --infra-conmon-pidfile need an infra container: drop --infra=false: %w", errdefs.ErrInvalidArgument)
 		}
-		if o.Network != "" || o.Hostname != "" {
-			return nil, fmt.Errorf("cannot set --network or --hostname on a pod without an infra container: %w", errdefs.ErrInvalidArgument)
+		if o.Network != "" || o.Hostname != "" || len(o.Publish) > 0 {
+			return nil, fmt.Errorf("cannot set --network, --publish or --hostname on a pod without an infra container: %w", errdefs.ErrInvalidArgument)
 		}
 	}
 	if o.Hostname != "" && !pods.Shares(share, pods.NSUTS) {
@@ -159,9 +154,10 @@ func (r *Runtime) createInfra(ctx context.Context, p *Pod, o *PodCreateOptions) 
 	if co.Spec.Hostname == "" && pods.Shares(p.config.Share, pods.NSUTS) {
 		co.Spec.Hostname = p.config.Name // Podman: the pod's name is its members' hostname
 	}
-	if o.Network == "host" {
-		co.Spec.Network = "host"
-	}
+	// The infra's network is the pod's: its namespace (the default
+	// network, or what --network names) and the ports the pod publishes.
+	co.Spec.Network = o.Network
+	co.Net.Publish = o.Publish
 	co.Spec.Labels = map[string]string{}
 	co.ConmonPidFile = o.InfraConmonPidFile
 	co.Spec.Command = o.InfraCommand

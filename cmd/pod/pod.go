@@ -85,7 +85,7 @@ func podCreateCommand() *cobra.Command {
 	fl.StringVar(&f.podIDFile, "pod-id-file", "", "Write the pod ID to the file")
 	fl.StringVar(&f.cpus, "cpus", "", "Number of CPUs. The default is 0.000 which means no limit")
 	fl.StringVarP(&f.o.Memory, "memory", "m", "", "Memory limit (format: <number>[<unit>], where unit = b (bytes), k (kibibytes), m (mebibytes), or g (gibibytes))")
-	fl.StringArrayVar(&f.network, "network", nil, "Connect the pod to a network (none, host)")
+	fl.StringArrayVar(&f.network, "network", nil, "Connect the pod to a network")
 	fl.StringSliceVarP(&f.publish, "publish", "p", nil, "Publish a container's port, or a range of ports, to the host")
 	fl.StringVar(&f.o.Runtime, "runtime", "", "Path or name of the OCI runtime or shim the pod's containers use")
 	return cmd
@@ -93,12 +93,9 @@ func podCreateCommand() *cobra.Command {
 
 // create validates the flags and creates the pod (also for --pod new:NAME).
 func (f *podCreateFlags) create(cmd *cobra.Command) (*libpod.Pod, error) {
-	if len(f.publish) > 0 {
-		// Where pkg/network's port publishing plugs in when it lands.
-		return nil, fmt.Errorf("--publish %s: port publishing is not supported yet (pod has no network subsystem): %w", strings.Join(f.publish, ","), errdefs.ErrNotImplemented)
-	}
+	f.o.Publish = f.publish
 	if len(f.network) > 1 {
-		return nil, fmt.Errorf("--network %s: only one of none or host is supported until pod has a network subsystem: %w", strings.Join(f.network, ","), errdefs.ErrNotImplemented)
+		return nil, fmt.Errorf("--network %s: a pod joins one network for now: %w", strings.Join(f.network, ","), errdefs.ErrNotImplemented)
 	}
 	if len(f.network) == 1 {
 		f.o.Network = f.network[0]

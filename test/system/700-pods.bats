@@ -3,6 +3,7 @@
 # rm refusals, --pod new:, one shim per pod, a killed infra monitor.
 
 load helpers
+load helpers.network
 
 # skip_unless_pods skips on runtimes that refuse pods (runsc) after checking
 # that the refusal is the clear, capability-named one.
@@ -68,10 +69,11 @@ ns_of() {
     contains "$output" 'invalid pod exit policy: "sometimes"'
     run_pod 125 pod create --infra=false --share net
     contains "$output" "you must have an infra container to share namespaces"
-    run_pod 125 pod create -p 8080:80
-    contains "$output" "port publishing is not supported yet"
-    run_pod 125 pod create --network mynet
-    contains "$output" "only none and host are supported"
+    run_pod 125 pod create --infra=false -p 8080:80
+    contains "$output" "cannot set --network, --publish or --hostname on a pod without an infra container"
+    run_pod 125 pod create -p 80:80:80:80
+    run_pod 125 pod create --network "nosuchnet-$$"
+    contains "$output" "nosuchnet-$$"
     run_pod 125 pod create --memory 1k
     contains "$output" "--memory"
     run_pod pod ps -q
@@ -310,4 +312,21 @@ ns_of() {
     tries=50
     while ((tries-- > 0)) && [[ "$(count_shims)" != 0 ]]; do sleep 0.1; done
     is "$(count_shims)" 0 "shim processes after pod rm -f"
+}
+
+@test "pod create -p: the infra publishes the pod's port, a member serves it on the pod's network" {
+    skip_if_rootless "bridge networks need root"
+    port=$(free_port)
+    run_pod pod create --name web -p "127.0.0.1:$port:8080"
+    run_pod run -d --pod web --name httpd "${IMG[@]}" sh -c 'mkdir -p /w && echo pod-web >/w/index.html && exec httpd -f -p 8080 -h /w'
+    body=$(fetch "http://127.0.0.1:$port/index.html") || die "http://127.0.0.1:$port not reachable"
+    is "$body" "pod-web"
+    # A member of a pod sharing its network cannot publish ports of its own.
+    run_pod 125 run --rm --pod web -p 8081:8081 "${IMG[@]}" true
+    contains "$output" "must be defined when the pod is created"
+    infra=$(pod pod inspect --format '{{.InfraContainerID}}' web)
+    ifindex=$(host_ifindex "$infra")
+    run_pod pod rm -f -t 0 web
+    assert_no_leaks "$infra" "$ifindex"
+    ! fetch "http://127.0.0.1:$port/index.html" >/dev/null || die "port $port still forwarded"
 }
