@@ -172,6 +172,7 @@ EOF
     # The host's root, read-only, as the systemd container's root (a bind
     # mount in a private mount namespace, with empty /tmp and /run): the
     # same systemd, pod and crun binaries, the test's units in /etc/systemd/system.
+    # The pod binaries are bound at their own path (a clone under /tmp is hidden).
     cat >"$d/run.sh" <<EOF
 set -e
 mount --bind / $d/rootfs
@@ -180,7 +181,7 @@ mount -t tmpfs tmpfs $d/rootfs/run
 mount -o remount,bind,ro $d/rootfs
 P="$POD_BIN/pod --root $PODT/root --runroot $PODT/run --tmpdir $PODT/tmp --runtime crun"
 I="$POD_BIN/pod --root /inner/root --runroot /inner/run --tmpdir /inner/tmp"
-\$P run -d --name sd1 --read-only --privileged -v $d/units:/etc/systemd/system:ro -v $d/inner:/inner \
+\$P run -d --name sd1 --read-only --privileged -v $d/units:/etc/systemd/system:ro -v $d/inner:/inner -v $POD_BIN:$POD_BIN:ro \
     --rootfs $d/rootfs /lib/systemd/systemd --unit=pod-test.target >/dev/null
 for i in \$(seq 100); do
     [ "\$(\$P exec sd1 systemctl show -p SubState --value podtest.service 2>/dev/null)" = running ] && break
