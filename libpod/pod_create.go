@@ -30,12 +30,12 @@ type PodCreateOptions struct {
 	InfraName    string   // --infra-name
 	// InfraConmonPidFile is --infra-conmon-pidfile: the infra monitor's pid.
 	InfraConmonPidFile string
-	ExitPolicy         string // --exit-policy: continue (default) or stop
-	Replace            bool   // --replace: remove a pod of the same name first
-	Runtime            string // the pod's runtime: members use it unless they name another
+	ExitPolicy         string   // --exit-policy: continue (default) or stop
+	Replace            bool     // --replace: remove a pod of the same name first
+	Runtime            string   // the pod's runtime: members use it unless they name another
 	Network            string   // --network of the infra container (its namespace is the pod's)
 	Publish            []string // -p: ports the infra publishes for the pod
-	CPUs, Memory       string // --cpus, --memory: limits of the pod cgroup
+	CPUs, Memory       string   // --cpus, --memory: limits of the pod cgroup
 }
 
 // infraCommand is the pause process of an infra container without
