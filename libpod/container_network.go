@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strconv"
+	"strings"
 
 	"go.podman.io/storage/pkg/unshare"
 
@@ -143,6 +144,13 @@ func (c *Container) setupNetwork() (string, error) {
 	switch c.config.Net.Kind {
 	case network.KindBridge:
 		status, err := c.rt.Networks().Attach(c.netRequest())
+		if err != nil && strings.Contains(err.Error(), "allocated to "+c.config.ID) {
+			// The addresses of an earlier run that never tore down (the
+			// host rebooted, its namespace is gone) are still held for
+			// this container by the IPAM store: give them back, once.
+			_ = c.rt.Networks().Detach(c.netRequest())
+			status, err = c.rt.Networks().Attach(c.netRequest())
+		}
 		if err != nil {
 			return "", err
 		}
