@@ -130,3 +130,15 @@ func writeListing(format string, noHeading bool, render func(w io.Writer) error)
 	_, err := os.Stdout.Write(out)
 	return err
 }
+
+// selected returns the items match keeps, never nil (a JSON listing of
+// none prints [], as Podman).
+func selected[T any](all []T, match func(T) bool) []T {
+	out := []T{}
+	for _, x := range all {
+		if match(x) {
+			out = append(out, x)
+		}
+	}
+	return out
+}

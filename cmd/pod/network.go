@@ -103,12 +103,7 @@ func networkLsCommand() *cobra.Command {
 				if err != nil {
 					return err
 				}
-				var nets []network.Network
-				for _, n := range all {
-					if match(n) {
-						nets = append(nets, n)
-					}
-				}
+				nets := selected(all, match)
 				if quiet {
 					for _, n := range nets {
 						fmt.Println(n.Name)
@@ -116,9 +111,6 @@ func networkLsCommand() *cobra.Command {
 					return nil
 				}
 				if isJSONFormat(format) {
-					if nets == nil {
-						nets = []network.Network{}
-					}
 					return writeJSON(os.Stdout, nets, "     ")
 				}
 				rows := make([]any, 0, len(nets))

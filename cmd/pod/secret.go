@@ -131,12 +131,7 @@ func secretLsCommand() *cobra.Command {
 				if err != nil {
 					return err
 				}
-				var infos []secret.Info
-				for _, i := range all {
-					if match(i) {
-						infos = append(infos, i)
-					}
-				}
+				infos := selected(all, match)
 				if quiet {
 					for _, i := range infos {
 						fmt.Println(i.ID)
@@ -144,9 +139,6 @@ func secretLsCommand() *cobra.Command {
 					return nil
 				}
 				if isJSONFormat(format) {
-					if infos == nil {
-						infos = []secret.Info{}
-					}
 					return printJSON(infos)
 				}
 				rows := make([]any, 0, len(infos))
