@@ -36,18 +36,11 @@ test-integration: build ## Go tests driving real runtimes and the real monitor (
 	POD_BIN=$(CURDIR)/bin $(GO) test $(GOFLAGS_BUILD) -count=1 -tags '$(BUILDTAGS) integration' ./test/integration/...
 
 # The runtimes run side by side (each bats file has private roots; network
-# names, subnets and ports are drawn per run); each run's output is kept in
-# bin/bats-RUNTIME.log and printed in order when all are done.
+# names, subnets and ports are drawn per run), their lines streamed with the
+# runtime as prefix and kept in bin/bats-RUNTIME.log; per-test and per-run
+# timeouts and the files run with one runtime only: test/system/run-runtimes.sh.
 test-system: build ## bats CLI tests, once per installed runtime, the runtimes in parallel (root)
-	@for rt in $(RUNTIMES); do \
-		( POD_BIN=$(CURDIR)/bin POD_TEST_RUNTIME=$$rt bats test/system >bin/bats-$$rt.log 2>&1; \
-		  echo $$? >bin/bats-$$rt.rc ) & \
-	done; wait; \
-	failed=; for rt in $(RUNTIMES); do \
-		echo "=== system tests with runtime $$rt"; cat bin/bats-$$rt.log; \
-		[ "$$(cat bin/bats-$$rt.rc)" = 0 ] || failed="$$failed $$rt"; \
-	done; \
-	if [ -n "$$failed" ]; then echo "=== system tests failed with:$$failed"; exit 1; fi
+	@test/system/run-runtimes.sh $(CURDIR)/bin $(RUNTIMES)
 
 # The same bats tests as an ordinary user (rootless): contrib/rootless-user.sh
 # makes the user and its /etc/subuid ranges; the tests and binaries are
@@ -65,7 +58,8 @@ test-system-rootless: build ## bats CLI tests as an ordinary user, once per root
 	for rt in $(filter crun runc runsc,$(RUNTIMES)); do \
 		echo "=== rootless system tests ($$u) with runtime $$rt"; \
 		(cd $$tmp && runuser -u $$u -- env -i PATH=/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin HOME=$$(getent passwd $$u | cut -d: -f6) \
-			USER=$$u XDG_RUNTIME_DIR=$$xdg TMPDIR=$$tmp POD_BIN=$$tmp/bin POD_TEST_RUNTIME=$$rt bats $$files) || failed="$$failed $$rt"; \
+			USER=$$u XDG_RUNTIME_DIR=$$xdg TMPDIR=$$tmp POD_BIN=$$tmp/bin POD_TEST_RUNTIME=$$rt \
+			BATS_TEST_TIMEOUT=600 timeout -k 30 30m bats --timing $$files </dev/null) || failed="$$failed $$rt"; \
 	done; \
 	runuser -u $$u -- env XDG_RUNTIME_DIR=$$xdg $$tmp/bin/pod system migrate >/dev/null 2>&1; \
 	for p in $$(pgrep -u $$u -f '^pod-rootless-pause$$'); do \
@@ -85,17 +79,19 @@ check: lint test test-integration test-system soak-small ## lint, then every tes
 # runc shim where installed; each run writes bin/soak[-small]-RUNTIME.json.
 SOAK_RUNTIMES ?= $(filter crun io.containerd.runc.v2,$(RUNTIMES))
 SOAK_FLAGS    ?=
+SOAK_TIMEOUT  ?= 20m
 
 define soak_run
 	@failed=; for rt in $(SOAK_RUNTIMES); do \
 		echo "=== soak ($(1)) with runtime $$rt"; \
-		$(GO) run $(GOFLAGS_BUILD) ./test/soak -pod bin/pod -runtime $$rt $(2) \
+		timeout -k 30 $(SOAK_TIMEOUT) $(GO) run $(GOFLAGS_BUILD) ./test/soak -pod bin/pod -runtime $$rt $(2) \
 			-json bin/soak$(1)-$$rt.json $(SOAK_FLAGS) >bin/soak$(1)-$$rt.out 2>&1 || { \
 			failed="$$failed $$rt"; cat bin/soak$(1)-$$rt.out; }; \
 	done; \
 	if [ -n "$$failed" ]; then echo "=== soak failed with:$$failed (see bin/soak$(1)-*.json)"; exit 1; fi
 endef
 
+soak: SOAK_TIMEOUT = 6h
 soak: build ## soak and fault suite, full size: 8 clients, 10,000 lifecycles per runtime (root; 1-2 hours each)
 	$(call soak_run,,-clients 8 -total 10000 -fault-rounds 20)
 
