@@ -82,9 +82,10 @@ SOAK_FLAGS    ?=
 SOAK_TIMEOUT  ?= 20m
 
 define soak_run
+	$(GO) build $(GOFLAGS_BUILD) -o bin/soak ./test/soak
 	@failed=; for rt in $(SOAK_RUNTIMES); do \
 		echo "=== soak ($(1)) with runtime $$rt"; \
-		timeout -k 30 $(SOAK_TIMEOUT) $(GO) run $(GOFLAGS_BUILD) ./test/soak -pod bin/pod -runtime $$rt $(2) \
+		timeout -k 30 $(SOAK_TIMEOUT) bin/soak -pod bin/pod -runtime $$rt $(2) \
 			-json bin/soak$(1)-$$rt.json $(SOAK_FLAGS) >bin/soak$(1)-$$rt.out 2>&1 || { \
 			failed="$$failed $$rt"; cat bin/soak$(1)-$$rt.out; }; \
 	done; \
