@@ -2,6 +2,7 @@ package libpod
 
 import (
 	"fmt"
+	"os"
 	"path/filepath"
 	"sort"
 	"strconv"
@@ -32,6 +33,7 @@ type NetConfig struct {
 	Container string                               `json:"container,omitempty"` // container:ID, the ID
 	Exposed   []string                             `json:"exposed,omitempty"`   // PORT/PROTO (--expose, EXPOSE)
 	Backend   string                               `json:"backend,omitempty"`   // cni or netavark, at create
+	Options   []string                             `json:"options,omitempty"`   // slirp4netns:OPTS / pasta:OPTS
 }
 
 // Networks returns the network subsystem (opened lazily).
@@ -54,22 +56,31 @@ func (r *Runtime) applyNetwork(cfg *ContainerConfig, o *CreateOptions) error {
 	}
 	rootless := unshare.IsRootless()
 	if rootless && (v == "" || v == "private") {
-		// An ordinary user cannot make bridges, and user-mode networking
-		// (pasta, slirp4netns) is not there yet: a network namespace of
-		// its own with loopback only, which is what none is (docs/networks.md).
-		v = "none"
+		// An ordinary user cannot make bridges: Podman's rootless default,
+		// slirp4netns, when it can run here, else a namespace of its own
+		// with loopback only (docs/rootless.md).
+		v = network.KindSlirp
+		if err := r.Networks().UserModeAvailable(v); err != nil {
+			r.warnf("using --network none for container %s: %v", cfg.Name, err)
+			v = "none"
+		}
 	}
 	mode, err := network.ParseMode(v, r.Networks().DefaultName())
 	if err != nil {
 		return err
 	}
 	if rootless && mode.Joins() {
-		return fmt.Errorf("--network %s: an ordinary user cannot join bridge networks, and rootless user-mode networking (pasta, slirp4netns) is not supported yet: use --network none, host or container:ID: %w", v, errdefs.ErrNotImplemented)
+		return fmt.Errorf("--network %s: an ordinary user cannot join bridge networks: use --network slirp4netns (the default), pasta, none, host or container:ID: %w", v, errdefs.ErrNotImplemented)
+	}
+	if network.IsUserMode(mode.Kind) {
+		if err := r.Networks().UserModeAvailable(mode.Kind); err != nil {
+			return fmt.Errorf("--network %s: %w", v, err)
+		}
 	}
 	if err := mode.ApplyFlags(o.Net.IP, o.Net.MAC, o.Net.Aliases); err != nil {
 		return err
 	}
-	nc := &NetConfig{Kind: mode.Kind, Networks: mode.Networks}
+	nc := &NetConfig{Kind: mode.Kind, Networks: mode.Networks, Options: mode.Options}
 	if mode.Joins() {
 		nc.Backend = r.Networks().Backend()
 	}
@@ -90,17 +101,17 @@ func (r *Runtime) applyNetwork(cfg *ContainerConfig, o *CreateOptions) error {
 	if o.Net.PublishAll {
 		maps = network.PublishAll(maps, nc.Exposed)
 	}
-	if len(maps) > 0 && !mode.Joins() {
+	if len(maps) > 0 && !mode.Publishes() {
 		// Podman's words and behaviour: a warning, the ports dropped.
 		r.warnf("Port mappings have been discarded as one of the Host, Container, Pod, and None network modes are in use")
 		maps = nil
 	}
-	if mode.Joins() {
-		for name := range mode.Networks {
-			if _, err := r.Networks().Inspect(name); err != nil {
-				return fmt.Errorf("--network %s: %w", name, err)
-			}
+	for name := range mode.Networks {
+		if _, err := r.Networks().Inspect(name); err != nil {
+			return fmt.Errorf("--network %s: %w", name, err)
 		}
+	}
+	if mode.Publishes() {
 		if maps, err = network.AllocatePorts(maps); err != nil {
 			return err
 		}
@@ -122,6 +133,8 @@ func (c *Container) netRequest() *network.Request {
 	if c.config.Net != nil {
 		req.Networks = c.config.Net.Networks
 		req.Backend = c.config.Net.Backend
+		req.Kind = c.config.Net.Kind
+		req.Options = c.config.Net.Options
 	}
 	for _, m := range c.config.PortMappings {
 		req.Ports = append(req.Ports, network.PortMapping{HostIP: m.HostIP, ContainerPort: m.ContainerPort, HostPort: m.HostPort, Range: m.Range, Protocol: m.Protocol})
@@ -136,45 +149,51 @@ func (c *Container) joinsNetworks() bool {
 
 // setupNetwork creates the container's namespace and its networks before
 // the runtime creates the container; it returns the namespace path for the
-// spec ("" when the container needs none of pod's making).
-func (c *Container) setupNetwork() (string, error) {
+// spec ("" when the container needs none of pod's making) and the files
+// the container's monitor must hold (the caller closes them).
+func (c *Container) setupNetwork() (string, []*os.File, error) {
 	if c.config.Net == nil {
-		return "", nil
+		return "", nil, nil
 	}
-	switch c.config.Net.Kind {
-	case network.KindBridge:
-		status, err := c.rt.Networks().Attach(c.netRequest())
+	switch {
+	case network.OwnsNamespace(c.config.Net.Kind):
+		att, err := c.rt.Networks().Attach(c.netRequest())
 		if err != nil && strings.Contains(err.Error(), "allocated to "+c.config.ID) {
 			// The addresses of an earlier run that never tore down (the
 			// host rebooted, its namespace is gone) are still held for
 			// this container by the IPAM store: give them back, once.
 			_ = c.rt.Networks().Detach(c.netRequest())
-			status, err = c.rt.Networks().Attach(c.netRequest())
+			att, err = c.rt.Networks().Attach(c.netRequest())
 		}
 		if err != nil {
-			return "", err
+			return "", nil, err
 		}
-		c.state.NetNS = c.netRequest().NSPath()
-		c.state.NetStatus = status
+		c.state.NetNS = att.NSPath
+		c.state.NetStatus = att.Status
+		c.state.NetFiles = nil
+		if len(att.Files.IPs)+len(att.Files.DNS) > 0 {
+			c.state.NetFiles = &att.Files
+		}
 		if err := c.save(); err != nil {
+			att.Close()
 			c.teardownNetwork()
-			return "", err
+			return "", nil, err
 		}
-		return c.state.NetNS, nil
-	case network.KindContainer:
+		return c.state.NetNS, att.Hold, nil
+	case c.config.Net.Kind == network.KindContainer:
 		other, err := c.rt.LookupContainer(c.config.Net.Container)
 		if err != nil {
-			return "", fmt.Errorf("--network container:%s: %w", c.config.Net.Container, err)
+			return "", nil, fmt.Errorf("--network container:%s: %w", c.config.Net.Container, err)
 		}
 		if other.state.NetNS != "" {
-			return other.state.NetNS, nil
+			return other.state.NetNS, nil, nil
 		}
 		if other.state.Status != StatusRunning || other.state.Task.Pid == 0 {
-			return "", fmt.Errorf("--network container:%s: container %s is not running: start it first: %w", other.Name(), other.Name(), errdefs.ErrConflict)
+			return "", nil, fmt.Errorf("--network container:%s: container %s is not running: start it first: %w", other.Name(), other.Name(), errdefs.ErrConflict)
 		}
-		return "/proc/" + strconv.Itoa(other.state.Task.Pid) + "/ns/net", nil
+		return "/proc/" + strconv.Itoa(other.state.Task.Pid) + "/ns/net", nil, nil
 	}
-	return "", nil
+	return "", nil, nil
 }
 
 // teardownNetwork undoes setupNetwork: no namespace, veth, firewall rule or
@@ -190,6 +209,7 @@ func (c *Container) teardownNetwork() {
 	}
 	c.state.NetNS = ""
 	c.state.NetStatus = nil
+	c.state.NetFiles = nil
 }
 
 // ReloadNetwork sets a running container's networks up again (after a
@@ -236,5 +256,9 @@ func (c *Container) addNetworkFiles(p *etcfiles.Params) {
 			p.NetworkDNS = append(p.NetworkDNS, ip.String())
 		}
 		p.NetworkSearch = append(p.NetworkSearch, sb.DNSSearchDomains...)
+	}
+	if f := c.state.NetFiles; f != nil {
+		p.IPs = append(p.IPs, f.IPs...)
+		p.HelperDNS = append(p.HelperDNS, f.DNS...)
 	}
 }

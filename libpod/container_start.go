@@ -190,11 +190,14 @@ func (c *Container) init(ctx context.Context, foreground, start bool, attach fun
 	if err != nil {
 		return false, err
 	}
-	nsPath, err := c.setupNetwork()
+	nsPath, hold, err := c.setupNetwork()
 	if err != nil {
 		return false, err
 	}
 	defer func() {
+		for _, f := range hold {
+			_ = f.Close() // the monitor has its copies (or failed)
+		}
 		if retErr != nil {
 			c.teardownNetwork()
 		}
@@ -248,7 +251,7 @@ func (c *Container) init(ctx context.Context, foreground, start bool, attach fun
 		Spec:   spec,
 		Bundle: c.staticDir(),
 		RunDir: c.runDir(),
-		IO:     ocirt.IO{Terminal: c.config.Spec.Terminal, Stdin: c.config.Spec.Stdin, ExtraFiles: c.preserveFDs},
+		IO:     ocirt.IO{Terminal: c.config.Spec.Terminal, Stdin: c.config.Spec.Stdin, ExtraFiles: c.preserveFDs, Hold: hold},
 		Log:    ocirt.Log{Driver: c.config.LogDriver, Path: logPath, MaxSize: c.config.LogSizeMax, Tag: c.config.LogTag},
 		Exit: ocirt.Exit{Dir: r.paths.Exits, PersistDir: c.persistDir(), Command: r.exitCommand(c),
 			Delay: time.Duration(map[bool]int{true: foregroundExitDelay}[foreground]) * time.Second},

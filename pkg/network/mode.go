@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/pod-engine/pod/pkg/errdefs"
+	"github.com/pod-engine/pod/pkg/network/rootlessnet"
 )
 
 // Mode kinds of --network.
@@ -15,8 +16,8 @@ const (
 	KindHost      = "host"      // the host's namespace
 	KindPath      = "ns"        // an existing namespace at Path
 	KindContainer = "container" // another container's namespace
-	KindPasta     = "pasta"     // rootless user-mode networking (not yet)
-	KindSlirp     = "slirp4netns"
+	KindPasta     = "pasta"       // user-mode networking by pasta (package rootlessnet)
+	KindSlirp     = "slirp4netns" // user-mode networking by slirp4netns (package rootlessnet)
 )
 
 // Mode is a parsed --network value.
@@ -27,10 +28,29 @@ type Mode struct {
 	// Networks are the networks joined with KindBridge, by name, with the
 	// options given after NAME: ("bridge" alone joins the default network).
 	Networks map[string]PerNetworkOptions
+	// Options are the user-mode helper's options (KindSlirp: KEY=VALUE,
+	// KindPasta: pasta(1) arguments), as given after "slirp4netns:" or
+	// "pasta:", split at commas.
+	Options []string
 }
 
 // Joins reports whether the container gets addresses from the backend.
 func (m Mode) Joins() bool { return m.Kind == KindBridge }
+
+// OwnsNamespace reports whether pod makes a network namespace for a
+// container of this kind and sets it up (Manager.Attach): bridge networks
+// and the user-mode helpers.
+func OwnsNamespace(kind string) bool {
+	return kind == KindBridge || IsUserMode(kind)
+}
+
+// IsUserMode reports whether kind is a user-mode network (slirp4netns or
+// pasta): a helper process pod starts forwards the container's traffic and
+// its published ports, with no privilege on the host.
+func IsUserMode(kind string) bool { return kind == KindSlirp || kind == KindPasta }
+
+// Publishes reports whether ports can be published with this mode.
+func (m Mode) Publishes() bool { return OwnsNamespace(m.Kind) }
 
 // ParseMode parses --network for root: "" and "private" are the default
 // network, as Podman's default for root.
@@ -41,10 +61,8 @@ func ParseMode(v, defaultNetwork string) (Mode, error) {
 	switch v {
 	case "", "private", "bridge", "default":
 		return Mode{Kind: KindBridge, Networks: map[string]PerNetworkOptions{defaultNetwork: {}}}, nil
-	case "none", "host":
+	case "none", "host", KindSlirp, KindPasta:
 		return Mode{Kind: v}, nil
-	case "pasta", "slirp4netns":
-		return Mode{}, fmt.Errorf("--network %s: rootless user-mode networking is not supported yet; use bridge, none or host: %w", v, errdefs.ErrNotImplemented)
 	}
 	kind, rest, hasColon := strings.Cut(v, ":")
 	switch kind {
@@ -58,14 +76,25 @@ func ParseMode(v, defaultNetwork string) (Mode, error) {
 			return bad("container: needs a container name or ID")
 		}
 		return Mode{Kind: KindContainer, Container: rest}, nil
-	case "pasta", "slirp4netns":
-		return Mode{}, fmt.Errorf("--network %s: rootless user-mode networking is not supported yet; use bridge, none or host: %w", v, errdefs.ErrNotImplemented)
+	case KindSlirp, KindPasta:
+		opts := strings.Split(rest, ",")
+		for _, o := range opts {
+			if o == "" {
+				return bad("empty option; give %s:OPT[,OPT...]", kind)
+			}
+		}
+		if kind == KindSlirp {
+			if err := rootlessnet.CheckSlirpOptions(opts); err != nil {
+				return bad("%v", err)
+			}
+		}
+		return Mode{Kind: kind, Options: opts}, nil
 	case "bridge", "none", "host", "private":
 		return bad("%s takes no options", kind)
 	}
 	// NAME[:opt=val,...] (several networks: NAME,NAME2 is refused as Podman does).
 	if err := CheckName(kind); err != nil {
-		return bad("unknown network mode or bad network name; use bridge, none, host, ns:PATH, container:ID or a network name")
+		return bad("unknown network mode or bad network name; use bridge, none, host, slirp4netns, pasta, ns:PATH, container:ID or a network name")
 	}
 	var o PerNetworkOptions
 	if hasColon {

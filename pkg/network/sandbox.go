@@ -10,6 +10,8 @@ import (
 
 	"go.podman.io/common/libnetwork/types"
 	"go.podman.io/common/pkg/netns"
+
+	"github.com/pod-engine/pod/pkg/network/rootlessnet"
 )
 
 // Request describes the network namespace of one owner (a container, or a
@@ -26,7 +28,43 @@ type Request struct {
 	// Backend is the backend the owner was created with ("" = the
 	// configured one).
 	Backend string
+	// Kind is the owner's --network kind: KindBridge ("" too) sets up
+	// Networks with the backend, KindSlirp and KindPasta start that
+	// user-mode helper with Options (package rootlessnet).
+	Kind    string
+	Options []string
 }
+
+// Attachment is what Attach set up.
+type Attachment struct {
+	NSPath string
+	// Status is the addresses per backend network (bridge only: Podman
+	// lists no network for the user-mode kinds).
+	Status map[string]StatusBlock
+	// Files is what /etc/hosts and /etc/resolv.conf need beyond Status.
+	Files FileHints
+	// Hold are files the container's monitor must keep open for the
+	// container's life (the user-mode helper exits when they close); the
+	// caller closes its copies once the monitor runs, or on failure.
+	Hold []*os.File
+}
+
+// FileHints are the container's addresses and the nameservers listed
+// before the host's, for a network that has no StatusBlock.
+type FileHints struct {
+	IPs []string `json:"ips,omitempty"`
+	DNS []string `json:"dns,omitempty"`
+}
+
+// Close closes the caller's copies of the held files.
+func (a *Attachment) Close() {
+	for _, f := range a.Hold {
+		_ = f.Close()
+	}
+	a.Hold = nil
+}
+
+func (r *Request) userMode() bool { return IsUserMode(r.Kind) }
 
 // NSPath is where the owner's namespace is mounted.
 func (r *Request) NSPath() string { return filepath.Join(r.Dir, r.OwnerID) }
@@ -55,11 +93,15 @@ func (r *Request) options() types.NetworkOptions {
 }
 
 // Attach creates the owner's network namespace and sets up its networks
-// and published ports. On failure nothing is left behind.
-func (m *Manager) Attach(r *Request) (_ map[string]StatusBlock, retErr error) {
-	ni, err := m.backendNamed(r.Backend)
-	if err != nil {
-		return nil, err
+// (or its user-mode helper) and published ports. On failure nothing is
+// left behind.
+func (m *Manager) Attach(r *Request) (_ *Attachment, retErr error) {
+	var ni types.ContainerNetwork
+	if !r.userMode() {
+		var err error
+		if ni, err = m.backendNamed(r.Backend); err != nil {
+			return nil, err
+		}
 	}
 	if err := os.MkdirAll(r.Dir, 0o700); err != nil {
 		return nil, err
@@ -80,11 +122,20 @@ func (m *Manager) Attach(r *Request) (_ map[string]StatusBlock, retErr error) {
 			_ = os.Remove(path)
 		}
 	}()
+	if r.userMode() {
+		res, err := rootlessnet.Start(&rootlessnet.Options{
+			Config: m.cfg, Kind: r.Kind, ID: r.OwnerID, NSPath: path, Dir: r.Dir, Ports: r.Ports, Args: r.Options,
+		})
+		if err != nil {
+			return nil, fmt.Errorf("setting up the network of %s: %w", r.OwnerName, err)
+		}
+		return &Attachment{NSPath: path, Files: FileHints{IPs: res.IPs, DNS: res.DNS}, Hold: res.Hold}, nil
+	}
 	status, err := ni.Setup(path, types.SetupOptions{NetworkOptions: r.options()})
 	if err != nil {
 		return nil, fmt.Errorf("setting up the network of %s: %w", r.OwnerName, classify(err))
 	}
-	return status, nil
+	return &Attachment{NSPath: path, Status: status}, nil
 }
 
 // Detach tears the owner's networks down (addresses, firewall rules, port
@@ -93,10 +144,17 @@ func (m *Manager) Attach(r *Request) (_ map[string]StatusBlock, retErr error) {
 func (m *Manager) Detach(r *Request) error {
 	path := r.NSPath()
 	if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
+		if r.userMode() {
+			rootlessnet.Stop(r.Dir, r.OwnerID)
+		}
 		return nil
 	}
 	var errs []error
-	if len(r.Networks) > 0 {
+	if r.userMode() {
+		// Normally gone already: its exit pipe closed with the monitor
+		// (slirp4netns), or it quits when the namespace goes (pasta).
+		rootlessnet.Stop(r.Dir, r.OwnerID)
+	} else if len(r.Networks) > 0 {
 		ni, err := m.backendNamed(r.Backend)
 		if err != nil {
 			return err
@@ -111,12 +169,18 @@ func (m *Manager) Detach(r *Request) error {
 	if err := os.Remove(path); err != nil && !errors.Is(err, os.ErrNotExist) {
 		errs = append(errs, err)
 	}
+	if r.userMode() {
+		rootlessnet.Stop(r.Dir, r.OwnerID) // pasta after its namespace went
+	}
 	return errors.Join(errs...)
 }
 
 // Reload sets the owner's networks up again in its existing namespace with
 // the addresses it had (status), after a firewall flush.
 func (m *Manager) Reload(r *Request, status map[string]StatusBlock) (map[string]StatusBlock, error) {
+	if r.userMode() {
+		return status, nil // no firewall rules: the helper forwards in user space
+	}
 	ni, err := m.backendNamed(r.Backend)
 	if err != nil {
 		return nil, err
@@ -142,4 +206,11 @@ func (m *Manager) Reload(r *Request, status map[string]StatusBlock) (map[string]
 		return nil, fmt.Errorf("setting up the network of %s again: %w", r.OwnerName, classify(err))
 	}
 	return st, nil
+}
+
+// UserModeAvailable says why the user-mode network kind (KindSlirp,
+// KindPasta) cannot run here: its binary is missing or /dev/net/tun is
+// closed to this user. nil when it can.
+func (m *Manager) UserModeAvailable(kind string) error {
+	return rootlessnet.Available(m.cfg, kind)
 }

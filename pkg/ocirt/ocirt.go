@@ -159,6 +159,12 @@ type IO struct {
 	// passthrough); nil = output is logged and served to attach clients.
 	Passthrough *Stdio
 	ExtraFiles  []*os.File // passed to the process as fds 3.. (--preserve-fds)
+	// Hold are files the container's monitor keeps open for the
+	// container's life and closes when it exits, never handed to the
+	// container (a user-mode network helper's exit pipe: Podman leaks it
+	// into conmon the same way). A kind without a monitor of pod's may
+	// ignore them only if its helper dies with the container otherwise.
+	Hold []*os.File
 }
 
 // Stdio are files a process gets as its stdin, stdout and stderr.

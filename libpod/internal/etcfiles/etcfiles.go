@@ -3,7 +3,8 @@
 // /etc/resolv.conf. Their content is a pure function of Params and of the
 // host's /etc/hosts and /etc/resolv.conf; Write puts them in the container's
 // run directory and returns the bind mounts for them. pod has no network
-// subsystem yet, so /etc/hosts names the container on the loopback address.
+// subsystem's addresses come in Params; without any, /etc/hosts names the
+// container on the loopback address.
 package etcfiles
 
 import (
@@ -42,6 +43,9 @@ type Params struct {
 	// and search domains: they replace the host's nameservers unless --dns
 	// is given.
 	NetworkDNS, NetworkSearch []string
+	// HelperDNS are a user-mode network's nameservers (slirp4netns's
+	// 10.0.2.3, pasta's forwarder), listed before the host's, as Podman.
+	HelperDNS []string
 	// AddHosts are --add-host entries, [name, ip] pairs, listed first.
 	AddHosts [][2]string
 	// DNS, DNSSearch and DNSOptions replace the host's nameservers,
@@ -124,7 +128,7 @@ func ResolvConf(host []byte, ownNetNS bool, p *Params) string {
 		}
 		p = &q
 	}
-	if !ownNetNS && len(p.DNS)+len(p.DNSSearch)+len(p.DNSOptions) == 0 {
+	if !ownNetNS && len(p.DNS)+len(p.DNSSearch)+len(p.DNSOptions)+len(p.HelperDNS) == 0 {
 		return string(host)
 	}
 	var b strings.Builder
@@ -135,6 +139,12 @@ func ResolvConf(host []byte, ownNetNS bool, p *Params) string {
 		b.WriteString("nameserver " + ns + "\n")
 	}
 	servers := len(p.DNS)
+	if len(p.DNS) == 0 {
+		for _, ns := range p.HelperDNS {
+			b.WriteString("nameserver " + ns + "\n")
+			servers++
+		}
+	}
 	sc := bufio.NewScanner(bytes.NewReader(host))
 	for sc.Scan() {
 		line := sc.Text()

@@ -91,7 +91,10 @@ func Create(ctx context.Context, m *Monitor, req *ocirt.CreateRequest) (Started,
 	cctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	what := "container " + req.Name
-	opts := m.options(args, req.Env, req.IO.ExtraFiles, req.Bundle)
+	// The held files follow the preserved ones: the monitor keeps every
+	// inherited fd until the container exits, --preserve-fds hands only
+	// the first len(ExtraFiles) on to the container.
+	opts := m.options(args, req.Env, append(append([]*os.File(nil), req.IO.ExtraFiles...), req.IO.Hold...), req.Bundle)
 	if p := req.IO.Passthrough; p != nil {
 		opts.Stdin, opts.Stdout, opts.Stderr = p.Stdin, p.Stdout, p.Stderr
 	}

@@ -39,6 +39,8 @@ func (r *runtime) check(req *ocirt.CreateRequest) error {
 	switch {
 	case len(req.IO.ExtraFiles) > 0:
 		return unsupported("--preserve-fds")
+	case len(req.IO.Hold) > 0:
+		return unsupported("a user-mode network (slirp4netns), whose helper must die with the container's monitor (use --network bridge or pasta)")
 	case req.IO.Passthrough != nil || req.Log.Driver == ocirt.LogPassthrough:
 		return unsupported("the passthrough log driver")
 	case req.Log.Driver == ocirt.LogJournald:
