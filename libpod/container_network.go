@@ -61,7 +61,7 @@ func (r *Runtime) applyNetwork(cfg *ContainerConfig, o *CreateOptions) error {
 		// with loopback only (docs/rootless.md).
 		v = network.KindSlirp
 		if err := r.Networks().UserModeAvailable(v); err != nil {
-			r.warnf("using --network none for container %s: %v", cfg.Name, err)
+			r.warnf("rootless network: using --network none: %v", err)
 			v = "none"
 		}
 	}

@@ -122,8 +122,8 @@ teardown() {
     run_pod 125 run --rm --network "bridge:ip=1.2.3.4" "${IMG[@]}" true
     run_pod run --rm --network none -p 8080:80 "${IMG[@]}" true
     contains "$output" "Port mappings have been discarded"
-    run_pod 125 run --rm --network pasta "${IMG[@]}" true
-    contains "$output" "rootless"
+    run_pod 125 run --rm --network slirp4netns:nosuchopt=1 "${IMG[@]}" true
+    contains "$output" "nosuchopt"
     run_pod 125 run --rm --network podman:mac=zz "${IMG[@]}" true
     contains "$output" "mac=zz"
     run_pod ps -a --format '{{.Names}}'

@@ -116,7 +116,12 @@ func CheckSlirpOptions(opts []string) error {
 // Available says why kind cannot run here (nil when it can): its binary is
 // missing, or /dev/net/tun cannot be opened.
 func Available(cfg *config.Config, kind string) error {
-	if _, err := cfg.FindHelperBinary(kind, true); err != nil {
+	if p := cfg.Engine.NetworkCmdPath; kind == Slirp4netns && p != "" {
+		// --network-cmd-path / network_cmd_path: slirp4netns's path, as Podman
+		if st, err := os.Stat(p); err != nil || st.IsDir() || st.Mode()&0o111 == 0 {
+			return fmt.Errorf("slirp4netns not found at %s (network_cmd_path): %w", p, errdefs.ErrNotFound)
+		}
+	} else if _, err := cfg.FindHelperBinary(kind, true); err != nil {
 		pkg := map[string]string{Pasta: "passt", Slirp4netns: "slirp4netns"}[kind]
 		return fmt.Errorf("%s is not installed (Debian: apt-get install %s): %w", kind, pkg, errdefs.ErrNotFound)
 	}
@@ -230,13 +235,30 @@ func startPasta(o *Options) (*Result, error) {
 		if pid > 0 {
 			killHelper(pid, 0)
 		}
-		return nil, fmt.Errorf("pasta: %w", err)
+		return nil, fmt.Errorf("pasta: %s", shortError(err))
 	}
 	r := &Result{DNS: res.DNSForwardIPs}
 	for _, ip := range res.IPAddresses {
 		r.IPs = append(r.IPs, ip.String())
 	}
 	return r, nil
+}
+
+// shortError is err's message without pasta's usage text and its
+// "Failed to send ... to syslog" lines: the first lines say what is wrong.
+func shortError(err error) string {
+	var keep []string
+	for _, l := range strings.Split(err.Error(), "\n") {
+		l = strings.TrimRight(strings.TrimSpace(l), ":")
+		if l == "" || strings.HasPrefix(l, "Failed to send") {
+			continue
+		}
+		if strings.HasPrefix(l, "Usage:") || len(keep) == 3 {
+			break
+		}
+		keep = append(keep, l)
+	}
+	return strings.Join(keep, ": ")
 }
 
 // helperRecord is <Dir>/<ID>.helper.
