@@ -70,8 +70,8 @@ func TestParseMode(t *testing.T) {
 			t.Errorf("%q: want an invalid-argument error naming it, got %v", in, err)
 		}
 	}
-	if _, err := ParseMode("pasta", "podman"); !errors.Is(err, errdefs.ErrNotImplemented) {
-		t.Errorf("pasta: %v", err)
+	if m, err := ParseMode("pasta", "podman"); err != nil || m.Kind != KindPasta {
+		t.Errorf("pasta: %+v %v", m, err)
 	}
 	m, _ = ParseMode("", "podman")
 	if err := m.ApplyFlags("10.88.0.9", "", []string{"x"}); err != nil || len(m.Networks["podman"].StaticIPs) != 1 {
@@ -122,7 +122,8 @@ func FuzzParsePublish(f *testing.F) {
 }
 
 func FuzzParseMode(f *testing.F) {
-	for _, s := range []string{"bridge", "none", "host", "ns:/x", "container:a", "net:ip=10.0.0.1,alias=x", "net:mac=92:d0:c6:0a:29:33", "../x", "a:b=c"} {
+	for _, s := range []string{"bridge", "none", "host", "ns:/x", "container:a", "net:ip=10.0.0.1,alias=x", "net:mac=92:d0:c6:0a:29:33", "../x", "a:b=c",
+		"slirp4netns", "slirp4netns:mtu=1500,cidr=10.5.0.0/24", "slirp4netns:port_handler=rootlesskit", "pasta", "pasta:-t,8080,--map-gw", "pasta:,"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
@@ -138,8 +139,60 @@ func FuzzParseMode(f *testing.F) {
 				t.Fatalf("%q: network name %q would become a path", s, name)
 			}
 		}
+		if m.Kind == KindSlirp && CheckSlirpOptionsForTest(m.Options) != nil {
+			t.Fatalf("%q: slirp4netns options accepted that the check refuses: %v", s, m.Options)
+		}
+		for _, o := range m.Options {
+			if o == "" {
+				t.Fatalf("%q: empty option accepted", s)
+			}
+		}
 		if m.Kind == KindPath && !strings.HasPrefix(m.Path, "/") {
 			t.Fatalf("%q: relative path %q", s, m.Path)
 		}
 	})
+}
+
+func TestParseModeUserMode(t *testing.T) {
+	good := map[string]Mode{
+		"slirp4netns": {Kind: KindSlirp},
+		"slirp4netns:allow_host_loopback=true,mtu=1500,cidr=10.5.0.0/24,enable_ipv6=false,port_handler=slirp4netns": {Kind: KindSlirp,
+			Options: []string{"allow_host_loopback=true", "mtu=1500", "cidr=10.5.0.0/24", "enable_ipv6=false", "port_handler=slirp4netns"}},
+		"pasta":                  {Kind: KindPasta},
+		"pasta:--map-gw,-t,8080": {Kind: KindPasta, Options: []string{"--map-gw", "-t", "8080"}},
+	}
+	for in, want := range good {
+		m, err := ParseMode(in, "podman")
+		if err != nil || !reflect.DeepEqual(m, want) {
+			t.Errorf("%q: got %+v, %v; want %+v", in, m, err, want)
+		}
+		if !OwnsNamespace(m.Kind) || !m.Publishes() || m.Joins() || !IsUserMode(m.Kind) {
+			t.Errorf("%q: kind %s: wrong predicates", in, m.Kind)
+		}
+	}
+	bad := map[string]string{
+		"slirp4netns:":                         "empty option",
+		"pasta:a,,b":                           "empty option",
+		"slirp4netns:mtu=10":                   "mtu=10",
+		"slirp4netns:mtu=x":                    "mtu=x",
+		"slirp4netns:cidr=10.0.0.0":            "cidr=10.0.0.0",
+		"slirp4netns:cidr=fd00::/64":           "cidr=fd00::/64",
+		"slirp4netns:allow_host_loopback=yes":  "allow_host_loopback=yes",
+		"slirp4netns:port_handler=rootlesskit": "port_handler=slirp4netns",
+		"slirp4netns:port_handler=x":           "port_handler=x",
+		"slirp4netns:nosuch=1":                 "nosuch",
+		"slirp4netns:mtu":                      "KEY=VALUE",
+		"slirp4netns:outbound_addr=":           "outbound_addr",
+	}
+	for in, want := range bad {
+		_, err := ParseMode(in, "podman")
+		if err == nil || !errors.Is(err, errdefs.ErrInvalidArgument) || !strings.Contains(err.Error(), want) || !strings.Contains(err.Error(), "--network") {
+			t.Errorf("%q: want an invalid-argument error naming --network and %q, got %v", in, want, err)
+		}
+	}
+	for _, k := range []string{KindBridge, KindNone, KindHost, KindPath, KindContainer} {
+		if IsUserMode(k) {
+			t.Errorf("%s is not user-mode", k)
+		}
+	}
 }

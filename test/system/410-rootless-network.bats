@@ -78,6 +78,13 @@ host_ip() {
     ip -4 -o addr show dev "$dev" scope global | awk '{print $4; exit}' | cut -d/ -f1
 }
 
+# get_retry HOST PORT: a shell snippet that prints /index.html of HOST:PORT
+# in the container, with a few tries. nc, not wget: busybox wget gets
+# EAGAIN from runsc's hostinet sockets every time.
+get_retry() {
+    echo "for i in 1 2 3 4 5 6 7 8 9 10; do out=\$(printf 'GET /index.html HTTP/1.0\\r\\n\\r\\n' | timeout 5 nc -w 3 $1 $2 | tail -1) && [ -n \"\$out\" ] && echo \"\$out\" && exit 0; sleep 0.3; done; exit 1"
+}
+
 # host_server ADDR PORT: an httpd on the host serving $RL/www (bounded by
 # teardown's kill).
 host_server() {
@@ -162,8 +169,8 @@ host_server() {
     port=$(free_port)
     hip=$(host_ip)
     host_server "$hip" "$port"
-    run_upod podtest run --rm "${IMG[@]}" wget -q -O- "http://$hip:$port/index.html"
-    is "$output" "host-$$" "slirp4netns to the host's address"
+    run_upod podtest run --rm "${IMG[@]}" sh -c "$(get_retry "$hip" "$port")"
+    is "${output##*$'\n'}" "host-$$" "slirp4netns to the host's address"
     kill "$HOSTSRV"
     wait "$HOSTSRV" 2>/dev/null || true
     host_server 127.0.0.1 "$port"
@@ -171,10 +178,10 @@ host_server() {
     # (busybox wget crashes on an unreachable network: nc)
     run_upod 1 podtest run --rm "${IMG[@]}" nc 10.0.2.2 "$port" </dev/null
     contains "$output" "Network is unreachable"
-    run_upod podtest run --rm --network slirp4netns:allow_host_loopback=true "${IMG[@]}" wget -q -O- "http://10.0.2.2:$port/index.html"
-    is "$output" "host-$$" "slirp4netns:allow_host_loopback=true to 10.0.2.2"
-    run_upod podtest run --rm --network pasta:--map-gw "${IMG[@]}" sh -c 'wget -q -O- "http://$(ip route | awk "/^default/{print \$3}"):'"$port"'/index.html"'
-    is "$output" "host-$$" "pasta:--map-gw to the gateway"
+    run_upod podtest run --rm --network slirp4netns:allow_host_loopback=true "${IMG[@]}" sh -c "$(get_retry 10.0.2.2 "$port")"
+    is "${output##*$'\n'}" "host-$$" "slirp4netns:allow_host_loopback=true to 10.0.2.2"
+    run_upod podtest run --rm --network pasta:--map-gw "${IMG[@]}" sh -c "$(get_retry '$(ip -4 route | awk "/^default/{print \$3; exit}")' "$port")"
+    is "${output##*$'\n'}" "host-$$" "pasta:--map-gw to the gateway"
     assert_no_helper slirp4netns "after run --rm"
     assert_no_helper pasta "after run --rm"
 }

@@ -59,6 +59,11 @@ func TestResolvConf(t *testing.T) {
 			"search a.example b.example\n# generated\nnameserver 10.0.0.1\noptions ndots:2\n"},
 		{"--dns-search . removes search", host, false, Params{DNSSearch: []string{"."}}, "# generated\nnameserver 127.0.0.53\nnameserver 10.0.0.1\noptions edns0\n"},
 		{"empty host file", "", true, Params{}, "nameserver 8.8.8.8\nnameserver 8.8.4.4\n"},
+		{"slirp4netns: its DNS before the host's", host, true, Params{HelperDNS: []string{"10.0.2.3"}},
+			"nameserver 10.0.2.3\n# generated\nsearch lan\nnameserver 10.0.0.1\noptions edns0\n"},
+		{"slirp4netns, only loopback on the host: no fallback", local, true, Params{HelperDNS: []string{"10.0.2.3"}}, "nameserver 10.0.2.3\n"},
+		{"--dns replaces the helper's too", host, true, Params{HelperDNS: []string{"10.0.2.3"}, DNS: []string{"9.9.9.9"}},
+			"nameserver 9.9.9.9\n# generated\nsearch lan\noptions edns0\n"},
 	}
 	for _, c := range cases {
 		if got := ResolvConf([]byte(c.host), c.own, &c.p); got != c.want {
