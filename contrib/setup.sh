@@ -30,6 +30,13 @@ if [[ -d /sys/fs/cgroup/unified ]] && ! mountpoint -q /sys/fs/cgroup/hugetlb; th
     mount -t cgroup -o hugetlb cgroup /sys/fs/cgroup/hugetlb || echo "warning: could not mount the hugetlb cgroup (crun may fail)" >&2
 fi
 
+# slirp4netns and pasta (rootless networks) open /dev/net/tun as the user:
+# Debian's udev rule makes it 0666; a machine without udev keeps the
+# kernel's 0600 (docs/networks.md).
+if [[ -c /dev/net/tun ]] && [[ "$(stat -c %a /dev/net/tun)" != 666 ]]; then
+    chmod 0666 /dev/net/tun
+fi
+
 # The unprivileged users (and their /etc/subuid, /etc/subgid ranges) of the
 # rootless tests (make test-system-rootless, test/system/400-rootless.bats).
 contrib/rootless-user.sh

@@ -99,7 +99,7 @@ type ContainerState struct {
 	// addresses per network.
 	NetNS         string                         `json:"netns,omitempty"`
 	NetStatus     map[string]network.StatusBlock `json:"netStatus,omitempty"`
-	NetFiles      *network.FileHints             `json:"netFiles,omitempty"` // a user-mode network's address and nameserver for /etc files
+	NetFiles      *network.FileHints             `json:"netFiles,omitempty"`      // a user-mode network's address and nameserver for /etc files
 	ImagesMounted []string                       `json:"imagesMounted,omitempty"` // image IDs mounted for this start (--mount type=image)
 }
 

@@ -11,11 +11,11 @@ import (
 
 // Mode kinds of --network.
 const (
-	KindBridge    = "bridge"    // one or more networks of the backend
-	KindNone      = "none"      // a private namespace with loopback only
-	KindHost      = "host"      // the host's namespace
-	KindPath      = "ns"        // an existing namespace at Path
-	KindContainer = "container" // another container's namespace
+	KindBridge    = "bridge"      // one or more networks of the backend
+	KindNone      = "none"        // a private namespace with loopback only
+	KindHost      = "host"        // the host's namespace
+	KindPath      = "ns"          // an existing namespace at Path
+	KindContainer = "container"   // another container's namespace
 	KindPasta     = "pasta"       // user-mode networking by pasta (package rootlessnet)
 	KindSlirp     = "slirp4netns" // user-mode networking by slirp4netns (package rootlessnet)
 )

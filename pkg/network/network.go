@@ -4,7 +4,9 @@
 // --network and -p values. It wraps go.podman.io/common's libnetwork with
 // the netavark backend (see docs/networks.md for why not CNI here), so the
 // networks, the IPAM database and the firewall rules are the ones Podman
-// uses; nothing here writes iptables rules by hand.
+// uses; nothing here writes iptables rules by hand. The user-mode networks
+// (slirp4netns, pasta) are package rootlessnet, reached through the same
+// Attach and Detach.
 //
 // The unit of setup is a network namespace owned by one container (Attach /
 // Detach): a container uses it for itself, a pod's infra container would use
