@@ -70,7 +70,12 @@ type Options struct {
 	PID     string `json:"pid,omitempty"`     // --pid host|ns:PATH
 	IPC     string `json:"ipc,omitempty"`     // --ipc host|private|shareable|ns:PATH
 	UTS     string `json:"uts,omitempty"`     // --uts host|ns:PATH
-	UserNS  string `json:"userns,omitempty"`  // --userns host|keep-id[:uid=,gid=]|nomap|auto|ns:PATH
+	UserNS  string `json:"userns,omitempty"`  // --userns host|keep-id[:uid=,gid=]|nomap|auto[:OPTS]|ns:PATH
+	// --uidmap, --gidmap (CONTAINER:HOST:SIZE), --subuidname, --subgidname (pkg/idmap).
+	UIDMap     []string `json:"uidMap,omitempty"`
+	GIDMap     []string `json:"gidMap,omitempty"`
+	SubUIDName string   `json:"subUIDName,omitempty"`
+	SubGIDName string   `json:"subGIDName,omitempty"`
 	// IDMappings are the container's uid/gid mappings (container id → id in
 	// pod's user namespace), resolved from UserNS by libpod when the
 	// container is created; not a flag.
