@@ -2,6 +2,9 @@ package libpod
 
 import (
 	"fmt"
+	"os/user"
+	"path/filepath"
+	"strconv"
 
 	"go.podman.io/storage/pkg/idtools"
 	"go.podman.io/storage/types"
@@ -53,6 +56,9 @@ func resolveUserNS(s *specgen.Options) error {
 	if uids != nil {
 		s.IDMappings = &specgen.IDMappings{UIDs: uids, GIDs: gids}
 	}
+	if u.Mode == "keep-id" && u.UID < 0 && u.GID < 0 {
+		s.KeepIDUser = hostUser(ids.UID, ids.GID)
+	}
 	if u.Mode == "keep-id" && s.User == "" {
 		uid, gid := int64(ids.UID), int64(ids.GID)
 		if u.UID >= 0 {
@@ -86,4 +92,14 @@ func storageIDMaps(m *specgen.IDMappings) (uids, gids []idtools.IDMap) {
 		return nil, nil
 	}
 	return idmap.ToStorage(m.UIDs), idmap.ToStorage(m.GIDs)
+}
+
+// hostUser is the rootless user's passwd facts (its name is its uid when
+// the host has no entry).
+func hostUser(uid, gid int) *specgen.HostUser {
+	h := &specgen.HostUser{Name: strconv.Itoa(uid), UID: uint32(uid), GID: uint32(gid), Home: "/"}
+	if u, err := user.LookupId(strconv.Itoa(uid)); err == nil {
+		h.Name, h.GECOS, h.Home = u.Username, u.Name, filepath.Clean(u.HomeDir)
+	}
+	return h
 }
