@@ -36,6 +36,12 @@ func (g *gen) defaultMounts() ([]specs.Mount, error) {
 		{Destination: "/dev/pts", Type: "devpts", Source: "devpts", Options: []string{"nosuid", "noexec", "newinstance", "ptmxmode=0666", "mode=0620", "gid=5"}},
 		{Destination: "/dev/mqueue", Type: "mqueue", Source: "mqueue", Options: []string{"nosuid", "noexec", "nodev"}},
 	}
+	if g.o.IDMappings != nil && (g.p.NS.Net.Kind == nsHost || g.p.NS.Net.Kind == nsPath) {
+		// sysfs can only be mounted by the owner of the network namespace:
+		// a container with its own user namespace in one pod made (or the
+		// host's) binds the host's /sys instead, as Podman (canMountSys)
+		m[2] = specs.Mount{Destination: "/sys", Type: "bind", Source: "/sys", Options: []string{"rprivate", "nosuid", "noexec", "nodev", sysOpt, "rbind"}}
+	}
 	switch g.p.NS.IPC.Kind {
 	case nsHost:
 		m = append(m, specs.Mount{Destination: "/dev/shm", Type: "bind", Source: "/dev/shm", Options: []string{"rbind", "rprivate", "nosuid", "noexec", "nodev"}})
