@@ -17,6 +17,9 @@ func RootIDs(uids, gids []specs.LinuxIDMapping) (uid, gid int, ok bool) {
 	return u, g, okU && okG
 }
 
+// ToHost returns the host id of container id id under maps.
+func ToHost(maps []specs.LinuxIDMapping, id uint32) (int, bool) { return toHost(maps, id) }
+
 func toHost(maps []specs.LinuxIDMapping, id uint32) (int, bool) {
 	for _, m := range maps {
 		if id >= m.ContainerID && uint64(id) < uint64(m.ContainerID)+uint64(m.Size) {

@@ -54,6 +54,10 @@ shared_dir() {
     is "$(echo $output)" "0 100000 5000 0 200000 6000 0:0 0:0 ok"
     is "$(stat -c %u:%g "$dir/f")" "100007:200008" "a file the container chowned to 7:8"
     is "$(stat -c %u:%g "$dir/d")" "100000:200000" "a directory the container's root made"
+    # a new named volume is the container's root's: it can write there
+    run_pod run --rm --uidmap 0:100000:5000 --gidmap 0:200000:6000 -v vol420:/data "${IMG[@]}" sh -c 'touch /data/v; stat -c %u:%g /data/v'
+    is "$output" "0:0"
+    is "$(stat -c %u:%g "$(pod volume inspect --format '{{.Mountpoint}}' vol420)/v")" "100000:200000" "the file in the volume on the host"
     # --gidmap defaults to --uidmap; several triples; inspect shows them as Podman
     run_pod run --name two --uidmap 0:100000:1000 --uidmap 1000:300000:10 "${IMG[@]}" sh -c 'cat /proc/self/gid_map; id -u'
     is "$(echo $output)" "0 100000 1000 1000 300000 10 0"
@@ -193,6 +197,10 @@ EOF
     is "$output" "podtest:\*:$uid:$gid::$home:/bin/sh"
     run_upod podtest run --rm --userns keep-id -w /tmp "${IMG[@]}" grep ^podtest: /etc/passwd
     is "$output" "podtest:\*:$uid:$gid::/tmp:/bin/sh"
+    # a new named volume is the user's, on the host too
+    run_upod podtest run --rm --userns keep-id -v kvol:/data "${IMG[@]}" sh -c 'touch /data/k; stat -c %u /data/k'
+    is "$output" "$uid"
+    is "$(stat -c %U "$RL/podtest/root/volumes/kvol/_data/k")" podtest "the file in the volume on the host"
     # -u 0 still gets the user's entry; --passwd=false none; uid= a numeric one
     run_upod podtest run --rm --userns keep-id -u 0 "${IMG[@]}" grep -c ^podtest: /etc/passwd
     is "$output" 1
