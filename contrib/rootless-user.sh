@@ -4,7 +4,8 @@
 # Podman's rootless mode needs. Run as root. Usage: rootless-user.sh [NAME...]
 # (default: podtest and podtest2, the second for isolation between users;
 # plus, for the refusal tests, podtestnosub without any range and
-# podtestsmall with a range too small for containers).
+# podtestsmall with a range too small for containers; and the ranges of
+# "containers", which root's --userns auto takes its ids from, as Podman).
 set -euo pipefail
 users=("$@")
 defaults=0
@@ -35,4 +36,12 @@ if ((defaults)); then
     done
     echo "podtestsmall:300000:1000" >>/etc/subuid
     echo "podtestsmall:300000:1000" >>/etc/subgid
+fi
+
+if ((defaults)); then
+    # root's --userns=auto: go.podman.io/storage takes each container's range
+    # from the "containers" entry (no such user is needed), far above the users'
+    for f in /etc/subuid /etc/subgid; do
+        grep -q '^containers:' "$f" || echo "containers:1000000000:1000000" >>"$f"
+    done
 fi

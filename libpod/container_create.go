@@ -255,7 +255,8 @@ func needs(o *CreateOptions) []ocirt.Capability {
 	add(ocirt.CapKeepGroups, len(o.Spec.GroupAdd) == 1 && o.Spec.GroupAdd[0] == "keep-groups")
 	add(ocirt.CapPreserveFDs, o.PreserveFDs > 0)
 	add(ocirt.CapRootless, unshare.IsRootless())
-	add(ocirt.CapUserNS, o.Spec.UserNS != "" && o.Spec.UserNS != "host")
+	add(ocirt.CapUserNS, (o.Spec.UserNS != "" && o.Spec.UserNS != "host") || len(o.Spec.UIDMap)+len(o.Spec.GIDMap) > 0 ||
+		o.Spec.SubUIDName != "" || o.Spec.SubGIDName != "")
 	return append(need, podNeeds(o)...)
 }
 

@@ -44,8 +44,13 @@ func (c *Container) setupFiles(spec *specs.Spec, res *specgen.Result, rootfs str
 	if !c.config.Storage {
 		return nil // a --rootfs directory is the user's: pod does not write into it
 	}
-	if res.PasswdLine != "" {
-		if err := etcfiles.AppendLine(rootfs, "/etc/passwd", res.PasswdLine); err != nil {
+	for _, l := range []struct{ file, line string }{
+		{"/etc/passwd", res.UserPasswdLine}, {"/etc/group", res.UserGroupLine}, {"/etc/passwd", res.PasswdLine},
+	} {
+		if l.line == "" {
+			continue
+		}
+		if err := etcfiles.AppendLine(rootfs, l.file, l.line); err != nil {
 			return err
 		}
 	}

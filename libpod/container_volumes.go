@@ -9,12 +9,14 @@ import (
 	"path"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 
 	specs "github.com/opencontainers/runtime-spec/specs-go"
 
 	"github.com/pod-engine/pod/libpod/internal/specgen"
 	"github.com/pod-engine/pod/pkg/errdefs"
+	"github.com/pod-engine/pod/pkg/idmap"
 	"github.com/pod-engine/pod/pkg/volume"
 )
 
@@ -209,7 +211,7 @@ func (c *Container) firstUse(m VolumeMount, rootfs string) error {
 		return nil
 	}
 	if v.state.NeedsChown {
-		if err := volume.Chown(r.paths.Volumes, &v.config, rootfs, m.Destination); err != nil {
+		if err := volume.Chown(r.paths.Volumes, &v.config, rootfs, m.Destination, c.volumeOwner()); err != nil {
 			return err
 		}
 		v.state.NeedsChown = false
@@ -221,6 +223,32 @@ func (c *Container) firstUse(m VolumeMount, rootfs string) error {
 	}
 	v.state.NeedsCopyUp = false
 	return v.saveState()
+}
+
+// volumeOwner is, for a container with its own user namespace, the host
+// ids a new volume gets when the image has no directory at its path: those
+// of the container's numeric -u user (keep-id's), else of its root. nil
+// without a user namespace (the volume stays root's, as before).
+func (c *Container) volumeOwner() *[2]int {
+	m := c.config.Spec.IDMappings
+	if m == nil {
+		return nil
+	}
+	uid, gid := uint64(0), uint64(0)
+	if u, g, ok := strings.Cut(c.config.Spec.User, ":"); c.config.Spec.User != "" {
+		if n, err := strconv.ParseUint(u, 10, 32); err == nil {
+			uid = n
+		}
+		if n, err := strconv.ParseUint(g, 10, 32); ok && err == nil {
+			gid = n
+		}
+	}
+	hu, okU := idmap.ToHost(m.UIDs, uint32(uid))
+	hg, okG := idmap.ToHost(m.GIDs, uint32(gid))
+	if !okU || !okG {
+		return nil
+	}
+	return &[2]int{hu, hg}
 }
 
 // unmountVolumes releases the container's volumes (cleanup, removal).

@@ -10,6 +10,7 @@ import (
 
 	"github.com/pod-engine/pod/libpod/internal/specgen"
 	"github.com/pod-engine/pod/pkg/errdefs"
+	"github.com/pod-engine/pod/pkg/idmap"
 	"github.com/pod-engine/pod/pkg/imagehelper"
 	"github.com/pod-engine/pod/pkg/imagestore"
 )
@@ -79,11 +80,28 @@ func (r *Runtime) createStorage(c *Container) error {
 	if err != nil {
 		return err
 	}
-	uids, gids := storageIDMaps(c.config.Spec.IDMappings)
-	err = store.CreateContainer(imagestore.ContainerOptions{ID: c.config.ID, Name: c.config.Name,
-		ImageID: c.config.ImageID, ImageName: c.config.ImageName, Volatile: c.config.Remove, UIDMap: uids, GIDMap: gids})
+	auto, err := autoUserNS(&c.config.Spec)
 	if err != nil {
+		return err
+	}
+	uids, gids := storageIDMaps(c.config.Spec.IDMappings)
+	uids, gids, err = store.CreateContainer(imagestore.ContainerOptions{ID: c.config.ID, Name: c.config.Name,
+		ImageID: c.config.ImageID, ImageName: c.config.ImageName, Volatile: c.config.Remove, UIDMap: uids, GIDMap: gids,
+		AutoUserNS: auto})
+	if err != nil {
+		if auto != nil {
+			return fmt.Errorf("container %s: creating its storage with --userns %s: %w (as root, --userns auto takes ids from the \"containers\" user's ranges in /etc/subuid and /etc/subgid)",
+				c.config.Name, c.config.Spec.UserNS, err)
+		}
 		return fmt.Errorf("container %s: creating its storage: %w", c.config.Name, err)
+	}
+	if auto != nil {
+		// storage picked the range (and records it with the layer): the spec uses it
+		c.config.Spec.IDMappings = &specgen.IDMappings{UIDs: idmap.FromStorage(uids), GIDs: idmap.FromStorage(gids)}
+		if err := c.saveConfig(); err != nil {
+			r.deleteStorage(c)
+			return fmt.Errorf("container %s: recording its --userns auto range: %w", c.config.Name, err)
+		}
 	}
 	return nil
 }
@@ -114,6 +132,14 @@ func (r *Runtime) mountStorage(c *Container) (string, error) {
 	p, err := store.Mount(c.config.ID, "")
 	if err != nil {
 		return "", fmt.Errorf("container %s: mounting its root filesystem: %w", c.config.Name, err)
+	}
+	if m := c.config.Spec.IDMappings; m != nil {
+		if uid, gid, ok := idmap.RootIDs(m.UIDs, m.GIDs); ok {
+			if err := idmap.MakeAccessible(p, uid, gid); err != nil {
+				_ = store.Unmount(c.config.ID, false)
+				return "", fmt.Errorf("container %s: %w", c.config.Name, err)
+			}
+		}
 	}
 	return p, nil
 }

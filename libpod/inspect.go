@@ -2,9 +2,11 @@ package libpod
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"time"
 
 	specs "github.com/opencontainers/runtime-spec/specs-go"
@@ -141,6 +143,16 @@ type InspectHostConfig struct {
 	UTSMode        string               `json:"UTSMode"`
 	Ulimits        []string             `json:"Ulimits"`
 	RestartPolicy  InspectRestartPolicy `json:"RestartPolicy"`
+	// UsernsMode is "" (pod's namespace), "private" (own mappings) or "ns:PATH".
+	UsernsMode string             `json:"UsernsMode"`
+	IDMappings *InspectIDMappings `json:"IDMappings,omitempty"`
+}
+
+// InspectIDMappings are a container's own uid and gid maps, as Podman shows
+// them (CONTAINER:HOST:SIZE, host ids of pod's namespace when rootless).
+type InspectIDMappings struct {
+	UIDMap []string `json:"UidMap"`
+	GIDMap []string `json:"GidMap"`
 }
 
 // InspectRestartPolicy is HostConfig.RestartPolicy.
@@ -295,7 +307,22 @@ func (c *Container) Inspect() *InspectContainer {
 	h.ShmSize, _ = parseSizeOrZero(firstNonEmpty(s.ShmSize, "64m"))
 	h.UTSMode = firstNonEmpty(s.UTS, "private")
 	h.Ulimits = s.Ulimits
+	if u := s.UserNS; strings.HasPrefix(u, "ns:") {
+		h.UsernsMode = u
+	}
+	if m := s.IDMappings; m != nil {
+		h.UsernsMode = "private"
+		h.IDMappings = &InspectIDMappings{UIDMap: idTriples(m.UIDs), GIDMap: idTriples(m.GIDs)}
+	}
 	return i
+}
+
+func idTriples(m []specs.LinuxIDMapping) []string {
+	out := make([]string, 0, len(m))
+	for _, x := range m {
+		out = append(out, fmt.Sprintf("%d:%d:%d", x.ContainerID, x.HostID, x.Size))
+	}
+	return out
 }
 
 // readSpec reads the config.json written at init, if any.

@@ -16,7 +16,7 @@ func TestCheckRefused(t *testing.T) {
 		frag string // "" = accepted
 	}{
 		{nil, ""},
-		{[]string{"--uidmap", "0:1:1"}, "user namespaces"},
+		{[]string{"--ip6", "fd00::1"}, "--ip6 is not supported yet"},
 	}
 	for _, c := range cases {
 		fs := pflag.NewFlagSet("t", pflag.ContinueOnError)

@@ -27,6 +27,9 @@ type ContainerOptions struct {
 	// UIDMap and GIDMap give the container its own user namespace
 	// mappings; storage chowns the layer to them (nil: the store's own).
 	UIDMap, GIDMap []idtools.IDMap
+	// AutoUserNS asks storage to pick an unused range (--userns auto);
+	// CreateContainer returns what it picked.
+	AutoUserNS *storage.AutoUserNsOptions
 }
 
 // containerMetadata is stored as the storage container's metadata in the
@@ -49,21 +52,22 @@ func validID(id string) error {
 }
 
 // CreateContainer creates the container's writable layer on top of the
-// image. A name or ID already used by another storage container (pod's,
-// Podman's or Buildah's) is errdefs.ErrAlreadyExists.
-func (s *Store) CreateContainer(o ContainerOptions) error {
+// image and returns the id mappings of the layer (nil: the store's own). A
+// name or ID already used by another storage container (pod's, Podman's or
+// Buildah's) is errdefs.ErrAlreadyExists.
+func (s *Store) CreateContainer(o ContainerOptions) (uids, gids []idtools.IDMap, err error) {
 	if err := validID(o.ID); err != nil {
-		return err
+		return nil, nil, err
 	}
 	if o.ImageID == "" {
-		return fmt.Errorf("creating storage for container %s: no image ID: %w", o.ID, errdefs.ErrInvalidArgument)
+		return nil, nil, fmt.Errorf("creating storage for container %s: no image ID: %w", o.ID, errdefs.ErrInvalidArgument)
 	}
 	md, err := json.Marshal(containerMetadata{
 		ImageName: o.ImageName, ImageID: o.ImageID, ContainerName: o.Name,
 		CreatedAt: time.Now().Unix(), MountLabel: o.MountLabel,
 	})
 	if err != nil {
-		return fmt.Errorf("encoding storage metadata of container %s: %w", o.ID, err)
+		return nil, nil, fmt.Errorf("encoding storage metadata of container %s: %w", o.ID, err)
 	}
 	var names []string
 	if o.Name != "" {
@@ -73,13 +77,20 @@ func (s *Store) CreateContainer(o ContainerOptions) error {
 	if o.UIDMap != nil || o.GIDMap != nil {
 		opts.IDMappingOptions = storage.IDMappingOptions{UIDMap: o.UIDMap, GIDMap: o.GIDMap}
 	}
+	if o.AutoUserNS != nil {
+		opts.IDMappingOptions = storage.IDMappingOptions{AutoUserNs: true, AutoUserNsOpts: *o.AutoUserNS}
+	}
 	if o.MountLabel != "" {
 		opts.LabelOpts = []string{"mountlabel=" + o.MountLabel}
 	}
-	if _, err := s.store.CreateContainer(o.ID, names, o.ImageID, layerID(o.ID), string(md), opts); err != nil {
-		return mapErr(err, fmt.Sprintf("creating storage for container %s (image %s)", o.ID, o.ImageID))
+	c, err := s.store.CreateContainer(o.ID, names, o.ImageID, layerID(o.ID), string(md), opts)
+	if err != nil {
+		if o.AutoUserNS != nil {
+			_ = s.deleteOrphanLayer(o.ID) // storage may have made the layer before refusing the range
+		}
+		return nil, nil, mapErr(err, fmt.Sprintf("creating storage for container %s (image %s)", o.ID, o.ImageID))
 	}
-	return nil
+	return c.UIDMap, c.GIDMap, nil
 }
 
 // layerID is the ID given to the container's writable layer: derived from

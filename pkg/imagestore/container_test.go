@@ -18,21 +18,21 @@ func TestContainerLifecycle(t *testing.T) {
 	st := openTestStore(t)
 	imgID := makeImage(t, st, testImage{names: []string{"localhost/busybox:latest"}, layers: [][]byte{busyboxTar(t, map[string]string{"etc/motd": "hello\n"})}})
 	id := testID(1)
-	if err := st.CreateContainer(ContainerOptions{ID: id, Name: "c1", ImageID: imgID, ImageName: "localhost/busybox:latest"}); err != nil {
+	if _, _, err := st.CreateContainer(ContainerOptions{ID: id, Name: "c1", ImageID: imgID, ImageName: "localhost/busybox:latest"}); err != nil {
 		t.Fatalf("CreateContainer: %v", err)
 	}
 	// Same name or ID again: AlreadyExists.
-	if err := st.CreateContainer(ContainerOptions{ID: testID(2), Name: "c1", ImageID: imgID}); !errors.Is(err, errdefs.ErrAlreadyExists) {
+	if _, _, err := st.CreateContainer(ContainerOptions{ID: testID(2), Name: "c1", ImageID: imgID}); !errors.Is(err, errdefs.ErrAlreadyExists) {
 		t.Errorf("duplicate name: %v", err)
 	}
-	if err := st.CreateContainer(ContainerOptions{ID: id, Name: "c2", ImageID: imgID}); !errors.Is(err, errdefs.ErrAlreadyExists) {
+	if _, _, err := st.CreateContainer(ContainerOptions{ID: id, Name: "c2", ImageID: imgID}); !errors.Is(err, errdefs.ErrAlreadyExists) {
 		t.Errorf("duplicate ID: %v", err)
 	}
-	if err := st.CreateContainer(ContainerOptions{ID: testID(3), ImageID: "0000"}); !errors.Is(err, errdefs.ErrNotFound) {
+	if _, _, err := st.CreateContainer(ContainerOptions{ID: testID(3), ImageID: "0000"}); !errors.Is(err, errdefs.ErrNotFound) {
 		t.Errorf("unknown image: %v", err)
 	}
 	for _, bad := range []string{"", "../x", "a/b", ".."} {
-		if err := st.CreateContainer(ContainerOptions{ID: bad, ImageID: imgID}); !errors.Is(err, errdefs.ErrInvalidArgument) {
+		if _, _, err := st.CreateContainer(ContainerOptions{ID: bad, ImageID: imgID}); !errors.Is(err, errdefs.ErrInvalidArgument) {
 			t.Errorf("ID %q: %v", bad, err)
 		}
 	}
@@ -141,7 +141,7 @@ func TestConcurrentContainers(t *testing.T) {
 		go func(i int) {
 			defer wg.Done()
 			id := testID(100 + i)
-			if err := st.CreateContainer(ContainerOptions{ID: id, Name: fmt.Sprintf("c%d", i), ImageID: imgID}); err != nil {
+			if _, _, err := st.CreateContainer(ContainerOptions{ID: id, Name: fmt.Sprintf("c%d", i), ImageID: imgID}); err != nil {
 				errs <- err
 				return
 			}
@@ -204,7 +204,7 @@ func TestDeleteContainerRemovesOrphanedLayer(t *testing.T) {
 	st := openTestStore(t)
 	imgID := makeImage(t, st, testImage{names: []string{"localhost/busybox:latest"}, layers: [][]byte{busyboxTar(t, nil)}})
 	id := testID(7)
-	if err := st.CreateContainer(ContainerOptions{ID: id, Name: "orphan", ImageID: imgID}); err != nil {
+	if _, _, err := st.CreateContainer(ContainerOptions{ID: id, Name: "orphan", ImageID: imgID}); err != nil {
 		t.Fatal(err)
 	}
 	c, err := st.Storage().Container(id)

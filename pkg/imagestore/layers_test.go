@@ -14,7 +14,7 @@ func TestContainerMountAndChanges(t *testing.T) {
 	imgID := makeImage(t, st, testImage{names: []string{"localhost/diff:latest"},
 		layers: [][]byte{busyboxTar(t, map[string]string{"etc/motd": "hello\n", "etc/gone": "x\n"})}})
 	id := testID(40)
-	if err := st.CreateContainer(ContainerOptions{ID: id, Name: "d1", ImageID: imgID}); err != nil {
+	if _, _, err := st.CreateContainer(ContainerOptions{ID: id, Name: "d1", ImageID: imgID}); err != nil {
 		t.Fatal(err)
 	}
 	if m, err := st.ContainerMount(id); err != nil || m.Count != 0 || m.Path != "" {

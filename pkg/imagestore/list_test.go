@@ -10,11 +10,11 @@ func TestContainersAndSizes(t *testing.T) {
 	st := openTestStore(t)
 	layer := busyboxTar(t, map[string]string{"etc/motd": "hello\n"})
 	imgID := makeImage(t, st, testImage{names: []string{"localhost/busybox:latest"}, layers: [][]byte{layer, busyboxTar(t, map[string]string{"etc/x": "x"})}})
-	if err := st.CreateContainer(ContainerOptions{ID: testID(1), Name: "plain one", ImageID: imgID}); err != nil {
+	if _, _, err := st.CreateContainer(ContainerOptions{ID: testID(1), Name: "plain one", ImageID: imgID}); err != nil {
 		t.Fatal(err)
 	}
 	// A Buildah working container: its buildah.json in the container directory.
-	if err := st.CreateContainer(ContainerOptions{ID: testID(2), Name: "b-ctr", ImageID: imgID}); err != nil {
+	if _, _, err := st.CreateContainer(ContainerOptions{ID: testID(2), Name: "b-ctr", ImageID: imgID}); err != nil {
 		t.Fatal(err)
 	}
 	dir, _, err := st.ContainerDirs(testID(2))

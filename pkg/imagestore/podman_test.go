@@ -68,7 +68,7 @@ func TestPodmanImageUsable(t *testing.T) {
 		t.Errorf("config = %+v", img.Config)
 	}
 	id := testID(7)
-	if err := st.CreateContainer(ContainerOptions{ID: id, Name: "ours", ImageID: img.ID, ImageName: img.ResolvedName}); err != nil {
+	if _, _, err := st.CreateContainer(ContainerOptions{ID: id, Name: "ours", ImageID: img.ID, ImageName: img.ResolvedName}); err != nil {
 		t.Fatal(err)
 	}
 	rootfs, err := st.Mount(id, "")

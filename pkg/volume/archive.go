@@ -71,14 +71,22 @@ func CopyUp(root string, c *Config, rootfs, dest string) error {
 }
 
 // Chown gives the data directory the owner and mode of the directory at
-// dest in rootfs (Podman's NeedsChown for a new volume), when there is one.
-func Chown(root string, c *Config, rootfs, dest string) error {
+// dest in rootfs (Podman's NeedsChown for a new volume), when there is one;
+// else, with owner non-nil (a container with its own user namespace), the
+// host ids of the container's user, so that it can write there.
+func Chown(root string, c *Config, rootfs, dest string, owner *[2]int) error {
 	src, err := securejoin.SecureJoin(rootfs, dest)
 	if err != nil {
 		return nil
 	}
 	fi, err := os.Stat(src)
 	if err != nil || !fi.IsDir() {
+		if owner == nil {
+			return nil
+		}
+		if err := os.Chown(DataDir(root, c.Name), owner[0], owner[1]); err != nil {
+			return fmt.Errorf("volume %s: %w", c.Name, err)
+		}
 		return nil
 	}
 	st, ok := statOwner(fi)

@@ -39,20 +39,21 @@ func (f *faultResult) note(format string, args ...any) {
 type faultFunc func(c *config, churn *podEnv, rng *rand.Rand, f *faultResult)
 
 var faultTable = map[string]faultFunc{
-	"kill-cli-run":    killCLIRun,
-	"kill-cli-stop":   killCLIStop,
-	"kill-cli-rm":     killCLIRm,
-	"kill-cli-create": killCLICreate,
-	"kill-cli-start":  killCLIStart,
-	"kill-cli-exec":   killCLIExec,
-	"kill-monitor":    killMonitor,
-	"kill-container":  killContainer,
-	"disk-full":       diskFull,
-	"reboot":          reboot,
+	"kill-cli-run":     killCLIRun,
+	"kill-cli-stop":    killCLIStop,
+	"kill-cli-rm":      killCLIRm,
+	"kill-cli-create":  killCLICreate,
+	"kill-cli-start":   killCLIStart,
+	"kill-cli-exec":    killCLIExec,
+	"kill-monitor":     killMonitor,
+	"kill-container":   killContainer,
+	"disk-full":        diskFull,
+	"reboot":           reboot,
+	"runtime-replaced": runtimeReplaced,
 }
 
 // faultOrder is the order of -faults all.
-var faultOrder = []string{"kill-cli-run", "kill-cli-create", "kill-cli-start", "kill-cli-exec", "kill-cli-stop", "kill-cli-rm", "kill-monitor", "kill-container", "reboot", "disk-full"}
+var faultOrder = []string{"kill-cli-run", "kill-cli-create", "kill-cli-start", "kill-cli-exec", "kill-cli-stop", "kill-cli-rm", "kill-monitor", "kill-container", "reboot", "disk-full", "runtime-replaced"}
 
 func faultNames() string { return strings.Join(faultOrder, ",") }
 

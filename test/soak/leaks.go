@@ -143,9 +143,11 @@ func (e *podEnv) files() map[string]bool {
 
 // transient are files that come and go with any pod command and are not a
 // container's leftovers: SQLite's WAL and shared-memory files exist while a
-// process has the state database open.
+// process has the state database open, and crun's compiled seccomp filters
+// are a cache bounded by pkg/ocirt/oci (a new crun binary adds an entry).
 func transient(rel string) bool {
-	return strings.HasSuffix(rel, "-wal") || strings.HasSuffix(rel, "-shm") || strings.HasSuffix(rel, "-journal")
+	return strings.HasSuffix(rel, "-wal") || strings.HasSuffix(rel, "-shm") || strings.HasSuffix(rel, "-journal") ||
+		strings.Contains(rel, "/.pod-seccomp/")
 }
 
 // leaks counts what the env has left once every container was removed:

@@ -106,10 +106,11 @@ podcmd() {
     local out=$BATS_TEST_TMPDIR/out
     ( set +e; pod run --rm --name sp "${IMG[@]}" sh -c 'trap "echo got-term; exit 7" TERM; echo ready; while :; do sleep 0.1; done' >"$out" 2>&1
       echo "rc=$?" >>"$out" ) &
+    local runpid=$!
     local tries=100
     while ((tries-- > 0)) && ! grep -q ready "$out" 2>/dev/null; do sleep 0.05; done
     pkill -TERM -f -- "--runtime $POD_TEST_RUNTIME run --rm --name sp"
-    wait
+    wait "$runpid"
     contains "$(cat $out)" "got-term"
     contains "$(cat $out)" "rc=7"
 }

@@ -10,26 +10,25 @@
 load helpers
 load helpers.rootless
 
+# RL is a directory every test user can read: the binaries, the image
+# tarball and each user's roots live there.
 setup_file() {
     export PODT=$BATS_FILE_TMPDIR/p
     mkdir -p "$PODT"
     pod import "$(busybox_tarball)" "$IMAGE" >/dev/null
     is_rootless && return 0
-    rootless_setup_file 400
+    rootless_users_setup 400
 }
 
 teardown_file() {
-    rootless_teardown_file podtest podtest2
+    rootless_users_teardown
     pod rm -a -f -t 0 >/dev/null 2>&1 || true
     pod rmi -a -f >/dev/null 2>&1 || true
     wait_for_monitors
 }
 
 teardown() {
-    if [[ -n "$RL" ]]; then
-        upod podtest rm -af -t 0 >/dev/null 2>&1 || true
-        upod podtest2 rm -af -t 0 >/dev/null 2>&1 || true
-    fi
+    rootless_users_rm_all
     pod rm -a -f -t 0 >/dev/null 2>&1 || true
 }
 

@@ -15,11 +15,11 @@ setup_file() {
     export PODT=$BATS_FILE_TMPDIR/p
     mkdir -p "$PODT"
     is_rootless && return 0
-    rootless_setup_file 410
+    rootless_users_setup 410
 }
 
 teardown_file() {
-    rootless_teardown_file podtest
+    rootless_users_teardown
     wait_for_monitors
 }
 

@@ -286,11 +286,12 @@ volume_image() {
 }
 
 @test "parallel volume create of one name: one wins, the others say it exists" {
-    local i
+    local i pids=()
     for i in $(seq 8); do
         (pod volume create race >"$BATS_FILE_TMPDIR/race.$i" 2>&1; echo $? >>"$BATS_FILE_TMPDIR/race.$i") &
+        pids+=($!)
     done
-    wait
+    wait "${pids[@]}" || true  # each exit code is in its file
     local ok=0 exists=0
     for i in $(seq 8); do
         if [[ "$(tail -1 "$BATS_FILE_TMPDIR/race.$i")" == 0 ]]; then
@@ -303,10 +304,12 @@ volume_image() {
     is "$ok" 1 "winners"
     is "$exists" 7 "losers"
     # Parallel first uses of one new name share it.
+    local runs=()
     for i in $(seq 4); do
         pod run --rm -v shared-race:/d "${IMG[@]}" sh -c "echo $i > /d/$i" &
+        runs+=($!)
     done
-    wait
+    for i in "${runs[@]}"; do wait "$i"; done
     run_pod volume ls -q
     is "$output" $'race\nshared-race'
     is "$(ls "$PODT/root/volumes/shared-race/_data" | wc -l)" 4

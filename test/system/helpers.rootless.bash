@@ -1,10 +1,11 @@
-# Rootless helpers for the files that, run as root, drive the test users
-# (contrib/rootless-user.sh makes them) with runuser: 400-rootless.bats,
-# 410-rootless-network.bats. Each file gets a directory every test user can
-# read ($RL: the binaries, the image tarball and each user's roots).
+# Helpers for the bats files that, run as root, drive the rootless test
+# users (contrib/rootless-user.sh: podtest, podtest2, podtestnosub,
+# podtestsmall) with runuser, each user against private roots under $RL.
+# Used by 400-rootless.bats, 410-rootless-network.bats and 420-userns-maps.bats.
 
-# rootless_setup_file NAME: make the test users and $RL (/tmp/pod-NAME.XXXXXX).
-rootless_setup_file() {
+# rootless_users_setup NNN: make the users and $RL, a directory every test
+# user can read holding the binaries, the image tarball and each user's roots.
+rootless_users_setup() {
     "$BATS_TEST_DIRNAME/../../contrib/rootless-user.sh"
     RL=$(mktemp -d "/tmp/pod-$1.XXXXXX")
     export RL
@@ -15,12 +16,19 @@ rootless_setup_file() {
     chmod -R a+rX "$RL"
 }
 
-# rootless_teardown_file USER...: remove the users' containers and roots,
-# end their pause processes, remove $RL.
-rootless_teardown_file() {
+# rootless_users_rm_all: remove the users' containers (after each test).
+rootless_users_rm_all() {
+    [[ -n "$RL" ]] || return 0
+    upod podtest rm -af -t 0 >/dev/null 2>&1 || true
+    upod podtest2 rm -af -t 0 >/dev/null 2>&1 || true
+}
+
+# rootless_users_teardown: the users' containers, stores and pause
+# processes go, then $RL.
+rootless_users_teardown() {
     [[ -n "$RL" ]] || return 0
     local u
-    for u in "$@"; do
+    for u in podtest podtest2; do
         upod "$u" rm -af -t 0 >/dev/null 2>&1 || true
         upod "$u" unshare rm -rf "$RL/$u/root" >/dev/null 2>&1 || true
         upod "$u" system migrate >/dev/null 2>&1 || true

@@ -314,11 +314,13 @@ func (g *gen) cgroupsPath() error {
 }
 
 // sysctls applies containers.conf default_sysctls (those of a namespace the
-// container shares with the host are skipped) and then --sysctl.
+// container shares with the host are skipped, and the net ones of a network
+// namespace pod made outside the container's own user namespace, which its
+// root may not write) and then --sysctl.
 func (g *gen) sysctls() error {
 	m := map[string]string{}
 	hostNS := map[string]bool{
-		"net": g.p.NS.Net.Kind == nsHost,
+		"net": g.p.NS.Net.Kind == nsHost || (g.o.IDMappings != nil && g.p.NS.Net.Kind == nsPath),
 		"ipc": g.p.NS.IPC.Kind == nsHost,
 		"uts": g.p.NS.UTS.Kind == nsHost,
 	}

@@ -36,6 +36,16 @@ func (g *gen) defaultMounts() ([]specs.Mount, error) {
 		{Destination: "/dev/pts", Type: "devpts", Source: "devpts", Options: []string{"nosuid", "noexec", "newinstance", "ptmxmode=0666", "mode=0620", "gid=5"}},
 		{Destination: "/dev/mqueue", Type: "mqueue", Source: "mqueue", Options: []string{"nosuid", "noexec", "nodev"}},
 	}
+	if g.o.IDMappings != nil && (g.p.NS.Net.Kind == nsHost || g.p.NS.Net.Kind == nsPath) {
+		// sysfs can only be mounted by the owner of the network namespace:
+		// a container with its own user namespace in one pod made (or the
+		// host's) binds the host's /sys instead, as Podman (canMountSys)
+		m[2] = specs.Mount{Destination: "/sys", Type: "bind", Source: "/sys", Options: []string{"rprivate", "nosuid", "noexec", "nodev", sysOpt, "rbind"}}
+	}
+	if im := g.o.IDMappings; im != nil && !mapsContainerID(im.GIDs, 5) {
+		// devpts' gid=5 fails where the container has no gid 5 (Podman drops it too)
+		m[3].Options = []string{"nosuid", "noexec", "newinstance", "ptmxmode=0666", "mode=0620"}
+	}
 	switch g.p.NS.IPC.Kind {
 	case nsHost:
 		m = append(m, specs.Mount{Destination: "/dev/shm", Type: "bind", Source: "/dev/shm", Options: []string{"rbind", "rprivate", "nosuid", "noexec", "nodev"}})
@@ -56,6 +66,16 @@ func (g *gen) defaultMounts() ([]specs.Mount, error) {
 	}
 	m = append(m, specs.Mount{Destination: "/sys/fs/cgroup", Type: "cgroup", Source: "cgroup", Options: []string{"rprivate", "nosuid", "noexec", "nodev", "relatime", sysOpt}})
 	return m, nil
+}
+
+// mapsContainerID reports whether maps give container id id a host id.
+func mapsContainerID(maps []specs.LinuxIDMapping, id uint32) bool {
+	for _, m := range maps {
+		if id >= m.ContainerID && uint64(id) < uint64(m.ContainerID)+uint64(m.Size) {
+			return true
+		}
+	}
+	return false
 }
 
 // mounts merges default mounts, containers.conf mounts, the user's -v,

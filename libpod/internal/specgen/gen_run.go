@@ -144,8 +144,17 @@ func (g *gen) personality() error {
 // user or group the container's files do not know, from --passwd-entry and
 // --group-entry or Podman's default entries.
 func (g *gen) passwdEntries() error {
-	if g.rootfs == "" || g.o.NoPasswd || (g.o.User == "" && g.img.User == "") {
+	if g.rootfs == "" || g.o.NoPasswd {
 		return nil
+	}
+	if err := g.keepIDUserEntry(); err != nil {
+		return err
+	}
+	if g.o.User == "" && g.img.User == "" {
+		return nil
+	}
+	if ku := g.o.KeepIDUser; ku != nil && g.res.UserPasswdLine != "" && g.eu.UID == ku.UID {
+		return nil // the user's own entry names it
 	}
 	uid, gid := strconv.FormatUint(uint64(g.eu.UID), 10), strconv.FormatUint(uint64(g.eu.GID), 10)
 	if g.eu.UserMissing {
@@ -199,4 +208,75 @@ func AddFileMounts(spec *specs.Spec, files []FileMount) {
 	sort.SliceStable(spec.Mounts, func(i, j int) bool {
 		return pathDepth(spec.Mounts[i].Destination) < pathDepth(spec.Mounts[j].Destination)
 	})
+}
+
+// keepIDUserEntry adds, for --userns keep-id, the host user's passwd entry
+// (and a group of its own) when the image has no user of that name or uid,
+// as Podman 4.3 does: home is the user's home when something is mounted
+// there, else the working directory; --passwd-entry is the template if given.
+func (g *gen) keepIDUserEntry() error {
+	ku := g.o.KeepIDUser
+	if ku == nil {
+		return nil
+	}
+	f := &idFiles{rootfs: g.rootfs}
+	users, err := f.users()
+	if err != nil {
+		return err
+	}
+	for _, e := range users {
+		if e.Name == ku.Name || e.UID == ku.UID {
+			return nil
+		}
+	}
+	home := cleanPath(firstNonEmptyStr(g.o.WorkDir, g.img.WorkingDir, "/"))
+	for _, v := range append(append([]string(nil), g.o.Volumes...), g.o.Mounts...) {
+		if volumeDestination(v) == ku.Home {
+			home = ku.Home
+		}
+	}
+	uid, gid := strconv.FormatUint(uint64(ku.UID), 10), strconv.FormatUint(uint64(ku.GID), 10)
+	tmpl := g.o.PasswdEntry
+	if tmpl == "" {
+		tmpl = "$USERNAME:*:$UID:$GID:$NAME:$HOME:/bin/sh"
+	}
+	g.res.UserPasswdLine = strings.NewReplacer("$USERNAME", ku.Name, "$UID", uid, "$GID", gid, "$NAME", ku.GECOS, "$HOME", home).Replace(tmpl)
+	groups, err := f.groups()
+	if err != nil {
+		return err
+	}
+	for _, e := range groups {
+		if e.GID == ku.GID {
+			return nil
+		}
+	}
+	g.res.UserGroupLine = ku.Name + ":x:" + gid + ":" + ku.Name
+	return nil
+}
+
+func firstNonEmptyStr(v ...string) string {
+	for _, s := range v {
+		if s != "" {
+			return s
+		}
+	}
+	return ""
+}
+
+// volumeDestination is the container path of a -v SRC:DST[:OPTS] or a
+// --mount …,destination=DST value ("" if none).
+func volumeDestination(v string) string {
+	if strings.Contains(v, "=") {
+		for _, kv := range strings.Split(v, ",") {
+			if k, val, ok := strings.Cut(kv, "="); ok && (k == "destination" || k == "dst" || k == "target") {
+				return cleanPath(val)
+			}
+		}
+		return ""
+	}
+	parts := strings.Split(v, ":")
+	if len(parts) < 2 {
+		return cleanPath(parts[0])
+	}
+	return cleanPath(parts[1])
 }

@@ -70,7 +70,15 @@ type Options struct {
 	PID     string `json:"pid,omitempty"`     // --pid host|ns:PATH
 	IPC     string `json:"ipc,omitempty"`     // --ipc host|private|shareable|ns:PATH
 	UTS     string `json:"uts,omitempty"`     // --uts host|ns:PATH
-	UserNS  string `json:"userns,omitempty"`  // --userns host|keep-id[:uid=,gid=]|nomap|auto|ns:PATH
+	UserNS  string `json:"userns,omitempty"`  // --userns host|keep-id[:uid=,gid=]|nomap|auto[:OPTS]|ns:PATH
+	// --uidmap, --gidmap (CONTAINER:HOST:SIZE), --subuidname, --subgidname (pkg/idmap).
+	UIDMap     []string `json:"uidMap,omitempty"`
+	GIDMap     []string `json:"gidMap,omitempty"`
+	SubUIDName string   `json:"subUIDName,omitempty"`
+	SubGIDName string   `json:"subGIDName,omitempty"`
+	// KeepIDUser is the rootless user --userns keep-id maps in, given an
+	// /etc/passwd entry when the image has none (as Podman); set by libpod.
+	KeepIDUser *HostUser `json:"keepIdUser,omitempty"`
 	// IDMappings are the container's uid/gid mappings (container id → id in
 	// pod's user namespace), resolved from UserNS by libpod when the
 	// container is created; not a flag.
@@ -115,6 +123,12 @@ type Options struct {
 	NoPasswd    bool     `json:"noPasswd,omitempty"`    // --passwd=false: no /etc/passwd and /etc/group entries added
 	CgroupConf  []string `json:"cgroupConf,omitempty"`  // --cgroup-conf KEY=VALUE: cgroup v2 files (unified)
 	HostUsers   []string `json:"hostUsers,omitempty"`   // --hostuser NAME|UID: the host's passwd entry added to the container's
+}
+
+// HostUser is a host user's passwd facts.
+type HostUser struct {
+	Name, GECOS, Home string
+	UID, GID          uint32
 }
 
 // Image is what specgen needs from a container image's config.
@@ -202,6 +216,9 @@ type Result struct {
 	// (no newline) to add to the container's root filesystem because its
 	// user or group has none there, as Podman adds them ("" = none needed).
 	PasswdLine, GroupLine string
+	// UserPasswdLine and UserGroupLine are the entries of the host user
+	// --userns keep-id adds when the image lacks it (Options.KeepIDUser).
+	UserPasswdLine, UserGroupLine string
 	// Systemd reports that the container runs in systemd mode (--systemd).
 	Systemd bool
 	// Relabel lists bind-mount sources given with z/Z; libpod relabels them

@@ -6,6 +6,8 @@ import (
 	"strings"
 
 	"github.com/opencontainers/runtime-spec/specs-go"
+
+	"github.com/pod-engine/pod/pkg/idmap"
 )
 
 const flagUserNS = "--userns"
@@ -14,12 +16,13 @@ const flagUserNS = "--userns"
 type UserNS struct {
 	Mode string // "" or "host", "keep-id", "nomap", "auto", "ns"
 	Path string // ns:PATH
+	Auto string // auto:OPTS (size=, uidmapping=, gidmapping=; pkg/idmap parses them)
 	// keep-id's uid= and gid= (-1: the user's own).
 	UID, GID int64
 }
 
-// ParseUserNS parses --userns: host, keep-id[:uid=N,gid=N], nomap, auto,
-// ns:PATH (Podman 4.3's values; auto's options are not accepted yet).
+// ParseUserNS parses --userns: host, keep-id[:uid=N,gid=N], nomap,
+// auto[:size=N,uidmapping=C:H:S,gidmapping=C:H:S], ns:PATH (Podman 4.3's values).
 func ParseUserNS(v string) (UserNS, error) {
 	u := UserNS{UID: -1, GID: -1}
 	mode, opts, hasOpts := strings.Cut(v, ":")
@@ -33,11 +36,19 @@ func ParseUserNS(v string) (UserNS, error) {
 			u.Mode = "auto"
 		}
 		return u, nil
-	case "nomap", "auto":
+	case "nomap":
 		if hasOpts {
-			return u, flagError(flagUserNS, v, "options of %s are not supported yet; use --userns=%s", mode, mode)
+			return u, flagError(flagUserNS, v, "nomap takes no options")
 		}
 		u.Mode = mode
+		return u, nil
+	case "auto":
+		if hasOpts {
+			if _, err := idmap.ParseAuto(opts, nil); err != nil {
+				return u, err
+			}
+		}
+		u.Mode, u.Auto = mode, opts
 		return u, nil
 	case "ns":
 		if !strings.HasPrefix(opts, "/") || strings.ContainsRune(opts, 0) {
@@ -91,7 +102,7 @@ func UserNSMappings(u UserNS, ids *IDs) (uids, gids []specs.LinuxIDMapping, err 
 	case "", "host", "ns":
 		return nil, nil, nil
 	case "auto":
-		return nil, nil, flagError(flagUserNS, "auto", "automatic user namespaces (an unused range per container from /etc/subuid) are not supported yet; use keep-id, nomap, host or ns:PATH")
+		return nil, nil, nil // storage picks the range when it creates the container's layer
 	}
 	if ids == nil {
 		return nil, nil, flagError(flagUserNS, u.Mode, "%s is only supported in rootless mode (pod run by an ordinary user)", u.Mode)
@@ -142,6 +153,10 @@ func (u UserNS) String() string {
 	switch u.Mode {
 	case "ns":
 		return "ns:" + u.Path
+	case "auto":
+		if u.Auto != "" {
+			return "auto:" + u.Auto
+		}
 	case "keep-id":
 		var o []string
 		if u.UID >= 0 {

@@ -26,7 +26,13 @@ func TestParseUserNS(t *testing.T) {
 		{"keep-id:uid=-1", UserNS{}, true},
 		{"keep-id:uid=4294967295", UserNS{}, true},
 		{"host:x", UserNS{}, true},
-		{"auto:size=10", UserNS{}, true},
+		{"auto", UserNS{Mode: "auto", UID: -1, GID: -1}, false},
+		{"auto:size=10,uidmapping=0:0:1", UserNS{Mode: "auto", Auto: "size=10,uidmapping=0:0:1", UID: -1, GID: -1}, false},
+		{"auto:size=0", UserNS{}, true},
+		{"auto:foo=1", UserNS{}, true},
+		{"auto:size", UserNS{}, true},
+		{"auto:uidmapping=0:0", UserNS{}, true},
+		{"nomap:x", UserNS{}, true},
 		{"bogus", UserNS{}, true},
 	} {
 		got, err := ParseUserNS(c.in)
@@ -72,13 +78,13 @@ func TestUserNSMappings(t *testing.T) {
 		}
 	}
 	u, _ = ParseUserNS("auto")
-	if _, _, err := UserNSMappings(u, ids); err == nil {
-		t.Error("auto: no error")
+	if uids, _, err := UserNSMappings(u, ids); err != nil || uids != nil {
+		t.Errorf("auto: %v %v (storage picks the range)", uids, err)
 	}
 }
 
 func FuzzParseUserNS(f *testing.F) {
-	for _, s := range []string{"keep-id:uid=1,gid=2", "ns:/x", "nomap", "host", "auto", "keep-id:uid="} {
+	for _, s := range []string{"keep-id:uid=1,gid=2", "ns:/x", "nomap", "host", "auto", "keep-id:uid=", "auto:size=100,uidmapping=0:0:1,gidmapping=1:5:2"} {
 		f.Add(s)
 	}
 	ids := &IDs{UID: 1000, GID: 1000, NSUIDs: 65537, NSGIDs: 65537}

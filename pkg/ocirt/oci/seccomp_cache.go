@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 	"syscall"
 
@@ -96,6 +97,34 @@ func (c *seccompCache) store(stateRoot, id string) {
 		_ = os.Rename(tmp.Name(), filepath.Join(c.dir, c.key))
 	}
 	os.Remove(tmp.Name())
+	c.evict(maxSeccompCacheEntries)
+}
+
+// maxSeccompCacheEntries bounds the cache: each crun upgrade or new profile
+// adds an entry and nothing else would ever remove the old ones.
+const maxSeccompCacheEntries = 32
+
+// evict removes the least recently written entries beyond limit. It runs only
+// after a miss stored a new entry, never on the hot path of a hit.
+func (c *seccompCache) evict(limit int) {
+	entries, err := os.ReadDir(c.dir)
+	if err != nil || len(entries) <= limit {
+		return
+	}
+	type aged struct {
+		name string
+		mod  int64
+	}
+	var files []aged
+	for _, e := range entries {
+		if info, err := e.Info(); err == nil && info.Mode().IsRegular() {
+			files = append(files, aged{e.Name(), info.ModTime().UnixNano()})
+		}
+	}
+	sort.Slice(files, func(i, j int) bool { return files[i].mod < files[j].mod })
+	for _, f := range files[:max(0, len(files)-limit)] {
+		os.Remove(filepath.Join(c.dir, f.name))
+	}
 }
 
 // stateRoot is the runtime's --root, from its recorded flags.
