@@ -59,6 +59,14 @@ nctr() { pod ps -aq | wc -l; }
 }
 
 @test "--ipc none has no /dev/shm, --ipc host the host's; --shm-size with either is refused as Podman" {
+    n=$(nctr)
+    for ipc in host none; do
+        run_pod 125 run --rm --ipc $ipc --shm-size 5m "$IMAGE" true
+        contains "$output" "--shm-size \"5m\": cannot set the size of /dev/shm with --ipc $ipc"
+    done
+    run_pod 125 run --rm --shm-size lots "$IMAGE" true
+    contains "$output" '--shm-size "lots"'
+    is "$(nctr)" "$n"
     is_gvisor && skip "gVisor mounts its own /dev/shm"
     run_pod run --rm --ipc none "$IMAGE" sh -c 'grep -c " /dev/shm " /proc/mounts || true'
     is "$output" 0
@@ -69,17 +77,21 @@ nctr() { pod ps -aq | wc -l; }
     run_pod run --rm --ipc host "$IMAGE" ls "$marker"
     rm -f "$marker"
     is "$output" "$marker" "the host's /dev/shm"
-    n=$(nctr)
-    for ipc in host none; do
-        run_pod 125 run --rm --ipc $ipc --shm-size 5m "$IMAGE" true
-        contains "$output" "--shm-size \"5m\": cannot set the size of /dev/shm with --ipc $ipc"
-    done
-    run_pod 125 run --rm --shm-size lots "$IMAGE" true
-    contains "$output" '--shm-size "lots"'
-    is "$(nctr)" "$n"
 }
 
 @test "--security-opt seccomp=unconfined, mask, unmask; --cap-drop/--cap-add by lower-case name; --sysctl kernel.hostname refused" {
+    n=$(nctr)
+    run_pod 125 run --rm --security-opt bogus=1 "$IMAGE" true
+    contains "$output" '--security-opt "bogus=1"'
+    run_pod 125 run --rm --security-opt seccomp=/nonexistent.json "$IMAGE" true
+    contains "$output" '/nonexistent.json'
+    run_pod 125 run --rm --sysctl kernel.hostname=x "$IMAGE" true
+    contains "$output" '--sysctl "kernel.hostname=x": set the container'"'"'s host name with --hostname'
+    run_pod 125 run --rm --sysctl fs.file-max=5 "$IMAGE" true
+    contains "$output" 'is not namespaced'
+    run_pod 125 run --rm --device /dev/nosuch "$IMAGE" true
+    contains "$output" '--device "/dev/nosuch"'
+    is "$(nctr)" "$n"
     is_gvisor && skip "gVisor's /proc/self/status shows no seccomp mode, and it masks /proc itself"
     run_pod run --rm "$IMAGE" grep -E '^(Seccomp|CapEff):' /proc/self/status
     default_caps=$(echo "$output" | awk '/CapEff/{print $2}')
@@ -99,18 +111,6 @@ Seccomp:.2" "default: a seccomp filter"
     run_pod run --rm "$IMAGE" sh -c 'ls /sys/firmware 2>/dev/null | wc -l'
     is "$output" 0 "/sys/firmware is masked by default"
 
-    n=$(nctr)
-    run_pod 125 run --rm --security-opt bogus=1 "$IMAGE" true
-    contains "$output" '--security-opt "bogus=1"'
-    run_pod 125 run --rm --security-opt seccomp=/nonexistent.json "$IMAGE" true
-    contains "$output" '/nonexistent.json'
-    run_pod 125 run --rm --sysctl kernel.hostname=x "$IMAGE" true
-    contains "$output" '--sysctl "kernel.hostname=x": set the container'"'"'s host name with --hostname'
-    run_pod 125 run --rm --sysctl fs.file-max=5 "$IMAGE" true
-    contains "$output" 'is not namespaced'
-    run_pod 125 run --rm --device /dev/nosuch "$IMAGE" true
-    contains "$output" '--device "/dev/nosuch"'
-    is "$(nctr)" "$n"
 }
 
 @test "--cpu-rt-period/--cpu-rt-runtime reach the cgroup below a parent with a real-time budget" {
