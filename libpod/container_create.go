@@ -175,6 +175,9 @@ func (r *Runtime) CreateContainer(ctx context.Context, o *CreateOptions) (*Conta
 	if err := r.applyRunFlags(ctx, &cfg, o); err != nil {
 		return nil, err
 	}
+	if err := r.resolveNSJoins(&cfg); err != nil {
+		return nil, err
+	}
 	if err := recordPod(&cfg, o); err != nil {
 		return nil, err
 	}
@@ -257,6 +260,7 @@ func needs(o *CreateOptions) []ocirt.Capability {
 	add(ocirt.CapRootless, unshare.IsRootless())
 	add(ocirt.CapUserNS, (o.Spec.UserNS != "" && o.Spec.UserNS != "host") || len(o.Spec.UIDMap)+len(o.Spec.GIDMap) > 0 ||
 		o.Spec.SubUIDName != "" || o.Spec.SubGIDName != "")
+	add(ocirt.CapPod, joinsContainerNS(&o.Spec)) // --pid/--ipc/--uts container:NAME, by path as a pod member
 	return append(need, podNeeds(o)...)
 }
 

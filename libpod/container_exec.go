@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 	"time"
 
@@ -241,6 +242,13 @@ func (c *Container) ExecSessions() []string {
 	for id := range m {
 		ids = append(ids, id)
 	}
+	return ids
+}
+
+// execIDs are the container's exec sessions, sorted, never nil (inspect).
+func (c *Container) execIDs() []string {
+	ids := append([]string{}, c.ExecSessions()...)
+	sort.Strings(ids)
 	return ids
 }
 

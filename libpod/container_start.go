@@ -190,6 +190,9 @@ func (c *Container) init(ctx context.Context, foreground, start bool, attach fun
 	if err != nil {
 		return false, err
 	}
+	if err := c.joinNamespaces(genOpts); err != nil {
+		return false, err
+	}
 	nsPath, hold, err := c.setupNetwork()
 	if err != nil {
 		return false, err

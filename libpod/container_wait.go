@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/pod-engine/pod/pkg/conmon"
@@ -66,4 +67,59 @@ func (r *Runtime) removedExitCode(id string, notFound error) (int, error) {
 		return -1, notFound
 	}
 	return code, nil
+}
+
+// ParseWaitConditions parses wait --condition values into the states they
+// stand for, with Podman's names: created (pod's configured too, which
+// Podman calls created), running, paused, stopping, stopped and exited
+// (both: the process ended), removing, unknown (never reached).
+func ParseWaitConditions(conds []string) ([]Status, error) {
+	var out []Status
+	for _, s := range conds {
+		switch s {
+		case "created":
+			out = append(out, StatusConfigured, StatusCreated)
+		case "stopped", "exited":
+			out = append(out, StatusStopped, StatusExited)
+		case "running", "paused", "stopping", "removing":
+			out = append(out, Status(s))
+		case "unknown":
+		default:
+			// Podman's words.
+			return nil, fmt.Errorf("unknown container state: %s: %w", s, errdefs.ErrInvalidArgument)
+		}
+	}
+	return out, nil
+}
+
+// WaitFor blocks until the container's status is one of want, polling every
+// interval. It returns the exit code when the container ended (stopped or
+// exited in want), otherwise -1, as Podman 4.3 prints it.
+func (c *Container) WaitFor(ctx context.Context, want []Status, interval time.Duration) (int, error) {
+	if interval <= 0 {
+		interval = 250 * time.Millisecond
+	}
+	for {
+		c.syncExit()
+		for _, s := range want {
+			if c.state.Status != s {
+				continue
+			}
+			if s == StatusStopped || s == StatusExited {
+				return c.state.ExitCode, nil
+			}
+			return -1, nil
+		}
+		select {
+		case <-ctx.Done():
+			return -1, ctx.Err()
+		case <-time.After(interval):
+		}
+		if err := c.reload(); err != nil {
+			if errors.Is(err, errdefs.ErrNotFound) && slices.Contains(want, StatusExited) {
+				return c.rt.removedExitCode(c.config.ID, err)
+			}
+			return -1, err
+		}
+	}
 }

@@ -186,9 +186,9 @@ func (c *Container) Inspect() *InspectContainer {
 		PidFile:         firstNonEmpty(cfg.PidFile, filepath.Join(c.runDir(), "pidfile")),
 		Name:            cfg.Name,
 		RestartCount:    st.RestartCount,
-		ExecIDs:         []string{},
+		ExecIDs:         c.execIDs(),
 		Mounts:          []InspectMount{},
-		Dependencies:    []string{},
+		Dependencies:    append([]string{}, cfg.Requires...), // --requires, the pod's infra, container: namespaces
 		NetworkSettings: c.inspectNetworkSettings(),
 	}
 	if len(cfg.Command) > 0 {

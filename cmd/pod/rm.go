@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -111,10 +113,13 @@ func waitCommand() *cobra.Command {
 			if err := needArgs(false)(cmd, args); err != nil {
 				return err
 			}
-			for _, c := range conditions {
-				if c != "stopped" && c != "exited" {
-					return fmt.Errorf("unsupported --condition %q: pod waits for stopped/exited: %w", c, errdefs.ErrInvalidArgument)
-				}
+			want, err := libpod.ParseWaitConditions(conditions)
+			if err != nil {
+				return err
+			}
+			every, err := parseInterval(interval)
+			if err != nil {
+				return err
 			}
 			rt, err := newRuntime()
 			if err != nil {
@@ -126,7 +131,12 @@ func waitCommand() *cobra.Command {
 				c, err := rt.LookupContainer(a)
 				if err == nil {
 					var code int
-					if code, err = c.Wait(cmd.Context()); err == nil {
+					if len(conditions) == 0 {
+						code, err = c.Wait(cmd.Context())
+					} else {
+						code, err = c.WaitFor(cmd.Context(), want, every)
+					}
+					if err == nil {
 						fmt.Println(code)
 						continue
 					}
@@ -145,6 +155,19 @@ func waitCommand() *cobra.Command {
 	cmd.Flags().StringSliceVar(&conditions, "condition", nil, "Condition to wait on")
 	cmd.Flags().StringVarP(&interval, "interval", "i", "250ms", "Time Interval to wait before polling for completion")
 	return cmd
+}
+
+// parseInterval parses wait --interval: a Go duration, or a number of
+// milliseconds as Podman takes it.
+func parseInterval(s string) (time.Duration, error) {
+	if n, err := strconv.ParseUint(s, 10, 32); err == nil {
+		return time.Duration(n) * time.Millisecond, nil
+	}
+	d, err := time.ParseDuration(s)
+	if err != nil || d < 0 {
+		return 0, fmt.Errorf("--interval %q: want a duration like 250ms: %w", s, errdefs.ErrInvalidArgument)
+	}
+	return d, nil
 }
 
 func renameCommand() *cobra.Command {

@@ -50,6 +50,14 @@ func Generate(id string, o *Options, img *Image, d *Defaults, h *Host, rootfs st
 	if rootfs == "" || !strings.HasPrefix(rootfs, "/") {
 		return nil, nil, fmt.Errorf("container %s: root filesystem path %q is not absolute: %w", id, rootfs, errdefs.ErrInvalidArgument)
 	}
+	if o != nil {
+		for _, v := range []string{o.PID, o.IPC, o.UTS} {
+			if other, ok := strings.CutPrefix(v, "container:"); ok {
+				// libpod resolves it to ns:PATH of the running container first.
+				return nil, nil, fmt.Errorf("container %s: internal error: the namespace of container %s was not resolved to a path", id, other)
+			}
+		}
+	}
 	return build(id, o, img, d, h, rootfs)
 }
 

@@ -67,9 +67,9 @@ type Options struct {
 
 	// Namespaces.
 	Network string `json:"network,omitempty"` // --network none|host|ns:PATH (default none: private netns, loopback up)
-	PID     string `json:"pid,omitempty"`     // --pid host|ns:PATH
-	IPC     string `json:"ipc,omitempty"`     // --ipc host|private|shareable|ns:PATH
-	UTS     string `json:"uts,omitempty"`     // --uts host|ns:PATH
+	PID     string `json:"pid,omitempty"`     // --pid host|ns:PATH|container:ID
+	IPC     string `json:"ipc,omitempty"`     // --ipc host|private|shareable|none|ns:PATH|container:ID
+	UTS     string `json:"uts,omitempty"`     // --uts host|ns:PATH|container:ID
 	UserNS  string `json:"userns,omitempty"`  // --userns host|keep-id[:uid=,gid=]|nomap|auto[:OPTS]|ns:PATH
 	// --uidmap, --gidmap (CONTAINER:HOST:SIZE), --subuidname, --subgidname (pkg/idmap).
 	UIDMap     []string `json:"uidMap,omitempty"`

@@ -205,6 +205,10 @@ const (
 	nsHost    = "host"
 	nsPath    = "path"
 	nsNone    = "none" // --ipc none: private, without /dev/shm
+	// nsContainer is container:ID of --pid/--ipc/--uts: valid when the
+	// container is created; libpod turns it into ns:PATH of the running
+	// container at each start, so Generate never sees it.
+	nsContainer = "container"
 )
 
 type nsMode struct {
@@ -245,12 +249,15 @@ func parseNS(flag, v string, extra ...string) (nsMode, error) {
 		}
 		return nsMode{Kind: nsPath, Path: clean}, nil
 	}
-	want := "host, private or ns:PATH"
+	want := "host, private, container:NAME or ns:PATH"
 	if flag == flagNetwork {
 		want = "none, host or ns:PATH"
 	}
-	if strings.HasPrefix(v, "container:") {
-		return nsMode{}, flagError(flag, v, "joining another container's namespace is not supported yet; use %s", want)
+	if id, ok := strings.CutPrefix(v, "container:"); ok {
+		if id == "" || strings.ContainsAny(id, "/\x00") {
+			return nsMode{}, flagError(flag, v, "want container:NAME or container:ID")
+		}
+		return nsMode{Kind: nsContainer, Path: id}, nil
 	}
 	return nsMode{}, flagError(flag, v, "not supported (yet); use %s", want)
 }

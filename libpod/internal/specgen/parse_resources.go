@@ -215,6 +215,10 @@ func checkSysctl(flag, key, val string, ns *namespaces) error {
 	if key == "" || strings.ContainsAny(key, " \t\n\x00=") || strings.ContainsAny(val, "\n\x00") {
 		return flagError(flag, v, "want KEY=VALUE")
 	}
+	if key == "kernel.hostname" {
+		// The runtime sets it from the spec's hostname (and refuses both).
+		return flagError(flag, v, "set the container's host name with --hostname")
+	}
 	switch sysctlNS(key) {
 	case "":
 		return flagError(flag, v, "sysctl %q is not namespaced and cannot be set for a container", key)

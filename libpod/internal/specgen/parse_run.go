@@ -181,6 +181,9 @@ func parseThrottle(flag, v string) (throttleReq, error) {
 	t := throttleReq{flag: flag, value: v}
 	i := strings.LastIndexByte(v, ':')
 	if i < 0 {
+		if flag == flagBlkioWeightDevice {
+			return t, flagError(flag, v, "want DEVICE:WEIGHT, e.g. /dev/sda:300")
+		}
 		return t, flagError(flag, v, "want DEVICE:RATE, e.g. /dev/sda:1mb")
 	}
 	t.Path, _ = checkHostPath(v[:i])

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"os"
 	"reflect"
+	"strings"
 	"testing"
 )
 
@@ -417,6 +418,17 @@ func TestParseNamespaces(t *testing.T) {
 	if *ns != want {
 		t.Errorf("got %+v", ns)
 	}
+	// container:NAME is kept for libpod, which turns it into ns:PATH at start.
+	ns, err = parseNamespaces(&Options{PID: "container:abc", IPC: "container:abc", UTS: "container:x y"}, nil)
+	if err != nil || ns.PID != (nsMode{Kind: nsContainer, Path: "abc"}) || ns.IPC.Kind != nsContainer || ns.UTS.Path != "x y" {
+		t.Errorf("container: got %+v %v", ns, err)
+	}
+	if err := ValidateHost(&Options{PID: "container:abc", Command: []string{"true"}}, nil, nil, nil); err != nil {
+		t.Errorf("container: at create: %v", err)
+	}
+	if _, _, err := Generate("id", &Options{UTS: "container:abc"}, nil, nil, nil, "/rootfs"); err == nil || !errContains(err, "not resolved") {
+		t.Errorf("container: at start: want an error, got %v", err)
+	}
 	// Defaults apply when the option is empty; values pod cannot do are ignored.
 	ns, err = parseNamespaces(&Options{}, &Defaults{NetNS: "bridge", PIDNS: "host", IPCNS: "shareable", UTSNS: "private"})
 	if err != nil || ns.Net.Kind != nsPrivate || ns.PID.Kind != nsHost || ns.IPC.Kind != nsPrivate {
@@ -427,9 +439,10 @@ func TestParseNamespaces(t *testing.T) {
 		flag, frag string
 	}{
 		{Options{Network: "ns:rel"}, "--network", "relative"},
-		{Options{PID: "container:abc"}, "--pid", "another container"},
+		{Options{PID: "container:"}, "--pid", "container:NAME"},
+		{Options{IPC: "container:a/b"}, "--ipc", "container:NAME"},
 		{Options{IPC: "ns:rel"}, "--ipc", "relative"},
-		{Options{UTS: "none"}, "--uts", "host, private or ns:PATH"},
+		{Options{UTS: "none"}, "--uts", "host, private, container:NAME or ns:PATH"},
 	}
 	for _, c := range bad {
 		_, err := parseNamespaces(&c.o, nil)
@@ -463,4 +476,8 @@ func TestParseChown(t *testing.T) {
 			t.Errorf("%q: chown %v, %v", in, m.Chown, err)
 		}
 	}
+}
+
+func errContains(err error, frag string) bool {
+	return err != nil && strings.Contains(err.Error(), frag)
 }

@@ -165,6 +165,13 @@ func parse(o *Options, d *Defaults) (*parsed, error) {
 	if o.Hostname != "" && p.NS.UTS.Kind == nsHost {
 		return nil, flagError(flagHostname, o.Hostname, "cannot set the hostname with --uts host")
 	}
+	if o.ShmSize != "" && (p.NS.IPC.Kind == nsHost || p.NS.IPC.Kind == nsNone) {
+		// As Podman: there is no /dev/shm of the container's own to size.
+		return nil, flagError(flagShmSize, o.ShmSize, "cannot set the size of /dev/shm with --ipc %s", p.NS.IPC.Kind)
+	}
+	if o.Hostname != "" && p.NS.UTS.Kind == nsContainer {
+		return nil, flagError(flagHostname, o.Hostname, "cannot set the hostname when joining the UTS namespace of container %s", p.NS.UTS.Path)
+	}
 	for k, v := range o.Sysctls {
 		if err := checkSysctl(flagSysctl, k, v, p.NS); err != nil {
 			return nil, err
