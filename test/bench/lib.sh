@@ -113,7 +113,7 @@ podman_setup() {
 # from its directories.
 raw_bundle() {
 	local id cfg
-	id=$(pd "$W/pod" create --name bench-spec $POD_TARGET true)
+	id=$(pd "$W/pod" create --name bench-spec --network none $POD_TARGET true)
 	pd "$W/pod" start "$id" >/dev/null
 	pd "$W/pod" wait "$id" >/dev/null 2>&1 || true
 	# The exit command's cleanup may still unmount the rootfs, which can
@@ -131,8 +131,11 @@ raw_bundle() {
 	# bundle: the spec as the runtime gets it from any engine, so the raw
 	# runtime compiles the seccomp profile itself. bundle-bpf: with the
 	# filter pod cached and handed to crun (run.oci.seccomp_bpf_data).
+	# pod makes the network namespace of --network none itself and removes
+	# it with the container: the raw runtime gets a new one instead.
 	jq --arg root "$W/rootfs" --arg cg "/podbench-$$/raw" \
-		'.root.path = $root | .root.readonly = false | .linux.cgroupsPath = $cg | .process.terminal = false' \
+		'.root.path = $root | .root.readonly = false | .linux.cgroupsPath = $cg | .process.terminal = false
+		 | .linux.namespaces |= map(if .type == "network" then del(.path) else . end)' \
 		"$cfg" >"$W/bundle-bpf/config.json"
 	jq 'del(.annotations["run.oci.seccomp_bpf_data"])' "$W/bundle-bpf/config.json" >"$W/bundle/config.json"
 }
