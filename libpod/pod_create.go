@@ -51,12 +51,8 @@ func (r *Runtime) CreatePod(ctx context.Context, o *PodCreateOptions) (_ *Pod, r
 	if err != nil {
 		return nil, err
 	}
-	switch o.ExitPolicy {
-	case "":
-		o.ExitPolicy = "continue"
-	case "continue", "stop":
-	default:
-		return nil, fmt.Errorf("invalid pod exit policy: %q: use continue or stop: %w", o.ExitPolicy, errdefs.ErrInvalidArgument)
+	if o.ExitPolicy, err = pods.ParseExitPolicy(o.ExitPolicy); err != nil {
+		return nil, err
 	}
 	if !o.Infra {
 		if len(share) > 0 && o.ShareGiven {

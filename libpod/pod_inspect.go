@@ -76,8 +76,10 @@ func (p *Pod) Inspect() (*InspectPod, error) {
 				}
 				return ""
 			}
+			bindings := map[string]any{}
+			c.portBindings(bindings)
 			in.InfraConfig = &InspectPodInfra{
-				PortBindings: map[string]any{}, HostNetwork: c.config.Spec.Network == "host", Networks: []string{},
+				PortBindings: bindings, HostNetwork: c.config.Spec.Network == "host", Networks: []string{},
 				PidNS: ns(pods.NSPID), UsernsMode: "host", UtsNS: ns(pods.NSUTS),
 				InfraCommand: cfg.InfraCommand, InfraImage: cfg.InfraImage, ConmonPidFile: c.config.ConmonPidFile,
 			}

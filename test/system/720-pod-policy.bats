@@ -1,0 +1,189 @@
+#!/usr/bin/env bats
+# Pod exit policy (--exit-policy continue|stop, Podman 4.3.1): with stop the
+# pod, infra included, stops when its last other container exits, applied by
+# the member's own exit path (no daemon): its monitor's exit command, a
+# user's stop or rm, or the next pod process when its monitor was killed.
+
+load helpers
+
+# skip_unless_pods skips on runtimes that refuse pods (runsc) after checking
+# that the refusal is the clear, capability-named one.
+skip_unless_pods() {
+    if [[ "$POD_TEST_RUNTIME" == runsc ]]; then
+        run_pod 125 pod create --exit-policy stop --name refused
+        contains "$output" 'does not support pod (capability pod'
+        run_pod 1 pod exists refused
+        skip "runsc refuses pods (checked)"
+    fi
+}
+
+# wait_pod_state POD REGEX [TRIES]: poll `pod pod inspect` until the pod's
+# state matches (bounded: TRIES × 0.1 s).
+wait_pod_state() {
+    local p=$1 want=$2 tries=${3:-150} got
+    while ((tries-- > 0)); do
+        got=$(pod pod inspect --format '{{.State}}' "$p" 2>/dev/null) || true
+        [[ "$got" =~ ^($want)$ ]] && return 0
+        sleep 0.1
+    done
+    die "pod $p is '$got', expected '$want'; $(pod ps -a --filter pod="$p" --format '{{.Names}} {{.Status}}' 2>&1)"
+}
+
+infra_of() { pod pod inspect --format '{{.InfraContainerID}}' "$1"; }
+
+@test "exit-policy stop: the pod stops, infra too, when its last member exits; continue keeps it" {
+    skip_unless_pods
+    run_pod pod create --exit-policy stop --name es
+    run_pod pod inspect --format '{{.ExitPolicy}}' es
+    is "$output" "stop"
+    run_pod pod create --name ec
+    run_pod pod inspect --format '{{.ExitPolicy}}' ec
+    is "$output" "continue"
+    for p in es ec; do
+        run_pod run -d --pod $p --name $p-short "${IMG[@]}" sleep 1
+        run_pod run -d --pod $p --name $p-long "${IMG[@]}" sh -c 'sleep 3; exit 3'
+    done
+    # One member gone, one running: the pod runs on (Degraded: infra + one).
+    wait_for_status es-short exited 80
+    run_pod pod inspect --format '{{.State}}' es
+    is "$output" "Degraded|Running"
+    run_pod inspect --format '{{.State.Status}}' "$(infra_of es)"
+    is "$output" "running"
+    # The last one exits with 3: the pod stops, its infra too (exit 0: a
+    # stopped pause process), with no pod command run by us in between.
+    wait_pod_state es Exited
+    run_pod inspect --format '{{.State.Status}} {{.State.ExitCode}}' "$(infra_of es)"
+    is "$output" "exited 0"
+    run_pod inspect --format '{{.State.ExitCode}}' es-long
+    is "$output" 3
+    # continue: the infra keeps the pod's namespaces.
+    wait_for_status ec-long exited 80
+    sleep 1
+    run_pod inspect --format '{{.State.Status}}' "$(infra_of ec)"
+    is "$output" "running"
+    run_pod pod inspect --format '{{.State}}' ec
+    is "$output" "Degraded"
+    # A stopped pod starts again and stops again the same way.
+    run_pod pod start es
+    run_pod pod inspect --format '{{.State}}' es
+    is "$output" "Running|Degraded"
+    wait_pod_state es Exited
+    run_pod pod rm es
+    run_pod pod rm -f -t 0 ec
+    run_pod ps -aq
+    is "$output" ""
+}
+
+@test "exit-policy stop: a user's stop or rm of the last member stops the pod; restart and pod verbs do not" {
+    skip_unless_pods
+    run_pod pod create --exit-policy stop --name us
+    run_pod run -d --pod us --name a "${IMG[@]}" sleep 1000
+    run_pod run -d --pod us --name b "${IMG[@]}" sleep 1000
+    # A restart of a member is no exit: the pod keeps running.
+    run_pod restart -t 0 a
+    run_pod pod inspect --format '{{.State}}' us
+    is "$output" "Running"
+    run_pod stop -t 0 a
+    run_pod pod inspect --format '{{.State}}' us
+    is "$output" "Degraded"
+    # Removing the last running member stops the pod (Podman's rm -f does).
+    run_pod rm -f -t 0 b
+    wait_pod_state us Exited 50
+    # pod stop / pod restart of an exit-policy-stop pod neither deadlock
+    # nor leave it half-stopped.
+    run_pod pod start us
+    run_pod pod inspect --format '{{.State}}' us
+    is "$output" "Running"
+    run_pod pod restart us
+    run_pod pod inspect --format '{{.State}}' us
+    is "$output" "Running"
+    run_pod pod stop -t 0 us
+    run_pod pod inspect --format '{{.State}}' us
+    is "$output" "Exited"
+    run_pod pod rm us
+}
+
+@test "exit-policy stop: a member restarted by its --restart policy keeps the pod until its last exit" {
+    skip_unless_pods
+    run_pod pod create --exit-policy stop --name rs
+    # Fails twice (restarted once by on-failure:1), then the pod stops.
+    run_pod run -d --pod rs --restart on-failure:1 --name flaky "${IMG[@]}" sh -c 'sleep 1; exit 7'
+    wait_pod_state rs Exited 200
+    run_pod inspect --format '{{.RestartCount}} {{.State.ExitCode}}' flaky
+    is "$output" "1 7"
+    run_pod pod rm rs
+}
+
+@test "exit-policy stop: kill -9 of a member's monitor, then the member ends: the pod still stops" {
+    skip_unless_pods
+    run_pod pod create --exit-policy stop --name km
+    run_pod run -d --pod km --name victim "${IMG[@]}" sleep 1000
+    run_pod run -d --pod km --name other "${IMG[@]}" sleep 1000
+    infra=$(infra_of km)
+    mon=$(pod inspect --format '{{.State.ConmonPid}}' victim)
+    cpid=$(pod inspect --format '{{.State.Pid}}' victim)
+    [[ "$mon" -gt 0 && "$cpid" -gt 0 ]] || die "victim has no monitor ($mon) or pid ($cpid)"
+    kill -9 "$mon"
+    tries=100
+    while ((tries-- > 0)) && pid_alive "$mon"; do sleep 0.1; done
+    ! pid_alive "$mon" || die "monitor $mon survived kill -9"
+    # The member runs on without its monitor; the pod does not stop.
+    run_pod pod inspect --format '{{.State}}' km
+    is "$output" "Running"
+    # The member's process dies: no exit command runs for it. The other
+    # member's stop is not the last exit...
+    kill -9 "$cpid"
+    tries=100
+    while ((tries-- > 0)) && pid_alive "$cpid"; do sleep 0.1; done
+    # ...until the next pod process sees the victim ended and applies the
+    # policy once `other` is gone too.
+    run_pod inspect --format '{{.State.Status}}' victim
+    is "$output" "stopped|exited"
+    run_pod inspect --format '{{.State.Status}}' "$infra"
+    is "$output" "running"
+    run_pod stop -t 0 other
+    wait_pod_state km Exited 100
+    run_pod inspect --format '{{.State.Status}}' "$infra"
+    is "$output" "exited"
+    run_pod pod rm km
+    run_pod ps -aq
+    is "$output" ""
+    ! pid_alive "$cpid" || die "member process $cpid left behind"
+}
+
+@test "exit-policy stop: kill -9 of the last member's monitor and process; the next pod command stops the pod" {
+    skip_unless_pods
+    run_pod pod create --exit-policy stop --name lone
+    run_pod run -d --pod lone --name only "${IMG[@]}" sleep 1000
+    infra=$(infra_of lone)
+    ipid=$(pod inspect --format '{{.State.Pid}}' "$infra")
+    mon=$(pod inspect --format '{{.State.ConmonPid}}' only)
+    cpid=$(pod inspect --format '{{.State.Pid}}' only)
+    kill -9 "$mon"
+    tries=100
+    while ((tries-- > 0)) && pid_alive "$mon"; do sleep 0.1; done
+    kill -9 "$cpid"
+    tries=100
+    while ((tries-- > 0)) && pid_alive "$cpid"; do sleep 0.1; done
+    # Any pod process that reads the member finds it ended without an exit
+    # command and applies the exit policy when it is done.
+    run_pod ps -a --format '{{.Names}}'
+    wait_pod_state lone Exited 100
+    ! pid_alive "$ipid" || die "infra process $ipid still runs"
+    run_pod inspect --format '{{.State.ExitCode}}' only
+    is "$output" "-1"
+    run_pod pod rm lone
+    run_pod ps -aq
+    is "$output" ""
+}
+
+@test "exit-policy refusals and runsc" {
+    run_pod 125 pod create --exit-policy Stop --name bad
+    contains "$output" 'invalid pod exit policy: "Stop": use continue or stop'
+    run_pod 1 pod exists bad
+    if [[ "$POD_TEST_RUNTIME" == runsc ]]; then
+        run_pod 125 run --rm --pod new:gv "${IMG[@]}" true
+        contains "$output" 'does not support pod (capability pod'
+        run_pod 1 pod exists gv
+    fi
+}
