@@ -39,10 +39,8 @@ infra_of() { pod pod inspect --format '{{.InfraContainerID}}' "$1"; }
     run_pod pod create --name ec
     run_pod pod inspect --format '{{.ExitPolicy}}' ec
     is "$output" "continue"
-    for p in es ec; do
-        run_pod run -d --pod $p --name $p-short "${IMG[@]}" sleep 1
-        run_pod run -d --pod $p --name $p-long "${IMG[@]}" sh -c 'sleep 3; exit 3'
-    done
+    run_pod run -d --pod es --name es-short "${IMG[@]}" sleep 1
+    run_pod run -d --pod es --name es-long "${IMG[@]}" sh -c 'sleep 6; exit 3'
     # One member gone, one running: the pod runs on (Degraded: infra + one).
     wait_for_status es-short exited 80
     run_pod pod inspect --format '{{.State}}' es
@@ -57,7 +55,9 @@ infra_of() { pod pod inspect --format '{{.InfraContainerID}}' "$1"; }
     run_pod inspect --format '{{.State.ExitCode}}' es-long
     is "$output" 3
     # continue: the infra keeps the pod's namespaces.
-    wait_for_status ec-long exited 80
+    run_pod run -d --pod ec --name ec-short "${IMG[@]}" sleep 1
+    run_pod run -d --pod ec --name ec-long "${IMG[@]}" sh -c 'sleep 2; exit 3'
+    wait_for_status ec-long exited 100
     sleep 1
     run_pod inspect --format '{{.State.Status}}' "$(infra_of ec)"
     is "$output" "running"
