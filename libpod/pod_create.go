@@ -36,6 +36,7 @@ type PodCreateOptions struct {
 	Network            string   // --network of the infra container (its namespace is the pod's)
 	Publish            []string // -p: ports the infra publishes for the pod
 	CPUs, Memory       string   // --cpus, --memory: limits of the pod cgroup
+	EtcFiles           PodEtcFiles
 }
 
 // infraCommand is the pause process of an infra container without
@@ -64,6 +65,9 @@ func (r *Runtime) CreatePod(ctx context.Context, o *PodCreateOptions) (_ *Pod, r
 		}
 		if o.Network != "" || o.Hostname != "" || len(o.Publish) > 0 {
 			return nil, fmt.Errorf("cannot set --network, --publish or --hostname on a pod without an infra container: %w", errdefs.ErrInvalidArgument)
+		}
+		if e := o.EtcFiles; len(e.AddHosts)+len(e.DNS)+len(e.DNSSearch)+len(e.DNSOptions) > 0 || e.NoHosts {
+			return nil, fmt.Errorf("cannot set --add-host, --dns, --dns-search, --dns-option or --no-hosts on a pod without an infra container: %w", errdefs.ErrInvalidArgument)
 		}
 	}
 	if o.Hostname != "" && !pods.Shares(share, pods.NSUTS) {
@@ -97,7 +101,7 @@ func (r *Runtime) CreatePod(ctx context.Context, o *PodCreateOptions) (_ *Pod, r
 	p := &Pod{rt: r, config: PodConfig{
 		ID: newID(), Name: o.Name, Created: time.Now(), Labels: o.Labels, Hostname: o.Hostname,
 		Share: share, ExitPolicy: o.ExitPolicy, Runtime: handle, CPUs: o.CPUs, Memory: o.Memory,
-		InfraImage: o.InfraImage, InfraCommand: o.InfraCommand,
+		InfraImage: o.InfraImage, InfraCommand: o.InfraCommand, EtcFiles: o.EtcFiles,
 	}}
 	if p.config.CgroupParent, err = r.podCgroupParent(p.config.ID, o.CgroupParent); err != nil {
 		return nil, err
@@ -154,6 +158,8 @@ func (r *Runtime) createInfra(ctx context.Context, p *Pod, o *PodCreateOptions) 
 	// network, or what --network names) and the ports the pod publishes.
 	co.Spec.Network = o.Network
 	co.Net.Publish = o.Publish
+	e := &o.EtcFiles
+	co.Spec.AddHosts, co.Spec.NoHosts, co.Spec.DNS, co.Spec.DNSSearch, co.Spec.DNSOptions = e.AddHosts, e.NoHosts, e.DNS, e.DNSSearch, e.DNSOptions
 	co.Spec.Labels = map[string]string{}
 	co.ConmonPidFile = o.InfraConmonPidFile
 	co.Spec.Command = o.InfraCommand

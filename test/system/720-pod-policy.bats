@@ -187,3 +187,36 @@ infra_of() { pod pod inspect --format '{{.InfraContainerID}}' "$1"; }
         run_pod 1 pod exists gv
     fi
 }
+
+@test "pod create --add-host, --dns*, --no-hosts, --label-file: the pod's /etc files are its members'" {
+    skip_unless_pods
+    printf '# comment\ntier=back end\nodd=x\n' >"$BATS_TEST_TMPDIR/labels"
+    run_pod pod create --name etc --add-host foo.example:10.1.2.3 --dns 10.9.9.9 --dns-search ex.org \
+        --dns-option ndots:3 --label-file "$BATS_TEST_TMPDIR/labels" --label odd=y
+    run_pod pod inspect --format '{{index .Labels "tier"}}|{{index .Labels "odd"}}' etc
+    is "$output" "back end|y"
+    run_pod pod inspect --format '{{.InfraConfig.HostAdd}} {{.InfraConfig.DNSServer}} {{.InfraConfig.DNSSearch}} {{.InfraConfig.DNSOption}}' etc
+    is "$output" "\[foo.example:10.1.2.3\] \[10.9.9.9\] \[ex.org\] \[ndots:3\]"
+    run_pod run --rm --pod etc "${IMG[@]}" cat /etc/hosts /etc/resolv.conf
+    contains "$output" "10.1.2.3	foo.example"
+    contains "$output" "nameserver 10.9.9.9"
+    contains "$output" "search ex.org"
+    contains "$output" "options ndots:3"
+    # A member's own --dns gives way to the pod's; its --add-host is refused (Podman's words).
+    run_pod run --rm --pod etc --dns 10.8.8.8 "${IMG[@]}" cat /etc/resolv.conf
+    contains "$output" "nameserver 10.9.9.9"
+    [[ "$output" != *10.8.8.8* ]] || die "member's --dns overrode the pod's"
+    run_pod 125 run --rm --pod etc --add-host bar:10.5.6.7 "${IMG[@]}" true
+    contains "$output" "extra host entries must be specified on the pod: network cannot be configured when it is shared with a pod"
+    # Bad values and a pod without infra are refused, nothing is left.
+    run_pod 125 pod create --name bad --add-host nocolon
+    run_pod 1 pod exists bad
+    run_pod 125 pod create --name bad --infra=false --dns 10.9.9.9
+    contains "$output" "without an infra container"
+    run_pod 125 pod create --name bad --label-file "$BATS_TEST_TMPDIR/nope"
+    contains "$output" "--label-file"
+    run_pod 1 pod exists bad
+    run_pod pod rm -f -t 0 etc
+    run_pod ps -aq
+    is "$output" ""
+}
