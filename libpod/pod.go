@@ -34,6 +34,9 @@ type PodConfig struct {
 	InfraCommand []string          `json:"infraCommand,omitempty"`
 	InfraImage   string            `json:"infraImage,omitempty"`
 	EtcFiles     PodEtcFiles       `json:"etcFiles,omitempty"` // the members' /etc/hosts and resolv.conf
+	// NoShareParent is --share-parent=false: no pod cgroup; members keep
+	// the default parent (or the pod's --cgroup-parent as given).
+	NoShareParent bool `json:"noShareParent,omitempty"`
 }
 
 // PodEtcFiles are `pod pod create`'s /etc file flags: the infra's and, when

@@ -37,6 +37,7 @@ type PodCreateOptions struct {
 	Publish            []string // -p: ports the infra publishes for the pod
 	CPUs, Memory       string   // --cpus, --memory: limits of the pod cgroup
 	EtcFiles           PodEtcFiles
+	NoShareParent      bool // --share-parent=false
 }
 
 // infraCommand is the pause process of an infra container without
@@ -70,6 +71,12 @@ func (r *Runtime) CreatePod(ctx context.Context, o *PodCreateOptions) (_ *Pod, r
 			return nil, fmt.Errorf("cannot set --add-host, --dns, --dns-search, --dns-option or --no-hosts on a pod without an infra container: %w", errdefs.ErrInvalidArgument)
 		}
 	}
+	if pods.Shares(share, pods.NSCgroup) && !o.NoShareParent {
+		return nil, fmt.Errorf("cannot define the pod as the cgroup parent at the same time as joining the infra container's cgroupNS: add --share-parent=false: %w", errdefs.ErrInvalidArgument)
+	}
+	if o.NoShareParent && (o.CPUs != "" || o.Memory != "") {
+		return nil, fmt.Errorf("--cpus and --memory limit the pod cgroup, which --share-parent=false does without: set them on the containers: %w", errdefs.ErrInvalidArgument)
+	}
 	if o.Hostname != "" && !pods.Shares(share, pods.NSUTS) {
 		return nil, fmt.Errorf("cannot set --hostname on a pod that does not share the uts namespace: %w", errdefs.ErrInvalidArgument)
 	}
@@ -101,9 +108,11 @@ func (r *Runtime) CreatePod(ctx context.Context, o *PodCreateOptions) (_ *Pod, r
 	p := &Pod{rt: r, config: PodConfig{
 		ID: newID(), Name: o.Name, Created: time.Now(), Labels: o.Labels, Hostname: o.Hostname,
 		Share: share, ExitPolicy: o.ExitPolicy, Runtime: handle, CPUs: o.CPUs, Memory: o.Memory,
-		InfraImage: o.InfraImage, InfraCommand: o.InfraCommand, EtcFiles: o.EtcFiles,
+		InfraImage: o.InfraImage, InfraCommand: o.InfraCommand, EtcFiles: o.EtcFiles, NoShareParent: o.NoShareParent,
 	}}
-	if p.config.CgroupParent, err = r.podCgroupParent(p.config.ID, o.CgroupParent); err != nil {
+	if o.NoShareParent {
+		p.config.CgroupParent = o.CgroupParent
+	} else if p.config.CgroupParent, err = r.podCgroupParent(p.config.ID, o.CgroupParent); err != nil {
 		return nil, err
 	}
 	if err := r.checkPodLimits(p); err != nil {

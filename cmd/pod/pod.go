@@ -45,6 +45,7 @@ type podCreateFlags struct {
 	publish      []string
 	cpus         string
 	labelFiles   []string
+	shareParent  bool
 }
 
 func podCreateCommand() *cobra.Command {
@@ -90,6 +91,7 @@ func podCreateCommand() *cobra.Command {
 	fl.StringSliceVarP(&f.publish, "publish", "p", nil, "Publish a container's port, or a range of ports, to the host")
 	fl.StringVar(&f.o.Runtime, "runtime", "", "Path or name of the OCI runtime or shim the pod's containers use")
 	fl.StringArrayVar(&f.labelFiles, "label-file", nil, "Read in a line delimited file of labels")
+	fl.BoolVar(&f.shareParent, "share-parent", true, "Set the pod's cgroup as the cgroup parent for all containers joining the pod")
 	e := &f.o.EtcFiles
 	fl.StringSliceVar(&e.AddHosts, "add-host", nil, "Add a custom host-to-IP mapping (host:ip)")
 	fl.BoolVar(&e.NoHosts, "no-hosts", false, "Do not create /etc/hosts within the pod's containers, instead use the version from the image")
@@ -109,6 +111,7 @@ func (f *podCreateFlags) create(cmd *cobra.Command) (*libpod.Pod, error) {
 		f.o.Network = f.network[0]
 	}
 	f.o.ShareGiven = cmd == nil || cmd.Flags().Changed("share")
+	f.o.NoShareParent = cmd != nil && !f.shareParent
 	if cmd == nil {
 		f.o.ShareGiven = false
 	}

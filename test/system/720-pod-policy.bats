@@ -220,3 +220,47 @@ infra_of() { pod pod inspect --format '{{.InfraContainerID}}' "$1"; }
     run_pod ps -aq
     is "$output" ""
 }
+
+@test "pod create --share variations and --share-parent" {
+    skip_unless_pods
+    for s in "pid:[pid]" "net,uts:[net uts]" "ipc,ipc:[ipc]" "+net:[ipc net uts]" "none:[]" ":[]"; do
+        run_pod pod create --share "${s%%:*}" --name sv
+        run_pod pod inspect --format '{{.SharedNamespaces}}' sv
+        [[ "$output" == "${s#*:}" ]] || die "--share ${s%%:*}: SharedNamespaces $output, want ${s#*:}"
+        run_pod pod rm sv
+    done
+    # --share net only: members share the network, not ipc or uts.
+    run_pod pod create --share net --name netonly
+    run_pod run -d --pod netonly --name n1 "${IMG[@]}" sleep 1000
+    run_pod run -d --pod netonly --name n2 "${IMG[@]}" sleep 1000
+    [[ "$(pod exec n1 readlink /proc/self/ns/net)" == "$(pod exec n2 readlink /proc/self/ns/net)" ]] || die "net not shared"
+    [[ "$(pod exec n1 readlink /proc/self/ns/ipc)" != "$(pod exec n2 readlink /proc/self/ns/ipc)" ]] || die "ipc shared without --share ipc"
+    run_pod exec n1 hostname
+    [[ "$output" != netonly ]] || die "uts shared without --share uts"
+    run_pod pod rm -f -t 0 netonly
+    # cgroup: only with --share-parent=false (Podman's refusal otherwise).
+    run_pod 125 pod create --share +cgroup --name cg
+    contains "$output" "cannot define the pod as the cgroup parent at the same time as joining the infra container's cgroupNS"
+    run_pod 1 pod exists cg
+    run_pod 125 pod create --share-parent=false --memory 64m --name cg
+    contains "$output" "--share-parent=false"
+    run_pod pod create --share +cgroup --share-parent=false --name cg
+    run_pod pod inspect --format '{{.SharedNamespaces}} [{{.CgroupPath}}]' cg
+    is "$output" "\[cgroup ipc net uts\] \[\]"
+    run_pod run -d --pod cg --name c1 "${IMG[@]}" sleep 1000
+    pid=$(pod inspect --format '{{.State.Pid}}' c1)
+    ! grep -q "/pod_" "/proc/$pid/cgroup" || die "member below a pod cgroup with --share-parent=false: $(cat /proc/$pid/cgroup)"
+    infra=$(pod pod inspect --format '{{.InfraContainerID}}' cg)
+    ipid=$(pod inspect --format '{{.State.Pid}}' "$infra")
+    [[ "$(readlink /proc/$pid/ns/cgroup)" == "$(readlink /proc/$ipid/ns/cgroup)" ]] || die "member and infra in different cgroup namespaces"
+    run_pod pod rm -f -t 0 cg
+    # --infra=false: no infra, nothing shared, members on their own.
+    run_pod pod create --infra=false --name bare
+    run_pod pod inspect --format '{{.CreateInfra}} {{.NumContainers}} [{{.InfraContainerID}}]' bare
+    is "$output" "false 0 \[\]"
+    run_pod run --rm --pod bare "${IMG[@]}" echo alone
+    is "$output" "alone"
+    run_pod pod rm bare
+    run_pod ps -aq
+    is "$output" ""
+}
