@@ -215,6 +215,7 @@ func (c *Container) syncExit() bool {
 		msg = err.Error() + ": exit code unknown"
 	}
 	c.markStopped(-1, time.Now(), false, msg)
+	c.queuePodCheck() // no exit command will apply the pod's exit policy
 	return true
 }
 

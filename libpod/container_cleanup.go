@@ -38,17 +38,21 @@ func (c *Container) Cleanup(ctx context.Context, o CleanupOptions) error {
 	}
 	if o.Remove {
 		// Removal does everything cleanup does (and in parallel).
-		return c.removeLocked(ctx, RemoveOptions{})
+		err := c.removeLocked(ctx, RemoveOptions{})
+		c.podExitPolicy(ctx)
+		return err
 	}
 	wasStopped := c.state.Status == StatusStopped
 	if err := c.cleanupLocked(ctx); err != nil {
 		c.unlock()
 		return err
 	}
-	if o.StoppedOnly && wasStopped {
+	if o.StoppedOnly && wasStopped && c.willRestart() {
 		return c.restartAfterCleanup(ctx) // unlocks
 	}
 	c.unlock()
+	// A member that is not restarted may be its pod's last (--exit-policy).
+	c.podExitPolicy(ctx)
 	return nil
 }
 

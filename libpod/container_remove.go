@@ -35,7 +35,11 @@ func (c *Container) Remove(ctx context.Context, o RemoveOptions) error {
 	if !c.state.Status.Allows(VerbRemove, false) {
 		// Running, paused or stopping, and forced: stop it first.
 		c.unlock()
-		if err := c.Stop(ctx, o.Timeout); err != nil && !errors.Is(err, errdefs.ErrNotFound) {
+		stop := c.Stop
+		if o.pod {
+			stop = c.stop // the pod's removal holds the pod's lock
+		}
+		if err := stop(ctx, o.Timeout); err != nil && !errors.Is(err, errdefs.ErrNotFound) {
 			return err
 		}
 		if err := c.lockAndSync(); err != nil {

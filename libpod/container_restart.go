@@ -43,6 +43,13 @@ func (c *Container) restartPolicy() restartpolicy.Policy {
 // RestartPolicy returns the container's --restart value ("" for none).
 func (c *Container) RestartPolicy() string { return c.restartPolicy().String() }
 
+// willRestart reports whether the restart policy restarts the exited,
+// locked container.
+func (c *Container) willRestart() bool {
+	st := &c.state
+	return c.restartPolicy().ShouldRestart(restartpolicy.Exit{Code: st.ExitCode, StoppedByUser: st.StoppedByUser, RestartCount: st.RestartCount})
+}
+
 // restartAfterCleanup is the restart policy, applied by the monitor's exit
 // command once it cleaned up the exited container (locked). It decides and
 // unlocks; a restart waits out the back-off unlocked (so `pod stop` can end
@@ -50,7 +57,7 @@ func (c *Container) RestartPolicy() string { return c.restartPolicy().String() }
 func (c *Container) restartAfterCleanup(ctx context.Context) error {
 	p := c.restartPolicy()
 	st := &c.state
-	if !p.ShouldRestart(restartpolicy.Exit{Code: st.ExitCode, StoppedByUser: st.StoppedByUser, RestartCount: st.RestartCount}) {
+	if !c.willRestart() {
 		c.unlock()
 		return nil
 	}

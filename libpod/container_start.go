@@ -399,7 +399,7 @@ func (c *Container) Restart(ctx context.Context, timeout *uint) error {
 	}
 	c.event(events.Restart) // first, as Podman
 	if status == StatusRunning {
-		if err := c.Stop(ctx, timeout); err != nil {
+		if err := c.stop(ctx, timeout); err != nil {
 			return err
 		}
 	}

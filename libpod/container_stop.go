@@ -18,8 +18,19 @@ const killTimeout = 5 * time.Second
 
 // Stop stops a container: its stop signal, then SIGKILL after timeout
 // seconds (nil = the container's stop timeout; 0 = SIGKILL at once), then
-// cleanup. Stopping a container that is not running is not an error.
+// cleanup. Stopping a container that is not running is not an error. A pod
+// member's stop applies its pod's exit policy (pod_exitpolicy.go).
 func (c *Container) Stop(ctx context.Context, timeout *uint) error {
+	err := c.stop(ctx, timeout)
+	if err == nil {
+		c.podExitPolicy(ctx)
+	}
+	return err
+}
+
+// stop is Stop without the pod's exit policy: what a pod's own verbs and
+// a restart use.
+func (c *Container) stop(ctx context.Context, timeout *uint) error {
 	if err := c.lockAndSync(); err != nil {
 		return err
 	}

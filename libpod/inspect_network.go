@@ -20,15 +20,10 @@ func (c *Container) NetworkNames() []string {
 	return out
 }
 
-// inspectNetworkSettings is Podman's NetworkSettings: the addresses of a
-// running container on each network, its published and exposed ports.
-func (c *Container) inspectNetworkSettings() map[string]any {
-	ports := map[string]any{}
-	if c.config.Net != nil {
-		for _, e := range c.config.Net.Exposed {
-			ports[e] = nil
-		}
-	}
+// portBindings adds the published ports to ports, Podman's
+// "80/tcp": [{HostIp, HostPort}] (NetworkSettings.Ports, a pod's
+// InfraConfig.PortBindings).
+func (c *Container) portBindings(ports map[string]any) {
 	for _, m := range c.config.PortMappings {
 		ip := m.HostIP
 		for _, proto := range strings.Split(m.Protocol, ",") {
@@ -39,6 +34,18 @@ func (c *Container) inspectNetworkSettings() map[string]any {
 			}
 		}
 	}
+}
+
+// inspectNetworkSettings is Podman's NetworkSettings: the addresses of a
+// running container on each network, its published and exposed ports.
+func (c *Container) inspectNetworkSettings() map[string]any {
+	ports := map[string]any{}
+	if c.config.Net != nil {
+		for _, e := range c.config.Net.Exposed {
+			ports[e] = nil
+		}
+	}
+	c.portBindings(ports)
 	ns := map[string]any{
 		"EndpointID": "", "Gateway": "", "IPAddress": "", "IPPrefixLen": 0, "IPv6Gateway": "",
 		"GlobalIPv6Address": "", "GlobalIPv6PrefixLen": 0, "MacAddress": "", "Bridge": "", "SandboxID": "",

@@ -33,6 +33,20 @@ type PodConfig struct {
 	Memory       string            `json:"memory,omitempty"`       // --memory on the pod
 	InfraCommand []string          `json:"infraCommand,omitempty"`
 	InfraImage   string            `json:"infraImage,omitempty"`
+	EtcFiles     PodEtcFiles       `json:"etcFiles,omitempty"` // the members' /etc/hosts and resolv.conf
+	// NoShareParent is --share-parent=false: no pod cgroup; members keep
+	// the default parent (or the pod's --cgroup-parent as given).
+	NoShareParent bool `json:"noShareParent,omitempty"`
+}
+
+// PodEtcFiles are `pod pod create`'s /etc file flags: the infra's and, when
+// the pod shares its network, every member's (Podman: set on the pod only).
+type PodEtcFiles struct {
+	AddHosts   []string `json:"addHosts,omitempty"`   // --add-host
+	NoHosts    bool     `json:"noHosts,omitempty"`    // --no-hosts
+	DNS        []string `json:"dns,omitempty"`        // --dns
+	DNSSearch  []string `json:"dnsSearch,omitempty"`  // --dns-search
+	DNSOptions []string `json:"dnsOptions,omitempty"` // --dns-option
 }
 
 // PodState is what changes while a pod lives; a pod's status is computed

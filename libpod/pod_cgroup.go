@@ -42,7 +42,7 @@ func (r *Runtime) checkPodLimits(p *Pod) error {
 // setupPodCgroup creates the pod cgroup with its limits (cgroupfs only:
 // systemd creates the pod slice when the first member's scope lands in it).
 func (r *Runtime) setupPodCgroup(p *Pod) error {
-	if r.cfg.Engine.CgroupManager == "systemd" {
+	if r.cfg.Engine.CgroupManager == "systemd" || p.config.NoShareParent {
 		return nil
 	}
 	quota, period, mem, err := specgen.PodLimits(p.config.CPUs, p.config.Memory)

@@ -36,6 +36,8 @@ type PodCreateOptions struct {
 	Network            string   // --network of the infra container (its namespace is the pod's)
 	Publish            []string // -p: ports the infra publishes for the pod
 	CPUs, Memory       string   // --cpus, --memory: limits of the pod cgroup
+	EtcFiles           PodEtcFiles
+	NoShareParent      bool // --share-parent=false
 }
 
 // infraCommand is the pause process of an infra container without
@@ -51,12 +53,8 @@ func (r *Runtime) CreatePod(ctx context.Context, o *PodCreateOptions) (_ *Pod, r
 	if err != nil {
 		return nil, err
 	}
-	switch o.ExitPolicy {
-	case "":
-		o.ExitPolicy = "continue"
-	case "continue", "stop":
-	default:
-		return nil, fmt.Errorf("invalid pod exit policy: %q: use continue or stop: %w", o.ExitPolicy, errdefs.ErrInvalidArgument)
+	if o.ExitPolicy, err = pods.ParseExitPolicy(o.ExitPolicy); err != nil {
+		return nil, err
 	}
 	if !o.Infra {
 		if len(share) > 0 && o.ShareGiven {
@@ -69,6 +67,15 @@ func (r *Runtime) CreatePod(ctx context.Context, o *PodCreateOptions) (_ *Pod, r
 		if o.Network != "" || o.Hostname != "" || len(o.Publish) > 0 {
 			return nil, fmt.Errorf("cannot set --network, --publish or --hostname on a pod without an infra container: %w", errdefs.ErrInvalidArgument)
 		}
+		if e := o.EtcFiles; len(e.AddHosts)+len(e.DNS)+len(e.DNSSearch)+len(e.DNSOptions) > 0 || e.NoHosts {
+			return nil, fmt.Errorf("cannot set --add-host, --dns, --dns-search, --dns-option or --no-hosts on a pod without an infra container: %w", errdefs.ErrInvalidArgument)
+		}
+	}
+	if pods.Shares(share, pods.NSCgroup) && !o.NoShareParent {
+		return nil, fmt.Errorf("cannot define the pod as the cgroup parent at the same time as joining the infra container's cgroupNS: add --share-parent=false: %w", errdefs.ErrInvalidArgument)
+	}
+	if o.NoShareParent && (o.CPUs != "" || o.Memory != "") {
+		return nil, fmt.Errorf("--cpus and --memory limit the pod cgroup, which --share-parent=false does without: set them on the containers: %w", errdefs.ErrInvalidArgument)
 	}
 	if o.Hostname != "" && !pods.Shares(share, pods.NSUTS) {
 		return nil, fmt.Errorf("cannot set --hostname on a pod that does not share the uts namespace: %w", errdefs.ErrInvalidArgument)
@@ -101,9 +108,11 @@ func (r *Runtime) CreatePod(ctx context.Context, o *PodCreateOptions) (_ *Pod, r
 	p := &Pod{rt: r, config: PodConfig{
 		ID: newID(), Name: o.Name, Created: time.Now(), Labels: o.Labels, Hostname: o.Hostname,
 		Share: share, ExitPolicy: o.ExitPolicy, Runtime: handle, CPUs: o.CPUs, Memory: o.Memory,
-		InfraImage: o.InfraImage, InfraCommand: o.InfraCommand,
+		InfraImage: o.InfraImage, InfraCommand: o.InfraCommand, EtcFiles: o.EtcFiles, NoShareParent: o.NoShareParent,
 	}}
-	if p.config.CgroupParent, err = r.podCgroupParent(p.config.ID, o.CgroupParent); err != nil {
+	if o.NoShareParent {
+		p.config.CgroupParent = o.CgroupParent
+	} else if p.config.CgroupParent, err = r.podCgroupParent(p.config.ID, o.CgroupParent); err != nil {
 		return nil, err
 	}
 	if err := r.checkPodLimits(p); err != nil {
@@ -158,6 +167,8 @@ func (r *Runtime) createInfra(ctx context.Context, p *Pod, o *PodCreateOptions) 
 	// network, or what --network names) and the ports the pod publishes.
 	co.Spec.Network = o.Network
 	co.Net.Publish = o.Publish
+	e := &o.EtcFiles
+	co.Spec.AddHosts, co.Spec.NoHosts, co.Spec.DNS, co.Spec.DNSSearch, co.Spec.DNSOptions = e.AddHosts, e.NoHosts, e.DNS, e.DNSSearch, e.DNSOptions
 	co.Spec.Labels = map[string]string{}
 	co.ConmonPidFile = o.InfraConmonPidFile
 	co.Spec.Command = o.InfraCommand

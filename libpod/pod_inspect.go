@@ -24,6 +24,11 @@ type InspectPodInfra struct {
 	PidNS         string         `json:"pid_ns"`
 	UsernsMode    string         `json:"userns"`
 	UtsNS         string         `json:"uts_ns"`
+	DNSServer     []string       `json:"DNSServer,omitempty"`
+	DNSSearch     []string       `json:"DNSSearch,omitempty"`
+	DNSOption     []string       `json:"DNSOption,omitempty"`
+	NoManageHosts bool           `json:"NoManageHosts,omitempty"`
+	HostAdd       []string       `json:"HostAdd,omitempty"`
 	InfraCommand  []string       `json:"infra_command,omitempty"`
 	InfraImage    string         `json:"infra_image,omitempty"`
 	ConmonPidFile string         `json:"conmon_pid_file,omitempty"`
@@ -76,10 +81,14 @@ func (p *Pod) Inspect() (*InspectPod, error) {
 				}
 				return ""
 			}
+			bindings := map[string]any{}
+			c.portBindings(bindings)
 			in.InfraConfig = &InspectPodInfra{
-				PortBindings: map[string]any{}, HostNetwork: c.config.Spec.Network == "host", Networks: []string{},
+				PortBindings: bindings, HostNetwork: c.config.Spec.Network == "host", Networks: []string{},
 				PidNS: ns(pods.NSPID), UsernsMode: "host", UtsNS: ns(pods.NSUTS),
 				InfraCommand: cfg.InfraCommand, InfraImage: cfg.InfraImage, ConmonPidFile: c.config.ConmonPidFile,
+				DNSServer: cfg.EtcFiles.DNS, DNSSearch: cfg.EtcFiles.DNSSearch, DNSOption: cfg.EtcFiles.DNSOptions,
+				NoManageHosts: cfg.EtcFiles.NoHosts, HostAdd: cfg.EtcFiles.AddHosts,
 			}
 		}
 	}

@@ -65,6 +65,20 @@ func (r *Runtime) joinPod(o *CreateOptions) (unlock func(), err error) {
 		unlock()
 		return func() {}, fmt.Errorf("invalid config provided: cannot set hostname when joining the pod UTS namespace: %w", errdefs.ErrInvalidArgument)
 	}
+	if pods.Shares(p.config.Share, pods.NSNet) {
+		// Podman: the pod's /etc files are its members'; a member's own
+		// --add-host is refused, its --dns flags give way to the pod's.
+		if len(o.Spec.AddHosts) > 0 {
+			unlock()
+			return func() {}, fmt.Errorf("invalid config provided: extra host entries must be specified on the pod: network cannot be configured when it is shared with a pod: %w", errdefs.ErrInvalidArgument)
+		}
+		e := &p.config.EtcFiles
+		o.Spec.AddHosts = e.AddHosts
+		o.Spec.NoHosts = o.Spec.NoHosts || e.NoHosts
+		if len(e.DNS)+len(e.DNSSearch)+len(e.DNSOptions) > 0 {
+			o.Spec.DNS, o.Spec.DNSSearch, o.Spec.DNSOptions = e.DNS, e.DNSSearch, e.DNSOptions
+		}
+	}
 	return unlock, nil
 }
 

@@ -84,10 +84,16 @@ func (p *Pod) Stop(ctx context.Context, timeout *uint) error {
 	if err != nil {
 		return err
 	}
+	return p.stopLocked(ctx, timeout, byID, ms)
+}
+
+// stopLocked is Stop with the pod locked. The members' own stop leaves the
+// exit policy alone: the pod's lock is held here.
+func (p *Pod) stopLocked(ctx context.Context, timeout *uint, byID map[string]*Container, ms []pods.Member) error {
 	var errs []error
 	for _, level := range pods.StopLevels(ms) {
 		if err := eachParallel(level, func(id string) error {
-			if err := byID[id].Stop(ctx, timeout); err != nil && !errors.Is(err, errdefs.ErrNoSuchContainer) {
+			if err := byID[id].stop(ctx, timeout); err != nil && !errors.Is(err, errdefs.ErrNoSuchContainer) {
 				return &PodError{Container: id, Err: err}
 			}
 			return nil

@@ -46,6 +46,8 @@ type Runtime struct {
 	monitorOnce sync.Once
 	monitor     string
 	monitorErr  error
+
+	podChecks podCheckQueue // pods whose exit policy to apply at Shutdown
 }
 
 // NewRuntime loads the configuration and prepares the runtime. It opens
@@ -140,6 +142,7 @@ func (r *Runtime) monitorPath() (string, error) {
 
 // Shutdown releases what the runtime opened.
 func (r *Runtime) Shutdown() {
+	r.runPodChecks()
 	if r.db != nil {
 		_ = r.db.Close()
 	}

@@ -7,11 +7,13 @@ import (
 	"os"
 	"strings"
 
+	"github.com/sirupsen/logrus"
 	"github.com/spf13/cobra"
 
 	"github.com/pod-engine/pod/libpod"
 	"github.com/pod-engine/pod/pkg/errdefs"
 	"github.com/pod-engine/pod/pkg/kube"
+	"github.com/pod-engine/pod/pkg/pods"
 )
 
 // `pod kube play|down|generate` and `pod generate kube`: the CLI maps
@@ -71,6 +73,9 @@ func kubePlayCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
+			for _, k := range plans[0].Skipped {
+				logrus.Warnf("kube kind %s is not supported: ignored (pod plays Pod, Deployment and ConfigMap)", k)
+			}
 			return withRuntime(func(rt *libpod.Runtime) error {
 				for i := range plans {
 					if err := playPod(cmd.Context(), rt, &plans[i], replace, start); err != nil {
@@ -91,16 +96,10 @@ func kubePlayCommand() *cobra.Command {
 // playPod creates (and starts) one pod of a plan; on an error nothing of
 // it is left.
 func playPod(ctx context.Context, rt *libpod.Runtime, plan *kube.Plan, replace, start bool) (retErr error) {
-	for _, c := range plan.Containers {
-		for _, p := range c.Ports {
-			if p.HostPort != 0 {
-				// Where pkg/network's port publishing plugs in when it lands.
-				return fmt.Errorf("pod %s, container %s: hostPort %d: port publishing is not supported yet (pod has no network subsystem): %w", plan.Name, c.Name, p.HostPort, errdefs.ErrNotImplemented)
-			}
-		}
-	}
+	// Podman 4.3: a played pod stops when its last container exited; its
+	// containers' hostPorts are the pod's, published by its infra.
 	po := &libpod.PodCreateOptions{Name: plan.Name, Labels: plan.Labels, Hostname: plan.Hostname, Infra: true,
-		Runtime: plan.RuntimeClass, Replace: replace}
+		Runtime: plan.RuntimeClass, Replace: replace, ExitPolicy: pods.ExitPolicyStop, Publish: kubePublish(plan)}
 	if plan.HostNetwork {
 		po.Network = "host"
 	}
@@ -118,7 +117,10 @@ func playPod(ctx context.Context, rt *libpod.Runtime, plan *kube.Plan, replace, 
 	}()
 	var ctrs []*libpod.Container
 	for _, kc := range plan.Containers {
-		o := &libpod.CreateOptions{Image: kc.Image, Pull: "missing"}
+		o := &libpod.CreateOptions{Image: kc.Image, Pull: "missing", Restart: plan.RestartPolicy}
+		if kc.Init {
+			o.Restart = kube.RestartNever // init containers run to completion once
+		}
 		o.Pod = p.ID()
 		s := &o.Spec
 		s.Name = plan.Name + "-" + kc.Name
@@ -276,10 +278,18 @@ func generateOne(rt *libpod.Runtime, name string) ([]byte, error) {
 			return nil, err
 		}
 		emptyDirs := map[string]bool{}
+		var ports []kube.Port
 		for _, c := range ctrs {
 			if c.IsInfra() {
 				plan.HostNetwork = c.Config().Spec.Network == "host"
+				ports = kubePorts(c)
 				continue
+			}
+			if plan.RestartPolicy == "" {
+				plan.RestartPolicy = c.RestartPolicy() // the first member's, as Podman
+				if plan.RestartPolicy == "" {
+					plan.RestartPolicy = kube.RestartNever
+				}
 			}
 			kc := kubeContainer(c, cfg.Name, p)
 			for _, m := range kc.Mounts {
@@ -293,6 +303,8 @@ func generateOne(rt *libpod.Runtime, name string) ([]byte, error) {
 		if len(plan.Containers) == 0 {
 			return nil, fmt.Errorf("pod %s has no containers but its infra: add one with `pod run --pod %s`: %w", cfg.Name, cfg.Name, errdefs.ErrInvalidArgument)
 		}
+		// The pod's ports go on its first container, as Podman writes them.
+		plan.Containers[plan.InitCount].Ports = ports
 		return kube.Generate(&plan, cfg.Created)
 	} else if !errors.Is(err, errdefs.ErrNotFound) {
 		return nil, err
@@ -304,9 +316,48 @@ func generateOne(rt *libpod.Runtime, name string) ([]byte, error) {
 	if c.IsInfra() {
 		return nil, fmt.Errorf("%s is an infra container: generate its pod instead: %w", name, errdefs.ErrInvalidArgument)
 	}
-	plan := kube.Plan{Name: c.Name() + "-pod", Containers: []kube.Container{kubeContainer(c, "", nil)}}
+	kc := kubeContainer(c, "", nil)
+	kc.Ports = kubePorts(c)
+	plan := kube.Plan{Name: c.Name() + "-pod", Containers: []kube.Container{kc}, RestartPolicy: c.RestartPolicy()}
 	plan.RuntimeClass = c.Config().Runtime.Name
 	return kube.Generate(&plan, c.Config().Created)
+}
+
+// kubePublish turns the containers' hostPorts into the pod's -p values
+// ([hostIP:]hostPort:containerPort/protocol); a containerPort without a
+// hostPort is not published, as in Podman.
+func kubePublish(plan *kube.Plan) []string {
+	var out []string
+	for _, c := range plan.Containers {
+		for _, p := range c.Ports {
+			if p.HostPort == 0 {
+				continue
+			}
+			v := fmt.Sprintf("%d:%d/%s", p.HostPort, p.ContainerPort, p.Protocol)
+			if p.HostIP != "" {
+				ip := p.HostIP
+				if strings.Contains(ip, ":") {
+					ip = "[" + ip + "]"
+				}
+				v = ip + ":" + v
+			}
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+// kubePorts are the ports a pod's infra publishes, for kube generate.
+func kubePorts(infra *libpod.Container) []kube.Port {
+	var out []kube.Port
+	for _, pp := range infra.Ports(libpod.PortFilter{}) {
+		hostIP := pp.HostIP
+		if hostIP == "0.0.0.0" || hostIP == "::" {
+			hostIP = ""
+		}
+		out = append(out, kube.Port{ContainerPort: int32(pp.ContainerPort), HostPort: int32(pp.HostPort), Protocol: pp.Protocol, HostIP: hostIP})
+	}
+	return out
 }
 
 // kubeContainer describes a container for Kubernetes: its name without the

@@ -44,6 +44,8 @@ type podCreateFlags struct {
 	network      []string
 	publish      []string
 	cpus         string
+	labelFiles   []string
+	shareParent  bool
 }
 
 func podCreateCommand() *cobra.Command {
@@ -88,6 +90,14 @@ func podCreateCommand() *cobra.Command {
 	fl.StringArrayVar(&f.network, "network", nil, "Connect the pod to a network")
 	fl.StringSliceVarP(&f.publish, "publish", "p", nil, "Publish a container's port, or a range of ports, to the host")
 	fl.StringVar(&f.o.Runtime, "runtime", "", "Path or name of the OCI runtime or shim the pod's containers use")
+	fl.StringArrayVar(&f.labelFiles, "label-file", nil, "Read in a line delimited file of labels")
+	fl.BoolVar(&f.shareParent, "share-parent", true, "Set the pod's cgroup as the cgroup parent for all containers joining the pod")
+	e := &f.o.EtcFiles
+	fl.StringSliceVar(&e.AddHosts, "add-host", nil, "Add a custom host-to-IP mapping (host:ip)")
+	fl.BoolVar(&e.NoHosts, "no-hosts", false, "Do not create /etc/hosts within the pod's containers, instead use the version from the image")
+	fl.StringSliceVar(&e.DNS, "dns", nil, "Set custom DNS servers")
+	fl.StringSliceVar(&e.DNSSearch, "dns-search", nil, "Set custom DNS search domains")
+	fl.StringSliceVar(&e.DNSOptions, "dns-option", nil, "Set custom DNS options")
 	return cmd
 }
 
@@ -101,6 +111,7 @@ func (f *podCreateFlags) create(cmd *cobra.Command) (*libpod.Pod, error) {
 		f.o.Network = f.network[0]
 	}
 	f.o.ShareGiven = cmd == nil || cmd.Flags().Changed("share")
+	f.o.NoShareParent = cmd != nil && !f.shareParent
 	if cmd == nil {
 		f.o.ShareGiven = false
 	}
@@ -118,6 +129,25 @@ func (f *podCreateFlags) create(cmd *cobra.Command) (*libpod.Pod, error) {
 		for _, l := range f.labels {
 			k, v, _ := strings.Cut(l, "=")
 			f.o.Labels[k] = v
+		}
+	}
+	for _, name := range f.labelFiles {
+		data, err := os.ReadFile(name)
+		if err != nil {
+			return nil, fmt.Errorf("--label-file %s: %w", name, errdefs.ErrInvalidArgument)
+		}
+		lines, err := libpod.ParseLabelFile(name, data)
+		if err != nil {
+			return nil, err
+		}
+		if f.o.Labels == nil {
+			f.o.Labels = map[string]string{}
+		}
+		for _, l := range lines {
+			k, v, _ := strings.Cut(l, "=")
+			if _, set := f.o.Labels[k]; !set { // --label wins
+				f.o.Labels[k] = v
+			}
 		}
 	}
 	if f.podIDFile != "" {

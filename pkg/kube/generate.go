@@ -26,7 +26,7 @@ func Generate(plan *Plan, created time.Time) ([]byte, error) {
 			Annotations:       plan.Annotations,
 			CreationTimestamp: metav1.NewTime(created.UTC().Truncate(time.Second)),
 		},
-		Spec: v1.PodSpec{Hostname: plan.Hostname, HostNetwork: plan.HostNetwork},
+		Spec: v1.PodSpec{Hostname: plan.Hostname, HostNetwork: plan.HostNetwork, RestartPolicy: restartPolicy(plan.RestartPolicy)},
 	}
 	if pod.Labels == nil {
 		pod.Labels = map[string]string{"app": plan.Name}
@@ -64,7 +64,11 @@ func Generate(plan *Plan, created time.Time) ([]byte, error) {
 			kc.VolumeMounts = append(kc.VolumeMounts, v1.VolumeMount{Name: name, MountPath: m.Destination, ReadOnly: m.ReadOnly, SubPath: m.SubPath})
 		}
 		for _, p := range c.Ports {
-			kc.Ports = append(kc.Ports, v1.ContainerPort{Name: p.Name, ContainerPort: p.ContainerPort, HostPort: p.HostPort, Protocol: v1.Protocol(p.Protocol), HostIP: p.HostIP})
+			proto := v1.Protocol(strings.ToUpper(p.Protocol))
+			if proto == v1.ProtocolTCP {
+				proto = "" // Kubernetes' default, left out as Podman does
+			}
+			kc.Ports = append(kc.Ports, v1.ContainerPort{Name: p.Name, ContainerPort: p.ContainerPort, HostPort: p.HostPort, Protocol: proto, HostIP: p.HostIP})
 		}
 		if c.Privileged || c.ReadOnly || len(c.CapAdd) > 0 || len(c.CapDrop) > 0 {
 			sc := &v1.SecurityContext{}
@@ -113,6 +117,18 @@ func Generate(plan *Plan, created time.Time) ([]byte, error) {
 		return nil, err
 	}
 	return append([]byte(header), out...), nil
+}
+
+// restartPolicy is the v1 name of a --restart value (Podman's mapping:
+// no restart policy is Never).
+func restartPolicy(p string) v1.RestartPolicy {
+	switch p {
+	case RestartAlways, "unless-stopped":
+		return v1.RestartPolicyAlways
+	case RestartOnFailure:
+		return v1.RestartPolicyOnFailure
+	}
+	return v1.RestartPolicyNever
 }
 
 // volumeName is a DNS-1123 label for a host path: Podman's style, the

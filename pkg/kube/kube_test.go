@@ -2,6 +2,7 @@ package kube
 
 import (
 	"errors"
+	"fmt"
 	"reflect"
 	"strings"
 	"testing"
@@ -119,6 +120,10 @@ func TestParseRefusals(t *testing.T) {
 		{"apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers: [{name: c, image: i, envFrom: [{configMapRef: {name: nope}}]}]\n", `ConfigMap "nope" not found`},
 		{"apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers: [{name: c, image: i, volumeMounts: [{name: v, mountPath: /x}]}]\n", "names no volume"},
 		{"", "holds no Pod"},
+		{"apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  restartPolicy: Sometimes\n  containers: [{name: c, image: i}]\n", `spec.restartPolicy "Sometimes" is invalid`},
+		{"apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers: [{name: c, image: i, ports: [{containerPort: 80, hostPort: 8080, protocol: QUIC}]}]\n", `protocol "QUIC" is invalid`},
+		{"apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers: [{name: c, image: i, ports: [{containerPort: 0, hostPort: 8080}]}]\n", "containerPort 0"},
+		{"apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers: [{name: c, image: i, env: [{name: X, valueFrom: {fieldRef: {fieldPath: status.hostIP}}}]}]\n", `env X: fieldRef "status.hostIP" is not supported`},
 		{"kind: [", "YAML document 1"},
 	} {
 		_, err := Parse([]byte(tc.yaml))
@@ -194,4 +199,67 @@ func FuzzParse(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestParsePolicyPortsFieldRef: restartPolicy's mapping (Always by
+// default, as Podman), ports normalised, fieldRef values, and kinds pod does
+// not play (a Service beside the Pod) skipped and reported.
+func TestParsePolicyPortsFieldRef(t *testing.T) {
+	doc := `apiVersion: v1
+kind: Service
+metadata: {name: svc}
+spec: {ports: [{port: 80}]}
+---
+apiVersion: v1
+kind: Pod
+metadata:
+  name: web
+  labels: {tier: "front end"}
+spec:
+  %s
+  containers:
+  - name: c
+    image: i
+    env:
+    - {name: ME, valueFrom: {fieldRef: {fieldPath: metadata.name}}}
+    - {name: TIER, valueFrom: {fieldRef: {fieldPath: "metadata.labels['tier']"}}}
+    ports:
+    - {containerPort: 80, hostPort: 8080}
+    - {containerPort: 53, hostPort: 5353, protocol: UDP, hostIP: 127.0.0.1}
+    - {containerPort: 9000}
+`
+	for policy, want := range map[string]string{"": RestartAlways, "restartPolicy: Always": RestartAlways,
+		"restartPolicy: OnFailure": RestartOnFailure, "restartPolicy: Never": RestartNever} {
+		plans, err := Parse([]byte(strings.Replace(doc, "%s", policy, 1)))
+		if err != nil {
+			t.Fatalf("%q: %v", policy, err)
+		}
+		p := plans[0]
+		if p.RestartPolicy != want {
+			t.Errorf("%q: restart policy %q, want %q", policy, p.RestartPolicy, want)
+		}
+		if len(p.Skipped) != 1 || p.Skipped[0] != "Service" {
+			t.Errorf("skipped kinds %v, want [Service]", p.Skipped)
+		}
+		c := p.Containers[0]
+		if got := strings.Join(c.Env, "|"); got != "ME=web|TIER=front end" {
+			t.Errorf("env %q", got)
+		}
+		wantPorts := []Port{{ContainerPort: 80, HostPort: 8080, Protocol: "tcp"},
+			{ContainerPort: 53, HostPort: 5353, Protocol: "udp", HostIP: "127.0.0.1"}, {ContainerPort: 9000, Protocol: "tcp"}}
+		if fmt.Sprint(c.Ports) != fmt.Sprint(wantPorts) {
+			t.Errorf("ports %+v, want %+v", c.Ports, wantPorts)
+		}
+		out, err := Generate(&p, time.Unix(0, 0))
+		if err != nil {
+			t.Fatal(err)
+		}
+		back, err := Parse(out)
+		if err != nil {
+			t.Fatalf("generated YAML does not parse: %v\n%s", err, out)
+		}
+		if back[0].RestartPolicy != want || fmt.Sprint(back[0].Containers[0].Ports) != fmt.Sprint(wantPorts) {
+			t.Errorf("round trip: policy %q ports %+v", back[0].RestartPolicy, back[0].Containers[0].Ports)
+		}
+	}
 }

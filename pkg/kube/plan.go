@@ -19,7 +19,20 @@ type Plan struct {
 	EmptyDirs    []string // names of emptyDir volumes: a directory of the pod each
 	Containers   []Container
 	InitCount    int // how many of Containers are init containers (first)
+	// RestartPolicy is spec.restartPolicy as the containers' --restart:
+	// always (Always, and Podman's default), on-failure (OnFailure), no (Never).
+	RestartPolicy string
+	// Skipped are the kinds of the stream's documents that were ignored
+	// (Podman plays what it knows and ignores the rest, e.g. a Service).
+	Skipped []string
 }
+
+// Restart policies, as --restart values.
+const (
+	RestartAlways    = "always"
+	RestartOnFailure = "on-failure"
+	RestartNever     = "no"
+)
 
 // Container is one container of a Plan.
 type Container struct {

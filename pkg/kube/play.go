@@ -78,6 +78,7 @@ func Parse(data []byte, extraConfigMaps ...[]byte) ([]Plan, error) {
 	}
 	configMaps := map[string]map[string]string{}
 	var pods []podObject
+	var skipped []string
 	for i, doc := range docs {
 		var tm typeMeta
 		if err := yaml.Unmarshal(doc, &tm); err != nil {
@@ -116,10 +117,15 @@ func Parse(data []byte, extraConfigMaps ...[]byte) ([]Plan, error) {
 		case "":
 			return nil, invalid("YAML document %d has no kind", i+1)
 		default:
-			return nil, invalid("YAML document %d: kind %q is not supported (pod plays Pod, Deployment and ConfigMap)", i+1, tm.Kind)
+			// Podman ignores the kinds it does not play (a Service
+			// from `kube generate -s`, say); the CLI says so.
+			skipped = append(skipped, tm.Kind)
 		}
 	}
 	if len(pods) == 0 {
+		if len(skipped) > 0 {
+			return nil, invalid("YAML document does not contain any supported kube kind: kind %q is not supported (pod plays Pod, Deployment and ConfigMap)", strings.Join(skipped, ", "))
+		}
 		return nil, invalid("the YAML holds no Pod or Deployment")
 	}
 	plans := make([]Plan, 0, len(pods))
@@ -128,6 +134,7 @@ func Parse(data []byte, extraConfigMaps ...[]byte) ([]Plan, error) {
 		if err != nil {
 			return nil, err
 		}
+		plan.Skipped = skipped
 		plans = append(plans, plan)
 	}
 	return plans, nil
@@ -150,6 +157,16 @@ func (p podObject) plan(configMaps map[string]map[string]string) (Plan, error) {
 		HostNetwork: s.HostNetwork, ShareProcess: s.ShareProcessNamespace != nil && *s.ShareProcessNamespace}
 	if s.RuntimeClassName != nil {
 		plan.RuntimeClass = *s.RuntimeClassName
+	}
+	switch s.RestartPolicy {
+	case "", v1.RestartPolicyAlways: // Podman's default is Always, as Kubernetes'
+		plan.RestartPolicy = RestartAlways
+	case v1.RestartPolicyOnFailure:
+		plan.RestartPolicy = RestartOnFailure
+	case v1.RestartPolicyNever:
+		plan.RestartPolicy = RestartNever
+	default:
+		return Plan{}, invalid("pod %s: spec.restartPolicy %q is invalid: use Always, OnFailure or Never", name, s.RestartPolicy)
 	}
 	if len(s.Containers) == 0 {
 		return Plan{}, invalid("pod %s has no containers", name)
@@ -179,7 +196,7 @@ func (p podObject) plan(configMaps map[string]map[string]string) (Plan, error) {
 			return Plan{}, invalid("pod %s: two containers are named %s", name, c.Name)
 		}
 		seen[c.Name] = true
-		ctr, err := container(name, c, vols, configMaps)
+		ctr, err := container(meta, c, vols, configMaps)
 		if err != nil {
 			return Plan{}, err
 		}
@@ -189,10 +206,10 @@ func (p podObject) plan(configMaps map[string]map[string]string) (Plan, error) {
 	return plan, nil
 }
 
-func container(pod string, c v1.Container, vols map[string]v1.Volume, configMaps map[string]map[string]string) (Container, error) {
+func container(meta *metav1.ObjectMeta, c v1.Container, vols map[string]v1.Volume, configMaps map[string]map[string]string) (Container, error) {
 	out := Container{Name: c.Name, Image: c.Image, Entrypoint: c.Command, Command: c.Args, WorkDir: c.WorkingDir,
 		TTY: c.TTY, Stdin: c.Stdin}
-	where := fmt.Sprintf("pod %s, container %s", pod, c.Name)
+	where := fmt.Sprintf("pod %s, container %s", meta.Name, c.Name)
 	for _, ef := range c.EnvFrom {
 		if ef.ConfigMapRef == nil {
 			return out, fmt.Errorf("%s: envFrom supports configMapRef only: %w", where, errdefs.ErrNotImplemented)
@@ -230,8 +247,14 @@ func container(pod string, c v1.Container, vols map[string]v1.Volume, configMaps
 				return out, invalid("%s: env %s: key %q of ConfigMap %q not found", where, e.Name, ref.Key, ref.Name)
 			}
 			out.Env = append(out.Env, e.Name+"="+v)
+		case e.ValueFrom.FieldRef != nil:
+			v, err := fieldRef(meta, e.ValueFrom.FieldRef.FieldPath)
+			if err != nil {
+				return out, fmt.Errorf("%s: env %s: %w", where, e.Name, err)
+			}
+			out.Env = append(out.Env, e.Name+"="+v)
 		default:
-			return out, fmt.Errorf("%s: env %s: only values and configMapKeyRef are supported: %w", where, e.Name, errdefs.ErrNotImplemented)
+			return out, fmt.Errorf("%s: env %s: valueFrom supports configMapKeyRef and fieldRef only (secretKeyRef and resourceFieldRef are not supported): %w", where, e.Name, errdefs.ErrNotImplemented)
 		}
 	}
 	for _, vm := range c.VolumeMounts {
@@ -254,7 +277,18 @@ func container(pod string, c v1.Container, vols map[string]v1.Volume, configMaps
 		out.Mounts = append(out.Mounts, m)
 	}
 	for _, p := range c.Ports {
-		out.Ports = append(out.Ports, Port{Name: p.Name, ContainerPort: p.ContainerPort, HostPort: p.HostPort, Protocol: string(p.Protocol), HostIP: p.HostIP})
+		if p.ContainerPort < 1 || p.ContainerPort > 65535 || p.HostPort < 0 || p.HostPort > 65535 {
+			return out, invalid("%s: ports: containerPort %d, hostPort %d: ports are 1-65535 (hostPort 0: not published)", where, p.ContainerPort, p.HostPort)
+		}
+		proto := strings.ToLower(string(p.Protocol))
+		switch proto {
+		case "":
+			proto = "tcp"
+		case "tcp", "udp", "sctp":
+		default:
+			return out, invalid("%s: ports: protocol %q is invalid: use TCP, UDP or SCTP", where, p.Protocol)
+		}
+		out.Ports = append(out.Ports, Port{Name: p.Name, ContainerPort: p.ContainerPort, HostPort: p.HostPort, Protocol: proto, HostIP: p.HostIP})
 	}
 	if sc := c.SecurityContext; sc != nil {
 		out.Privileged = sc.Privileged != nil && *sc.Privileged
@@ -281,6 +315,25 @@ func container(pod string, c v1.Container, vols map[string]v1.Volume, configMaps
 		out.CPUs = cpus(q)
 	}
 	return out, nil
+}
+
+// fieldRef is the value of an env valueFrom.fieldRef: the pod's metadata
+// Podman resolves (name, namespace, uid, one label or annotation).
+func fieldRef(meta *metav1.ObjectMeta, fieldPath string) (string, error) {
+	switch fieldPath {
+	case "metadata.name":
+		return meta.Name, nil
+	case "metadata.namespace":
+		return meta.Namespace, nil
+	case "metadata.uid":
+		return string(meta.UID), nil
+	}
+	for prefix, m := range map[string]map[string]string{"metadata.labels": meta.Labels, "metadata.annotations": meta.Annotations} {
+		if key, ok := strings.CutPrefix(fieldPath, prefix+"['"); ok && strings.HasSuffix(key, "']") {
+			return m[strings.TrimSuffix(key, "']")], nil
+		}
+	}
+	return "", fmt.Errorf("fieldRef %q is not supported: use metadata.name, metadata.namespace, metadata.uid, metadata.labels['KEY'] or metadata.annotations['KEY']: %w", fieldPath, errdefs.ErrNotImplemented)
 }
 
 func cpus(q resource.Quantity) string {

@@ -222,3 +222,36 @@ func StopLevels(ms []Member) [][]string {
 	}
 	return out
 }
+
+// Exit policies of a pod (--exit-policy), Podman's names.
+const (
+	ExitPolicyContinue = "continue" // the pod runs on when its containers exit (default)
+	ExitPolicyStop     = "stop"     // the pod stops when its last container but the infra exited
+)
+
+// ParseExitPolicy checks --exit-policy; "" is the default, continue.
+func ParseExitPolicy(s string) (string, error) {
+	switch s {
+	case "":
+		return ExitPolicyContinue, nil
+	case ExitPolicyContinue, ExitPolicyStop:
+		return s, nil
+	}
+	return "", fmt.Errorf("invalid pod exit policy: %q: use continue or stop: %w", s, errdefs.ErrInvalidArgument)
+}
+
+// OnlyInfraLeft is the exit policy's test, given the states of the members
+// other than the infra: none is running, paused or yet to run (created,
+// configured). Podman counts exited, stopping and removing containers as
+// gone; a stopped one (exited, its cleanup pending) is gone too, so two
+// members ending at once cannot each wait for the other's cleanup.
+func OnlyInfraLeft(ctrStates []string) bool {
+	for _, s := range ctrStates {
+		switch s {
+		case "exited", "stopped", "stopping", "removing":
+		default:
+			return false
+		}
+	}
+	return true
+}

@@ -124,3 +124,32 @@ func FuzzParseShare(f *testing.F) {
 		}
 	})
 }
+
+func TestExitPolicy(t *testing.T) {
+	for in, want := range map[string]string{"": ExitPolicyContinue, "continue": ExitPolicyContinue, "stop": ExitPolicyStop} {
+		if got, err := ParseExitPolicy(in); err != nil || got != want {
+			t.Errorf("ParseExitPolicy(%q) = %q, %v", in, got, err)
+		}
+	}
+	for _, bad := range []string{"Stop", "halt", " stop"} {
+		if _, err := ParseExitPolicy(bad); err == nil || !strings.Contains(err.Error(), "invalid pod exit policy") {
+			t.Errorf("ParseExitPolicy(%q): %v", bad, err)
+		}
+	}
+	for _, tc := range []struct {
+		states []string
+		want   bool
+	}{
+		{nil, true},
+		{[]string{"exited"}, true},
+		{[]string{"exited", "stopped", "stopping", "removing"}, true},
+		{[]string{"exited", "running"}, false},
+		{[]string{"exited", "created"}, false},    // yet to run
+		{[]string{"exited", "configured"}, false}, // created and never started
+		{[]string{"paused"}, false},
+	} {
+		if got := OnlyInfraLeft(tc.states); got != tc.want {
+			t.Errorf("OnlyInfraLeft(%v) = %v", tc.states, got)
+		}
+	}
+}

@@ -93,9 +93,9 @@ YAML
     printf 'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: d}\nspec:\n  replicas: 2\n  selector: {matchLabels: {a: b}}\n  template:\n    spec:\n      containers: [{name: c, image: %s}]\n' "$IMAGE" >"$f"
     run_pod 125 kube play "$f"
     contains "$output" "Deployment d asks for 2 replicas"
-    printf 'apiVersion: v1\nkind: Pod\nmetadata: {name: b}\nspec:\n  containers: [{name: c, image: %s, ports: [{containerPort: 80, hostPort: 8080}]}]\n' "$IMAGE" >"$f"
+    printf 'apiVersion: v1\nkind: Pod\nmetadata: {name: b}\nspec:\n  containers: [{name: c, image: %s, ports: [{containerPort: 80, hostPort: 70000}]}]\n' "$IMAGE" >"$f"
     run_pod 125 kube play "$f"
-    contains "$output" "hostPort 8080: port publishing is not supported yet"
+    contains "$output" "hostPort 70000: ports are 1-65535"
     printf 'apiVersion: v1\nkind: Pod\nmetadata: {name: b}\nspec:\n  containers: [{name: c, image: localhost/no-such-image, imagePullPolicy: Never}]\n' >"$f"
     run_pod 125 kube play "$f"
     run_pod pod ps -q
