@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"sort"
-	"strconv"
 
 	"go.podman.io/common/libnetwork/types"
 	"go.podman.io/common/pkg/netns"
@@ -33,21 +31,13 @@ func (r *Request) NSPath() string { return filepath.Join(r.Dir, r.OwnerID) }
 
 func (r *Request) options() types.NetworkOptions {
 	nets := make(map[string]PerNetworkOptions, len(r.Networks))
-	names := make([]string, 0, len(r.Networks))
-	for n := range r.Networks {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	for i, n := range names {
-		o := r.Networks[n]
-		if o.InterfaceName == "" {
-			o.InterfaceName = "eth" + strconv.Itoa(i)
-		}
+	for n, o := range r.Networks {
 		if len(o.Aliases) == 0 || o.Aliases[0] != r.OwnerName {
 			o.Aliases = append([]string{r.OwnerName}, o.Aliases...)
 		}
 		nets[n] = o
 	}
+	AssignInterfaces(nets)
 	return types.NetworkOptions{
 		ContainerID: r.OwnerID, ContainerName: r.OwnerName, ContainerHostname: r.Hostname,
 		PortMappings: r.Ports, Networks: nets, DNSServers: r.DNSServers,
