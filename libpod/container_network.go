@@ -19,6 +19,7 @@ import (
 type NetworkFlags struct {
 	Aliases    []string // --network-alias
 	IP         string   // --ip
+	IP6        string   // --ip6
 	MAC        string   // --mac-address
 	Publish    []string // -p
 	PublishAll bool     // -P
@@ -66,7 +67,7 @@ func (r *Runtime) applyNetwork(cfg *ContainerConfig, o *CreateOptions) error {
 	if rootless && mode.Joins() {
 		return fmt.Errorf("--network %s: an ordinary user cannot join bridge networks, and rootless user-mode networking (pasta, slirp4netns) is not supported yet: use --network none, host or container:ID: %w", v, errdefs.ErrNotImplemented)
 	}
-	if err := mode.ApplyFlags(o.Net.IP, o.Net.MAC, o.Net.Aliases); err != nil {
+	if err := mode.ApplyFlags(o.Net.IP, o.Net.IP6, o.Net.MAC, o.Net.Aliases); err != nil {
 		return err
 	}
 	nc := &NetConfig{Kind: mode.Kind, Networks: mode.Networks}
@@ -96,8 +97,12 @@ func (r *Runtime) applyNetwork(cfg *ContainerConfig, o *CreateOptions) error {
 		maps = nil
 	}
 	if mode.Joins() {
-		for name := range mode.Networks {
-			if _, err := r.Networks().Inspect(name); err != nil {
+		for name, o := range mode.Networks {
+			n, err := r.Networks().Inspect(name)
+			if err != nil {
+				return fmt.Errorf("--network %s: %w", name, err)
+			}
+			if err := network.CheckStaticIPs(n, o); err != nil {
 				return fmt.Errorf("--network %s: %w", name, err)
 			}
 		}

@@ -20,7 +20,6 @@ type refusedFlag struct {
 }
 
 var refusedRunFlags = []refusedFlag{
-	{name: "ip6", usage: "Specify a static IPv6 address for the container", why: "--ip6 is not supported yet; use --network NAME:ip6=ADDR on a network with an IPv6 subnet"},
 	{name: "uidmap", usage: "UID map to use for the user namespace", slice: true, why: "user namespaces are not supported yet"},
 	{name: "gidmap", usage: "GID map to use for the user namespace", slice: true, why: "user namespaces are not supported yet"},
 	{name: "subuidname", usage: "Name of range listed in /etc/subuid for use in user namespace", why: "user namespaces are not supported yet"},

@@ -52,6 +52,17 @@ func ConnectSpec(n Network, o ConnectOptions) (PerNetworkOptions, error) {
 	return p, nil
 }
 
+// CheckStaticIPs refuses static addresses outside the network's subnets
+// at create, not at the first start.
+func CheckStaticIPs(n Network, o PerNetworkOptions) error {
+	for _, ip := range o.StaticIPs {
+		if !inSubnets(n, ip) {
+			return fmt.Errorf("requested static ip %s not in any subnet on network %s: %w", ip, n.Name, errdefs.ErrInvalidArgument)
+		}
+	}
+	return nil
+}
+
 func inSubnets(n Network, ip net.IP) bool {
 	if n.IPAMOptions[types.Driver] != "" && n.IPAMOptions[types.Driver] != types.HostLocalIPAMDriver {
 		return true // dhcp or none: the backend decides
