@@ -6,6 +6,8 @@ import (
 	"os"
 	"path/filepath"
 
+	cnins "github.com/containernetworking/plugins/pkg/ns"
+	"github.com/vishvananda/netlink"
 	"go.podman.io/common/libnetwork/types"
 	"go.podman.io/common/pkg/netns"
 )
@@ -63,13 +65,28 @@ func (m *Manager) Attach(r *Request) (_ map[string]StatusBlock, retErr error) {
 	if err != nil {
 		return nil, fmt.Errorf("creating network namespace %s: %w", path, err)
 	}
-	_ = ns.Close()
 	defer func() {
 		if retErr != nil {
 			_ = netns.UnmountNS(path)
 			_ = os.Remove(path)
 		}
 	}()
+	if len(r.Networks) == 0 {
+		// Every network was disconnected: a namespace with loopback only
+		// (the backends set up none without a network).
+		defer func() { _ = ns.Close() }()
+		if err := ns.Do(func(cnins.NetNS) error {
+			lo, err := netlink.LinkByName("lo")
+			if err == nil {
+				err = netlink.LinkSetUp(lo)
+			}
+			return err
+		}); err != nil {
+			return nil, fmt.Errorf("setting up loopback in %s: %w", path, err)
+		}
+		return map[string]StatusBlock{}, nil
+	}
+	_ = ns.Close()
 	status, err := ni.Setup(path, types.SetupOptions{NetworkOptions: r.options()})
 	if err != nil {
 		return nil, fmt.Errorf("setting up the network of %s: %w", r.OwnerName, classify(err))
