@@ -158,13 +158,12 @@ func (c *Container) DisconnectNetwork(netName string, force bool) error {
 		}
 		// The network's definition is gone; it can still be left.
 	}
-	opts, ok := c.config.Net.Networks[name]
-	if !ok {
+	if _, ok := c.config.Net.Networks[name]; !ok {
 		return fmt.Errorf("container %s is not connected to network %s: %w", c.config.Name, name, errdefs.ErrInvalidArgument)
 	}
 	nets := maps.Clone(c.config.Net.Networks)
 	network.AssignInterfaces(nets)
-	opts = nets[name]
+	opts := nets[name]
 	delete(nets, name)
 	oldNet, oldStatus := c.config.Net, c.state.NetStatus
 	newNet := *c.config.Net

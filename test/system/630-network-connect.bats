@@ -13,6 +13,19 @@ teardown() {
     for n in $(pod network ls -q 2>/dev/null | grep "^pt-.*-$$-" || true); do
         pod network rm -f "$n" >/dev/null 2>&1 || true
     done
+    [[ -f "$PODT/netavark.conf" ]] || return 0
+    for n in $(CONTAINERS_CONF_OVERRIDE=$PODT/netavark.conf pod network ls -q 2>/dev/null | grep "^pt-.*-$$-" || true); do
+        CONTAINERS_CONF_OVERRIDE=$PODT/netavark.conf pod network rm -f "$n" >/dev/null 2>&1 || true
+    done
+}
+
+# pod_exec ARGS...: pod as the process itself (exec), so a background job's
+# $! is pod's pid and kill -9 hits the CLI, not a subshell around it.
+pod_exec() {
+    local extra=()
+    [[ -n "$POD_TEST_MONITOR" ]] && extra+=(--conmon "$POD_TEST_MONITOR")
+    exec "$POD_BIN/pod" --root "$PODT/root" --runroot "$PODT/run" --tmpdir "$PODT/tmp" \
+        --runtime "$POD_TEST_RUNTIME" "${extra[@]}" "$@"
 }
 
 # ctr_ip NAME NETWORK: the container's IPv4 address on NETWORK (inspect).
@@ -272,23 +285,35 @@ get_from() {
     run_pod network create --subnet "$sb" "$b"
     run_pod run -d --name k9c --network "$a" "${IMG[@]}" sleep 1000
     id=$(pod inspect --format '{{.ID}}' k9c)
-    local d pid connected addrs
-    for d in 0.02 0.05 0.08 0.1 0.12 0.15 0.2 0.25 0.3 0.4; do
-        pod network connect "$b" k9c >/dev/null 2>&1 &
+    local d=0 pid connected addrs mid=0 done=0 step
+    # Kill the CLI ever later until a connect had time to finish, so the
+    # kills land before, inside and after the backend's setup.
+    for step in $(seq 40); do
+        d=$(awk -v s="$step" 'BEGIN { printf "%.2f", s * 0.03 }')
+        pod_exec network connect "$b" k9c >/dev/null 2>&1 &
         pid=$!
         sleep "$d"
         kill -9 "$pid" 2>/dev/null || true
         wait "$pid" 2>/dev/null || true
+        # Half-way: the address is in the namespace, the container does not
+        # list the network (nothing read so far takes its lock).
+        connected=$(ctr_ip k9c "$b" 2>/dev/null) || true
+        addrs=$(ns_addrs k9c "${sb%.0/24}.")
+        if [[ -n "$addrs" && -z "$connected" ]]; then
+            mid=$((mid + 1))
+        fi
         # Whatever the kill interrupted: connecting now either works or the
-        # network was connected already, with its address in the namespace.
+        # network was connected already, with its one address in the namespace.
         run_pod ? network connect "$b" k9c
         [[ $status == 0 || "$output" == *"already connected"* ]] || die "after kill at ${d}s: $output"
+        [[ "$output" == *"already connected"* ]] && done=$((done + 1))
+        echo "# d=$d mid=$mid done=$done status=$status $output" >&3
         connected=$(ctr_ip k9c "$b")
         [[ -n "$connected" ]] || die "after kill at ${d}s: no address on $b"
         addrs=$(ns_addrs k9c "${sb%.0/24}.")
         is "$addrs" "$connected" "addresses on $b after kill at ${d}s"
         # A kill in the middle of a disconnect too.
-        pod network disconnect "$b" k9c >/dev/null 2>&1 &
+        pod_exec network disconnect "$b" k9c >/dev/null 2>&1 &
         pid=$!
         sleep "$d"
         kill -9 "$pid" 2>/dev/null || true
@@ -298,11 +323,14 @@ get_from() {
         is "$(ns_addrs k9c "${sb%.0/24}.")" "" "addresses on $b after disconnect, kill at ${d}s"
         is "$(ipam_entries "$b" "$id")" 0 "IPAM entries after disconnect, kill at ${d}s"
         is "$(net_rules "$b" "$id")" 0 "firewall rules after disconnect, kill at ${d}s"
+        ((done < 2)) || break
     done
+    ((mid > 0)) || die "no kill landed in the middle of a connect (last delay ${d}s)"
+    echo "# $mid kills in the middle of a connect" >&3
     # And a kill that leaves a connect half-way, cleaned by rm -f.
-    pod network connect "$b" k9c >/dev/null 2>&1 &
+    pod_exec network connect "$b" k9c >/dev/null 2>&1 &
     pid=$!
-    sleep 0.1
+    sleep "$d"
     kill -9 "$pid" 2>/dev/null || true
     wait "$pid" 2>/dev/null || true
     run_pod rm -f -t 0 k9c
@@ -348,4 +376,36 @@ get_from() {
     run_pod network disconnect "$e" v6a
     run_pod exec v6a sh -c 'ip -6 -o addr show scope global | grep -c eth1 || true'
     is "$output" 0
+}
+
+@test "netavark: a connected container is found by name and --alias through aardvark-dns, not after disconnect" {
+    skip_if_rootless "bridge networks need root"
+    command -v /usr/lib/podman/netavark >/dev/null || skip "netavark not installed"
+    printf '[network]\nnetwork_backend = "netavark"\n' >"$PODT/netavark.conf"
+    export CONTAINERS_CONF_OVERRIDE=$PODT/netavark.conf
+    a=$(net_name nva)
+    b=$(net_name nvb)
+    run_pod network create --subnet "$(net_subnet)" "$a"
+    run_pod network create --subnet "$(net_subnet)" "$b"
+    web "srv-$$" "$a"
+    id=$(pod inspect --format '{{.ID}}' "srv-$$")
+    run_pod run -d --name "cl-$$" --network "$b" "${IMG[@]}" sleep 1000
+    run_pod network connect --alias "web-$$" "$b" "srv-$$"
+    ip=$(ctr_ip "srv-$$" "$b")
+    # busybox's nslookup asks the container's resolv.conf (aardvark on the
+    # network's gateway); the page comes from the address it gives.
+    lookup() {
+        pod exec "cl-$$" sh -c 'for i in $(seq 50); do a=$(nslookup "$1" 2>/dev/null | awk "/^Address: /{print \$2}" | head -1); [ -n "$a" ] && { echo "$a"; exit 0; }; sleep 0.1; done; exit 1' sh "$1"
+    }
+    is "$(lookup "srv-$$")" "$ip"
+    is "$(lookup "web-$$")" "$ip"
+    body=$(get_from "cl-$$" "$ip") || die "srv not reachable on $b"
+    is "$body" "${id:0:12}"
+    run_pod network disconnect "$b" "srv-$$"
+    run_pod ? exec "cl-$$" nslookup "web-$$"
+    [[ "$output" != *"$ip"* ]] || die "web-$$ still resolves to $ip: $output"
+    run_pod rm -f -t 0 "srv-$$" "cl-$$"
+    assert_no_leaks "$id" ""
+    run_pod network rm "$a" "$b"
+    unset CONTAINERS_CONF_OVERRIDE
 }
