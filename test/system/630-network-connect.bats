@@ -285,34 +285,36 @@ get_from() {
     run_pod network create --subnet "$sb" "$b"
     run_pod run -d --name k9c --network "$a" "${IMG[@]}" sleep 1000
     id=$(pod inspect --format '{{.ID}}' k9c)
-    local d=0 pid connected addrs mid=0 done=0 step
-    # Kill the CLI ever later until a connect had time to finish, so the
-    # kills land before, inside and after the backend's setup.
-    for step in $(seq 40); do
-        d=$(awk -v s="$step" 'BEGIN { printf "%.2f", s * 0.03 }')
+    local d pid connected addrs mid=0 round tries ns
+    ns=$(pod inspect --format '{{.NetworkSettings.SandboxKey}}' k9c)
+    for round in 1 2 3 4; do
+        # Kill the CLI as soon as the new address shows in the namespace:
+        # the backend is still at work, the container's record not written.
         pod_exec network connect "$b" k9c >/dev/null 2>&1 &
         pid=$!
-        sleep "$d"
+        tries=1000
+        while ((tries-- > 0)) && kill -0 "$pid" 2>/dev/null; do
+            nsenter --net="$ns" ip -o -4 addr | grep -qF " ${sb%.0/24}." && break
+            sleep 0.005
+        done
         kill -9 "$pid" 2>/dev/null || true
         wait "$pid" 2>/dev/null || true
-        # Half-way: the address is in the namespace, the container does not
-        # list the network (nothing read so far takes its lock).
+        # Half-way: the address is in the namespace (read first: the next
+        # pod command settles it) and the container does not list the network.
+        addrs=$(nsenter --net="$ns" ip -o -4 addr | grep -F " ${sb%.0/24}.") || true
         connected=$(ctr_ip k9c "$b" 2>/dev/null) || true
-        addrs=$(ns_addrs k9c "${sb%.0/24}.")
         if [[ -n "$addrs" && -z "$connected" ]]; then
             mid=$((mid + 1))
         fi
         # Whatever the kill interrupted: connecting now either works or the
         # network was connected already, with its one address in the namespace.
         run_pod ? network connect "$b" k9c
-        [[ $status == 0 || "$output" == *"already connected"* ]] || die "after kill at ${d}s: $output"
-        [[ "$output" == *"already connected"* ]] && done=$((done + 1))
-        echo "# d=$d mid=$mid done=$done status=$status $output" >&3
+        [[ $status == 0 || "$output" == *"already connected"* ]] || die "after kill in round $round: $output"
         connected=$(ctr_ip k9c "$b")
-        [[ -n "$connected" ]] || die "after kill at ${d}s: no address on $b"
-        addrs=$(ns_addrs k9c "${sb%.0/24}.")
-        is "$addrs" "$connected" "addresses on $b after kill at ${d}s"
-        # A kill in the middle of a disconnect too.
+        [[ -n "$connected" ]] || die "after kill in round $round: no address on $b"
+        is "$(ns_addrs k9c "${sb%.0/24}.")" "$connected" "addresses on $b after kill in round $round"
+        # A kill during a disconnect too, at a delay growing each round.
+        d=$(awk -v s="$round" 'BEGIN { printf "%.2f", s * 0.1 }')
         pod_exec network disconnect "$b" k9c >/dev/null 2>&1 &
         pid=$!
         sleep "$d"
@@ -323,14 +325,13 @@ get_from() {
         is "$(ns_addrs k9c "${sb%.0/24}.")" "" "addresses on $b after disconnect, kill at ${d}s"
         is "$(ipam_entries "$b" "$id")" 0 "IPAM entries after disconnect, kill at ${d}s"
         is "$(net_rules "$b" "$id")" 0 "firewall rules after disconnect, kill at ${d}s"
-        ((done < 2)) || break
     done
-    ((mid > 0)) || die "no kill landed in the middle of a connect (last delay ${d}s)"
-    echo "# $mid kills in the middle of a connect" >&3
+    ((mid > 0)) || die "no kill landed in the middle of a connect"
+    echo "# $mid of 4 kills in the middle of a connect" >&3
     # And a kill that leaves a connect half-way, cleaned by rm -f.
     pod_exec network connect "$b" k9c >/dev/null 2>&1 &
     pid=$!
-    sleep "$d"
+    sleep 0.3
     kill -9 "$pid" 2>/dev/null || true
     wait "$pid" 2>/dev/null || true
     run_pod rm -f -t 0 k9c
