@@ -46,7 +46,7 @@ ns_addrs() {
 ipam_entries() {
     local d=/var/lib/cni/networks/$1
     [[ -d "$d" ]] || { echo 0; return; }
-    grep -rlx -- "$2" "$d" 2>/dev/null | wc -l
+    grep -rlF -- "$2" "$d" 2>/dev/null | wc -l
 }
 
 # net_rules NETWORK ID: firewall rules naming both the network and ID.
