@@ -18,7 +18,7 @@ import (
 )
 
 // ContainerConfig is what a container was created with. It changes only by
-// rename and `container update --runtime`.
+// rename, `container update --runtime` and `network connect|disconnect`.
 type ContainerConfig struct {
 	ID            string          `json:"id"`
 	Name          string          `json:"name"`
@@ -101,6 +101,9 @@ type ContainerState struct {
 	NetStatus     map[string]network.StatusBlock `json:"netStatus,omitempty"`
 	NetFiles      *network.FileHints             `json:"netFiles,omitempty"`      // a user-mode network's address and nameserver for /etc files
 	ImagesMounted []string                       `json:"imagesMounted,omitempty"` // image IDs mounted for this start (--mount type=image)
+	// NetPending is a network connect or disconnect that was under way in
+	// the namespace when its pod process died (container_netconnect.go).
+	NetPending *NetPending `json:"netPending,omitempty"`
 }
 
 // Container is a handle on one container. Its fields are a snapshot read

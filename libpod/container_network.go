@@ -20,6 +20,7 @@ import (
 type NetworkFlags struct {
 	Aliases    []string // --network-alias
 	IP         string   // --ip
+	IP6        string   // --ip6
 	MAC        string   // --mac-address
 	Publish    []string // -p
 	PublishAll bool     // -P
@@ -87,7 +88,7 @@ func (r *Runtime) applyNetwork(cfg *ContainerConfig, o *CreateOptions) error {
 			return fmt.Errorf("--network %s: %w", v, err)
 		}
 	}
-	if err := mode.ApplyFlags(o.Net.IP, o.Net.MAC, o.Net.Aliases); err != nil {
+	if err := mode.ApplyFlags(o.Net.IP, o.Net.IP6, o.Net.MAC, o.Net.Aliases); err != nil {
 		return err
 	}
 	nc := &NetConfig{Kind: mode.Kind, Networks: mode.Networks, Options: mode.Options}
@@ -116,8 +117,12 @@ func (r *Runtime) applyNetwork(cfg *ContainerConfig, o *CreateOptions) error {
 		r.warnf("Port mappings have been discarded as one of the Host, Container, Pod, and None network modes are in use")
 		maps = nil
 	}
-	for name := range mode.Networks {
-		if _, err := r.Networks().Inspect(name); err != nil {
+	for name, o := range mode.Networks {
+		n, err := r.Networks().Inspect(name)
+		if err != nil {
+			return fmt.Errorf("--network %s: %w", name, err)
+		}
+		if err := network.CheckStaticIPs(n, o); err != nil {
 			return fmt.Errorf("--network %s: %w", name, err)
 		}
 	}

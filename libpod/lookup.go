@@ -104,6 +104,9 @@ func (c *Container) lockAndSync() error {
 			c.exitEvent(events.Exited, c.state.ExitCode, nil)
 		}
 	}
+	if c.state.NetPending != nil {
+		c.settleNetPending() // its pod process died: the lock is ours
+	}
 	return nil
 }
 

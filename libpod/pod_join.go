@@ -205,7 +205,7 @@ func (r *Runtime) applyNetworkUnlessPod(cfg *ContainerConfig, o *CreateOptions) 
 	if o.pod == nil || o.infra || !pods.Shares(o.pod.config.Share, pods.NSNet) {
 		return r.applyNetwork(cfg, o)
 	}
-	if len(o.Net.Publish) > 0 || o.Net.PublishAll || len(o.Net.Expose) > 0 || o.Net.IP != "" || o.Net.MAC != "" || len(o.Net.Aliases) > 0 {
+	if len(o.Net.Publish) > 0 || o.Net.PublishAll || len(o.Net.Expose) > 0 || o.Net.IP != "" || o.Net.IP6 != "" || o.Net.MAC != "" || len(o.Net.Aliases) > 0 {
 		return fmt.Errorf("invalid config provided: published or exposed ports, addresses and aliases must be defined when the pod is created: container %s shares the network of pod %s: %w",
 			cfg.Name, o.pod.config.Name, errdefs.ErrInvalidArgument)
 	}

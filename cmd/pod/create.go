@@ -181,9 +181,9 @@ func (f *createFlags) registerRunFlags(fs *pflag.FlagSet) {
 	fs.BoolVarP(&n.PublishAll, "publish-all", "P", false, "Publish all exposed ports to random ports on the host interface")
 	fs.StringArrayVar(&n.Expose, "expose", nil, "Expose a port or a range of ports")
 	fs.StringVar(&n.IP, "ip", "", "Specify a static IPv4 address for the container")
+	fs.StringVar(&n.IP6, "ip6", "", "Specify a static IPv6 address for the container")
 	fs.StringVar(&n.MAC, "mac-address", "", "Container MAC address (e.g. 92:d0:c6:0a:29:33)")
 	fs.StringArrayVar(&n.Aliases, "network-alias", nil, "Add network-scoped alias for the container")
-	registerRefused(fs)
 	fs.UintVar(&f.timeout, "timeout", 0, "Maximum length of time a container is allowed to run. The container will be killed automatically after the time expires.")
 }
 
@@ -210,9 +210,6 @@ func (f *createFlags) runOptions(cmd *cobra.Command, o *libpod.CreateOptions) er
 		if len(parts) == 3 {
 			o.Variant = parts[2]
 		}
-	}
-	if err := checkRefused(fl); err != nil {
-		return err
 	}
 	policyOptions(fl, o)
 	if f.podIDFile != "" {

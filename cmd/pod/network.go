@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"os"
 	"strings"
 
@@ -363,21 +364,40 @@ func networkConnectCommand(connect bool) *cobra.Command {
 	if !connect {
 		use, short = "disconnect [options] NETWORK CONTAINER", "Disconnect a container from a network"
 	}
+	var o network.ConnectOptions
+	var ip, ip6 net.IP
+	var force bool
 	cmd := &cobra.Command{
 		Use:   use,
 		Short: short,
 		Args:  exactArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return fmt.Errorf("network %s: container %s: connecting and disconnecting containers after create is not supported yet; give --network NAME at create: %w",
-				args[0], args[1], errdefs.ErrNotImplemented)
+			if ip != nil {
+				o.IP = ip.String()
+			}
+			if ip6 != nil {
+				o.IP6 = ip6.String()
+			}
+			return withRuntime(func(rt *libpod.Runtime) error {
+				c, err := rt.LookupContainer(args[1])
+				if err != nil {
+					return err
+				}
+				if connect {
+					return c.ConnectNetwork(args[0], o)
+				}
+				return c.DisconnectNetwork(args[0], force)
+			})
 		},
 	}
+	fl := cmd.Flags()
 	if connect {
-		cmd.Flags().StringSlice("alias", nil, "network scoped alias for container")
-		cmd.Flags().String("ip", "", "set a static ipv4 address for this container network")
-		cmd.Flags().String("mac-address", "", "set a static mac address for this container network")
+		fl.StringSliceVar(&o.Aliases, "alias", nil, "network scoped alias for container")
+		fl.IPVar(&ip, "ip", nil, "set a static ipv4 address for this container network")
+		fl.IPVar(&ip6, "ip6", nil, "set a static ipv6 address for this container network")
+		fl.StringVar(&o.MAC, "mac-address", "", "set a static mac address for this container network")
 	} else {
-		cmd.Flags().BoolP("force", "f", false, "force removal of container from network")
+		fl.BoolVarP(&force, "force", "f", false, "force removal of container from network")
 	}
 	return cmd
 }

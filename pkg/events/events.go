@@ -35,7 +35,9 @@ const (
 	Checkpoint   Status = "checkpoint"
 	Cleanup      Status = "cleanup"
 	Commit       Status = "commit"
+	Connect      Status = "connect" // network connect (Type Network)
 	Create       Status = "create"
+	Disconnect   Status = "disconnect" // network disconnect (Type Network)
 	Exec         Status = "exec"
 	ExecDied     Status = "exec_died"
 	Exited       Status = "died"

@@ -122,8 +122,12 @@ func (m *Manager) List() ([]Network, error) {
 }
 
 // Inspect returns the network with this name, ID or unique ID prefix.
-func (m *Manager) Inspect(nameOrID string) (Network, error) {
-	ni, err := m.backend()
+func (m *Manager) Inspect(nameOrID string) (Network, error) { return m.InspectIn("", nameOrID) }
+
+// InspectIn is Inspect in backend ("" = the configured one): a container's
+// networks are those of the backend it was created with.
+func (m *Manager) InspectIn(backend, nameOrID string) (Network, error) {
+	ni, err := m.backendNamed(backend)
 	if err != nil {
 		return Network{}, err
 	}

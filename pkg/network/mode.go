@@ -131,23 +131,30 @@ func ParseMode(v, defaultNetwork string) (Mode, error) {
 	return Mode{Kind: KindBridge, Networks: map[string]PerNetworkOptions{kind: o}}, nil
 }
 
-// ApplyFlags adds --ip, --mac-address and --network-alias to the one network
-// of a bridge mode.
-func (m *Mode) ApplyFlags(ip, mac string, aliases []string) error {
-	if ip == "" && mac == "" && len(aliases) == 0 {
+// ApplyFlags adds --ip, --ip6, --mac-address and --network-alias to the one
+// network of a bridge mode.
+func (m *Mode) ApplyFlags(ip, ip6, mac string, aliases []string) error {
+	if ip == "" && ip6 == "" && mac == "" && len(aliases) == 0 {
 		return nil
 	}
 	if !m.Joins() {
-		return fmt.Errorf("--ip, --mac-address and --network-alias need a network (--network bridge or NAME), not %q: %w", m.Kind, errdefs.ErrInvalidArgument)
+		return fmt.Errorf("--ip, --ip6, --mac-address and --network-alias need a network (--network bridge or NAME), not %q: %w", m.Kind, errdefs.ErrInvalidArgument)
 	}
 	if len(m.Networks) != 1 {
-		return fmt.Errorf("--ip, --mac-address and --network-alias need exactly one network: %w", errdefs.ErrInvalidArgument)
+		return fmt.Errorf("--ip, --ip6, --mac-address and --network-alias need exactly one network: %w", errdefs.ErrInvalidArgument)
 	}
 	for name, o := range m.Networks {
 		if ip != "" {
 			p := net.ParseIP(ip)
 			if p == nil || p.To4() == nil {
 				return fmt.Errorf("--ip %q: not an IPv4 address: %w", ip, errdefs.ErrInvalidArgument)
+			}
+			o.StaticIPs = append(o.StaticIPs, p)
+		}
+		if ip6 != "" {
+			p := net.ParseIP(ip6)
+			if p == nil || p.To4() != nil {
+				return fmt.Errorf("--ip6 %q: not an IPv6 address: %w", ip6, errdefs.ErrInvalidArgument)
 			}
 			o.StaticIPs = append(o.StaticIPs, p)
 		}

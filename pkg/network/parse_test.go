@@ -74,11 +74,11 @@ func TestParseMode(t *testing.T) {
 		t.Errorf("pasta: %+v %v", m, err)
 	}
 	m, _ = ParseMode("", "podman")
-	if err := m.ApplyFlags("10.88.0.9", "", []string{"x"}); err != nil || len(m.Networks["podman"].StaticIPs) != 1 {
+	if err := m.ApplyFlags("10.88.0.9", "", "", []string{"x"}); err != nil || len(m.Networks["podman"].StaticIPs) != 1 {
 		t.Errorf("ApplyFlags: %v %+v", err, m)
 	}
 	none, _ := ParseMode("none", "podman")
-	if err := none.ApplyFlags("10.88.0.9", "", nil); !errors.Is(err, errdefs.ErrInvalidArgument) {
+	if err := none.ApplyFlags("10.88.0.9", "", "", nil); !errors.Is(err, errdefs.ErrInvalidArgument) {
 		t.Errorf("--ip with none: %v", err)
 	}
 }

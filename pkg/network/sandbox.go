@@ -5,9 +5,9 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"sort"
-	"strconv"
 
+	cnins "github.com/containernetworking/plugins/pkg/ns"
+	"github.com/vishvananda/netlink"
 	"go.podman.io/common/libnetwork/types"
 	"go.podman.io/common/pkg/netns"
 
@@ -71,21 +71,13 @@ func (r *Request) NSPath() string { return filepath.Join(r.Dir, r.OwnerID) }
 
 func (r *Request) options() types.NetworkOptions {
 	nets := make(map[string]PerNetworkOptions, len(r.Networks))
-	names := make([]string, 0, len(r.Networks))
-	for n := range r.Networks {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	for i, n := range names {
-		o := r.Networks[n]
-		if o.InterfaceName == "" {
-			o.InterfaceName = "eth" + strconv.Itoa(i)
-		}
+	for n, o := range r.Networks {
 		if len(o.Aliases) == 0 || o.Aliases[0] != r.OwnerName {
 			o.Aliases = append([]string{r.OwnerName}, o.Aliases...)
 		}
 		nets[n] = o
 	}
+	AssignInterfaces(nets)
 	return types.NetworkOptions{
 		ContainerID: r.OwnerID, ContainerName: r.OwnerName, ContainerHostname: r.Hostname,
 		PortMappings: r.Ports, Networks: nets, DNSServers: r.DNSServers,
@@ -115,7 +107,6 @@ func (m *Manager) Attach(r *Request) (_ *Attachment, retErr error) {
 	if err != nil {
 		return nil, fmt.Errorf("creating network namespace %s: %w", path, err)
 	}
-	_ = ns.Close()
 	defer func() {
 		if retErr != nil {
 			_ = netns.UnmountNS(path)
@@ -123,6 +114,7 @@ func (m *Manager) Attach(r *Request) (_ *Attachment, retErr error) {
 		}
 	}()
 	if r.userMode() {
+		_ = ns.Close()
 		res, err := rootlessnet.Start(&rootlessnet.Options{
 			Config: m.cfg, Kind: r.Kind, ID: r.OwnerID, NSPath: path, Dir: r.Dir, Ports: r.Ports, Args: r.Options,
 		})
@@ -131,6 +123,22 @@ func (m *Manager) Attach(r *Request) (_ *Attachment, retErr error) {
 		}
 		return &Attachment{NSPath: path, Files: FileHints{IPs: res.IPs, DNS: res.DNS}, Hold: res.Hold}, nil
 	}
+	if len(r.Networks) == 0 {
+		// Every network was disconnected: a namespace with loopback only
+		// (the backends set up none without a network).
+		defer func() { _ = ns.Close() }()
+		if err := ns.Do(func(cnins.NetNS) error {
+			lo, err := netlink.LinkByName("lo")
+			if err == nil {
+				err = netlink.LinkSetUp(lo)
+			}
+			return err
+		}); err != nil {
+			return nil, fmt.Errorf("setting up loopback in %s: %w", path, err)
+		}
+		return &Attachment{NSPath: path, Status: map[string]StatusBlock{}}, nil
+	}
+	_ = ns.Close()
 	status, err := ni.Setup(path, types.SetupOptions{NetworkOptions: r.options()})
 	if err != nil {
 		return nil, fmt.Errorf("setting up the network of %s: %w", r.OwnerName, classify(err))

@@ -276,6 +276,12 @@ func (s *Store) SaveConfig(id, name string, config []byte) error {
 	return containerRows.update(s, "saving config of", id, "name = ?, config = ?", name, string(config))
 }
 
+// SaveConfigAndState replaces config and state of container id in one
+// statement (network connect: the network and its addresses together).
+func (s *Store) SaveConfigAndState(id string, config, state []byte) error {
+	return containerRows.update(s, "saving config and state of", id, "config = ?, state = ?", string(config), string(state))
+}
+
 // Remove deletes container id and its exec sessions. Removing a missing
 // container is not an error.
 func (s *Store) Remove(id string) error { return containerRows.remove(s, id) }
