@@ -183,7 +183,7 @@ func TestMkbusyboxImport(t *testing.T) {
 	}
 	st := e.store()
 	cid := strings.Repeat("ab", 32)
-	if err := st.CreateContainer(imagestore.ContainerOptions{ID: cid, ImageID: img.ID}); err != nil {
+	if _, _, err := st.CreateContainer(imagestore.ContainerOptions{ID: cid, ImageID: img.ID}); err != nil {
 		t.Fatal(err)
 	}
 	rootfs, err := st.Mount(cid, "")

@@ -323,7 +323,7 @@ func TestParallelPulls(t *testing.T) {
 		go func(i int) {
 			defer wg.Done()
 			cid := fmt.Sprintf("%064x", i+1)
-			if err := st.CreateContainer(imagestore.ContainerOptions{ID: cid, Name: fmt.Sprintf("c%d", i), ImageID: img.ID}); err != nil {
+			if _, _, err := st.CreateContainer(imagestore.ContainerOptions{ID: cid, Name: fmt.Sprintf("c%d", i), ImageID: img.ID}); err != nil {
 				t.Error(err)
 				return
 			}

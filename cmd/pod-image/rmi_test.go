@@ -36,7 +36,7 @@ func TestRmi(t *testing.T) {
 	// An image used by a container is refused (exit 2) without --force.
 	st := e.store()
 	cid := strings.Repeat("c1", 32)
-	if err := st.CreateContainer(imagestore.ContainerOptions{ID: cid, Name: "user", ImageID: id}); err != nil {
+	if _, _, err := st.CreateContainer(imagestore.ContainerOptions{ID: cid, Name: "user", ImageID: id}); err != nil {
 		t.Fatal(err)
 	}
 	r = e.pi(2, "rmi", "bb")
@@ -74,7 +74,7 @@ func TestRmi(t *testing.T) {
 	e.extraEnv = nil
 	id2 := e.importBusybox("localhost/a")
 	e.importBusybox("localhost/b", "--change", "ENV=B=1")
-	if err := st.CreateContainer(imagestore.ContainerOptions{ID: cid, ImageID: id2}); err != nil {
+	if _, _, err := st.CreateContainer(imagestore.ContainerOptions{ID: cid, ImageID: id2}); err != nil {
 		t.Fatal(err)
 	}
 	r = e.pi(2, "rmi", "--all") // removes what no container uses
