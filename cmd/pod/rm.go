@@ -35,10 +35,6 @@ func rmCommand() *cobra.Command {
 			if ro.Timeout != nil && !o.force {
 				return usageError("--force option must be specified to use the --time option")
 			}
-			// pod records no dependencies between containers (Podman's come
-			// from --requires, pods and container: namespaces): --depend has
-			// nothing more to remove than the containers themselves.
-			_ = depend
 			if err := o.check(cmd, args); err != nil {
 				return rmExit(err)
 			}
@@ -54,7 +50,8 @@ func rmCommand() *cobra.Command {
 					}
 					return err
 				}
-				// Pods' infra containers go after the pods' other containers.
+				// Dependents go before what they require (rm_depend.go),
+				// pods' infra containers after the pods' other containers.
 				var members, infras []target
 				for _, t := range ts {
 					if t.c.IsInfra() {
@@ -63,9 +60,15 @@ func rmCommand() *cobra.Command {
 						members = append(members, t)
 					}
 				}
-				err = runMany(cmd.Context(), members, rm, nil)
+				phases, err := rmOrder(rt, members, depend)
+				if err != nil {
+					return err
+				}
 				if len(infras) > 0 {
-					err = errors.Join(err, runMany(cmd.Context(), infras, rm, nil))
+					phases = append(phases, infras)
+				}
+				for _, phase := range phases {
+					err = errors.Join(err, runMany(cmd.Context(), phase, rm, nil))
 				}
 				return rmExit(err)
 			})

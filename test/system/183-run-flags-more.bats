@@ -225,3 +225,30 @@ got=" "no input reached the container"
     contains "$output" 'no container with name or ID "nosuch" found'
     run_pod container cleanup --stopped-only nosuch
 }
+
+@test "rm refuses a container others require (even -f); --depend removes them, dependents first" {
+    run_pod create --name 'dep.a' "$IMAGE" sleep 100
+    local a=$output
+    run_pod create --name 'dep.b' --requires 'dep.a' "$IMAGE" true
+    local b=$output
+    run_pod create --name 'dep.c' --pid container:'dep.a' "$IMAGE" true
+    local c=$output
+    for f in "" -f; do
+        run_pod 125 rm $f 'dep.a'
+        contains "$output" "container $a has dependent containers which must be removed before it:"
+        contains "$output" "container already exists"
+    done
+    is "$(nctr)" 3 "nothing removed"
+    # Both in one removal: the dependent goes first, whatever the order given.
+    run_pod rm 'dep.a' 'dep.b' 'dep.c'
+    is "$(nctr)" 0
+    run_pod create --name 'dep.a' "$IMAGE" sleep 100
+    a=$output
+    run_pod create --name 'dep.b' --requires 'dep.a' "$IMAGE" true
+    b=$output
+    run_pod create --name 'dep.c' --requires 'dep.b' "$IMAGE" true
+    c=$output
+    run_pod rm --depend 'dep.a'
+    is "$(sort <<<"$output")" "$(printf '%s\n' "$a" "$b" "$c" | sort)" "--depend prints every removed ID"
+    is "$(nctr)" 0
+}
