@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 export DEBIAN_FRONTEND=noninteractive
 PKGS=(runc crun runsc conmon containerd busybox-static catatonit docker-registry bats jq uidmap
       libseccomp-dev apache2-utils hyperfine podman sqlite3 gcc make
-      netavark aardvark-dns containernetworking-plugins passt slirp4netns iptables python3 systemd)
+      netavark aardvark-dns containernetworking-plugins golang-github-containernetworking-plugin-dnsname passt slirp4netns iptables python3 systemd)
 missing=()
 for p in "${PKGS[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

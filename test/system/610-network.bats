@@ -130,17 +130,17 @@ teardown() {
     is "$output" "netowner"
 }
 
-@test "two containers on a created network reach each other by name (netavark + aardvark-dns)" {
-    command -v /usr/lib/podman/netavark >/dev/null || skip "netavark not installed"
-    printf '[network]\nnetwork_backend = "netavark"\n' >"$PODT/netavark.conf"
-    export CONTAINERS_CONF_OVERRIDE=$PODT/netavark.conf
+# names_resolve: two containers on a created network reach each other by
+# name and by --network-alias, with the backend containers.conf names.
+names_resolve() {
     name=$(net_name dns)
     run_pod network create --subnet "$(net_subnet)" "$name"
     run_pod run -d --name "srv-$$" --network-alias websrv --network "$name" "${IMG[@]}" httpd -f -p 80 -h /etc
     id=$(pod inspect --format '{{.ID}}' "srv-$$")
     # busybox-static's wget crashes in glibc's static getaddrinfo: names are
     # resolved with busybox's own nslookup (the container's resolv.conf
-    # points at aardvark-dns), the page fetched from the address it gives.
+    # points at aardvark-dns or the network's dnsmasq), the page fetched
+    # from the address it gives.
     run_pod run --rm --network "$name" "${IMG[@]}" sh -c '
         get() {
             # runsc (hostinet) gives busybox wget transient EAGAINs under load.
@@ -160,6 +160,25 @@ ${id:0:12}"
     run_pod rm -f -t 0 "srv-$$"
     assert_no_leaks "$id" "$ifindex"
     run_pod network rm "$name"
+}
+
+@test "two containers on a created network reach each other by name (CNI + dnsname)" {
+    [[ -x /usr/lib/cni/dnsname ]] || skip "the dnsname CNI plugin is not installed (make setup installs it)"
+    printf '[network]\nnetwork_backend = "cni"\n' >"$PODT/cni.conf"
+    export CONTAINERS_CONF_OVERRIDE=$PODT/cni.conf
+    names_resolve
+    # The network's dnsmasq ends with its last container.
+    local tries=50
+    while ((tries-- > 0)) && pgrep -f "dnsname/$name/" >/dev/null; do sleep 0.1; done
+    pgrep -af "dnsname/$name/" && die "dnsmasq of $name left running"
+    unset CONTAINERS_CONF_OVERRIDE
+}
+
+@test "two containers on a created network reach each other by name (netavark + aardvark-dns)" {
+    command -v /usr/lib/podman/netavark >/dev/null || skip "netavark not installed"
+    printf '[network]\nnetwork_backend = "netavark"\n' >"$PODT/netavark.conf"
+    export CONTAINERS_CONF_OVERRIDE=$PODT/netavark.conf
+    names_resolve
     unset CONTAINERS_CONF_OVERRIDE
 }
 
