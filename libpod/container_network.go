@@ -143,7 +143,8 @@ func (r *Runtime) applyNetwork(cfg *ContainerConfig, o *CreateOptions) error {
 func (c *Container) netRequest() *network.Request {
 	req := &network.Request{
 		OwnerID: c.config.ID, OwnerName: c.config.Name, Hostname: c.config.Spec.Hostname,
-		Dir: c.rt.netnsDir(), DNSServers: c.config.Spec.DNS,
+		Dir: c.rt.netnsDir(), DNSServers: c.config.Spec.DNS, Attached: c.state.NetNS != "",
+		Status: c.state.NetStatus,
 	}
 	if c.config.Net != nil {
 		req.Networks = c.config.Net.Networks

@@ -33,6 +33,13 @@ type Request struct {
 	// user-mode helper with Options (package rootlessnet).
 	Kind    string
 	Options []string
+	// Attached says the owner's record holds networks set up and not yet
+	// torn down: when its namespace is gone (ip netns del, a wiped run
+	// directory), Detach still releases what the backend keeps outside it.
+	Attached bool
+	// Status is the owner's recorded addresses per network (what Attach
+	// returned), for that teardown.
+	Status map[string]StatusBlock
 }
 
 // Attachment is what Attach set up.
@@ -154,6 +161,19 @@ func (m *Manager) Detach(r *Request) error {
 	if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
 		if r.userMode() {
 			rootlessnet.Stop(r.Dir, r.OwnerID)
+			return nil
+		}
+		if !r.Attached || len(r.Networks) == 0 {
+			return nil
+		}
+		// Removed under the owner: the addresses, firewall rules and port
+		// forwarding are the backend's, outside the namespace (orphan.go).
+		ni, err := m.backendNamed(r.Backend)
+		if err != nil {
+			return err
+		}
+		if err := m.teardownOrphan(r, ni); err != nil {
+			return fmt.Errorf("tearing down the network of %s (its namespace %s was removed): %w", r.OwnerName, path, err)
 		}
 		return nil
 	}

@@ -197,6 +197,28 @@ ${id:0:12}"
     run_pod rm k9
 }
 
+@test "the network namespace deleted under a running container (ip netns del): exec, stop, rm work, nothing leaks" {
+    skip_if_rootless "bridge networks need root"
+    run_pod run -d --name nsdel -p 127.0.0.1::80 "${IMG[@]}" httpd -f -p 80 -h /etc
+    id=$(pod inspect --format '{{.ID}}' nsdel)
+    ifindex=$(host_ifindex nsdel)
+    ip=$(pod inspect --format '{{.NetworkSettings.IPAddress}}' nsdel)
+    [[ -n "$ip" ]] || die "nsdel has no address"
+    ns=$(pod inspect --format '{{.NetworkSettings.SandboxKey}}' nsdel)
+    umount "$ns"
+    rm -f "$ns"
+    run_pod exec nsdel true
+    run_pod stop -t 0 nsdel
+    run_pod rm nsdel
+    assert_no_leaks "$id" "$ifindex"
+    # The address went back to the network's IPAM (CNI host-local keeps a
+    # file per address naming its container).
+    if [[ -d /var/lib/cni/networks ]]; then
+        left=$(grep -rl -- "$id" /var/lib/cni/networks 2>/dev/null || true)
+        [[ -z "$left" ]] || die "IPAM still holds an address for $id: $left"
+    fi
+}
+
 @test "network reload restores the port forwarding after its rules are gone" {
     port=$(free_port)
     run_pod run -d --name rl -p "127.0.0.1:$port:80" "${IMG[@]}" httpd -f -p 80 -h /etc
