@@ -1,6 +1,7 @@
 package libpod
 
 import (
+	"net"
 	"sort"
 	"strconv"
 	"strings"
@@ -102,4 +103,29 @@ func fillAddresses(m map[string]any, sb network.StatusBlock) {
 		}
 		return
 	}
+}
+
+// staticAddrs are the container's --ip and --mac-address (the first network
+// that has them), as a pod's inspect shows its infra's.
+func (c *Container) staticAddrs() (ip, mac string) {
+	if c.config.Net == nil {
+		return "", ""
+	}
+	names := make([]string, 0, len(c.config.Net.Networks))
+	for name := range c.config.Net.Networks {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		o := c.config.Net.Networks[name]
+		for _, a := range o.StaticIPs {
+			if a.To4() != nil && ip == "" {
+				ip = a.String()
+			}
+		}
+		if len(o.StaticMAC) > 0 && mac == "" {
+			mac = net.HardwareAddr(o.StaticMAC).String()
+		}
+	}
+	return ip, mac
 }

@@ -35,6 +35,9 @@ type PodCreateOptions struct {
 	Runtime            string   // the pod's runtime: members use it unless they name another
 	Network            string   // --network of the infra container (its namespace is the pod's)
 	Publish            []string // -p: ports the infra publishes for the pod
+	// --ip, --ip6, --mac-address, --network-alias: the infra's, so the pod's.
+	IP, IP6, MAC string
+	Aliases      []string
 	CPUs, Memory       string   // --cpus, --memory: limits of the pod cgroup
 	EtcFiles           PodEtcFiles
 	NoShareParent      bool // --share-parent=false
@@ -64,8 +67,8 @@ func (r *Runtime) CreatePod(ctx context.Context, o *PodCreateOptions) (_ *Pod, r
 		if o.InfraImage != "" || len(o.InfraCommand) > 0 || o.InfraConmonPidFile != "" || o.InfraName != "" {
 			return nil, fmt.Errorf("--infra-image, --infra-command, --infra-name and --infra-conmon-pidfile need an infra container: drop --infra=false: %w", errdefs.ErrInvalidArgument)
 		}
-		if o.Network != "" || o.Hostname != "" || len(o.Publish) > 0 {
-			return nil, fmt.Errorf("cannot set --network, --publish or --hostname on a pod without an infra container: %w", errdefs.ErrInvalidArgument)
+		if o.Network != "" || o.Hostname != "" || len(o.Publish) > 0 || o.IP != "" || o.IP6 != "" || o.MAC != "" || len(o.Aliases) > 0 {
+			return nil, fmt.Errorf("cannot set --network, --publish, --hostname, --ip, --ip6, --mac-address or --network-alias on a pod without an infra container: %w", errdefs.ErrInvalidArgument)
 		}
 		if e := o.EtcFiles; len(e.AddHosts)+len(e.DNS)+len(e.DNSSearch)+len(e.DNSOptions) > 0 || e.NoHosts {
 			return nil, fmt.Errorf("cannot set --add-host, --dns, --dns-search, --dns-option or --no-hosts on a pod without an infra container: %w", errdefs.ErrInvalidArgument)
@@ -167,6 +170,7 @@ func (r *Runtime) createInfra(ctx context.Context, p *Pod, o *PodCreateOptions) 
 	// network, or what --network names) and the ports the pod publishes.
 	co.Spec.Network = o.Network
 	co.Net.Publish = o.Publish
+	co.Net.IP, co.Net.IP6, co.Net.MAC, co.Net.Aliases = o.IP, o.IP6, o.MAC, o.Aliases
 	e := &o.EtcFiles
 	co.Spec.AddHosts, co.Spec.NoHosts, co.Spec.DNS, co.Spec.DNSSearch, co.Spec.DNSOptions = e.AddHosts, e.NoHosts, e.DNS, e.DNSSearch, e.DNSOptions
 	co.Spec.Labels = map[string]string{}

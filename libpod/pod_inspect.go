@@ -20,6 +20,8 @@ type InspectPodContainer struct {
 type InspectPodInfra struct {
 	PortBindings  map[string]any `json:"PortBindings"`
 	HostNetwork   bool           `json:"HostNetwork"`
+	StaticIP      string         `json:"StaticIP"`
+	StaticMAC     string         `json:"StaticMAC"`
 	Networks      []string       `json:"Networks"`
 	PidNS         string         `json:"pid_ns"`
 	UsernsMode    string         `json:"userns"`
@@ -90,6 +92,7 @@ func (p *Pod) Inspect() (*InspectPod, error) {
 				DNSServer: cfg.EtcFiles.DNS, DNSSearch: cfg.EtcFiles.DNSSearch, DNSOption: cfg.EtcFiles.DNSOptions,
 				NoManageHosts: cfg.EtcFiles.NoHosts, HostAdd: cfg.EtcFiles.AddHosts,
 			}
+			in.InfraConfig.StaticIP, in.InfraConfig.StaticMAC = c.staticAddrs()
 		}
 	}
 	if q, period, mem, err := podLimits(cfg); err == nil {

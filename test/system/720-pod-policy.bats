@@ -5,6 +5,7 @@
 # user's stop or rm, or the next pod process when its monitor was killed.
 
 load helpers
+load helpers.network
 
 # skip_unless_pods skips on runtimes that refuse pods (runsc) after checking
 # that the refusal is the clear, capability-named one.
@@ -263,4 +264,27 @@ infra_of() { pod pod inspect --format '{{.InfraContainerID}}' "$1"; }
     run_pod pod rm bare
     run_pod ps -aq
     is "$output" ""
+}
+
+@test "pod create --ip, --mac-address, --network-alias: the infra's, so every member's; refused without infra" {
+    skip_unless_pods
+    skip_if_rootless "bridge networks need root"
+    name=$(net_name pip)
+    subnet=$(net_subnet)
+    ip=${subnet%.0/24}.42
+    run_pod network create --subnet "$subnet" "$name"
+    run_pod pod create --name pip --network "$name" --ip "$ip" --mac-address 92:d0:c6:0a:29:33 --network-alias pipalias
+    run_pod run --rm --pod pip "$IMAGE" sh -c 'ip -o -4 addr show eth0; cat /sys/class/net/eth0/address'
+    contains "$output" "inet $ip/24"
+    contains "$output" "92:d0:c6:0a:29:33"
+    run_pod pod inspect --format '{{.InfraConfig.StaticIP}} {{.InfraConfig.StaticMAC}}' pip
+    is "$output" "$ip 92:d0:c6:0a:29:33"
+    infra=$(pod pod inspect --format '{{.InfraContainerID}}' pip)
+    run_pod inspect --format '{{range .NetworkSettings.Networks}}{{.Aliases}}{{end}}' "$infra"
+    contains "$output" "pipalias"
+    run_pod pod rm -f -t 0 pip
+    run_pod 125 pod create --name noinfra --infra=false --ip "$ip"
+    contains "$output" "cannot set --network, --publish, --hostname, --ip, --ip6, --mac-address or --network-alias on a pod without an infra container"
+    run_pod 1 pod exists noinfra
+    run_pod network rm "$name"
 }
