@@ -36,11 +36,11 @@ type PodCreateOptions struct {
 	Network            string   // --network of the infra container (its namespace is the pod's)
 	Publish            []string // -p: ports the infra publishes for the pod
 	// --ip, --ip6, --mac-address, --network-alias: the infra's, so the pod's.
-	IP, IP6, MAC string
-	Aliases      []string
-	CPUs, Memory       string   // --cpus, --memory: limits of the pod cgroup
-	EtcFiles           PodEtcFiles
-	NoShareParent      bool // --share-parent=false
+	IP, IP6, MAC  string
+	Aliases       []string
+	CPUs, Memory  string // --cpus, --memory: limits of the pod cgroup
+	EtcFiles      PodEtcFiles
+	NoShareParent bool // --share-parent=false
 }
 
 // infraCommand is the pause process of an infra container without
