@@ -12,25 +12,9 @@ load helpers.rootless
 
 # RL is a directory every test user can read: the binaries, the image
 # tarball and each user's roots live there.
-setup_file() {
-    export PODT=$BATS_FILE_TMPDIR/p
-    mkdir -p "$PODT"
-    pod import "$(busybox_tarball)" "$IMAGE" >/dev/null
-    is_rootless && return 0
-    rootless_users_setup 400
-}
-
-teardown_file() {
-    rootless_users_teardown
-    pod rm -a -f -t 0 >/dev/null 2>&1 || true
-    pod rmi -a -f >/dev/null 2>&1 || true
-    wait_for_monitors
-}
-
-teardown() {
-    rootless_users_rm_all
-    pod rm -a -f -t 0 >/dev/null 2>&1 || true
-}
+setup_file() { rootless_file_setup 400; }
+teardown_file() { rootless_file_teardown; }
+teardown() { rootless_test_teardown; }
 
 @test "rootless run: uid 0 in the container is the user, subordinate ids beyond; the user's files have Podman's modes" {
     skip_if_rootless "drives the test users with runuser (root)"

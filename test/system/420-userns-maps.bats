@@ -10,25 +10,9 @@
 load helpers
 load helpers.rootless
 
-setup_file() {
-    export PODT=$BATS_FILE_TMPDIR/p
-    mkdir -p "$PODT"
-    pod import "$(busybox_tarball)" "$IMAGE" >/dev/null
-    is_rootless && return 0
-    rootless_users_setup 420
-}
-
-teardown_file() {
-    rootless_users_teardown
-    pod rm -a -f -t 0 >/dev/null 2>&1 || true
-    pod rmi -a -f >/dev/null 2>&1 || true
-    wait_for_monitors
-}
-
-teardown() {
-    rootless_users_rm_all
-    pod rm -a -f -t 0 >/dev/null 2>&1 || true
-}
+setup_file() { rootless_file_setup 420; }
+teardown_file() { rootless_file_teardown; }
+teardown() { rootless_test_teardown; }
 
 skip_if_runsc() {
     [[ "$POD_TEST_RUNTIME" == runsc ]] && skip "runsc 20221219 cannot start a sandbox with id mappings in its spec (Podman 4.3.1 fails too)"

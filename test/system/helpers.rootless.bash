@@ -86,3 +86,26 @@ user_image() {
 pause_pid() {
     cat "$RL/$1/tmp/pause.pid"
 }
+
+# The setup_file / teardown_file / teardown of a file whose tests drive the
+# rootless users (400, 420): root's own store with the image, the users'
+# private roots, everything removed after each test and at the end.
+rootless_file_setup() {
+    export PODT=$BATS_FILE_TMPDIR/p
+    mkdir -p "$PODT"
+    pod import "$(busybox_tarball)" "$IMAGE" >/dev/null
+    is_rootless && return 0
+    rootless_users_setup "$1"
+}
+
+rootless_file_teardown() {
+    rootless_users_teardown
+    pod rm -a -f -t 0 >/dev/null 2>&1 || true
+    pod rmi -a -f >/dev/null 2>&1 || true
+    wait_for_monitors
+}
+
+rootless_test_teardown() {
+    rootless_users_rm_all
+    pod rm -a -f -t 0 >/dev/null 2>&1 || true
+}
