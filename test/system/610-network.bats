@@ -5,16 +5,7 @@
 load helpers
 load helpers.network
 
-teardown() {
-    pod rm -a -f -t 0 >/dev/null 2>&1 || true
-    local n
-    for n in $(pod network ls -q 2>/dev/null | grep "^pt-.*-$$-" || true); do
-        pod network rm -f "$n" >/dev/null 2>&1 || true
-    done
-    for n in $(CONTAINERS_CONF_OVERRIDE=$PODT/netavark.conf pod network ls -q 2>/dev/null | grep "^pt-.*-$$-" || true); do
-        CONTAINERS_CONF_OVERRIDE=$PODT/netavark.conf pod network rm -f "$n" >/dev/null 2>&1 || true
-    done
-}
+teardown() { net_teardown; }
 
 @test "network create, ls, inspect, exists, rm" {
     name=$(net_name basic)

@@ -5,13 +5,7 @@
 load helpers
 load helpers.network
 
-teardown() {
-    pod rm -a -f -t 0 >/dev/null 2>&1 || true
-    local n
-    for n in $(pod network ls -q 2>/dev/null | grep "^pt-.*-$$-" || true); do
-        pod network rm -f "$n" >/dev/null 2>&1 || true
-    done
-}
+teardown() { net_teardown; }
 
 @test "busybox httpd published on 127.0.0.1 is fetched from the host" {
     port=$(free_port)

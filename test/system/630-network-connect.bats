@@ -7,17 +7,7 @@
 load helpers
 load helpers.network
 
-teardown() {
-    pod rm -a -f -t 0 >/dev/null 2>&1 || true
-    local n
-    for n in $(pod network ls -q 2>/dev/null | grep "^pt-.*-$$-" || true); do
-        pod network rm -f "$n" >/dev/null 2>&1 || true
-    done
-    [[ -f "$PODT/netavark.conf" ]] || return 0
-    for n in $(CONTAINERS_CONF_OVERRIDE=$PODT/netavark.conf pod network ls -q 2>/dev/null | grep "^pt-.*-$$-" || true); do
-        CONTAINERS_CONF_OVERRIDE=$PODT/netavark.conf pod network rm -f "$n" >/dev/null 2>&1 || true
-    done
-}
+teardown() { net_teardown; }
 
 # skip_if_gvisor_live: runsc's sandbox (hostinet) reads the namespace's
 # interfaces when it boots; interfaces connected or disconnected while it

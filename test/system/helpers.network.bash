@@ -66,3 +66,18 @@ assert_no_leaks() {
     left=$(firewall_mentions "$id")
     [[ "$left" == 0 ]] || die "$left firewall rules name $id: $(iptables-save | grep -- "$id")"
 }
+
+# net_teardown: a network test's teardown: every container, then this run's
+# networks (named by net_name), on the netavark backend too when the test
+# switched to it.
+net_teardown() {
+    pod rm -a -f -t 0 >/dev/null 2>&1 || true
+    local n
+    for n in $(pod network ls -q 2>/dev/null | grep "^pt-.*-$$-" || true); do
+        pod network rm -f "$n" >/dev/null 2>&1 || true
+    done
+    [[ -f "$PODT/netavark.conf" ]] || return 0
+    for n in $(CONTAINERS_CONF_OVERRIDE=$PODT/netavark.conf pod network ls -q 2>/dev/null | grep "^pt-.*-$$-" || true); do
+        CONTAINERS_CONF_OVERRIDE=$PODT/netavark.conf pod network rm -f "$n" >/dev/null 2>&1 || true
+    done
+}
