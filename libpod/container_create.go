@@ -258,8 +258,7 @@ func needs(o *CreateOptions) []ocirt.Capability {
 	add(ocirt.CapKeepGroups, len(o.Spec.GroupAdd) == 1 && o.Spec.GroupAdd[0] == "keep-groups")
 	add(ocirt.CapPreserveFDs, o.PreserveFDs > 0)
 	add(ocirt.CapRootless, unshare.IsRootless())
-	add(ocirt.CapUserNS, (o.Spec.UserNS != "" && o.Spec.UserNS != "host") || len(o.Spec.UIDMap)+len(o.Spec.GIDMap) > 0 ||
-		o.Spec.SubUIDName != "" || o.Spec.SubGIDName != "")
+	add(ocirt.CapUserNS, ownUserNS(&o.Spec))
 	add(ocirt.CapPod, joinsContainerNS(&o.Spec)) // --pid/--ipc/--uts container:NAME, by path as a pod member
 	return append(need, podNeeds(o)...)
 }
@@ -340,4 +339,11 @@ func (r *Runtime) freeName(db *store.Store) (string, error) {
 		}
 	}
 	return "", fmt.Errorf("could not find a free container name: give one with --name: %w", errdefs.ErrAlreadyExists)
+}
+
+// ownUserNS reports whether the container asks for a user namespace other
+// than pod's own: --userns (but host), --uidmap/--gidmap, --subuidname/--subgidname.
+func ownUserNS(s *specgen.Options) bool {
+	return (s.UserNS != "" && s.UserNS != "host") || len(s.UIDMap)+len(s.GIDMap) > 0 ||
+		s.SubUIDName != "" || s.SubGIDName != ""
 }

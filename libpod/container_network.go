@@ -60,13 +60,13 @@ func (r *Runtime) applyNetwork(cfg *ContainerConfig, o *CreateOptions) error {
 	// makes the container's user namespace: that namespace's root could not
 	// set the network sysctls (Podman configures the network after the
 	// runtime's create there; pod does not yet).
-	ownUserNS := o.Spec.IDMappings != nil || strings.HasPrefix(o.Spec.UserNS, "ns:")
+	own := o.Spec.IDMappings != nil || ownUserNS(&o.Spec)
 	if rootless && (v == "" || v == "private") {
 		// An ordinary user cannot make bridges: Podman's rootless default,
 		// slirp4netns, when it can run here, else a namespace of its own
 		// with loopback only (docs/rootless.md).
 		v = network.KindSlirp
-		if ownUserNS {
+		if own {
 			v = "none"
 		} else if err := r.Networks().UserModeAvailable(v); err != nil {
 			r.warnf("rootless network: using --network none: %v", err)
@@ -81,8 +81,8 @@ func (r *Runtime) applyNetwork(cfg *ContainerConfig, o *CreateOptions) error {
 		return fmt.Errorf("--network %s: an ordinary user cannot join bridge networks: use --network slirp4netns (the default), pasta, none, host or container:ID: %w", v, errdefs.ErrNotImplemented)
 	}
 	if network.IsUserMode(mode.Kind) {
-		if ownUserNS {
-			return fmt.Errorf("--network %s with a user namespace of the container's own (--userns %s) is not supported yet: use --network none or host, or --userns host: %w", v, o.Spec.UserNS, errdefs.ErrNotImplemented)
+		if own {
+			return fmt.Errorf("--network %s with a user namespace of the container's own (--userns, --uidmap, --gidmap, --subuidname, --subgidname) is not supported yet: use --network none or host, or drop those flags: %w", v, errdefs.ErrNotImplemented)
 		}
 		if err := r.Networks().UserModeAvailable(mode.Kind); err != nil {
 			return fmt.Errorf("--network %s: %w", v, err)

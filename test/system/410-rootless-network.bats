@@ -238,7 +238,7 @@ host_server() {
     contains "$output" "unrecognized option '--no-such-option'"
     # a user namespace of the container's own: not yet (the default is none there)
     run_upod 125 podtest run --rm --userns keep-id --network slirp4netns "${IMG[@]}" true
-    contains "$output" "--network slirp4netns with a user namespace of the container's own (--userns keep-id) is not supported yet"
+    contains "$output" "--network slirp4netns with a user namespace of the container's own (--userns, --uidmap, --gidmap, --subuidname, --subgidname) is not supported yet"
     run_upod podtest run --rm --userns keep-id "${IMG[@]}" sh -c 'ls /sys/class/net | tr "\n" " "'
     is "$output" "lo " "keep-id's default network"
     run_upod podtest ps -a --format '{{.Names}}'

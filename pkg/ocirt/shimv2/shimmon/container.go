@@ -131,7 +131,7 @@ func runContainer(a *conmon.Args, f *shimwire.Flags, p *pipes) int {
 	stopPeriodic := startPeriodic(a)
 	code := waitTask(&conn, shim, id, "", st)
 	stopPeriodic()
-	if timedOut.Load() {
+	if timedOut.timedOut() {
 		// As conmon -T: the status of a container killed for its time
 		// limit is -1, whatever the kill made of it.
 		code = -1
@@ -156,22 +156,44 @@ func runContainer(a *conmon.Args, f *shimwire.Flags, p *pipes) int {
 }
 
 // killAfter arranges for kill to run seconds from now (none when seconds
-// is 0), as conmon's -T/--timeout does, and reports whether it ran and
-// succeeded: a kill that finds the task already gone does not count, so a
-// container that ended by itself keeps its status.
-func killAfter(seconds int, kill func() error) *atomic.Bool {
-	var done atomic.Bool
+// is 0), as conmon's -T/--timeout does. Its timedOut reports whether the
+// kill ran and succeeded: a kill that finds the task already gone does not
+// count, so a container that ended by itself keeps its status.
+func killAfter(seconds int, kill func() error) *timeoutKill {
+	t := &timeoutKill{done: make(chan struct{})}
 	if seconds > 0 {
-		time.AfterFunc(time.Duration(seconds)*time.Second, func() {
+		t.timer = time.AfterFunc(time.Duration(seconds)*time.Second, func() {
+			defer close(t.done)
 			diag.debugf("timed out after %ds: killing the container", seconds)
 			if err := kill(); err != nil {
 				diag.warn("killing the container after its --timeout: %v", err)
 				return
 			}
-			done.Store(true)
+			t.killed.Store(true)
 		})
 	}
-	return &done
+	return t
+}
+
+// timeoutKill is one pending --timeout kill.
+type timeoutKill struct {
+	timer  *time.Timer
+	killed atomic.Bool // the kill ran and succeeded
+	done   chan struct{}
+}
+
+// timedOut, once the task has ended, reports whether the time limit killed
+// it. The task can end from the kill before the kill's answer arrives (the
+// exit races the reply): a kill in flight is waited for.
+func (t *timeoutKill) timedOut() bool {
+	if t.timer == nil || t.timer.Stop() {
+		return false // no limit, or ended before its time
+	}
+	select {
+	case <-t.done:
+	case <-time.After(10 * time.Second):
+	}
+	return t.killed.Load()
 }
 
 // waitTask blocks until the process exits and returns its status. When the
