@@ -128,21 +128,22 @@ names_resolve() {
     run_pod network create --subnet "$(net_subnet)" "$name"
     run_pod run -d --name "srv-$$" --network-alias websrv --network "$name" "${IMG[@]}" httpd -f -p 80 -h /etc
     id=$(pod inspect --format '{{.ID}}' "srv-$$")
-    # busybox-static's wget crashes in glibc's static getaddrinfo: names are
-    # resolved with busybox's own nslookup (the container's resolv.conf
-    # points at aardvark-dns or the network's dnsmasq), the page fetched
-    # from the address it gives.
+    # busybox-static's wget crashes in glibc's static getaddrinfo (and, on
+    # runsc, at times with an address too): names are resolved with
+    # busybox's own nslookup (the container's resolv.conf points at
+    # aardvark-dns or the network's dnsmasq), the page fetched with nc from
+    # the address it gives.
     run_pod run --rm --network "$name" "${IMG[@]}" sh -c '
         get() {
-            # runsc (hostinet) gives busybox wget transient EAGAINs under load.
             for i in $(seq 200); do
                 ip=$(nslookup "$1" 2>/dev/null | awk "/^Address: /{print \$2}" | head -1)
-                [ -n "$ip" ] && wget -q -O- "http://$ip/hostname" 2>/dev/null && return 0
+                [ -n "$ip" ] && b=$(printf "GET /hostname HTTP/1.0\r\n\r\n" | nc -w 2 "$ip" 80 2>/dev/null | sed "1,/^\r\$/d") &&
+                    [ -n "$b" ] && echo "$b" && return 0
                 sleep 0.1
             done
             return 1
         }
-        get '"srv-$$"' && echo && get websrv'
+        get '"srv-$$"' && get websrv'
     is "$output" "${id:0:12}
 ${id:0:12}"
     run_pod inspect --format '{{.NetworkSettings.Networks}}' "srv-$$"
