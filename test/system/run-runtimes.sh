@@ -9,8 +9,8 @@
 # POD_BATS_TEST_TIMEOUT seconds fails (bats' BATS_TEST_TIMEOUT) and a runtime's
 # whole run is stopped after POD_BATS_RUN_TIMEOUT, so one hang cannot eat the
 # CI's time. Files in POD_BATS_ONCE (about pod itself, not about the
-# runtime: image, build, quadlet, kube, events ...) run with the first runtime
-# only; POD_BATS_FILES narrows the files for every runtime.
+# runtime: image, build, quadlet, kube, events ...) run once, dealt round
+# the runtimes; POD_BATS_FILES narrows the files for every runtime.
 set -u
 bin=$1; shift
 here=$(cd "$(dirname "$0")" && pwd)
@@ -31,13 +31,19 @@ is_once() {
     return 1
 }
 
-first=1
-for rt in "$@"; do
-    files=()
+runtimes=("$@")
+i=0
+for rt in "${runtimes[@]}"; do
+    # The once files are dealt round the runtimes, so no run is the long pole.
+    files=() n=0
     for f in "${all[@]}"; do
-        if [[ $first == 1 ]] || ! is_once "$f"; then files+=("$f"); fi
+        if ! is_once "$f"; then
+            files+=("$f")
+        elif ((n++ % ${#runtimes[@]} == i)); then
+            files+=("$f")
+        fi
     done
-    first=0
+    i=$((i + 1))
     (
         POD_BIN=$bin POD_TEST_RUNTIME=$rt BATS_TEST_TIMEOUT=$test_timeout \
             timeout -k 30 "$run_timeout" bats --timing "${files[@]}" >"$bin/bats-$rt.log" 2>&1 </dev/null
