@@ -315,6 +315,7 @@ ns_of() {
 }
 
 @test "pod create -p: the infra publishes the pod's port, a member serves it on the pod's network" {
+    skip_unless_pods
     skip_if_rootless "bridge networks need root"
     port=$(free_port)
     run_pod pod create --name web -p "127.0.0.1:$port:8080"
