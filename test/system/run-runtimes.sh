@@ -7,7 +7,7 @@
 # that is cut off still shows how far each runtime got; each runtime's whole
 # log is also kept in BIN_DIR/bats-RUNTIME.log. A test that runs longer than
 # POD_BATS_TEST_TIMEOUT seconds fails (bats' BATS_TEST_TIMEOUT) and a runtime's
-# whole run is stopped after POD_BATS_RUN_TIMEOUT, so one hang cannot eat the
+# whole run is stopped after POD_BATS_RUN_TIMEOUT (60m), so one hang cannot eat the
 # CI's time. Files in POD_BATS_ONCE (about pod itself, not about the
 # runtime: image, build, quadlet, kube, events ...) run once, dealt round
 # the runtimes; POD_BATS_FILES narrows the files for every runtime.
@@ -15,8 +15,8 @@ set -u
 bin=$1; shift
 here=$(cd "$(dirname "$0")" && pwd)
 test_timeout=${POD_BATS_TEST_TIMEOUT:-600}
-run_timeout=${POD_BATS_RUN_TIMEOUT:-50m}
-once=${POD_BATS_ONCE-140-global-info 170-secret 180-system 181-image-prune 190-commit 191-build 300-image 310-run-pull 510-generate-systemd 520-quadlet 525-journald 550-events 710-kube}
+run_timeout=${POD_BATS_RUN_TIMEOUT:-60m}
+once=${POD_BATS_ONCE-120-many-containers 130-ps 140-global-info 170-secret 180-system 181-image-prune 190-commit 191-build 300-image 310-run-pull 510-generate-systemd 520-quadlet 525-journald 550-events 630-network-connect 710-kube}
 
 if [[ -n "${POD_BATS_FILES:-}" ]]; then
     read -r -a all <<<"$POD_BATS_FILES"
