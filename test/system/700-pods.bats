@@ -70,7 +70,7 @@ ns_of() {
     run_pod 125 pod create --infra=false --share net
     contains "$output" "you must have an infra container to share namespaces"
     run_pod 125 pod create --infra=false -p 8080:80
-    contains "$output" "cannot set --network, --publish or --hostname on a pod without an infra container"
+    contains "$output" "cannot set --network, --publish, --hostname, --ip, --ip6, --mac-address or --network-alias on a pod without an infra container"
     run_pod 125 pod create -p 80:80:80:80
     run_pod 125 pod create --network "nosuchnet-$$"
     contains "$output" "nosuchnet-$$"
