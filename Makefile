@@ -6,6 +6,8 @@ BINDIR    ?= $(PREFIX)/bin
 LIBEXEC   ?= $(PREFIX)/libexec/pod
 SYSTEMDDIR ?= /usr/lib/systemd
 GOFLAGS_BUILD = -tags '$(BUILDTAGS)' -trimpath
+comma := ,
+space := $(subst ,, )
 
 RUNTIMES  ?= $(shell for r in crun runc runsc; do command -v $$r >/dev/null && echo $$r; done; \
 	command -v containerd-shim-runc-v2 >/dev/null && echo io.containerd.runc.v2)
@@ -15,8 +17,13 @@ RUNTIMES  ?= $(shell for r in crun runc runsc; do command -v $$r >/dev/null && e
 help: ## list targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-18s %s\n", $$1, $$2}'
 
-build: ## build bin/pod, bin/pod-conmon, bin/pod-image
+# bin/pod is built with the podlean tag: kube and build (k8s.io/api,
+# imagebuilder) are left out and run by bin/pod-full, the whole CLI, so
+# every other command does not pay their package init (cmd/pod/full_forward.go).
+build: ## build bin/pod, bin/pod-full, bin/pod-conmon, bin/pod-image, bin/pod-quadlet, bin/pod-shim
 	$(GO) build $(GOFLAGS_BUILD) -o bin/ ./cmd/...
+	mv -f bin/pod bin/pod-full
+	$(GO) build -tags '$(BUILDTAGS) podlean' -trimpath -o bin/pod ./cmd/pod
 
 install: build ## install binaries under $(PREFIX)
 	install -D -m 0755 bin/pod $(DESTDIR)$(BINDIR)/pod
@@ -113,6 +120,8 @@ GOLANGCI_LINT_VERSION ?= v2.15.0
 lint: ## golangci-lint with the layering rules (installs the pinned version when missing)
 	@command -v golangci-lint >/dev/null || GOBIN=/usr/local/bin $(GO) install github.com/golangci/golangci-lint/v2/cmd/golangci-lint@$(GOLANGCI_LINT_VERSION)
 	golangci-lint run ./...
+	# bin/pod's own files (cmd/pod/full_forward.go): the lean build's tags.
+	golangci-lint run --build-tags $(subst $(space),$(comma),$(strip $(BUILDTAGS))),podlean ./cmd/pod/
 
 fuzz: ## every Go fuzz target for FUZZTIME each (default 2m; FUZZ=REGEX picks targets)
 	GO=$(GO) BUILDTAGS='$(BUILDTAGS)' test/fuzz/run.sh

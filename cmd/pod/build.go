@@ -1,3 +1,5 @@
+//go:build !podlean
+
 package main
 
 import (
@@ -228,4 +230,25 @@ func (e *buildEngine) Run(ctx context.Context, r build.RunSpec) (int, error) {
 	}
 	return e.rt.RunInRootfs(ctx, libpod.RootfsRun{Rootfs: r.Rootfs, Args: r.Args, Env: r.Env, User: r.User,
 		WorkDir: r.WorkDir, Network: network, Stdout: r.Stdout, Stderr: r.Stderr})
+}
+
+// imageBuild runs `pod image build ARGS` as `pod build ARGS`: build is
+// pod's own verb, not pod-image's. The global flags among args apply.
+func imageBuild(cmd *cobra.Command, args []string) error {
+	for i, a := range args {
+		if a == "build" {
+			args = append(append([]string{}, args[:i]...), args[i+1:]...)
+			break
+		}
+	}
+	b := buildCommand()
+	b.Flags().AddFlagSet(cmd.Root().PersistentFlags())
+	if err := b.ParseFlags(args); err != nil {
+		return usageError("%v", err)
+	}
+	if err := applyOutputFlags(); err != nil {
+		return err
+	}
+	b.SetContext(cmd.Context())
+	return b.RunE(b, b.Flags().Args())
 }

@@ -209,24 +209,3 @@ func splitAllGlobalFlags(persistent *pflag.FlagSet, args []string) (imagehelper.
 	}
 	return g, rest, podOnly
 }
-
-// imageBuild runs `pod image build ARGS` as `pod build ARGS`: build is
-// pod's own verb, not pod-image's. The global flags among args apply.
-func imageBuild(cmd *cobra.Command, args []string) error {
-	for i, a := range args {
-		if a == "build" {
-			args = append(append([]string{}, args[:i]...), args[i+1:]...)
-			break
-		}
-	}
-	b := buildCommand()
-	b.Flags().AddFlagSet(cmd.Root().PersistentFlags())
-	if err := b.ParseFlags(args); err != nil {
-		return usageError("%v", err)
-	}
-	if err := applyOutputFlags(); err != nil {
-		return err
-	}
-	b.SetContext(cmd.Context())
-	return b.RunE(b, b.Flags().Args())
-}

@@ -1,3 +1,5 @@
+//go:build !podlean
+
 package main
 
 import (
@@ -20,12 +22,32 @@ import (
 // pkg/kube's plans onto libpod's pods and containers and back.
 
 func init() {
-	commands = append(commands, kubeCommand)
+	commands = append(commands, kubeCommand, playCommand)
 }
 
 func kubeCommand() *cobra.Command {
 	cmd := &cobra.Command{Use: "kube", Short: "Play containers, pods or volumes from a structured file", RunE: subcommandRequired, Args: cobra.ArbitraryArgs}
 	cmd.AddCommand(kubePlayCommand(), kubeDownCommand(), kubeGenerateCommand())
+	return cmd
+}
+
+// playCommand is `pod play kube`, Podman 4's name for `kube play`; its
+// hidden --down is `kube down`.
+func playCommand() *cobra.Command {
+	cmd := &cobra.Command{Use: "play", Short: "Play containers, pods or volumes from a structured file", RunE: subcommandRequired, Args: cobra.ArbitraryArgs}
+	k := kubePlayCommand()
+	k.Use, k.Aliases = "kube [options] KUBEFILE|-", nil
+	var down bool
+	k.Flags().BoolVar(&down, "down", false, "Stop pods defined in the YAML file")
+	_ = k.Flags().MarkHidden("down")
+	play := k.RunE
+	k.RunE = func(cmd *cobra.Command, args []string) error {
+		if down {
+			return kubeDown(cmd.Context(), args[0])
+		}
+		return play(cmd, args)
+	}
+	cmd.AddCommand(k)
 	return cmd
 }
 
@@ -185,47 +207,53 @@ func kubeDownCommand() *cobra.Command {
 		Short: "Remove pods based on Kubernetes YAML",
 		Args:  exactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			data, err := readKubeFile(args[0])
-			if err != nil {
-				return err
-			}
-			plans, err := kube.Parse(data)
-			if err != nil {
-				return err
-			}
-			return withRuntime(func(rt *libpod.Runtime) error {
-				var stopped, removed []string
-				var errs []error
-				for _, plan := range plans {
-					p, err := rt.LookupPod(plan.Name)
-					if errors.Is(err, errdefs.ErrNotFound) {
-						continue
-					}
-					if err != nil {
-						errs = append(errs, err)
-						continue
-					}
-					if err := p.Stop(cmd.Context(), nil); err != nil {
-						errs = append(errs, err)
-						continue
-					}
-					stopped = append(stopped, p.ID())
-					if err := p.Remove(cmd.Context(), libpod.PodRemoveOptions{Force: true}); err != nil {
-						errs = append(errs, err)
-						continue
-					}
-					removed = append(removed, p.ID())
-				}
-				if len(stopped) > 0 {
-					fmt.Printf("Pods stopped:\n%s\n", strings.Join(stopped, "\n"))
-				}
-				if len(removed) > 0 {
-					fmt.Printf("Pods removed:\n%s\n", strings.Join(removed, "\n"))
-				}
-				return errors.Join(errs...)
-			})
+			return kubeDown(cmd.Context(), args[0])
 		},
 	}
+}
+
+// kubeDown stops and removes the pods a kube file names (kube down, play
+// kube --down).
+func kubeDown(ctx context.Context, file string) error {
+	data, err := readKubeFile(file)
+	if err != nil {
+		return err
+	}
+	plans, err := kube.Parse(data)
+	if err != nil {
+		return err
+	}
+	return withRuntime(func(rt *libpod.Runtime) error {
+		var stopped, removed []string
+		var errs []error
+		for _, plan := range plans {
+			p, err := rt.LookupPod(plan.Name)
+			if errors.Is(err, errdefs.ErrNotFound) {
+				continue
+			}
+			if err != nil {
+				errs = append(errs, err)
+				continue
+			}
+			if err := p.Stop(ctx, nil); err != nil {
+				errs = append(errs, err)
+				continue
+			}
+			stopped = append(stopped, p.ID())
+			if err := p.Remove(ctx, libpod.PodRemoveOptions{Force: true}); err != nil {
+				errs = append(errs, err)
+				continue
+			}
+			removed = append(removed, p.ID())
+		}
+		if len(stopped) > 0 {
+			fmt.Printf("Pods stopped:\n%s\n", strings.Join(stopped, "\n"))
+		}
+		if len(removed) > 0 {
+			fmt.Printf("Pods removed:\n%s\n", strings.Join(removed, "\n"))
+		}
+		return errors.Join(errs...)
+	})
 }
 
 func kubeGenerateCommand() *cobra.Command {

@@ -46,6 +46,12 @@ func Locate(podBinary string) (string, error) {
 		}
 		return p, nil
 	}
+	return LocateHelper(BinaryName, podBinary)
+}
+
+// LocateHelper returns the path of the helper binary name (pod-image,
+// pod-full): next to podBinary, else in SearchDirs.
+func LocateHelper(name, podBinary string) (string, error) {
 	dirs := make([]string, 0, 1+len(SearchDirs))
 	if podBinary != "" {
 		if resolved, err := filepath.EvalSymlinks(podBinary); err == nil {
@@ -55,13 +61,17 @@ func Locate(podBinary string) (string, error) {
 	}
 	dirs = append(dirs, SearchDirs...)
 	for _, d := range dirs {
-		p := filepath.Join(d, BinaryName)
+		p := filepath.Join(d, name)
 		if executable(p) == nil {
 			return p, nil
 		}
 	}
-	return "", fmt.Errorf("%s not found next to %s or in %s: %w; install it (make install) or set %s",
-		BinaryName, podBinary, strings.Join(SearchDirs, ", "), errdefs.ErrUnavailable, EnvHelper)
+	hint := "install it (make install)"
+	if name == BinaryName {
+		hint += " or set " + EnvHelper
+	}
+	return "", fmt.Errorf("%s not found next to %s or in %s: %w; %s",
+		name, podBinary, strings.Join(SearchDirs, ", "), errdefs.ErrUnavailable, hint)
 }
 
 func executable(p string) error {

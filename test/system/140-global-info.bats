@@ -313,3 +313,22 @@ EOF
     is "$(sed -n 1p <<<"$out")" "version"
     contains "$(sed -n 2p <<<"$out")" "debug"
 }
+
+@test "pod links no Kubernetes or imagebuilder package: kube, play and build run in pod-full" {
+    command -v go >/dev/null || skip "needs go to read the binaries' build info"
+    run go version -m "$POD_BIN/pod"
+    [[ $status -eq 0 ]] || die "go version -m: $output"
+    if grep -E 'k8s.io/|openshift/imagebuilder' <<<"$output"; then
+        die "bin/pod links the packages left to pod-full"
+    fi
+    run go version -m "$POD_BIN/pod-full"
+    contains "$output" "k8s.io/api"
+    # The forwarded verbs' help is pod-full's, flags and all.
+    run_pod kube play --help
+    contains "$output" "--configmap"
+    run_pod build --help
+    contains "$output" "--build-arg"
+    run_pod generate kube --help
+    contains "$output" "Usage:"
+}
+

@@ -105,7 +105,7 @@ YAML
     run_pod 125 kube play "$BATS_TEST_TMPDIR/missing.yaml"
 }
 
-@test "kube play of a Deployment with replicas 1" {
+@test "kube play of a Deployment with replicas 1; Podman 4's play kube and play kube --down" {
     skip_unless_pods
     f=$BATS_TEST_TMPDIR/dep.yaml
     printf 'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: dep}\nspec:\n  replicas: 1\n  selector: {matchLabels: {app: x}}\n  template:\n    metadata: {labels: {app: x}}\n    spec:\n      containers: [{name: c, image: %s, command: [sleep, "1000"]}]\n' "$IMAGE" >"$f"
@@ -114,6 +114,17 @@ YAML
     is "$output" "dep-pod Running"
     run_pod kube down "$f"
     run_pod 1 pod exists dep-pod
+    # The names of Podman 4.3 scripts: play kube, and its hidden --down.
+    run_pod play kube "$f"
+    is "${lines[0]}" "Pod:"
+    run_pod pod inspect --format '{{.Name}} {{.State}}' dep-pod
+    is "$output" "dep-pod Running"
+    run_pod play kube --down "$f"
+    contains "$output" "Pods removed:"
+    run_pod 1 pod exists dep-pod
+    run_pod 125 play kube "$BATS_TEST_TMPDIR/missing.yaml"
+    run_pod 125 play nosuch
+    contains "$output" "unrecognized command"
 }
 
 @test "kube generate of a running pod plays again as the same pod" {
