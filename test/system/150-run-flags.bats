@@ -281,6 +281,28 @@ is_gvisor() { [[ "$POD_TEST_RUNTIME" == *runsc* ]]; }
     contains "$output" "file descriptor 3 is not available"
 }
 
+# holders FILE prints the processes that have FILE open.
+holders() {
+    local p fd
+    for p in /proc/[0-9]*; do
+        for fd in "$p"/fd/*; do
+            [[ "$(readlink "$fd" 2>/dev/null)" == "$1" ]] && echo "${p#/proc/} $(tr '\0' ' ' <"$p/cmdline" 2>/dev/null | cut -c1-120)" && break
+        done
+    done
+}
+
+@test "fds pod inherits reach neither the monitor nor the container unless --preserve-fds passes them" {
+    : >"$PODT/leakcheck"
+    # A caller's pipe held by a monitor would stay open as long as the
+    # container: a script waiting for its output never ends.
+    run_pod run -d --name lk "${IMG[@]}" sleep 1000 5<"$PODT/leakcheck" 7>>"$PODT/leakcheck"
+    run_pod exec -d lk sleep 1000 5<"$PODT/leakcheck"
+    run_pod exec lk true 5<"$PODT/leakcheck"
+    is "$(holders "$PODT/leakcheck")" "" "processes holding pod's inherited fds"
+    run_pod 125 exec --preserve-fds 1 lk true 3<&-
+    contains "$output" "file descriptor 3 is not available"
+}
+
 @test "--pull policies, --platform/--arch/--os against the local image" {
     run_pod run --rm --pull never "${IMG[@]}" true
     run_pod 125 run --rm --pull sometimes "${IMG[@]}" true
