@@ -5,6 +5,8 @@ import (
 	"strconv"
 
 	"golang.org/x/sys/unix"
+
+	"github.com/pod-engine/pod/libpod"
 )
 
 // inherited are the fds ≥ 3 pod was started with (open across exec), as
@@ -35,4 +37,18 @@ func closeInheritedOnExec() {
 		inherited[fd] = true
 		unix.CloseOnExec(fd)
 	}
+}
+
+// listenFDs are the sockets systemd passed pod (socket activation,
+// sd_listen_fds(3)): LISTEN_PID is pod's pid (the rootless re-exec keeps
+// it) and fds 3 … 3+LISTEN_FDS-1 came through exec.
+func listenFDs() libpod.ListenFDs {
+	if pid, err := strconv.Atoi(os.Getenv("LISTEN_PID")); err != nil || pid != os.Getpid() {
+		return libpod.ListenFDs{}
+	}
+	n, err := strconv.Atoi(os.Getenv("LISTEN_FDS"))
+	if err != nil || n <= 0 || checkInherited(uint(n)) != nil {
+		return libpod.ListenFDs{}
+	}
+	return libpod.ListenFDs{N: n, Names: os.Getenv("LISTEN_FDNAMES")}
 }

@@ -51,6 +51,7 @@ func runCommand() *cobra.Command {
 				return err
 			}
 			o.PreserveFDs = len(files)
+			o.Listen = listenFDs()
 			rt, err := newRuntime()
 			if err != nil {
 				return err
@@ -64,6 +65,11 @@ func runCommand() *cobra.Command {
 			if err != nil {
 				undoPod()
 				return err
+			}
+			if o.PreserveFDs > len(files) { // socket activation: libpod took the LISTEN_FDS sockets
+				if files, err = inheritedFiles(uint(o.PreserveFDs)); err != nil {
+					return err
+				}
 			}
 			c.PreserveFDs(files)
 			ctx := cmd.Context()

@@ -4,10 +4,6 @@
 
 load helpers
 
-# is_gvisor: runsc (directly or through its shim) emulates cgroups and
-# /proc in its own kernel, so host cgroup files and personalities differ.
-is_gvisor() { [[ "$POD_TEST_RUNTIME" == *runsc* ]]; }
-
 @test "--cidfile writes the ID, refuses an existing file as Podman, goes with rm" {
     cidfile=$PODT/cid
     run_pod create --cidfile "$cidfile" --name cidc "${IMG[@]}" true

@@ -5,8 +5,6 @@
 
 load helpers
 
-is_gvisor() { [[ "$POD_TEST_RUNTIME" == *runsc* ]]; }
-
 # nctr: the number of containers in this file's store.
 nctr() { pod ps -aq | wc -l; }
 
