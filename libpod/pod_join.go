@@ -139,6 +139,7 @@ func (c *Container) podSpec() (*specgen.Options, error) {
 			o.Network = path("net")
 		case pods.NSIPC:
 			o.IPC = path("ipc")
+			o.ShmDir = c.sharedShm(infra)
 		case pods.NSUTS:
 			o.UTS = path("uts")
 			o.Hostname = ""
