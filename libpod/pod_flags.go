@@ -31,10 +31,10 @@ type PodInherit struct {
 	// (InfraVolumes: --volumes-from INFRA), so they share the very volumes.
 	Binds        []string `json:"binds,omitempty"`
 	InfraVolumes bool     `json:"infraVolumes,omitempty"`
-	Devices     []string `json:"devices,omitempty"`
-	SecurityOpt []string `json:"securityOpt,omitempty"`
-	ShmSize     string   `json:"shmSize,omitempty"`
-	UserNS      bool     `json:"userns,omitempty"` // members join the infra's user namespace
+	Devices      []string `json:"devices,omitempty"`
+	SecurityOpt  []string `json:"securityOpt,omitempty"`
+	ShmSize      string   `json:"shmSize,omitempty"`
+	UserNS       bool     `json:"userns,omitempty"` // members join the infra's user namespace
 }
 
 func podInherit(o *PodCreateOptions) PodInherit {
