@@ -196,3 +196,45 @@ func (r *Runtime) inheritPod(o *CreateOptions, p *Pod) error {
 	s.IDMappings = infra.config.Spec.IDMappings
 	return nil
 }
+
+// InspectPodFlags are the container flags of pod create in `pod pod
+// inspect` (Podman 4.3's keys).
+type InspectPodFlags struct {
+	CPUShares    uint64   `json:"cpu_shares,omitempty"`
+	CPUSetCPUs   string   `json:"cpuset_cpus,omitempty"`
+	CPUSetMems   string   `json:"cpuset_mems,omitempty"`
+	MemorySwap   int64    `json:"memory_swap,omitempty"`
+	BlkioWeight  uint16   `json:"blkio_weight,omitempty"`
+	Devices      []string `json:"devices,omitempty"`
+	SecurityOpts []string `json:"security_opt,omitempty"`
+}
+
+func podInspectFlags(cfg *PodConfig) InspectPodFlags {
+	f := InspectPodFlags{Devices: cfg.Inherit.Devices, SecurityOpts: cfg.Inherit.SecurityOpt}
+	if res := cfg.Resources; res != nil {
+		if c := res.CPU; c != nil {
+			if c.Shares != nil {
+				f.CPUShares = *c.Shares
+			}
+			f.CPUSetCPUs, f.CPUSetMems = c.Cpus, c.Mems
+		}
+		if m := res.Memory; m != nil && m.Swap != nil {
+			f.MemorySwap = *m.Swap
+		}
+		if b := res.BlockIO; b != nil && b.Weight != nil {
+			f.BlkioWeight = *b.Weight
+		}
+	}
+	return f
+}
+
+// usernsMode is the infra's user namespace mode in pod inspect.
+func usernsMode(s *specgen.Options) string {
+	switch {
+	case s.UserNS != "":
+		return s.UserNS
+	case s.IDMappings != nil:
+		return "private"
+	}
+	return "host"
+}
