@@ -173,7 +173,11 @@ nothing_left() {
 @test "pod --uidmap/--gidmap/--subuidname/--userns: members join the pod's user namespace" {
     skip_unless_pods
     skip_if_rootless "maps host ids"
-    run_pod pod create --name un --uidmap 0:200000:5000 --gidmap 0:200000:5000
+    # --network none: the infra's network namespace is made by the runtime
+    # inside the pod's user namespace. runc joins a user namespace before
+    # any other, so it cannot join one with the bridge network namespace pod
+    # makes in the host's (docs/pods.md); crun can.
+    run_pod pod create --name un --network none --uidmap 0:200000:5000 --gidmap 0:200000:5000
     run_pod run -d --pod un --name un1 "${IMG[@]}" sleep 1000
     run_pod exec un1 cat /proc/self/uid_map /proc/self/gid_map
     is "$(echo $output)" "0 200000 5000 0 200000 5000"
@@ -184,11 +188,16 @@ nothing_left() {
     mpid=$(pod inspect --format '{{.State.Pid}}' un1)
     [[ "$(readlink /proc/$mpid/ns/user)" == "$(readlink /proc/$ipid/ns/user)" ]] || die "member not in the infra's user namespace"
     [[ "$(readlink /proc/$mpid/ns/user)" != "$(readlink /proc/self/ns/user)" ]] || die "member in the host's user namespace"
+    if [[ "$POD_TEST_RUNTIME" == crun ]]; then
+        run_pod pod create --name unb --uidmap 0:200000:5000 --gidmap 0:200000:5000
+        run_pod run --rm --pod unb "${IMG[@]}" cat /proc/self/uid_map
+        is "$(echo $output)" "0 200000 5000"
+    fi
     # A member cannot choose its own user namespace in such a pod.
     run_pod 125 run --rm --pod un --userns host "${IMG[@]}" true
     contains "$output" "joins the user namespace of pod un"
     if grep -q '^podtest:' /etc/subuid && grep -q '^podtest:' /etc/subgid; then
-        run_pod pod create --name sub --subuidname podtest --subgidname podtest
+        run_pod pod create --name sub --network none --subuidname podtest --subgidname podtest
         run_pod run --rm --pod sub "${IMG[@]}" cat /proc/self/uid_map
         is "$(echo $output)" "0 $(awk -F: '$1=="podtest"{print $2" "$3; exit}' /etc/subuid)"
     fi
@@ -197,7 +206,7 @@ nothing_left() {
     contains "$output" "--userns auto: the built-in infra container has no image layer"
     run_pod 1 pod exists au
     if grep -q '^containers:' /etc/subuid; then
-        run_pod pod create --name au --userns auto --infra-image "$IMAGE" --infra-command "sleep 100000"
+        run_pod pod create --name au --network none --userns auto --infra-image "$IMAGE" --infra-command "sleep 100000"
         run_pod run -d --pod au --name au1 "${IMG[@]}" sleep 1000
         infra=$(pod pod inspect --format '{{.InfraContainerID}}' au)
         run_pod exec "$infra" cat /proc/self/uid_map
