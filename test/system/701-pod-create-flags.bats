@@ -16,6 +16,12 @@ skip_unless_pods() {
         run_pod 1 pod exists refused
         skip "runsc refuses pods (checked)"
     fi
+    if is_rootless && [[ $(stat -fc %T /sys/fs/cgroup) != cgroup2fs ]]; then
+        # pod makes a pod cgroup, which an ordinary user cannot on cgroup v1.
+        run_pod 125 pod create --name refused
+        contains "$output" "creating its cgroup"
+        skip "a rootless pod on a cgroup v1 host has no pod cgroup (checked)"
+    fi
 }
 
 # majmin DEV: the MAJ:MIN of a device node.
