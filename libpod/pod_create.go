@@ -97,6 +97,9 @@ func (r *Runtime) CreatePod(ctx context.Context, o *PodCreateOptions) (_ *Pod, r
 	if err := r.registry.Require(handle, ocirt.CapPod); err != nil {
 		return nil, fmt.Errorf("pod %s: %w", o.Name, err)
 	}
+	if err := r.requirePodUserNS(o, handle); err != nil {
+		return nil, err
+	}
 	db, err := r.state()
 	if err != nil {
 		return nil, err

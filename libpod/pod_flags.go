@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	specs "github.com/opencontainers/runtime-spec/specs-go"
+	"go.podman.io/storage/pkg/unshare"
 
 	"github.com/pod-engine/pod/libpod/internal/specgen"
 	"github.com/pod-engine/pod/pkg/errdefs"
@@ -140,6 +141,21 @@ func checkPodFlags(o *PodCreateOptions, share []string) error {
 		}
 	}
 	return nil
+}
+
+// requirePodUserNS: members join a pod's user namespace by path with the
+// network namespace pod makes for the pod (not none or host, as root); the
+// runtime must be able to (capability pod-userns), else a refusal now.
+func (r *Runtime) requirePodUserNS(o *PodCreateOptions, handle ocirt.Handle) error {
+	s := &o.Spec
+	ids := idmap.Flags{UIDMap: s.UIDMap, GIDMap: s.GIDMap, SubUIDName: s.SubUIDName, SubGIDName: s.SubGIDName}
+	if !ids.Given() && (s.UserNS == "" || s.UserNS == "host") {
+		return nil
+	}
+	if o.Network == "none" || o.Network == "host" || unshare.IsRootless() {
+		return nil
+	}
+	return r.registry.Require(handle, ocirt.CapPodUserNS)
 }
 
 // podResources parses the pod's resource flags into the pod cgroup's limits
