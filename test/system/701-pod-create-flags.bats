@@ -271,9 +271,9 @@ nothing_left() {
     contains "$output" '--volume "rel:x"'
     run_pod 125 pod create -v /anon-never --volumes-from nope
     contains "$output" '--volumes-from "nope"'
-    run_pod 125 pod create --uidmap 0:1:x
+    run_pod 125 pod create --network none --uidmap 0:1:x
     contains "$output" "UID setting is malformed"
-    run_pod 125 pod create --userns host --uidmap 0:1:1
+    run_pod 125 pod create --network none --userns host --uidmap 0:1:1
     contains "$output" "mutually exclusive"
     run_pod 125 pod create --pid bogus
     contains "$output" '--pid "bogus"'
