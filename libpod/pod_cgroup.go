@@ -3,6 +3,8 @@ package libpod
 import (
 	"fmt"
 
+	"go.podman.io/storage/pkg/unshare"
+
 	"github.com/pod-engine/pod/libpod/internal/specgen"
 	"github.com/pod-engine/pod/pkg/errdefs"
 	"github.com/pod-engine/pod/pkg/pods"
@@ -27,7 +29,7 @@ func (r *Runtime) podCgroupParent(id, parent string) (string, error) {
 // setupPodCgroup creates the pod cgroup with its limits (cgroupfs only:
 // systemd creates the pod slice when the first member's scope lands in it).
 func (r *Runtime) setupPodCgroup(p *Pod) error {
-	if r.cfg.Engine.CgroupManager == "systemd" || p.config.NoShareParent {
+	if r.cfg.Engine.CgroupManager == "systemd" || p.config.NoShareParent || noUserCgroups() {
 		return nil
 	}
 	p.state.CgroupPath = p.config.CgroupParent
@@ -39,4 +41,12 @@ func (r *Runtime) setupPodCgroup(p *Pod) error {
 
 func podLimits(cfg *PodConfig) (quota, period, mem int64, err error) {
 	return specgen.PodLimits(cfg.CPUs, cfg.Memory)
+}
+
+// noUserCgroups reports whether this is an ordinary user on cgroup v1,
+// where nothing delegates a cgroup to users: a pod gets no pod cgroup (its
+// members' runtimes skip theirs too), as Podman's rootless pods there; pod
+// resource limits are refused as a container's are (specgen).
+func noUserCgroups() bool {
+	return unshare.IsRootless() && !cgroupV2()
 }
