@@ -38,8 +38,9 @@ func (u *kubeUndo) run(ctx context.Context, rt *libpod.Runtime) {
 	}
 }
 
-// kubeCreateSecrets stores the Secret documents as pod secrets (Podman 4.3:
-// an existing secret of the name is an error).
+// kubeCreateSecrets stores the Secret documents as pod secrets; as Podman
+// 4.3 plays a Secret again without error, an existing secret of the name
+// is replaced.
 func kubeCreateSecrets(rt *libpod.Runtime, secrets []kube.Secret, undo *kubeUndo) error {
 	if len(secrets) == 0 {
 		return nil
@@ -49,13 +50,13 @@ func kubeCreateSecrets(rt *libpod.Runtime, secrets []kube.Secret, undo *kubeUndo
 		return err
 	}
 	for _, sec := range secrets {
-		if _, err := s.Create(sec.Name, sec.Data, secret.CreateOptions{}); err != nil {
-			if errors.Is(err, errdefs.ErrAlreadyExists) {
-				return fmt.Errorf("Secret %s: a secret of that name exists: remove it with `pod secret rm %s` first: %w", sec.Name, sec.Name, err)
-			}
+		_, _, lerr := s.Data(sec.Name)
+		if _, err := s.Create(sec.Name, sec.Data, secret.CreateOptions{Replace: lerr == nil}); err != nil {
 			return fmt.Errorf("Secret %s: %w", sec.Name, err)
 		}
-		undo.secrets = append(undo.secrets, sec.Name)
+		if errors.Is(lerr, errdefs.ErrNotFound) {
+			undo.secrets = append(undo.secrets, sec.Name)
+		}
 	}
 	return nil
 }
