@@ -101,10 +101,15 @@ func (f *kubePlayFlags) options(cmd *cobra.Command) (*kubePlayOpts, error) {
 	fl := cmd.Flags()
 	o := &kubePlayOpts{replace: f.replace, start: f.start, noHosts: f.noHosts, quiet: f.quiet, logDriver: f.logDriver,
 		logOpts: f.logOpts, userns: f.userns, ips: f.ips, macs: f.macs}
-	var err error
-	if o.annotations, err = keyValues("--annotation", f.annotations); err != nil {
-		return nil, err
+	o.annotations = map[string]string{}
+	for _, a := range f.annotations {
+		k, v, ok := strings.Cut(a, "=")
+		if !ok || k == "" {
+			return nil, fmt.Errorf("--annotation %q: annotation must be formatted KEY=VALUE: %w", a, errdefs.ErrInvalidArgument)
+		}
+		o.annotations[k] = v
 	}
+	var err error
 	switch len(f.networks) {
 	case 0:
 	case 1:
