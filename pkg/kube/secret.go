@@ -47,7 +47,8 @@ func SecretValues(name string, data []byte) (map[string][]byte, error) {
 		return m, nil
 	}
 	var s v1.Secret
-	if err := yaml.Unmarshal(data, &s); err != nil || (s.Kind != "" && s.Kind != "Secret") {
+	err := yaml.Unmarshal(data, &s)
+	if err != nil || (s.Kind != "" && s.Kind != "Secret") || (s.Kind == "" && len(s.Data)+len(s.StringData) == 0) {
 		return nil, fmt.Errorf("secret %s is neither a JSON object of base64 values nor a Kubernetes Secret: create it with `pod kube play` of a Secret or `pod secret create` of {\"KEY\":\"BASE64\"}: %w", name, errdefs.ErrInvalidArgument)
 	}
 	m = map[string][]byte{}
