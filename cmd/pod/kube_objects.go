@@ -52,7 +52,7 @@ func kubeCreateSecrets(rt *libpod.Runtime, secrets []kube.Secret, undo *kubeUndo
 	for _, sec := range secrets {
 		_, _, lerr := s.Data(sec.Name)
 		if _, err := s.Create(sec.Name, sec.Data, secret.CreateOptions{Replace: lerr == nil}); err != nil {
-			return fmt.Errorf("Secret %s: %w", sec.Name, err)
+			return fmt.Errorf("kube Secret %s: %w", sec.Name, err)
 		}
 		if errors.Is(lerr, errdefs.ErrNotFound) {
 			undo.secrets = append(undo.secrets, sec.Name)

@@ -31,6 +31,7 @@ type kubePlayOpts struct {
 	replace, start, noHosts, quiet bool
 	annotations                    map[string]string
 	logDriver, userns, network     string
+	seccompRoot                    string // --seccomp-profile-root: localhost/ profiles' directory
 	logOpts, ips, macs, pullFlags  []string
 	build                          *bool  // --build given: true/false; nil = build a missing image only
 	buildRoot                      string // where an image's build directory is looked for
@@ -91,8 +92,7 @@ func kubePlayCommand() *cobra.Command {
 	fl.BoolVarP(&f.quiet, "quiet", "q", false, "Suppress output information when pulling images")
 	fl.BoolVar(&f.build, "build", false, "Build all images in a YAML (given Containerfiles)")
 	fl.StringVar(&f.contextDir, "context-dir", "", "Path to top level of context directory")
-	fl.StringVar(&f.seccompRoot, "seccomp-profile-root", "", "Directory path for seccomp profiles")
-	_ = fl.MarkHidden("seccomp-profile-root") // deprecated in Podman 4.3 too
+	fl.StringVar(&f.seccompRoot, "seccomp-profile-root", kube.DefaultSeccompRoot, "Directory path for seccomp profiles")
 	return cmd
 }
 
@@ -100,7 +100,7 @@ func kubePlayCommand() *cobra.Command {
 func (f *kubePlayFlags) options(cmd *cobra.Command) (*kubePlayOpts, error) {
 	fl := cmd.Flags()
 	o := &kubePlayOpts{replace: f.replace, start: f.start, noHosts: f.noHosts, quiet: f.quiet, logDriver: f.logDriver,
-		logOpts: f.logOpts, userns: f.userns, ips: f.ips, macs: f.macs}
+		logOpts: f.logOpts, userns: f.userns, ips: f.ips, macs: f.macs, seccompRoot: f.seccompRoot}
 	o.annotations = map[string]string{}
 	for _, a := range f.annotations {
 		k, v, ok := strings.Cut(a, "=")
@@ -151,11 +151,6 @@ func (f *kubePlayFlags) options(cmd *cobra.Command) (*kubePlayOpts, error) {
 		}
 	} else if fi, err := os.Stat(o.buildRoot); err != nil || !fi.IsDir() {
 		return nil, fmt.Errorf("--context-dir %q: must be an existing directory: %w", f.contextDir, errdefs.ErrInvalidArgument)
-	}
-	if f.seccompRoot != "" {
-		// Podman 4.3 only keeps the flag for compatibility: seccomp
-		// profiles of kube play come from the containers' configuration.
-		logrus.Warnf("--seccomp-profile-root is deprecated and ignored, as in Podman")
 	}
 	return o, nil
 }
@@ -226,6 +221,14 @@ func kubePlay(ctx context.Context, rt *libpod.Runtime, play *kube.Play, o *kubeP
 
 // playPod creates (and starts) one pod of a plan.
 func playPod(ctx context.Context, rt *libpod.Runtime, plan *kube.Plan, po *libpod.PodCreateOptions, o *kubePlayOpts, undo *kubeUndo) (*libpod.Pod, []*libpod.Container, error) {
+	// The seccomp annotations are checked before anything is made.
+	seccomp := make([]string, len(plan.Containers))
+	for i, kc := range plan.Containers {
+		var err error
+		if seccomp[i], err = kube.Seccomp(plan.Annotations, kc.Name, o.seccompRoot); err != nil {
+			return nil, nil, fmt.Errorf("pod %s: %w", plan.Name, err)
+		}
+	}
 	// Podman 4.3: a played pod stops when its last container exited; its
 	// containers' hostPorts are the pod's, published by its infra.
 	p, err := rt.CreatePod(ctx, po)
@@ -248,7 +251,7 @@ func playPod(ctx context.Context, rt *libpod.Runtime, plan *kube.Plan, po *libpo
 		annotations[k] = v
 	}
 	var ctrs []*libpod.Container
-	for _, kc := range plan.Containers {
+	for i, kc := range plan.Containers {
 		co := &libpod.CreateOptions{Image: kc.Image, Pull: "missing", Restart: plan.RestartPolicy, LogDriver: o.logDriver,
 			LogOpts: o.logOpts, PullQuiet: o.quiet}
 		co.PullFlags = o.pullFlags
@@ -264,6 +267,9 @@ func playPod(ctx context.Context, rt *libpod.Runtime, plan *kube.Plan, po *libpo
 		}
 		if len(annotations) > 0 {
 			s.Annotations = annotations
+		}
+		if seccomp[i] != "" {
+			s.SecurityOpt = append(s.SecurityOpt, "seccomp="+seccomp[i])
 		}
 		if kc.Entrypoint != nil {
 			ep := kc.Entrypoint

@@ -226,3 +226,26 @@ func TestWriteFiles(t *testing.T) {
 		t.Errorf("../x: %v", err)
 	}
 }
+
+func TestSeccomp(t *testing.T) {
+	ann := map[string]string{"seccomp.security.alpha.kubernetes.io/pod": "localhost/pod.json",
+		"container.seccomp.security.alpha.kubernetes.io/free": "unconfined",
+		"container.seccomp.security.alpha.kubernetes.io/dflt": "runtime/default"}
+	for ctr, want := range map[string]string{"other": "/r/pod.json", "free": "unconfined", "dflt": ""} {
+		if got, err := Seccomp(ann, ctr, "/r"); err != nil || got != want {
+			t.Errorf("%s: %q %v, want %q", ctr, got, err, want)
+		}
+	}
+	if got, err := Seccomp(map[string]string{"seccomp.security.alpha.kubernetes.io/pod": "localhost/p"}, "c", ""); err != nil || got != DefaultSeccompRoot+"/p" {
+		t.Errorf("default root: %q %v", got, err)
+	}
+	if got, err := Seccomp(nil, "c", "/r"); err != nil || got != "" {
+		t.Errorf("no annotation: %q %v", got, err)
+	}
+	for _, bad := range []map[string]string{{"seccomp.security.alpha.kubernetes.io/pod": "localhost/../x"},
+		{"seccomp.security.alpha.kubernetes.io/pod": "bogus"}, {"container.seccomp.security.alpha.kubernetes.io": "unconfined"}} {
+		if _, err := Seccomp(bad, "c", "/r"); !errors.Is(err, errdefs.ErrInvalidArgument) {
+			t.Errorf("%v: %v", bad, err)
+		}
+	}
+}
