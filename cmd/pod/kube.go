@@ -278,10 +278,11 @@ func kubeContainer(c *libpod.Container, podName string, p *libpod.Pod) kube.Cont
 	}
 	for _, v := range s.Volumes {
 		parts := strings.Split(v, ":")
-		if len(parts) < 2 || !strings.HasPrefix(parts[0], "/") {
-			continue // named volumes come with the volume subsystem
+		if len(parts) < 2 || parts[0] == "" {
+			continue
 		}
-		m := kube.Mount{Source: parts[0], Destination: parts[1]}
+		// A named volume is written as a persistentVolumeClaim, as Podman.
+		m := kube.Mount{Source: parts[0], Destination: parts[1], Named: !strings.HasPrefix(parts[0], "/")}
 		if len(parts) > 2 {
 			for _, o := range strings.Split(parts[2], ",") {
 				m.ReadOnly = m.ReadOnly || o == "ro"
