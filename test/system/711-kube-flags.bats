@@ -175,6 +175,9 @@ YAML
     wait_for_output pv-c ready
     run_pod inspect --format '{{range .Mounts}}{{if eq .Type "volume"}}{{.Type}} {{.Name}} {{.Destination}}{{end}}{{end}}' pv-c
     is "$output" "volume claim-1 /data"
+    # kube generate writes the named volume back as a claim.
+    run_pod kube generate pv
+    contains "$output" "claimName: claim-1"
     run_pod kube down "$f"
     run_pod volume exists claim-1
     # As Podman 4.3: the claim's volume exists, so playing the claim again
@@ -413,4 +416,45 @@ second line'
     run_pod pod ps -q
     is "$output" ""
     stop_registry
+}
+
+@test "kube play: seccomp annotations, localhost/ profiles under --seccomp-profile-root" {
+    skip_unless_pods
+    local root=$BATS_TEST_TMPDIR/seccomp
+    mkdir -p "$root"
+    printf '{"defaultAction":"SCMP_ACT_ALLOW","syscalls":[{"names":["mkdir","mkdirat"],"action":"SCMP_ACT_ERRNO"}]}' >"$root/nomkdir.json"
+    f=$BATS_TEST_TMPDIR/p.yaml
+    cat >"$f" <<YAML
+apiVersion: v1
+kind: Pod
+metadata:
+  name: sc
+  annotations:
+    seccomp.security.alpha.kubernetes.io/pod: localhost/nomkdir.json
+    container.seccomp.security.alpha.kubernetes.io/free: unconfined
+spec:
+  containers:
+  - name: c
+    image: $IMAGE
+    command: ["sleep", "1000"]
+  - name: free
+    image: $IMAGE
+    command: ["sleep", "1000"]
+YAML
+    run_pod kube play --seccomp-profile-root "$root" "$f"
+    run_pod 1 exec sc-c mkdir /tmp/x
+    contains "$output" "Operation not permitted"
+    run_pod exec sc-free sh -c 'mkdir /tmp/x && grep ^Seccomp: /proc/self/status'
+    contains "$output" "0"
+    run_pod kube down "$f"
+    # The default root has no such profile; a bad value is refused first.
+    run_pod 125 kube play "$f"
+    contains "$output" "/var/lib/kubelet/seccomp/nomkdir.json"
+    sed -i 's|localhost/nomkdir.json|localhost/../x|' "$f"
+    run_pod 125 kube play --seccomp-profile-root "$root" "$f"
+    contains "$output" "invalid seccomp path"
+    run_pod pod ps -q
+    is "$output" ""
+    run_pod ps -aq
+    is "$output" ""
 }
