@@ -99,42 +99,61 @@ func kubeConfigMapVolumes(ctx context.Context, rt *libpod.Runtime, cms []kube.Co
 	return nil
 }
 
-// kubeSecretEnv is a container's environment with its secretKeyRef values
-// read from pod's secrets.
+// kubeSecretEnv is a container's environment with its secretKeyRef and
+// envFrom.secretRef values read from pod's secrets: envFrom's first, then
+// the container's env (which overrides them), then the secretKeyRefs.
 func kubeSecretEnv(s *secret.Store, kc kube.Container) ([]string, error) {
-	env := append([]string(nil), kc.Env...)
 	cache := map[string]map[string][]byte{}
+	values := func(e kube.SecretEnv) (map[string][]byte, error) {
+		if vals, ok := cache[e.Secret]; ok {
+			return vals, nil
+		}
+		_, data, err := s.Data(e.Secret)
+		if errors.Is(err, errdefs.ErrNotFound) {
+			if e.Optional {
+				return nil, nil
+			}
+			what := "envFrom"
+			if !e.All {
+				what = "env " + e.Name
+			}
+			return nil, fmt.Errorf("%s: secret %s not found: create it with `pod secret create` or a Secret in the YAML: %w", what, e.Secret, errdefs.ErrInvalidArgument)
+		}
+		if err != nil {
+			return nil, err
+		}
+		vals, err := kube.SecretValues(e.Secret, data)
+		if err != nil {
+			return nil, err
+		}
+		cache[e.Secret] = vals
+		return vals, nil
+	}
+	var env, refs []string
 	for _, e := range kc.SecretEnv {
-		vals, ok := cache[e.Secret]
-		if !ok {
-			_, data, err := s.Data(e.Secret)
-			if errors.Is(err, errdefs.ErrNotFound) {
-				if e.Optional {
-					continue
-				}
-				return nil, fmt.Errorf("env %s: secret %s not found: create it with `pod secret create` or a Secret in the YAML: %w", e.Name, e.Secret, errdefs.ErrInvalidArgument)
+		vals, err := values(e)
+		if err != nil {
+			return nil, err
+		}
+		keys := make([]string, 0, len(vals))
+		for k := range vals {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		if e.All {
+			for _, k := range keys {
+				env = append(env, e.Prefix+k+"="+string(vals[k]))
 			}
-			if err != nil {
-				return nil, err
-			}
-			if vals, err = kube.SecretValues(e.Secret, data); err != nil {
-				return nil, fmt.Errorf("env %s: %w", e.Name, err)
-			}
-			cache[e.Secret] = vals
+			continue
 		}
 		v, ok := vals[e.Key]
 		if !ok {
 			if e.Optional {
 				continue
 			}
-			keys := make([]string, 0, len(vals))
-			for k := range vals {
-				keys = append(keys, k)
-			}
-			sort.Strings(keys)
 			return nil, fmt.Errorf("env %s: secret %s has no key %q (keys: %v): %w", e.Name, e.Secret, e.Key, keys, errdefs.ErrInvalidArgument)
 		}
-		env = append(env, e.Name+"="+string(v))
+		refs = append(refs, e.Name+"="+string(v))
 	}
-	return env, nil
+	return append(append(env, kc.Env...), refs...), nil
 }

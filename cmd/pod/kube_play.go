@@ -213,8 +213,11 @@ func kubePlay(ctx context.Context, rt *libpod.Runtime, play *kube.Play, o *kubeP
 		}
 		fmt.Println()
 	}
-	for _, v := range play.Volumes {
-		fmt.Printf("Volumes:\n%s\n", v.Name)
+	if len(play.Volumes) > 0 {
+		fmt.Println("Volumes:")
+		for _, v := range play.Volumes {
+			fmt.Println(v.Name)
+		}
 	}
 	return nil
 }

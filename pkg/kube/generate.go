@@ -51,6 +51,14 @@ func Generate(plan *Plan, created time.Time) ([]byte, error) {
 			kc.Env = append(kc.Env, v1.EnvVar{Name: k, Value: v})
 		}
 		for _, e := range c.SecretEnv {
+			if e.All {
+				src := &v1.SecretEnvSource{LocalObjectReference: v1.LocalObjectReference{Name: e.Secret}}
+				if e.Optional {
+					src.Optional = &e.Optional
+				}
+				kc.EnvFrom = append(kc.EnvFrom, v1.EnvFromSource{Prefix: e.Prefix, SecretRef: src})
+				continue
+			}
 			ref := &v1.SecretKeySelector{LocalObjectReference: v1.LocalObjectReference{Name: e.Secret}, Key: e.Key}
 			if e.Optional {
 				ref.Optional = &e.Optional

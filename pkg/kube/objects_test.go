@@ -51,6 +51,9 @@ spec:
       valueFrom: {secretKeyRef: {name: sec, key: pw}}
     - name: OPT
       valueFrom: {secretKeyRef: {name: other, key: k, optional: true}}
+    envFrom:
+    - secretRef: {name: sec}
+      prefix: P_
     volumeMounts:
     - {name: d, mountPath: /data}
     - {name: all, mountPath: /cm}
@@ -86,7 +89,7 @@ func TestParseAllObjects(t *testing.T) {
 		t.Errorf("secret values %q, %v", vals, err)
 	}
 	c := play.Plans[0].Containers[0]
-	wantEnv := []SecretEnv{{Name: "PW", Secret: "sec", Key: "pw"}, {Name: "OPT", Secret: "other", Key: "k", Optional: true}}
+	wantEnv := []SecretEnv{{Secret: "sec", All: true, Prefix: "P_"}, {Name: "PW", Secret: "sec", Key: "pw"}, {Name: "OPT", Secret: "other", Key: "k", Optional: true}}
 	if !reflect.DeepEqual(c.SecretEnv, wantEnv) || len(c.Env) != 0 {
 		t.Errorf("secret env %+v env %q", c.SecretEnv, c.Env)
 	}
@@ -105,7 +108,7 @@ func TestParseAllObjects(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"claimName: claim", "secretKeyRef:", "configMap:"} {
+	for _, want := range []string{"claimName: claim", "secretKeyRef:", "configMap:", "secretRef:", "prefix: P_"} {
 		if !strings.Contains(string(out), want) {
 			t.Errorf("generated YAML lacks %q:\n%s", want, out)
 		}

@@ -267,8 +267,17 @@ func container(meta *metav1.ObjectMeta, c v1.Container, vols map[string]v1.Volum
 		TTY: c.TTY, Stdin: c.Stdin}
 	where := fmt.Sprintf("pod %s, container %s", meta.Name, c.Name)
 	for _, ef := range c.EnvFrom {
+		if ef.SecretRef != nil {
+			if ef.SecretRef.Name == "" {
+				return out, invalid("%s: envFrom.secretRef names no secret", where)
+			}
+			// Every key of the secret, resolved at play time (SecretEnv.All).
+			out.SecretEnv = append(out.SecretEnv, SecretEnv{Secret: ef.SecretRef.Name, Prefix: ef.Prefix, All: true,
+				Optional: ef.SecretRef.Optional != nil && *ef.SecretRef.Optional})
+			continue
+		}
 		if ef.ConfigMapRef == nil {
-			return out, fmt.Errorf("%s: envFrom supports configMapRef only: %w", where, errdefs.ErrNotImplemented)
+			return out, fmt.Errorf("%s: envFrom supports configMapRef and secretRef: %w", where, errdefs.ErrNotImplemented)
 		}
 		cm, ok := configMaps[ef.ConfigMapRef.Name]
 		data := cm.Data

@@ -11,12 +11,16 @@ import (
 )
 
 // SecretEnv is an env entry whose value is a key of a pod secret
-// (valueFrom.secretKeyRef): the secret's name is secretKeyRef.name.
+// (valueFrom.secretKeyRef: the secret's name is secretKeyRef.name), or
+// with All every key of one (envFrom.secretRef, names Prefix+KEY). The
+// envFrom ones come before the container's env, which overrides them.
 type SecretEnv struct {
 	Name     string // the variable
 	Secret   string
 	Key      string
 	Optional bool
+	All      bool
+	Prefix   string
 }
 
 // Secret is a Secret document of the YAML: `kube play` stores it as a pod

@@ -240,11 +240,19 @@ spec:
       valueFrom: {secretKeyRef: {name: yamlsec, key: plain}}
     - name: GONE
       valueFrom: {secretKeyRef: {name: nosuch, key: k, optional: true}}
+    - {name: S_plain, value: "env wins"}
+    envFrom:
+    - secretRef: {name: yamlsec}
+      prefix: S_
+    - secretRef: {name: nosuch, optional: true}
 YAML
     run_pod kube play "$f"
     run_pod secret exists yamlsec
     run_pod exec sp-c sh -c 'echo "$PW|$TAB|$TOKEN|$PLAIN|${GONE-unset}"'
     is "$output" "s3cr=t v|x	y|tok en|as is|unset"
+    # envFrom.secretRef: every key, prefixed; the container's env wins.
+    run_pod exec sp-c sh -c 'echo "$S_token|$S_plain"'
+    is "$output" "tok en|env wins"
     run_pod kube down "$f"
     # Played again: the Secret is replaced, as Podman plays it again.
     run_pod kube play "$f"
