@@ -83,6 +83,7 @@ func (c *Container) cleanupLocked(ctx context.Context) error {
 	}
 	c.unmountVolumes()
 	c.unmountImages()
+	c.unmountShm(false)
 	c.rt.debugf("unmounted %s", c.config.ID)
 	err := <-deleted
 	if err != nil {

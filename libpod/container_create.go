@@ -42,6 +42,7 @@ type CreateOptions struct {
 	CreateCommand []string          // the command line (os.Args), kept for generate systemd --new
 	DetachKeys    string            // --detach-keys
 	PreserveFDs   int               // run --preserve-fds: how many fds (3…) the process gets (Container.PreserveFDs hands them over)
+	Listen        ListenFDs         // systemd socket activation: the caller's LISTEN_FDS sockets
 	Secrets       []secret.Ref      // --secret: checked at create, handed over at each start
 	Restart       string            // --restart: no, on-failure[:N], always, unless-stopped
 	Health        healthcheck.Flags // --health-*, --no-healthcheck
@@ -240,6 +241,7 @@ func (r *Runtime) resolveRuntime(o *CreateOptions) (ocirt.Handle, error) {
 	if err != nil {
 		return h, err
 	}
+	r.socketActivation(h, o)
 	return h, r.registry.Require(h, needs(o)...)
 }
 

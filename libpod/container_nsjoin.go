@@ -50,10 +50,8 @@ func (r *Runtime) resolveNSJoins(cfg *ContainerConfig) error {
 
 // joinNamespaces turns container:ID into the namespace path of that
 // container's running process, looked up at each start (it may have been
-// restarted with another pid). Joining its IPC namespace shares SysV IPC
-// and POSIX message queues; /dev/shm stays the container's own tmpfs (a
-// mount of another mount namespace cannot be bound: Podman shares it
-// through a tmpfs it mounts on the host, which pod does not make yet).
+// restarted with another pid). Joining its IPC namespace shares SysV IPC,
+// POSIX message queues and its /dev/shm (container_shm.go).
 func (c *Container) joinNamespaces(o *specgen.Options) error {
 	for _, j := range nsJoins(o) {
 		id, ok := strings.CutPrefix(*j.val, "container:")
@@ -70,6 +68,9 @@ func (c *Container) joinNamespaces(o *specgen.Options) error {
 		}
 		proc := "/proc/" + strconv.Itoa(other.state.Task.Pid)
 		*j.val = "ns:" + proc + "/ns/" + j.ns
+		if j.ns == "ipc" {
+			o.ShmDir = c.sharedShm(other)
+		}
 	}
 	return nil
 }

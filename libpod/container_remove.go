@@ -84,6 +84,7 @@ func (c *Container) removeLocked(ctx context.Context, o RemoveOptions) error {
 	if !c.state.FinishedAt.IsZero() {
 		_ = db.SaveExitCode(c.config.ID, c.config.Name, c.state.ExitCode, c.state.FinishedAt)
 	}
+	c.unmountShm(true)
 	for _, p := range []string{c.staticDir(), c.runDir(), c.persistDir()} {
 		if err := os.RemoveAll(p); err != nil {
 			errs = append(errs, err)

@@ -193,6 +193,14 @@ func (c *Container) init(ctx context.Context, foreground, start bool, attach fun
 	if err := c.joinNamespaces(genOpts); err != nil {
 		return false, err
 	}
+	if err := c.mountShm(genOpts); err != nil {
+		return false, err
+	}
+	defer func() {
+		if retErr != nil {
+			c.unmountShm(false)
+		}
+	}()
 	nsPath, hold, err := c.setupNetwork()
 	if err != nil {
 		return false, err

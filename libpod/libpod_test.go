@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 
+	"golang.org/x/sys/unix"
+
 	"github.com/pod-engine/pod/libpod/internal/specgen"
 	"github.com/pod-engine/pod/pkg/errdefs"
 	"github.com/pod-engine/pod/pkg/ocirt"
@@ -18,6 +20,9 @@ import (
 func newTestRuntime(t *testing.T) (*Runtime, *ocirttest.Fake) {
 	t.Helper()
 	dir := t.TempDir()
+	// Containers a test leaves running keep their /dev/shm tmpfs mounted
+	// (container_shm.go): unmount them before the directory goes.
+	t.Cleanup(func() { unmountUnder(dir) })
 	fake := ocirttest.NewFake()
 	t.Cleanup(fake.Close)
 	var warnings []string
@@ -243,5 +248,19 @@ func TestRefreshAfterReboot(t *testing.T) {
 	}
 	if got, _ := r2.LookupContainer("created"); got.Status() != StatusConfigured {
 		t.Fatalf("created container after reboot: %s", got.Status())
+	}
+}
+
+// unmountUnder detaches every mount below dir.
+func unmountUnder(dir string) {
+	data, err := os.ReadFile("/proc/self/mountinfo")
+	if err != nil {
+		return
+	}
+	for _, line := range strings.Split(string(data), "\n") {
+		f := strings.Fields(line)
+		if len(f) > 4 && strings.HasPrefix(f[4], dir+"/") {
+			_ = unix.Unmount(f[4], unix.MNT_DETACH)
+		}
 	}
 }

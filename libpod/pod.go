@@ -9,6 +9,8 @@ import (
 	"strings"
 	"time"
 
+	specs "github.com/opencontainers/runtime-spec/specs-go"
+
 	"github.com/pod-engine/pod/libpod/internal/lock"
 	"github.com/pod-engine/pod/libpod/internal/store"
 	"github.com/pod-engine/pod/pkg/errdefs"
@@ -37,6 +39,10 @@ type PodConfig struct {
 	// NoShareParent is --share-parent=false: no pod cgroup; members keep
 	// the default parent (or the pod's --cgroup-parent as given).
 	NoShareParent bool `json:"noShareParent,omitempty"`
+	// Resources are the pod cgroup's limits (all resource flags, --cpus
+	// and --memory included); nil in pods made before they were recorded.
+	Resources *specs.LinuxResources `json:"resources,omitempty"`
+	Inherit   PodInherit            `json:"inherit,omitempty"` // what every member gets from pod create
 }
 
 // PodEtcFiles are `pod pod create`'s /etc file flags: the infra's and, when

@@ -24,33 +24,14 @@ func (r *Runtime) podCgroupParent(id, parent string) (string, error) {
 	return pods.CgroupfsParent(parent, id), nil
 }
 
-// checkPodLimits parses the pod's --cpus and --memory; they are limits of
-// the pod cgroup, which pod creates itself only under cgroupfs.
-func (r *Runtime) checkPodLimits(p *Pod) error {
-	if p.config.CPUs == "" && p.config.Memory == "" {
-		return nil
-	}
-	if _, _, _, err := specgen.PodLimits(p.config.CPUs, p.config.Memory); err != nil {
-		return err
-	}
-	if r.cfg.Engine.CgroupManager == "systemd" {
-		return fmt.Errorf("--cpus and --memory on a pod need the cgroupfs cgroup manager (pod sets them on the pod cgroup; the systemd slice properties are not set yet): set them on the containers: %w", errdefs.ErrNotImplemented)
-	}
-	return nil
-}
-
 // setupPodCgroup creates the pod cgroup with its limits (cgroupfs only:
 // systemd creates the pod slice when the first member's scope lands in it).
 func (r *Runtime) setupPodCgroup(p *Pod) error {
 	if r.cfg.Engine.CgroupManager == "systemd" || p.config.NoShareParent {
 		return nil
 	}
-	quota, period, mem, err := specgen.PodLimits(p.config.CPUs, p.config.Memory)
-	if err != nil {
-		return err
-	}
 	p.state.CgroupPath = p.config.CgroupParent
-	if err := pods.CreateCgroupfs(p.state.CgroupPath, pods.Limits{CPUQuota: quota, CPUPeriod: period, Memory: mem}); err != nil {
+	if err := pods.CreateCgroupfs(p.state.CgroupPath, p.config.Resources); err != nil {
 		return fmt.Errorf("pod %s: creating its cgroup: %w", p.config.Name, err)
 	}
 	return nil

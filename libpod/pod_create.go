@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/pod-engine/pod/libpod/internal/specgen"
 	"github.com/pod-engine/pod/libpod/internal/store"
 	"github.com/pod-engine/pod/pkg/errdefs"
 	"github.com/pod-engine/pod/pkg/ocirt"
@@ -41,6 +42,12 @@ type PodCreateOptions struct {
 	CPUs, Memory  string // --cpus, --memory: limits of the pod cgroup
 	EtcFiles      PodEtcFiles
 	NoShareParent bool // --share-parent=false
+	// Spec holds the container flags of `pod pod create`, set as on
+	// `run`: the resource flags limit the pod cgroup (podResources), the
+	// others configure the infra container and, as Podman, what its
+	// members inherit (pod_flags.go).
+	Spec        specgen.Options
+	VolumesFrom []string // --volumes-from, on the infra and every member
 }
 
 // infraCommand is the pause process of an infra container without
@@ -74,11 +81,11 @@ func (r *Runtime) CreatePod(ctx context.Context, o *PodCreateOptions) (_ *Pod, r
 			return nil, fmt.Errorf("cannot set --add-host, --dns, --dns-search, --dns-option or --no-hosts on a pod without an infra container: %w", errdefs.ErrInvalidArgument)
 		}
 	}
+	if err := checkPodFlags(o, share); err != nil {
+		return nil, err
+	}
 	if pods.Shares(share, pods.NSCgroup) && !o.NoShareParent {
 		return nil, fmt.Errorf("cannot define the pod as the cgroup parent at the same time as joining the infra container's cgroupNS: add --share-parent=false: %w", errdefs.ErrInvalidArgument)
-	}
-	if o.NoShareParent && (o.CPUs != "" || o.Memory != "") {
-		return nil, fmt.Errorf("--cpus and --memory limit the pod cgroup, which --share-parent=false does without: set them on the containers: %w", errdefs.ErrInvalidArgument)
 	}
 	if o.Hostname != "" && !pods.Shares(share, pods.NSUTS) {
 		return nil, fmt.Errorf("cannot set --hostname on a pod that does not share the uts namespace: %w", errdefs.ErrInvalidArgument)
@@ -89,6 +96,9 @@ func (r *Runtime) CreatePod(ctx context.Context, o *PodCreateOptions) (_ *Pod, r
 	}
 	if err := r.registry.Require(handle, ocirt.CapPod); err != nil {
 		return nil, fmt.Errorf("pod %s: %w", o.Name, err)
+	}
+	if err := r.requirePodUserNS(o, handle); err != nil {
+		return nil, err
 	}
 	db, err := r.state()
 	if err != nil {
@@ -112,13 +122,14 @@ func (r *Runtime) CreatePod(ctx context.Context, o *PodCreateOptions) (_ *Pod, r
 		ID: newID(), Name: o.Name, Created: time.Now(), Labels: o.Labels, Hostname: o.Hostname,
 		Share: share, ExitPolicy: o.ExitPolicy, Runtime: handle, CPUs: o.CPUs, Memory: o.Memory,
 		InfraImage: o.InfraImage, InfraCommand: o.InfraCommand, EtcFiles: o.EtcFiles, NoShareParent: o.NoShareParent,
+		Inherit: podInherit(o),
 	}}
 	if o.NoShareParent {
 		p.config.CgroupParent = o.CgroupParent
 	} else if p.config.CgroupParent, err = r.podCgroupParent(p.config.ID, o.CgroupParent); err != nil {
 		return nil, err
 	}
-	if err := r.checkPodLimits(p); err != nil {
+	if p.config.Resources, err = r.podResources(o, handle); err != nil {
 		return nil, err
 	}
 	cfg, err := json.Marshal(&p.config)
@@ -146,6 +157,9 @@ func (r *Runtime) CreatePod(ctx context.Context, o *PodCreateOptions) (_ *Pod, r
 			return nil, err
 		}
 		p.config.InfraID = infra.ID()
+		if err := r.infraUserNS(p, infra); err != nil {
+			return nil, err
+		}
 	}
 	if err := p.save(); err != nil {
 		return nil, err
@@ -162,8 +176,10 @@ func (r *Runtime) createInfra(ctx context.Context, p *Pod, o *PodCreateOptions) 
 	}
 	co := &CreateOptions{Runtime: p.config.Runtime.Name, Image: o.InfraImage}
 	co.Spec.Name = name
+	infraSpec(&co.Spec, o)
+	co.VolumesFrom = o.VolumesFrom
 	co.Spec.Hostname = o.Hostname
-	if co.Spec.Hostname == "" && pods.Shares(p.config.Share, pods.NSUTS) {
+	if co.Spec.Hostname == "" && pods.Shares(p.config.Share, pods.NSUTS) && o.Spec.UTS != "host" {
 		co.Spec.Hostname = p.config.Name // Podman: the pod's name is its members' hostname
 	}
 	// The infra's network is the pod's: its namespace (the default

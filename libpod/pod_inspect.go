@@ -57,7 +57,8 @@ type InspectPod struct {
 	CPUQuota         int64                 `json:"CPUQuota,omitempty"`
 	CPUPeriod        uint64                `json:"CPUPeriod,omitempty"`
 	MemoryLimit      uint64                `json:"memory_limit,omitempty"`
-	Runtime          string                `json:"Runtime"` // pod's own: the runtime members default to
+	InspectPodFlags
+	Runtime string `json:"Runtime"` // pod's own: the runtime members default to
 }
 
 // Inspect describes the pod.
@@ -78,6 +79,9 @@ func (p *Pod) Inspect() (*InspectPod, error) {
 		in.Containers = append(in.Containers, InspectPodContainer{ID: c.config.ID, Name: c.config.Name, State: string(c.state.Status)})
 		if c.config.Infra {
 			ns := func(n string) string {
+				if own := map[string]string{pods.NSPID: c.config.Spec.PID, pods.NSUTS: c.config.Spec.UTS}[n]; own != "" {
+					return own // --pid, --uts of pod create: the infra's mode
+				}
 				if pods.Shares(cfg.Share, n) {
 					return "private"
 				}
@@ -87,7 +91,7 @@ func (p *Pod) Inspect() (*InspectPod, error) {
 			c.portBindings(bindings)
 			in.InfraConfig = &InspectPodInfra{
 				PortBindings: bindings, HostNetwork: c.config.Spec.Network == "host", Networks: []string{},
-				PidNS: ns(pods.NSPID), UsernsMode: "host", UtsNS: ns(pods.NSUTS),
+				PidNS: ns(pods.NSPID), UsernsMode: usernsMode(&c.config.Spec), UtsNS: ns(pods.NSUTS),
 				InfraCommand: cfg.InfraCommand, InfraImage: cfg.InfraImage, ConmonPidFile: c.config.ConmonPidFile,
 				DNSServer: cfg.EtcFiles.DNS, DNSSearch: cfg.EtcFiles.DNSSearch, DNSOption: cfg.EtcFiles.DNSOptions,
 				NoManageHosts: cfg.EtcFiles.NoHosts, HostAdd: cfg.EtcFiles.AddHosts,
@@ -101,6 +105,7 @@ func (p *Pod) Inspect() (*InspectPod, error) {
 			in.CPUPeriod = 0
 		}
 	}
+	in.InspectPodFlags = podInspectFlags(cfg)
 	return in, nil
 }
 

@@ -65,6 +65,10 @@ func (r *Runtime) joinPod(o *CreateOptions) (unlock func(), err error) {
 		unlock()
 		return func() {}, fmt.Errorf("invalid config provided: cannot set hostname when joining the pod UTS namespace: %w", errdefs.ErrInvalidArgument)
 	}
+	if err := r.inheritPod(o, p); err != nil {
+		unlock()
+		return func() {}, err
+	}
 	if pods.Shares(p.config.Share, pods.NSNet) {
 		// Podman: the pod's /etc files are its members'; a member's own
 		// --add-host is refused, its --dns flags give way to the pod's.
@@ -133,12 +137,16 @@ func (c *Container) podSpec() (*specgen.Options, error) {
 	}
 	sandboxAnnotations(&o, "container", infra.config.ID)
 	path := func(ns string) string { return "ns:/proc/" + strconv.Itoa(infra.state.Task.Pid) + "/ns/" + ns }
+	if p.config.Inherit.UserNS {
+		o.UserNS = path("user") // the pod's user namespace (--userns, --uidmap… on pod create)
+	}
 	for _, ns := range p.config.Share {
 		switch ns {
 		case pods.NSNet:
 			o.Network = path("net")
 		case pods.NSIPC:
 			o.IPC = path("ipc")
+			o.ShmDir = c.sharedShm(infra)
 		case pods.NSUTS:
 			o.UTS = path("uts")
 			o.Hostname = ""

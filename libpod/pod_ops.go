@@ -193,10 +193,12 @@ func (p *Pod) Remove(ctx context.Context, o PodRemoveOptions) error {
 		}
 	}
 	// Members first (in parallel per dependency level), the infra last and
-	// only when every member is gone: it holds their namespaces.
+	// only when every member is gone: it holds their namespaces. As Podman,
+	// the anonymous volumes of the pod's containers go with the pod (those
+	// of pod create's -v, which members share, with the infra).
 	for _, level := range pods.StopLevels(ms) {
 		if err := eachParallel(level, func(id string) error {
-			err := byID[id].Remove(ctx, RemoveOptions{Force: true, Timeout: o.Timeout, pod: true})
+			err := byID[id].Remove(ctx, RemoveOptions{Force: true, Timeout: o.Timeout, Volumes: true, pod: true})
 			if err != nil && !errors.Is(err, errdefs.ErrNoSuchContainer) {
 				return &PodError{Container: id, Err: err}
 			}

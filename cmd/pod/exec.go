@@ -37,6 +37,9 @@ func execCommand() *cobra.Command {
 			}
 			o.Env = append(fileEnv, env...)
 			o.Cmd = args[1:]
+			if err := checkInherited(o.PreserveFDs); err != nil {
+				return err
+			}
 			return withContainer(args[0], func(c *libpod.Container) error {
 				ctx := cmd.Context()
 				if o.Detach {

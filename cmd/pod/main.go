@@ -63,7 +63,11 @@ func rootCommand() *cobra.Command {
 		if err := applyGlobalFlags(cmd); err != nil {
 			return err
 		}
-		return enterUserNS(cmd)
+		if err := enterUserNS(cmd); err != nil {
+			return err
+		}
+		closeInheritedOnExec()
+		return nil
 	}
 	for _, c := range commands {
 		root.AddCommand(c())

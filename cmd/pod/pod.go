@@ -46,6 +46,7 @@ type podCreateFlags struct {
 	cpus         string
 	labelFiles   []string
 	shareParent  bool
+	sysctls      []string
 }
 
 func podCreateCommand() *cobra.Command {
@@ -102,6 +103,7 @@ func podCreateCommand() *cobra.Command {
 	fl.StringSliceVar(&e.DNS, "dns", nil, "Set custom DNS servers")
 	fl.StringSliceVar(&e.DNSSearch, "dns-search", nil, "Set custom DNS search domains")
 	fl.StringSliceVar(&e.DNSOptions, "dns-option", nil, "Set custom DNS options")
+	f.registerContainerFlags(fl)
 	return cmd
 }
 
@@ -118,6 +120,10 @@ func (f *podCreateFlags) create(cmd *cobra.Command) (*libpod.Pod, error) {
 	f.o.NoShareParent = cmd != nil && !f.shareParent
 	if cmd == nil {
 		f.o.ShareGiven = false
+	}
+	var err error
+	if f.o.Spec.Sysctls, err = keyValues("--sysctl", f.sysctls); err != nil {
+		return nil, err
 	}
 	if f.cpus != "" && f.cpus != "0" {
 		f.o.CPUs = f.cpus
@@ -160,7 +166,7 @@ func (f *podCreateFlags) create(cmd *cobra.Command) (*libpod.Pod, error) {
 		}
 	}
 	var p *libpod.Pod
-	err := withRuntime(func(rt *libpod.Runtime) error {
+	err = withRuntime(func(rt *libpod.Runtime) error {
 		var err error
 		ctx := context.Background()
 		if cmd != nil {

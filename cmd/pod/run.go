@@ -13,7 +13,6 @@ import (
 
 	"github.com/sirupsen/logrus"
 	"github.com/spf13/cobra"
-	"golang.org/x/sys/unix"
 
 	"github.com/pod-engine/pod/libpod"
 	"github.com/pod-engine/pod/pkg/errdefs"
@@ -52,6 +51,7 @@ func runCommand() *cobra.Command {
 				return err
 			}
 			o.PreserveFDs = len(files)
+			o.Listen = listenFDs()
 			rt, err := newRuntime()
 			if err != nil {
 				return err
@@ -65,6 +65,11 @@ func runCommand() *cobra.Command {
 			if err != nil {
 				undoPod()
 				return err
+			}
+			if o.PreserveFDs > len(files) { // socket activation: libpod took the LISTEN_FDS sockets
+				if files, err = inheritedFiles(uint(o.PreserveFDs)); err != nil {
+					return err
+				}
 			}
 			c.PreserveFDs(files)
 			ctx := cmd.Context()
@@ -98,19 +103,30 @@ func runCommand() *cobra.Command {
 	return cmd
 }
 
-// inheritedFiles returns pod's fds 3 … 3+n-1 for --preserve-fds; each must
-// have been passed to pod. An fd with close-on-exec set did not come through
-// exec: it is one pod itself opened (the Go runtime keeps the cgroup CPU
-// quota files open), and must never reach the container.
+// inheritedFiles returns pod's fds 3 … 3+n-1 for --preserve-fds, after
+// checkInherited.
 func inheritedFiles(n uint) ([]*os.File, error) {
+	if err := checkInherited(n); err != nil {
+		return nil, err
+	}
 	var files []*os.File
 	for fd := 3; fd < 3+int(n); fd++ {
-		if flags, err := unix.FcntlInt(uintptr(fd), unix.F_GETFD, 0); err != nil || flags&unix.FD_CLOEXEC != 0 {
-			return nil, fmt.Errorf("file descriptor %d is not available - the preserve-fds option requires that file descriptors must be passed: %w", fd, errdefs.ErrInvalidArgument)
-		}
 		files = append(files, os.NewFile(uintptr(fd), "fd"+strconv.Itoa(fd)))
 	}
 	return files, nil
+}
+
+// checkInherited says whether fds 3 … 3+n-1 were passed to pod
+// (closeInheritedOnExec found them open across exec). Any other fd is one
+// pod itself opened (the Go runtime keeps the cgroup CPU quota files open),
+// and must never reach the container.
+func checkInherited(n uint) error {
+	for fd := 3; fd < 3+int(n); fd++ {
+		if !inherited[fd] {
+			return fmt.Errorf("file descriptor %d is not available - the preserve-fds option requires that file descriptors must be passed: %w", fd, errdefs.ErrInvalidArgument)
+		}
+	}
+	return nil
 }
 
 // removeImageAfterRun is --rmi: the image goes when no other container

@@ -32,6 +32,9 @@ const (
 	CapKeepGroups     Capability = "keep-groups" // keep the caller's supplementary groups (--group-add keep-groups)
 	CapRootless       Capability = "rootless"    // run for an ordinary user inside its user namespace
 	CapPod            Capability = "pod"         // join a pod: share another container's namespaces, given by path in the spec
+	// CapPodUserNS: members join a pod's user namespace by path together
+	// with the network namespace pod made for the pod outside it.
+	CapPodUserNS Capability = "pod-userns"
 )
 
 // KnownCapabilities lists every capability name, sorted.
@@ -56,7 +59,7 @@ func KnownCapability(c Capability) bool {
 
 var known = []Capability{CapExec, CapPause, CapTerminal, CapNoCgroups, CapPreserveFDs, CapNotifySocket,
 	CapLogJournald, CapLogPassthrough, CapUserNS, CapIDMappedMounts, CapCgroupV1, CapCgroupV2,
-	CapSeccomp, CapAppArmor, CapSELinux, CapKeepGroups, CapRootless, CapPod}
+	CapSeccomp, CapAppArmor, CapSELinux, CapKeepGroups, CapRootless, CapPod, CapPodUserNS}
 
 // capsOf is a runtime's capability set: what its kind says, then what
 // pod.conf declares for its name.
@@ -81,6 +84,7 @@ var what = map[Capability]string{
 	CapUserNS:         "--userns",
 	CapKeepGroups:     "--group-add keep-groups",
 	CapRootless:       "running as an ordinary user (rootless)",
+	CapPodUserNS:      "a pod's user namespace (--userns, --uidmap, --gidmap, --subuidname, --subgidname on pod create) with the network namespace pod makes for the pod",
 }
 
 // Cap is whether a runtime has one capability, and why pod thinks so.

@@ -7,16 +7,12 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+
+	specs "github.com/opencontainers/runtime-spec/specs-go"
 )
 
 // cgroupRoot is where the cgroup hierarchies are mounted.
 var cgroupRoot = "/sys/fs/cgroup"
-
-// Limits are a pod cgroup's resource limits; 0 = none.
-type Limits struct {
-	CPUQuota, CPUPeriod int64 // µs of CPU time per period
-	Memory              int64 // bytes
-}
 
 // CgroupfsParent is the pod cgroup under the cgroupfs manager, the parent
 // of every member's cgroup: PARENT/pod_ID (PARENT defaults to /pod, the
@@ -53,43 +49,15 @@ func unified() bool {
 }
 
 // CreateCgroupfs creates the pod cgroup rel (a cgroupfs path) and writes
-// its limits, so that the members, placed below it, share them. It returns
-// the directories it created, for RemoveCgroupfs.
-func CreateCgroupfs(rel string, l Limits) error {
-	if unified() {
-		dir := filepath.Join(cgroupRoot, rel)
-		if err := os.MkdirAll(dir, 0o755); err != nil {
-			return err
-		}
-		// Controllers must be enabled on every ancestor to reach the pod cgroup.
-		var ctrls []string
-		if l.CPUQuota > 0 {
-			ctrls = append(ctrls, "+cpu")
-		}
-		if l.Memory > 0 {
-			ctrls = append(ctrls, "+memory")
-		}
-		if len(ctrls) > 0 {
-			parts := strings.Split(strings.Trim(rel, "/"), "/")
-			d := cgroupRoot
-			for _, p := range parts {
-				if err := os.WriteFile(filepath.Join(d, "cgroup.subtree_control"), []byte(strings.Join(ctrls, " ")), 0); err != nil {
-					return fmt.Errorf("enabling %s in %s: %w", strings.Join(ctrls, " "), d, err)
-				}
-				d = filepath.Join(d, p)
-			}
-		}
-		if l.CPUQuota > 0 {
-			if err := write(dir, "cpu.max", fmt.Sprintf("%d %d", l.CPUQuota, l.CPUPeriod)); err != nil {
-				return err
-			}
-		}
-		if l.Memory > 0 {
-			return write(dir, "memory.max", strconv.FormatInt(l.Memory, 10))
-		}
-		return nil
+// its limits (nil: none), so that the members, placed below it, share them.
+func CreateCgroupfs(rel string, res *specs.LinuxResources) error {
+	if res == nil {
+		res = &specs.LinuxResources{}
 	}
-	for _, ctrl := range []string{"cpu", "memory", "pids", "cpuset"} {
+	if unified() {
+		return createV2(rel, res)
+	}
+	for _, ctrl := range []string{"cpu", "memory", "pids", "cpuset", "blkio"} {
 		if _, err := os.Stat(filepath.Join(cgroupRoot, ctrl)); err != nil {
 			continue
 		}
@@ -105,19 +73,144 @@ func CreateCgroupfs(rel string, l Limits) error {
 			}
 		}
 	}
-	if l.CPUQuota > 0 {
-		dir := filepath.Join(cgroupRoot, "cpu", rel)
-		if err := write(dir, "cpu.cfs_period_us", strconv.FormatInt(l.CPUPeriod, 10)); err != nil {
+	return writeAll(v1Files(rel, res))
+}
+
+// limitFile is one value to write into a cgroup file.
+type limitFile struct{ dir, file, val string }
+
+func writeAll(files []limitFile) error {
+	for _, f := range files {
+		if err := write(f.dir, f.file, f.val); err != nil {
 			return err
 		}
-		if err := write(dir, "cpu.cfs_quota_us", strconv.FormatInt(l.CPUQuota, 10)); err != nil {
-			return err
-		}
-	}
-	if l.Memory > 0 {
-		return write(filepath.Join(cgroupRoot, "memory", rel), "memory.limit_in_bytes", strconv.FormatInt(l.Memory, 10))
 	}
 	return nil
+}
+
+func itoa[T int64 | uint64 | uint16](n T) string { return strconv.FormatInt(int64(n), 10) }
+
+// v1Files are the cgroup v1 files of res, in the order they must be written
+// (the period before the quota, the memory limit before memory+swap).
+func v1Files(rel string, res *specs.LinuxResources) []limitFile {
+	var out []limitFile
+	add := func(ctrl, file, val string) {
+		out = append(out, limitFile{filepath.Join(cgroupRoot, ctrl, rel), file, val})
+	}
+	if c := res.CPU; c != nil {
+		if c.Shares != nil {
+			add("cpu", "cpu.shares", itoa(*c.Shares))
+		}
+		if c.Period != nil {
+			add("cpu", "cpu.cfs_period_us", itoa(*c.Period))
+		}
+		if c.Quota != nil {
+			add("cpu", "cpu.cfs_quota_us", itoa(*c.Quota))
+		}
+		if c.Cpus != "" {
+			add("cpuset", "cpuset.cpus", c.Cpus)
+		}
+		if c.Mems != "" {
+			add("cpuset", "cpuset.mems", c.Mems)
+		}
+	}
+	if m := res.Memory; m != nil {
+		if m.Limit != nil {
+			add("memory", "memory.limit_in_bytes", itoa(*m.Limit))
+		}
+		if m.Swap != nil {
+			add("memory", "memory.memsw.limit_in_bytes", itoa(*m.Swap))
+		}
+	}
+	if b := res.BlockIO; b != nil {
+		if b.Weight != nil {
+			add("blkio", "blkio.weight", itoa(*b.Weight))
+		}
+		for _, d := range b.WeightDevice {
+			if d.Weight != nil {
+				add("blkio", "blkio.weight_device", fmt.Sprintf("%d:%d %d", d.Major, d.Minor, *d.Weight))
+			}
+		}
+		for _, d := range b.ThrottleReadBpsDevice {
+			add("blkio", "blkio.throttle.read_bps_device", fmt.Sprintf("%d:%d %d", d.Major, d.Minor, d.Rate))
+		}
+		for _, d := range b.ThrottleWriteBpsDevice {
+			add("blkio", "blkio.throttle.write_bps_device", fmt.Sprintf("%d:%d %d", d.Major, d.Minor, d.Rate))
+		}
+	}
+	return out
+}
+
+// createV2 creates the pod cgroup on a cgroup v2 host: the controllers its
+// limits need are enabled on every ancestor, then the limits are written
+// in v2's files (cpu.weight from shares as runc converts them).
+func createV2(rel string, res *specs.LinuxResources) error {
+	dir := filepath.Join(cgroupRoot, rel)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	var files []limitFile
+	ctrls := map[string]bool{}
+	add := func(ctrl, file, val string) {
+		ctrls[ctrl] = true
+		files = append(files, limitFile{dir, file, val})
+	}
+	if c := res.CPU; c != nil {
+		if c.Shares != nil && *c.Shares > 0 {
+			add("cpu", "cpu.weight", itoa(1+((*c.Shares-2)*9999)/262142))
+		}
+		if c.Quota != nil && *c.Quota > 0 {
+			period := uint64(100000)
+			if c.Period != nil {
+				period = *c.Period
+			}
+			add("cpu", "cpu.max", fmt.Sprintf("%d %d", *c.Quota, period))
+		}
+		if c.Cpus != "" {
+			add("cpuset", "cpuset.cpus", c.Cpus)
+		}
+		if c.Mems != "" {
+			add("cpuset", "cpuset.mems", c.Mems)
+		}
+	}
+	if m := res.Memory; m != nil && m.Limit != nil {
+		add("memory", "memory.max", itoa(*m.Limit))
+		if m.Swap != nil {
+			swap := "max"
+			if *m.Swap > 0 {
+				swap = itoa(*m.Swap - *m.Limit)
+			}
+			add("memory", "memory.swap.max", swap)
+		}
+	}
+	if b := res.BlockIO; b != nil {
+		if b.Weight != nil {
+			add("io", "io.bfq.weight", itoa(*b.Weight))
+		}
+		for _, d := range b.ThrottleReadBpsDevice {
+			add("io", "io.max", fmt.Sprintf("%d:%d rbps=%d", d.Major, d.Minor, d.Rate))
+		}
+		for _, d := range b.ThrottleWriteBpsDevice {
+			add("io", "io.max", fmt.Sprintf("%d:%d wbps=%d", d.Major, d.Minor, d.Rate))
+		}
+	}
+	if len(ctrls) > 0 {
+		var list []string
+		for _, c := range []string{"cpu", "cpuset", "memory", "io"} {
+			if ctrls[c] {
+				list = append(list, "+"+c)
+			}
+		}
+		// Controllers must be enabled on every ancestor to reach the pod cgroup.
+		d := cgroupRoot
+		for _, p := range strings.Split(strings.Trim(rel, "/"), "/") {
+			if err := os.WriteFile(filepath.Join(d, "cgroup.subtree_control"), []byte(strings.Join(list, " ")), 0); err != nil {
+				return fmt.Errorf("enabling %s in %s: %w", strings.Join(list, " "), d, err)
+			}
+			d = filepath.Join(d, p)
+		}
+	}
+	return writeAll(files)
 }
 
 func inheritCpuset(rel, file string) error {

@@ -153,3 +153,15 @@ func TestExitPolicy(t *testing.T) {
 		}
 	}
 }
+
+func TestMergeVolumes(t *testing.T) {
+	pod := Binds([]string{"/a:/x", "named:/n", "/anon", "/b:/y:ro"})
+	if len(pod) != 2 || pod[0] != "/a:/x" || pod[1] != "/b:/y:ro" {
+		t.Fatalf("Binds = %q", pod)
+	}
+	got := MergeVolumes(pod, []string{"/c:/y/", "v:/z"})
+	want := []string{"/a:/x", "/c:/y/", "v:/z"}
+	if strings.Join(got, " ") != strings.Join(want, " ") {
+		t.Fatalf("MergeVolumes = %q, want %q", got, want)
+	}
+}

@@ -463,8 +463,29 @@ func MaybePause() {
 	if fd, err := strconv.Atoi(os.Getenv(envReady)); err == nil {
 		_ = unix.Close(fd)
 	}
+	closeInherited()
 	_ = os.Chdir("/")
 	for {
 		_ = unix.Pause()
+	}
+}
+
+// closeInherited closes the fds ≥ 3 the pause process inherited (open
+// across exec) from the pod command that started it: it lives on, and a
+// caller's pipe must not stay open with it. The Go runtime's own files are
+// close-on-exec and stay.
+func closeInherited() {
+	entries, err := os.ReadDir("/proc/self/fd")
+	if err != nil {
+		return
+	}
+	for _, e := range entries {
+		fd, err := strconv.Atoi(e.Name())
+		if err != nil || fd < 3 {
+			continue
+		}
+		if flags, err := unix.FcntlInt(uintptr(fd), unix.F_GETFD, 0); err == nil && flags&unix.FD_CLOEXEC == 0 {
+			_ = unix.Close(fd)
+		}
 	}
 }

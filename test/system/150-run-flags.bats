@@ -4,10 +4,6 @@
 
 load helpers
 
-# is_gvisor: runsc (directly or through its shim) emulates cgroups and
-# /proc in its own kernel, so host cgroup files and personalities differ.
-is_gvisor() { [[ "$POD_TEST_RUNTIME" == *runsc* ]]; }
-
 @test "--cidfile writes the ID, refuses an existing file as Podman, goes with rm" {
     cidfile=$PODT/cid
     run_pod create --cidfile "$cidfile" --name cidc "${IMG[@]}" true
@@ -278,6 +274,28 @@ is_gvisor() { [[ "$POD_TEST_RUNTIME" == *runsc* ]]; }
     run_pod run --rm --preserve-fds 1 "${IMG[@]}" cat /proc/self/fd/3 3<"$PODT/fd3"
     is "$output" "through fd 3"
     run_pod 125 run --rm --preserve-fds 1 "${IMG[@]}" true 3<&-
+    contains "$output" "file descriptor 3 is not available"
+}
+
+# holders FILE prints the processes that have FILE open.
+holders() {
+    local p fd
+    for p in /proc/[0-9]*; do
+        for fd in "$p"/fd/*; do
+            [[ "$(readlink "$fd" 2>/dev/null)" == "$1" ]] && echo "${p#/proc/} $(tr '\0' ' ' <"$p/cmdline" 2>/dev/null | cut -c1-120)" && break
+        done
+    done
+}
+
+@test "fds pod inherits reach neither the monitor nor the container unless --preserve-fds passes them" {
+    : >"$PODT/leakcheck"
+    # A caller's pipe held by a monitor would stay open as long as the
+    # container: a script waiting for its output never ends.
+    run_pod run -d --name lk "${IMG[@]}" sleep 1000 5<"$PODT/leakcheck" 7>>"$PODT/leakcheck"
+    run_pod exec -d lk sleep 1000 5<"$PODT/leakcheck"
+    run_pod exec lk true 5<"$PODT/leakcheck"
+    is "$(holders "$PODT/leakcheck")" "" "processes holding pod's inherited fds"
+    run_pod 125 exec --preserve-fds 1 lk true 3<&-
     contains "$output" "file descriptor 3 is not available"
 }
 

@@ -5,8 +5,6 @@
 
 load helpers
 
-is_gvisor() { [[ "$POD_TEST_RUNTIME" == *runsc* ]]; }
-
 # nctr: the number of containers in this file's store.
 nctr() { pod ps -aq | wc -l; }
 
@@ -56,6 +54,40 @@ nctr() { pod ps -aq | wc -l; }
     run_pod 125 run --rm --ipc bogus "$IMAGE" true
     contains "$output" '--ipc "bogus"'
     is "$(nctr)" "$n" "nothing created by the refused runs"
+}
+
+@test "--ipc container: and a pod's members share the donor's /dev/shm; --ipc private keeps its own; the host tmpfs goes at stop" {
+    is_gvisor && skip "runsc cannot join namespaces (checked above)"
+    shm_mounts() { grep -c " $PODT/run/.*/[0-9a-f]\{64\}/shm " /proc/mounts || true; }
+    run_pod run -d --name shmd --shm-size 3m "$IMAGE" sh -c 'echo from-donor >/dev/shm/x; sleep 1000'
+    local i
+    for i in $(seq 50); do pod exec shmd test -e /dev/shm/x && break; sleep 0.1; done
+    run_pod run --rm --ipc container:shmd "$IMAGE" sh -c 'cat /dev/shm/x; echo from-joiner >/dev/shm/y; grep " /dev/shm " /proc/mounts'
+    is "${lines[0]}" "from-donor" "POSIX shared memory of the joined IPC namespace"
+    is "${lines[1]}" "shm /dev/shm tmpfs .*size=3072k.*" "the donor's tmpfs"
+    run_pod exec shmd cat /dev/shm/y
+    is "$output" "from-joiner"
+    is "$(shm_mounts)" 1 "one host tmpfs: the donor's (a --rm joiner has none)"
+    # --ipc private: its own IPC namespace, its /dev/shm not shareable.
+    run_pod run -d --name priv --ipc private "$IMAGE" sleep 1000
+    run_pod run --rm --ipc container:priv "$IMAGE" sh -c 'ls /dev/shm | wc -l'
+    is "${lines[-1]}" 0
+    contains "$output" "container priv's /dev/shm cannot be shared"
+    run_pod stop -t 0 shmd priv
+    is "$(shm_mounts)" 0 "the tmpfs is unmounted when the container stops"
+    run_pod start shmd
+    is "$(shm_mounts)" 1 "and mounted again at its next start"
+    run_pod rm -f -t 0 shmd priv
+    is "$(shm_mounts)" 0
+    # A pod's members share the infra's IPC namespace and so its /dev/shm.
+    [[ "$POD_TEST_KIND" == oci ]] || return 0 # 700-pods.bats runs pods on the shims
+    run_pod pod create --name shmpod
+    run_pod run -d --pod shmpod --name m1 "$IMAGE" sh -c 'echo from-m1 >/dev/shm/z; sleep 1000'
+    for i in $(seq 50); do pod exec m1 test -e /dev/shm/z && break; sleep 0.1; done
+    run_pod run --rm --pod shmpod "$IMAGE" cat /dev/shm/z
+    is "$output" "from-m1"
+    run_pod pod rm -f -t 0 shmpod
+    is "$(shm_mounts)" 0
 }
 
 @test "--ipc none has no /dev/shm, --ipc host the host's; --shm-size with either is refused as Podman" {

@@ -118,3 +118,32 @@ READY=1
     run_pod ps -a -q
     is "$output" ""
 }
+
+@test "socket activation: systemd's LISTEN_FDS sockets are the container's fds 3.., LISTEN_PID=1; a runtime that cannot pass fds warns" {
+    command -v systemd-socket-activate >/dev/null || skip "needs systemd-socket-activate"
+    local port out=$BATS_TEST_TMPDIR/out
+    port=$((20000 + RANDOM % 20000))
+    # systemd-socket-activate binds the socket, waits for the first datagram
+    # and execs the unit's command with LISTEN_FDS=1 and LISTEN_PID its pid,
+    # as systemd does for a .socket's service.
+    cat >"$BATS_TEST_TMPDIR/unit.sh" <<UNIT
+#!/bin/bash
+exec "$POD_BIN/pod" --root "$PODT/root" --runroot "$PODT/run" --tmpdir "$PODT/tmp" --runtime "$POD_TEST_RUNTIME" \
+    run --rm --network none $IMAGE sh -c 'echo "fds=\$LISTEN_FDS pid=\$LISTEN_PID names=\$LISTEN_FDNAMES"; [ -S /proc/self/fd/3 ] || exit 3; head -c 6 <&3'
+UNIT
+    chmod +x "$BATS_TEST_TMPDIR/unit.sh"
+    timeout 60 systemd-socket-activate --datagram -l "127.0.0.1:$port" --fdname=echo "$BATS_TEST_TMPDIR/unit.sh" >"$out" 2>&1 3>&- &
+    local sa=$! i
+    for i in $(seq 100); do grep -q "^Listening" "$out" && break; sleep 0.1; done
+    echo hello >"/dev/udp/127.0.0.1/$port"
+    # The datagram that started the unit stays queued for the container.
+    wait "$sa" || true
+    cat "$out"
+    if [[ "$POD_TEST_KIND" == oci ]] && ! is_gvisor; then
+        grep -qx "fds=1 pid=1 names=echo" "$out" || die "no LISTEN_* in the container"
+        grep -qx "hello" "$out" || die "the container did not read the datagram from fd 3"
+    else
+        grep -q "cannot pass file descriptors to a container: the 1 socket(s) of LISTEN_FDS" "$out" || die "no warning"
+        grep -qx "fds= pid= names=" "$out" || die "LISTEN_* set without the sockets"
+    fi
+}

@@ -17,6 +17,10 @@ skip_unless_oci() {
     [[ "$POD_TEST_KIND" == oci ]] || skip "${1:-needs an OCI runtime binary, not a shim}"
 }
 
+# is_gvisor: runsc (directly or through its shim) emulates cgroups and
+# /proc in its own kernel, so host cgroup files and personalities differ.
+is_gvisor() { [[ "$POD_TEST_RUNTIME" == *runsc* ]]; }
+
 # is_rootless: the tests run as an ordinary user (make test-system-rootless).
 is_rootless() {
     [[ $(id -u) -ne 0 ]]

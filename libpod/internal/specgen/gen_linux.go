@@ -116,6 +116,11 @@ func (g *gen) namespaces() error {
 	switch m := g.o.IDMappings; {
 	case g.p.UserNS.Mode == "ns":
 		add(specs.UserNamespace, nsMode{Kind: nsPath, Path: g.p.UserNS.Path})
+		if m != nil {
+			// A pod member joining the infra's namespace: its maps, which
+			// runc wants in the spec even when it joins by path.
+			g.spec.Linux.UIDMappings, g.spec.Linux.GIDMappings = m.UIDs, m.GIDs
+		}
 	case m != nil:
 		add(specs.UserNamespace, nsMode{Kind: nsPrivate})
 		g.spec.Linux.UIDMappings, g.spec.Linux.GIDMappings = m.UIDs, m.GIDs

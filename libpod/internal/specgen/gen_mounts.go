@@ -51,16 +51,13 @@ func (g *gen) defaultMounts() ([]specs.Mount, error) {
 		m = append(m, specs.Mount{Destination: "/dev/shm", Type: "bind", Source: "/dev/shm", Options: []string{"rbind", "rprivate", "nosuid", "noexec", "nodev"}})
 	case nsNone:
 	default:
-		size := int64(defaultShmSize)
-		switch {
-		case g.p.Res.ShmSize > 0:
-			size = g.p.Res.ShmSize
-		case g.d.ShmSize != "":
-			n, err := parseBytes(g.d.ShmSize)
-			if err != nil || n == 0 {
-				return nil, flagError("containers.conf shm_size", g.d.ShmSize, "want a positive size like 64m")
-			}
-			size = n
+		if g.o.ShmDir != "" { // the tmpfs libpod mounted, or the one of the IPC namespace joined
+			m = append(m, specs.Mount{Destination: "/dev/shm", Type: "bind", Source: g.o.ShmDir, Options: []string{"rbind", "rprivate", "nosuid", "noexec", "nodev"}})
+			break
+		}
+		size, err := ShmSize(g.o, g.d)
+		if err != nil {
+			return nil, err
 		}
 		m = append(m, specs.Mount{Destination: "/dev/shm", Type: "tmpfs", Source: "shm", Options: []string{"nosuid", "noexec", "nodev", "mode=1777", sizeOption(size)}})
 	}

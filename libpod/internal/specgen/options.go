@@ -51,14 +51,17 @@ type Options struct {
 	SecurityOpt []string `json:"securityOpt,omitempty"` // no-new-privileges[=true|false], seccomp=PATH|unconfined, label=disable|type:T|level:L|user:U|role:R, apparmor=…, mask=…, unmask=…
 
 	// Resources.
-	Ulimits      []string          `json:"ulimits,omitempty"`      // --ulimit NAME=SOFT[:HARD] or "host"
-	Memory       string            `json:"memory,omitempty"`       // --memory, e.g. 512m
-	MemorySwap   string            `json:"memorySwap,omitempty"`   // --memory-swap
-	CPUs         string            `json:"cpus,omitempty"`         // --cpus, e.g. 1.5
-	CPUShares    uint64            `json:"cpuShares,omitempty"`    // --cpu-shares
-	CPUSetCPUs   string            `json:"cpusetCpus,omitempty"`   // --cpuset-cpus
-	PidsLimit    *int64            `json:"pidsLimit,omitempty"`    // --pids-limit; nil = engine default; 0 or -1 = unlimited
-	ShmSize      string            `json:"shmSize,omitempty"`      // --shm-size
+	Ulimits    []string `json:"ulimits,omitempty"`    // --ulimit NAME=SOFT[:HARD] or "host"
+	Memory     string   `json:"memory,omitempty"`     // --memory, e.g. 512m
+	MemorySwap string   `json:"memorySwap,omitempty"` // --memory-swap
+	CPUs       string   `json:"cpus,omitempty"`       // --cpus, e.g. 1.5
+	CPUShares  uint64   `json:"cpuShares,omitempty"`  // --cpu-shares
+	CPUSetCPUs string   `json:"cpusetCpus,omitempty"` // --cpuset-cpus
+	PidsLimit  *int64   `json:"pidsLimit,omitempty"`  // --pids-limit; nil = engine default; 0 or -1 = unlimited
+	ShmSize    string   `json:"shmSize,omitempty"`    // --shm-size
+	// ShmDir is a host directory bound as /dev/shm instead of a new tmpfs:
+	// set by libpod at each start (ShareableShm), never stored.
+	ShmDir       string            `json:"-"`
 	Devices      []string          `json:"devices,omitempty"`      // --device HOST[:CONTAINER[:PERMS]]
 	Sysctls      map[string]string `json:"sysctls,omitempty"`      // --sysctl
 	Cgroups      string            `json:"cgroups,omitempty"`      // --cgroups enabled|disabled|no-conmon|split

@@ -44,6 +44,11 @@ func (Driver) Capabilities(cfg *ocirt.Config, h ocirt.Handle, features json.RawM
 	} else {
 		c.Set(ocirt.CapPod, true, "kind", "members join the infra container's namespaces by path")
 	}
+	if q.crun {
+		c.Set(ocirt.CapPodUserNS, true, "kind", "crun joins the namespaces the user namespace does not own first")
+	} else {
+		c.Set(ocirt.CapPodUserNS, false, "kind", podUserNSNote)
+	}
 	if q.runsc {
 		c.Set(ocirt.CapPreserveFDs, false, "kind", "runsc has no --preserve-fds")
 	} else {
@@ -62,3 +67,7 @@ func (Driver) Capabilities(cfg *ocirt.Config, h ocirt.Handle, features json.RawM
 	}
 	return c
 }
+
+// podUserNSNote says why a runtime other than crun cannot join a pod's user
+// namespace with the pod's network namespace, and what to do.
+const podUserNSNote = "runc joins a user namespace before any other, and then may not join the network namespace pod made in the host's: give the pod --network none (the runtime makes it inside the user namespace), or use crun"

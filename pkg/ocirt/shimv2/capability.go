@@ -23,6 +23,7 @@ func (Driver) Capabilities(cfg *ocirt.Config, h ocirt.Handle, features json.RawM
 	c.Set(ocirt.CapKeepGroups, false, "kind", "only crun honours the run.oci.keep_original_groups annotation; a shim does not pass it on")
 	c.Set(ocirt.CapRootless, false, "kind", "a shim keeps its socket under /run/containerd, which an ordinary user cannot write; use crun, runc or runsc")
 	c.Set(ocirt.CapPod, true, "kind", "members join the infra container's namespaces by path, in the runtime behind the shim")
+	c.Set(ocirt.CapPodUserNS, false, "kind", "the runc behind the shim joins a user namespace before any other, and then may not join the network namespace pod made in the host's: give the pod --network none")
 	c.ApplyFeatures(features)
 	return c
 }
