@@ -157,3 +157,17 @@ func (r *Runtime) unmountStorage(c *Container, force bool) error {
 }
 
 func parseSize(s string) (int64, error) { return units.RAMInBytes(s) }
+
+// ImageExists tells whether an image of that name or ID is in the store
+// (kube play --build builds only a missing image unless asked).
+func (r *Runtime) ImageExists(name string) (bool, error) {
+	store, err := r.images()
+	if err != nil {
+		return false, err
+	}
+	_, err = store.LookupImage(name)
+	if errors.Is(err, errdefs.ErrNotFound) {
+		return false, nil
+	}
+	return err == nil, err
+}

@@ -9,13 +9,11 @@ import (
 	"os"
 	"strings"
 
-	"github.com/sirupsen/logrus"
 	"github.com/spf13/cobra"
 
 	"github.com/pod-engine/pod/libpod"
 	"github.com/pod-engine/pod/pkg/errdefs"
 	"github.com/pod-engine/pod/pkg/kube"
-	"github.com/pod-engine/pod/pkg/pods"
 )
 
 // `pod kube play|down|generate` and `pod generate kube`: the CLI maps
@@ -70,137 +68,6 @@ func readKubeFile(name string) ([]byte, error) {
 	return kube.ReadAll(f)
 }
 
-func kubePlayCommand() *cobra.Command {
-	var configMaps []string
-	var replace, start bool
-	cmd := &cobra.Command{
-		Use:     "play [options] KUBEFILE|-",
-		Aliases: []string{"apply"},
-		Short:   "Play a pod or volume based on Kubernetes YAML",
-		Args:    exactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			data, err := readKubeFile(args[0])
-			if err != nil {
-				return err
-			}
-			var extra [][]byte
-			for _, cm := range configMaps {
-				d, err := readKubeFile(cm)
-				if err != nil {
-					return err
-				}
-				extra = append(extra, d)
-			}
-			plans, err := kube.Parse(data, extra...)
-			if err != nil {
-				return err
-			}
-			for _, k := range plans[0].Skipped {
-				logrus.Warnf("kube kind %s is not supported: ignored (pod plays Pod, Deployment and ConfigMap)", k)
-			}
-			return withRuntime(func(rt *libpod.Runtime) error {
-				for i := range plans {
-					if err := playPod(cmd.Context(), rt, &plans[i], replace, start); err != nil {
-						return err
-					}
-				}
-				return nil
-			})
-		},
-	}
-	fl := cmd.Flags()
-	fl.StringSliceVar(&configMaps, "configmap", nil, "Pathname of a YAML file containing a kubernetes configmap")
-	fl.BoolVar(&replace, "replace", false, "Delete and recreate pods defined in the YAML file")
-	fl.BoolVar(&start, "start", true, "Start the pod after creating it")
-	return cmd
-}
-
-// playPod creates (and starts) one pod of a plan; on an error nothing of
-// it is left.
-func playPod(ctx context.Context, rt *libpod.Runtime, plan *kube.Plan, replace, start bool) (retErr error) {
-	// Podman 4.3: a played pod stops when its last container exited; its
-	// containers' hostPorts are the pod's, published by its infra.
-	po := &libpod.PodCreateOptions{Name: plan.Name, Labels: plan.Labels, Hostname: plan.Hostname, Infra: true,
-		Runtime: plan.RuntimeClass, Replace: replace, ExitPolicy: pods.ExitPolicyStop, Publish: kubePublish(plan)}
-	if plan.HostNetwork {
-		po.Network = "host"
-	}
-	if plan.ShareProcess {
-		po.Share, po.ShareGiven = "+pid", true
-	}
-	p, err := rt.CreatePod(ctx, po)
-	if err != nil {
-		return err
-	}
-	defer func() {
-		if retErr != nil {
-			_ = p.Remove(context.WithoutCancel(ctx), libpod.PodRemoveOptions{Force: true, Timeout: new(uint)})
-		}
-	}()
-	var ctrs []*libpod.Container
-	for _, kc := range plan.Containers {
-		o := &libpod.CreateOptions{Image: kc.Image, Pull: "missing", Restart: plan.RestartPolicy}
-		if kc.Init {
-			o.Restart = kube.RestartNever // init containers run to completion once
-		}
-		o.Pod = p.ID()
-		s := &o.Spec
-		s.Name = plan.Name + "-" + kc.Name
-		s.Command, s.Env, s.WorkDir = kc.Command, kc.Env, kc.WorkDir
-		if kc.Entrypoint != nil {
-			ep := kc.Entrypoint
-			s.Entrypoint = &ep
-		}
-		s.Terminal, s.Stdin, s.Privileged, s.ReadOnly, s.User = kc.TTY, kc.Stdin, kc.Privileged, kc.ReadOnly, kc.User
-		s.CapAdd, s.CapDrop, s.Memory, s.CPUs = kc.CapAdd, kc.CapDrop, kc.Memory, kc.CPUs
-		for _, m := range kc.Mounts {
-			src := m.Source
-			if m.EmptyDir {
-				if src, err = p.EmptyDir(m.Source); err != nil {
-					return err
-				}
-			}
-			if m.SubPath != "" {
-				src += "/" + m.SubPath
-			}
-			v := src + ":" + m.Destination
-			if m.ReadOnly {
-				v += ":ro"
-			}
-			s.Volumes = append(s.Volumes, v)
-		}
-		c, err := rt.CreateContainer(ctx, o)
-		if err != nil {
-			return fmt.Errorf("pod %s, container %s: %w", plan.Name, kc.Name, err)
-		}
-		ctrs = append(ctrs, c)
-	}
-	if start {
-		// Init containers run to completion, in order, before the others start.
-		for i, c := range ctrs {
-			if i < plan.InitCount {
-				code, err := c.Run(ctx, nil)
-				if err != nil {
-					return err
-				}
-				if code != 0 {
-					return fmt.Errorf("pod %s: init container %s exited with %d", plan.Name, plan.Containers[i].Name, code)
-				}
-				continue
-			}
-			if err := c.Start(ctx, nil); err != nil {
-				return err
-			}
-		}
-	}
-	fmt.Printf("Pod:\n%s\nContainer:\n", p.ID())
-	for _, c := range ctrs {
-		fmt.Println(c.ID())
-	}
-	fmt.Println()
-	return nil
-}
-
 func kubeDownCommand() *cobra.Command {
 	return &cobra.Command{
 		Use:   "down KUBEFILE|-",
@@ -219,14 +86,14 @@ func kubeDown(ctx context.Context, file string) error {
 	if err != nil {
 		return err
 	}
-	plans, err := kube.Parse(data)
+	play, err := kube.ParseAll(data)
 	if err != nil {
 		return err
 	}
 	return withRuntime(func(rt *libpod.Runtime) error {
 		var stopped, removed []string
 		var errs []error
-		for _, plan := range plans {
+		for _, plan := range play.Plans {
 			p, err := rt.LookupPod(plan.Name)
 			if errors.Is(err, errdefs.ErrNotFound) {
 				continue
@@ -411,10 +278,11 @@ func kubeContainer(c *libpod.Container, podName string, p *libpod.Pod) kube.Cont
 	}
 	for _, v := range s.Volumes {
 		parts := strings.Split(v, ":")
-		if len(parts) < 2 || !strings.HasPrefix(parts[0], "/") {
-			continue // named volumes come with the volume subsystem
+		if len(parts) < 2 || parts[0] == "" {
+			continue
 		}
-		m := kube.Mount{Source: parts[0], Destination: parts[1]}
+		// A named volume is written as a persistentVolumeClaim, as Podman.
+		m := kube.Mount{Source: parts[0], Destination: parts[1], Named: !strings.HasPrefix(parts[0], "/")}
 		if len(parts) > 2 {
 			for _, o := range strings.Split(parts[2], ",") {
 				m.ReadOnly = m.ReadOnly || o == "ro"

@@ -42,7 +42,7 @@ func Generate(plan *Plan, created time.Time) ([]byte, error) {
 	for _, name := range plan.EmptyDirs {
 		pod.Spec.Volumes = append(pod.Spec.Volumes, v1.Volume{Name: name, VolumeSource: v1.VolumeSource{EmptyDir: &v1.EmptyDirVolumeSource{}}})
 	}
-	hostVols := map[string]string{}
+	hostVols, namedVols := map[string]string{}, map[string]string{}
 	for i, c := range plan.Containers {
 		kc := v1.Container{Name: c.Name, Image: c.Image, Command: c.Entrypoint, Args: c.Command, WorkingDir: c.WorkDir,
 			TTY: c.TTY, Stdin: c.Stdin}
@@ -50,9 +50,37 @@ func Generate(plan *Plan, created time.Time) ([]byte, error) {
 			k, v, _ := strings.Cut(e, "=")
 			kc.Env = append(kc.Env, v1.EnvVar{Name: k, Value: v})
 		}
+		for _, e := range c.SecretEnv {
+			if e.All {
+				src := &v1.SecretEnvSource{LocalObjectReference: v1.LocalObjectReference{Name: e.Secret}}
+				if e.Optional {
+					src.Optional = &e.Optional
+				}
+				kc.EnvFrom = append(kc.EnvFrom, v1.EnvFromSource{Prefix: e.Prefix, SecretRef: src})
+				continue
+			}
+			ref := &v1.SecretKeySelector{LocalObjectReference: v1.LocalObjectReference{Name: e.Secret}, Key: e.Key}
+			if e.Optional {
+				ref.Optional = &e.Optional
+			}
+			kc.Env = append(kc.Env, v1.EnvVar{Name: e.Name, ValueFrom: &v1.EnvVarSource{SecretKeyRef: ref}})
+		}
 		for _, m := range c.Mounts {
 			name := m.Source
-			if !m.EmptyDir {
+			switch {
+			case m.Named || m.ConfigMap:
+				if name = namedVols[m.Source]; name == "" {
+					// A suffix keeps them apart from hostPath volumes' names.
+					name = volumeName(m.Source, len(namedVols)) + "-pvc"
+					src := v1.VolumeSource{PersistentVolumeClaim: &v1.PersistentVolumeClaimVolumeSource{ClaimName: m.Source}}
+					if m.ConfigMap {
+						name = volumeName(m.Source, len(namedVols)) + "-cm"
+						src = v1.VolumeSource{ConfigMap: &v1.ConfigMapVolumeSource{LocalObjectReference: v1.LocalObjectReference{Name: m.Source}}}
+					}
+					namedVols[m.Source] = name
+					pod.Spec.Volumes = append(pod.Spec.Volumes, v1.Volume{Name: name, VolumeSource: src})
+				}
+			case !m.EmptyDir:
 				if name = hostVols[m.Source]; name == "" {
 					name = volumeName(m.Source, len(hostVols))
 					hostVols[m.Source] = name

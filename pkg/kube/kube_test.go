@@ -131,9 +131,9 @@ func TestParseRefusals(t *testing.T) {
 			t.Errorf("%q: error %v, want %q", tc.yaml, err, tc.frag)
 		}
 	}
-	_, err := Parse([]byte("apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers: [{name: c, image: i}]\n  volumes: [{name: v, persistentVolumeClaim: {claimName: x}}]\n"))
+	_, err := Parse([]byte("apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers: [{name: c, image: i}]\n  volumes: [{name: v, nfs: {server: s, path: /p}}]\n"))
 	if !errors.Is(err, errdefs.ErrNotImplemented) {
-		t.Errorf("PVC volume: %v", err)
+		t.Errorf("nfs volume: %v", err)
 	}
 }
 
@@ -180,12 +180,28 @@ func FuzzParse(f *testing.F) {
 	f.Add([]byte(podYAML))
 	f.Add([]byte("---\n---\nkind: Pod\n"))
 	f.Add([]byte("apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: d}\nspec: {replicas: 0}\n"))
+	f.Add([]byte(objectsYAML))
+	f.Add([]byte("apiVersion: v1\nkind: PersistentVolumeClaim\nmetadata: {name: c}\n---\nkind: Secret\nmetadata: {name: s}\nstringData: {k: v}\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		plans, err := Parse(data)
+		play, err := ParseAll(data)
 		if err != nil {
 			return
 		}
-		for _, p := range plans {
+		for _, v := range play.Volumes {
+			if v.Name == "" {
+				t.Fatalf("accepted a claim without a name: %+v", v)
+			}
+		}
+		for _, p := range play.Plans {
+			for _, cv := range p.ConfigMapVolumes {
+				for name := range cv.Items {
+					if !safeRelPath(name) {
+						t.Fatalf("accepted a ConfigMap file path %q", name)
+					}
+				}
+			}
+		}
+		for _, p := range play.Plans {
 			if p.Name == "" || len(p.Containers) == 0 {
 				t.Fatalf("accepted a pod without name or containers: %+v", p)
 			}

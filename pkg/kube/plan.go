@@ -1,6 +1,7 @@
 // Package kube reads and writes Kubernetes YAML for pods: `pod kube play`
-// turns Pod and Deployment objects (with ConfigMaps for their environment)
-// into Plans, pod-neutral descriptions of pods and containers that the CLI
+// turns Pod and Deployment objects (with ConfigMaps for their environment
+// and configMap volumes, PersistentVolumeClaims for named volumes, Secrets
+// for secretKeyRef values) into Plans, pod-neutral descriptions of pods and containers that the CLI
 // creates through libpod; `pod kube generate` turns a Plan built from a
 // running pod back into a v1.Pod. Decoding and encoding go through the
 // Kubernetes API types (k8s.io/api) and sigs.k8s.io/yaml, strictly, so
@@ -17,8 +18,11 @@ type Plan struct {
 	HostNetwork  bool
 	ShareProcess bool     // spec.shareProcessNamespace
 	EmptyDirs    []string // names of emptyDir volumes: a directory of the pod each
-	Containers   []Container
-	InitCount    int // how many of Containers are init containers (first)
+	// ConfigMapVolumes are the named volumes to fill with ConfigMaps' files
+	// before the containers are created (Podman: a volume per ConfigMap).
+	ConfigMapVolumes []ConfigMapVolume
+	Containers       []Container
+	InitCount        int // how many of Containers are init containers (first)
 	// RestartPolicy is spec.restartPolicy as the containers' --restart:
 	// always (Always, and Podman's default), on-failure (OnFailure), no (Never).
 	RestartPolicy string
@@ -41,6 +45,9 @@ type Container struct {
 	Entrypoint []string // command: (nil = the image's)
 	Command    []string // args:
 	Env        []string // KEY=VALUE, ConfigMap references resolved
+	// SecretEnv are env valueFrom.secretKeyRef entries, resolved at play
+	// time from pod's secrets (SecretValue).
+	SecretEnv  []SecretEnv
 	WorkDir    string
 	TTY, Stdin bool
 	Privileged bool
@@ -61,6 +68,8 @@ type Mount struct {
 	Destination string
 	ReadOnly    bool
 	EmptyDir    bool // Source names an emptyDir volume of the pod
+	Named       bool // Source names a named volume (a persistentVolumeClaim's claimName)
+	ConfigMap   bool // Source names a ConfigMap whose named volume holds its files
 	SubPath     string
 }
 

@@ -64,11 +64,36 @@ func stripComments(b []byte) []byte {
 	return out.Bytes()
 }
 
-// Parse reads a YAML stream of Pods, Deployments and ConfigMaps (strictly:
-// an unknown field is an error) into Plans, in the file's order, with the
-// ConfigMaps' values resolved into the containers' environment. Extra
-// ConfigMaps (--configmap files) may be given.
+// Play is what a YAML stream asks `kube play` for: pods, and the named
+// volumes (PersistentVolumeClaims) and secrets (Secrets) to create first.
+type Play struct {
+	Plans   []Plan
+	Volumes []Volume
+	Secrets []Secret
+	// Skipped are the kinds of the stream's documents that were ignored
+	// (Podman plays what it knows and ignores the rest, e.g. a Service).
+	Skipped []string
+}
+
+// Parse reads a YAML stream of Pods and Deployments into Plans; see
+// ParseAll. A stream without a pod is an error here.
 func Parse(data []byte, extraConfigMaps ...[]byte) ([]Plan, error) {
+	play, err := ParseAll(data, extraConfigMaps...)
+	if err != nil {
+		return nil, err
+	}
+	if len(play.Plans) == 0 {
+		return nil, invalid("the YAML holds no Pod or Deployment")
+	}
+	return play.Plans, nil
+}
+
+// ParseAll reads a YAML stream of Pods, Deployments, ConfigMaps,
+// PersistentVolumeClaims and Secrets (strictly: an unknown field is an
+// error) into a Play, pods in the file's order, with the ConfigMaps'
+// values resolved into the containers' environment and configMap volumes.
+// Extra ConfigMaps (--configmap files) may be given.
+func ParseAll(data []byte, extraConfigMaps ...[]byte) (*Play, error) {
 	docs := splitDocuments(data)
 	for _, cm := range extraConfigMaps {
 		docs = append(docs, splitDocuments(cm)...)
@@ -76,9 +101,9 @@ func Parse(data []byte, extraConfigMaps ...[]byte) ([]Plan, error) {
 	if len(docs) > maxDocuments {
 		return nil, invalid("the YAML has %d documents, more than %d", len(docs), maxDocuments)
 	}
-	configMaps := map[string]map[string]string{}
+	configMaps := map[string]v1.ConfigMap{}
 	var pods []podObject
-	var skipped []string
+	play := &Play{}
 	for i, doc := range docs {
 		var tm typeMeta
 		if err := yaml.Unmarshal(doc, &tm); err != nil {
@@ -113,31 +138,50 @@ func Parse(data []byte, extraConfigMaps ...[]byte) ([]Plan, error) {
 			if cm.Name == "" {
 				return nil, invalid("YAML document %d: a ConfigMap needs metadata.name", i+1)
 			}
-			configMaps[cm.Name] = cm.Data
+			configMaps[cm.Name] = cm
+		case "PersistentVolumeClaim":
+			var pvc v1.PersistentVolumeClaim
+			if err := yaml.UnmarshalStrict(doc, &pvc); err != nil {
+				return nil, invalid("YAML document %d (PersistentVolumeClaim): %v", i+1, err)
+			}
+			v, err := pvcVolume(i+1, &pvc)
+			if err != nil {
+				return nil, err
+			}
+			play.Volumes = append(play.Volumes, v)
+		case "Secret":
+			var sec v1.Secret
+			if err := yaml.UnmarshalStrict(doc, &sec); err != nil {
+				return nil, invalid("YAML document %d (Secret): %v", i+1, err)
+			}
+			s, err := secretDoc(i+1, &sec)
+			if err != nil {
+				return nil, err
+			}
+			play.Secrets = append(play.Secrets, s)
 		case "":
 			return nil, invalid("YAML document %d has no kind", i+1)
 		default:
 			// Podman ignores the kinds it does not play (a Service
 			// from `kube generate -s`, say); the CLI says so.
-			skipped = append(skipped, tm.Kind)
+			play.Skipped = append(play.Skipped, tm.Kind)
 		}
 	}
-	if len(pods) == 0 {
-		if len(skipped) > 0 {
-			return nil, invalid("YAML document does not contain any supported kube kind: kind %q is not supported (pod plays Pod, Deployment and ConfigMap)", strings.Join(skipped, ", "))
+	if len(pods) == 0 && len(play.Volumes) == 0 && len(play.Secrets) == 0 {
+		if len(play.Skipped) > 0 {
+			return nil, invalid("YAML document does not contain any supported kube kind: kind %q is not supported (pod plays Pod, Deployment, ConfigMap, PersistentVolumeClaim and Secret)", strings.Join(play.Skipped, ", "))
 		}
-		return nil, invalid("the YAML holds no Pod or Deployment")
+		return nil, invalid("the YAML holds no Pod, Deployment, PersistentVolumeClaim or Secret")
 	}
-	plans := make([]Plan, 0, len(pods))
 	for _, p := range pods {
 		plan, err := p.plan(configMaps)
 		if err != nil {
 			return nil, err
 		}
-		plan.Skipped = skipped
-		plans = append(plans, plan)
+		plan.Skipped = play.Skipped
+		play.Plans = append(play.Plans, plan)
 	}
-	return plans, nil
+	return play, nil
 }
 
 type podObject struct {
@@ -146,7 +190,7 @@ type podObject struct {
 	doc  int
 }
 
-func (p podObject) plan(configMaps map[string]map[string]string) (Plan, error) {
+func (p podObject) plan(configMaps map[string]v1.ConfigMap) (Plan, error) {
 	meta := &p.meta
 	name := meta.Name
 	if name == "" {
@@ -180,8 +224,20 @@ func (p podObject) plan(configMaps map[string]map[string]string) (Plan, error) {
 			}
 		case v.EmptyDir != nil:
 			plan.EmptyDirs = append(plan.EmptyDirs, v.Name)
+		case v.PersistentVolumeClaim != nil:
+			if v.PersistentVolumeClaim.ClaimName == "" {
+				return Plan{}, invalid("pod %s: persistentVolumeClaim volume %s names no claim (claimName)", name, v.Name)
+			}
+		case v.ConfigMap != nil:
+			cv, err := configMapVolume(name, v, configMaps)
+			if err != nil {
+				return Plan{}, err
+			}
+			if err := plan.addConfigMapVolume(cv); err != nil {
+				return Plan{}, err
+			}
 		default:
-			return Plan{}, fmt.Errorf("pod %s: volume %s: only hostPath and emptyDir volumes are supported (named volumes come with pod's volume subsystem): %w", name, v.Name, errdefs.ErrNotImplemented)
+			return Plan{}, fmt.Errorf("pod %s: volume %s: pod plays hostPath, emptyDir, persistentVolumeClaim and configMap volumes: %w", name, v.Name, errdefs.ErrNotImplemented)
 		}
 		vols[v.Name] = v
 	}
@@ -206,15 +262,25 @@ func (p podObject) plan(configMaps map[string]map[string]string) (Plan, error) {
 	return plan, nil
 }
 
-func container(meta *metav1.ObjectMeta, c v1.Container, vols map[string]v1.Volume, configMaps map[string]map[string]string) (Container, error) {
+func container(meta *metav1.ObjectMeta, c v1.Container, vols map[string]v1.Volume, configMaps map[string]v1.ConfigMap) (Container, error) {
 	out := Container{Name: c.Name, Image: c.Image, Entrypoint: c.Command, Command: c.Args, WorkDir: c.WorkingDir,
 		TTY: c.TTY, Stdin: c.Stdin}
 	where := fmt.Sprintf("pod %s, container %s", meta.Name, c.Name)
 	for _, ef := range c.EnvFrom {
-		if ef.ConfigMapRef == nil {
-			return out, fmt.Errorf("%s: envFrom supports configMapRef only: %w", where, errdefs.ErrNotImplemented)
+		if ef.SecretRef != nil {
+			if ef.SecretRef.Name == "" {
+				return out, invalid("%s: envFrom.secretRef names no secret", where)
+			}
+			// Every key of the secret, resolved at play time (SecretEnv.All).
+			out.SecretEnv = append(out.SecretEnv, SecretEnv{Secret: ef.SecretRef.Name, Prefix: ef.Prefix, All: true,
+				Optional: ef.SecretRef.Optional != nil && *ef.SecretRef.Optional})
+			continue
 		}
-		data, ok := configMaps[ef.ConfigMapRef.Name]
+		if ef.ConfigMapRef == nil {
+			return out, fmt.Errorf("%s: envFrom supports configMapRef and secretRef: %w", where, errdefs.ErrNotImplemented)
+		}
+		cm, ok := configMaps[ef.ConfigMapRef.Name]
+		data := cm.Data
 		if !ok {
 			if ef.ConfigMapRef.Optional != nil && *ef.ConfigMapRef.Optional {
 				continue
@@ -239,7 +305,7 @@ func container(meta *metav1.ObjectMeta, c v1.Container, vols map[string]v1.Volum
 			out.Env = append(out.Env, e.Name+"="+e.Value)
 		case e.ValueFrom.ConfigMapKeyRef != nil:
 			ref := e.ValueFrom.ConfigMapKeyRef
-			v, ok := configMaps[ref.Name][ref.Key]
+			v, ok := configMaps[ref.Name].Data[ref.Key]
 			if !ok {
 				if ref.Optional != nil && *ref.Optional {
 					continue
@@ -253,8 +319,15 @@ func container(meta *metav1.ObjectMeta, c v1.Container, vols map[string]v1.Volum
 				return out, fmt.Errorf("%s: env %s: %w", where, e.Name, err)
 			}
 			out.Env = append(out.Env, e.Name+"="+v)
+		case e.ValueFrom.SecretKeyRef != nil:
+			ref := e.ValueFrom.SecretKeyRef
+			if ref.Name == "" || ref.Key == "" {
+				return out, invalid("%s: env %s: secretKeyRef needs the secret's name and a key", where, e.Name)
+			}
+			out.SecretEnv = append(out.SecretEnv, SecretEnv{Name: e.Name, Secret: ref.Name, Key: ref.Key,
+				Optional: ref.Optional != nil && *ref.Optional})
 		default:
-			return out, fmt.Errorf("%s: env %s: valueFrom supports configMapKeyRef and fieldRef only (secretKeyRef and resourceFieldRef are not supported): %w", where, e.Name, errdefs.ErrNotImplemented)
+			return out, fmt.Errorf("%s: env %s: valueFrom supports configMapKeyRef, secretKeyRef and fieldRef (resourceFieldRef is not supported): %w", where, e.Name, errdefs.ErrNotImplemented)
 		}
 	}
 	for _, vm := range c.VolumeMounts {
@@ -269,9 +342,15 @@ func container(meta *metav1.ObjectMeta, c v1.Container, vols map[string]v1.Volum
 			return out, invalid("%s: volumeMount %s: subPath %q must be relative, without ..", where, vm.Name, vm.SubPath)
 		}
 		m := Mount{Destination: vm.MountPath, ReadOnly: vm.ReadOnly, SubPath: vm.SubPath}
-		if v.HostPath != nil {
+		switch {
+		case v.HostPath != nil:
 			m.Source = v.HostPath.Path
-		} else {
+		case v.PersistentVolumeClaim != nil:
+			m.Source, m.Named = v.PersistentVolumeClaim.ClaimName, true
+			m.ReadOnly = m.ReadOnly || v.PersistentVolumeClaim.ReadOnly
+		case v.ConfigMap != nil:
+			m.Source, m.ConfigMap = v.ConfigMap.Name, true
+		default:
 			m.Source, m.EmptyDir = v.Name, true
 		}
 		out.Mounts = append(out.Mounts, m)

@@ -172,7 +172,7 @@ blue team"
     pod_with "  volumes: [{name: nv, nfs: {server: x, path: /y}}]
   containers: [{name: c, image: $IMAGE, volumeMounts: [{name: nv, mountPath: /n}]}]"
     run_pod 125 kube play "$f"
-    contains "$output" "volume nv: only hostPath and emptyDir volumes are supported"
+    contains "$output" "volume nv: pod plays hostPath, emptyDir, persistentVolumeClaim and configMap volumes"
     pod_with "  containers: [{name: c, image: $IMAGE, env: [{name: X, valueFrom: {fieldRef: {fieldPath: status.hostIP}}}]}]"
     run_pod 125 kube play "$f"
     contains "$output" 'env X: fieldRef "status.hostIP" is not supported'
