@@ -7,6 +7,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/pod-engine/pod/libpod"
+	"github.com/pod-engine/pod/pkg/inheritfd"
 )
 
 // inherited are the fds ≥ 3 pod was started with (open across exec), as
@@ -21,19 +22,7 @@ var inherited = map[int]bool{}
 // container (a test harness waiting for its output never ends). The fds a
 // user passes on purpose (--preserve-fds) are handed over explicitly.
 func closeInheritedOnExec() {
-	entries, err := os.ReadDir("/proc/self/fd")
-	if err != nil {
-		return
-	}
-	for _, e := range entries {
-		fd, err := strconv.Atoi(e.Name())
-		if err != nil || fd < 3 {
-			continue
-		}
-		flags, err := unix.FcntlInt(uintptr(fd), unix.F_GETFD, 0)
-		if err != nil || flags&unix.FD_CLOEXEC != 0 {
-			continue // ReadDir's own fd, the Go runtime's files
-		}
+	for _, fd := range inheritfd.List() {
 		inherited[fd] = true
 		unix.CloseOnExec(fd)
 	}

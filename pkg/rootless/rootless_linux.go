@@ -19,6 +19,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/pod-engine/pod/pkg/errdefs"
+	"github.com/pod-engine/pod/pkg/inheritfd"
 )
 
 // Environment variables between the pod processes of one command.
@@ -475,17 +476,7 @@ func MaybePause() {
 // caller's pipe must not stay open with it. The Go runtime's own files are
 // close-on-exec and stay.
 func closeInherited() {
-	entries, err := os.ReadDir("/proc/self/fd")
-	if err != nil {
-		return
-	}
-	for _, e := range entries {
-		fd, err := strconv.Atoi(e.Name())
-		if err != nil || fd < 3 {
-			continue
-		}
-		if flags, err := unix.FcntlInt(uintptr(fd), unix.F_GETFD, 0); err == nil && flags&unix.FD_CLOEXEC == 0 {
-			_ = unix.Close(fd)
-		}
+	for _, fd := range inheritfd.List() {
+		_ = unix.Close(fd)
 	}
 }
