@@ -90,7 +90,7 @@ func (p *Pod) Inspect() (*InspectPod, error) {
 			bindings := map[string]any{}
 			c.portBindings(bindings)
 			in.InfraConfig = &InspectPodInfra{
-				PortBindings: bindings, HostNetwork: c.config.Spec.Network == "host", Networks: []string{},
+				PortBindings: bindings, HostNetwork: c.config.Spec.Network == "host", Networks: c.NetworkNames(),
 				PidNS: ns(pods.NSPID), UsernsMode: usernsMode(&c.config.Spec), UtsNS: ns(pods.NSUTS),
 				InfraCommand: cfg.InfraCommand, InfraImage: cfg.InfraImage, ConmonPidFile: c.config.ConmonPidFile,
 				DNSServer: cfg.EtcFiles.DNS, DNSSearch: cfg.EtcFiles.DNSSearch, DNSOption: cfg.EtcFiles.DNSOptions,

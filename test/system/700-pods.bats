@@ -34,6 +34,10 @@ ns_of() {
     is "${lines[0]}" "POD ID +NAME +STATUS +CREATED +INFRA ID +# OF CONTAINERS"
     run_pod pod inspect --format '{{.Name}} {{.State}} {{.SharedNamespaces}} {{.NumContainers}} {{.ExitPolicy}}' p-one
     is "$output" "p-one Created \[ipc net uts\] 1 continue"
+    # The infra's networks, as Podman: the default network for root, none
+    # for a user (slirp4netns is not a network).
+    run_pod pod inspect --format '{{.InfraConfig.Networks}}' p-one
+    if is_rootless; then is "$output" "\[\]"; else is "$output" "\[podman\]"; fi
     run_pod pod inspect p-one
     is "$(jq -r '.Id + " " + .Labels.odd' <<<"$output")" "$pid x y"
     infra=$(jq -r .InfraContainerID <<<"$output")
