@@ -85,7 +85,6 @@ type resources struct {
 	CPUShares          uint64
 	CPUSetCPUs         string
 	Pids               *int64 // nil = engine default; -1 = unlimited
-	ShmSize            int64  // 0 = default
 }
 
 const cpuPeriod = 100000
@@ -146,8 +145,8 @@ func parseResources(o *Options) (resources, error) {
 		r.Pids = &n
 	}
 	if o.ShmSize != "" {
-		if r.ShmSize, err = parseBytes(o.ShmSize); err != nil || r.ShmSize == 0 {
-			return r, flagError(flagShmSize, o.ShmSize, "want a positive size like 64m")
+		if _, err := parseShmSize(flagShmSize, o.ShmSize); err != nil {
+			return r, err
 		}
 	}
 	return r, nil

@@ -4,20 +4,21 @@ package specgen
 // containers.conf's shm_size, else Podman's 64 MiB.
 func ShmSize(o *Options, d *Defaults) (int64, error) {
 	if o.ShmSize != "" {
-		n, err := parseBytes(o.ShmSize)
-		if err != nil || n == 0 {
-			return 0, flagError(flagShmSize, o.ShmSize, "want a positive size like 64m")
-		}
-		return n, nil
+		return parseShmSize(flagShmSize, o.ShmSize)
 	}
 	if d != nil && d.ShmSize != "" {
-		n, err := parseBytes(d.ShmSize)
-		if err != nil || n == 0 {
-			return 0, flagError("containers.conf shm_size", d.ShmSize, "want a positive size like 64m")
-		}
-		return n, nil
+		return parseShmSize("containers.conf shm_size", d.ShmSize)
 	}
 	return defaultShmSize, nil
+}
+
+// parseShmSize parses a /dev/shm size given by flag (a positive size).
+func parseShmSize(flag, v string) (int64, error) {
+	n, err := parseBytes(v)
+	if err != nil || n == 0 {
+		return 0, flagError(flag, v, "want a positive size like 64m")
+	}
+	return n, nil
 }
 
 // ShareableShm reports whether the container has its own IPC namespace
