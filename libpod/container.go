@@ -101,7 +101,7 @@ type ContainerState struct {
 	NetStatus     map[string]network.StatusBlock `json:"netStatus,omitempty"`
 	NetFiles      *network.FileHints             `json:"netFiles,omitempty"`      // a user-mode network's address and nameserver for /etc files
 	ImagesMounted []string                       `json:"imagesMounted,omitempty"` // image IDs mounted for this start (--mount type=image)
-	Shm           string                         `json:"shm,omitempty"`           // the host tmpfs mounted as its /dev/shm for this start (container_shm.go)
+	ShmMounted    bool                           `json:"shmMounted,omitempty"`    // its /dev/shm tmpfs is mounted at shmPath for this start (container_shm.go)
 	// NetPending is a network connect or disconnect that was under way in
 	// the namespace when its pod process died (container_netconnect.go).
 	NetPending *NetPending `json:"netPending,omitempty"`

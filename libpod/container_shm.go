@@ -51,7 +51,7 @@ func (c *Container) mountShm(o *specgen.Options) error {
 		}
 		return fmt.Errorf("container %s: mounting its /dev/shm tmpfs at %s: %w", c.config.Name, dir, err)
 	}
-	c.state.Shm = dir
+	c.state.ShmMounted = true
 	o.ShmDir = dir
 	return nil
 }
@@ -60,21 +60,22 @@ func (c *Container) mountShm(o *specgen.Options) error {
 // always tries when removing (a pod process killed before it saved the
 // state leaves the mount unrecorded).
 func (c *Container) unmountShm(removing bool) {
-	if c.state.Shm == "" && !removing {
+	if !c.state.ShmMounted && !removing {
 		return
 	}
 	if err := unix.Unmount(c.shmPath(), unix.MNT_DETACH); err != nil && err != unix.EINVAL && err != unix.ENOENT {
 		c.rt.warnf("container %s: unmounting %s: %v", c.config.Name, c.shmPath(), err)
 	}
-	c.state.Shm = ""
+	c.state.ShmMounted = false
 }
 
 // sharedShm is the /dev/shm tmpfs of the container whose IPC namespace c
 // joins ("" when that one keeps its /dev/shm to itself: c gets its own, and
 // a warning says so).
 func (c *Container) sharedShm(other *Container) string {
-	if other.state.Shm == "" {
+	if !other.state.ShmMounted {
 		c.rt.warnf("container %s: container %s's /dev/shm cannot be shared (its --ipc is not shareable, or its runtime cannot be joined): %s gets its own", c.config.Name, other.config.Name, c.config.Name)
+		return ""
 	}
-	return other.state.Shm
+	return other.shmPath()
 }
