@@ -158,7 +158,7 @@ func (f *kubePlayFlags) options(cmd *cobra.Command) (*kubePlayOpts, error) {
 // kubePlay creates the play's secrets and volumes, then its pods; on an
 // error what this play created is removed again.
 func kubePlay(ctx context.Context, rt *libpod.Runtime, play *kube.Play, o *kubePlayOpts) (retErr error) {
-	if len(play.Plans) > 0 && (len(o.ips) > 0 || len(o.macs) > 0) {
+	if len(o.ips) > 0 || len(o.macs) > 0 {
 		for _, plan := range play.Plans {
 			if plan.HostNetwork {
 				return fmt.Errorf("pod %s: --ip and --mac-address cannot apply to a pod with hostNetwork: true: drop them or hostNetwork: %w", plan.Name, errdefs.ErrInvalidArgument)
