@@ -20,6 +20,15 @@ const (
 	EnvAttachPipe = "_OCI_ATTACHPIPE"
 )
 
+// EnvDirect asks pod's own monitors (pod-conmon) to skip the daemonizing
+// re-exec: the caller starts the monitor in a session of its own and does
+// not wait for it, so the first process is the monitor proper. Its value
+// lists, comma-separated, the variables the caller added only for the
+// monitor's Go runtime (GOMAXPROCS, GOGC), which the monitor removes again
+// so that the OCI runtime and the exit command see the caller's
+// environment. The real conmon ignores it.
+const EnvDirect = "_POD_MONITOR_DIRECT"
+
 // Attach socket framing (conmon's stdpipe_t): every packet from the monitor to
 // a client starts with one byte naming the stream.
 const (

@@ -63,6 +63,12 @@ type Options struct {
 	Stdin, Stdout, Stderr *os.File
 	// Dir is the monitor's working directory ("" = the caller's).
 	Dir string
+	// Direct says the monitor is pod's own (pod-conmon) and honours
+	// conmon.EnvDirect: Start makes it a session leader and returns once it
+	// is released, without waiting for a daemonizing first process. The
+	// monitor then stays our child until we exit; Start reaps it when it
+	// ends before that. Ignored with Args.Sync.
+	Direct bool
 	// BeforeStart, when set, runs once the monitor process exists and before
 	// the start pipe releases it (Podman moves conmon into a cgroup here).
 	// An error kills the monitor and fails Start.
@@ -76,6 +82,10 @@ type Monitor struct {
 	start  *os.File
 	attach *msgPipe
 	cmd    *exec.Cmd // set only with Args.Sync: the monitor is still our child
+	// errRead is the read end of a direct monitor's stderr until the
+	// handshake is over: a monitor that fails before it reports on the
+	// sync pipe says why there.
+	errRead *os.File
 }
 
 // SyncError is a failure the monitor reported on a pipe: {"data": <0, "message": ...}.
@@ -159,13 +169,24 @@ func Start(ctx context.Context, o *Options) (_ *Monitor, retErr error) {
 		files = append(files, attachChild)
 	}
 
-	cmd := exec.CommandContext(ctx, o.Monitor, o.Args.Argv()...)
+	direct := o.Direct && !o.Args.Sync
+	var cmd *exec.Cmd
+	if direct {
+		// ctx bounds the handshake (ReadPid), not the monitor's life, so
+		// not CommandContext; the session makes it a group leader as the
+		// daemon is, so fail and a caller's kill reach the whole group.
+		cmd = exec.Command(o.Monitor, o.Args.Argv()...)
+		cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true}
+		env = directEnv(env)
+	} else {
+		cmd = exec.CommandContext(ctx, o.Monitor, o.Args.Argv()...)
+		cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+		cmd.Cancel = func() error { return syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) }
+		cmd.WaitDelay = 2 * time.Second
+	}
 	cmd.Env = env
 	cmd.Dir = o.Dir
 	cmd.ExtraFiles = files
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-	cmd.Cancel = func() error { return syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) }
-	cmd.WaitDelay = 2 * time.Second
 	if o.Stdin != nil {
 		cmd.Stdin = o.Stdin
 	}
@@ -188,7 +209,11 @@ func Start(ctx context.Context, o *Options) (_ *Monitor, retErr error) {
 			return nil, fmt.Errorf("creating the monitor's stderr pipe: %w", err)
 		}
 		errRead = r
-		defer r.Close()
+		defer func() {
+			if errRead != nil {
+				errRead.Close()
+			}
+		}()
 		childEnds = append(childEnds, w)
 		cmd.Stderr = w
 		if o.Stdout == nil {
@@ -218,6 +243,12 @@ func Start(ctx context.Context, o *Options) (_ *Monitor, retErr error) {
 	if o.Args.Sync {
 		m.pid = cmd.Process.Pid
 		m.cmd = cmd
+		return m, nil
+	}
+	if direct {
+		m.pid = cmd.Process.Pid
+		m.errRead, errRead = errRead, nil
+		go func() { _ = cmd.Wait() }() // reaped by us while we live, by init or a subreaper after
 		return m, nil
 	}
 	if err := cmd.Wait(); err != nil {
@@ -275,9 +306,19 @@ func (m *Monitor) Pid() int { return m.pid }
 func (m *Monitor) ReadPid(ctx context.Context) (int, error) {
 	v, err := m.sync.read(ctx)
 	if err != nil {
-		return 0, fmt.Errorf("reading the container pid from the monitor: %w", err)
+		return 0, fmt.Errorf("reading the container pid from the monitor: %w", m.explain(err))
 	}
 	return v, nil
+}
+
+// explain adds what a direct monitor wrote to stderr to a failed read of
+// its pipes (a monitor that reported the failure itself needs none).
+func (m *Monitor) explain(err error) error {
+	var se *SyncError
+	if m.errRead == nil || errors.As(err, &se) {
+		return err
+	}
+	return fmt.Errorf("%w%s", err, drainStderr(m.errRead))
 }
 
 // ReadExitCode reads sync message #2 of an exec: the exec process's exit
@@ -297,7 +338,7 @@ func (m *Monitor) WaitAttachReady(ctx context.Context) error {
 		return fmt.Errorf("waiting for the attach socket: monitor was started without --exec-attach: %w", errdefs.ErrInvalidArgument)
 	}
 	if _, err := m.attach.read(ctx); err != nil {
-		return fmt.Errorf("waiting for the monitor's attach socket: %w", err)
+		return fmt.Errorf("waiting for the monitor's attach socket: %w", m.explain(err))
 	}
 	return nil
 }
@@ -337,7 +378,29 @@ func (m *Monitor) Close() error {
 		m.start.Close()
 		m.start = nil
 	}
+	if m.errRead != nil {
+		m.errRead.Close()
+		m.errRead = nil
+	}
 	return nil
+}
+
+// directEnv adds conmon.EnvDirect to a direct monitor's environment, with
+// the Go runtime settings that keep the monitor lean (one P, a small heap
+// goal) where the caller set none; the monitor removes them again.
+func directEnv(env []string) []string {
+	var added []string
+	for _, kv := range [][2]string{{"GOMAXPROCS", "1"}, {"GOGC", "50"}} {
+		set := false
+		for _, e := range env {
+			set = set || strings.HasPrefix(e, kv[0]+"=")
+		}
+		if !set {
+			env = append(env, kv[0]+"="+kv[1])
+			added = append(added, kv[0])
+		}
+	}
+	return append(env, conmon.EnvDirect+"="+strings.Join(added, ","))
 }
 
 // errClosed reports a use of a Monitor after Close.

@@ -38,10 +38,11 @@ func readOnce(fd int) error {
 	}
 }
 
-// runParent is the process the caller starts. It waits to be released
-// through the start pipe, then starts the daemon and exits, leaving the
-// daemon's pid in --conmon-pidfile (or, with --sync, becomes the daemon).
-func runParent(c *config) int {
+// released waits to be released through the start pipe and checks what
+// must fail while the caller still sees our stderr and exit status. It
+// returns the start pipe when an --exec-attach caller releases us a second
+// time through it, else -1 (the pipe is closed then).
+func released(c *config) int {
 	signal.Ignore(syscall.SIGPIPE)
 	start := envFd(conmon.EnvStartPipe)
 	if start >= 0 {
@@ -50,10 +51,9 @@ func runParent(c *config) int {
 		}
 		if !c.ExecAttach {
 			syscall.Close(start)
+			start = -1
 		}
 	}
-	// Report a log file that cannot be opened now, while the caller still
-	// sees our stderr and exit status.
 	if c.k8sPath != "" {
 		fd, err := syscall.Open(c.k8sPath, syscall.O_WRONLY|syscall.O_APPEND|syscall.O_CREAT|syscall.O_CLOEXEC, 0o600)
 		if err != nil {
@@ -64,10 +64,43 @@ func runParent(c *config) int {
 	if c.SeccompNotifySocket != "" {
 		fatal("--seccomp-notify-socket is not supported by pod-conmon")
 	}
-	if c.Sync {
-		if !c.ExecAttach {
-			start = -1
+	return start
+}
+
+// runDirect is the monitor started by pod with conmon.EnvDirect: the
+// caller made it a session leader and does not wait for it, so it is the
+// daemon already and saves the re-exec (a whole process start) on every
+// create and exec. Once released it writes its own pid file and drops the
+// caller's stdio (kept with the passthrough log driver), as the daemon
+// starts with /dev/null.
+func runDirect(c *config) int {
+	start := released(c)
+	if c.ConmonPidFile != "" {
+		if err := conmon.WritePidFile(c.ConmonPidFile, os.Getpid()); err != nil {
+			fatal("Failed to write conmon pidfile: " + err.Error())
 		}
+	}
+	if !c.passthrough {
+		devnull, err := syscall.Open("/dev/null", syscall.O_RDWR|syscall.O_CLOEXEC, 0)
+		if err != nil {
+			fatal("Failed to open /dev/null: " + err.Error())
+		}
+		for fd := 0; fd < 3; fd++ {
+			if err := unix.Dup2(devnull, fd); err != nil {
+				fatal("Failed to redirect stdio to /dev/null: " + err.Error())
+			}
+		}
+		syscall.Close(devnull)
+	}
+	return runDaemon(c, start, false)
+}
+
+// runParent is the process the caller starts. It waits to be released
+// through the start pipe, then starts the daemon and exits, leaving the
+// daemon's pid in --conmon-pidfile (or, with --sync, becomes the daemon).
+func runParent(c *config) int {
+	start := released(c)
+	if c.Sync {
 		return runDaemon(c, start, false)
 	}
 

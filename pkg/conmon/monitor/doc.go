@@ -12,7 +12,10 @@
 // once the container is reaped, runs the exit command and exits when it
 // ends. Go cannot fork without exec, so the daemon is this binary
 // re-executed with an environment marker; the fds and the handshake stay
-// exactly as conmon's.
+// exactly as conmon's. pod itself skips that re-exec (conmon.EnvDirect,
+// runDirect): it starts the monitor as a session leader and does not wait
+// for it, so the first process is the daemon and each create or exec costs
+// one process start less.
 //
 // To keep each monitor small and quick (one runs per container) the package
 // uses the standard library and golang.org/x/sys only, no goroutine besides

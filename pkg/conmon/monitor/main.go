@@ -45,6 +45,13 @@ func Main(argv []string) int {
 		errorf(msg)
 		return 1
 	}
+	if added, ok := os.LookupEnv(conmon.EnvDirect); ok {
+		os.Unsetenv(conmon.EnvDirect)
+		for _, name := range splitComma(added) {
+			os.Unsetenv(name)
+		}
+		return runDirect(c)
+	}
 	if added, ok := os.LookupEnv(envDaemon); ok {
 		os.Unsetenv(envDaemon)
 		for _, name := range splitComma(added) {

@@ -46,6 +46,9 @@ type Monitor struct {
 	// Periodic says the monitor runs a periodic command (--periodic-*,
 	// pod-conmon and pod-shim; the real conmon does not).
 	Periodic bool
+	// Direct says the monitor needs no daemonizing re-exec
+	// (conmon.EnvDirect, pod-conmon; see client.Options.Direct).
+	Direct bool
 	// Message returns the runtime's own error message for a failure the
 	// monitor reported (nil: the monitor's message as is).
 	Message func(*client.SyncError) string
@@ -185,7 +188,7 @@ func (m *Monitor) options(args conmon.Args, env []string, extra []*os.File, dir 
 	if m.Dir != "" {
 		dir = m.Dir
 	}
-	return &client.Options{Monitor: m.Binary, Args: args, Env: Env(env), ExtraFiles: extra, Dir: dir}
+	return &client.Options{Monitor: m.Binary, Args: args, Env: Env(env), ExtraFiles: extra, Dir: dir, Direct: m.Direct}
 }
 
 // logSpec renders the monitor's --log-path for a log driver.

@@ -62,11 +62,12 @@ func (r *runtime) Create(ctx context.Context, req *ocirt.CreateRequest) (ocirt.T
 		// A terminal is sized through the ctl FIFO between create and
 		// start, which one `run` call leaves no room for: keep create+start
 		// there.
-		Run:           req.Start && r.monitorCanRun() && (spec.Process == nil || !spec.Process.Terminal),
+		Run:           req.Start && r.ownMonitor() && (spec.Process == nil || !spec.Process.Terminal),
 		SystemdCgroup: req.Cgroups == ocirt.CgroupsSystemd && !r.q.runsc,
 		NoPivot:       req.NoPivotRoot && !r.q.runsc,
 		NoNewKeyring:  req.NoNewKeyring && !r.q.runsc,
-		Periodic:      r.monitorCanRun(),
+		Periodic:      r.ownMonitor(),
+		Direct:        r.ownMonitor(),
 		Message:       func(se *client.SyncError) string { return runtimeMessage(log, se) },
 	}
 	if r.q.runsc && req.NotifySocket != "" {
@@ -137,8 +138,9 @@ func writeSpec(bundle string, spec *specs.Spec, q quirks) error {
 	return nil
 }
 
-// monitorCanRun reports whether the container's monitor can create and
-// start in one step (--run): pod-conmon can, the real conmon cannot.
-func (r *runtime) monitorCanRun() bool {
+// ownMonitor reports whether the monitor is pod's own pod-conmon, not the
+// real conmon: it can create and start in one step (--run), runs periodic
+// commands, and needs no daemonizing re-exec (launch.Monitor.Direct).
+func (r *runtime) ownMonitor() bool {
 	return filepath.Base(r.h.Monitor) == "pod-conmon"
 }

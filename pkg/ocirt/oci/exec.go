@@ -37,6 +37,7 @@ func (t *task) Exec(ctx context.Context, req *ocirt.ExecRequest) (ocirt.ExecProc
 		Runtime:     t.r.h.Path,
 		RuntimeName: t.r.name(),
 		RuntimeArgs: g.args(),
+		Direct:      t.r.ownMonitor(),
 		Message:     func(se *client.SyncError) string { return runtimeMessage(g.Log, se) },
 	}
 	return launch.Exec(ctx, m, t.ref.ID, req, &proc)
