@@ -61,7 +61,7 @@ func TestRuntimeArgvParity(t *testing.T) {
 				message string
 			}
 			got := map[string]result{}
-			for _, mon := range []monitorBin{{"conmon", conmonPath}, {"pod-conmon", podConmon}} {
+			for _, mon := range []monitorBin{{name: "conmon", path: conmonPath}, {name: "pod-conmon", path: podConmon}, {name: "pod-conmon-direct", path: podConmon, direct: true}} {
 				dir := t.TempDir()
 				rt := fakeRuntime(t, dir)
 				a := conmon.Args{APIVersion: true, CID: "ctr1234567890abc", CUUID: "ctr1234567890abc", Runtime: rt,
@@ -73,7 +73,7 @@ func TestRuntimeArgvParity(t *testing.T) {
 					env = append(env, "LISTEN_PID=1")
 				}
 				ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
-				m, err := Start(ctx, &Options{Monitor: mon.path, Args: a, Dir: dir, Env: env})
+				m, err := Start(ctx, &Options{Monitor: mon.path, Direct: mon.direct, Args: a, Dir: dir, Env: env})
 				if err != nil {
 					cancel()
 					t.Fatalf("%s: %v", mon.name, err)

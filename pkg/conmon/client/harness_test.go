@@ -50,17 +50,23 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
-type monitorBin struct{ name, path string }
+// monitorBin is a monitor under test; direct runs pod-conmon as pod does,
+// without its daemonizing re-exec (Options.Direct).
+type monitorBin struct {
+	name, path string
+	direct     bool
+}
 
 // forEach runs fn for every monitor × runtime pair that is installed.
 func forEach(t *testing.T, runtimes []string, fn func(t *testing.T, mon monitorBin, rt *conmontest.Runtime)) {
 	conmontest.RequireRoot(t)
 	var mons []monitorBin
 	if p, err := exec.LookPath("conmon"); err == nil {
-		mons = append(mons, monitorBin{"conmon", p})
+		mons = append(mons, monitorBin{name: "conmon", path: p})
 	}
 	if podConmon != "" {
-		mons = append(mons, monitorBin{"pod-conmon", podConmon})
+		mons = append(mons, monitorBin{name: "pod-conmon", path: podConmon},
+			monitorBin{name: "pod-conmon-direct", path: podConmon, direct: true})
 	}
 	if len(mons) == 0 {
 		t.Skip("no monitor binary available")
@@ -101,7 +107,7 @@ func (c *ctr) exitPath() string { return filepath.Join(c.run, "exits", c.b.ID) }
 // create starts the monitor and returns it with the container pid.
 func (c *ctr) create(ctx context.Context) (*Monitor, int, error) {
 	c.t.Helper()
-	m, err := Start(ctx, &Options{Monitor: c.mon.path, Args: c.args, Dir: c.b.Dir})
+	m, err := Start(ctx, &Options{Monitor: c.mon.path, Direct: c.mon.direct, Args: c.args, Dir: c.b.Dir})
 	if err != nil {
 		return nil, 0, err
 	}

@@ -29,7 +29,7 @@ func TestPodConmonReapsDuringExitDelay(t *testing.T) {
 exec `+rt.Path+` "$@"
 `)
 	ctx := ctx30(t)
-	c := newCtr(t, monitorBin{"pod-conmon", podConmon}, rt, "true")
+	c := newCtr(t, monitorBin{name: "pod-conmon", path: podConmon, direct: true}, rt, "true")
 	c.args.ExitCommand = "/bin/true"
 	c.args.ExitDelay = 4
 	m, _ := c.mustCreate(ctx)

@@ -56,7 +56,7 @@ func TestScenarioExec(t *testing.T) {
 
 		t.Run("detached", func(t *testing.T) {
 			a := c.execArgs(t, false, false, "sh", "-c", "exit 5")
-			m, err := Start(ctx, &Options{Monitor: mon.path, Args: a, Dir: a.Bundle})
+			m, err := Start(ctx, &Options{Monitor: mon.path, Direct: mon.direct, Args: a, Dir: a.Bundle})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -76,7 +76,7 @@ func TestScenarioExec(t *testing.T) {
 
 		t.Run("attach", func(t *testing.T) {
 			a := c.execArgs(t, true, false, "sh", "-c", "echo eo; echo ee >&2; exit 4")
-			m, err := Start(ctx, &Options{Monitor: mon.path, Args: a, Dir: a.Bundle})
+			m, err := Start(ctx, &Options{Monitor: mon.path, Direct: mon.direct, Args: a, Dir: a.Bundle})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -110,7 +110,7 @@ func TestScenarioExec(t *testing.T) {
 
 		t.Run("failure", func(t *testing.T) {
 			a := c.execArgs(t, false, false, "/nonexistent-binary")
-			m, err := Start(ctx, &Options{Monitor: mon.path, Args: a, Dir: a.Bundle})
+			m, err := Start(ctx, &Options{Monitor: mon.path, Direct: mon.direct, Args: a, Dir: a.Bundle})
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -27,7 +27,7 @@ func TestScenarioPreservedFds(t *testing.T) {
 			t.Fatal(err)
 		}
 		defer r.Close()
-		m, err := Start(ctx, &Options{Monitor: mon.path, Args: c.args, Dir: c.b.Dir, ExtraFiles: []*os.File{w}})
+		m, err := Start(ctx, &Options{Monitor: mon.path, Direct: mon.direct, Args: c.args, Dir: c.b.Dir, ExtraFiles: []*os.File{w}})
 		w.Close()
 		if err != nil {
 			t.Fatal(err)

@@ -101,7 +101,7 @@ func TestScenarioExitCommandEnv(t *testing.T) {
 		c := newCtr(t, mon, rt, "true")
 		out := filepath.Join(t.TempDir(), "env")
 		c.args.ExitCommand = writeScript(t, "env > "+out+".tmp; mv "+out+".tmp "+out+"\n")
-		m, err := Start(ctx, &Options{Monitor: mon.path, Args: c.args, Dir: c.b.Dir,
+		m, err := Start(ctx, &Options{Monitor: mon.path, Direct: mon.direct, Args: c.args, Dir: c.b.Dir,
 			Env: append(os.Environ(), "POD_TEST_MARKER=yes")})
 		if err != nil {
 			t.Fatal(err)
@@ -117,7 +117,7 @@ func TestScenarioExitCommandEnv(t *testing.T) {
 				t.Errorf("exit command environment lacks %q", want)
 			}
 		}
-		for _, bad := range []string{"_POD_CONMON", "GOMAXPROCS=1"} {
+		for _, bad := range []string{"_POD_CONMON", "_POD_MONITOR", "GOMAXPROCS=1", "GOGC=50"} {
 			if strings.Contains(env, bad) {
 				t.Errorf("exit command environment has %q", bad)
 			}
@@ -136,7 +136,7 @@ func TestScenarioSyncTimeout(t *testing.T) {
 		a.Sync = true
 		a.Timeout = 1
 		start := time.Now()
-		m, err := Start(ctx, &Options{Monitor: mon.path, Args: a, Dir: a.Bundle})
+		m, err := Start(ctx, &Options{Monitor: mon.path, Direct: mon.direct, Args: a, Dir: a.Bundle})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -175,7 +175,7 @@ func TestScenarioPassthrough(t *testing.T) {
 		outPath := filepath.Join(t.TempDir(), "out")
 		out, _ := os.Create(outPath)
 		defer out.Close()
-		m, err := Start(ctx, &Options{Monitor: mon.path, Args: c.args, Dir: c.b.Dir, Stdout: out, Stderr: out})
+		m, err := Start(ctx, &Options{Monitor: mon.path, Direct: mon.direct, Args: c.args, Dir: c.b.Dir, Stdout: out, Stderr: out})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -202,7 +202,7 @@ func TestScenarioExecTerminal(t *testing.T) {
 		c := newCtr(t, mon, rt, "sleep", "100")
 		c.runningCtr(ctx)
 		a := c.execArgs(t, true, true, "sh", "-c", "tty >/dev/null && echo is-a-tty; echo err >&2; exit 2")
-		m, err := Start(ctx, &Options{Monitor: mon.path, Args: a, Dir: a.Bundle})
+		m, err := Start(ctx, &Options{Monitor: mon.path, Direct: mon.direct, Args: a, Dir: a.Bundle})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -1,0 +1,45 @@
+package client
+
+import (
+	"os"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/pod-engine/pod/pkg/conmon/conmontest"
+)
+
+// A direct monitor (Options.Direct, as pod starts pod-conmon) is the daemon
+// itself: our child in a session of its own, its pid in --conmon-pidfile;
+// a failure before the sync message comes back with what it wrote to
+// stderr. The other scenarios run it too (forEach's pod-conmon-direct).
+func TestScenarioDirect(t *testing.T) {
+	conmontest.RequireRoot(t)
+	if podConmon == "" {
+		t.Skip("pod-conmon not built")
+	}
+	mon := monitorBin{name: "pod-conmon-direct", path: podConmon, direct: true}
+	rt := conmontest.NewRuntime(t, "crun")
+	ctx := ctx30(t)
+
+	c := newCtr(t, mon, rt, "sleep", "100")
+	m, _ := c.mustCreate(ctx)
+	stat, err := os.ReadFile("/proc/" + strconv.Itoa(m.Pid()) + "/stat")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// pid (comm) state ppid pgrp session ...
+	f := strings.Fields(string(stat[strings.LastIndexByte(string(stat), ')')+2:]))
+	if f[1] != strconv.Itoa(os.Getpid()) || f[2] != strconv.Itoa(m.Pid()) || f[3] != strconv.Itoa(m.Pid()) {
+		t.Errorf("monitor %d: ppid %s pgrp %s session %s, want ppid %d and its own group and session", m.Pid(), f[1], f[2], f[3], os.Getpid())
+	}
+	if got, _ := os.ReadFile(c.args.ConmonPidFile); strings.TrimSpace(string(got)) != strconv.Itoa(m.Pid()) {
+		t.Errorf("conmon pid file %q, want %d", got, m.Pid())
+	}
+
+	bad := newCtr(t, mon, rt, "true")
+	bad.args.LogPaths = []string{"k8s-file:/proc/nonexistent/ctr.log"}
+	if _, _, err := bad.create(ctx); err == nil || !strings.Contains(err.Error(), "Failed to open log file /proc/nonexistent/ctr.log") {
+		t.Errorf("create with an unopenable log: %v, want the monitor's own message", err)
+	}
+}
