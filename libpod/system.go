@@ -21,7 +21,8 @@ import (
 // runtime's store.
 func (r *Runtime) helperFlags() imagehelper.GlobalFlags {
 	return imagehelper.GlobalFlags{Root: r.paths.GraphRoot, RunRoot: r.paths.RunRoot,
-		StorageDriver: r.opts.StorageDriver, StorageOpts: r.opts.StorageOpts, TmpDir: r.opts.TmpDir, LogLevel: r.opts.LogLevel}
+		StorageDriver: r.opts.StorageDriver, StorageOpts: r.opts.StorageOpts, TmpDir: r.opts.TmpDir, LogLevel: r.opts.LogLevel,
+		EventsBackend: r.opts.EventsBackend}
 }
 
 // ContainerUsage is one container in `system df -v`.

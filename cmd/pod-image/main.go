@@ -30,6 +30,7 @@ import (
 // globals are the pod global flags pod-image understands.
 type globals struct {
 	root, runRoot, driver, logLevel, tmpDir string
+	eventsBackend                           string
 	storageOpts                             []string
 	registriesConf                          string
 	storageConf                             string
@@ -41,6 +42,7 @@ type app struct {
 	flags   *cobra.Command
 	store   *imagestore.Store
 	runtime *libimage.Runtime
+	evDone  chan struct{} // closed when the image events are written (events.go)
 }
 
 // Runtime opens the store and the libimage runtime on first use.
@@ -81,6 +83,7 @@ func (a *app) Runtime() (*libimage.Runtime, error) {
 		return nil, fmt.Errorf("setting up the image runtime: %w", err)
 	}
 	a.store, a.runtime = st, rt
+	a.recordEvents(rt)
 	return rt, nil
 }
 
@@ -99,6 +102,7 @@ func (a *app) Close() {
 	if a.store != nil {
 		a.store.Shutdown(false)
 	}
+	a.flushEvents()
 }
 
 // systemContext returns a copy of the runtime's system context, or a plain
@@ -176,6 +180,7 @@ func newRoot(a *app) *cobra.Command {
 	pf.StringArrayVar(&a.g.storageOpts, "storage-opt", nil, "Used to pass an option to the storage driver")
 	pf.StringVar(&a.g.logLevel, "log-level", "warn", "Log messages above specified level (trace, debug, info, warn, error, fatal, panic)")
 	pf.StringVar(&a.g.tmpDir, "tmpdir", "", "Path to the tmp directory for libpod state content (accepted for compatibility)")
+	pf.StringVar(&a.g.eventsBackend, "events-backend", "", `Events backend to use ("file"|"journald"|"none")`)
 	pf.StringVar(&a.g.registriesConf, "registries-conf", "", "Path to registries.conf (default $CONTAINERS_REGISTRIES_CONF or the system file)")
 	pf.StringVar(&a.g.storageConf, "storage-conf", "", "Path to storage.conf (default $CONTAINERS_STORAGE_CONF or the system file)")
 	_ = pf.MarkHidden("registries-conf")

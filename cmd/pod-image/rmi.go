@@ -149,7 +149,7 @@ func (a *app) removePodContainers(ctx context.Context, imageID string) error {
 func (a *app) globalFlags() imagehelper.GlobalFlags {
 	g := imagehelper.GlobalFlags{
 		Root: a.g.root, RunRoot: a.g.runRoot, StorageDriver: a.g.driver,
-		LogLevel: a.g.logLevel, TmpDir: a.g.tmpDir,
+		LogLevel: a.g.logLevel, TmpDir: a.g.tmpDir, EventsBackend: a.g.eventsBackend,
 	}
 	if a.flags.Flags().Changed("storage-opt") {
 		g.StorageOpts = append([]string{}, a.g.storageOpts...)

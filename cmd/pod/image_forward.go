@@ -23,7 +23,7 @@ import (
 // global flags (--runtime, --conmon…) are dropped when forwarding.
 var forwardedGlobals = map[string]bool{
 	"root": true, "runroot": true, "storage-driver": true, "storage-opt": true,
-	"log-level": true, "tmpdir": true,
+	"log-level": true, "tmpdir": true, "events-backend": true,
 }
 
 // imageVerbs are the top-level verbs pod-image implements; `pod image`
@@ -59,7 +59,7 @@ func init() {
 func forwardToImageHelper(cmd *cobra.Command, args []string) error {
 	g := imagehelper.GlobalFlags{
 		Root: globals.Root, RunRoot: globals.RunRoot, StorageDriver: globals.StorageDriver,
-		LogLevel: globals.LogLevel, TmpDir: globals.TmpDir,
+		LogLevel: globals.LogLevel, TmpDir: globals.TmpDir, EventsBackend: globals.EventsBackend,
 	}
 	if f := cmd.Flags().Lookup("storage-opt"); f != nil && f.Changed {
 		g.StorageOpts = append([]string{}, globals.StorageOpts...)
@@ -156,6 +156,8 @@ func splitAllGlobalFlags(persistent *pflag.FlagSet, args []string) (imagehelper.
 			g.LogLevel = val
 		case "tmpdir":
 			g.TmpDir = val
+		case "events-backend":
+			g.EventsBackend = val
 		}
 	}
 	// Values the root already parsed (flags given before the verb) are

@@ -138,6 +138,7 @@ func removeImageAfterRun(ctx context.Context, image string) {
 	g := imagehelper.GlobalFlags{
 		Root: globals.Root, RunRoot: globals.RunRoot, StorageDriver: globals.StorageDriver,
 		LogLevel: globals.LogLevel, TmpDir: globals.TmpDir, StorageOpts: globals.StorageOpts,
+		EventsBackend: globals.EventsBackend,
 	}
 	var stderr bytes.Buffer
 	if code, err := imagehelper.Run(context.WithoutCancel(ctx), podExecutable(), g, []string{"rmi", image}, nil, io.Discard, &stderr); err != nil || code != 0 {

@@ -94,6 +94,7 @@ type GlobalFlags struct {
 	StorageOpts   []string // --storage-opt (repeated); a non-nil empty slice passes --storage-opt ""
 	LogLevel      string   // --log-level
 	TmpDir        string   // --tmpdir
+	EventsBackend string   // --events-backend: where pod-image records image events
 }
 
 // Args renders the flags as pod-image arguments.
@@ -115,6 +116,7 @@ func (g GlobalFlags) Args() []string {
 	}
 	add("--log-level", g.LogLevel)
 	add("--tmpdir", g.TmpDir)
+	add("--events-backend", g.EventsBackend)
 	return a
 }
 

@@ -111,3 +111,24 @@ third"
     is "$status" 125
     contains "$output" "container jn (journald log driver): no systemd journal is readable on this host"
 }
+
+@test "journald events backend: container and image events written and read back with filters" {
+    run_pod --events-backend journald run --rm --name jev "${IMG[@]}" true
+    run_pod --events-backend journald tag "$IMAGE" "$IMAGE:jtag"
+    run_pod --events-backend journald events --stream=false --filter container=jev --format '{{.Type}} {{.Status}} {{.Name}}'
+    is "$output" "container create jev
+container init jev
+container start jev
+container attach jev
+container died jev
+container cleanup jev
+container remove jev"
+    run_pod --events-backend journald events --stream=false --filter type=image --format '{{.Status}} {{.Name}}'
+    is "$output" "tag $IMAGE:jtag"
+    # The entries carry Podman's journal fields, for journalctl users.
+    run nsenter -t "$(journal_ns)" -m -- journalctl -o json --no-pager PODMAN_EVENT=tag
+    is "$(jq -r '[.SYSLOG_IDENTIFIER, .PODMAN_TYPE, .PODMAN_NAME] | join(" ")' <<<"$output")" "pod image $IMAGE:jtag"
+    # The file backend saw none of it.
+    run_pod events --stream=false --filter container=jev
+    is "$output" ""
+}

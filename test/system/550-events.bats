@@ -149,3 +149,28 @@ statuses() {
         contains "$output" "needs a running systemd-journald"
     fi
 }
+
+@test "image verbs write Podman's image events (pod-image), --events-backend none writes none" {
+    id=$(pod image inspect --format '{{.ID}}' "$IMAGE")
+    since=$(date -u +%Y-%m-%dT%H:%M:%S.%NZ)
+    run_pod tag "$IMAGE" "$IMAGE:two"
+    run_pod untag "$IMAGE" "$IMAGE:two"
+    run_pod save -q -o "$BATS_TEST_TMPDIR/s.tar" "$IMAGE"
+    run_pod rmi "$IMAGE"
+    run_pod load -q -i "$BATS_TEST_TMPDIR/s.tar"
+    run_pod events --stream=false --since "$since" --filter type=image --format '{{.Status}} {{.Name}} {{.ID}}'
+    # As podman 4.3.1 prints them for the same commands.
+    is "$output" "tag $IMAGE:two $id
+untag $IMAGE:two $id
+save $BATS_TEST_TMPDIR/s.tar $id
+untag $IMAGE:latest $id
+remove $IMAGE:latest $id
+loadfromarchive $BATS_TEST_TMPDIR/s.tar $id"
+    run_pod events --stream=false --filter event=untag --format json
+    is "$(jq -r '[.Type, .Status, .ID] | join(" ")' <<<"$output" | sort -u)" "image untag $id"
+    # pod-image gets pod's --events-backend.
+    n=$(pod events --stream=false | wc -l)
+    run_pod --events-backend none tag "$IMAGE" "$IMAGE:quiet"
+    run_pod untag --events-backend none "$IMAGE" "$IMAGE:quiet"
+    is "$(pod events --stream=false | wc -l)" "$n" "events after --events-backend none"
+}
