@@ -77,7 +77,7 @@ func NewRuntime(o Options) (*Runtime, error) {
 		// The runtime kinds, asked in this order for a runtime name: adding
 		// a kind is one line here.
 		drivers = []ocirt.Driver{
-			oci.Driver{Monitor: r.monitorPath},
+			oci.Driver{Monitor: r.monitorPath, Timer: func() string { return r.findHelper("pod-conmon") }},
 			shimv2.Driver{Monitor: r.findHelper("pod-shim")},
 		}
 	}

@@ -65,6 +65,7 @@ var options = []option{
 	strOpt("periodic-command", 0, func(a *Args, s string) { a.PeriodicCommand = s }),                                         // pod-conmon only
 	strsOpt("periodic-command-arg", 0, func(a *Args, s string) { a.PeriodicCommandArgs = append(a.PeriodicCommandArgs, s) }), // pod-conmon only
 	{"periodic-interval", 0, optInt64, func(a *Args, _ string, n int64) { a.PeriodicInterval = n }},                          // pod-conmon only
+	intOpt("periodic-pid", 0, func(a *Args, n int64) { a.PeriodicPid = int(n) }),                                             // pod-conmon only
 	strOpt("exit-dir", 0, func(a *Args, s string) { a.ExitDir = s }),
 	boolOpt("leave-stdin-open", 0, func(a *Args) { a.LeaveStdinOpen = true }),
 	strOpt("log-level", 0, func(a *Args, s string) { a.LogLevel = s }),

@@ -92,26 +92,30 @@ type Args struct {
 	PeriodicCommand     string   // --periodic-command
 	PeriodicCommandArgs []string // --periodic-command-arg, repeatable
 	PeriodicInterval    int64    // --periodic-interval, milliseconds (only when > 0)
-	SocketDirPath       string   // --socket-dir-path
-	FullAttach          bool     // --full-attach
-	Terminal            bool     // -t
-	Stdin               bool     // -i
-	LeaveStdinOpen      bool     // --leave-stdin-open
-	Syslog              bool     // --syslog
-	SystemdCgroup       bool     // -s
-	RuntimeArgs         []string // --runtime-arg, repeatable: global runtime flags
-	RuntimeOpts         []string // --runtime-opt, repeatable: create/exec subcommand flags
-	NoPivot             bool     // --no-pivot
-	NoNewKeyring        bool     // --no-new-keyring
-	Exec                bool     // -e
-	ExecProcessSpec     string   // --exec-process-spec
-	ExecAttach          bool     // --exec-attach (pod-conmon: also with Run)
-	Run                 bool     // --run (pod-conmon only): `runtime run --detach` instead of create
-	Restore             string   // --restore
-	Sync                bool     // --sync
-	Timeout             int      // -T (only when > 0)
-	SdNotifySocket      string   // --sdnotify-socket
-	NoSyncLog           bool     // --no-sync-log
+	// PeriodicPid makes pod-conmon a timer only: no container of its own,
+	// it runs the periodic command while process PeriodicPid lives (the
+	// healthcheck of a container whose monitor is the real conmon).
+	PeriodicPid     int      // --periodic-pid
+	SocketDirPath   string   // --socket-dir-path
+	FullAttach      bool     // --full-attach
+	Terminal        bool     // -t
+	Stdin           bool     // -i
+	LeaveStdinOpen  bool     // --leave-stdin-open
+	Syslog          bool     // --syslog
+	SystemdCgroup   bool     // -s
+	RuntimeArgs     []string // --runtime-arg, repeatable: global runtime flags
+	RuntimeOpts     []string // --runtime-opt, repeatable: create/exec subcommand flags
+	NoPivot         bool     // --no-pivot
+	NoNewKeyring    bool     // --no-new-keyring
+	Exec            bool     // -e
+	ExecProcessSpec string   // --exec-process-spec
+	ExecAttach      bool     // --exec-attach (pod-conmon: also with Run)
+	Run             bool     // --run (pod-conmon only): `runtime run --detach` instead of create
+	Restore         string   // --restore
+	Sync            bool     // --sync
+	Timeout         int      // -T (only when > 0)
+	SdNotifySocket  string   // --sdnotify-socket
+	NoSyncLog       bool     // --no-sync-log
 
 	// Less common conmon 2.1.6 flags, rendered after the ones above.
 	ReplaceListenPid     bool   // --replace-listen-pid
@@ -195,6 +199,9 @@ func (a *Args) Argv() []string {
 			v = append(v, "--periodic-command-arg", e)
 		}
 		v = append(v, "--periodic-interval", strconv.FormatInt(a.PeriodicInterval, 10))
+		if a.PeriodicPid > 0 {
+			v = append(v, "--periodic-pid", strconv.Itoa(a.PeriodicPid))
+		}
 	}
 	boolean("--replace-listen-pid", a.ReplaceListenPid)
 	if a.LogGlobalSizeMax > 0 {

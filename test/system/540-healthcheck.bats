@@ -155,3 +155,25 @@ off2 Up .* ago"
     run_pod ps -a -q
     is "$output" ""
 }
+
+@test "with the real conmon (--conmon), pod-conmon runs the checks beside it as a timer" {
+    [[ "$POD_TEST_RUNTIME" != *.* ]] || skip "shim runtimes run under pod-shim, not conmon"
+    conmon=$(command -v conmon) || skip "no conmon installed"
+    run_pod --conmon "$conmon" run -d --name hc --health-cmd 'test -e /tmp/ok' --health-interval 1s --health-retries 2 \
+        "${IMG[@]}" sh -c 'touch /tmp/ok; exec sleep 1000'
+    run_pod inspect --format '{{.State.ConmonPid}}' hc
+    is "$(cat /proc/"$output"/comm)" "conmon" "the container's monitor"
+    wait_health hc healthy
+    run_pod exec hc rm /tmp/ok
+    wait_health hc unhealthy
+    # One timer, watching this container's process; it ends with it.
+    pid=$(pod inspect --format '{{.State.Pid}}' hc)
+    timers=$(pgrep -f -- "--periodic-pid $pid\$" | wc -l)
+    is "$timers" 1 "timers of the container"
+    run_pod rm -f -t 0 hc
+    for ((i = 0; i < 50; i++)); do
+        pgrep -f -- "--periodic-pid $pid\$" >/dev/null || break
+        sleep 0.1
+    done
+    ! pgrep -f -- "--periodic-pid $pid\$" || die "the timer outlived its container"
+}

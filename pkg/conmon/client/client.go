@@ -177,7 +177,7 @@ func Start(ctx context.Context, o *Options) (_ *Monitor, retErr error) {
 		// daemon is, so fail and a caller's kill reach the whole group.
 		cmd = exec.Command(o.Monitor, o.Args.Argv()...)
 		cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true}
-		env = directEnv(env)
+		env = DirectEnv(env)
 	} else {
 		cmd = exec.CommandContext(ctx, o.Monitor, o.Args.Argv()...)
 		cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
@@ -385,10 +385,10 @@ func (m *Monitor) Close() error {
 	return nil
 }
 
-// directEnv adds conmon.EnvDirect to a direct monitor's environment, with
+// DirectEnv adds conmon.EnvDirect to a direct monitor's environment, with
 // the Go runtime settings that keep the monitor lean (one P, a small heap
 // goal) where the caller set none; the monitor removes them again.
-func directEnv(env []string) []string {
+func DirectEnv(env []string) []string {
 	var added []string
 	for _, kv := range [][2]string{{"GOMAXPROCS", "1"}, {"GOGC", "50"}} {
 		set := false

@@ -2,10 +2,14 @@ package client
 
 import (
 	"os"
+	"os/exec"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/pod-engine/pod/pkg/conmon"
 	"github.com/pod-engine/pod/pkg/conmon/conmontest"
 )
 
@@ -41,5 +45,50 @@ func TestScenarioDirect(t *testing.T) {
 	bad.args.LogPaths = []string{"k8s-file:/proc/nonexistent/ctr.log"}
 	if _, _, err := bad.create(ctx); err == nil || !strings.Contains(err.Error(), "Failed to open log file /proc/nonexistent/ctr.log") {
 		t.Errorf("create with an unopenable log: %v, want the monitor's own message", err)
+	}
+}
+
+// pod-conmon --periodic-pid runs the periodic command every interval while
+// the process lives, one run at a time, and exits when it ends.
+func TestTimerMode(t *testing.T) {
+	if podConmon == "" {
+		t.Skip("pod-conmon not built")
+	}
+	target := exec.Command("sleep", "100")
+	if err := target.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = target.Process.Kill(); _ = target.Wait() }()
+	runs := filepath.Join(t.TempDir(), "runs")
+	a := conmon.Args{PeriodicCommand: "/bin/sh", PeriodicCommandArgs: []string{"-c", "echo run >> " + runs},
+		PeriodicInterval: 100, PeriodicPid: target.Process.Pid}
+	timer := exec.Command(podConmon, a.Argv()...)
+	timer.Env = DirectEnv(os.Environ())
+	if err := timer.Start(); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- timer.Wait() }()
+	time.Sleep(700 * time.Millisecond)
+	_ = target.Process.Kill()
+	_ = target.Wait()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("timer: %v", err)
+		}
+	case <-time.After(10 * time.Second):
+		_ = timer.Process.Kill()
+		t.Fatal("the timer outlived the process it watched")
+	}
+	data, _ := os.ReadFile(runs)
+	if n := strings.Count(string(data), "run\n"); n < 2 {
+		t.Errorf("%d runs in 700 ms at a 100 ms interval, want several", n)
+	}
+	// Bad use is refused, and a process that is gone too.
+	for _, args := range [][]string{{"--periodic-pid", "1"}, {"--periodic-pid", "999999999", "--periodic-command", "/bin/true", "--periodic-interval", "10"}} {
+		if out, err := exec.Command(podConmon, args...).CombinedOutput(); err == nil {
+			t.Errorf("pod-conmon %v succeeded: %s", args, out)
+		}
 	}
 }

@@ -36,6 +36,18 @@ func Main(argv []string) int {
 		_, _ = os.Stdout.WriteString("pod-conmon version " + Version + "\ncommit: " + commit() + "\n")
 		return 0
 	}
+	// pod's own callers start us directly (conmon.EnvDirect): take the
+	// variables it added for our Go runtime out again.
+	added, direct := os.LookupEnv(conmon.EnvDirect)
+	if direct {
+		os.Unsetenv(conmon.EnvDirect)
+		for _, name := range splitComma(added) {
+			os.Unsetenv(name)
+		}
+	}
+	if a.PeriodicPid > 0 {
+		return runTimer(a)
+	}
 	if a.CID == "" {
 		writeStderr("pod-conmon: Container ID not provided. Use --cid\n")
 		return 1
@@ -45,11 +57,7 @@ func Main(argv []string) int {
 		errorf(msg)
 		return 1
 	}
-	if added, ok := os.LookupEnv(conmon.EnvDirect); ok {
-		os.Unsetenv(conmon.EnvDirect)
-		for _, name := range splitComma(added) {
-			os.Unsetenv(name)
-		}
+	if direct {
 		return runDirect(c)
 	}
 	if added, ok := os.LookupEnv(envDaemon); ok {

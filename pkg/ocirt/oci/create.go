@@ -83,6 +83,9 @@ func (r *runtime) Create(ctx context.Context, req *ocirt.CreateRequest) (ocirt.T
 	t.ref.Started = m.Run
 	t.ref.Pid = st.Pid
 	t.ref.MonitorPid = st.MonitorPid
+	if !m.Periodic {
+		r.startTimer(req, st.Pid)
+	}
 	if sc != nil && !cached {
 		sc.store(r.stateRoot(), req.ID)
 	}

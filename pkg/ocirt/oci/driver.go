@@ -28,6 +28,10 @@ type Driver struct {
 	// Monitor finds the conmon-protocol monitor (pod-conmon or conmon) a
 	// new container records; nil = none (Create then fails saying so).
 	Monitor func() (string, error)
+	// Timer finds pod-conmon to run a container's periodic command (its
+	// healthcheck) beside the real conmon, which has none (timer.go);
+	// nil or "": none, the periodic command is not run then.
+	Timer func() string
 }
 
 // Kind implements ocirt.Driver.
@@ -99,14 +103,14 @@ func probeCmd(ctx context.Context, path string, args ...string) ([]byte, error) 
 }
 
 // Open implements ocirt.Driver.
-func (Driver) Open(h ocirt.Handle) (ocirt.Runtime, error) {
+func (d Driver) Open(h ocirt.Handle) (ocirt.Runtime, error) {
 	if h.Kind != Kind {
 		return nil, fmt.Errorf("runtime %q is of kind %q, not %q: %w", h.Name, h.Kind, Kind, errdefs.ErrInvalidArgument)
 	}
 	if !filepath.IsAbs(h.Path) {
 		return nil, fmt.Errorf("runtime %q: recorded path %q is not absolute: %w", h.Name, h.Path, errdefs.ErrInvalidArgument)
 	}
-	return &runtime{h: h, q: quirksFor(h.Path)}, nil
+	return &runtime{h: h, q: quirksFor(h.Path), timer: d.Timer}, nil
 }
 
 // quirks are the differences between runtimes that the driver hides.
@@ -195,8 +199,9 @@ var (
 
 // runtime is one OCI runtime binary, built from a container's handle.
 type runtime struct {
-	h ocirt.Handle
-	q quirks
+	h     ocirt.Handle
+	q     quirks
+	timer func() string // Driver.Timer
 }
 
 func (r *runtime) Handle() ocirt.Handle { return r.h }
