@@ -166,10 +166,10 @@ func exitCode(err error) int {
 	var ec *errdefs.ExitCodeError
 	if errors.As(err, &ec) {
 		if ec.Err != nil {
-			fmt.Fprintf(os.Stderr, "Error: %v\n", ec.Err)
+			fmt.Fprintf(os.Stderr, "Error: %v\n", withHint(ec.Err))
 		}
 		return ec.Code
 	}
-	fmt.Fprintf(os.Stderr, "Error: %v\n", err)
+	fmt.Fprintf(os.Stderr, "Error: %v\n", withHint(err))
 	return errdefs.ExitCode(err)
 }

@@ -48,12 +48,13 @@ var faultTable = map[string]faultFunc{
 	"kill-monitor":     killMonitor,
 	"kill-container":   killContainer,
 	"disk-full":        diskFull,
+	"runroot-ro":       runrootReadOnly,
 	"reboot":           reboot,
 	"runtime-replaced": runtimeReplaced,
 }
 
 // faultOrder is the order of -faults all.
-var faultOrder = []string{"kill-cli-run", "kill-cli-create", "kill-cli-start", "kill-cli-exec", "kill-cli-stop", "kill-cli-rm", "kill-monitor", "kill-container", "reboot", "disk-full", "runtime-replaced"}
+var faultOrder = []string{"kill-cli-run", "kill-cli-create", "kill-cli-start", "kill-cli-exec", "kill-cli-stop", "kill-cli-rm", "kill-monitor", "kill-container", "reboot", "disk-full", "runroot-ro", "runtime-replaced"}
 
 func faultNames() string { return strings.Join(faultOrder, ",") }
 

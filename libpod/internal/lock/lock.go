@@ -50,7 +50,7 @@ func (m *Manager) lock(name string, how int) (*Locker, error) {
 	path := filepath.Join(m.dir, name)
 	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|syscall.O_CLOEXEC, 0o600)
 	if err != nil {
-		return nil, fmt.Errorf("opening lock %s: %w", path, err)
+		return nil, fmt.Errorf("opening lock: %w", err) // the error names the path
 	}
 	for {
 		err = syscall.Flock(int(f.Fd()), how)
