@@ -13,6 +13,7 @@ import (
 	"github.com/pod-engine/pod/libpod/internal/etcfiles"
 	"github.com/pod-engine/pod/pkg/errdefs"
 	"github.com/pod-engine/pod/pkg/network"
+	"github.com/pod-engine/pod/pkg/ocirt"
 )
 
 // NetworkFlags are run/create's network flags beyond --network and the
@@ -57,10 +58,14 @@ func (r *Runtime) applyNetwork(cfg *ContainerConfig, o *CreateOptions) error {
 	}
 	rootless := unshare.IsRootless()
 	// A user-mode helper serves a namespace pod makes before the runtime
-	// makes the container's user namespace: that namespace's root could not
-	// set the network sysctls (Podman configures the network after the
-	// runtime's create there; pod does not yet).
-	own := o.Spec.IDMappings != nil || ownUserNS(&o.Spec)
+	// makes the container's user namespace. A container with a user
+	// namespace of its own can use it where the runtime joins the
+	// namespaces its user namespace does not own first (capability
+	// pod-userns: crun; the spec binds /sys and skips the net sysctls
+	// there). runc joins the user namespace first and then may not join
+	// that network namespace (Podman configures the network after the
+	// runtime's create instead; pod does not yet), so it gets none.
+	own := (o.Spec.IDMappings != nil || ownUserNS(&o.Spec)) && r.registry.Require(cfg.Runtime, ocirt.CapPodUserNS) != nil
 	if rootless && (v == "" || v == "private") {
 		// An ordinary user cannot make bridges: Podman's rootless default,
 		// slirp4netns, when it can run here, else a namespace of its own

@@ -32,8 +32,10 @@ const (
 	CapKeepGroups     Capability = "keep-groups" // keep the caller's supplementary groups (--group-add keep-groups)
 	CapRootless       Capability = "rootless"    // run for an ordinary user inside its user namespace
 	CapPod            Capability = "pod"         // join a pod: share another container's namespaces, given by path in the spec
-	// CapPodUserNS: members join a pod's user namespace by path together
-	// with the network namespace pod made for the pod outside it.
+	// CapPodUserNS: a user namespace of a pod's or the container's own,
+	// together with a network namespace pod made outside it (a pod's, a
+	// rootless user-mode network's): the runtime joins the namespaces the
+	// user namespace does not own first.
 	CapPodUserNS Capability = "pod-userns"
 )
 
@@ -84,7 +86,7 @@ var what = map[Capability]string{
 	CapUserNS:         "--userns",
 	CapKeepGroups:     "--group-add keep-groups",
 	CapRootless:       "running as an ordinary user (rootless)",
-	CapPodUserNS:      "a pod's user namespace (--userns, --uidmap, --gidmap, --subuidname, --subgidname on pod create) with the network namespace pod makes for the pod",
+	CapPodUserNS:      "a user namespace of a pod's (pod create --userns, --uidmap…) or, rootless, of the container's own with the network namespace pod makes outside it",
 }
 
 // Cap is whether a runtime has one capability, and why pod thinks so.
