@@ -18,8 +18,9 @@ type RootfsRun struct {
 	Env     []string // KEY=VALUE
 	User    string
 	WorkDir string
-	Runtime string // --runtime of the build; empty = the default
-	Network string // none, host…; empty = the default (private, loopback only)
+	Runtime string   // --runtime of the build; empty = the default
+	Network string   // none, host…; empty = the default (private, loopback only)
+	Mounts  []string // --mount values (the build's RUN --mount)
 	Stdout  io.Writer
 	Stderr  io.Writer
 }
@@ -33,7 +34,7 @@ func (r *Runtime) RunInRootfs(ctx context.Context, o RootfsRun) (int, error) {
 	c, err := r.CreateContainer(ctx, &CreateOptions{
 		StopTimeout: &zero,
 		Spec: specgen.Options{Rootfs: o.Rootfs, Command: o.Args, Entrypoint: &empty, Env: o.Env,
-			User: o.User, WorkDir: o.WorkDir, Network: o.Network},
+			User: o.User, WorkDir: o.WorkDir, Network: o.Network, Mounts: o.Mounts},
 		Runtime: o.Runtime,
 		Remove:  true,
 	})

@@ -29,6 +29,7 @@ type buildFlags struct {
 	files     []string
 	tags      []string
 	buildArgs []string
+	secrets   []string
 	labels    []string
 	target    string
 	layers    bool
@@ -62,6 +63,7 @@ cached as an intermediate image.`,
 	fl.StringArrayVarP(&f.files, "file", "f", nil, "`pathname` of a Containerfile (- for stdin)")
 	fl.StringArrayVarP(&f.tags, "tag", "t", nil, "tagged `name` to apply to the built image")
 	fl.StringArrayVar(&f.buildArgs, "build-arg", nil, "`argument=value` to supply to the builder")
+	fl.StringArrayVar(&f.secrets, "secret", nil, "secret file to expose to RUN --mount=type=secret (`id=ID,src=PATH`)")
 	fl.StringArrayVar(&f.labels, "label", nil, "set metadata for an image (default [])")
 	fl.StringVar(&f.target, "target", "", "set the target build stage to build")
 	fl.BoolVar(&f.layers, "layers", os.Getenv("BUILDAH_LAYERS") != "false", "cache intermediate layers during build")
@@ -136,6 +138,11 @@ func runBuild(cmd *cobra.Command, args []string, f *buildFlags) error {
 		k, v, _ := strings.Cut(l, "=")
 		o.Labels[k] = v
 	}
+	secrets, err := build.ParseSecrets(f.secrets)
+	if err != nil {
+		return err
+	}
+	o.Secrets = secrets
 	for _, t := range f.tags {
 		n, err := imagecommit.NormalizeName(t)
 		if err != nil {
@@ -229,7 +236,7 @@ func (e *buildEngine) Run(ctx context.Context, r build.RunSpec) (int, error) {
 		network = ""
 	}
 	return e.rt.RunInRootfs(ctx, libpod.RootfsRun{Rootfs: r.Rootfs, Args: r.Args, Env: r.Env, User: r.User,
-		WorkDir: r.WorkDir, Network: network, Stdout: r.Stdout, Stderr: r.Stderr})
+		WorkDir: r.WorkDir, Network: network, Mounts: r.Mounts, Stdout: r.Stdout, Stderr: r.Stderr})
 }
 
 // imageBuild runs `pod image build ARGS` as `pod build ARGS`: build is

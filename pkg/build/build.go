@@ -43,6 +43,7 @@ type RunSpec struct {
 	Env     []string
 	User    string
 	WorkDir string
+	Mounts  []string // --mount flags (RUN --mount, mounts.go)
 	Stdout  io.Writer
 	Stderr  io.Writer
 }
@@ -62,7 +63,8 @@ type Options struct {
 	Squash         bool // the last stage's new layers as one
 	SquashAll      bool // the whole image as one layer
 	Quiet          bool
-	Out            io.Writer // progress and RUN output (stdout)
+	Secrets        map[string]string // --secret: id → file (RUN --mount=type=secret)
+	Out            io.Writer         // progress and RUN output (stdout)
 	Err            io.Writer
 }
 

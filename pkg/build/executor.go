@@ -102,13 +102,17 @@ func (e *executor) Copy(excludes []string, copies ...imagebuilder.Copy) error {
 }
 
 func (e *executor) Run(run imagebuilder.Run, config docker.Config) error {
-	if len(run.Mounts) > 0 {
-		return fmt.Errorf("RUN --mount is not supported by pod build yet: %w", errdefs.ErrNotImplemented)
+	mounts, targets, cleanup, err := e.r.runMounts(run.Mounts)
+	if err != nil {
+		return err
 	}
+	defer cleanup()
 	root, err := e.working()
 	if err != nil {
 		return err
 	}
+	marks := markMissing(root, targets)
+	defer marks.remove(root)
 	args := run.Args
 	if run.Shell {
 		sh := config.Shell
@@ -118,7 +122,7 @@ func (e *executor) Run(run imagebuilder.Run, config docker.Config) error {
 		args = append(append([]string{}, sh...), strings.Join(run.Args, " "))
 	}
 	code, err := e.r.eng.Run(e.r.ctx, RunSpec{Rootfs: root, Args: args, Env: config.Env, User: config.User,
-		WorkDir: config.WorkingDir, Stdout: e.r.o.Out, Stderr: e.r.o.Err})
+		WorkDir: config.WorkingDir, Mounts: mounts, Stdout: e.r.o.Out, Stderr: e.r.o.Err})
 	if err != nil {
 		return err
 	}

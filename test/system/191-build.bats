@@ -164,3 +164,54 @@ CF
     ((rc != 0)) || die "an interrupted build exited 0"
     is "$(leftovers)" ""
 }
+
+@test "build: RUN --mount bind, cache, tmpfs and secret (--secret); nothing of them reaches the image" {
+    d=$(ctxdir mounts)
+    mkdir -p "$d/sub"
+    echo ctxfile >"$d/sub/f"
+    ln -s /etc "$d/out-link"
+    printf 'tok \x00\x01 s3cr3t-value\n' >"$BATS_TEST_TMPDIR/secret"
+    cat >"$d/Containerfile" <<'CF'
+FROM localhost/busybox
+RUN --mount=type=secret,id=tok wc -c </run/secrets/tok >/secret-bytes
+RUN --mount=type=secret,id=tok,target=/etc/tok.conf,required=true cmp /etc/tok.conf /run/secrets/tok 2>/dev/null; cat /etc/tok.conf | wc -c >/secret2-bytes
+RUN --mount=type=bind,source=sub,target=/ctx cat /ctx/f >/from-bind
+RUN --mount=type=bind,source=sub,target=/ctx,rw sh -c 'echo changed >/ctx/f'
+RUN --mount=type=cache,id=c1,target=/var/cache/x sh -c 'echo run >>/var/cache/x/log; wc -l </var/cache/x/log >/cache-count'
+RUN --mount=type=tmpfs,target=/scratch sh -c 'grep -c " /scratch tmpfs " /proc/mounts >/tmpfs-seen'
+CF
+    run_pod build -q --secret "id=tok,src=$BATS_TEST_TMPDIR/secret" -t localhost/mounts "$d"
+    run_pod run --rm localhost/mounts sh -c 'cat /secret-bytes /secret2-bytes /from-bind /cache-count /tmpfs-seen; for p in /run/secrets /etc/tok.conf /ctx /scratch /var/cache/x; do test -e $p && echo "left: $p"; done; true'
+    is "$output" "20
+20
+ctxfile
+1
+1" "what the steps saw, and no mount point left in the image"
+    is "$(cat "$d/sub/f")" "ctxfile" "a rw bind mount writes to a copy, not the context"
+    # The cache persists between builds; the secret is in no layer.
+    run_pod build -q --no-cache --secret "id=tok,src=$BATS_TEST_TMPDIR/secret" -t localhost/mounts2 "$d"
+    run_pod run --rm localhost/mounts2 cat /cache-count
+    is "$output" "2" "the cache mount's second build"
+    run_pod save -q -o "$BATS_TEST_TMPDIR/img.tar" localhost/mounts
+    mkdir "$BATS_TEST_TMPDIR/img" && tar -xf "$BATS_TEST_TMPDIR/img.tar" -C "$BATS_TEST_TMPDIR/img"
+    ! grep -rqa s3cr3t-value "$BATS_TEST_TMPDIR/img" || die "the secret is in the saved image"
+    # Refusals: exit 125, a clear message, nothing left.
+    local bad
+    for bad in "type=secret,id=nope,required=true|secret \"nope\" is required: give it with pod build --secret id=nope,src=PATH" \
+        "type=ssh|ssh mounts are not supported by pod build yet" \
+        "type=bind,from=builder,target=/x|from= (a stage or image) is not supported" \
+        "type=bind,source=out-link,target=/x|leaves the build context" \
+        "type=bind,source=../../etc/passwd,target=/x|is not in the build context" \
+        "type=nosuch,target=/x|unknown type \"nosuch\"" \
+        "type=cache|target is required"; do
+        printf 'FROM localhost/busybox\nRUN --mount=%s true\n' "${bad%%|*}" >"$d/Containerfile"
+        run_pod 125 build -q "$d"
+        contains "$output" "${bad#*|}"
+    done
+    run_pod 125 build --secret id=../x,src=/etc/hostname "$d"
+    contains "$output" "want id=ID,src=PATH"
+    run_pod 125 build --secret id=a,src=/nonexistent "$d"
+    contains "$output" "/nonexistent is not a readable file"
+    run leftovers
+    is "$output" "" "no working container left"
+}
