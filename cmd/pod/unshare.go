@@ -30,11 +30,13 @@ func unshareCommand() *cobra.Command {
   pod unshare rm -rf ~/.local/share/containers/storage`,
 		Args: cobra.ArbitraryArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			// As Podman: root is refused before --rootless-netns is looked at.
+			if !rootless.InNamespace() {
+				// Podman's words exactly, exit 125.
+				return &errdefs.ExitCodeError{Code: errdefs.ExitEngine, Err: errors.New("please use unshare with rootless")}
+			}
 			if netns {
 				return fmt.Errorf("--rootless-netns: pod has no rootless network namespace yet (no user-mode networking): %w", errdefs.ErrNotImplemented)
-			}
-			if !rootless.InNamespace() {
-				return fmt.Errorf("please use unshare with rootless: %w", errdefs.ErrInvalidArgument)
 			}
 			if len(args) == 0 {
 				sh := os.Getenv("SHELL")

@@ -44,16 +44,28 @@ func (e *executor) working() (string, error) {
 	return root, nil
 }
 
-// drop is done with the working container: it is removed now, unless
-// --rm=false or --force-rm=false may keep it (then cleanup decides).
+// drop removes the working container of a step whose result is
+// committed (--layers): only the container a stage ends with may be kept.
 func (e *executor) drop() {
 	if e.ctr == "" {
 		return
 	}
 	_, _ = e.r.store.Unmount(e.ctr, true)
-	if !e.r.o.KeepOnSuccess && !e.r.o.KeepOnFailure {
-		_ = e.r.store.DeleteContainer(e.ctr)
+	_ = e.r.store.DeleteContainer(e.ctr)
+	e.ctr, e.root = "", ""
+}
+
+// release is done with the container the stage ends with: removed now,
+// unless --rm=false or --force-rm=false may keep it (cleanup decides).
+func (e *executor) release() {
+	if e.ctr == "" {
+		return
 	}
+	if !e.r.o.KeepOnSuccess && !e.r.o.KeepOnFailure {
+		e.drop()
+		return
+	}
+	_, _ = e.r.store.Unmount(e.ctr, true)
 	e.ctr, e.root = "", ""
 }
 
@@ -198,10 +210,11 @@ func (r *run) nameKept(w workCtr) {
 		base += "-working-container"
 	}
 	name := base
+	// storage's SetNames takes a name from the container that has it:
+	// look for a free one first.
 	for n := 1; n <= 1000; n++ {
-		if err := r.store.SetNames(w.id, []string{name}); err == nil {
-			return
-		} else if !errors.Is(err, storage.ErrDuplicateName) {
+		if _, err := r.store.Container(name); errors.Is(err, storage.ErrContainerUnknown) {
+			_ = r.store.SetNames(w.id, []string{name})
 			return
 		}
 		name = fmt.Sprintf("%s-%d", base, n)

@@ -68,7 +68,7 @@ func (r *run) stage(st imagebuilder.Stage, idx, count int) (string, error) {
 	}
 	layers := r.o.Layers && !(last && (r.o.Squash || r.o.SquashAll))
 	ex := &executor{r: r, b: b, base: parent, from: from}
-	defer ex.drop()
+	defer ex.release()
 	committed := parent
 	for i, child := range st.Node.Children {
 		step := b.Step()
@@ -99,7 +99,9 @@ func (r *run) stage(st imagebuilder.Stage, idx, count int) (string, error) {
 			}
 			fmt.Fprintf(r.o.Out, "--> %s\n", id[:12])
 			committed = id
-			ex.drop()
+			if i < len(st.Node.Children)-1 {
+				ex.drop()
+			}
 			ex.base = id
 			continue
 		}
