@@ -2,13 +2,13 @@ package main
 
 import (
 	"errors"
-	"fmt"
 	"os"
 	"os/exec"
 
 	"github.com/spf13/cobra"
 
 	"github.com/pod-engine/pod/pkg/errdefs"
+	"github.com/pod-engine/pod/pkg/network/rootlessnet"
 	"github.com/pod-engine/pod/pkg/rootless"
 )
 
@@ -35,9 +35,6 @@ func unshareCommand() *cobra.Command {
 				// Podman's words exactly, exit 125.
 				return &errdefs.ExitCodeError{Code: errdefs.ExitEngine, Err: errors.New("please use unshare with rootless")}
 			}
-			if netns {
-				return fmt.Errorf("--rootless-netns: pod has no rootless network namespace yet (no user-mode networking): %w", errdefs.ErrNotImplemented)
-			}
 			if len(args) == 0 {
 				sh := os.Getenv("SHELL")
 				if sh == "" {
@@ -50,13 +47,29 @@ func unshareCommand() *cobra.Command {
 				return err
 			}
 			paths := rt.Paths()
+			// --rootless-netns: the user's shared network namespace (made
+			// with its slirp4netns when missing), as Podman 4.3.
+			var shared *rootlessnet.Shared
+			if netns {
+				if shared, err = rt.RootlessNetNS(); err != nil {
+					rt.Shutdown()
+					return err
+				}
+			}
 			rt.Shutdown()
 			c := exec.Command(args[0], args[1:]...)
 			c.Stdin, c.Stdout, c.Stderr = os.Stdin, os.Stdout, os.Stderr
 			c.Env = append(os.Environ(), "CONTAINERS_GRAPHROOT="+paths.GraphRoot, "CONTAINERS_RUNROOT="+paths.RunRoot)
-			err = c.Run()
+			if shared != nil {
+				err = shared.RunIn(c)
+			} else {
+				err = c.Run()
+			}
 			var exit *exec.ExitError
+			var enter *rootlessnet.EnterError
 			switch {
+			case errors.As(err, &enter):
+				return &errdefs.ExitCodeError{Code: errdefs.ExitEngine, Err: err}
 			case errors.As(err, &exit):
 				return &errdefs.ExitCodeError{Code: exit.ExitCode()}
 			case errors.Is(err, exec.ErrNotFound):
