@@ -11,9 +11,9 @@ import (
 func TestPlatformMatches(t *testing.T) {
 	host := runtime.GOARCH
 	for _, c := range []struct {
-		img              imagestore.Image
+		img             imagestore.Image
 		os, arch, varnt string
-		want             bool
+		want            bool
 	}{
 		{imagestore.Image{OS: "linux", Architecture: host}, "", "", "", true},
 		{imagestore.Image{OS: "linux", Architecture: host}, "linux", host, "", true},

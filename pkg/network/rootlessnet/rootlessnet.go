@@ -17,7 +17,9 @@
 //   - pasta quits when the namespace's bind mount is removed (its own
 //     inotify watch); the helper's pid and start time are recorded next to
 //     the namespace so that Stop kills a helper that is somehow still
-//     there (a teardown after a crash), never a reused pid.
+//     there (a teardown after a crash), never a reused pid;
+//   - the user's shared namespace, Podman's "rootless-netns", which
+//     `unshare --rootless-netns` enters (shared.go).
 package rootlessnet
 
 import (
