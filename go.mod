@@ -5,6 +5,7 @@ go 1.26.0
 require (
 	github.com/BurntSushi/toml v1.5.0
 	github.com/containerd/containerd/api v1.12.0
+	github.com/containerd/platforms v1.0.0-rc.1
 	github.com/containerd/ttrpc v1.2.10
 	github.com/containernetworking/plugins v1.7.1
 	github.com/coreos/go-systemd/v22 v22.7.0
@@ -47,7 +48,6 @@ require (
 	github.com/containerd/errdefs v1.0.0 // indirect
 	github.com/containerd/errdefs/pkg v0.3.0 // indirect
 	github.com/containerd/log v0.1.0 // indirect
-	github.com/containerd/platforms v1.0.0-rc.1 // indirect
 	github.com/containerd/stargz-snapshotter/estargz v0.17.0 // indirect
 	github.com/containerd/typeurl/v2 v2.3.0 // indirect
 	github.com/containernetworking/cni v1.3.0 // indirect

@@ -4,9 +4,11 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 
+	"github.com/pod-engine/pod/pkg/errdefs"
 	"github.com/pod-engine/pod/pkg/imagestore"
 )
 
@@ -100,4 +102,37 @@ func (c *Container) Namespaces() map[string]string {
 		}
 	}
 	return out
+}
+
+// RemoveExternal removes the storage container named by nameOrID (name,
+// full ID or unique ID prefix) that pod has no record of, as `podman rm
+// --force` removes Buildah's working containers. ErrNotFound when there
+// is none.
+func (r *Runtime) RemoveExternal(nameOrID string) error {
+	ext, err := r.ExternalContainers()
+	if err != nil {
+		return err
+	}
+	var match []string
+	for _, c := range ext {
+		if c.ID == nameOrID || slices.Contains(c.Names, nameOrID) {
+			match = []string{c.ID}
+			break
+		}
+		if len(nameOrID) >= 3 && strings.HasPrefix(c.ID, nameOrID) {
+			match = append(match, c.ID)
+		}
+	}
+	switch len(match) {
+	case 0:
+		return fmt.Errorf("no container with name or ID %q found: %w", nameOrID, errdefs.ErrNotFound)
+	case 1:
+	default:
+		return fmt.Errorf("more than one storage container matches %q: give more of its ID: %w", nameOrID, errdefs.ErrInvalidArgument)
+	}
+	store, err := r.images()
+	if err != nil {
+		return err
+	}
+	return store.DeleteContainer(match[0])
 }

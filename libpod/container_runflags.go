@@ -10,8 +10,11 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/containerd/platforms"
+
 	"github.com/pod-engine/pod/libpod/internal/specgen"
 	"github.com/pod-engine/pod/pkg/errdefs"
+	"github.com/pod-engine/pod/pkg/imagestore"
 )
 
 // RunFlags are the create options of Podman's run/create flags that are
@@ -117,10 +120,10 @@ func (r *Runtime) checkPlatform(ctx context.Context, cfg *ContainerConfig, o *Cr
 		return err
 	}
 	want := platformString(o.OS, o.Arch, o.Variant)
-	if platformMatches(img.OS, img.Architecture, o.OS, o.Arch) {
+	if platformMatches(img, o) {
 		return nil
 	}
-	have := platformString(img.OS, img.Architecture, "")
+	have := platformString(img.OS, img.Architecture, img.Variant)
 	if o.Pull == "never" {
 		return fmt.Errorf("image %s is for %s, not %s, and --pull=never forbids pulling it for %s: %w", o.Image, have, want, want, errdefs.ErrNoSuchImage)
 	}
@@ -132,14 +135,26 @@ func (r *Runtime) checkPlatform(ctx context.Context, cfg *ContainerConfig, o *Cr
 	if img, err = store.LookupImage(cfg.ImageID); err != nil {
 		return err
 	}
-	if !platformMatches(img.OS, img.Architecture, o.OS, o.Arch) {
-		return fmt.Errorf("image %s is for %s after pulling, not %s: %w", o.Image, platformString(img.OS, img.Architecture, ""), want, errdefs.ErrNoSuchImage)
+	if !platformMatches(img, o) {
+		return fmt.Errorf("image %s is for %s after pulling, not %s: %w", o.Image, platformString(img.OS, img.Architecture, img.Variant), want, errdefs.ErrNoSuchImage)
 	}
 	return nil
 }
 
-func platformMatches(imgOS, imgArch, os, arch string) bool {
-	return (os == "" || os == imgOS) && (arch == "" || arch == imgArch)
+// platformMatches is libimage's matchesPlatform (Podman 4.3): both sides
+// filled with this host's OS and architecture where unset, normalized and
+// compared by containerd's matcher, so arm64 is arm64/v8, --variant v7 does
+// not take an arm64 image, and a variant asked for needs an image of it.
+func platformMatches(img *imagestore.Image, o *CreateOptions) bool {
+	want, err := platforms.Parse(platformString(o.OS, o.Arch, o.Variant))
+	if err != nil {
+		return false
+	}
+	have, err := platforms.Parse(platformString(img.OS, img.Architecture, img.Variant))
+	if err != nil {
+		return false
+	}
+	return platforms.NewMatcher(want).Match(have)
 }
 
 func platformString(os, arch, variant string) string {

@@ -107,7 +107,7 @@ func runBuild(cmd *cobra.Command, args []string, f *buildFlags) error {
 		return usageError("context directory %q: must be an existing directory", ctxDir)
 	}
 	o := build.Options{ContextDir: ctxDir, Target: f.target, Layers: f.layers, NoCache: f.noCache, Quiet: f.quiet,
-		Squash: f.squash, SquashAll: f.squashAll, Out: os.Stdout, Err: os.Stderr, Args: map[string]string{}, Labels: map[string]string{}}
+		Squash: f.squash, SquashAll: f.squashAll, KeepOnSuccess: !f.rm, KeepOnFailure: !f.forceRm, Out: os.Stdout, Err: os.Stderr, Args: map[string]string{}, Labels: map[string]string{}}
 	switch f.format {
 	case "oci", "docker":
 		o.Format = f.format

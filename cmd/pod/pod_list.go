@@ -82,9 +82,14 @@ func podRowOf(p *libpod.Pod, noTrunc bool) (podPsRow, error) {
 		Networks: []string{}, Labels: cfg.Labels, Containers: []podPsCtr{}, noTrunc: noTrunc}
 	states := make([]string, 0, len(ctrs))
 	for _, c := range ctrs {
-		r.Containers = append(r.Containers, podPsCtr{ID: c.ID(), Names: c.Name(), Status: string(c.Status())})
-		states = append(states, string(c.Status()))
+		st := c.Status()
+		// Podman's state words ("created", not pod's "configured").
+		r.Containers = append(r.Containers, podPsCtr{ID: c.ID(), Names: c.Name(), Status: st.PodmanState()})
+		states = append(states, string(st))
 	}
+	// Podman 4.3 lists a pod's containers in ID order (its state DB's key
+	// order): --ctr-ids/--ctr-names/--ctr-status and JSON keep that order.
+	sort.SliceStable(r.Containers, func(i, j int) bool { return r.Containers[i].ID < r.Containers[j].ID })
 	r.Status = libpod.PodStatusOf(states)
 	if r.Labels == nil {
 		r.Labels = map[string]string{}
@@ -208,24 +213,7 @@ func podPsCommand() *cobra.Command {
 					}
 					return nil
 				}
-				def := "{{.PodID}}\t{{.Name}}\t{{.Status}}\t{{.CreatedHuman}}\t{{.InfraIDShort}}"
-				if ns {
-					def = "{{.PodID}}\t{{.Name}}\t{{.Cgroup}}"
-				}
-				switch {
-				case ctrIDs || ctrNames || ctrStatus:
-					if ctrIDs {
-						def += "\t{{.ContainerIds}}"
-					}
-					if ctrNames {
-						def += "\t{{.ContainerNames}}"
-					}
-					if ctrStatus {
-						def += "\t{{.ContainerStatuses}}"
-					}
-				case !ns:
-					def += "\t{{.NumberOfContainers}}"
-				}
+				def := podPsDefault(ctrIDs, ctrNames, ctrStatus, ns)
 				views := make([]any, len(rows))
 				for i := range rows {
 					views[i] = rows[i]
@@ -235,7 +223,7 @@ func podPsCommand() *cobra.Command {
 					Headers: map[string]string{"PodID": "POD ID", "ID": "POD ID", "Name": "NAME", "Status": "STATUS",
 						"CreatedHuman": "CREATED", "Created": "CREATED", "InfraIDShort": "INFRA ID", "InfraID": "INFRA ID",
 						"NumberOfContainers": "# OF CONTAINERS", "ContainerIds": "IDS", "ContainerNames": "NAMES",
-						"ContainerStatuses": "STATUS", "Cgroup": "CGROUP", "Labels": "LABELS", "Networks": "NETWORKS"},
+						"ContainerStatuses": "STATUS", "Cgroup": "CGROUP", "Namespace": "NAMESPACES", "Labels": "LABELS", "Networks": "NETWORKS"},
 				}, views)
 			})
 		},
@@ -253,6 +241,29 @@ func podPsCommand() *cobra.Command {
 	fl.BoolVarP(&quiet, "quiet", "q", false, "Print the numeric IDs of the pods only")
 	fl.StringVar(&sortBy, "sort", "created", "Sort output by created, id, name, or number")
 	return cmd
+}
+
+// podPsDefault is pod ps's table as Podman 4.3 builds it: the pod columns,
+// then --ctr-ids, --ctr-names, --ctr-status in that order, then --ns's
+// CGROUP and NAMESPACES; "# OF CONTAINERS" when no --ctr-* flag is given.
+func podPsDefault(ctrIDs, ctrNames, ctrStatus, ns bool) string {
+	def := "{{.PodID}}\t{{.Name}}\t{{.Status}}\t{{.CreatedHuman}}\t{{.InfraIDShort}}"
+	if ctrIDs {
+		def += "\t{{.ContainerIds}}"
+	}
+	if ctrNames {
+		def += "\t{{.ContainerNames}}"
+	}
+	if ctrStatus {
+		def += "\t{{.ContainerStatuses}}"
+	}
+	if ns {
+		def += "\t{{.Cgroup}}\t{{.Namespace}}"
+	}
+	if !ctrIDs && !ctrNames && !ctrStatus {
+		def += "\t{{.NumberOfContainers}}"
+	}
+	return def
 }
 
 func podInspectCommand() *cobra.Command {

@@ -39,6 +39,14 @@ func rmCommand() *cobra.Command {
 				return rmExit(err)
 			}
 			return withRuntime(func(rt *libpod.Runtime) error {
+				named := len(args) > 0
+				args, err := rmExternal(rt, args, o.force)
+				if err != nil {
+					return rmExit(err)
+				}
+				if named && len(args) == 0 && !o.all {
+					return nil // all were storage containers, removed
+				}
 				ts, err := o.selectTargets(rt, args, libpod.VerbRemove, nil)
 				if err != nil {
 					return rmExit(err)
@@ -81,6 +89,32 @@ func rmCommand() *cobra.Command {
 	fl.BoolVarP(&volumes, "volumes", "v", false, "Remove anonymous volumes associated with the container")
 	fl.UintVarP(&timeout, "time", "t", 10, "Seconds to wait for stop before killing the container")
 	return cmd
+}
+
+// rmExternal removes, with --force, the named containers that are in the
+// shared storage but not pod's (Buildah's working containers, a kept
+// `build --rm=false` one), printing each name as Podman 4.3 does, and
+// returns the other names.
+func rmExternal(rt *libpod.Runtime, args []string, force bool) ([]string, error) {
+	if !force || len(args) == 0 {
+		return args, nil
+	}
+	rest := args[:0:0]
+	for _, a := range args {
+		if _, err := rt.LookupContainer(a); !errors.Is(err, errdefs.ErrNotFound) {
+			rest = append(rest, a)
+			continue
+		}
+		switch err := rt.RemoveExternal(a); {
+		case err == nil:
+			fmt.Println(a)
+		case errors.Is(err, errdefs.ErrNotFound):
+			rest = append(rest, a)
+		default:
+			return nil, err
+		}
+	}
+	return rest, nil
 }
 
 // rmExit gives rm's errors Podman's exit codes (podman-rm(1)): 1 when a

@@ -2,6 +2,7 @@ package main
 
 import (
 	"github.com/pod-engine/pod/libpod"
+	"github.com/pod-engine/pod/pkg/network/rootlessnet"
 	"github.com/pod-engine/pod/pkg/rootless"
 )
 
@@ -22,5 +23,8 @@ func migrateRootless() error {
 		return err
 	}
 	_, err = rootless.StopPause(o.Dir)
+	// The shared network namespace (unshare --rootless-netns) lived in the
+	// pause process's mount namespace: its slirp4netns goes too.
+	rootlessnet.StopSharedHelper(o.Dir)
 	return err
 }

@@ -2,13 +2,13 @@ package main
 
 import (
 	"errors"
-	"fmt"
 	"os"
 	"os/exec"
 
 	"github.com/spf13/cobra"
 
 	"github.com/pod-engine/pod/pkg/errdefs"
+	"github.com/pod-engine/pod/pkg/network/rootlessnet"
 	"github.com/pod-engine/pod/pkg/rootless"
 )
 
@@ -30,11 +30,10 @@ func unshareCommand() *cobra.Command {
   pod unshare rm -rf ~/.local/share/containers/storage`,
 		Args: cobra.ArbitraryArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if netns {
-				return fmt.Errorf("--rootless-netns: pod has no rootless network namespace yet (no user-mode networking): %w", errdefs.ErrNotImplemented)
-			}
+			// As Podman: root is refused before --rootless-netns is looked at.
 			if !rootless.InNamespace() {
-				return fmt.Errorf("please use unshare with rootless: %w", errdefs.ErrInvalidArgument)
+				// Podman's words exactly, exit 125.
+				return &errdefs.ExitCodeError{Code: errdefs.ExitEngine, Err: errors.New("please use unshare with rootless")}
 			}
 			if len(args) == 0 {
 				sh := os.Getenv("SHELL")
@@ -48,13 +47,29 @@ func unshareCommand() *cobra.Command {
 				return err
 			}
 			paths := rt.Paths()
+			// --rootless-netns: the user's shared network namespace (made
+			// with its slirp4netns when missing), as Podman 4.3.
+			var shared *rootlessnet.Shared
+			if netns {
+				if shared, err = rt.RootlessNetNS(); err != nil {
+					rt.Shutdown()
+					return err
+				}
+			}
 			rt.Shutdown()
 			c := exec.Command(args[0], args[1:]...)
 			c.Stdin, c.Stdout, c.Stderr = os.Stdin, os.Stdout, os.Stderr
 			c.Env = append(os.Environ(), "CONTAINERS_GRAPHROOT="+paths.GraphRoot, "CONTAINERS_RUNROOT="+paths.RunRoot)
-			err = c.Run()
+			if shared != nil {
+				err = shared.RunIn(c)
+			} else {
+				err = c.Run()
+			}
 			var exit *exec.ExitError
+			var enter *rootlessnet.EnterError
 			switch {
+			case errors.As(err, &enter):
+				return &errdefs.ExitCodeError{Code: errdefs.ExitEngine, Err: err}
 			case errors.As(err, &exit):
 				return &errdefs.ExitCodeError{Code: exit.ExitCode()}
 			case errors.Is(err, exec.ErrNotFound):

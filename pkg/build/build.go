@@ -64,8 +64,14 @@ type Options struct {
 	SquashAll      bool // the whole image as one layer
 	Quiet          bool
 	Secrets        map[string]string // --secret: id → file (RUN --mount=type=secret)
-	Out            io.Writer         // progress and RUN output (stdout)
-	Err            io.Writer
+	// KeepOnSuccess (--rm=false) keeps the working containers of a build
+	// that succeeds, KeepOnFailure (--force-rm=false) those of one that
+	// fails, as Buildah: unmounted, named "<image>-working-container[-N]",
+	// listed by `ps --external`.
+	KeepOnSuccess bool
+	KeepOnFailure bool
+	Out           io.Writer // progress and RUN output (stdout)
+	Err           io.Writer
 }
 
 // ErrStepFailed marks a RUN that exited non-zero; errors.As finds the code.
@@ -116,7 +122,8 @@ func Build(ctx context.Context, store storage.Store, eng Engine, o Options) (str
 		return "", err
 	}
 	r := &run{ctx: ctx, store: store, eng: eng, o: o, excludes: excludes, results: map[string]string{}}
-	defer r.cleanup()
+	ok := false
+	defer func() { r.cleanup(ok) }()
 	var id string
 	for i, st := range stages {
 		if id, err = r.stage(st, i, len(stages)); err != nil {
@@ -130,6 +137,7 @@ func Build(ctx context.Context, store storage.Store, eng Engine, o Options) (str
 	if err := imagecommit.Tag(store, id, o.Tags); err != nil {
 		return "", err
 	}
+	ok = true
 	short := id
 	if len(short) > 12 {
 		short = short[:12]

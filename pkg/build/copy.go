@@ -134,7 +134,7 @@ func (r *run) fromRoot(from string) (string, func(), error) {
 	if err != nil {
 		return "", nil, fmt.Errorf("COPY --from=%s: %w", from, err)
 	}
-	r.working = append(r.working, c.ID)
+	r.working = append(r.working, workCtr{id: c.ID})
 	dir, err := r.store.Mount(c.ID, "")
 	if err != nil {
 		return "", nil, err

@@ -9,6 +9,7 @@ import (
 	securejoin "github.com/cyphar/filepath-securejoin"
 	docker "github.com/fsouza/go-dockerclient"
 	"github.com/openshift/imagebuilder"
+	"go.podman.io/storage"
 
 	"github.com/pod-engine/pod/pkg/errdefs"
 	"github.com/pod-engine/pod/pkg/imagecommit"
@@ -20,6 +21,7 @@ type executor struct {
 	r    *run
 	b    *imagebuilder.Builder
 	base string // image the working container is (to be) made from; "" = scratch
+	from string // the stage's FROM as written (names a kept working container)
 	ctr  string // working storage container, "" until a step needs one
 	root string // its mount
 }
@@ -33,7 +35,7 @@ func (e *executor) working() (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("creating the working container on %q: %w", e.base, err)
 	}
-	e.r.working = append(e.r.working, c.ID)
+	e.r.working = append(e.r.working, workCtr{id: c.ID, from: e.from})
 	root, err := e.r.store.Mount(c.ID, "")
 	if err != nil {
 		return "", fmt.Errorf("mounting the working container: %w", err)
@@ -42,13 +44,28 @@ func (e *executor) working() (string, error) {
 	return root, nil
 }
 
-// drop removes the working container.
+// drop removes the working container of a step whose result is
+// committed (--layers): only the container a stage ends with may be kept.
 func (e *executor) drop() {
 	if e.ctr == "" {
 		return
 	}
 	_, _ = e.r.store.Unmount(e.ctr, true)
 	_ = e.r.store.DeleteContainer(e.ctr)
+	e.ctr, e.root = "", ""
+}
+
+// release is done with the container the stage ends with: removed now,
+// unless --rm=false or --force-rm=false may keep it (cleanup decides).
+func (e *executor) release() {
+	if e.ctr == "" {
+		return
+	}
+	if !e.r.o.KeepOnSuccess && !e.r.o.KeepOnFailure {
+		e.drop()
+		return
+	}
+	_, _ = e.r.store.Unmount(e.ctr, true)
 	e.ctr, e.root = "", ""
 }
 
@@ -160,11 +177,51 @@ func (r *run) config(id string) (imagecommit.Config, error) {
 	return imagecommit.ParentConfig(blob)
 }
 
-// cleanup removes the working containers left.
-func (r *run) cleanup() {
-	for _, id := range r.working {
-		_, _ = r.store.Unmount(id, true)
-		_ = r.store.DeleteContainer(id)
+// workCtr is a storage container the build made.
+type workCtr struct {
+	id   string
+	from string // FROM of its stage; "" for COPY --from's, never kept
+}
+
+// cleanup removes the working containers left, or keeps them (--rm=false
+// after a success, --force-rm=false after a failure) under Buildah's names.
+func (r *run) cleanup(ok bool) {
+	keep := ok && r.o.KeepOnSuccess || !ok && r.o.KeepOnFailure
+	for _, w := range r.working {
+		_, _ = r.store.Unmount(w.id, true)
+		if !keep || w.from == "" {
+			_ = r.store.DeleteContainer(w.id)
+			continue
+		}
+		r.nameKept(w)
+	}
+}
+
+// nameKept names a kept working container as Buildah does: the FROM
+// image's last path element without tag or digest, "-working-container",
+// then "-N" from 1 up while the name is taken.
+func (r *run) nameKept(w workCtr) {
+	base := w.from
+	if i := strings.LastIndex(base, "/"); i >= 0 {
+		base = base[i+1:]
+	}
+	if i := strings.IndexAny(base, ":@"); i >= 0 {
+		base = base[:i]
+	}
+	if base == "" || base == "scratch" {
+		base = "working-container"
+	} else {
+		base += "-working-container"
+	}
+	name := base
+	// storage's SetNames takes a name from the container that has it:
+	// look for a free one first.
+	for n := 1; n <= 1000; n++ {
+		if _, err := r.store.Container(name); errors.Is(err, storage.ErrContainerUnknown) {
+			_ = r.store.SetNames(w.id, []string{name})
+			return
+		}
+		name = fmt.Sprintf("%s-%d", base, n)
 	}
 }
 

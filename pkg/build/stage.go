@@ -27,7 +27,7 @@ type run struct {
 	excludes  []string
 	results   map[string]string // stage name or position → image ID
 	ctxHash   string            // digest of the build context (cache key of COPY/ADD)
-	working   []string          // storage containers to remove at the end
+	working   []workCtr         // storage containers to remove (or keep) at the end
 	warnedOCI bool              // the OCI-format warning was printed
 }
 
@@ -67,8 +67,8 @@ func (r *run) stage(st imagebuilder.Stage, idx, count int) (string, error) {
 		}
 	}
 	layers := r.o.Layers && !(last && (r.o.Squash || r.o.SquashAll))
-	ex := &executor{r: r, b: b, base: parent}
-	defer ex.drop()
+	ex := &executor{r: r, b: b, base: parent, from: from}
+	defer ex.release()
 	committed := parent
 	for i, child := range st.Node.Children {
 		step := b.Step()
@@ -99,7 +99,9 @@ func (r *run) stage(st imagebuilder.Stage, idx, count int) (string, error) {
 			}
 			fmt.Fprintf(r.o.Out, "--> %s\n", id[:12])
 			committed = id
-			ex.drop()
+			if i < len(st.Node.Children)-1 {
+				ex.drop()
+			}
 			ex.base = id
 			continue
 		}

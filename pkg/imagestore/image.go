@@ -25,6 +25,7 @@ type Image struct {
 	Created      time.Time
 	OS           string
 	Architecture string
+	Variant      string // the config's "variant" (arm/v7…); "" for most images
 	Config       Config
 }
 
@@ -71,6 +72,7 @@ type imageConfig struct {
 	Created      *time.Time `json:"created"`
 	OS           string     `json:"os"`
 	Architecture string     `json:"architecture"`
+	Variant      string     `json:"variant"`
 	Config       struct {
 		User         string              `json:"User"`
 		ExposedPorts map[string]struct{} `json:"ExposedPorts"`
@@ -121,7 +123,7 @@ func (s *Store) loadImage(img *storage.Image, resolved string) (*Image, error) {
 	if cfg.Created != nil && !cfg.Created.IsZero() {
 		out.Created = *cfg.Created
 	}
-	out.OS, out.Architecture = cfg.OS, cfg.Architecture
+	out.OS, out.Architecture, out.Variant = cfg.OS, cfg.Architecture, cfg.Variant
 	c := cfg.Config
 	out.Config = Config{
 		Entrypoint: c.Entrypoint, Cmd: c.Cmd, Env: c.Env, WorkingDir: c.WorkingDir,

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"go.podman.io/common/libnetwork/types"
+	netutil "go.podman.io/common/libnetwork/util"
 
 	"github.com/pod-engine/pod/pkg/errdefs"
 )
@@ -79,7 +80,16 @@ func (m *Manager) Create(o CreateOptions) (Network, error) {
 			if err != nil {
 				return Network{}, fmt.Errorf("network %s: --ip-range %q: not a CIDR: %w", o.Name, o.IPRanges[i], errdefs.ErrInvalidArgument)
 			}
-			first, last := rangeBounds(r.IPNet)
+			// Podman's bounds: the range's second address to its last
+			// (libnetwork/util, as `podman network create` computes them).
+			first, err := netutil.FirstIPInSubnet(&r.IPNet)
+			if err != nil {
+				return Network{}, fmt.Errorf("network %s: --ip-range %q: %w", o.Name, o.IPRanges[i], errdefs.ErrInvalidArgument)
+			}
+			last, err := netutil.LastIPInSubnet(&r.IPNet)
+			if err != nil {
+				return Network{}, fmt.Errorf("network %s: --ip-range %q: %w", o.Name, o.IPRanges[i], errdefs.ErrInvalidArgument)
+			}
 			sub.LeaseRange = &types.LeaseRange{StartIP: first, EndIP: last}
 		}
 		n.Subnets = append(n.Subnets, sub)
@@ -94,21 +104,6 @@ func (m *Manager) Create(o CreateOptions) (Network, error) {
 		return Network{}, fmt.Errorf("network %s: %w", o.Name, classify(err))
 	}
 	return out, nil
-}
-
-// rangeBounds is the first and last usable address of a CIDR range.
-func rangeBounds(n net.IPNet) (net.IP, net.IP) {
-	first := n.IP.Mask(n.Mask)
-	last := make(net.IP, len(first))
-	for i := range first {
-		last[i] = first[i] | ^n.Mask[i]
-	}
-	if ones, bits := n.Mask.Size(); bits-ones > 1 {
-		first = append(net.IP(nil), first...)
-		first[len(first)-1]++
-		last[len(last)-1]--
-	}
-	return first, last
 }
 
 // List returns every network, the default one included.

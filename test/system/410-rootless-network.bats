@@ -273,3 +273,45 @@ inet 10.0.2.100/24" "keep-id's user and slirp4netns' address, through exec"
     run_upod podtest run --rm --userns auto --network pasta "${IMG[@]}" sh -c 'ip -4 route | grep -c default'
     is "$output" "1" "--userns auto with pasta: a default route"
 }
+
+@test "unshare --rootless-netns: the user's shared namespace (tap0 10.0.2.100 by slirp4netns, Podman's name), kept between commands, rebuilt after kill -9, ended by system migrate" {
+    local port hip xdg=$RL/podtest/xdg ns1 ns2 slirp
+    run_upod podtest unshare readlink /proc/self/ns/net
+    userns_net=$output
+    run_upod podtest unshare --rootless-netns sh -c 'readlink /proc/self/ns/net; ip -4 -o addr show tap0 | awk "{print \$4}"; ip route | grep ^default; head -1 /etc/resolv.conf'
+    mapfile -t lines <<<"$output"
+    ns1=${lines[0]}
+    [[ "$ns1" != "$userns_net" ]] || die "--rootless-netns ran in the user namespace's own network namespace"
+    is "${lines[1]}" "10.0.2.100/24"
+    is "${lines[2]}" "default via 10.0.2.2 dev tap0.*"
+    is "${lines[3]}" "nameserver 10.0.2.3"
+    # Podman's place and name: $XDG_RUNTIME_DIR/netns/rootless-netns-<20 hex>.
+    run ls "$xdg/netns"
+    is "$output" "rootless-netns-[0-9a-f]{20}"
+    slirp=$(pgrep -f -- "slirp4netns.*$xdg/netns/rootless-netns-")
+    [[ -n "$slirp" ]] || die "no slirp4netns for the shared namespace"
+    # The same namespace and helper the next time; the exit code passes.
+    run_upod 7 podtest unshare --rootless-netns sh -c 'readlink /proc/self/ns/net; exit 7'
+    [[ "$output" == "$ns1" ]] || die "a second namespace: $output, not $ns1"
+    is "$(pgrep -f -- "slirp4netns.*$xdg/netns/rootless-netns-")" "$slirp"
+    # Out through slirp4netns to a listener on the host's address.
+    port=$(free_port)
+    hip=$(host_ip)
+    host_server "$hip" "$port"
+    run_upod podtest unshare --rootless-netns sh -c "printf 'GET /index.html HTTP/1.0\r\n\r\n' | timeout 5 busybox nc -w 3 $hip $port | tail -1"
+    is "$output" "host-$$"
+    # kill -9 of the helper: the next command builds it again.
+    kill -9 "$slirp"
+    run_upod podtest unshare --rootless-netns ip -4 -o addr show tap0
+    contains "$output" "10.0.2.100/24"
+    slirp2=$(pgrep -f -- "slirp4netns.*$xdg/netns/rootless-netns-")
+    [[ -n "$slirp2" && "$slirp2" != "$slirp" ]] || die "no new slirp4netns after kill -9 (old $slirp, now '$slirp2')"
+    # system migrate ends it with the pause process.
+    run_upod podtest system migrate
+    local tries=50
+    while ((tries-- > 0)) && pid_alive "$slirp2"; do sleep 0.1; done
+    pid_alive "$slirp2" && die "slirp4netns $slirp2 outlived system migrate"
+    # A command not found is 127, as plain unshare.
+    run_upod 127 podtest unshare --rootless-netns nonexistent-$$
+    run_upod podtest system migrate
+}

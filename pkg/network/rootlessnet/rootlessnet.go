@@ -17,7 +17,9 @@
 //   - pasta quits when the namespace's bind mount is removed (its own
 //     inotify watch); the helper's pid and start time are recorded next to
 //     the namespace so that Stop kills a helper that is somehow still
-//     there (a teardown after a crash), never a reused pid.
+//     there (a teardown after a crash), never a reused pid;
+//   - the user's shared namespace, Podman's "rootless-netns", which
+//     `unshare --rootless-netns` enters (shared.go).
 package rootlessnet
 
 import (
@@ -56,6 +58,9 @@ type Options struct {
 	Dir    string // where the helper's record and API socket live
 	Ports  []types.PortMapping
 	Args   []string // the options after "slirp4netns:" / "pasta:"
+	// Persistent starts slirp4netns without an exit pipe: it lives until
+	// Stop (the user's shared namespace, see Shared).
+	Persistent bool
 }
 
 // Result is what the helper gives the container.
@@ -179,11 +184,14 @@ func shortID(id string) string {
 }
 
 func startSlirp(o *Options) (*Result, error) {
-	exitR, exitW, err := os.Pipe()
-	if err != nil {
-		return nil, err
+	var exitR, exitW *os.File
+	if !o.Persistent {
+		var err error
+		if exitR, exitW, err = os.Pipe(); err != nil {
+			return nil, err
+		}
+		defer exitR.Close()
 	}
-	defer exitR.Close()
 	args := append([]string{}, o.Args...)
 	handler := false
 	for _, a := range args {
@@ -201,15 +209,18 @@ func startSlirp(o *Options) (*Result, error) {
 		ExtraOptions: args, Slirp4netnsExitPipeR: exitR,
 	})
 	if err != nil {
-		exitW.Close()
+		closeFile(exitW)
 		return nil, fmt.Errorf("slirp4netns: %w", err)
 	}
 	if err := record(o.Dir, o.ID, Slirp4netns, res.Pid); err != nil {
-		exitW.Close()
+		closeFile(exitW)
 		killHelper(res.Pid, 0)
 		return nil, err
 	}
-	r := &Result{Hold: []*os.File{exitW}}
+	r := &Result{}
+	if exitW != nil {
+		r.Hold = []*os.File{exitW}
+	}
 	if ip, err := slirp4netns.GetIP(res.Subnet); err == nil {
 		r.IPs = append(r.IPs, ip.String())
 	}
@@ -217,6 +228,12 @@ func startSlirp(o *Options) (*Result, error) {
 		r.DNS = append(r.DNS, dns.String())
 	}
 	return r, nil
+}
+
+func closeFile(f *os.File) {
+	if f != nil {
+		_ = f.Close()
+	}
 }
 
 func startPasta(o *Options) (*Result, error) {
