@@ -23,12 +23,17 @@ import (
 
 // copy carries out one COPY or ADD into root.
 func (r *run) copy(root string, excludes []string, c imagebuilder.Copy) error {
+	var urls []string
 	if c.Download {
+		var local []string
 		for _, s := range c.Src {
-			if strings.Contains(s, "://") {
-				return fmt.Errorf("ADD %s: adding from a URL is not supported by pod build yet; download it into the context: %w", s, errdefs.ErrNotImplemented)
+			if isURL(s) {
+				urls = append(urls, s)
+			} else {
+				local = append(local, s)
 			}
 		}
+		c.Src = local
 	}
 	srcRoot, pm := r.o.ContextDir, (*patternmatcher.PatternMatcher)(nil)
 	keepOwner := false
@@ -86,12 +91,21 @@ func (r *run) copy(root string, excludes []string, c imagebuilder.Copy) error {
 			return err
 		}
 	}
-	destDir := strings.HasSuffix(c.Dest, "/") || len(matches) > 1
+	destDir := strings.HasSuffix(c.Dest, "/") || len(matches)+len(urls) > 1
 	if !destDir {
 		if d, err := securejoin.SecureJoin(root, c.Dest); err == nil {
 			if fi, err := os.Stat(d); err == nil && fi.IsDir() {
 				destDir = true
 			}
+		}
+	}
+	for _, u := range urls {
+		d, err := r.fetch(u)
+		if err != nil {
+			return err
+		}
+		if err := w.addURL(d, c.Dest, destDir); err != nil {
+			return fmt.Errorf("adding %s to %s: %w", u, c.Dest, err)
 		}
 	}
 	for _, m := range matches {

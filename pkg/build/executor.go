@@ -186,6 +186,9 @@ type workCtr struct {
 // cleanup removes the working containers left, or keeps them (--rm=false
 // after a success, --force-rm=false after a failure) under Buildah's names.
 func (r *run) cleanup(ok bool) {
+	if r.tmp != "" {
+		_ = os.RemoveAll(r.tmp)
+	}
 	keep := ok && r.o.KeepOnSuccess || !ok && r.o.KeepOnFailure
 	for _, w := range r.working {
 		_, _ = r.store.Unmount(w.id, true)

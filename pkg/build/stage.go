@@ -25,10 +25,12 @@ type run struct {
 	eng       Engine
 	o         Options
 	excludes  []string
-	results   map[string]string // stage name or position → image ID
-	ctxHash   string            // digest of the build context (cache key of COPY/ADD)
-	working   []workCtr         // storage containers to remove (or keep) at the end
-	warnedOCI bool              // the OCI-format warning was printed
+	results   map[string]string    // stage name or position → image ID
+	ctxHash   string               // digest of the build context (cache key of COPY/ADD)
+	working   []workCtr            // storage containers to remove (or keep) at the end
+	warnedOCI bool                 // the OCI-format warning was printed
+	downloads map[string]*download // ADD URLs fetched (download.go)
+	tmp       string               // where they are, removed with the build
 }
 
 // stage runs one stage and returns its image ID.
@@ -78,7 +80,10 @@ func (r *run) stage(st imagebuilder.Stage, idx, count int) (string, error) {
 		fmt.Fprintf(r.o.Out, "%sSTEP %d/%d: %s\n", prefix, i+2, total, step.Original)
 		noRuns := !b.RequiresStart(&parser.Node{Children: st.Node.Children[i+1:]})
 		if layers {
-			key := r.cacheKey(committed, step, b)
+			key, err := r.cacheKey(committed, step, b)
+			if err != nil {
+				return "", stepErr(step, err)
+			}
 			if !r.o.NoCache {
 				if id := r.cached(committed, key); id != "" {
 					if err := b.Run(step, imagebuilder.NoopExecutor, noRuns); err != nil {
@@ -163,7 +168,7 @@ type cacheMeta struct {
 
 // cacheKey identifies a step on a parent: the instruction with its
 // environment, and for COPY/ADD the context's content.
-func (r *run) cacheKey(parent string, step *imagebuilder.Step, b *imagebuilder.Builder) string {
+func (r *run) cacheKey(parent string, step *imagebuilder.Step, b *imagebuilder.Builder) (string, error) {
 	h := sha256.New()
 	fmt.Fprintf(h, "%s\x00%s\x00%q\x00%q\x00%s", parent, step.Original, step.Env, b.Arguments(), r.o.Format)
 	if c := strings.ToLower(step.Command); c == command.Copy || c == command.Add {
@@ -171,8 +176,15 @@ func (r *run) cacheKey(parent string, step *imagebuilder.Step, b *imagebuilder.B
 			r.ctxHash = r.contextDigest()
 		}
 		fmt.Fprintf(h, "\x00%s\x00%q", r.ctxHash, r.results)
+		if c == command.Add {
+			digests, err := r.urlDigests(step.Args)
+			if err != nil {
+				return "", err
+			}
+			fmt.Fprintf(h, "\x00%s", digests)
+		}
 	}
-	return hex.EncodeToString(h.Sum(nil))
+	return hex.EncodeToString(h.Sum(nil)), nil
 }
 
 // cached finds an intermediate image made by the same step on parent.

@@ -3,6 +3,7 @@
 # in the shared store (pod and Podman run and inspect the result).
 
 load helpers
+load helpers.network
 
 # ctxdir NAME: a fresh build context.
 ctxdir() {
@@ -212,6 +213,44 @@ ctxfile
     contains "$output" "want id=ID,src=PATH"
     run_pod 125 build --secret id=a,src=/nonexistent "$d"
     contains "$output" "/nonexistent is not a readable file"
+    run leftovers
+    is "$output" "" "no working container left"
+}
+
+@test "build: ADD of an http URL (into a directory, to a name, --chmod), a changed remote file misses the cache, bad URLs refused" {
+    d=$(ctxdir addurl)
+    mkdir -p "$d/www"
+    printf 'remote \x01 v1\n' >"$d/www/file.txt"
+    local port srv
+    port=$(free_port)
+    busybox httpd -f -p "127.0.0.1:$port" -h "$d/www" 3>&- &
+    srv=$!
+    fetch "http://127.0.0.1:$port/file.txt" >/dev/null || die "the test's httpd did not start"
+    cat >"$d/Containerfile" <<CF
+FROM localhost/busybox
+ADD http://127.0.0.1:$port/file.txt /dl/
+ADD --chmod=0644 --chown=65534:65534 http://127.0.0.1:$port/file.txt /named.txt
+CF
+    run_pod build -q -t localhost/addurl "$d"
+    run_pod run --rm localhost/addurl sh -c 'stat -c "%a %u %n" /dl/file.txt /named.txt; cat /dl/file.txt'
+    is "$output" "600 0 /dl/file.txt
+644 65534 /named.txt
+remote .* v1" "Buildah's modes and owners, the content"
+    run_pod build -t localhost/addurl2 "$d"
+    contains "$output" "Using cache" "the same remote file is a cache hit"
+    printf 'remote v2\n' >"$d/www/file.txt"
+    run_pod build -t localhost/addurl3 "$d"
+    [[ "$output" != *"Using cache"* ]] || die "a changed remote file used the cache: $output"
+    run_pod run --rm localhost/addurl3 cat /named.txt
+    is "$output" "remote v2"
+    printf 'FROM localhost/busybox\nADD http://127.0.0.1:%s/missing /x\n' "$port" >"$d/Containerfile"
+    run_pod 125 build -q "$d"
+    contains "$output" "the server answered 404 Not Found"
+    printf 'FROM localhost/busybox\nADD ftp://127.0.0.1/x /x\n' >"$d/Containerfile"
+    run_pod 125 build -q "$d"
+    contains "$output" "only http and https URLs can be added"
+    kill "$srv"
+    wait "$srv" 2>/dev/null || true
     run leftovers
     is "$output" "" "no working container left"
 }
