@@ -124,6 +124,9 @@ func (r *Runtime) CreatePod(ctx context.Context, o *PodCreateOptions) (_ *Pod, r
 		InfraImage: o.InfraImage, InfraCommand: o.InfraCommand, EtcFiles: o.EtcFiles, NoShareParent: o.NoShareParent,
 		Inherit: podInherit(o),
 	}}
+	given := *o
+	given.Replace, given.Runtime = false, handle.Name
+	p.config.CreateOptions = &given
 	if o.NoShareParent {
 		p.config.CgroupParent = o.CgroupParent
 	} else if p.config.CgroupParent, err = r.podCgroupParent(p.config.ID, o.CgroupParent); err != nil {
