@@ -22,6 +22,9 @@ type NetworkFlags struct {
 	IP         string   // --ip
 	IP6        string   // --ip6
 	MAC        string   // --mac-address
+	// MoreNetworks are the values of --network after the first
+	// (Spec.Network): the container joins those networks too.
+	MoreNetworks []string
 	Publish    []string // -p
 	PublishAll bool     // -P
 	Expose     []string // --expose
@@ -73,7 +76,7 @@ func (r *Runtime) applyNetwork(cfg *ContainerConfig, o *CreateOptions) error {
 			v = "none"
 		}
 	}
-	mode, err := network.ParseMode(v, r.Networks().DefaultName())
+	mode, err := network.ParseModes(append([]string{v}, o.Net.MoreNetworks...), r.Networks().DefaultName())
 	if err != nil {
 		return err
 	}

@@ -148,11 +148,8 @@ func (f *podCreateFlags) create(cmd *cobra.Command) (*libpod.Pod, error) {
 // --sysctl…) into f.o.
 func (f *podCreateFlags) options(cmd *cobra.Command) error {
 	f.o.Publish = f.publish
-	if len(f.network) > 1 {
-		return fmt.Errorf("--network %s: a pod joins one network for now: %w", strings.Join(f.network, ","), errdefs.ErrNotImplemented)
-	}
-	if len(f.network) == 1 {
-		f.o.Network = f.network[0]
+	if len(f.network) > 0 {
+		f.o.Network, f.o.MoreNetworks = f.network[0], f.network[1:]
 	}
 	f.o.ShareGiven = cmd == nil || cmd.Flags().Changed("share")
 	f.o.NoShareParent = cmd != nil && !f.shareParent

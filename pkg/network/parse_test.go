@@ -196,3 +196,30 @@ func TestParseModeUserMode(t *testing.T) {
 		}
 	}
 }
+
+func TestParseModes(t *testing.T) {
+	m, err := ParseModes([]string{"n1:ip=10.1.0.5", "n2:alias=x", "n1:alias=y", "bridge"}, "podman")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.Kind != KindBridge || len(m.Networks) != 3 {
+		t.Fatalf("%+v", m)
+	}
+	if o := m.Networks["n1"]; len(o.StaticIPs) != 1 || !reflect.DeepEqual(o.Aliases, []string{"y"}) {
+		t.Errorf("n1 merged: %+v", o)
+	}
+	if _, ok := m.Networks["podman"]; !ok {
+		t.Errorf("bridge is the default network: %+v", m.Networks)
+	}
+	if err := m.ApplyFlags("10.1.0.9", "", "", nil); !errors.Is(err, errdefs.ErrInvalidArgument) {
+		t.Errorf("--ip with several networks: %v", err)
+	}
+	for _, vals := range [][]string{{"none", "n1"}, {"n1", "host"}, {"n1", "container:x"}, {"n1", "bad/name"}} {
+		if _, err := ParseModes(vals, "podman"); !errors.Is(err, errdefs.ErrInvalidArgument) {
+			t.Errorf("%q: want an invalid-argument error, got %v", vals, err)
+		}
+	}
+	if m, err := ParseModes([]string{"none"}, "podman"); err != nil || m.Kind != KindNone {
+		t.Errorf("one value: %+v %v", m, err)
+	}
+}

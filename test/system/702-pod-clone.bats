@@ -11,6 +11,11 @@ skip_unless_pods() {
     fi
 }
 
+teardown() {
+    pod pod rm -a -f -t 0 >/dev/null 2>&1 || true
+    net_teardown # containers, then this run's networks (netavark's too)
+}
+
 # npods: how many pods exist.
 npods() { pod pod ps -q | wc -l; }
 
@@ -203,4 +208,50 @@ npods() { pod pod ps -q | wc -l; }
     run_pod exec a-clone cat /etc/hosts
     contains "$output" "$(printf '127.0.0.1\ta-clone\n127.0.0.1\tb-clone')"
     contains "$output" "$(printf '\tcopy ')"
+}
+
+@test "pod create --network n1 --network n2 (netavark): members get both interfaces, clones too" {
+    skip_unless_pods
+    skip_if_rootless "bridge networks need root"
+    command -v /usr/lib/podman/netavark >/dev/null || skip "netavark not installed"
+    printf '[network]\nnetwork_backend = "netavark"\n' >"$PODT/netavark.conf"
+    export CONTAINERS_CONF_OVERRIDE=$PODT/netavark.conf
+    n1=$(net_name mn1) n2=$(net_name mn2)
+    s1=$(net_subnet) s2=$(net_subnet)
+    while [[ "$s2" == "$s1" ]]; do s2=$(net_subnet); done
+    run_pod network create --subnet "$s1" "$n1"
+    run_pod network create --subnet "$s2" "$n2"
+    p1=${s1%.0/24} p2=${s2%.0/24}
+    # NAME:ip= per network; --ip with two networks is refused, as Podman.
+    run_pod 125 pod create --name bad --network "$n1" --network "$n2" --ip "$p1.9"
+    contains "$output" "can only be set for a single network"
+    run_pod 125 pod create --name bad --network none --network "$n1"
+    contains "$output" "cannot set multiple networks without bridge network mode, selected mode none"
+    run_pod 1 pod exists bad
+    run_pod pod create --name two --network "$n1:ip=$p1.9" --network "$n2"
+    run_pod pod inspect --format '{{.InfraConfig.Networks}}' two
+    is "$output" "\[$(printf '%s\n' "$n1" "$n2" | sort | tr '\n' ' ' | sed 's/ $//')\]"
+    run_pod run --rm --pod two "$IMAGE" ip -4 -o addr
+    contains "$output" "inet $p1.9/24"
+    contains "$output" "inet $p2."
+    is "$(grep -c 'scope global eth' <<<"$output")" "2"
+    # The pod's name is on both addresses in the members' /etc/hosts.
+    run_pod run -d --pod two --name tm "$IMAGE" sleep 100
+    run_pod exec tm cat /etc/hosts
+    contains "$output" "$(printf '%s.9\ttwo ' "$p1")"
+    contains "$output" "$(printf '%s.' "$p2")"
+    # A plain container takes several --network too.
+    run_pod run --rm --network "$n1" --network "$n2" "$IMAGE" ip -4 -o addr
+    is "$(grep -c 'scope global eth' <<<"$output")" "2"
+    # The clone joins both networks (its own address on n1 once the
+    # original is gone: the static one is taken while it lives).
+    run_pod pod rm -f -t 0 two
+    run_pod pod create --name three --network "$n1" --network "$n2"
+    run_pod create --pod three --name w3 "$IMAGE" sleep 100
+    run_pod pod clone --start --destroy three
+    run_pod exec w3-clone ip -4 -o addr
+    is "$(grep -c 'scope global eth' <<<"$output")" "2"
+    run_pod pod rm -af -t 0
+    net_teardown
+    unset CONTAINERS_CONF_OVERRIDE
 }
