@@ -18,16 +18,16 @@ import (
 // NetworkFlags are run/create's network flags beyond --network and the
 // /etc file flags (which specgen.Options carries).
 type NetworkFlags struct {
-	Aliases    []string // --network-alias
-	IP         string   // --ip
-	IP6        string   // --ip6
-	MAC        string   // --mac-address
+	Aliases []string // --network-alias
+	IP      string   // --ip
+	IP6     string   // --ip6
+	MAC     string   // --mac-address
 	// MoreNetworks are the values of --network after the first
 	// (Spec.Network): the container joins those networks too.
 	MoreNetworks []string
-	Publish    []string // -p
-	PublishAll bool     // -P
-	Expose     []string // --expose
+	Publish      []string // -p
+	PublishAll   bool     // -P
+	Expose       []string // --expose
 }
 
 // NetConfig is how a container is attached to networks, fixed at create.
