@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"path/filepath"
+	"strings"
 
 	"github.com/pod-engine/pod/pkg/errdefs"
 )
@@ -75,7 +77,8 @@ func (r *Runtime) ClonePod(ctx context.Context, src *Pod, o PodCloneOptions) (_ 
 		if c.config.Infra {
 			continue // CreatePod made the new pod's infra
 		}
-		if _, err := r.CloneContainer(ctx, c, ContainerCloneOptions{Pod: p.config.ID}); err != nil {
+		edit := func(co *CreateOptions) error { return src.moveEmptyDirs(p, co) }
+		if _, err := r.CloneContainer(ctx, c, ContainerCloneOptions{Pod: p.config.ID, Edit: edit}); err != nil {
 			return nil, fmt.Errorf("cloning container %s of pod %s: %w", c.config.Name, src.config.Name, err)
 		}
 	}
@@ -101,4 +104,27 @@ func (p *Pod) createOptions() (*PodCreateOptions, error) {
 	po := *c
 	po.Labels = maps.Clone(c.Labels)
 	return &po, nil
+}
+
+// moveEmptyDirs points a cloned member's binds of src's emptyDir volumes
+// (kube play: directories of the pod, removed with it) at the same
+// volumes of the clone dst, new and empty as a new pod's are.
+func (src *Pod) moveEmptyDirs(dst *Pod, co *CreateOptions) error {
+	prefix := filepath.Join(src.dir(), "volumes") + "/"
+	for i, v := range co.Spec.Volumes {
+		rest, ok := strings.CutPrefix(v, prefix)
+		if !ok {
+			continue
+		}
+		end := strings.IndexAny(rest, "/:") // NAME ends at its subPath or the destination
+		if end < 0 {
+			end = len(rest)
+		}
+		dir, err := dst.EmptyDir(rest[:end])
+		if err != nil {
+			return err
+		}
+		co.Spec.Volumes[i] = dir + rest[end:]
+	}
+	return nil
 }

@@ -39,7 +39,7 @@ npods() { pod pod ps -q | wc -l; }
     # their own options kept; the infra is the new pod's own.
     run_pod ps -a --pod --filter "pod=$clone" --format '{{.Names}}'
     oinfra=$(pod inspect --format '{{.Name}}' "$(pod pod inspect p.one | jq -r .InfraContainerID)")
-    is "$(LC_ALL=C sort <<<"$output" | tr '\n' ' ')" "$oinfra-clone c1-clone c2-clone "
+    is "$(LC_ALL=C sort <<<"$output" | tr '\n' ' ')" "$(printf '%s\n' "$oinfra-clone" c1-clone c2-clone | LC_ALL=C sort | tr '\n' ' ')"
     run_pod inspect --format '{{.Pod}} {{.HostConfig.RestartPolicy.Name}}:{{.HostConfig.RestartPolicy.MaximumRetryCount}}' c2-clone
     is "$output" "$clone on-failure:2"
     run_pod pod start p.one-clone
@@ -254,4 +254,45 @@ npods() { pod pod ps -q | wc -l; }
     run_pod pod rm -af -t 0
     net_teardown
     unset CONTAINERS_CONF_OVERRIDE
+}
+
+@test "a kube-played pod's clone gets emptyDir volumes of its own" {
+    skip_unless_pods
+    cat >"$BATS_TEST_TMPDIR/ed.yaml" <<YAML
+apiVersion: v1
+kind: Pod
+metadata:
+  name: ed
+spec:
+  volumes:
+  - name: scratch
+    emptyDir: {}
+  containers:
+  - name: w
+    image: $IMAGE
+    command: ["sh", "-c", "echo original > /s/mark; sleep 1000"]
+    volumeMounts:
+    - {name: scratch, mountPath: /s}
+YAML
+    run_pod kube play "$BATS_TEST_TMPDIR/ed.yaml"
+    wait_for_status ed-w running
+    run_pod exec ed-w sh -c 'echo x > /s/only-original'
+    run_pod pod clone --start ed edc
+    wait_for_status ed-w-clone running
+    # The clone's volume is a new, empty directory of the clone's (its own
+    # command wrote mark); the original's is not shared with it.
+    run_pod exec ed-w-clone ls /s
+    is "$output" "mark"
+    run_pod exec ed-w-clone sh -c 'echo y > /s/only-clone'
+    run_pod exec ed-w ls /s
+    is "$output" "mark
+only-original"
+    # Removing the original leaves the clone's volume.
+    run_pod pod rm -f -t 0 ed
+    run_pod restart -t 0 ed-w-clone
+    run_pod exec ed-w-clone ls /s
+    is "$output" "mark
+only-clone"
+    run_pod inspect --format '{{range .Mounts}}{{.Source}} {{end}}' ed-w-clone
+    contains "$output" "/pods/$(pod pod inspect edc | jq -r .Id)/volumes/scratch"
 }
