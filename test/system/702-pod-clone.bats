@@ -296,3 +296,32 @@ only-clone"
     run_pod inspect --format '{{range .Mounts}}{{.Source}} {{end}}' ed-w-clone
     contains "$output" "/pods/$(pod pod inspect edc | jq -r .Id)/volumes/scratch"
 }
+
+@test "pod clone overrides: --infra-name, --shm-size, -v, --sysctl, --uts, --infra-command" {
+    skip_unless_pods
+    mkdir -p "$BATS_TEST_TMPDIR/data"
+    echo 'from the host' >"$BATS_TEST_TMPDIR/data/f"
+    run_pod pod create --name ov --shm-size 2m
+    run_pod create --pod ov --name om "$IMAGE" sleep 100
+    run_pod pod clone --infra-name 'my.infra' --shm-size 5m -v "$BATS_TEST_TMPDIR/data:/data:ro" \
+        --sysctl net.core.somaxconn=1111 --uts host --infra-command '/catatonit -P' ov ovc
+    run_pod pod inspect ovc
+    infra=$(jq -r .InfraContainerID <<<"$output")
+    run_pod inspect --format '{{.Name}}' "$infra"
+    is "$output" "my.infra"
+    run_pod pod start ovc
+    run_pod exec om-clone sh -c 'df -k /dev/shm | tail -1; cat /data/f; cat /proc/sys/net/core/somaxconn; hostname'
+    contains "${lines[0]}" " 5120 "
+    is "${lines[1]}" "from the host"
+    is "${lines[2]}" "1111"
+    is "${lines[3]}" "$(hostname)"
+    # The original keeps its own settings.
+    run_pod pod start ov
+    run_pod exec om sh -c 'df -k /dev/shm | tail -1; test -e /data || echo no-data; hostname'
+    contains "${lines[0]}" " 2048 "
+    is "${lines[1]}" "no-data"
+    is "${lines[2]}" "ov"
+    # A taken --infra-name is refused, nothing left.
+    run_pod 125 pod clone --infra-name my.infra ov ovd
+    run_pod 1 pod exists ovd
+}
