@@ -37,6 +37,33 @@ func (r *Runtime) CloneContainer(ctx context.Context, src *Container, o Containe
 	if o.Destroy && !o.Force && (src.Status() == StatusRunning || src.Status() == StatusPaused) {
 		return nil, fmt.Errorf("cannot remove container %s as it is running - running or paused containers cannot be removed without force: add --force to clone and remove it: %w", src.config.ID, errdefs.ErrConflict)
 	}
+	// CreateContainer changes the options it is given, so each try starts
+	// from the record again; a name picked here can be taken by a
+	// parallel clone before it is stored: then the next free one is tried.
+	var c *Container
+	for try := 0; ; try++ {
+		co, err := r.cloneOptions(src, o)
+		if err != nil {
+			return nil, err
+		}
+		if c, err = r.CreateContainer(ctx, co); err == nil {
+			break
+		}
+		if !errors.Is(err, errdefs.ErrAlreadyExists) || o.Name != "" || try >= 8 {
+			return nil, err
+		}
+	}
+	if o.Destroy {
+		if err := src.Remove(ctx, RemoveOptions{Force: o.Force}); err != nil {
+			return c, fmt.Errorf("container %s cloned as %s, but removing the original: %w", src.config.Name, c.config.Name, err)
+		}
+	}
+	return c, nil
+}
+
+// cloneOptions are the options of a clone of src: its recorded ones with
+// the clone's name, image, pod and the caller's edits.
+func (r *Runtime) cloneOptions(src *Container, o ContainerCloneOptions) (*CreateOptions, error) {
 	co, err := src.createOptions()
 	if err != nil {
 		return nil, err
@@ -58,16 +85,7 @@ func (r *Runtime) CloneContainer(ctx context.Context, src *Container, o Containe
 			return nil, err
 		}
 	}
-	c, err := r.CreateContainer(ctx, co)
-	if err != nil {
-		return nil, err
-	}
-	if o.Destroy {
-		if err := src.Remove(ctx, RemoveOptions{Force: o.Force}); err != nil {
-			return c, fmt.Errorf("container %s cloned as %s, but removing the original: %w", src.config.Name, c.config.Name, err)
-		}
-	}
-	return c, nil
+	return co, nil
 }
 
 // createOptions are the options c was created with, less what belongs to

@@ -38,9 +38,6 @@ func (r *Runtime) ClonePod(ctx context.Context, src *Pod, o PodCloneOptions) (_ 
 			return nil, fmt.Errorf("adding pod to state: name %q is in use: %w", o.Name, errdefs.ErrPodExists)
 		}
 	}
-	if po.Name, err = r.cloneName(o.Name, src.config.Name, r.podNameTaken); err != nil {
-		return nil, err
-	}
 	infraName := po.InfraName
 	if src.config.InfraID != "" && infraName == "" {
 		if infra, err := r.LookupContainer(src.config.InfraID); err == nil {
@@ -53,18 +50,29 @@ func (r *Runtime) ClonePod(ctx context.Context, src *Pod, o PodCloneOptions) (_ 
 			return nil, err
 		}
 	}
-	if po.InfraName == "" && infraName != "" && po.Infra {
-		if po.InfraName, err = r.cloneName("", infraName, r.containerNameTaken); err != nil {
-			return nil, err
-		}
-	}
+	autoInfra := po.InfraName == "" && infraName != "" && po.Infra
 	members, err := src.Containers()
 	if err != nil {
 		return nil, err
 	}
-	p, err := r.CreatePod(ctx, po)
-	if err != nil {
-		return nil, err
+	// Names picked here can be taken by a parallel clone before CreatePod
+	// stores them: then the next free ones are tried (bounded).
+	var p *Pod
+	for try := 0; ; try++ {
+		if po.Name, err = r.cloneName(o.Name, src.config.Name, r.podNameTaken); err != nil {
+			return nil, err
+		}
+		if autoInfra {
+			if po.InfraName, err = r.cloneName("", infraName, r.containerNameTaken); err != nil {
+				return nil, err
+			}
+		}
+		if p, err = r.CreatePod(ctx, po); err == nil {
+			break
+		}
+		if !errors.Is(err, errdefs.ErrAlreadyExists) || (o.Name != "" && !autoInfra) || try >= 8 {
+			return nil, err
+		}
 	}
 	defer func() {
 		if retErr != nil {

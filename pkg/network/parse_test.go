@@ -223,3 +223,28 @@ func TestParseModes(t *testing.T) {
 		t.Errorf("one value: %+v %v", m, err)
 	}
 }
+
+func FuzzParseModes(f *testing.F) {
+	f.Add("n1:ip=10.0.0.1", "n2:alias=x")
+	f.Add("none", "n1")
+	f.Add("bridge", "bridge")
+	f.Add("n1:mac=92:d0:c6:0a:29:33", "n1:interface_name=eth3")
+	f.Add("host", "")
+	f.Fuzz(func(t *testing.T, a, b string) {
+		m, err := ParseModes([]string{a, b}, "podman")
+		if err != nil {
+			if !errors.Is(err, errdefs.ErrInvalidArgument) && !errors.Is(err, errdefs.ErrNotImplemented) {
+				t.Fatalf("%q %q: error without a class: %v", a, b, err)
+			}
+			return
+		}
+		if !m.Joins() || len(m.Networks) == 0 || len(m.Networks) > 2 {
+			t.Fatalf("%q %q: two values accepted as %+v", a, b, m)
+		}
+		for name := range m.Networks {
+			if CheckName(name) != nil {
+				t.Fatalf("%q %q: network name %q would become a path", a, b, name)
+			}
+		}
+	})
+}

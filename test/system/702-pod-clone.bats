@@ -325,3 +325,37 @@ only-clone"
     run_pod 125 pod clone --infra-name my.infra ov ovd
     run_pod 1 pod exists ovd
 }
+
+@test "parallel clones of one pod get distinct names, each whole; parallel starts keep the shared hosts file whole" {
+    skip_unless_pods
+    run_pod pod create --name par
+    run_pod create --pod par --name pm "$IMAGE" sleep 100
+    local pids=() i
+    for i in 1 2 3 4; do
+        pod pod clone par >"$BATS_TEST_TMPDIR/out$i" 2>&1 &
+        pids+=($!)
+    done
+    for i in 0 1 2 3; do
+        wait "${pids[$i]}" || die "clone $i failed: $(cat "$BATS_TEST_TMPDIR/out$((i + 1))")"
+    done
+    run_pod pod ps --filter name=par-clone --format '{{.Name}} {{.NumberOfContainers}}'
+    is "$(sort <<<"$output" | tr '\n' ' ')" "par-clone 2 par-clone1 2 par-clone2 2 par-clone3 2 "
+    run_pod ps -a --format '{{.Names}}' --filter name=pm-clone
+    is "$(sort <<<"$output" | tr '\n' ' ')" "pm-clone pm-clone1 pm-clone2 pm-clone3 "
+    # Members of one pod started at once: each line once in the one file.
+    if ! is_rootless; then
+        for i in 1 2 3 4; do run_pod create --pod par --name "pm$i" "$IMAGE" sleep 100; done
+        run_pod pod start par
+        pids=()
+        for i in 1 2 3 4; do
+            pod restart -t 0 "pm$i" >/dev/null 2>&1 &
+            pids+=($!)
+        done
+        for i in 0 1 2 3; do wait "${pids[$i]}" || die "restart of pm$((i + 1)) failed"; done
+        run_pod exec pm cat /etc/hosts
+        for i in 1 2 3 4; do
+            is "$(grep -c $'^127.0.0.1\tpm'"$i"'$' <<<"$output")" "1" "lines naming pm$i"
+        done
+        is "$(grep -c $'\tpar ' <<<"$output")" "1" "pod lines"
+    fi
+}
