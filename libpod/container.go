@@ -73,6 +73,10 @@ type ContainerConfig struct {
 	Infra bool   `json:"infra,omitempty"` // the pod's infra container
 	// ImageMounts are the images of --mount type=image, resolved at create.
 	ImageMounts []ImageMount `json:"imageMounts,omitempty"`
+	// CreateOptions are the options the container was created with, as
+	// given (before the pod, the image and the defaults were applied):
+	// `container clone` and `pod pod clone` create from them again.
+	CreateOptions json.RawMessage `json:"createOptions,omitempty"`
 }
 
 // ContainerState is what changes while a container lives.

@@ -82,6 +82,10 @@ func newID() string {
 // and the image, and stores a new container in the configured state.
 func (r *Runtime) CreateContainer(ctx context.Context, o *CreateOptions) (*Container, error) {
 	r.debugf("creating container")
+	given, err := json.Marshal(o) // what clone creates from, before anything is applied
+	if err != nil {
+		return nil, err
+	}
 	if err := specgen.Validate(&o.Spec); err != nil {
 		return nil, err
 	}
@@ -109,6 +113,8 @@ func (r *Runtime) CreateContainer(ctx context.Context, o *CreateOptions) (*Conta
 		Image:   o.Image,
 		Runtime: handle,
 		Remove:  o.Remove,
+
+		CreateOptions: given,
 	}
 	if err := r.applyLogOptions(&cfg, o); err != nil {
 		return nil, err

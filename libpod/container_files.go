@@ -32,6 +32,9 @@ func (c *Container) setupFiles(spec *specs.Spec, res *specgen.Result, rootfs str
 		DNSOptions: s.DNSOptions,
 	}
 	c.addNetworkFiles(params)
+	if err := c.podHosts(params); err != nil {
+		return err
+	}
 	mounts, err := etcfiles.Write(c.runDir(), params)
 	if err != nil {
 		return err

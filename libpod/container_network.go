@@ -19,13 +19,16 @@ import (
 // NetworkFlags are run/create's network flags beyond --network and the
 // /etc file flags (which specgen.Options carries).
 type NetworkFlags struct {
-	Aliases    []string // --network-alias
-	IP         string   // --ip
-	IP6        string   // --ip6
-	MAC        string   // --mac-address
-	Publish    []string // -p
-	PublishAll bool     // -P
-	Expose     []string // --expose
+	Aliases []string // --network-alias
+	IP      string   // --ip
+	IP6     string   // --ip6
+	MAC     string   // --mac-address
+	// MoreNetworks are the values of --network after the first
+	// (Spec.Network): the container joins those networks too.
+	MoreNetworks []string
+	Publish      []string // -p
+	PublishAll   bool     // -P
+	Expose       []string // --expose
 }
 
 // NetConfig is how a container is attached to networks, fixed at create.
@@ -78,7 +81,7 @@ func (r *Runtime) applyNetwork(cfg *ContainerConfig, o *CreateOptions) error {
 			v = "none"
 		}
 	}
-	mode, err := network.ParseMode(v, r.Networks().DefaultName())
+	mode, err := network.ParseModes(append([]string{v}, o.Net.MoreNetworks...), r.Networks().DefaultName())
 	if err != nil {
 		return err
 	}

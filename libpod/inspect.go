@@ -185,6 +185,7 @@ func (c *Container) Inspect() *InspectContainer {
 		ConmonPidFile:   firstNonEmpty(cfg.ConmonPidFile, filepath.Join(c.runDir(), "conmon.pid")),
 		PidFile:         firstNonEmpty(cfg.PidFile, filepath.Join(c.runDir(), "pidfile")),
 		Name:            cfg.Name,
+		Pod:             cfg.Pod,
 		RestartCount:    st.RestartCount,
 		ExecIDs:         c.execIDs(),
 		Mounts:          []InspectMount{},

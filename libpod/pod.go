@@ -43,6 +43,9 @@ type PodConfig struct {
 	// and --memory included); nil in pods made before they were recorded.
 	Resources *specs.LinuxResources `json:"resources,omitempty"`
 	Inherit   PodInherit            `json:"inherit,omitempty"` // what every member gets from pod create
+	// CreateOptions are the options the pod was created with (its name
+	// and runtime resolved): `pod pod clone` creates from them again.
+	CreateOptions *PodCreateOptions `json:"createOptions,omitempty"`
 }
 
 // PodEtcFiles are `pod pod create`'s /etc file flags: the infra's and, when

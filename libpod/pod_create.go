@@ -35,6 +35,7 @@ type PodCreateOptions struct {
 	Replace            bool     // --replace: remove a pod of the same name first
 	Runtime            string   // the pod's runtime: members use it unless they name another
 	Network            string   // --network of the infra container (its namespace is the pod's)
+	MoreNetworks       []string // --network given again: more networks the infra joins
 	Publish            []string // -p: ports the infra publishes for the pod
 	// --ip, --ip6, --mac-address, --network-alias: the infra's, so the pod's.
 	IP, IP6, MAC  string
@@ -124,6 +125,9 @@ func (r *Runtime) CreatePod(ctx context.Context, o *PodCreateOptions) (_ *Pod, r
 		InfraImage: o.InfraImage, InfraCommand: o.InfraCommand, EtcFiles: o.EtcFiles, NoShareParent: o.NoShareParent,
 		Inherit: podInherit(o),
 	}}
+	given := *o
+	given.Replace, given.Runtime = false, handle.Name
+	p.config.CreateOptions = &given
 	if o.NoShareParent {
 		p.config.CgroupParent = o.CgroupParent
 	} else if p.config.CgroupParent, err = r.podCgroupParent(p.config.ID, o.CgroupParent); err != nil {
@@ -185,6 +189,7 @@ func (r *Runtime) createInfra(ctx context.Context, p *Pod, o *PodCreateOptions) 
 	// The infra's network is the pod's: its namespace (the default
 	// network, or what --network names) and the ports the pod publishes.
 	co.Spec.Network = o.Network
+	co.Net.MoreNetworks = o.MoreNetworks
 	co.Net.Publish = o.Publish
 	co.Net.IP, co.Net.IP6, co.Net.MAC, co.Net.Aliases = o.IP, o.IP6, o.MAC, o.Aliases
 	e := &o.EtcFiles

@@ -47,6 +47,7 @@ type createFlags struct {
 	volumesFrom []string
 	seccompPol  string
 	podIDFile   string
+	networks    []string // --network, --net: the first is Spec.Network, the others NetworkFlags.MoreNetworks
 }
 
 func (f *createFlags) register(fs *pflag.FlagSet) {
@@ -84,8 +85,8 @@ func (f *createFlags) register(fs *pflag.FlagSet) {
 	fs.StringVar(&s.InitPath, "init-path", "", "Path to the container-init binary")
 	fs.StringVar(&s.StopSignal, "stop-signal", "", "Signal to stop a container. Default is SIGTERM")
 	fs.UintVar(&f.stopTimeout, "stop-timeout", 0, "Timeout (in seconds) that containers stopped by user command have to exit. If exceeded, the container will be forcibly stopped via SIGKILL.")
-	fs.StringVar(&s.Network, "network", "", "Connect a container to a network (bridge, NAME[:ip=,alias=,mac=], none, host, ns:PATH, container:ID, private)")
-	fs.StringVar(&s.Network, "net", "", "Connect a container to a network")
+	fs.StringArrayVar(&f.networks, "network", nil, "Connect a container to a network (bridge, NAME[:ip=,alias=,mac=], none, host, ns:PATH, container:ID, private)")
+	fs.StringArrayVar(&f.networks, "net", nil, "Connect a container to a network")
 	_ = fs.MarkHidden("net")
 	fs.StringVar(&s.PID, "pid", "", "PID namespace to use")
 	fs.StringVar(&s.IPC, "ipc", "", "IPC namespace to use")
@@ -191,6 +192,9 @@ func (f *createFlags) registerRunFlags(fs *pflag.FlagSet) {
 // variable: files read on the client, the platform, warnings.
 func (f *createFlags) runOptions(cmd *cobra.Command, o *libpod.CreateOptions) error {
 	fl := cmd.Flags()
+	if len(f.networks) > 0 {
+		o.Spec.Network, o.Net.MoreNetworks = f.networks[0], f.networks[1:]
+	}
 	if fl.Changed("kernel-memory") {
 		logrus.Warn("The --kernel-memory flag is no longer supported. This flag is a noop.")
 	}

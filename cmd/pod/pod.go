@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/pod-engine/pod/libpod"
 	"github.com/pod-engine/pod/pkg/errdefs"
@@ -71,7 +72,12 @@ func podCreateCommand() *cobra.Command {
 			return nil
 		},
 	}
-	fl := cmd.Flags()
+	f.register(cmd.Flags())
+	return cmd
+}
+
+// register registers pod create's flags into fl.
+func (f *podCreateFlags) register(fl *pflag.FlagSet) {
 	fl.Bool("help", false, "Help for this command") // -h is --hostname, as in Podman
 	fl.StringVarP(&f.o.Name, "name", "n", "", "Assign a name to the pod")
 	fl.StringArrayVarP(&f.labels, "label", "l", nil, "Set metadata on the pod")
@@ -104,17 +110,46 @@ func podCreateCommand() *cobra.Command {
 	fl.StringSliceVar(&e.DNSSearch, "dns-search", nil, "Set custom DNS search domains")
 	fl.StringSliceVar(&e.DNSOptions, "dns-option", nil, "Set custom DNS options")
 	f.registerContainerFlags(fl)
-	return cmd
 }
 
 // create validates the flags and creates the pod (also for --pod new:NAME).
 func (f *podCreateFlags) create(cmd *cobra.Command) (*libpod.Pod, error) {
-	f.o.Publish = f.publish
-	if len(f.network) > 1 {
-		return nil, fmt.Errorf("--network %s: a pod joins one network for now: %w", strings.Join(f.network, ","), errdefs.ErrNotImplemented)
+	if err := f.options(cmd); err != nil {
+		return nil, err
 	}
-	if len(f.network) == 1 {
-		f.o.Network = f.network[0]
+	if f.podIDFile != "" {
+		if _, err := os.Stat(f.podIDFile); err == nil {
+			return nil, fmt.Errorf("pod id file exists. Ensure another pod is not using it or delete %s: %w", f.podIDFile, errdefs.ErrAlreadyExists)
+		}
+	}
+	var p *libpod.Pod
+	err := withRuntime(func(rt *libpod.Runtime) error {
+		var err error
+		ctx := context.Background()
+		if cmd != nil {
+			ctx = cmd.Context()
+		}
+		p, err = rt.CreatePod(ctx, &f.o)
+		if err != nil {
+			return err
+		}
+		if f.podIDFile != "" {
+			if err := os.WriteFile(f.podIDFile, []byte(p.ID()), 0o644); err != nil {
+				_ = p.Remove(context.WithoutCancel(ctx), libpod.PodRemoveOptions{Force: true})
+				return fmt.Errorf("writing the pod ID to %s: %w", f.podIDFile, err)
+			}
+		}
+		return nil
+	})
+	return p, err
+}
+
+// options turns the flags kept apart from f.o (networks, labels, --cpus,
+// --sysctl…) into f.o.
+func (f *podCreateFlags) options(cmd *cobra.Command) error {
+	f.o.Publish = f.publish
+	if len(f.network) > 0 {
+		f.o.Network, f.o.MoreNetworks = f.network[0], f.network[1:]
 	}
 	f.o.ShareGiven = cmd == nil || cmd.Flags().Changed("share")
 	f.o.NoShareParent = cmd != nil && !f.shareParent
@@ -123,7 +158,7 @@ func (f *podCreateFlags) create(cmd *cobra.Command) (*libpod.Pod, error) {
 	}
 	var err error
 	if f.o.Spec.Sysctls, err = keyValues("--sysctl", f.sysctls); err != nil {
-		return nil, err
+		return err
 	}
 	if f.cpus != "" && f.cpus != "0" {
 		f.o.CPUs = f.cpus
@@ -144,11 +179,11 @@ func (f *podCreateFlags) create(cmd *cobra.Command) (*libpod.Pod, error) {
 	for _, name := range f.labelFiles {
 		data, err := os.ReadFile(name)
 		if err != nil {
-			return nil, fmt.Errorf("--label-file %s: %w", name, errdefs.ErrInvalidArgument)
+			return fmt.Errorf("--label-file %s: %w", name, errdefs.ErrInvalidArgument)
 		}
 		lines, err := libpod.ParseLabelFile(name, data)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		if f.o.Labels == nil {
 			f.o.Labels = map[string]string{}
@@ -160,31 +195,7 @@ func (f *podCreateFlags) create(cmd *cobra.Command) (*libpod.Pod, error) {
 			}
 		}
 	}
-	if f.podIDFile != "" {
-		if _, err := os.Stat(f.podIDFile); err == nil {
-			return nil, fmt.Errorf("pod id file exists. Ensure another pod is not using it or delete %s: %w", f.podIDFile, errdefs.ErrAlreadyExists)
-		}
-	}
-	var p *libpod.Pod
-	err = withRuntime(func(rt *libpod.Runtime) error {
-		var err error
-		ctx := context.Background()
-		if cmd != nil {
-			ctx = cmd.Context()
-		}
-		p, err = rt.CreatePod(ctx, &f.o)
-		if err != nil {
-			return err
-		}
-		if f.podIDFile != "" {
-			if err := os.WriteFile(f.podIDFile, []byte(p.ID()), 0o644); err != nil {
-				_ = p.Remove(context.WithoutCancel(ctx), libpod.PodRemoveOptions{Force: true})
-				return fmt.Errorf("writing the pod ID to %s: %w", f.podIDFile, err)
-			}
-		}
-		return nil
-	})
-	return p, err
+	return nil
 }
 
 // podManyFlags are the --all/--latest/--pod-id-file selection of the pod verbs.

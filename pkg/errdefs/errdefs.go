@@ -96,6 +96,7 @@ var (
 	ErrNoSuchRuntime   = &subclass{"no such runtime", ErrNotFound}
 	ErrNoSuchPod       = &subclass{"no such pod", ErrNotFound}
 	ErrCtrExists       = &subclass{"container already exists", ErrAlreadyExists}
+	ErrPodExists       = &subclass{"pod already exists", ErrAlreadyExists}
 )
 
 // classed is an error that keeps another's text and chain and also belongs to a class.

@@ -131,6 +131,43 @@ func ParseMode(v, defaultNetwork string) (Mode, error) {
 	return Mode{Kind: KindBridge, Networks: map[string]PerNetworkOptions{kind: o}}, nil
 }
 
+// ParseModes parses --network given more than once, as Podman: every value
+// must be a network (NAME[:opts], or bridge for the default one) and the
+// container joins them all, one interface each; a network named twice is
+// joined once, its options merged.
+func ParseModes(vals []string, defaultNetwork string) (Mode, error) {
+	if len(vals) == 0 {
+		return ParseMode("", defaultNetwork)
+	}
+	var out Mode
+	for i, v := range vals {
+		m, err := ParseMode(v, defaultNetwork)
+		if err != nil {
+			return Mode{}, err
+		}
+		if len(vals) > 1 && !m.Joins() {
+			return Mode{}, fmt.Errorf("--network %s: cannot set multiple networks without bridge network mode, selected mode %s: %w", strings.Join(vals, " --network "), m.Kind, errdefs.ErrInvalidArgument)
+		}
+		if i == 0 {
+			out = m
+			continue
+		}
+		for name, o := range m.Networks {
+			have := out.Networks[name]
+			have.StaticIPs = append(have.StaticIPs, o.StaticIPs...)
+			have.Aliases = append(have.Aliases, o.Aliases...)
+			if o.StaticMAC != nil {
+				have.StaticMAC = o.StaticMAC
+			}
+			if o.InterfaceName != "" {
+				have.InterfaceName = o.InterfaceName
+			}
+			out.Networks[name] = have
+		}
+	}
+	return out, nil
+}
+
 // ApplyFlags adds --ip, --ip6, --mac-address and --network-alias to the one
 // network of a bridge mode.
 func (m *Mode) ApplyFlags(ip, ip6, mac string, aliases []string) error {
@@ -141,7 +178,7 @@ func (m *Mode) ApplyFlags(ip, ip6, mac string, aliases []string) error {
 		return fmt.Errorf("--ip, --ip6, --mac-address and --network-alias need a network (--network bridge or NAME), not %q: %w", m.Kind, errdefs.ErrInvalidArgument)
 	}
 	if len(m.Networks) != 1 {
-		return fmt.Errorf("--ip, --ip6, --mac-address and --network-alias need exactly one network: %w", errdefs.ErrInvalidArgument)
+		return fmt.Errorf("--ip, --ip6, --mac-address and --network-alias can only be set for a single network: give them per network (--network NAME:ip=IP,mac=MAC,alias=NAME): %w", errdefs.ErrInvalidArgument)
 	}
 	for name, o := range m.Networks {
 		if ip != "" {

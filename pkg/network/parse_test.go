@@ -196,3 +196,55 @@ func TestParseModeUserMode(t *testing.T) {
 		}
 	}
 }
+
+func TestParseModes(t *testing.T) {
+	m, err := ParseModes([]string{"n1:ip=10.1.0.5", "n2:alias=x", "n1:alias=y", "bridge"}, "podman")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.Kind != KindBridge || len(m.Networks) != 3 {
+		t.Fatalf("%+v", m)
+	}
+	if o := m.Networks["n1"]; len(o.StaticIPs) != 1 || !reflect.DeepEqual(o.Aliases, []string{"y"}) {
+		t.Errorf("n1 merged: %+v", o)
+	}
+	if _, ok := m.Networks["podman"]; !ok {
+		t.Errorf("bridge is the default network: %+v", m.Networks)
+	}
+	if err := m.ApplyFlags("10.1.0.9", "", "", nil); !errors.Is(err, errdefs.ErrInvalidArgument) {
+		t.Errorf("--ip with several networks: %v", err)
+	}
+	for _, vals := range [][]string{{"none", "n1"}, {"n1", "host"}, {"n1", "container:x"}, {"n1", "bad/name"}} {
+		if _, err := ParseModes(vals, "podman"); !errors.Is(err, errdefs.ErrInvalidArgument) {
+			t.Errorf("%q: want an invalid-argument error, got %v", vals, err)
+		}
+	}
+	if m, err := ParseModes([]string{"none"}, "podman"); err != nil || m.Kind != KindNone {
+		t.Errorf("one value: %+v %v", m, err)
+	}
+}
+
+func FuzzParseModes(f *testing.F) {
+	f.Add("n1:ip=10.0.0.1", "n2:alias=x")
+	f.Add("none", "n1")
+	f.Add("bridge", "bridge")
+	f.Add("n1:mac=92:d0:c6:0a:29:33", "n1:interface_name=eth3")
+	f.Add("host", "")
+	f.Fuzz(func(t *testing.T, a, b string) {
+		m, err := ParseModes([]string{a, b}, "podman")
+		if err != nil {
+			if !errors.Is(err, errdefs.ErrInvalidArgument) && !errors.Is(err, errdefs.ErrNotImplemented) {
+				t.Fatalf("%q %q: error without a class: %v", a, b, err)
+			}
+			return
+		}
+		if !m.Joins() || len(m.Networks) == 0 || len(m.Networks) > 2 {
+			t.Fatalf("%q %q: two values accepted as %+v", a, b, m)
+		}
+		for name := range m.Networks {
+			if CheckName(name) != nil {
+				t.Fatalf("%q %q: network name %q would become a path", a, b, name)
+			}
+		}
+	})
+}

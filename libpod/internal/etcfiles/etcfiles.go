@@ -18,6 +18,7 @@ import (
 	"strings"
 
 	securejoin "github.com/cyphar/filepath-securejoin"
+	"golang.org/x/sys/unix"
 
 	"github.com/pod-engine/pod/pkg/errdefs"
 )
@@ -59,6 +60,24 @@ type Params struct {
 	Skip map[string]bool
 	// ChrootDirs (--chrootdirs) get the managed /etc files too.
 	ChrootDirs []string
+	// Pod are the /etc/hosts lines of a pod's container (the infra's or a
+	// member's); nil for a container outside a pod sharing its network.
+	Pod *PodHosts
+	// SharedHosts is the one /etc/hosts file of a pod's containers: it is
+	// rewritten in place (the running ones have it bound) instead of a
+	// file of the container's own.
+	SharedHosts string
+}
+
+// PodHosts are the pod lines of /etc/hosts, as Podman 4.3.1 writes them:
+// the pod's addresses (127.0.0.1 when it has none) with Names (the pod's
+// host name and the infra's name, or in a pod without addresses the
+// container's own name), then each member's name on 127.0.0.1, so that
+// members reach each other by name.
+type PodHosts struct {
+	IPs     []string
+	Names   []string
+	Members []string
 }
 
 // Mount is one managed file: Source (in the run directory) bound at Destination.
@@ -97,6 +116,10 @@ func Hosts(base []byte, p *Params) string {
 			b.WriteString(f[0] + "\t" + strings.Join(f[1:], " ") + "\n")
 		}
 	}
+	if p.Pod != nil {
+		podHostsLines(&b, p.Pod)
+		return b.String()
+	}
 	names := []string{}
 	for _, n := range []string{p.Hostname, p.Name} {
 		if n != "" && !containsStr(names, n) {
@@ -113,6 +136,29 @@ func Hosts(base []byte, p *Params) string {
 		}
 	}
 	return b.String()
+}
+
+func podHostsLines(b *strings.Builder, ph *PodHosts) {
+	var names []string
+	for _, n := range ph.Names {
+		if n != "" && !containsStr(names, n) {
+			names = append(names, n)
+		}
+	}
+	ips := ph.IPs
+	if len(ips) == 0 {
+		ips = []string{"127.0.0.1"}
+	}
+	if len(names) > 0 {
+		for _, ip := range ips {
+			b.WriteString(ip + "\t" + strings.Join(names, " ") + "\n")
+		}
+	}
+	for _, m := range ph.Members {
+		if !containsStr(names, m) {
+			b.WriteString("127.0.0.1\t" + m + "\n")
+		}
+	}
 }
 
 // ResolvConf is the container's /etc/resolv.conf: the host's file; in a
@@ -231,7 +277,11 @@ func Write(dir string, p *Params) ([]Mount, error) {
 			return nil, err
 		}
 		src := filepath.Join(dir, f.name)
-		if err := writeFile(src, content); err != nil {
+		write := writeFile
+		if f.dest == "/etc/hosts" && p.SharedHosts != "" {
+			src, write = p.SharedHosts, rewriteInPlace
+		}
+		if err := write(src, content); err != nil {
 			return nil, err
 		}
 		mounts = append(mounts, Mount{Destination: f.dest, Source: src})
@@ -272,6 +322,27 @@ func writeFile(name, content string) error {
 		return fmt.Errorf("writing %s: %w", name, err)
 	}
 	return nil
+}
+
+// rewriteInPlace replaces the content of name without replacing the file,
+// which running containers have bound; an exclusive flock keeps two
+// writers (members starting at once) from mixing their writes.
+func rewriteInPlace(name, content string) error {
+	f, err := os.OpenFile(name, os.O_RDWR|os.O_CREATE, 0o644)
+	if err != nil {
+		return fmt.Errorf("writing %s: %w", name, err)
+	}
+	defer f.Close()
+	if err := unix.Flock(int(f.Fd()), unix.LOCK_EX); err != nil {
+		return fmt.Errorf("locking %s: %w", name, err)
+	}
+	if err := f.Truncate(0); err != nil {
+		return fmt.Errorf("writing %s: %w", name, err)
+	}
+	if _, err := f.WriteAt([]byte(content), 0); err != nil {
+		return fmt.Errorf("writing %s: %w", name, err)
+	}
+	return f.Chmod(0o644)
 }
 
 // AppendLine adds line to the file name (/etc/passwd or /etc/group) of the

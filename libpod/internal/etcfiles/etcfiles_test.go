@@ -187,3 +187,59 @@ func TestNetworkAddresses(t *testing.T) {
 		t.Errorf("resolv.conf with --dns: %q", got)
 	}
 }
+
+func TestPodHosts(t *testing.T) {
+	base := []byte("127.0.0.1 localhost\n")
+	// A pod with an address: its host name and infra on it, members on 127.0.0.1.
+	p := &Params{Name: "m1", Hostname: "web", IPs: []string{"10.0.0.9"}, AddHosts: [][2]string{{"db", "1.2.3.4"}},
+		Pod: &PodHosts{IPs: []string{"10.88.0.5", "fd00::5"}, Names: []string{"web", "abc-infra"}, Members: []string{"m1", "m 2", "abc-infra"}}}
+	want := "1.2.3.4\tdb\n127.0.0.1\tlocalhost\n10.88.0.5\tweb abc-infra\nfd00::5\tweb abc-infra\n127.0.0.1\tm1\n127.0.0.1\tm 2\n"
+	if got := Hosts(base, p); got != want {
+		t.Errorf("got %q\nwant %q", got, want)
+	}
+	// Without an address (--network none): the pod's host name and the container.
+	p.Pod = &PodHosts{Names: []string{"web", "m1"}}
+	if got, want := Hosts(base, p), "1.2.3.4\tdb\n127.0.0.1\tlocalhost\n127.0.0.1\tweb m1\n"; got != want {
+		t.Errorf("got %q\nwant %q", got, want)
+	}
+}
+
+func TestSharedHostsInPlace(t *testing.T) {
+	dir := t.TempDir()
+	shared := filepath.Join(dir, "infra-hosts")
+	if err := os.WriteFile(shared, []byte("a much longer old content than the new one\n\n\n\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	before, err := os.Stat(shared)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := &Params{Name: "m1", HostsFile: filepath.Join(dir, "none"), SharedHosts: shared, NoHosts: false, Network: "none",
+		Pod: &PodHosts{IPs: []string{"10.1.1.1"}, Names: []string{"p"}, Members: []string{"m1"}}}
+	mounts, err := Write(filepath.Join(dir), p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var src string
+	for _, m := range mounts {
+		if m.Destination == "/etc/hosts" {
+			src = m.Source
+		}
+	}
+	if src != shared {
+		t.Fatalf("/etc/hosts bound from %q, want the shared file %q", src, shared)
+	}
+	after, err := os.Stat(shared)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !os.SameFile(before, after) {
+		t.Error("the shared hosts file was replaced, not rewritten in place: running members would keep the old one")
+	}
+	if data, _ := os.ReadFile(shared); string(data) != "10.1.1.1\tp\n127.0.0.1\tm1\n" {
+		t.Errorf("shared hosts: %q", data)
+	}
+	if after.Mode().Perm() != 0o644 {
+		t.Errorf("mode %v, want 0644", after.Mode().Perm())
+	}
+}
