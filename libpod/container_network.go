@@ -2,6 +2,7 @@ package libpod
 
 import (
 	"fmt"
+	"net"
 	"os"
 	"path/filepath"
 	"sort"
@@ -285,4 +286,56 @@ func (c *Container) addNetworkFiles(p *etcfiles.Params) {
 		p.IPs = append(p.IPs, f.IPs...)
 		p.HelperDNS = append(p.HelperDNS, f.DNS...)
 	}
+	p.HostInternal = c.hostInternalIP(names)
+}
+
+// hostInternalIP is host.containers.internal's address, as Podman 4.3.1
+// picks it: the gateway of the container's first bridge network (IPv4
+// preferred), which is the host's end of it; rootless (the bridges live in
+// another namespace) or without a bridge, the host's first global address.
+func (c *Container) hostInternalIP(networks []string) string {
+	if !unshare.IsRootless() {
+		v6 := ""
+		for _, n := range networks {
+			if nw, err := c.rt.Networks().InspectIn(c.config.Net.Backend, n); err != nil || nw.Driver != "bridge" {
+				continue
+			}
+			for _, iface := range c.state.NetStatus[n].Interfaces {
+				for _, s := range iface.Subnets {
+					switch gw := s.Gateway; {
+					case gw == nil:
+					case gw.To4() != nil:
+						return gw.String()
+					case v6 == "":
+						v6 = gw.String()
+					}
+				}
+			}
+		}
+		if v6 != "" {
+			return v6
+		}
+	}
+	return hostLocalIP()
+}
+
+// hostLocalIP is the host's first global unicast address, IPv4 preferred
+// (Podman's GetLocalIP).
+func hostLocalIP() string {
+	addrs, err := net.InterfaceAddrs()
+	if err != nil {
+		return ""
+	}
+	v6 := ""
+	for _, a := range addrs {
+		if n, ok := a.(*net.IPNet); ok && n.IP.IsGlobalUnicast() {
+			if n.IP.To4() != nil {
+				return n.IP.String()
+			}
+			if v6 == "" {
+				v6 = n.IP.String()
+			}
+		}
+	}
+	return v6
 }

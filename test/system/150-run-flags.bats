@@ -361,3 +361,14 @@ holders() {
         contains "$output" "cannot use --cgroup-conf without cgroup v2"
     fi
 }
+
+@test "host.containers.internal in /etc/hosts as Podman 4.3.1: the bridge's gateway, else the host's address; --add-host wins" {
+    gw=$(pod network inspect --format '{{range .Subnets}}{{.Gateway}}{{end}}' podman)
+    run_pod run --rm "${IMG[@]}" grep -c "^$gw	host.containers.internal\$" /etc/hosts
+    is "$output" "1" "on the default bridge: its gateway"
+    local_ip=$(ip -4 -o addr show scope global | awk '{ sub(/\/.*/, "", $4); print $4; exit }')
+    run_pod run --rm --network none "${IMG[@]}" grep host.containers.internal /etc/hosts
+    is "$output" "$local_ip	host.containers.internal" "without a bridge: the host's first address"
+    run_pod run --rm --add-host host.containers.internal:10.1.1.1 "${IMG[@]}" grep host.containers.internal /etc/hosts
+    is "$output" "10.1.1.1	host.containers.internal" "--add-host's only"
+}

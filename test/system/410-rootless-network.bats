@@ -267,6 +267,9 @@ host_server() {
 inet 10.0.2.100/24" "keep-id's user and slirp4netns' address, through exec"
     run_upod podtest inspect --format '{{.HostConfig.NetworkMode}}' kid
     is "$output" "slirp4netns"
+    # Rootless, host.containers.internal is the host's first address (Podman 4.3.1).
+    run_upod podtest exec kid grep host.containers.internal /etc/hosts
+    is "$output" "$(ip -4 -o addr show scope global | awk '{ sub(/\/.*/, "", $4); print $4; exit }')	host.containers.internal"
     is "$(fetch "http://127.0.0.1:$port/i")" "kid-ok" "the published port from the host"
     run_upod podtest rm -f -t 0 kid
     assert_no_helper slirp4netns "after rm -f"

@@ -49,6 +49,10 @@ type Params struct {
 	HelperDNS []string
 	// AddHosts are --add-host entries, [name, ip] pairs, listed first.
 	AddHosts [][2]string
+	// HostInternal is the address of host.containers.internal (Podman's
+	// name for the host as the container reaches it); "" writes none, as
+	// does an --add-host of that name.
+	HostInternal string
 	// DNS, DNSSearch and DNSOptions replace the host's nameservers,
 	// search domains ("." = none) and options.
 	DNS, DNSSearch, DNSOptions []string
@@ -116,6 +120,9 @@ func Hosts(base []byte, p *Params) string {
 			b.WriteString(f[0] + "\t" + strings.Join(f[1:], " ") + "\n")
 		}
 	}
+	if p.HostInternal != "" && !addsHost(p.AddHosts, HostInternalName) {
+		b.WriteString(p.HostInternal + "\t" + HostInternalName + "\n")
+	}
 	if p.Pod != nil {
 		podHostsLines(&b, p.Pod)
 		return b.String()
@@ -136,6 +143,20 @@ func Hosts(base []byte, p *Params) string {
 		}
 	}
 	return b.String()
+}
+
+// HostInternalName is the host's name in every container's /etc/hosts.
+const HostInternalName = "host.containers.internal"
+
+func addsHost(hosts [][2]string, name string) bool {
+	for _, h := range hosts {
+		for _, n := range strings.Fields(h[0]) {
+			if n == name {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 func podHostsLines(b *strings.Builder, ph *PodHosts) {

@@ -33,6 +33,8 @@ func TestHosts(t *testing.T) {
 		{"127.0.0.1 localhost", Params{Hostname: "same", Name: "same"}, "127.0.0.1\tlocalhost\n127.0.0.1\tsame\n"},
 		{"# comment\n::1   ip6-localhost ip6-loopback # trailing\n\nbroken\n", Params{}, "::1\tip6-localhost ip6-loopback\n"},
 		{"", Params{Name: "n", AddHosts: [][2]string{{"foo", "1.2.3.4"}, {"bar", "::1"}}}, "1.2.3.4\tfoo\n::1\tbar\n127.0.0.1\tn\n"},
+		{"10.0.0.1 base\n", Params{Name: "n", HostInternal: "10.88.0.1"}, "10.0.0.1\tbase\n10.88.0.1\thost.containers.internal\n127.0.0.1\tn\n"},
+		{"", Params{Name: "n", HostInternal: "10.88.0.1", AddHosts: [][2]string{{"host.containers.internal", "1.1.1.1"}}}, "1.1.1.1\thost.containers.internal\n127.0.0.1\tn\n"},
 		{"", Params{}, ""},
 	}
 	for _, c := range cases {
