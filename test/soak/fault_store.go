@@ -120,15 +120,60 @@ func reboot(c *config, churn *podEnv, _ *rand.Rand, f *faultResult) {
 // message saying the disk is full; once space is freed, everything works and
 // rm -fa cleans up.
 func diskFull(c *config, churn *podEnv, _ *rand.Rand, f *faultResult) {
-	var root string
-	e, baseline := freshEnv(c, churn, f, "diskfull", func(e *podEnv) error {
-		root = e.root
-		return syscall.Mount("tmpfs", e.root, "tmpfs", 0, "size=48m,mode=0700")
+	var filler string
+	mountFault(c, churn, f, mountFaultSpec{
+		name: "diskfull", when: "disk full", size: "48m",
+		dir: func(e *podEnv) string { return e.root },
+		inject: func(e *podEnv) error {
+			filler = filepath.Join(e.root, "filler")
+			if err := fill(filler); err != nil {
+				return fmt.Errorf("filling the disk: %w", err)
+			}
+			var fs syscall.Statfs_t
+			if syscall.Statfs(e.root, &fs) == nil {
+				f.note("disk full: %d bytes free", fs.Bavail*uint64(fs.Bsize))
+			}
+			return nil
+		},
+		writes: func(e *podEnv, _, exited string) [][]string {
+			return [][]string{
+				append(append([]string{"run", "--rm"}, e.ctrArgs()...), image, "true"),
+				append(append([]string{"create", "--name", "df-new"}, e.ctrArgs()...), image, "true"),
+				{"rename", exited, "df-renamed"}, // the state database alone
+			}
+		},
+		wantErr: func(string) string { return "no space left on device" },
+		recover: func(*podEnv) error { return os.Remove(filler) },
 	})
-	if root != "" {
+}
+
+// mountFaultSpec is a fault of the file system under one of the env's
+// directories, made a tmpfs of its own (mountFault).
+type mountFaultSpec struct {
+	name, when, size string
+	dir              func(e *podEnv) string // the directory to mount over
+	inject           func(e *podEnv) error  // the fault, once two containers exist
+	// writes are commands that must now fail (given the running and the
+	// exited container's names) with exit 125 and wantErr(dir) in stderr.
+	writes  func(e *podEnv, running, exited string) [][]string
+	wantErr func(dir string) string
+	recover func(e *podEnv) error // undo the fault
+}
+
+// mountFault runs a file-system fault: with a running and an exited
+// container, after inject reads (ps, inspect, logs) must still work and
+// show the true states, the writes must fail saying why and leave nothing
+// half-made, and after recover everything works and rm -fa cleans up.
+func mountFault(c *config, churn *podEnv, f *faultResult, s mountFaultSpec) {
+	var dir string
+	e, baseline := freshEnv(c, churn, f, s.name, func(e *podEnv) error {
+		dir = s.dir(e)
+		return syscall.Mount("tmpfs", dir, "tmpfs", 0, "size="+s.size+",mode=0700")
+	})
+	if dir != "" {
 		defer func() {
-			if err := syscall.Unmount(root, syscall.MNT_DETACH); err != nil {
-				f.problem("unmounting the tmpfs %s: %v", root, err)
+			if err := syscall.Unmount(dir, syscall.MNT_DETACH); err != nil {
+				f.problem("unmounting the tmpfs %s: %v", dir, err)
 			}
 		}()
 	}
@@ -136,59 +181,54 @@ func diskFull(c *config, churn *podEnv, _ *rand.Rand, f *faultResult) {
 		return
 	}
 	f.Rounds = 1
-	runName, exited := "df-running", "df-exited"
-	e.runD(f, runName, "sleep", "1000")
+	running, exited := s.name+"-running", s.name+"-exited"
+	e.runD(f, running, "sleep", "1000")
 	if r := e.run(append(append([]string{"run", "--name", exited}, e.ctrArgs()...), image, "sh", "-c", "echo hello; exit 3")...); r.code != 3 {
 		f.problem("run %s: %s", exited, r)
 	}
 	time.Sleep(1500 * time.Millisecond)
-
-	filler := filepath.Join(e.root, "filler")
-	if err := fill(filler); err != nil {
-		f.problem("filling the disk: %v", err)
+	if err := s.inject(e); err != nil {
+		f.problem("%s: %v", s.when, err)
 		return
-	}
-	var fs syscall.Statfs_t
-	if syscall.Statfs(e.root, &fs) == nil {
-		f.note("disk full: %d bytes free", fs.Bavail*uint64(fs.Bsize))
 	}
 
 	// Reads work.
-	if names := e.psAnswers(f, "disk full"); !contains(names, runName) || !contains(names, exited) {
-		f.problem("disk full: ps -a lists %q, want %s and %s", names, runName, exited)
+	if names := e.psAnswers(f, s.when); !contains(names, running) || !contains(names, exited) {
+		f.problem("%s: ps -a lists %q, want %s and %s", s.when, names, running, exited)
 	}
-	if st, err := e.inspect(runName, exited); err != nil {
-		f.problem("disk full: inspect: %v", err)
+	if st, err := e.inspect(running, exited); err != nil {
+		f.problem("%s: inspect: %v", s.when, err)
 	} else if st[0].status != "running" || st[1].status != "exited" || st[1].exitCode != 3 {
-		f.problem("disk full: inspect says %+v", st)
+		f.problem("%s: inspect says %+v", s.when, st)
 	}
 	if r := e.run("logs", exited); r.code != 0 || strings.TrimSpace(r.stdout) != "hello" {
-		f.problem("disk full: logs: %s", r)
+		f.problem("%s: logs: %s", s.when, r)
 	}
 	// Writes fail, and say why.
-	for _, args := range [][]string{
-		append(append([]string{"run", "--rm"}, e.ctrArgs()...), image, "true"),
-		append(append([]string{"create", "--name", "df-new"}, e.ctrArgs()...), image, "true"),
-		{"rename", exited, "df-renamed"}, // the state database alone
-	} {
+	want := s.wantErr(dir)
+	for _, args := range s.writes(e, running, exited) {
 		r := e.run(args...)
-		if r.code != 125 || !strings.Contains(r.stderr, "no space left on device") {
-			f.problem("disk full: want exit 125 and 'no space left on device': %s", r)
+		if r.code != 125 || !strings.Contains(r.stderr, want) {
+			f.problem("%s: want exit 125 and %q: %s", s.when, want, r)
 		} else {
-			f.note("disk full: %s", r)
+			f.note("%s: %s", s.when, r)
 		}
 	}
-	e.trueStates(f, "disk full", 2*time.Second)
+	e.trueStates(f, s.when, 2*time.Second)
 
-	// Space again: everything works.
-	if err := os.Remove(filler); err != nil {
-		f.problem("removing the filler: %v", err)
+	// Recovered: the failed commands left nothing, everything works.
+	if err := s.recover(e); err != nil {
+		f.problem("%s: recovering: %v", s.when, err)
+		return
+	}
+	if names := e.psAnswers(f, "recovered"); len(names) != 2 {
+		f.problem("%s, recovered: ps -a lists %q, want only %s and %s", s.when, names, running, exited)
 	}
 	if r := e.run(append(append([]string{"run", "--rm"}, e.ctrArgs()...), image, "sh", "-c", "exit 6")...); r.code != 6 {
-		f.problem("space again: run --rm: %s", r)
+		f.problem("%s, recovered: run --rm: %s", s.when, r)
 	}
-	e.trueStates(f, "space again", 5*time.Second)
-	e.finish(f, baseline, root)
+	e.trueStates(f, "recovered", 5*time.Second)
+	e.finish(f, baseline, dir)
 }
 
 // fill writes path until the file system is full.
