@@ -10,6 +10,7 @@ import (
 	"github.com/pod-engine/pod/pkg/events"
 	"github.com/pod-engine/pod/pkg/healthcheck"
 	"github.com/pod-engine/pod/pkg/restartpolicy"
+	"github.com/pod-engine/pod/pkg/systemd/sdnotify"
 )
 
 // applyPolicies records --restart and the healthcheck (flags over the
@@ -29,6 +30,9 @@ func applyPolicies(cfg *ContainerConfig, o *CreateOptions) error {
 	}
 	cfg.Healthcheck = hc
 	cfg.HealthUnscheduled = hc != nil && !scheduled
+	if o.SdNotify == sdnotify.ModeHealthy && (hc == nil || !scheduled) {
+		return fmt.Errorf(`sdnotify policy "healthy" requires a healthcheck to be set (--health-cmd, or an image with HEALTHCHECK, and an interval): %w`, errdefs.ErrInvalidArgument)
+	}
 	if cfg.HealthOnFailure, err = healthcheck.ParseOnFailure(o.Health.OnFailure); err != nil {
 		return fmt.Errorf("%w: %w", err, errdefs.ErrInvalidArgument)
 	}

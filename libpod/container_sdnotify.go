@@ -1,12 +1,15 @@
 package libpod
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"path/filepath"
+	"time"
 
 	specs "github.com/opencontainers/runtime-spec/specs-go"
 
+	"github.com/pod-engine/pod/pkg/errdefs"
 	"github.com/pod-engine/pod/pkg/systemd/sdnotify"
 )
 
@@ -47,5 +50,39 @@ func (c *Container) notifyStarted() {
 	}
 	if err := sdnotify.Started(c.config.SdNotify, c.state.Task.MonitorPid); err != nil {
 		c.rt.warnf("container %s: %v", c.config.Name, err)
+	}
+}
+
+// notifyWhenHealthy is --sdnotify=healthy under a notify socket: once the
+// container started, pod waits (as Podman does) until its healthcheck, run
+// by the monitor, first passes, then sends READY=1 with MAINPID = the
+// monitor. A container that stops first is an error: the unit fails
+// instead of waiting for its start timeout.
+func (c *Container) notifyWhenHealthy(ctx context.Context) error {
+	if c.config.SdNotify != sdnotify.ModeHealthy || sdnotify.HostSocket() == "" {
+		return nil
+	}
+	tick := time.NewTicker(100 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		if err := c.lockAndSync(); err != nil {
+			return err
+		}
+		status, health, monitor := c.state.Status, c.HealthStatus(), c.state.Task.MonitorPid
+		c.unlock()
+		switch {
+		case status != StatusRunning:
+			return fmt.Errorf("container %s stopped (%s) before its healthcheck passed (--sdnotify=healthy): %w", c.config.Name, status.PodmanState(), errdefs.ErrConflict)
+		case health == "healthy":
+			if err := sdnotify.Ready(monitor); err != nil {
+				c.rt.warnf("container %s: %v", c.config.Name, err)
+			}
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-tick.C:
+		}
 	}
 }

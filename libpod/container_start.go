@@ -41,9 +41,13 @@ func (c *Container) Start(ctx context.Context, attach *Attach) error {
 	}
 	conn, err := c.startLocked(ctx, attach)
 	c.unlock()
-	if err != nil || attach == nil {
+	if err != nil {
 		return err
 	}
+	if attach == nil {
+		return c.notifyWhenHealthy(ctx)
+	}
+	go func() { _ = c.notifyWhenHealthy(ctx) }()
 	return conn.Stream(ctx, attach.Options)
 }
 

@@ -113,7 +113,7 @@ func (f *createFlags) register(fs *pflag.FlagSet) {
 	fs.BoolVarP(&f.o.PullQuiet, "quiet", "q", false, "Suppress output information when pulling images")
 	fs.BoolVar(&f.o.Remove, "rm", false, "Remove container (and pod if created) after exit")
 	fs.StringVar(&f.o.DetachKeys, "detach-keys", "", "Override the key sequence for detaching a container. Format is a single character [a-Z] or a comma separated sequence of `ctrl-<value>`, where `<value>` is one of: `a-cf`, `@`, `^`, `[`, `\\`, `]`, `^` or `_`")
-	fs.StringVar(&f.o.SdNotify, "sdnotify", "container", "control sd-notify behavior (\"container\"|\"conmon\"|\"ignore\")")
+	fs.StringVar(&f.o.SdNotify, "sdnotify", "container", "control sd-notify behavior (\"container\"|\"conmon\"|\"healthy\"|\"ignore\")")
 	fs.StringVar(&f.runtime, "runtime", "", "Path or name of the OCI runtime or shim to use for this container")
 	f.registerPolicyFlags(fs)
 	f.registerRunFlags(fs)

@@ -110,9 +110,32 @@ READY=1
     contains "$output" "No such file"
 }
 
-@test "--sdnotify: healthy needs healthchecks, bad values are refused (125, nothing created)" {
+@test "--sdnotify=healthy: run -d returns once the healthcheck passed, then READY=1 with MAINPID; a container that stops first fails" {
+    listen
+    NOTIFY_SOCKET=$SOCK run_pod run -d --sdnotify=healthy --name nh --health-cmd 'test -e /tmp/up' --health-interval 1s \
+        "${IMG[@]}" sh -c 'sleep 2; touch /tmp/up; exec sleep 100'
+    # pod waited: the check has passed, and systemd was told.
+    run_pod inspect --format '{{.State.Health.Status}} {{.State.ConmonPid}} {{.Config.SdNotifyMode}}' nh
+    is "$output" "healthy [0-9]+ healthy"
+    mon=$(cut -d' ' -f2 <<<"$output")
+    wait_msgs 2
+    is "$(cat "$MSGS")" "MAINPID=$mon
+--
+MAINPID=$mon
+READY=1
+--" "MAINPID at the start, READY once healthy"
+    # A container that exits before it is healthy: an error, no READY.
+    : >"$MSGS"
+    NOTIFY_SOCKET=$SOCK run_pod 125 run -d --sdnotify=healthy --name nh2 --health-cmd false --health-interval 1s "${IMG[@]}" sleep 1
+    contains "$output" "container nh2 stopped (exited) before its healthcheck passed (--sdnotify=healthy)"
+    ! grep -q READY "$MSGS" || die "READY sent for a container that never was healthy: $(cat "$MSGS")"
+}
+
+@test "--sdnotify: healthy needs a healthcheck, bad values are refused (125, nothing created)" {
     run_pod 125 create --sdnotify=healthy "${IMG[@]}" true
-    contains "$output" "needs healthchecks"
+    contains "$output" 'sdnotify policy "healthy" requires a healthcheck to be set'
+    run_pod 125 create --sdnotify=healthy --health-cmd true --health-interval disable "${IMG[@]}" true
+    contains "$output" 'sdnotify policy "healthy" requires a healthcheck to be set'
     run_pod 125 run --sdnotify=bogus "${IMG[@]}" true
     contains "$output" 'invalid --sdnotify value "bogus"'
     run_pod ps -a -q

@@ -235,7 +235,9 @@ func Container(f *File, o Options) (*Unit, error) {
 		cname = ctrName.Value
 	}
 	sdnotify := "conmon"
-	if notify != nil {
+	if notify != nil && strings.TrimSpace(notify.Value) == "healthy" {
+		sdnotify = "healthy" // READY once the healthcheck passes (Podman 5's Notify=healthy)
+	} else if notify != nil {
 		b, err := parseBool(notify.Value)
 		if err != nil {
 			return nil, errAt(*notify, "%v", err)

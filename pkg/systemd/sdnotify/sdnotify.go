@@ -24,7 +24,7 @@ const (
 	ModeContainer = "container" // the container notifies; the monitor relays (Podman's default)
 	ModeConmon    = "conmon"    // pod notifies READY once the container runs
 	ModeIgnore    = "ignore"    // nothing is sent, the container gets no socket
-	ModeHealthy   = "healthy"   // READY after the first passing healthcheck (not yet)
+	ModeHealthy   = "healthy"   // READY once the healthcheck first passes (pod waits for it)
 )
 
 // DefaultMode is Podman's default (containers.conf has no key for it).
@@ -42,12 +42,10 @@ const (
 // Validate checks a --sdnotify value ("" = the default).
 func Validate(mode string) error {
 	switch mode {
-	case "", ModeContainer, ModeConmon, ModeIgnore:
+	case "", ModeContainer, ModeConmon, ModeIgnore, ModeHealthy:
 		return nil
-	case ModeHealthy:
-		return fmt.Errorf("--sdnotify=healthy needs healthchecks, which pod does not support yet: use --sdnotify=conmon or container")
 	}
-	return fmt.Errorf("invalid --sdnotify value %q: must be conmon, container or ignore", mode)
+	return fmt.Errorf("invalid --sdnotify value %q: must be conmon, container, healthy or ignore", mode)
 }
 
 // HostSocket is the socket systemd gave pod ("" = not under a notify
@@ -86,6 +84,15 @@ var keepLines = [][]byte{
 
 var keepPrefixes = [][]byte{
 	[]byte("STATUS="), []byte("ERRNO="), []byte("BUSERROR="), []byte("MONOTONIC_USEC="),
+}
+
+// Ready tells systemd the container in healthy mode passed its healthcheck:
+// MAINPID (the monitor) again and READY=1.
+func Ready(monitorPid int) error {
+	if _, err := daemon.SdNotify(false, "MAINPID="+strconv.Itoa(monitorPid)+"\n"+daemon.SdNotifyReady); err != nil {
+		return fmt.Errorf("notifying systemd (%s=%s): %w", EnvSocket, HostSocket(), err)
+	}
+	return nil
 }
 
 // Filter keeps the lines of a container's datagram that describe its state
