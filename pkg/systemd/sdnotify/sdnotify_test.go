@@ -25,16 +25,13 @@ func TestFilter(t *testing.T) {
 }
 
 func TestValidate(t *testing.T) {
-	for _, ok := range []string{"", "conmon", "container", "ignore"} {
+	for _, ok := range []string{"", "conmon", "container", "healthy", "ignore"} {
 		if err := Validate(ok); err != nil {
 			t.Errorf("%q: %v", ok, err)
 		}
 	}
-	if err := Validate("healthy"); err == nil || !strings.Contains(err.Error(), "needs healthchecks") {
-		t.Errorf("healthy: %v", err)
-	}
-	if err := Validate("Conmon"); err == nil {
-		t.Error("Conmon accepted")
+	if err := Validate("Conmon"); err == nil || !strings.Contains(err.Error(), "must be conmon, container, healthy or ignore") {
+		t.Errorf("Conmon: %v", err)
 	}
 }
 
