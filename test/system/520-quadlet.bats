@@ -123,6 +123,57 @@ EOF
     is "$(grep -c MAINPID= "$msgs")" 2
 }
 
+@test "pod-quadlet: .volume and .network files become oneshot services; a .container using them requires them and gets their names" {
+    subnet="10.$((190 + RANDOM % 2)).$((RANDOM % 250)).0/24"
+    cat >"$QUADLET_UNIT_DIRS/qdata.volume" <<EOF
+[Volume]
+Label=app=q
+GlobalArgs=$GLOBAL
+EOF
+    cat >"$QUADLET_UNIT_DIRS/qnet.network" <<EOF
+[Network]
+NetworkName=qnet-$$
+Subnet=$subnet
+Internal=yes
+GlobalArgs=$GLOBAL
+EOF
+    cat >"$QUADLET_UNIT_DIRS/qweb.container" <<EOF
+[Container]
+Image=$IMAGE
+Exec=sh -c 'echo stored >/data/f; exec sleep 100'
+Volume=qdata.volume:/data
+Network=qnet.network
+GlobalArgs=$GLOBAL
+EOF
+    run "$POD_BIN/pod-quadlet" -dryrun
+    [[ $status -eq 0 ]] || die "dryrun: $output"
+    "$POD_BIN/pod-quadlet" "$BATS_TEST_TMPDIR/out"
+    for u in qdata-volume qnet-network qweb; do [[ -f $BATS_TEST_TMPDIR/out/$u.service ]] || die "no $u.service"; done
+    is "$(unit_value "$BATS_TEST_TMPDIR/out/qweb.service" Requires | tr '\n' ' ')" "qdata-volume.service qnet-network.service "
+    is "$(unit_value "$BATS_TEST_TMPDIR/out/qdata-volume.service" Type)" "oneshot"
+    # Run the services' commands in systemd's order: the objects, then the
+    # container; an object's command may run again (--ignore).
+    for u in qdata-volume qnet-network qdata-volume; do
+        eval "$(expand "$u" "$(unit_value "$BATS_TEST_TMPDIR/out/$u.service" ExecStart)")" >/dev/null || die "$u's ExecStart failed"
+    done
+    run_pod volume inspect --format '{{.Name}} {{.Labels.app}}' systemd-qdata
+    is "$output" "systemd-qdata q"
+    run_pod network inspect --format '{{.Name}} {{.Internal}}' "qnet-$$"
+    is "$output" "qnet-$$ true"
+    eval "$(expand qweb "$(unit_value "$BATS_TEST_TMPDIR/out/qweb.service" ExecStart)")" >/dev/null || die "qweb's ExecStart failed"
+    run_pod exec systemd-qweb cat /data/f
+    is "$output" "stored"
+    run_pod inspect --format '{{range $k, $v := .NetworkSettings.Networks}}{{$k}}{{end}}' systemd-qweb
+    is "$output" "qnet-$$"
+    run_pod rm -f -t 0 systemd-qweb
+    run_pod volume rm systemd-qdata
+    run_pod network rm "qnet-$$"
+    # A reference to a file that is not there: an error naming it.
+    printf '[Container]\nImage=x\nVolume=gone.volume:/d\n' >"$QUADLET_UNIT_DIRS/bad.container"
+    run "$POD_BIN/pod-quadlet" -dryrun
+    contains "$output" "bad.container:3: key Volume: gone.volume: no such file in the unit directories"
+}
+
 @test "pod-quadlet: bad files are errors naming file, line and key; good ones still generate" {
     printf '[Container]\nImage=x\n\n# note\nMask=/x\n' >"$QUADLET_UNIT_DIRS/bad.container"
     printf '[Container]\nImage=x\nFrobnicate=yes\n' >"$QUADLET_UNIT_DIRS/unknown.container"

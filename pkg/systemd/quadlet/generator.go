@@ -36,7 +36,7 @@ func UnitDirs(user bool) []string {
 	}
 }
 
-// Find lists the .container files in dirs (first directory wins a name),
+// Find lists the .container, .volume and .network files in dirs (first directory wins a name),
 // sorted by name.
 func Find(dirs []string) ([]string, error) {
 	seen := map[string]string{}
@@ -50,7 +50,7 @@ func Find(dirs []string) ([]string, error) {
 		}
 		for _, e := range ents {
 			n := e.Name()
-			if !strings.HasSuffix(n, ".container") || e.IsDir() {
+			if !(strings.HasSuffix(n, ".container") || resourceFor(n) != nil) || e.IsDir() {
 				continue
 			}
 			if _, ok := seen[n]; !ok {
@@ -76,6 +76,8 @@ func Find(dirs []string) ([]string, error) {
 func Generate(files []string, o Options) ([]*Unit, []error) {
 	var units []*Unit
 	var errs []error
+	parsed := make([]*File, 0, len(files))
+	o.objects = objects{}
 	for _, path := range files {
 		data, err := os.ReadFile(path)
 		if err != nil {
@@ -87,7 +89,19 @@ func Generate(files []string, o Options) ([]*Unit, []error) {
 			errs = append(errs, err)
 			continue
 		}
-		u, err := Container(f, o)
+		if r := resourceFor(path); r != nil {
+			o.objects[filepath.Base(path)] = object{name: r.objectName(f), service: r.serviceName(path)}
+		}
+		parsed = append(parsed, f)
+	}
+	for _, f := range parsed {
+		var u *Unit
+		var err error
+		if resourceFor(f.Path) != nil {
+			u, err = Resource(f, o)
+		} else {
+			u, err = Container(f, o)
+		}
 		if err != nil {
 			errs = append(errs, err)
 			continue

@@ -47,8 +47,9 @@ type Entry struct {
 
 // File is a parsed unit file.
 type File struct {
-	Path    string
-	Entries []Entry
+	Path     string
+	Entries  []Entry
+	Sections []string // every section header, also of sections without keys
 }
 
 // Parse reads a unit file. Continuation lines are joined with a space.
@@ -61,7 +62,7 @@ func Parse(path string, data []byte) (*File, error) {
 		return nil, &Error{File: path, Line: errorLine(data), Msg: err.Error()}
 	}
 	lines := keyLines(data)
-	f := &File{Path: path}
+	f := &File{Path: path, Sections: sectionNames(data)}
 	for i, o := range opts {
 		line := 0
 		if i < len(lines) {
@@ -75,6 +76,18 @@ func Parse(path string, data []byte) (*File, error) {
 		return nil, &Error{File: path, Msg: fmt.Sprintf("cannot be parsed consistently (%d keys found, %d read)", len(lines), len(opts))}
 	}
 	return f, nil
+}
+
+// sectionNames are the [Section] headers of data, in order.
+func sectionNames(data []byte) []string {
+	var out []string
+	for _, line := range strings.Split(string(data), "\n") {
+		t := strings.TrimSpace(line)
+		if len(t) > 2 && t[0] == '[' && t[len(t)-1] == ']' {
+			out = append(out, t[1:len(t)-1])
+		}
+	}
+	return out
 }
 
 // keyLines is the line number of each key, in file order, by the rules of

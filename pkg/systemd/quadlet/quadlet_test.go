@@ -16,7 +16,7 @@ var update = flag.Bool("update", false, "rewrite the golden files")
 // systemd-analyze verify accepts.
 func TestGolden(t *testing.T) {
 	abs, _ := filepath.Abs("testdata/in")
-	ins, _ := filepath.Glob(abs + "/*.container")
+	ins, _ := filepath.Glob(abs + "/*")
 	if len(ins) == 0 {
 		t.Fatal("no inputs")
 	}
@@ -40,20 +40,30 @@ func TestGolden(t *testing.T) {
 		if string(want) != u.Content {
 			t.Errorf("%s differs from %s:\n%s", u.Source, golden, u.Content)
 		}
-		verify(t, u)
 	}
+	verify(t, units)
 }
 
-func verify(t *testing.T, u *Unit) {
+// verify runs systemd-analyze verify on each unit, with all of them (the
+// services a container requires) in the unit path.
+func verify(t *testing.T, units []*Unit) {
 	if _, err := exec.LookPath("systemd-analyze"); err != nil {
 		t.Log("no systemd-analyze")
 		return
 	}
 	dir := t.TempDir()
-	text := strings.ReplaceAll(u.Content, "/usr/bin/pod", "/bin/true")
-	if err := os.WriteFile(filepath.Join(dir, u.Name), []byte(text), 0o644); err != nil {
-		t.Fatal(err)
+	for _, u := range units {
+		text := strings.ReplaceAll(u.Content, "/usr/bin/pod", "/bin/true")
+		if err := os.WriteFile(filepath.Join(dir, u.Name), []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
 	}
+	for _, u := range units {
+		verifyOne(t, dir, u)
+	}
+}
+
+func verifyOne(t *testing.T, dir string, u *Unit) {
 	for _, dep := range []string{"full.target"} {
 		_ = os.WriteFile(filepath.Join(dir, dep), []byte("[Unit]\nDescription=x\n"), 0o644)
 	}
@@ -82,10 +92,32 @@ func TestErrors(t *testing.T) {
 		{"[Container]\nImage=x\nAutoUpdate=registry\n", "key AutoUpdate: not supported by pod: auto-update"},
 		{"[Container]\nImage=x\x00\n", "f.container: not a text file"},
 		{"[Container]\nImage=x\nExec=a \\\n  b\nBogus=2\n", "f.container:5: key Bogus"},
+		{"[Container]\nImage=x\nVolume=nope.volume:/data\n", "f.container:3: key Volume: nope.volume: no such file in the unit directories"},
+		{"[Container]\nImage=x\nNetwork=nope.network\n", "f.container:3: key Network: nope.network: no such file"},
 	} {
 		_, err := convert("f.container", []byte(tc.in))
 		if err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%q: got %v, want %q", tc.in, err, tc.want)
+		}
+	}
+}
+
+// Bad .volume and .network files.
+func TestResourceErrors(t *testing.T) {
+	for _, tc := range []struct{ path, in, want string }{
+		{"v.volume", "[Volume]\nBogus=1\n", "v.volume:2: key Bogus: unknown key in [Volume]"},
+		{"v.volume", "[Unit]\nDescription=x\n", "v.volume: no [Volume] section"},
+		{"v.volume", "[Volume]\nCopy=maybe\n", "v.volume:2: key Copy: \"maybe\" is not a boolean"},
+		{"v.volume", "[Container]\nImage=x\n", "v.volume:2: key Image: unknown section [Container] in a .volume file"},
+		{"n.network", "[Network]\nSubnet=\n", "n.network:2: key Subnet: empty value"},
+		{"n.network", "[Network]\nNetworkName=\n", "n.network:2: key NetworkName: empty value"},
+	} {
+		f, err := Parse(tc.path, []byte(tc.in))
+		if err == nil {
+			_, err = Resource(f, Options{Pod: "/usr/bin/pod"})
+		}
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%s %q: got %v, want %q", tc.path, tc.in, err, tc.want)
 		}
 	}
 }
@@ -127,15 +159,16 @@ func TestFindAndWrite(t *testing.T) {
 	os.WriteFile(filepath.Join(b, "x.container"), []byte("[Container]\nImage=b\n"), 0o644)
 	os.WriteFile(filepath.Join(b, "y.container"), []byte("[Container]\nImage=c\n"), 0o644)
 	os.WriteFile(filepath.Join(b, "z.volume"), []byte("[Volume]\n"), 0o644)
+	os.WriteFile(filepath.Join(b, "z.kube"), []byte("[Kube]\n"), 0o644)
 	files, err := Find([]string{a, filepath.Join(a, "missing"), b})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want := []string{filepath.Join(a, "x.container"), filepath.Join(b, "y.container")}; !reflect.DeepEqual(files, want) {
+	if want := []string{filepath.Join(a, "x.container"), filepath.Join(b, "y.container"), filepath.Join(b, "z.volume")}; !reflect.DeepEqual(files, want) {
 		t.Fatalf("Find = %q, want %q", files, want)
 	}
 	units, errs := Generate(files, Options{Pod: "/usr/bin/pod"})
-	if len(errs) > 0 || len(units) != 2 {
+	if len(errs) > 0 || len(units) != 3 {
 		t.Fatal(errs)
 	}
 	for _, u := range units {
@@ -155,34 +188,50 @@ func TestFindAndWrite(t *testing.T) {
 // FuzzQuadlet: any input either converts into a unit that parses back with
 // the same ExecStart words, or fails with an *Error naming the file.
 func FuzzQuadlet(f *testing.F) {
-	ins, _ := filepath.Glob("testdata/in/*.container")
+	ins, _ := filepath.Glob("testdata/in/*")
 	for _, in := range ins {
 		data, _ := os.ReadFile(in)
 		f.Add(data)
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
-		u, err := convert("f.container", data)
-		if err != nil {
-			if _, ok := err.(*Error); !ok {
-				t.Fatalf("error of type %T: %v", err, err)
-			}
-			return
-		}
-		back, err := Parse("out.service", []byte(u.Content))
-		if err != nil {
-			t.Fatalf("generated unit does not parse: %v\n%s", err, u.Content)
-		}
-		n := 0
-		for _, e := range back.Entries {
-			if e.Section == "Service" && e.Key == "ExecStart" {
-				n++
-				if _, err := SplitWords(e.Value); err != nil {
-					t.Fatalf("ExecStart %q: %v", e.Value, err)
-				}
-			}
-		}
-		if n == 0 {
-			t.Fatalf("no ExecStart:\n%s", u.Content)
+		for _, path := range []string{"f.container", "f.volume", "f.network"} {
+			fuzzOne(t, path, data)
 		}
 	})
+}
+
+// fuzzOne converts data as the file path: a typed error or a unit that
+// parses back with one ExecStart that splits into words.
+func fuzzOne(t *testing.T, path string, data []byte) {
+	f, err := Parse(path, data)
+	var u *Unit
+	if err == nil {
+		if resourceFor(path) != nil {
+			u, err = Resource(f, Options{Pod: "/usr/bin/pod"})
+		} else {
+			u, err = Container(f, Options{Pod: "/usr/bin/pod"})
+		}
+	}
+	if err != nil {
+		if _, ok := err.(*Error); !ok {
+			t.Fatalf("%s: error of type %T: %v", path, err, err)
+		}
+		return
+	}
+	back, err := Parse("out.service", []byte(u.Content))
+	if err != nil {
+		t.Fatalf("generated unit does not parse: %v\n%s", err, u.Content)
+	}
+	n := 0
+	for _, e := range back.Entries {
+		if e.Section == "Service" && e.Key == "ExecStart" {
+			n++
+			if _, err := SplitWords(e.Value); err != nil {
+				t.Fatalf("ExecStart %q: %v", e.Value, err)
+			}
+		}
+	}
+	if n != 1 {
+		t.Fatalf("%d ExecStart lines:\n%s", n, u.Content)
+	}
 }
