@@ -174,6 +174,44 @@ EOF
     contains "$output" "bad.container:3: key Volume: gone.volume: no such file in the unit directories"
 }
 
+@test "pod-quadlet: a .pod file creates, starts and removes its pod; Pod= members join it and are bound to its service" {
+    skip_unless_pods
+    cat >"$QUADLET_UNIT_DIRS/qapp.pod" <<EOF
+[Pod]
+PodName=qapp-$$
+Label=app=qapp
+GlobalArgs=$GLOBAL
+EOF
+    cat >"$QUADLET_UNIT_DIRS/qmember.container" <<EOF
+[Container]
+Image=$IMAGE
+Exec=sleep 100
+Pod=qapp.pod
+GlobalArgs=$GLOBAL
+EOF
+    "$POD_BIN/pod-quadlet" "$BATS_TEST_TMPDIR/out"
+    p=$BATS_TEST_TMPDIR/out/qapp-pod.service m=$BATS_TEST_TMPDIR/out/qmember.service
+    is "$(unit_value "$p" Type) $(unit_value "$p" PIDFile) $(unit_value "$p" Wants)" "forking %t/%N.pid qmember.service"
+    is "$(unit_value "$m" BindsTo)" "qapp-pod.service"
+    # systemd's order: the pod's ExecStartPre and ExecStart, then the member.
+    for k in ExecStartPre ExecStart; do
+        eval "$(expand qapp-pod "$(unit_value "$p" "$k")")" >/dev/null || die "the pod's $k failed"
+    done
+    [[ -s $BATS_TEST_TMPDIR/qapp-pod.pid ]] || die "no infra monitor pid file (PIDFile=)"
+    pid_alive "$(cat "$BATS_TEST_TMPDIR/qapp-pod.pid")" || die "PIDFile's process is not running"
+    eval "$(expand qmember "$(unit_value "$m" ExecStart)")" >/dev/null || die "the member's ExecStart failed"
+    run_pod inspect --format '{{.Pod}} {{.State.Status}}' systemd-qmember
+    is "$output" "$(pod pod inspect "qapp-$$" | jq -r .Id) running" "the member joined the pod"
+    run_pod pod inspect --format '{{.Labels.app}}' "qapp-$$"
+    is "$output" "qapp"
+    # Stopping the pod's service stops and removes the pod and its member.
+    for k in ExecStop ExecStopPost; do
+        eval "$(expand qapp-pod "$(unit_value "$p" "$k")")" >/dev/null || die "the pod's $k failed"
+    done
+    run_pod 1 pod exists "qapp-$$"
+    run_pod 1 container exists systemd-qmember
+}
+
 @test "pod-quadlet: bad files are errors naming file, line and key; good ones still generate" {
     printf '[Container]\nImage=x\n\n# note\nMask=/x\n' >"$QUADLET_UNIT_DIRS/bad.container"
     printf '[Container]\nImage=x\nFrobnicate=yes\n' >"$QUADLET_UNIT_DIRS/unknown.container"

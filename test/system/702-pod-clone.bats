@@ -5,12 +5,6 @@
 load helpers
 load helpers.network
 
-skip_unless_pods() {
-    if [[ "$POD_TEST_RUNTIME" == runsc ]]; then
-        skip "runsc refuses pods (700-pods.bats checks the refusal)"
-    fi
-}
-
 teardown() {
     pod pod rm -a -f -t 0 >/dev/null 2>&1 || true
     net_teardown # containers, then this run's networks (netavark's too)

@@ -4,10 +4,6 @@
 
 load helpers
 
-skip_unless_pods() {
-    [[ "$POD_TEST_RUNTIME" != runsc ]] || skip "runsc refuses pods (700-pods.bats checks the refusal)"
-}
-
 write_yaml() {
     cat >"$BATS_TEST_TMPDIR/play.yaml" <<YAML
 apiVersion: v1

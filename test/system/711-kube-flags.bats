@@ -9,10 +9,6 @@ load helpers
 load helpers.image
 load helpers.network
 
-skip_unless_pods() {
-    [[ "$POD_TEST_RUNTIME" != runsc ]] || skip "runsc refuses pods (700-pods.bats checks the refusal)"
-}
-
 teardown() {
     pod pod rm -a -f -t 0 >/dev/null 2>&1 || true
     pod rm -a -f -t 0 >/dev/null 2>&1 || true

@@ -7,10 +7,6 @@
 load helpers
 load helpers.network
 
-skip_unless_pods() {
-    [[ "$POD_TEST_RUNTIME" != runsc ]] || skip "runsc refuses pods (720-pod-policy.bats checks the refusal)"
-}
-
 # web_yaml FILE PORT: a pod whose httpd container publishes PORT.
 web_yaml() {
     cat >"$1" <<YAML

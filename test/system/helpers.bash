@@ -21,6 +21,12 @@ skip_unless_oci() {
 # /proc in its own kernel, so host cgroup files and personalities differ.
 is_gvisor() { [[ "$POD_TEST_RUNTIME" == *runsc* ]]; }
 
+# skip_unless_pods: runsc refuses pods (700-pods.bats checks the refusal;
+# files that check it themselves define their own).
+skip_unless_pods() {
+    [[ "$POD_TEST_RUNTIME" != runsc ]] || skip "runsc refuses pods (700-pods.bats checks the refusal)"
+}
+
 # is_rootless: the tests run as an ordinary user (make test-system-rootless).
 is_rootless() {
     [[ $(id -u) -ne 0 ]]

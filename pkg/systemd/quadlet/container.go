@@ -79,7 +79,6 @@ var containerKeys = map[string]keyRule{
 // unsupported are Podman's keys whose subsystem pod lacks, with the reason.
 var unsupported = map[string]string{
 	"IP6":                   "static IPv6 addresses (use Network=NAME:ip6=)",
-	"Pod":                   ".pod units (not yet in pod-quadlet)",
 	"RemapUsers":            "RemapUsers= (use UserNS=, UIDMap=, GIDMap=)",
 	"RemapUid":              "RemapUsers= (use UserNS=, UIDMap=, GIDMap=)",
 	"RemapGid":              "RemapUsers= (use UserNS=, UIDMap=, GIDMap=)",
@@ -124,6 +123,7 @@ func Container(f *File, o Options) (*Unit, error) {
 		unitOpts, serviceOpts, installOpts, xContainer    []*unit.UnitOption
 		seenContainer                                     bool
 		deps                                              []string // services of the .volume/.network files used
+		podDep                                            string   // the service of the .pod file joined
 	)
 	last := map[string]string{}
 	var lastOrder []string
@@ -166,6 +166,13 @@ func Container(f *File, o Options) (*Unit, error) {
 			group = e
 		case "Notify":
 			notify = e
+		case "Pod":
+			obj, ok := o.objects[e.Value]
+			if !strings.HasSuffix(e.Value, ".pod") || !ok {
+				return nil, errAt(*e, "%s: no such .pod file in the unit directories (Pod= names a .pod file next to the .container files)", e.Value)
+			}
+			flags = append(flags, "--pod-id-file", "%t/"+strings.TrimSuffix(obj.service, ".service")+".pod-id")
+			podDep = obj.service
 		case "PodmanArgs", "GlobalArgs":
 			w, err := SplitWords(e.Value)
 			if err != nil {
@@ -271,6 +278,9 @@ func Container(f *File, o Options) (*Unit, error) {
 	out = append(out, unit.NewUnitOption("Unit", "SourcePath", f.Path), unit.NewUnitOption("Unit", "RequiresMountsFor", "%t/containers"))
 	for _, d := range deps {
 		out = append(out, unit.NewUnitOption("Unit", "Requires", d), unit.NewUnitOption("Unit", "After", d))
+	}
+	if podDep != "" {
+		out = append(out, unit.NewUnitOption("Unit", "BindsTo", podDep), unit.NewUnitOption("Unit", "After", podDep))
 	}
 	out = append(out, unitOpts...)
 	out = append(out, xContainer...)

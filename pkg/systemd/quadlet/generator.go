@@ -36,7 +36,7 @@ func UnitDirs(user bool) []string {
 	}
 }
 
-// Find lists the .container, .volume and .network files in dirs (first directory wins a name),
+// Find lists the .container, .pod, .volume and .network files in dirs (first directory wins a name),
 // sorted by name.
 func Find(dirs []string) ([]string, error) {
 	seen := map[string]string{}
@@ -50,7 +50,7 @@ func Find(dirs []string) ([]string, error) {
 		}
 		for _, e := range ents {
 			n := e.Name()
-			if !(strings.HasSuffix(n, ".container") || resourceFor(n) != nil) || e.IsDir() {
+			if !(strings.HasSuffix(n, ".container") || strings.HasSuffix(n, ".pod") || resourceFor(n) != nil) || e.IsDir() {
 				continue
 			}
 			if _, ok := seen[n]; !ok {
@@ -91,15 +91,32 @@ func Generate(files []string, o Options) ([]*Unit, []error) {
 		}
 		if r := resourceFor(path); r != nil {
 			o.objects[filepath.Base(path)] = object{name: r.objectName(f), service: r.serviceName(path)}
+		} else if strings.HasSuffix(path, ".pod") {
+			o.objects[filepath.Base(path)] = object{name: podName(f), service: podService(path)}
 		}
 		parsed = append(parsed, f)
+	}
+	// A pod's service wants the services of the containers that join it.
+	members := map[string][]string{}
+	for _, f := range parsed {
+		if !strings.HasSuffix(f.Path, ".container") {
+			continue
+		}
+		for _, e := range f.Entries {
+			if e.Section == "Container" && e.Key == "Pod" {
+				members[e.Value] = append(members[e.Value], strings.TrimSuffix(filepath.Base(f.Path), ".container")+".service")
+			}
+		}
 	}
 	for _, f := range parsed {
 		var u *Unit
 		var err error
-		if resourceFor(f.Path) != nil {
+		switch {
+		case resourceFor(f.Path) != nil:
 			u, err = Resource(f, o)
-		} else {
+		case strings.HasSuffix(f.Path, ".pod"):
+			u, err = Pod(f, o, members[filepath.Base(f.Path)])
+		default:
 			u, err = Container(f, o)
 		}
 		if err != nil {

@@ -94,6 +94,7 @@ func TestErrors(t *testing.T) {
 		{"[Container]\nImage=x\nExec=a \\\n  b\nBogus=2\n", "f.container:5: key Bogus"},
 		{"[Container]\nImage=x\nVolume=nope.volume:/data\n", "f.container:3: key Volume: nope.volume: no such file in the unit directories"},
 		{"[Container]\nImage=x\nNetwork=nope.network\n", "f.container:3: key Network: nope.network: no such file"},
+		{"[Container]\nImage=x\nPod=nope.pod\n", "f.container:3: key Pod: nope.pod: no such .pod file"},
 	} {
 		_, err := convert("f.container", []byte(tc.in))
 		if err == nil || !strings.Contains(err.Error(), tc.want) {
@@ -111,9 +112,13 @@ func TestResourceErrors(t *testing.T) {
 		{"v.volume", "[Container]\nImage=x\n", "v.volume:2: key Image: unknown section [Container] in a .volume file"},
 		{"n.network", "[Network]\nSubnet=\n", "n.network:2: key Subnet: empty value"},
 		{"n.network", "[Network]\nNetworkName=\n", "n.network:2: key NetworkName: empty value"},
+		{"p.pod", "[Pod]\nImage=x\n", "p.pod:2: key Image: unknown key in [Pod]"},
+		{"p.pod", "[Unit]\nDescription=x\n", "p.pod: no [Pod] section"},
 	} {
 		f, err := Parse(tc.path, []byte(tc.in))
-		if err == nil {
+		if err == nil && strings.HasSuffix(tc.path, ".pod") {
+			_, err = Pod(f, Options{Pod: "/usr/bin/pod"}, nil)
+		} else if err == nil {
 			_, err = Resource(f, Options{Pod: "/usr/bin/pod"})
 		}
 		if err == nil || !strings.Contains(err.Error(), tc.want) {
@@ -194,7 +199,7 @@ func FuzzQuadlet(f *testing.F) {
 		f.Add(data)
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
-		for _, path := range []string{"f.container", "f.volume", "f.network"} {
+		for _, path := range []string{"f.container", "f.volume", "f.network", "f.pod"} {
 			fuzzOne(t, path, data)
 		}
 	})
@@ -206,9 +211,12 @@ func fuzzOne(t *testing.T, path string, data []byte) {
 	f, err := Parse(path, data)
 	var u *Unit
 	if err == nil {
-		if resourceFor(path) != nil {
+		switch {
+		case resourceFor(path) != nil:
 			u, err = Resource(f, Options{Pod: "/usr/bin/pod"})
-		} else {
+		case strings.HasSuffix(path, ".pod"):
+			u, err = Pod(f, Options{Pod: "/usr/bin/pod"}, []string{"m.service"})
+		default:
 			u, err = Container(f, Options{Pod: "/usr/bin/pod"})
 		}
 	}
