@@ -212,6 +212,31 @@ EOF
     run_pod 1 container exists systemd-qmember
 }
 
+@test "pod-quadlet: a .kube file plays its YAML (relative to the unit file) and takes it down when it stops" {
+    skip_unless_pods
+    cat >"$QUADLET_UNIT_DIRS/qk.yaml" <<EOF
+apiVersion: v1
+kind: Pod
+metadata:
+  name: qkube-$$
+spec:
+  containers:
+  - name: c
+    image: $IMAGE
+    command: ["sleep", "100"]
+EOF
+    printf '[Kube]\nYaml=qk.yaml\nGlobalArgs=%s\n' "$GLOBAL" >"$QUADLET_UNIT_DIRS/qk.kube"
+    "$POD_BIN/pod-quadlet" "$BATS_TEST_TMPDIR/out"
+    k=$BATS_TEST_TMPDIR/out/qk.service
+    is "$(unit_value "$k" Type) $(unit_value "$k" RemainAfterExit)" "oneshot yes"
+    contains "$(unit_value "$k" ExecStart)" "kube play --replace $QUADLET_UNIT_DIRS/qk.yaml"
+    eval "$(expand qk "$(unit_value "$k" ExecStart)")" >/dev/null || die "the .kube's ExecStart failed"
+    run_pod pod ps --format '{{.Name}} {{.Status}}' --filter name="qkube-$$"
+    is "$output" "qkube-$$ Running"
+    eval "$(expand qk "$(unit_value "$k" ExecStopPost)")" >/dev/null || die "the .kube's ExecStopPost failed"
+    run_pod 1 pod exists "qkube-$$"
+}
+
 @test "pod-quadlet: bad files are errors naming file, line and key; good ones still generate" {
     printf '[Container]\nImage=x\n\n# note\nMask=/x\n' >"$QUADLET_UNIT_DIRS/bad.container"
     printf '[Container]\nImage=x\nFrobnicate=yes\n' >"$QUADLET_UNIT_DIRS/unknown.container"

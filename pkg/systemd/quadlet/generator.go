@@ -36,7 +36,17 @@ func UnitDirs(user bool) []string {
 	}
 }
 
-// Find lists the .container, .pod, .volume and .network files in dirs (first directory wins a name),
+// unitFile reports whether a file name is one pod-quadlet converts.
+func unitFile(name string) bool {
+	for _, ext := range []string{".container", ".pod", ".kube", ".volume", ".network"} {
+		if strings.HasSuffix(name, ext) {
+			return true
+		}
+	}
+	return false
+}
+
+// Find lists the .container, .pod, .kube, .volume and .network files in dirs (first directory wins a name),
 // sorted by name.
 func Find(dirs []string) ([]string, error) {
 	seen := map[string]string{}
@@ -50,7 +60,7 @@ func Find(dirs []string) ([]string, error) {
 		}
 		for _, e := range ents {
 			n := e.Name()
-			if !(strings.HasSuffix(n, ".container") || strings.HasSuffix(n, ".pod") || resourceFor(n) != nil) || e.IsDir() {
+			if !unitFile(n) || e.IsDir() {
 				continue
 			}
 			if _, ok := seen[n]; !ok {
@@ -116,6 +126,8 @@ func Generate(files []string, o Options) ([]*Unit, []error) {
 			u, err = Resource(f, o)
 		case strings.HasSuffix(f.Path, ".pod"):
 			u, err = Pod(f, o, members[filepath.Base(f.Path)])
+		case strings.HasSuffix(f.Path, ".kube"):
+			u, err = Kube(f, o)
 		default:
 			u, err = Container(f, o)
 		}

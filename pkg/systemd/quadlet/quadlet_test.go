@@ -114,10 +114,14 @@ func TestResourceErrors(t *testing.T) {
 		{"n.network", "[Network]\nNetworkName=\n", "n.network:2: key NetworkName: empty value"},
 		{"p.pod", "[Pod]\nImage=x\n", "p.pod:2: key Image: unknown key in [Pod]"},
 		{"p.pod", "[Unit]\nDescription=x\n", "p.pod: no [Pod] section"},
+		{"k.kube", "[Kube]\nNetwork=n\n", "k.kube: key Yaml: Yaml= is required"},
+		{"k.kube", "[Kube]\nYaml=a.yaml\nPublishPort=80\n", "k.kube:3: key PublishPort: not supported by pod"},
 	} {
 		f, err := Parse(tc.path, []byte(tc.in))
 		if err == nil && strings.HasSuffix(tc.path, ".pod") {
 			_, err = Pod(f, Options{Pod: "/usr/bin/pod"}, nil)
+		} else if err == nil && strings.HasSuffix(tc.path, ".kube") {
+			_, err = Kube(f, Options{Pod: "/usr/bin/pod"})
 		} else if err == nil {
 			_, err = Resource(f, Options{Pod: "/usr/bin/pod"})
 		}
@@ -164,7 +168,7 @@ func TestFindAndWrite(t *testing.T) {
 	os.WriteFile(filepath.Join(b, "x.container"), []byte("[Container]\nImage=b\n"), 0o644)
 	os.WriteFile(filepath.Join(b, "y.container"), []byte("[Container]\nImage=c\n"), 0o644)
 	os.WriteFile(filepath.Join(b, "z.volume"), []byte("[Volume]\n"), 0o644)
-	os.WriteFile(filepath.Join(b, "z.kube"), []byte("[Kube]\n"), 0o644)
+	os.WriteFile(filepath.Join(b, "z.image"), []byte("[Image]\n"), 0o644)
 	files, err := Find([]string{a, filepath.Join(a, "missing"), b})
 	if err != nil {
 		t.Fatal(err)
@@ -199,7 +203,7 @@ func FuzzQuadlet(f *testing.F) {
 		f.Add(data)
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
-		for _, path := range []string{"f.container", "f.volume", "f.network", "f.pod"} {
+		for _, path := range []string{"f.container", "f.volume", "f.network", "f.pod", "f.kube"} {
 			fuzzOne(t, path, data)
 		}
 	})
@@ -216,6 +220,8 @@ func fuzzOne(t *testing.T, path string, data []byte) {
 			u, err = Resource(f, Options{Pod: "/usr/bin/pod"})
 		case strings.HasSuffix(path, ".pod"):
 			u, err = Pod(f, Options{Pod: "/usr/bin/pod"}, []string{"m.service"})
+		case strings.HasSuffix(path, ".kube"):
+			u, err = Kube(f, Options{Pod: "/usr/bin/pod"})
 		default:
 			u, err = Container(f, Options{Pod: "/usr/bin/pod"})
 		}

@@ -1,0 +1,154 @@
+package quadlet
+
+import (
+	"fmt"
+	"io"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"github.com/coreos/go-systemd/v22/unit"
+)
+
+// .kube files (podman-systemd.unit(5)): NAME.service plays the YAML with
+// `pod kube play --replace` and takes it down with `pod kube down` when it
+// stops. pod has no service container (Podman's --service-container, a
+// process that stands for the whole play as MAINPID), so the service is a
+// oneshot that remains active: its pods run under their own monitors.
+// Relative Yaml= and ConfigMap= paths are the unit file's directory's.
+
+var kubeKeys = map[string]keyRule{
+	"Network":   {flag: "--network", kind: each},
+	"ConfigMap": {flag: "--configmap", kind: each},
+	"LogDriver": {flag: "--log-driver", kind: single},
+	"UserNS":    {flag: "--userns", kind: single},
+}
+
+// Kube converts a parsed .kube file into its service.
+func Kube(f *File, o Options) (*Unit, error) {
+	errAt := func(e Entry, format string, a ...any) error {
+		return &Error{File: f.Path, Line: e.Line, Key: e.Key, Msg: fmt.Sprintf(format, a...)}
+	}
+	dir := filepath.Dir(f.Path)
+	abs := func(p string) string {
+		if filepath.IsAbs(p) {
+			return p
+		}
+		return filepath.Join(dir, p)
+	}
+	var (
+		yaml                          string
+		flags, podmanArgs, globalArgs []string
+		unitOpts, serviceOpts, inst   []*unit.UnitOption
+		deps                          []string
+	)
+	last := map[string]string{}
+	var lastOrder []string
+	for i := range f.Entries {
+		e := &f.Entries[i]
+		switch e.Section {
+		case "Unit":
+			unitOpts = append(unitOpts, unit.NewUnitOption("Unit", e.Key, e.Value))
+			continue
+		case "Service":
+			serviceOpts = append(serviceOpts, unit.NewUnitOption("Service", e.Key, e.Value))
+			continue
+		case "Install":
+			inst = append(inst, unit.NewUnitOption("Install", e.Key, e.Value))
+			continue
+		case "Kube":
+		default:
+			if strings.HasPrefix(e.Section, "X-") {
+				continue
+			}
+			return nil, errAt(*e, "unknown section [%s] in a .kube file (want [Unit], [Kube], [Service], [Install])", e.Section)
+		}
+		switch e.Key {
+		case "Yaml":
+			if e.Value == "" {
+				return nil, errAt(*e, "empty value")
+			}
+			yaml = abs(e.Value)
+			continue
+		case "PodmanArgs", "GlobalArgs":
+			w, err := SplitWords(e.Value)
+			if err != nil {
+				return nil, errAt(*e, "%v", err)
+			}
+			if e.Key == "PodmanArgs" {
+				podmanArgs = append(podmanArgs, w...)
+			} else {
+				globalArgs = append(globalArgs, w...)
+			}
+			continue
+		case "PublishPort", "AutoUpdate", "ExitCodePropagation", "SetWorkingDirectory", "KubeDownForce":
+			return nil, errAt(*e, "not supported by pod: %s of a .kube file (pod's kube play has no service container)", e.Key)
+		}
+		k, ok := kubeKeys[e.Key]
+		if !ok {
+			return nil, errAt(*e, "unknown key in [Kube] (see podman-systemd.unit(5))")
+		}
+		switch e.Key {
+		case "Network":
+			v, dep, err := o.objects.resolve(e.Value)
+			if err != nil {
+				return nil, errAt(*e, "%v", err)
+			}
+			if dep != "" {
+				e = &Entry{Section: e.Section, Key: e.Key, Value: v, Line: e.Line}
+				deps = append(deps, dep)
+			}
+		case "ConfigMap":
+			e = &Entry{Section: e.Section, Key: e.Key, Value: abs(e.Value), Line: e.Line}
+		}
+		args, err := ruleArgs(k, e, last, &lastOrder)
+		if err != nil {
+			return nil, errAt(*e, "%v", err)
+		}
+		flags = append(flags, args...)
+	}
+	if !slices.Contains(f.Sections, "Kube") {
+		return nil, &Error{File: f.Path, Msg: "no [Kube] section"}
+	}
+	if yaml == "" {
+		return nil, &Error{File: f.Path, Key: "Yaml", Msg: "Yaml= is required"}
+	}
+	for _, key := range lastOrder {
+		k := kubeKeys[key]
+		flags = append(flags, k.flag, k.arg+last[key])
+	}
+	pod := append([]string{o.Pod}, globalArgs...)
+	play := append(append([]string{}, pod...), "kube", "play", "--replace")
+	play = append(play, flags...)
+	play = append(play, podmanArgs...)
+	play = append(play, yaml)
+	down := append(append([]string{}, pod...), "kube", "down", yaml)
+
+	out := []*unit.UnitOption{unit.NewUnitOption("Unit", "SourcePath", f.Path), unit.NewUnitOption("Unit", "RequiresMountsFor", "%t/containers")}
+	for _, d := range deps {
+		out = append(out, unit.NewUnitOption("Unit", "Requires", d), unit.NewUnitOption("Unit", "After", d))
+	}
+	out = append(out, unitOpts...)
+	out = append(out,
+		unit.NewUnitOption("Service", "Environment", "PODMAN_SYSTEMD_UNIT=%n"),
+		unit.NewUnitOption("Service", "Type", "oneshot"),
+		unit.NewUnitOption("Service", "RemainAfterExit", "yes"),
+		unit.NewUnitOption("Service", "SyslogIdentifier", "%N"),
+	)
+	out = append(out, serviceOpts...)
+	out = append(out,
+		unit.NewUnitOption("Service", "ExecStart", joinWords(play)),
+		unit.NewUnitOption("Service", "ExecStopPost", joinWords(down)),
+	)
+	out = append(out, inst...)
+	content, err := io.ReadAll(unit.Serialize(out))
+	if err != nil {
+		return nil, err
+	}
+	name := strings.TrimSuffix(filepath.Base(f.Path), ".kube") + ".service"
+	u := &Unit{Name: name, Source: f.Path, Content: "# Automatically generated by pod-quadlet\n" + string(content)}
+	if err := u.install(f); err != nil {
+		return nil, err
+	}
+	return u, nil
+}
