@@ -109,11 +109,15 @@ func init() {
 func waitCommand() *cobra.Command {
 	var conditions []string
 	var interval string
+	var latest bool
 	cmd := &cobra.Command{
 		Use:   "wait [options] CONTAINER [CONTAINER...]",
 		Short: "Block on one or more containers",
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := needArgs(false)(cmd, args); err != nil {
+			if latest && len(args) > 0 {
+				return usageError("--latest and containers cannot be used together")
+			}
+			if err := needArgs(latest)(cmd, args); err != nil {
 				return err
 			}
 			want, err := libpod.ParseWaitConditions(conditions)
@@ -129,6 +133,9 @@ func waitCommand() *cobra.Command {
 				return err
 			}
 			defer rt.Shutdown()
+			if args, err = addLatest(rt, latest, false, args); err != nil {
+				return err
+			}
 			var errs errTail
 			for _, a := range args {
 				c, err := rt.LookupContainer(a)
@@ -157,6 +164,7 @@ func waitCommand() *cobra.Command {
 	}
 	cmd.Flags().StringSliceVar(&conditions, "condition", nil, "Condition to wait on")
 	cmd.Flags().StringVarP(&interval, "interval", "i", "250ms", "Time Interval to wait before polling for completion")
+	cmd.Flags().BoolVarP(&latest, "latest", "l", false, "Act on the latest container pod is aware of")
 	return cmd
 }
 
