@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -261,9 +263,29 @@ func cleanupCommand() *cobra.Command {
 }
 
 func existsCommand() *cobra.Command {
-	return objectExistsCommand("exists CONTAINER", "Check if a container exists in local storage", func(name string) error {
-		return withRuntime(func(rt *libpod.Runtime) error { return notFoundUnless(rt.ContainerExists(name)) })
+	var external bool
+	cmd := objectExistsCommand("exists CONTAINER", "Check if a container exists in local storage", func(name string) error {
+		return withRuntime(func(rt *libpod.Runtime) error {
+			ok, err := rt.ContainerExists(name)
+			if err != nil || ok || !external {
+				return notFoundUnless(ok, err)
+			}
+			// --external: a container in the shared store that another tool
+			// (Buildah, Podman) made, by name or ID prefix, as Podman.
+			ext, err := rt.ExternalContainers()
+			if err != nil {
+				return err
+			}
+			for _, sc := range ext {
+				if strings.HasPrefix(sc.ID, name) || slices.Contains(sc.Names, name) {
+					return nil
+				}
+			}
+			return errdefs.ErrNotFound
+		})
 	})
+	cmd.Flags().BoolVar(&external, "external", false, "Check external storage containers as well as pod containers")
+	return cmd
 }
 
 func updateCommand() *cobra.Command {

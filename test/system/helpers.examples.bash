@@ -202,7 +202,8 @@ ex_shape() {
 
 # ex_compare MODE POD_OUT PODMAN_OUT: prints why the outputs differ; empty
 # when they have the same shape. Modes:
-#   shape  JSON: the same key paths; text: the same number of lines, of
+#   shape  JSON: the same key paths (keys only pod prints are allowed,
+#          see run_examples); text: the same number of lines, of
 #          columns in each line, and the same table headers (default)
 #   exact  the same text once IDs, times and numbers are normalised
 #   keys   the same key paths of "key: value" text (podman info)
@@ -269,7 +270,7 @@ run_examples() {
         ((ra == 0 && rb == 0)) || die "examples file $file is not valid"
     fi
 
-    local fails=0 known=0 total=0 i why k
+    local fails=0 known=0 total=0 i why k extra
     for i in $(seq 1 1000); do
         [[ -f "$a/s$i.rc" ]] || break
         if [[ "$(cat "$a/s$i.rc")" != "$(cat "$b/s$i.rc")" ]]; then
@@ -288,7 +289,15 @@ run_examples() {
         fi
         why=
         [[ "$(cat "$a/$i.rc")" == "$(cat "$b/$i.rc")" ]] || why="exit code differs"
-        [[ -n "$why" ]] || why=$(ex_compare "$(cat "$a/$i.mode")" "$a/$i.out" "$b/$i.out")
+        if [[ -z "$why" ]]; then
+            why=$(ex_compare "$(cat "$a/$i.mode")" "$a/$i.out" "$b/$i.out")
+            # Keys only pod has (its runtime table in info, a pod's Runtime)
+            # are extensions: counted, not failed. Keys Podman has and pod
+            # lacks are differences.
+            extra=$(grep -c '^  only pod:' <<<"$why") || true
+            why=$(grep -v '^  only pod:' <<<"$why") || true
+            ((extra == 0)) || echo "# note: pod prints $extra JSON/info key(s) Podman does not: podman $(cat "$a/$i.cmd")"
+        fi
         [[ -n "$why" ]] || continue
         k=$(cat "$a/$i.known")
         if [[ -n "$k" ]]; then
