@@ -262,6 +262,11 @@ func networkRmCommand() *cobra.Command {
 				var errs []error
 				for _, a := range args {
 					if err := rt.RemoveNetwork(cmd.Context(), a, force, t); err != nil {
+						// With --force a missing network is no error and
+						// prints nothing, as Podman 4.3.1 (exit 0).
+						if force && errors.Is(err, errdefs.ErrNotFound) {
+							continue
+						}
 						errs = append(errs, err)
 						continue
 					}

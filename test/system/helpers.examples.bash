@@ -4,8 +4,8 @@
 #
 # An examples file is read line by line:
 #   # text              a comment (say which man page and what was adapted)
-#   setup: SHELL        run before the next example, in both engines; its exit
-#                       code must be the same in both (it is not an example)
+#   setup: SHELL        run before the next example, in both engines; it must
+#                       succeed in both (it is not an example)
 #   compare: MODE       how the next example's output is compared (default
 #                       shape): shape, exact, keys, lines, rc (see ex_compare)
 #   known-diff: REASON  the next example differs from Podman for REASON: the
@@ -87,7 +87,7 @@ ex_clean() {
     if [[ -z "$f" ]] || grep -q 'secret' "$f"; then
         ex_engine "$e" secret rm --all >/dev/null 2>&1 || true
     fi
-    if [[ -z "$f" ]] || grep -qE 'commit|tag|import|load|save|kube|image' "$f"; then
+    if [[ -z "$f" ]] || grep -qE 'commit|tag|import|load|save|kube|image|pod create' "$f"; then
         bb=$(cat "$EXD/$e/busybox-id")
         while read -r id name; do
             if [[ "$id" == "$bb" ]]; then
@@ -273,8 +273,10 @@ run_examples() {
     local fails=0 known=0 total=0 i why k extra
     for i in $(seq 1 1000); do
         [[ -f "$a/s$i.rc" ]] || break
-        if [[ "$(cat "$a/s$i.rc")" != "$(cat "$b/s$i.rc")" ]]; then
-            echo "# setup line differs: $(cat "$a/s$i.cmd")"
+        # A setup line must succeed in both engines: what it makes is what
+        # the examples after it are about.
+        if [[ "$(cat "$a/s$i.rc")" != 0 || "$(cat "$b/s$i.rc")" != 0 ]]; then
+            echo "# setup line failed: $(cat "$a/s$i.cmd")"
             echo "#   pod: exit $(cat "$a/s$i.rc")"; sed 's/^/#     | /' "$a/s$i.log" | head -20
             echo "#   podman: exit $(cat "$b/s$i.rc")"; sed 's/^/#     | /' "$b/s$i.log" | head -20
             fails=$((fails + 1))
@@ -285,7 +287,7 @@ run_examples() {
         total=$((total + 1))
         # Slow examples are named: the file should stay quick.
         if awk -v a="$(cat "$a/$i.secs")" -v b="$(cat "$b/$i.secs")" 'BEGIN { exit !(a > 5 || b > 5) }'; then
-            echo "# slow example (pod $(cat "$a/$i.secs")s, podman $(cat "$b/$i.secs")s): podman $(cat "$a/$i.cmd")"
+            echo "# slow example (pod $(cat "$a/$i.secs")s, podman $(cat "$b/$i.secs")s): $(cat "$a/$i.cmd")"
         fi
         why=
         [[ "$(cat "$a/$i.rc")" == "$(cat "$b/$i.rc")" ]] || why="exit code differs"
@@ -296,18 +298,18 @@ run_examples() {
             # lacks are differences.
             extra=$(grep -c '^  only pod:' <<<"$why") || true
             why=$(grep -v '^  only pod:' <<<"$why") || true
-            ((extra == 0)) || echo "# note: pod prints $extra JSON/info key(s) Podman does not: podman $(cat "$a/$i.cmd")"
+            ((extra == 0)) || echo "# note: pod prints $extra JSON/info key(s) Podman does not: $(cat "$a/$i.cmd")"
         fi
         [[ -n "$why" ]] || continue
         k=$(cat "$a/$i.known")
         if [[ -n "$k" ]]; then
             known=$((known + 1))
-            echo "# known-diff ($k): podman $(cat "$a/$i.cmd")"
+            echo "# known-diff ($k): $(cat "$a/$i.cmd")"
             echo "$why" | head -40 | sed 's/^/#   /'
             continue
         fi
         fails=$((fails + 1))
-        echo "# DIFF: podman-examples $verb: $(cat "$a/$i.cmd")"
+        echo "# DIFF ($verb.examples): $(cat "$a/$i.cmd")"
         echo "$why" | sed 's/^/#   /'
         ex_show pod "$a" "$i"
         ex_show podman "$b" "$i"
