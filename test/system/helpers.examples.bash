@@ -77,7 +77,10 @@ ex_engine() {
 ex_clean() {
     local e=$1 f=${2:-} bb id name
     ex_engine "$e" pod rm -af -t 0 >/dev/null 2>&1 || true
-    ex_engine "$e" rm -af -t 0 >/dev/null 2>&1 || true
+    # Podman 4.3.1's rm -a can fail on a container another one --requires
+    # (it removes them in no order): the second round gets it.
+    ex_engine "$e" rm -af -t 0 >/dev/null 2>&1 ||
+        ex_engine "$e" rm -af -t 0 >/dev/null 2>&1 || true
     if [[ -z "$f" ]] || grep -qE 'volume|-v |--mount|system df' "$f"; then
         ex_engine "$e" volume rm -af >/dev/null 2>&1 || true
     fi
