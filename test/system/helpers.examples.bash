@@ -211,6 +211,7 @@ ex_shape() {
 #   exact  the same text once IDs, times and numbers are normalised
 #   keys   the same key paths of "key: value" text (podman info)
 #   lines  the same number of lines
+#   header the same first line (blanks collapsed): tables whose rows vary
 #   rc     only the exit code is compared (output that depends on the host)
 ex_compare() {
     local mode=$1 a=$2 b=$3
@@ -230,6 +231,7 @@ ex_compare() {
     exact) diff <(ex_norm <"$a") <(ex_norm <"$b") >/dev/null || echo "normalised text differs" ;;
     keys) diff <(ex_yaml_keys "$a") <(ex_yaml_keys "$b") | sed -n 's/^</  only pod:/p; s/^>/  only podman:/p' ;;
     lines) [[ $(wc -l <"$a") == $(wc -l <"$b") ]] || echo "line count differs: pod $(wc -l <"$a"), podman $(wc -l <"$b")" ;;
+    header) [[ "$(head -1 "$a" | tr -s ' \t' ' ')" == "$(head -1 "$b" | tr -s ' \t' ' ')" ]] || echo "the first (header) line differs" ;;
     rc) ;;
     *) echo "unknown compare mode '$mode'" ;;
     esac
