@@ -177,17 +177,22 @@ ex_json_keys() {
 
 # ex_yaml_keys FILE: the key paths of indented "key:" text (podman info).
 ex_yaml_keys() {
+    # The lines of a block value ("version: |-") are text, not keys: the
+    # runtimes' --version output differs between crun and runc.
     awk '{
         match($0, /^ */); ind = RLENGTH
+        if (block >= 0 && ind > block) next
+        block = -1
         rest = substr($0, ind + 1)
         if (rest ~ /^- /) { ind += 2; rest = substr(rest, 3) }
         if (rest !~ /^[A-Za-z][A-Za-z0-9_.\/-]*:( |$)/) next
         key = rest; sub(/:.*/, "", key)
+        if (rest ~ /: [|>][-+]?$/) block = ind
         while (n > 0 && lvl[n] >= ind) n--
         n++; lvl[n] = ind; name[n] = key
         p = name[1]; for (i = 2; i <= n; i++) p = p "." name[i]
         print p
-    }' "$1" | sort -u
+    }' block=-1 "$1" | sort -u
 }
 
 # ex_shape FILE: one line per output line: its number of columns (split at
