@@ -60,12 +60,17 @@ type PortFilter struct {
 	Protocol string
 }
 
-// ParsePortFilter parses `port`'s PORT argument ("80", "80/tcp").
+// ParsePortFilter parses `port`'s PORT argument ("80", "80/tcp"); a port
+// without a protocol means tcp, as in Podman (`port CTR 80` does not print
+// 80/udp's mapping).
 func ParsePortFilter(s string) (PortFilter, error) {
 	num, proto, _ := strings.Cut(s, "/")
 	n, err := strconv.ParseUint(num, 10, 16)
 	if err != nil {
 		return PortFilter{}, fmt.Errorf("invalid port %q: %w: %w", s, err, errdefs.ErrInvalidArgument)
+	}
+	if proto == "" {
+		proto = "tcp"
 	}
 	return PortFilter{Port: uint16(n), Protocol: proto}, nil
 }

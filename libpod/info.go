@@ -332,20 +332,27 @@ func (r *Runtime) Info(ctx context.Context, version string) (*Info, error) {
 	}
 	// Versions and packages come from other programs: ask them in parallel.
 	var wg sync.WaitGroup
-	probe := func(path string, version, pkg *string, versionArg bool) {
+	// version: nil for none, else --version's first line (whole with
+	// wholeVersion: Podman prints slirp4netns's every line).
+	probe := func(path string, version, pkg *string, wholeVersion bool) {
 		if path == "" {
 			return
 		}
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			if versionArg {
-				*version = firstLine(commandOutput(ctx, path, "--version"))
+			if version != nil {
+				out := commandOutput(ctx, path, "--version")
+				if wholeVersion {
+					*version = strings.TrimSpace(out)
+				} else {
+					*version = firstLine(out)
+				}
 			}
 			*pkg = packageOf(ctx, path)
 		}()
 	}
-	probe(h.Conmon.Path, &h.Conmon.Version, &h.Conmon.Package, true)
+	probe(h.Conmon.Path, &h.Conmon.Version, &h.Conmon.Package, false)
 	probe(h.OCIRuntime.Path, nil, &h.OCIRuntime.Package, false)
 	probe(h.Slirp4NetNS.Executable, &h.Slirp4NetNS.Version, &h.Slirp4NetNS.Package, true)
 	err := r.storeInfo(ctx, i)
@@ -353,7 +360,8 @@ func (r *Runtime) Info(ctx context.Context, version string) (*Info, error) {
 	if err != nil {
 		return nil, err
 	}
-	i.Plugins = Plugins{Volume: []string{}, Network: []string{}, Log: []string{"k8s-file", "none", "passthrough", "journald"}}
+	// The drivers pod offers, listed as Podman 4.3.1 lists them.
+	i.Plugins = Plugins{Volume: []string{"local"}, Network: []string{"bridge", "macvlan"}, Log: []string{"k8s-file", "none", "passthrough", "journald"}}
 	return i, nil
 }
 

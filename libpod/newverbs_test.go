@@ -91,6 +91,10 @@ func TestPorts(t *testing.T) {
 	if ps := c.Ports(f); len(ps) != 1 || ps[0].String() != "80/udp -> 0.0.0.0:8080" {
 		t.Fatalf("80/udp: %v", ps)
 	}
+	f, _ = ParsePortFilter("80")
+	if ps := c.Ports(f); len(ps) != 1 || ps[0].String() != "80/tcp -> 0.0.0.0:8080" {
+		t.Fatalf("80 (tcp, as Podman): %v", ps)
+	}
 	f, _ = ParsePortFilter("5001")
 	if ps := c.Ports(f); len(ps) != 1 || ps[0].HostPort != 6001 {
 		t.Fatalf("5001: %v", ps)

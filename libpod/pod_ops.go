@@ -128,20 +128,15 @@ func (p *Pod) Restart(ctx context.Context) error {
 }
 
 // Kill signals the pod's running containers; a pod with none running is
-// an error, as in Podman.
+// left as it is without an error, as in Podman 4.3.1 (`pod kill --all`
+// with a stopped pod among others exits 0).
 func (p *Pod) Kill(ctx context.Context, sig syscall.Signal) error {
-	killed := 0
-	err := p.eachMember(pods.StopOrder, func(c *Container) error {
+	return p.eachMember(pods.StopOrder, func(c *Container) error {
 		if c.Status() != StatusRunning && c.Status() != StatusPaused {
 			return nil
 		}
-		killed++
 		return c.Kill(ctx, sig)
 	})
-	if err == nil && killed == 0 {
-		return fmt.Errorf("pod %s is not running: %w", p.config.ID, errdefs.ErrConflict)
-	}
-	return err
 }
 
 // Pause freezes the pod's running containers.

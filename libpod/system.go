@@ -34,17 +34,28 @@ type ContainerUsage struct {
 	Status  string // the state word, as Podman names it
 	Name    string
 	RWSize  int64 // the writable layer, as `ps --size` counts it
+	// LocalVolumes is the number of named and anonymous volumes it mounts.
+	LocalVolumes int
+}
+
+// VolumeUsage is one volume in `system df`: the containers that mount it
+// (Links) and the size of its files.
+type VolumeUsage struct {
+	Name  string
+	Links int
+	Size  int64
 }
 
 // DiskUsage is what `system df` reports.
 type DiskUsage struct {
 	Images      []imagehelper.ImageUsage
 	ImagesSize  int64 // every image layer, counted once
-	Containers  []ContainerUsage
-	VolumesNote string // why volumes are not counted ("" once they are)
+	Containers []ContainerUsage
+	Volumes    []VolumeUsage
 }
 
-// SystemDf gathers the disk usage of images (from pod-image) and containers.
+// SystemDf gathers the disk usage of images (from pod-image), containers
+// and volumes.
 func (r *Runtime) SystemDf(ctx context.Context) (*DiskUsage, error) {
 	imgs, err := imagehelper.DiskUsage(ctx, r.exe, r.helperFlags())
 	if err != nil {
@@ -55,6 +66,19 @@ func (r *Runtime) SystemDf(ctx context.Context) (*DiskUsage, error) {
 		return nil, err
 	}
 	du := &DiskUsage{Images: imgs.Images, ImagesSize: imgs.TotalSize, Containers: make([]ContainerUsage, 0, len(cs))}
+	links := map[string]int{}
+	for _, c := range cs {
+		for _, v := range c.config.Volumes {
+			links[v.Name]++
+		}
+	}
+	vols, err := r.Volumes()
+	if err != nil {
+		return nil, err
+	}
+	for _, v := range vols {
+		du.Volumes = append(du.Volumes, VolumeUsage{Name: v.Name(), Links: links[v.Name()], Size: dirSize(v.Mountpoint())})
+	}
 	for _, c := range cs {
 		rw, _, err := c.Sizes()
 		if err != nil {
@@ -66,6 +90,7 @@ func (r *Runtime) SystemDf(ctx context.Context) (*DiskUsage, error) {
 		du.Containers = append(du.Containers, ContainerUsage{
 			ID: c.config.ID, ImageID: c.config.ImageID, Command: strings.Join(c.config.Command, " "),
 			Created: c.config.Created, Status: c.state.Status.PodmanState(), Name: c.config.Name, RWSize: rw,
+			LocalVolumes: len(c.config.Volumes),
 		})
 	}
 	return du, nil

@@ -59,8 +59,9 @@ func (r *Runtime) CreateVolume(ctx context.Context, o VolumeCreateOptions) (*Vol
 		return nil, fmt.Errorf("volume driver %q is not supported: pod has the local driver only (--driver local): %w", o.Driver, errdefs.ErrNotImplemented)
 	}
 	if o.Name == "" {
+		// `volume create` without a name is not anonymous in Podman (rm -v
+		// keeps it): only a container's -v /path asks for Anonymous.
 		o.Name = newID()
-		o.Anonymous = true
 	}
 	if err := volume.ValidateName(o.Name); err != nil {
 		return nil, err

@@ -8,6 +8,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/pod-engine/pod/libpod"
+	"github.com/pod-engine/pod/pkg/errdefs"
 )
 
 func init() {
@@ -40,6 +41,11 @@ in the image's config. Prints the new image's ID.`,
 				o.Progress = os.Stderr
 			}
 			return withContainer(args[0], func(c *libpod.Container) error {
+				// Podman checks this once the container is found: an OCI
+				// image config has no place for the message.
+				if o.Message != "" && o.Format == "oci" {
+					return fmt.Errorf("messages are only compatible with the docker image format (-f docker): %w", errdefs.ErrInvalidArgument)
+				}
 				id, err := c.Commit(cmd.Context(), o)
 				if err != nil {
 					return err

@@ -76,6 +76,10 @@ func TestFlagCoverage(t *testing.T) {
 	if err != nil || len(bats) == 0 {
 		t.Fatalf("no system tests found: %v", err)
 	}
+	// The man page examples (800-man-examples.bats runs them against pod
+	// and Podman) pass flags too.
+	examples, _ := filepath.Glob("../../test/system/examples/*.examples")
+	bats = append(bats, examples...)
 	var text strings.Builder
 	for _, b := range bats {
 		data, err := os.ReadFile(b)

@@ -32,8 +32,10 @@ func inspectCommand(anyType bool) *cobra.Command {
 			case "", "all", "container":
 			case "image":
 				return forwardToImageHelper(cmd, append([]string{"image", "inspect"}, imageInspectArgs(format, args)...))
+			case "pod", "volume", "network":
+				return inspectOther(cmd, typ, format, latest, args)
 			default:
-				return fmt.Errorf("invalid --type %q: use container, image or all: %w", typ, errdefs.ErrInvalidArgument)
+				return fmt.Errorf("invalid --type %q: use container, image, pod, volume, network or all: %w", typ, errdefs.ErrInvalidArgument)
 			}
 			rt, err := newRuntime()
 			if err != nil {
@@ -81,9 +83,39 @@ func inspectCommand(anyType bool) *cobra.Command {
 	fl.BoolVarP(&size, "size", "s", false, "Display total file size")
 	fl.BoolVarP(&latest, "latest", "l", false, "Act on the latest container")
 	if anyType {
-		fl.StringVarP(&typ, "type", "t", "all", "Specify inspect-object type (\"image\", \"container\" or \"all\")")
+		fl.StringVarP(&typ, "type", "t", "all", "Specify inspect-object type (\"image\", \"container\", \"pod\", \"volume\", \"network\" or \"all\")")
 	}
 	return cmd
+}
+
+// inspectOther runs `pod pod|volume|network inspect` for `inspect --type
+// pod|volume|network`, with the same --format (and --latest for pods), as
+// Podman does.
+func inspectOther(cmd *cobra.Command, typ, format string, latest bool, args []string) error {
+	var sub *cobra.Command
+	switch typ {
+	case "pod":
+		sub = podInspectCommand()
+	case "volume":
+		sub = volumeInspectCommand()
+	default:
+		sub = networkInspectCommand()
+	}
+	if format != "" && format != "json" {
+		if err := sub.Flags().Set("format", format); err != nil {
+			return err
+		}
+	}
+	if latest {
+		if sub.Flags().Lookup("latest") == nil {
+			return usageError("--latest is for containers and pods")
+		}
+		if err := sub.Flags().Set("latest", "true"); err != nil {
+			return err
+		}
+	}
+	sub.SetContext(cmd.Context())
+	return sub.RunE(sub, args)
 }
 
 func imageInspectArgs(format string, names []string) []string {

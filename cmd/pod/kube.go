@@ -25,8 +25,26 @@ func init() {
 
 func kubeCommand() *cobra.Command {
 	cmd := &cobra.Command{Use: "kube", Short: "Play containers, pods or volumes from a structured file", RunE: subcommandRequired, Args: cobra.ArbitraryArgs}
-	cmd.AddCommand(kubePlayCommand(), kubeDownCommand(), kubeGenerateCommand())
+	cmd.AddCommand(withDownFlag(kubePlayCommand(), false), kubeDownCommand(), kubeGenerateCommand())
 	return cmd
+}
+
+// withDownFlag gives a kube play command Podman's --down: `kube down` of
+// the file instead of playing it (hidden on `play kube`, as in Podman).
+func withDownFlag(k *cobra.Command, hidden bool) *cobra.Command {
+	var down bool
+	k.Flags().BoolVar(&down, "down", false, "Stop pods defined in the YAML file")
+	if hidden {
+		_ = k.Flags().MarkHidden("down")
+	}
+	play := k.RunE
+	k.RunE = func(cmd *cobra.Command, args []string) error {
+		if down {
+			return kubeDown(cmd.Context(), args[0])
+		}
+		return play(cmd, args)
+	}
+	return k
 }
 
 // playCommand is `pod play kube`, Podman 4's name for `kube play`; its
@@ -35,17 +53,7 @@ func playCommand() *cobra.Command {
 	cmd := &cobra.Command{Use: "play", Short: "Play containers, pods or volumes from a structured file", RunE: subcommandRequired, Args: cobra.ArbitraryArgs}
 	k := kubePlayCommand()
 	k.Use, k.Aliases = "kube [options] KUBEFILE|-", nil
-	var down bool
-	k.Flags().BoolVar(&down, "down", false, "Stop pods defined in the YAML file")
-	_ = k.Flags().MarkHidden("down")
-	play := k.RunE
-	k.RunE = func(cmd *cobra.Command, args []string) error {
-		if down {
-			return kubeDown(cmd.Context(), args[0])
-		}
-		return play(cmd, args)
-	}
-	cmd.AddCommand(k)
+	cmd.AddCommand(withDownFlag(k, true))
 	return cmd
 }
 

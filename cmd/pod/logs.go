@@ -98,23 +98,28 @@ func logsCommand() *cobra.Command {
 	return cmd
 }
 
-// parseTimeFlag accepts RFC 3339 times, dates, Unix timestamps (with
-// fractions) and Go durations meaning "that long ago".
+// parseTimeFlag accepts, in Podman's order (its util.ParseInputTime), RFC
+// 3339 times and dates, Unix timestamps (with fractions: "0" is the epoch,
+// not a zero duration) and Go durations, which mean "that long ago" for
+// --since and "that long from now" for --until, as in Podman.
 func parseTimeFlag(flag, v string) (time.Time, error) {
 	if v == "" {
 		return time.Time{}, nil
 	}
-	if d, err := time.ParseDuration(v); err == nil {
-		return time.Now().Add(-d), nil
+	for _, layout := range []string{time.RFC3339Nano, "2006-01-02T15:04:05", "2006-01-02T15:04", "2006-01-02Z07:00", "2006-01-02"} {
+		if t, err := time.ParseInLocation(layout, v, time.Local); err == nil {
+			return t, nil
+		}
 	}
 	if f, err := strconv.ParseFloat(v, 64); err == nil {
 		sec := int64(f)
 		return time.Unix(sec, int64((f-float64(sec))*1e9)), nil
 	}
-	for _, layout := range []string{time.RFC3339Nano, "2006-01-02T15:04:05", "2006-01-02T15:04", "2006-01-02"} {
-		if t, err := time.ParseInLocation(layout, v, time.Local); err == nil {
-			return t, nil
+	if d, err := time.ParseDuration(v); err == nil {
+		if flag == "--until" {
+			return time.Now().Add(d), nil
 		}
+		return time.Now().Add(-d), nil
 	}
 	return time.Time{}, fmt.Errorf("invalid %s %q: give a time (RFC 3339, a date, a Unix timestamp) or a duration such as 10m: %w", flag, v, errdefs.ErrInvalidArgument)
 }

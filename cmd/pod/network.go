@@ -1,13 +1,13 @@
 package main
 
 import (
-	"bufio"
 	"errors"
 	"fmt"
 	"io"
 	"net"
 	"os"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -145,14 +145,23 @@ func networkLsCommand() *cobra.Command {
 // label=KEY[=VALUE]; values of one key are ORed, keys ANDed.
 func networkFilter(filters []string) (func(network.Network) bool, error) {
 	by := map[string][]string{}
+	var until time.Time
 	for _, f := range filters {
 		k, v, ok := strings.Cut(f, "=")
 		switch {
 		case !ok:
 			return nil, fmt.Errorf("invalid filter %q: use KEY=VALUE: %w", f, errdefs.ErrInvalidArgument)
+		case k == "until":
+			// Podman's until=: networks created before that time.
+			t, err := parseFilterTime(v)
+			if err != nil {
+				return nil, err
+			}
+			until = t
+			continue
 		case k == "name" || k == "id" || k == "driver" || k == "label":
 		default:
-			return nil, fmt.Errorf("invalid filter %q: use name=, id=, driver= or label=: %w", k, errdefs.ErrInvalidArgument)
+			return nil, fmt.Errorf("invalid filter %q: use name=, id=, driver=, label= or until=: %w", k, errdefs.ErrInvalidArgument)
 		}
 		by[k] = append(by[k], v)
 	}
@@ -170,6 +179,9 @@ func networkFilter(filters []string) (func(network.Network) bool, error) {
 		return ok && (!hasV || got == lv)
 	}
 	return func(n network.Network) bool {
+		if !until.IsZero() && !n.Created.Before(until) {
+			return false
+		}
 		for k, vs := range by {
 			hit := false
 			for _, v := range vs {
@@ -250,6 +262,11 @@ func networkRmCommand() *cobra.Command {
 				var errs []error
 				for _, a := range args {
 					if err := rt.RemoveNetwork(cmd.Context(), a, force, t); err != nil {
+						// With --force a missing network is no error and
+						// prints nothing, as Podman 4.3.1 (exit 0).
+						if force && errors.Is(err, errdefs.ErrNotFound) {
+							continue
+						}
 						errs = append(errs, err)
 						continue
 					}
@@ -282,13 +299,8 @@ func networkPruneCommand() *cobra.Command {
 				return err
 			}
 			if !force {
-				fmt.Print("WARNING! This will remove all networks not used by at least one container.\nAre you sure you want to continue? [y/N] ")
-				answer, err := bufio.NewReader(os.Stdin).ReadString('\n')
-				if err != nil && answer == "" {
-					return nil
-				}
-				if a := strings.ToLower(strings.TrimSpace(answer)); a != "y" && a != "yes" {
-					return nil
+				if ok, err := confirm("WARNING! This will remove all networks not used by at least one container.\n"); !ok {
+					return err
 				}
 			}
 			return withRuntime(func(rt *libpod.Runtime) error {

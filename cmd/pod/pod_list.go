@@ -313,11 +313,8 @@ func podPruneCommand() *cobra.Command {
 		Args:  exactArgs(0),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if !force {
-				fmt.Print("WARNING! This will remove all stopped/exited pods..\nAre you sure you want to continue? [y/N] ")
-				var answer string
-				_, _ = fmt.Scanln(&answer)
-				if a := strings.ToLower(strings.TrimSpace(answer)); a != "y" && a != "yes" {
-					return nil
+				if ok, err := confirm("WARNING! This will remove all stopped/exited pods..\n"); !ok {
+					return err
 				}
 			}
 			return withRuntime(func(rt *libpod.Runtime) error {

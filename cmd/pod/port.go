@@ -62,17 +62,18 @@ func portCommand() *cobra.Command {
 					cs = []*libpod.Container{c}
 				}
 				for _, c := range cs {
-					ports := c.Ports(filter)
-					if all && len(ports) > 0 {
-						fmt.Println(c.ID()[:12])
+					// With --all Podman starts every line with the ID and a tab.
+					prefix := ""
+					if all {
+						prefix = c.ID()[:12] + "\t"
 					}
-					for _, p := range ports {
+					for _, p := range c.Ports(filter) {
 						if filter.Port != 0 {
 							// Podman prints only the host side for one port.
 							fmt.Printf("%s:%d\n", p.HostIP, p.HostPort)
 							continue
 						}
-						fmt.Println(p)
+						fmt.Println(prefix + p.String())
 					}
 				}
 				return nil

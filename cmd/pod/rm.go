@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -143,11 +145,15 @@ func init() {
 func waitCommand() *cobra.Command {
 	var conditions []string
 	var interval string
+	var latest bool
 	cmd := &cobra.Command{
 		Use:   "wait [options] CONTAINER [CONTAINER...]",
 		Short: "Block on one or more containers",
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := needArgs(false)(cmd, args); err != nil {
+			if latest && len(args) > 0 {
+				return usageError("--latest and containers cannot be used together")
+			}
+			if err := needArgs(latest)(cmd, args); err != nil {
 				return err
 			}
 			want, err := libpod.ParseWaitConditions(conditions)
@@ -163,6 +169,9 @@ func waitCommand() *cobra.Command {
 				return err
 			}
 			defer rt.Shutdown()
+			if args, err = addLatest(rt, latest, false, args); err != nil {
+				return err
+			}
 			var errs errTail
 			for _, a := range args {
 				c, err := rt.LookupContainer(a)
@@ -191,6 +200,7 @@ func waitCommand() *cobra.Command {
 	}
 	cmd.Flags().StringSliceVar(&conditions, "condition", nil, "Condition to wait on")
 	cmd.Flags().StringVarP(&interval, "interval", "i", "250ms", "Time Interval to wait before polling for completion")
+	cmd.Flags().BoolVarP(&latest, "latest", "l", false, "Act on the latest container pod is aware of")
 	return cmd
 }
 
@@ -287,9 +297,29 @@ func cleanupCommand() *cobra.Command {
 }
 
 func existsCommand() *cobra.Command {
-	return objectExistsCommand("exists CONTAINER", "Check if a container exists in local storage", func(name string) error {
-		return withRuntime(func(rt *libpod.Runtime) error { return notFoundUnless(rt.ContainerExists(name)) })
+	var external bool
+	cmd := objectExistsCommand("exists CONTAINER", "Check if a container exists in local storage", func(name string) error {
+		return withRuntime(func(rt *libpod.Runtime) error {
+			ok, err := rt.ContainerExists(name)
+			if err != nil || ok || !external {
+				return notFoundUnless(ok, err)
+			}
+			// --external: a container in the shared store that another tool
+			// (Buildah, Podman) made, by name or ID prefix, as Podman.
+			ext, err := rt.ExternalContainers()
+			if err != nil {
+				return err
+			}
+			for _, sc := range ext {
+				if strings.HasPrefix(sc.ID, name) || slices.Contains(sc.Names, name) {
+					return nil
+				}
+			}
+			return errdefs.ErrNotFound
+		})
 	})
+	cmd.Flags().BoolVar(&external, "external", false, "Check external storage containers as well as pod containers")
+	return cmd
 }
 
 func updateCommand() *cobra.Command {

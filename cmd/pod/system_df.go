@@ -20,9 +20,7 @@ func systemDfCommand() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "df [options]",
 		Short: "Show pod disk usage",
-		Long: `Show pod disk usage for images, containers and volumes.
-
-pod has no volume subsystem yet: Local Volumes are always 0.`,
+		Long: `Show pod disk usage for images, containers and volumes.`,
 		Example: `  pod system df
   pod system df -v
   pod system df --format json`,
@@ -87,6 +85,7 @@ func humanSize(n int64) string { return units.HumanSizeWithPrecision(float64(n),
 // dfSummaries computes the three lines as Podman does: images with
 // containers are active and the others reclaimable (each tag counts);
 // running containers are active and the others' writable layers
+// reclaimable; volumes some container mounts are active and the others
 // reclaimable.
 func dfSummaries(du *libpod.DiskUsage) []dfSummary {
 	img := dfSummary{Type: "Images", Total: len(du.Images), RawSize: du.ImagesSize}
@@ -106,7 +105,16 @@ func dfSummaries(du *libpod.DiskUsage) []dfSummary {
 			ctr.RawReclaimable += c.RWSize
 		}
 	}
-	return []dfSummary{img, ctr, {Type: "Local Volumes"}}
+	vol := dfSummary{Type: "Local Volumes", Total: len(du.Volumes)}
+	for _, v := range du.Volumes {
+		vol.RawSize += v.Size
+		if v.Links > 0 {
+			vol.Active++
+		} else {
+			vol.RawReclaimable += v.Size
+		}
+	}
+	return []dfSummary{img, ctr, vol}
 }
 
 func printDfSummary(du *libpod.DiskUsage, format string) error {
@@ -152,7 +160,11 @@ func printDfVerbose(du *libpod.DiskUsage) error {
 	ctrs := make([]dfContainerRow, 0, len(du.Containers))
 	for _, c := range du.Containers {
 		ctrs = append(ctrs, dfContainerRow{ContainerID: shortID(c.ID, false), Image: shortID(c.ImageID, false),
-			Command: c.Command, Size: humanSize(c.RWSize), Created: ago(c.Created), Status: c.Status, Names: c.Name})
+			Command: c.Command, LocalVolumes: c.LocalVolumes, Size: humanSize(c.RWSize), Created: ago(c.Created), Status: c.Status, Names: c.Name})
+	}
+	vols := make([]dfVolumeRow, 0, len(du.Volumes))
+	for _, v := range du.Volumes {
+		vols = append(vols, dfVolumeRow{VolumeName: v.Name, Links: v.Links, Size: humanSize(v.Size)})
 	}
 	sections := []struct {
 		title, row string
@@ -164,7 +176,7 @@ func printDfVerbose(du *libpod.DiskUsage) error {
 			dfImageRow{}, map[string]string{"ImageID": "IMAGE ID"}, imgs},
 		{"Containers space usage:", "{{.ContainerID}}\t{{.Image}}\t{{.Command}}\t{{.LocalVolumes}}\t{{.Size}}\t{{.Created}}\t{{.Status}}\t{{.Names}}",
 			dfContainerRow{}, map[string]string{"ContainerID": "CONTAINER ID"}, ctrs},
-		{"Local Volumes space usage:", "{{.VolumeName}}\t{{.Links}}\t{{.Size}}", dfVolumeRow{}, nil, []dfVolumeRow{}},
+		{"Local Volumes space usage:", "{{.VolumeName}}\t{{.Links}}\t{{.Size}}", dfVolumeRow{}, map[string]string{"VolumeName": "VOLUME NAME"}, vols},
 	}
 	for i, s := range sections {
 		if i > 0 {

@@ -1,12 +1,10 @@
 package main
 
 import (
-	"bufio"
 	"errors"
 	"fmt"
 	"io"
 	"os"
-	"strings"
 	"syscall"
 
 	"github.com/spf13/cobra"
@@ -104,13 +102,8 @@ func volumePruneCommand() *cobra.Command {
 						fmt.Println("No dangling volumes found")
 						return nil
 					}
-					fmt.Print("Are you sure you want to continue? [y/N] ")
-					answer, err := bufio.NewReader(os.Stdin).ReadString('\n')
-					if err != nil && answer == "" {
-						return nil
-					}
-					if a := strings.ToLower(strings.TrimSpace(answer)); a != "y" && a != "yes" {
-						return nil
+					if ok, err := confirm(""); !ok {
+						return err
 					}
 				}
 				reports, err := rt.PruneVolumes(cmd.Context(), match)

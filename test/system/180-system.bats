@@ -59,6 +59,18 @@ CONTAINER ID  IMAGE"
     is "${lines[-3]}" "Local Volumes space usage:"
     is "${lines[-1]}" "VOLUME NAME +LINKS +SIZE"
 
+    # Volumes: the mounted one is active, the other reclaimable.
+    run_pod run --name df-vol -v dfvol:/v "$IMAGE" sh -c 'head -c 3000 /dev/zero > /v/f'
+    run_pod volume create dfunused
+    run_pod system df --format '{{.Type}}|{{.Total}}|{{.Active}}|{{.RawSize}}|{{.RawReclaimable}}'
+    is "${lines[2]}" "Local Volumes\|2\|1\|3000\|0"
+    run_pod system df -v
+    [[ "$output" =~ dfvol\ +1\ +3kB ]] || die "dfvol row: $output"
+    [[ "$output" =~ dfunused\ +0\ +0B ]] || die "dfunused row: $output"
+    [[ "$output" =~ \ +1\ +[0-9.]+k?B\ +.*\ +exited\ +df-vol ]] || die "df-vol's LOCAL VOLUMES: $output"
+    run_pod rm -v df-vol
+    run_pod volume rm dfvol dfunused
+
     run_pod 125 system df -v --format json
     contains "$output" "cannot combine --format and --verbose flags"
     run_pod 125 system df --format '{{.Nope}}'

@@ -6,7 +6,11 @@ load helpers
 
 @test "commit: file, config, --change, run the result, podman sees it" {
     run_pod run --name c1 -e FROMRUN=yes -w /tmp "${IMG[@]}" sh -c 'printf "a\0b\n" >/f; echo x >/root-file; rm /bin/vi'
-    run_pod commit -q -a "A. Author <a@b>" -m "my msg" \
+    # A message needs the docker format, as in Podman: nothing is committed.
+    run_pod 125 commit -q -m "my msg" c1 'no-img'
+    contains "$output" "Error: messages are only compatible with the docker image format (-f docker)"
+    run_pod 1 image exists no-img
+    run_pod commit -q -f docker -a "A. Author <a@b>" -m "my msg" \
         -c 'CMD ["cat","/f"]' -c "ENV K=v w" -c "LABEL l=\"q v\"" -c "EXPOSE 8080/udp" \
         -c "STOPSIGNAL SIGINT" -c "USER 0:0" -c "VOLUME /data" c1 'my-img:t1'
     id=$output

@@ -204,8 +204,9 @@ ns_of() {
     run_pod pod kill order
     run_pod pod inspect --format '{{.State}}' order
     is "$output" "Exited|Stopped"
-    run_pod 125 pod kill order
-    contains "$output" "is not running"
+    # A pod with nothing running: left alone, exit 0, as Podman 4.3.1.
+    run_pod pod kill order
+    is "$output" "[0-9a-f]{64}"
 }
 
 @test "pod logs shows the members' logs" {
