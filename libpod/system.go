@@ -48,8 +48,8 @@ type VolumeUsage struct {
 
 // DiskUsage is what `system df` reports.
 type DiskUsage struct {
-	Images      []imagehelper.ImageUsage
-	ImagesSize  int64 // every image layer, counted once
+	Images     []imagehelper.ImageUsage
+	ImagesSize int64 // every image layer, counted once
 	Containers []ContainerUsage
 	Volumes    []VolumeUsage
 }

@@ -20,7 +20,7 @@ func systemDfCommand() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "df [options]",
 		Short: "Show pod disk usage",
-		Long: `Show pod disk usage for images, containers and volumes.`,
+		Long:  `Show pod disk usage for images, containers and volumes.`,
 		Example: `  pod system df
   pod system df -v
   pod system df --format json`,
