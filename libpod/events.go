@@ -87,3 +87,24 @@ func (c *Container) newEvent(st events.Status) events.Event {
 	}
 	return e
 }
+
+// event records a pod lifecycle step (Podman 4.3.1's pod events: create,
+// start, stop, kill, pause, unpause, remove).
+func (p *Pod) event(st events.Status) {
+	p.rt.writeEvent(events.Event{Type: events.Pod, Status: st, Time: time.Now(), ID: p.config.ID, Name: p.config.Name})
+}
+
+// after records st when err is nil and returns err: the one line a pod
+// verb ends with.
+func (p *Pod) after(st events.Status, err error) error {
+	if err == nil {
+		p.event(st)
+	}
+	return err
+}
+
+// volumeEvent records a volume's create or remove (Podman names only the
+// volume).
+func (r *Runtime) volumeEvent(st events.Status, name string) {
+	r.writeEvent(events.Event{Type: events.Volume, Status: st, Time: time.Now(), Name: name})
+}

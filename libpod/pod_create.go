@@ -13,6 +13,7 @@ import (
 	"github.com/pod-engine/pod/libpod/internal/specgen"
 	"github.com/pod-engine/pod/libpod/internal/store"
 	"github.com/pod-engine/pod/pkg/errdefs"
+	"github.com/pod-engine/pod/pkg/events"
 	"github.com/pod-engine/pod/pkg/ocirt"
 	"github.com/pod-engine/pod/pkg/pods"
 )
@@ -168,6 +169,7 @@ func (r *Runtime) CreatePod(ctx context.Context, o *PodCreateOptions) (_ *Pod, r
 	if err := p.save(); err != nil {
 		return nil, err
 	}
+	p.event(events.Create)
 	return p, nil
 }
 

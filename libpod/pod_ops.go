@@ -9,6 +9,7 @@ import (
 	"syscall"
 
 	"github.com/pod-engine/pod/pkg/errdefs"
+	"github.com/pod-engine/pod/pkg/events"
 	"github.com/pod-engine/pod/pkg/pods"
 )
 
@@ -63,12 +64,12 @@ func (p *Pod) eachMember(order func([]pods.Member) []string, fn func(*Container)
 
 // Start starts the pod's containers, the infra first.
 func (p *Pod) Start(ctx context.Context) error {
-	return p.eachMember(pods.StartOrder, func(c *Container) error {
+	return p.after(events.Start, p.eachMember(pods.StartOrder, func(c *Container) error {
 		if c.Status() == StatusRunning {
 			return nil
 		}
 		return c.Start(ctx, nil)
-	})
+	}))
 }
 
 // Stop stops the pod's containers in reverse dependency order, the infra
@@ -84,7 +85,7 @@ func (p *Pod) Stop(ctx context.Context, timeout *uint) error {
 	if err != nil {
 		return err
 	}
-	return p.stopLocked(ctx, timeout, byID, ms)
+	return p.after(events.Stop, p.stopLocked(ctx, timeout, byID, ms))
 }
 
 // stopLocked is Stop with the pod locked. The members' own stop leaves the
@@ -131,32 +132,32 @@ func (p *Pod) Restart(ctx context.Context) error {
 // left as it is without an error, as in Podman 4.3.1 (`pod kill --all`
 // with a stopped pod among others exits 0).
 func (p *Pod) Kill(ctx context.Context, sig syscall.Signal) error {
-	return p.eachMember(pods.StopOrder, func(c *Container) error {
+	return p.after(events.Kill, p.eachMember(pods.StopOrder, func(c *Container) error {
 		if c.Status() != StatusRunning && c.Status() != StatusPaused {
 			return nil
 		}
 		return c.Kill(ctx, sig)
-	})
+	}))
 }
 
 // Pause freezes the pod's running containers.
 func (p *Pod) Pause(ctx context.Context) error {
-	return p.eachMember(pods.StopOrder, func(c *Container) error {
+	return p.after(events.Pause, p.eachMember(pods.StopOrder, func(c *Container) error {
 		if c.Status() != StatusRunning {
 			return nil
 		}
 		return c.Pause(ctx)
-	})
+	}))
 }
 
 // Unpause thaws the pod's paused containers.
 func (p *Pod) Unpause(ctx context.Context) error {
-	return p.eachMember(pods.StartOrder, func(c *Container) error {
+	return p.after(events.Unpause, p.eachMember(pods.StartOrder, func(c *Container) error {
 		if c.Status() != StatusPaused {
 			return nil
 		}
 		return c.Unpause(ctx)
-	})
+	}))
 }
 
 // PodRemoveOptions are the settings of `pod pod rm`.
@@ -218,5 +219,6 @@ func (p *Pod) Remove(ctx context.Context, o PodRemoveOptions) error {
 		return err
 	}
 	p.rt.locks.Remove(podLockName(p.config.ID))
+	p.event(events.Remove)
 	return nil
 }

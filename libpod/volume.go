@@ -11,6 +11,7 @@ import (
 	"github.com/pod-engine/pod/libpod/internal/lock"
 	"github.com/pod-engine/pod/libpod/internal/store"
 	"github.com/pod-engine/pod/pkg/errdefs"
+	"github.com/pod-engine/pod/pkg/events"
 	"github.com/pod-engine/pod/pkg/volume"
 )
 
@@ -99,6 +100,7 @@ func (r *Runtime) CreateVolume(ctx context.Context, o VolumeCreateOptions) (*Vol
 		_ = db.RemoveVolume(o.Name)
 		return nil, err
 	}
+	r.volumeEvent(events.Create, o.Name)
 	return v, nil
 }
 
@@ -231,6 +233,7 @@ func (r *Runtime) removeVolumeUnused(name string) error {
 		r.warnf("%v", err)
 	}
 	r.locks.Remove("volume-" + name)
+	r.volumeEvent(events.Remove, name)
 	return nil
 }
 

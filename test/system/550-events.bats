@@ -174,3 +174,28 @@ loadfromarchive $BATS_TEST_TMPDIR/s.tar $id"
     run_pod untag --events-backend none "$IMAGE" "$IMAGE:quiet"
     is "$(pod events --stream=false | wc -l)" "$n" "events after --events-backend none"
 }
+
+@test "pod and volume events as Podman 4.3.1: create, start, pause, unpause, kill, stop, remove; volume create and remove" {
+    [[ "$POD_TEST_RUNTIME" != runsc ]] || skip "runsc refuses pods"
+    since=$(date -u +%Y-%m-%dT%H:%M:%S.%NZ)
+    run_pod pod create --name pe
+    pid=$output
+    for v in start pause unpause kill stop rm; do
+        run_pod pod "$v" pe
+    done
+    run_pod events --stream=false --since "$since" --filter type=pod --format '{{.Type}} {{.Status}} {{.ID}} {{.Name}}'
+    is "$output" "pod create $pid pe
+pod start $pid pe
+pod pause $pid pe
+pod unpause $pid pe
+pod kill $pid pe
+pod stop $pid pe
+pod remove $pid pe"
+    run_pod events --stream=false --since "$since" --filter type=pod --filter event=create
+    is "$output" "[0-9-]+ [0-9:.]+ \+0000 UTC pod create $pid \(image=, name=pe\)" "Podman's line"
+    run_pod volume create ve
+    run_pod volume rm ve
+    run_pod events --stream=false --since "$since" --filter type=volume --format json
+    is "$(jq -r '[.Type, .Status, .Name] | join(" ")' <<<"$output")" "volume create ve
+volume remove ve"
+}
