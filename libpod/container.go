@@ -81,23 +81,25 @@ type ContainerConfig struct {
 
 // ContainerState is what changes while a container lives.
 type ContainerState struct {
-	Status        Status             `json:"status"`
-	Task          ocirt.TaskRef      `json:"task"`
-	MonitorStart  uint64             `json:"monitorStart,omitempty"` // start time (clock ticks) of the monitor pid, against pid reuse
-	PidStart      uint64             `json:"pidStart,omitempty"`     // start time of the container's init pid
-	ExitCode      int                `json:"exitCode"`
-	OOMKilled     bool               `json:"oomKilled,omitempty"`
-	StartedAt     time.Time          `json:"startedAt"`
-	FinishedAt    time.Time          `json:"finishedAt"`
-	Mountpoint    string             `json:"mountpoint,omitempty"`
-	StoppedByUser bool               `json:"stoppedByUser,omitempty"`
-	Error         string             `json:"error,omitempty"`
-	RestartCount  int                `json:"restartCount,omitempty"`
-	StopSignal    int                `json:"stopSignal,omitempty"`    // signal actually used (spec StopSignal resolved)
-	StopperPid    int                `json:"stopperPid,omitempty"`    // the pod process that set "stopping"
-	StopperStart  uint64             `json:"stopperStart,omitempty"`  // its start time, against pid reuse
-	RestartStreak int                `json:"restartStreak,omitempty"` // short runs in a row, for the restart back-off
-	Health        *healthcheck.State `json:"health,omitempty"`
+	Status         Status             `json:"status"`
+	Task           ocirt.TaskRef      `json:"task"`
+	MonitorStart   uint64             `json:"monitorStart,omitempty"` // start time (clock ticks) of the monitor pid, against pid reuse
+	PidStart       uint64             `json:"pidStart,omitempty"`     // start time of the container's init pid
+	ExitCode       int                `json:"exitCode"`
+	OOMKilled      bool               `json:"oomKilled,omitempty"`
+	StartedAt      time.Time          `json:"startedAt"`
+	FinishedAt     time.Time          `json:"finishedAt"`
+	Mountpoint     string             `json:"mountpoint,omitempty"`
+	StoppedByUser  bool               `json:"stoppedByUser,omitempty"`
+	Error          string             `json:"error,omitempty"`
+	RestartCount   int                `json:"restartCount,omitempty"`
+	StopSignal     int                `json:"stopSignal,omitempty"`   // signal actually used (spec StopSignal resolved)
+	StopperPid     int                `json:"stopperPid,omitempty"`   // the pod process that set "stopping"
+	StopperStart   uint64             `json:"stopperStart,omitempty"` // its start time, against pid reuse
+	RestarterPid   int                `json:"restarterPid,omitempty"` // the pod process restarting it (between its stop and start)
+	RestarterStart uint64             `json:"restarterStart,omitempty"`
+	RestartStreak  int                `json:"restartStreak,omitempty"` // short runs in a row, for the restart back-off
+	Health         *healthcheck.State `json:"health,omitempty"`
 	// NetNS is the network namespace pod made for the container (set up
 	// before the runtime's create, torn down at cleanup) and NetStatus its
 	// addresses per network.

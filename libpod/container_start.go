@@ -124,6 +124,7 @@ func (c *Container) startLocked(ctx context.Context, attach *Attach) (*client.At
 	c.rt.debugf("started container %s", c.config.ID)
 	c.state.StartedAt = startedAt
 	c.state.StoppedByUser = false
+	c.state.RestarterPid, c.state.RestarterStart = 0, 0
 	if !c.policyRestart {
 		c.state.RestartCount, c.state.RestartStreak = 0, 0
 	}
@@ -411,9 +412,40 @@ func (c *Container) Restart(ctx context.Context, timeout *uint) error {
 	}
 	c.event(events.Restart) // first, as Podman
 	if status == StatusRunning {
+		// The member's exit command, running meanwhile, must not take
+		// this stop for its pod's last exit (--exit-policy=stop).
+		if err := c.markRestarting(true); err != nil {
+			return err
+		}
 		if err := c.stop(ctx, timeout); err != nil {
+			_ = c.markRestarting(false)
 			return err
 		}
 	}
-	return c.Start(ctx, nil)
+	if err := c.Start(ctx, nil); err != nil {
+		_ = c.markRestarting(false)
+		return err
+	}
+	return nil
+}
+
+// markRestarting records (or clears) that this pod process is restarting
+// the container; a start clears it too.
+func (c *Container) markRestarting(on bool) error {
+	if err := c.lockAndSync(); err != nil {
+		return err
+	}
+	defer c.unlock()
+	c.state.RestarterPid, c.state.RestarterStart = 0, 0
+	if on {
+		c.state.RestarterPid = os.Getpid()
+		c.state.RestarterStart, _ = processStartTime(os.Getpid())
+	}
+	return c.save()
+}
+
+// restarting reports whether a live pod process is restarting the
+// container now (between the stop and the start of Restart).
+func (c *Container) restarting() bool {
+	return c.state.RestarterPid > 0 && pidAlive(c.state.RestarterPid, c.state.RestarterStart)
 }

@@ -47,7 +47,11 @@ func (r *Runtime) stopPodIfDone(ctx context.Context, podID string) {
 			infraRuns = byID[m.ID].state.Status == StatusRunning
 			continue
 		}
-		states = append(states, string(byID[m.ID].state.Status))
+		st := byID[m.ID].state.Status
+		if byID[m.ID].restarting() {
+			st = StatusRunning // a restart is between its stop and its start
+		}
+		states = append(states, string(st))
 	}
 	if !pods.OnlyInfraLeft(states) || (!infraRuns && !anyStopped(byID)) {
 		return

@@ -104,6 +104,23 @@ infra_of() { pod pod inspect --format '{{.InfraContainerID}}' "$1"; }
     run_pod pod rm us
 }
 
+@test "exit-policy stop: restarts of the only member never stop the pod (its old run's exit command meets the restart)" {
+    skip_unless_pods
+    run_pod pod create --exit-policy stop --name ur
+    run_pod run -d --pod ur --name only "${IMG[@]}" sleep 1000
+    for i in 1 2 3 4 5 6; do
+        run_pod restart -t 0 only
+        sleep 1.5 # the old run's exit command has run by now
+        run_pod inspect --format '{{.State.Status}}' only
+        is "$output" "running" "the member after restart $i"
+        run_pod pod inspect --format '{{.State}}' ur
+        is "$output" "Running" "the pod after restart $i"
+    done
+    # A stop is the last exit: the pod stops.
+    run_pod stop -t 0 only
+    wait_pod_state ur Exited 50
+}
+
 @test "exit-policy stop: a member restarted by its --restart policy keeps the pod until its last exit" {
     skip_unless_pods
     run_pod pod create --exit-policy stop --name rs
