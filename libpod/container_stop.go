@@ -57,6 +57,10 @@ func (c *Container) stop(ctx context.Context, timeout *uint) error {
 		c.unlock()
 		return err
 	}
+	// The stop event goes before the signal: the monitor's exit command,
+	// which runs as soon as the process dies, writes died (Podman's order
+	// is stop, died).
+	c.event(events.Stop)
 	// Stopping can take the whole timeout: let cleanup and inspect run meanwhile.
 	c.unlock()
 	t := c.config.StopTimeout
@@ -64,9 +68,6 @@ func (c *Container) stop(ctx context.Context, timeout *uint) error {
 		t = *timeout
 	}
 	stopErr := c.stopProcess(ctx, t, wasPaused)
-	if stopErr == nil {
-		c.event(events.Stop) // before died, as Podman
-	}
 
 	if err := c.lockAndSync(); err != nil {
 		if errors.Is(err, errdefs.ErrNotFound) {
