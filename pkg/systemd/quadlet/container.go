@@ -2,7 +2,6 @@ package quadlet
 
 import (
 	"fmt"
-	"io"
 	"path/filepath"
 	"strings"
 
@@ -114,42 +113,15 @@ type Unit struct {
 func Container(f *File, o Options) (*Unit, error) {
 	base := filepath.Base(f.Path)
 	name := strings.TrimSuffix(base, ".container") + ".service"
-	errAt := func(e Entry, format string, a ...any) error {
-		return &Error{File: f.Path, Line: e.Line, Key: e.Key, Msg: fmt.Sprintf(format, a...)}
-	}
+	r := newReader(f, ".container", "Container")
+	errAt := r.errAt
 	var (
 		image, rootfs, exec, ctrName, user, group, notify *Entry
-		flags, podmanArgs, globalArgs                     []string
-		unitOpts, serviceOpts, installOpts, xContainer    []*unit.UnitOption
-		seenContainer                                     bool
-		deps                                              []string // services of the .volume/.network files used
-		podDep                                            string   // the service of the .pod file joined
+		podDep                                            string // the service of the .pod file joined
 	)
-	last := map[string]string{}
-	var lastOrder []string
-	for i := range f.Entries {
-		e := &f.Entries[i]
-		switch e.Section {
-		case "Unit":
-			unitOpts = append(unitOpts, unit.NewUnitOption("Unit", e.Key, e.Value))
-			continue
-		case "Service":
-			serviceOpts = append(serviceOpts, unit.NewUnitOption("Service", e.Key, e.Value))
-			continue
-		case "Install":
-			installOpts = append(installOpts, unit.NewUnitOption("Install", e.Key, e.Value))
-			continue
-		case "Container":
-			seenContainer = true
-		default:
-			if strings.HasPrefix(e.Section, "X-") {
-				continue
-			}
-			return nil, errAt(*e, "unknown section [%s] in a .container file (want [Unit], [Container], [Service], [Install])", e.Section)
-		}
-		xContainer = append(xContainer, unit.NewUnitOption("X-Container", e.Key, e.Value))
+	err := r.read(func(e *Entry) error {
 		if why, ok := unsupported[e.Key]; ok {
-			return nil, errAt(*e, "not supported by pod: %s", why)
+			return errAt(*e, "not supported by pod: %s", why)
 		}
 		switch e.Key {
 		case "Image":
@@ -169,57 +141,32 @@ func Container(f *File, o Options) (*Unit, error) {
 		case "Pod":
 			obj, ok := o.objects[e.Value]
 			if !strings.HasSuffix(e.Value, ".pod") || !ok {
-				return nil, errAt(*e, "%s: no such .pod file in the unit directories (Pod= names a .pod file next to the .container files)", e.Value)
+				return errAt(*e, "%s: no such .pod file in the unit directories (Pod= names a .pod file next to the .container files)", e.Value)
 			}
-			flags = append(flags, "--pod-id-file", "%t/"+strings.TrimSuffix(obj.service, ".service")+".pod-id")
+			r.flags = append(r.flags, "--pod-id-file", "%t/"+strings.TrimSuffix(obj.service, ".service")+".pod-id")
 			podDep = obj.service
-		case "PodmanArgs", "GlobalArgs":
-			w, err := SplitWords(e.Value)
-			if err != nil {
-				return nil, errAt(*e, "%v", err)
-			}
-			if e.Key == "PodmanArgs" {
-				podmanArgs = append(podmanArgs, w...)
-			} else {
-				globalArgs = append(globalArgs, w...)
-			}
 		default:
-			r, ok := containerKeys[e.Key]
+			k, ok := containerKeys[e.Key]
 			if !ok {
-				return nil, errAt(*e, "unknown key in [Container] (see podman-systemd.unit(5); pod adds Runtime=)")
+				return errAt(*e, "unknown key in [Container] (see podman-systemd.unit(5); pod adds Runtime=)")
 			}
 			if e.Key == "Runtime" {
 				if err := checkRuntime(e.Value); err != nil {
-					return nil, errAt(*e, "%v", err)
+					return errAt(*e, "%v", err)
 				}
 			}
-			if e.Key == "Volume" || e.Key == "Network" {
-				v, dep, err := o.objects.resolve(e.Value)
-				if err != nil {
-					return nil, errAt(*e, "%v", err)
-				}
-				if dep != "" {
-					e = &Entry{Section: e.Section, Key: e.Key, Value: v, Line: e.Line}
-					deps = append(deps, dep)
-				}
-			}
-			args, err := ruleArgs(r, e, last, &lastOrder)
-			if err != nil {
-				return nil, errAt(*e, "%v", err)
-			}
-			flags = append(flags, args...)
+			return r.rule(k, e, o.objects)
 		}
-	}
-	if !seenContainer {
-		return nil, &Error{File: f.Path, Msg: "no [Container] section"}
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	if (image == nil) == (rootfs == nil) {
 		return nil, &Error{File: f.Path, Key: "Image", Msg: "exactly one of Image= and Rootfs= is required"}
 	}
-	for _, k := range lastOrder {
-		r := containerKeys[k]
-		flags = append(flags, r.flag, r.arg+last[k])
-	}
+	r.singles(containerKeys)
+	flags := r.flags
 	cname := "systemd-%N"
 	if ctrName != nil {
 		if ctrName.Value == "" {
@@ -251,10 +198,10 @@ func Container(f *File, o Options) (*Unit, error) {
 	}
 	cid := "--cidfile=%t/%N.cid"
 	run := []string{o.Pod}
-	run = append(run, globalArgs...)
+	run = append(run, r.globalArgs...)
 	run = append(run, "run", "--name="+cname, cid, "--replace", "--rm", "--cgroups=no-conmon", "--sdnotify="+sdnotify, "-d")
 	run = append(run, flags...)
-	run = append(run, podmanArgs...)
+	run = append(run, r.podmanArgs...)
 	if rootfs != nil {
 		run = append(run, "--rootfs", rootfs.Value)
 	} else {
@@ -271,19 +218,14 @@ func Container(f *File, o Options) (*Unit, error) {
 		run = append(run, w...)
 	}
 	stop := []string{o.Pod}
-	stop = append(stop, globalArgs...)
+	stop = append(stop, r.globalArgs...)
 	stop = append(stop, "rm", "-f", "-i", cid)
 
-	var out []*unit.UnitOption
-	out = append(out, unit.NewUnitOption("Unit", "SourcePath", f.Path), unit.NewUnitOption("Unit", "RequiresMountsFor", "%t/containers"))
-	for _, d := range deps {
-		out = append(out, unit.NewUnitOption("Unit", "Requires", d), unit.NewUnitOption("Unit", "After", d))
-	}
+	var bind []*unit.UnitOption
 	if podDep != "" {
-		out = append(out, unit.NewUnitOption("Unit", "BindsTo", podDep), unit.NewUnitOption("Unit", "After", podDep))
+		bind = []*unit.UnitOption{unit.NewUnitOption("Unit", "BindsTo", podDep), unit.NewUnitOption("Unit", "After", podDep)}
 	}
-	out = append(out, unitOpts...)
-	out = append(out, xContainer...)
+	out := append(r.head(bind...), r.main...)
 	out = append(out,
 		unit.NewUnitOption("Service", "Environment", "PODMAN_SYSTEMD_UNIT=%n"),
 		// The monitor is the main process (MAINPID); the container's
@@ -297,18 +239,10 @@ func Container(f *File, o Options) (*Unit, error) {
 		unit.NewUnitOption("Service", "NotifyAccess", "all"),
 		unit.NewUnitOption("Service", "SyslogIdentifier", "%N"),
 	)
-	out = append(out, serviceOpts...)
+	out = append(out, r.serviceOpts...)
 	out = append(out, unit.NewUnitOption("Service", "ExecStart", joinWords(run)))
-	out = append(out, installOpts...)
-	content, err := io.ReadAll(unit.Serialize(out))
-	if err != nil {
-		return nil, err
-	}
-	u := &Unit{Name: name, Source: f.Path, Content: "# Automatically generated by pod-quadlet\n" + string(content)}
-	if err := u.install(f); err != nil {
-		return nil, err
-	}
-	return u, nil
+	out = append(out, r.installOpts...)
+	return r.unit(name, out)
 }
 
 // install records the [Install] section's WantedBy= and RequiredBy=

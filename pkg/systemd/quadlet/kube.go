@@ -1,10 +1,7 @@
 package quadlet
 
 import (
-	"fmt"
-	"io"
 	"path/filepath"
-	"slices"
 	"strings"
 
 	"github.com/coreos/go-systemd/v22/unit"
@@ -26,9 +23,6 @@ var kubeKeys = map[string]keyRule{
 
 // Kube converts a parsed .kube file into its service.
 func Kube(f *File, o Options) (*Unit, error) {
-	errAt := func(e Entry, format string, a ...any) error {
-		return &Error{File: f.Path, Line: e.Line, Key: e.Key, Msg: fmt.Sprintf(format, a...)}
-	}
 	dir := filepath.Dir(f.Path)
 	abs := func(p string) string {
 		if filepath.IsAbs(p) {
@@ -36,119 +30,52 @@ func Kube(f *File, o Options) (*Unit, error) {
 		}
 		return filepath.Join(dir, p)
 	}
-	var (
-		yaml                          string
-		flags, podmanArgs, globalArgs []string
-		unitOpts, serviceOpts, inst   []*unit.UnitOption
-		deps                          []string
-	)
-	last := map[string]string{}
-	var lastOrder []string
-	for i := range f.Entries {
-		e := &f.Entries[i]
-		switch e.Section {
-		case "Unit":
-			unitOpts = append(unitOpts, unit.NewUnitOption("Unit", e.Key, e.Value))
-			continue
-		case "Service":
-			serviceOpts = append(serviceOpts, unit.NewUnitOption("Service", e.Key, e.Value))
-			continue
-		case "Install":
-			inst = append(inst, unit.NewUnitOption("Install", e.Key, e.Value))
-			continue
-		case "Kube":
-		default:
-			if strings.HasPrefix(e.Section, "X-") {
-				continue
-			}
-			return nil, errAt(*e, "unknown section [%s] in a .kube file (want [Unit], [Kube], [Service], [Install])", e.Section)
-		}
+	r := newReader(f, ".kube", "Kube")
+	yaml := ""
+	err := r.read(func(e *Entry) error {
 		switch e.Key {
 		case "Yaml":
 			if e.Value == "" {
-				return nil, errAt(*e, "empty value")
+				return r.errAt(*e, "empty value")
 			}
 			yaml = abs(e.Value)
-			continue
-		case "PodmanArgs", "GlobalArgs":
-			w, err := SplitWords(e.Value)
-			if err != nil {
-				return nil, errAt(*e, "%v", err)
-			}
-			if e.Key == "PodmanArgs" {
-				podmanArgs = append(podmanArgs, w...)
-			} else {
-				globalArgs = append(globalArgs, w...)
-			}
-			continue
+			return nil
 		case "PublishPort", "AutoUpdate", "ExitCodePropagation", "SetWorkingDirectory", "KubeDownForce":
-			return nil, errAt(*e, "not supported by pod: %s of a .kube file (pod's kube play has no service container)", e.Key)
-		}
-		k, ok := kubeKeys[e.Key]
-		if !ok {
-			return nil, errAt(*e, "unknown key in [Kube] (see podman-systemd.unit(5))")
-		}
-		switch e.Key {
-		case "Network":
-			v, dep, err := o.objects.resolve(e.Value)
-			if err != nil {
-				return nil, errAt(*e, "%v", err)
-			}
-			if dep != "" {
-				e = &Entry{Section: e.Section, Key: e.Key, Value: v, Line: e.Line}
-				deps = append(deps, dep)
-			}
+			return r.errAt(*e, "not supported by pod: %s of a .kube file (pod's kube play has no service container)", e.Key)
 		case "ConfigMap":
 			e = &Entry{Section: e.Section, Key: e.Key, Value: abs(e.Value), Line: e.Line}
 		}
-		args, err := ruleArgs(k, e, last, &lastOrder)
-		if err != nil {
-			return nil, errAt(*e, "%v", err)
+		k, ok := kubeKeys[e.Key]
+		if !ok {
+			return r.errAt(*e, "unknown key in [Kube] (see podman-systemd.unit(5))")
 		}
-		flags = append(flags, args...)
-	}
-	if !slices.Contains(f.Sections, "Kube") {
-		return nil, &Error{File: f.Path, Msg: "no [Kube] section"}
+		return r.rule(k, e, o.objects)
+	})
+	if err != nil {
+		return nil, err
 	}
 	if yaml == "" {
 		return nil, &Error{File: f.Path, Key: "Yaml", Msg: "Yaml= is required"}
 	}
-	for _, key := range lastOrder {
-		k := kubeKeys[key]
-		flags = append(flags, k.flag, k.arg+last[key])
-	}
-	pod := append([]string{o.Pod}, globalArgs...)
+	r.singles(kubeKeys)
+	pod := append([]string{o.Pod}, r.globalArgs...)
 	play := append(append([]string{}, pod...), "kube", "play", "--replace")
-	play = append(play, flags...)
-	play = append(play, podmanArgs...)
+	play = append(play, r.flags...)
+	play = append(play, r.podmanArgs...)
 	play = append(play, yaml)
 	down := append(append([]string{}, pod...), "kube", "down", yaml)
 
-	out := []*unit.UnitOption{unit.NewUnitOption("Unit", "SourcePath", f.Path), unit.NewUnitOption("Unit", "RequiresMountsFor", "%t/containers")}
-	for _, d := range deps {
-		out = append(out, unit.NewUnitOption("Unit", "Requires", d), unit.NewUnitOption("Unit", "After", d))
-	}
-	out = append(out, unitOpts...)
-	out = append(out,
+	out := append(r.head(),
 		unit.NewUnitOption("Service", "Environment", "PODMAN_SYSTEMD_UNIT=%n"),
 		unit.NewUnitOption("Service", "Type", "oneshot"),
 		unit.NewUnitOption("Service", "RemainAfterExit", "yes"),
 		unit.NewUnitOption("Service", "SyslogIdentifier", "%N"),
 	)
-	out = append(out, serviceOpts...)
+	out = append(out, r.serviceOpts...)
 	out = append(out,
 		unit.NewUnitOption("Service", "ExecStart", joinWords(play)),
 		unit.NewUnitOption("Service", "ExecStopPost", joinWords(down)),
 	)
-	out = append(out, inst...)
-	content, err := io.ReadAll(unit.Serialize(out))
-	if err != nil {
-		return nil, err
-	}
-	name := strings.TrimSuffix(filepath.Base(f.Path), ".kube") + ".service"
-	u := &Unit{Name: name, Source: f.Path, Content: "# Automatically generated by pod-quadlet\n" + string(content)}
-	if err := u.install(f); err != nil {
-		return nil, err
-	}
-	return u, nil
+	out = append(out, r.installOpts...)
+	return r.unit(strings.TrimSuffix(filepath.Base(f.Path), ".kube")+".service", out)
 }
