@@ -45,13 +45,7 @@ func (m *mon) periodicDue(now time.Time) {
 	if m.per.pid > 0 || m.containerDone {
 		return
 	}
-	var env []string
-	for _, e := range os.Environ() {
-		if !strings.HasPrefix(e, "_OCI_") && !strings.HasPrefix(e, "NOTIFY_SOCKET=") {
-			env = append(env, e)
-		}
-	}
-	e := &conmon.ExitCommand{Path: m.c.PeriodicCommand, Args: m.c.PeriodicCommandArgs, Env: env, Setpgid: true}
+	e := &conmon.ExitCommand{Path: m.c.PeriodicCommand, Args: m.c.PeriodicCommandArgs, Env: periodicEnv(), Setpgid: true}
 	cmd, err := e.Start(context.Background())
 	if err != nil {
 		warnf("Failed to run periodic command " + m.c.PeriodicCommand + ": " + err.Error())
@@ -62,6 +56,18 @@ func (m *mon) periodicDue(now time.Time) {
 	if diag.on(levelDebug) {
 		debugf("periodic command started: pid " + itoa(m.per.pid))
 	}
+}
+
+// periodicEnv is the periodic command's environment: ours without the
+// handshake pipes and the notify socket.
+func periodicEnv() []string {
+	var env []string
+	for _, e := range os.Environ() {
+		if !strings.HasPrefix(e, "_OCI_") && !strings.HasPrefix(e, "NOTIFY_SOCKET=") {
+			env = append(env, e)
+		}
+	}
+	return env
 }
 
 // periodicReaped reports whether pid was the periodic command's.

@@ -2,8 +2,6 @@ package monitor
 
 import (
 	"context"
-	"os"
-	"strings"
 	"syscall"
 	"time"
 
@@ -35,12 +33,7 @@ func runTimer(a *conmon.Args) int {
 		}
 		syscall.Close(devnull)
 	}
-	var env []string
-	for _, e := range os.Environ() {
-		if !strings.HasPrefix(e, "_OCI_") && !strings.HasPrefix(e, "NOTIFY_SOCKET=") {
-			env = append(env, e)
-		}
-	}
+	env := periodicEnv()
 	interval := time.Duration(a.PeriodicInterval) * time.Millisecond
 	next := time.Now().Add(interval)
 	running := 0
