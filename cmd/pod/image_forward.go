@@ -41,6 +41,8 @@ var imageVerbs = []struct{ use, short string }{
 	{"history", "Show history of a specified image"},
 	{"login", "Log in to a container registry"},
 	{"logout", "Log out of a container registry"},
+	{"manifest", "Manipulate manifest lists and image indexes"},
+	{"search", "Search registry for image"},
 	{"image", "Manage images"},
 }
 
