@@ -87,3 +87,27 @@ teardown_file() {
     contains "$output" "filters are not applicable"
     run_pod 125 search --filter bogus=1 "$REGISTRY/"
 }
+
+@test "auto-update, registry policy: the registry's digest decides; the new image is pulled before the restart" {
+    run_pod push -q --tls-verify=false localhost/busybox "$REGISTRY/au/app:1"
+    run_pod pull -q --tls-verify=false "$REGISTRY/au/app:1"
+    old=$output
+    PODMAN_SYSTEMD_UNIT=app.service run_pod run -d --name app --label io.containers.autoupdate=registry "$REGISTRY/au/app:1" sleep 1000
+    run_pod auto-update --dry-run --format '{{.Unit}} {{.Policy}} {{.Updated}}'
+    is "$output" "app.service registry false"
+    # a new image behind the same tag
+    run_pod exec app sh -c 'echo v2 > /v'
+    run_pod commit -q app localhost/app2
+    run_pod push -q --tls-verify=false localhost/app2 "$REGISTRY/au/app:1"
+    # (an image of the same ID but other layers would block the pull, as in Podman)
+    run_pod rmi localhost/app2
+    run_pod auto-update --dry-run --format '{{.Updated}}'
+    is "$output" "pending"
+    is "$(pod image inspect --format '{{.Id}}' "$REGISTRY/au/app:1")" "${old#sha256:}" "a dry run pulls nothing"
+    # no systemd here: pulled, then the restart fails (nothing to roll back)
+    run_pod 125 auto-update --format '{{.Updated}}'
+    is "${lines[0]}" "failed"
+    contains "$output" "cannot connect to systemd"
+    [[ "$(pod image inspect --format '{{.Id}}' "$REGISTRY/au/app:1")" != "${old#sha256:}" ]] || die "the new image was not pulled"
+    run_pod rm -f -t 0 app
+}
