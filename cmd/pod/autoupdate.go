@@ -1,5 +1,3 @@
-//go:build !podlean
-
 package main
 
 import (
@@ -10,10 +8,10 @@ import (
 
 	"github.com/pod-engine/pod/libpod"
 	"github.com/pod-engine/pod/pkg/autoupdate"
+	"github.com/pod-engine/pod/pkg/autoupdate/sdunits"
 )
 
-// `pod auto-update` (pkg/autoupdate): it links go-systemd's D-Bus client,
-// so the lean pod forwards it to pod-full (full_forward.go).
+// `pod auto-update` (pkg/autoupdate; units restarted by pkg/autoupdate/sdunits).
 
 func init() {
 	commands = append(commands, autoUpdateCommand)
@@ -35,7 +33,7 @@ or pod-quadlet units (AutoUpdate=), that create new containers in order to run t
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return withRuntime(func(rt *libpod.Runtime) error {
-				units := &autoupdate.Systemd{}
+				units := &sdunits.Systemd{}
 				defer units.Close()
 				reports, errs := rt.AutoUpdate(cmd.Context(), o, units)
 				if err := printAutoUpdate(format, reports); err != nil {

@@ -4,8 +4,8 @@ package main
 
 // The lean pod binary (built with the podlean tag, as `make build` builds
 // bin/pod) leaves out the verbs whose libraries cost every command package
-// init: kube (k8s.io/api, apimachinery, yaml, cbor), build
-// (openshift/imagebuilder) and auto-update (go-systemd's D-Bus client). Their commands here re-execute the whole command
+// init: kube (k8s.io/api, apimachinery, yaml, cbor) and build
+// (openshift/imagebuilder). Their commands here re-execute the whole command
 // line in pod-full, the same main package built without the tag, so flags,
 // output and exit codes are the full CLI's. See docs/architecture.md,
 // "Performance shape".
@@ -31,9 +31,6 @@ func init() {
 		},
 		func() *cobra.Command {
 			return fullCommand("play", "Play containers, pods or volumes from a structured file")
-		},
-		func() *cobra.Command {
-			return fullCommand("auto-update [options]", "Auto update containers according to their auto-update policy")
 		},
 		func() *cobra.Command {
 			c := fullCommand("build [options] [CONTEXT]", "Build an image using instructions from Containerfiles")

@@ -8,8 +8,8 @@
 //
 // The package decides; the caller gives it the containers and two small
 // interfaces: Images (the store and registry, through pod-image, since pod
-// does not link the image stack) and Units (systemd over D-Bus, systemd.go,
-// on go-systemd's dbus package).
+// does not link the image stack) and Units (systemd over D-Bus: package
+// sdunits, on go-systemd's dbus package).
 package autoupdate
 
 import (
@@ -62,7 +62,11 @@ type Images interface {
 	Tag(ctx context.Context, id, name string) error
 }
 
-// Units restarts systemd units.
+// ErrNoManager is a restart that could not reach systemd at all: nothing
+// was restarted, so there is nothing to roll back.
+var ErrNoManager = errors.New("cannot connect to systemd (does it run as the service manager here?)")
+
+// Units restarts systemd units (pkg/autoupdate/sdunits over D-Bus).
 type Units interface {
 	Restart(ctx context.Context, unit string) error
 }

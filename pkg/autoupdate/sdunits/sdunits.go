@@ -1,18 +1,19 @@
-package autoupdate
+// Package sdunits restarts systemd units for pkg/autoupdate over the service
+// manager's D-Bus API (go-systemd's dbus package). It is apart from
+// pkg/autoupdate so that libpod, and so the lean pod binary, does not link
+// the D-Bus client: only `pod auto-update` in pod-full imports it.
+package sdunits
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"os"
 	"sync"
 
 	sddbus "github.com/coreos/go-systemd/v22/dbus"
-)
 
-// ErrNoManager is a restart that could not reach systemd at all: nothing
-// was restarted, so there is nothing to roll back.
-var ErrNoManager = errors.New("cannot connect to systemd (does it run as the service manager here?)")
+	"github.com/pod-engine/pod/pkg/autoupdate"
+)
 
 // Systemd restarts units through the service manager's D-Bus API: root
 // talks to systemd's private socket (no dbus-daemon needed, as Podman),
@@ -32,7 +33,7 @@ func (s *Systemd) connect(ctx context.Context) (*sddbus.Conn, error) {
 			s.conn, s.err = sddbus.NewUserConnectionContext(ctx)
 		}
 		if s.err != nil {
-			s.err = fmt.Errorf("%w: %w", ErrNoManager, s.err)
+			s.err = fmt.Errorf("%w: %w", autoupdate.ErrNoManager, s.err)
 		}
 	})
 	return s.conn, s.err
