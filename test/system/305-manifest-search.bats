@@ -101,7 +101,8 @@ teardown_file() {
     run_pod push -q --tls-verify=false localhost/app2 "$REGISTRY/au/app:1"
     # (an image of the same ID but other layers would block the pull, as in Podman)
     run_pod rmi localhost/app2
-    run_pod auto-update --dry-run --format '{{.Updated}}'
+    echo '{"auths":{}}' >"$BATS_TEST_TMPDIR/auth.json"
+    run_pod auto-update --dry-run --authfile "$BATS_TEST_TMPDIR/auth.json" --format '{{.Updated}}'
     is "$output" "pending"
     is "$(pod image inspect --format '{{.Id}}' "$REGISTRY/au/app:1")" "${old#sha256:}" "a dry run pulls nothing"
     # no systemd here: pulled, then the restart fails (nothing to roll back)

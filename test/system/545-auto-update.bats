@@ -29,6 +29,8 @@ load helpers
     is "$(jq -r '.[0].Updated + " " + .[0].ContainerID' <<<"$output")" "pending $(pod inspect --format '{{.Id}}' au)"
 
     # no systemd here: the restart fails, and nothing is rolled back
+    run_pod 125 auto-update --rollback=false --format '{{.Unit}} {{.Updated}}'
+    is "${lines[0]}" "au.service failed"
     run_pod 125 auto-update --format '{{.Unit}} {{.Updated}}'
     is "${lines[0]}" "au.service failed"
     contains "$output" "cannot connect to systemd"
