@@ -111,6 +111,13 @@ func imageCommand(podBinary, verb, short string) *cobra.Command {
 			if verb == "image" && len(rest) > 0 && rest[0] == "build" {
 				return imageBuild(cmd, args)
 			}
+			if verb == "image" && len(rest) > 0 && rest[0] == "diff" {
+				// pod's own diff compares images too (libpod, not pod-image).
+				d := diffCommand()
+				d.SilenceErrors, d.SilenceUsage = true, true
+				d.SetArgs(rest[1:])
+				return d.ExecuteContext(cmd.Context())
+			}
 			// Exec returns only when pod-image could not be run.
 			return imagehelper.Exec(pod, g, append([]string{verb}, rest...))
 		},

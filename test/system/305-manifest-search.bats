@@ -112,3 +112,38 @@ teardown_file() {
     [[ "$(pod image inspect --format '{{.Id}}' "$REGISTRY/au/app:1")" != "${old#sha256:}" ]] || die "the new image was not pulled"
     run_pod rm -f -t 0 app
 }
+
+@test "image mount, unmount, tree, diff" {
+    run_pod image mount localhost/busybox
+    dir=$output
+    [[ -x $dir/bin/busybox ]] || die "no busybox under the image's mount point $dir"
+    run_pod image mount
+    is "$output" "[^ ]+ +$dir"
+    run_pod image mount --format json
+    is "$(jq -r '.[0].mountpoint' <<<"$output")" "$dir"
+    jq -e '.[0].Repositories | index("localhost/busybox:latest")' <<<"$output" >/dev/null
+    id=$(pod image inspect --format '{{.Id}}' localhost/busybox)
+    run_pod image unmount localhost/busybox
+    is "$output" "$id"
+    grep -q " $dir " /proc/self/mountinfo && die "$dir still mounted"
+    run_pod image mount --all
+    run_pod image umount --all
+    contains "$output" "$id"
+    run_pod image mount
+    is "$output" ""
+    run_pod 125 image unmount
+    run_pod 125 image mount --all localhost/busybox
+    run_pod 125 image mount localhost/nosuch
+    contains "$output" "image not known"
+    run_pod image unmount --force localhost/busybox
+
+    run_pod image tree localhost/busybox
+    is "${lines[0]}" "Image ID: ${id:0:12}"
+    contains "$output" "Top Layer of: [localhost/busybox:latest]"
+    run_pod image tree --whatrequires localhost/busybox
+    contains "$output" "Image Layers"
+    run_pod image diff localhost/busybox
+    contains "$output" "A /bin/busybox"
+    run_pod image diff --format json localhost/busybox
+    jq -e '.added | index("/bin/busybox")' <<<"$output" >/dev/null
+}
