@@ -64,7 +64,9 @@ test-system-rootless: build ## bats CLI tests as an ordinary user, once per root
 # What `make check` runs rootless: these files once each, dealt round crun,
 # runc and runsc (ROOTLESS_ONCE): the largest set that fits the CI's ~6
 # minutes (docs/rootless.md, "CI"); the whole suite: `make test-system-rootless`.
-ROOTLESS_CI_FILES ?= test/system/001-basic.bats test/system/010-run.bats test/system/020-lifecycle.bats test/system/080-exec-attach.bats
+ROOTLESS_CI_FILES ?= $(addprefix test/system/,001-basic.bats 010-run.bats 020-lifecycle.bats 030-ps-inspect.bats \
+	040-logs.bats 050-runtime-record.bats 070-bad-input.bats 080-exec-attach.bats 300-image.bats 310-run-pull.bats \
+	400-rootless.bats 410-rootless-network.bats 420-userns-maps.bats 430-rootless-storage.bats)
 
 check: lint test test-integration test-system soak-small ## lint, then every test: unit, integration, system (root and rootless), small soak (root)
 	$(MAKE) test-system-rootless ROOTLESS_FILES="$(ROOTLESS_CI_FILES)" ROOTLESS_ONCE=1
