@@ -58,7 +58,7 @@ ROOTLESS_USER  ?= podtest
 ROOTLESS_FILES ?= test/system
 ROOTLESS_ONCE  ?=
 test-system-rootless: build ## bats CLI tests as an ordinary user, once per rootless runtime (root)
-	@ROOTLESS_FILES="$(ROOTLESS_FILES)" ROOTLESS_ONCE="$(ROOTLESS_ONCE)" \
+	@GO="$(GO)" ROOTLESS_FILES="$(ROOTLESS_FILES)" ROOTLESS_ONCE="$(ROOTLESS_ONCE)" \
 		test/system/run-rootless.sh $(CURDIR)/bin $(ROOTLESS_USER) $(filter crun runc runsc,$(RUNTIMES))
 
 # What `make check` runs rootless: these files once each, dealt round crun,

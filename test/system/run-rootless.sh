@@ -26,7 +26,7 @@ chmod 755 "$tmp"
 mkdir -p "$tmp/test" "$tmp/bin"
 cp -r "$bin"/. "$tmp/bin/"
 # the bats files' Go helper, built here: the user's copy is outside the module
-(cd test/system/sdnotify-helper && CGO_ENABLED=0 go build -o "$tmp/bin/sdnotify-helper" .) || exit 1
+(cd test/system/sdnotify-helper && CGO_ENABLED=0 "${GO:-go}" build -o "$tmp/bin/sdnotify-helper" .) || exit 1
 cp -r contrib "$tmp/"
 cp -r test/system "$tmp/test/"
 chown -R "$u:" "$tmp"
