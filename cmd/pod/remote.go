@@ -25,9 +25,11 @@ func init() {
 // refusedCommand is a command that always fails with why.
 func refusedCommand(use, short, why string) *cobra.Command {
 	return &cobra.Command{
-		Use:                use,
-		Short:              short + " (refused: pod has none)",
-		DisableFlagParsing: true,
+		Use:   use,
+		Short: short + " (refused: pod has none)",
+		// Any flag or argument: the command is refused whatever it is given.
+		FParseErrWhitelist: cobra.FParseErrWhitelist{UnknownFlags: true},
+		Args:               cobra.ArbitraryArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return fmt.Errorf("%s: %s: %w", cmd.CommandPath(), why, errdefs.ErrNotImplemented)
 		},
