@@ -39,6 +39,6 @@ func createCommand() *cobra.Command {
 			return nil
 		},
 	}
-	f.register(cmd.Flags())
+	registerFlags(cmd, func() { f.register(cmd.Flags()) })
 	return cmd
 }
