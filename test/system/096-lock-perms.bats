@@ -129,3 +129,91 @@ state() { pod inspect --format '{{.State.Status}} {{.State.Pid}}' "$1"; }
     run_upod podtest ps -a --format '{{.Names}}'
     is "$output" "" "nothing made by the refused run"
 }
+
+# reach USER PATH...: as USER, try to connect to each socket (stream and
+# seqpacket), open each FIFO or file for reading and writing; print one line
+# per path with the errno names it got (OK when something opened).
+reach() {
+    local u=$1
+    shift
+    runuser -u "$u" -- /usr/bin/python3 -c '
+import errno, os, socket, stat, sys
+for p in sys.argv[1:]:
+    got = set()
+    try:
+        mode = os.stat(p).st_mode
+    except OSError as e:
+        print(p, errno.errorcode.get(e.errno, str(e))); continue
+    if stat.S_ISSOCK(mode):
+        for t in (socket.SOCK_STREAM, socket.SOCK_SEQPACKET):
+            s = socket.socket(socket.AF_UNIX, t)
+            try:
+                # Paths longer than sun_path: connect from the directory.
+                os.chdir(os.path.dirname(p))
+                s.connect(os.path.basename(p)); got.add("OK")
+            except OSError as e:
+                got.add(errno.errorcode.get(e.errno, str(e)))
+            finally:
+                os.chdir("/")
+            s.close()
+    else:
+        for fl in (os.O_RDONLY | os.O_NONBLOCK, os.O_WRONLY | os.O_NONBLOCK):
+            try:
+                os.close(os.open(p, fl)); got.add("OK")
+            except OSError as e:
+                got.add(errno.errorcode.get(e.errno, str(e)))
+    print(p, " ".join(sorted(got)))
+' "$@"
+}
+
+@test "an ordinary user cannot reach root's monitor sockets, FIFOs or state database, even where the roots are open to all" {
+    skip_if_rootless "drives the test user with runuser (root)"
+    # Root's roots under a directory every user can traverse (as /run and
+    # /var/lib are), so only pod's own modes protect them.
+    local R=$RL/rootstore
+    mkdir -m 755 "$R"
+    local P=("$POD_BIN/pod" --root "$R/root" --runroot "$R/run" --tmpdir "$R/tmp" --runtime "$POD_TEST_RUNTIME")
+    "${P[@]}" import "$(busybox_tarball)" "$IMAGE" >/dev/null
+    local id
+    id=$("${P[@]}" run -d -t --name rs "${IMG[@]}" sleep 100)
+    local paths=() p
+    mapfile -t paths < <(find "$R" \( -type s -o -type p \) 2>/dev/null)
+    paths+=("$R/root/pod/pod.db")
+    local sock
+    sock=$(find "$R" -path "*$id*" -name attach -type s | head -1)
+    [[ -n "$sock" ]] || die "no attach socket of $id under $R"
+    # The probe works: root reaches the attach socket.
+    output=$(reach root "$sock")
+    contains "$output" "OK" "root connecting to $sock"
+    output=$(reach podtest "${paths[@]}")
+    echo "$output"
+    while read -r p got; do
+        [[ "$got" != *OK* ]] || die "podtest reached $p ($got)"
+        [[ "$got" == EACCES* ]] || die "podtest got $got for $p, expected EACCES"
+    done <<<"$output"
+    "${P[@]}" rm -f -t 0 rs >/dev/null
+    "${P[@]}" rmi -a -f >/dev/null 2>&1 || true
+}
+
+@test "rootless: the state database is 0600 and no socket or FIFO pod makes is open to other users" {
+    skip_if_rootless "drives the test user with runuser (root)"
+    skip_unless_oci "shims cannot run rootless"
+    user_image podtest
+    run_upod podtest run -d -t --name rmode "${IMG[@]}" sleep 100
+    is "$(stat -c '%U %a' "$RL/podtest/root/pod/pod.db")" "podtest 600" "state database"
+    local open
+    open=$(find "$RL/podtest" \( -type s -o -type p \) -perm /o+rwx 2>/dev/null || true)
+    is "$open" "" "sockets or FIFOs open to others"
+    local n
+    n=$(find "$RL/podtest" \( -type s -o -type p \) | wc -l)
+    ((n > 0)) || die "no socket or FIFO found under $RL/podtest: the check saw nothing"
+    # Another ordinary user reaches none of them.
+    local paths=()
+    mapfile -t paths < <(find "$RL/podtest" \( -type s -o -type p \) 2>/dev/null)
+    output=$(reach podtest2 "${paths[@]}" "$RL/podtest/root/pod/pod.db")
+    echo "$output"
+    local p got
+    while read -r p got; do
+        [[ "$got" != *OK* ]] || die "podtest2 reached $p ($got)"
+    done <<<"$output"
+}
