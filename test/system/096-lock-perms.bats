@@ -46,7 +46,7 @@ state() { pod inspect --format '{{.State.Status}} {{.State.Pid}}' "$1"; }
 
 @test "a directory where a container's lock file should be, a file where the lock directory should be: 125 naming the path and the fix" {
     skip_if_rootless "the test as root; the ordinary user's is below"
-    run_pod run -d --name lk "${IMG[@]}" sleep 100
+    run_pod run -d --name lk --network none "${IMG[@]}" sleep 100
     local id=$output before
     before=$(state lk)
     local locks=$PODT/run/pod/locks
@@ -70,7 +70,7 @@ state() { pod inspect --format '{{.State.Status}} {{.State.Pid}}' "$1"; }
     echo data > "$locks"
     refused "lock directory $locks is not a directory" rm -f -t 0 lk
     contains "$output" "rm $locks"
-    refused "lock directory $locks" run --rm "${IMG[@]}" true
+    refused "lock directory $locks" run --rm --network none "${IMG[@]}" true
     is "$(cat "$locks")" "data" "the file in the lock directory's place"
     rm "$locks"
     mv "$locks.away" "$locks"
@@ -80,14 +80,14 @@ state() { pod inspect --format '{{.State.Status}} {{.State.Pid}}' "$1"; }
 
     # Fixed as the message says: everything works.
     run_pod rm -f -t 0 lk
-    run_pod run --rm "${IMG[@]}" true
+    run_pod run --rm --network none "${IMG[@]}" true
 }
 
 @test "as an ordinary user: a lock file or lock directory of another owner is refused naming it and the fix; nothing changes" {
     skip_if_rootless "drives the test user with runuser (root)"
     skip_unless_oci "shims cannot run rootless"
     user_image podtest
-    run_upod podtest run -d --name ulk "${IMG[@]}" sleep 100
+    run_upod podtest run -d --name ulk --network none "${IMG[@]}" sleep 100
     local id=$output
     local locks=$RL/podtest/run/pod/locks before
     [[ -d "$locks" ]] || die "no lock directory at $locks"
@@ -117,7 +117,7 @@ state() { pod inspect --format '{{.State.Status}} {{.State.Pid}}' "$1"; }
     run_upod 125 podtest rm -f -t 0 ulk
     contains "$output" "cannot open lock directory $locks"
     contains "$output" "chmod 0700 $locks"
-    run_upod 125 podtest run --rm "${IMG[@]}" true
+    run_upod 125 podtest run --rm --network none "${IMG[@]}" true
     contains "$output" "$locks"
     run_upod podtest ps -a --format '{{.Names}} {{.Status}}'
     contains "$output" "ulk Up" "ps -a still answers and shows ulk running"
@@ -175,7 +175,7 @@ for p in sys.argv[1:]:
     local P=("$POD_BIN/pod" --root "$R/root" --runroot "$R/run" --tmpdir "$R/tmp" --runtime "$POD_TEST_RUNTIME")
     "${P[@]}" import "$(busybox_tarball)" "$IMAGE" >/dev/null
     local id
-    id=$("${P[@]}" run -d -t --name rs "${IMG[@]}" sleep 100)
+    id=$("${P[@]}" run -d -t --name rs --network none "${IMG[@]}" sleep 100)
     local paths=() p
     mapfile -t paths < <(find "$R" \( -type s -o -type p \) 2>/dev/null)
     paths+=("$R/root/pod/pod.db")
@@ -199,7 +199,7 @@ for p in sys.argv[1:]:
     skip_if_rootless "drives the test user with runuser (root)"
     skip_unless_oci "shims cannot run rootless"
     user_image podtest
-    run_upod podtest run -d -t --name rmode "${IMG[@]}" sleep 100
+    run_upod podtest run -d -t --name rmode --network none "${IMG[@]}" sleep 100
     is "$(stat -c '%U %a' "$RL/podtest/root/pod/pod.db")" "podtest 600" "state database"
     local open
     open=$(find "$RL/podtest" \( -type s -o -type p \) -perm /o+rwx 2>/dev/null || true)
