@@ -19,6 +19,13 @@ teardown() {
         mv "$d.away" "$d"
     done
     find "$PODT/run/pod/locks" -mindepth 1 -type d -delete 2>/dev/null || true
+    # Root's store under $RL (the reachability test): its containers go
+    # before rootless_users_teardown removes $RL.
+    if [[ -d "${RL:-/nonexistent}/rootstore/root" ]]; then
+        local R=$RL/rootstore
+        "$POD_BIN/pod" --root "$R/root" --runroot "$R/run" --tmpdir "$R/tmp" rm -fa -t 0 >/dev/null 2>&1 || true
+        "$POD_BIN/pod" --root "$R/root" --runroot "$R/run" --tmpdir "$R/tmp" rmi -af >/dev/null 2>&1 || true
+    fi
     rootless_test_teardown
 }
 
