@@ -1,0 +1,83 @@
+package libpod
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/pod-engine/pod/libpod/internal/specgen"
+	"github.com/pod-engine/pod/pkg/errdefs"
+	"github.com/pod-engine/pod/pkg/idmap"
+	"github.com/pod-engine/pod/pkg/ocirt"
+	"github.com/pod-engine/pod/pkg/ovlmount"
+)
+
+// usesIDMap reports whether s's -v/--mount values ask for an id-mapped
+// mount (a parse error is reported where the mounts are parsed).
+func usesIDMap(s *specgen.Options) bool {
+	f, err := specgen.MountFeaturesOf(s)
+	return err == nil && f.IDMap
+}
+
+// checkMountFeatures refuses, before anything is created, an id-mapped
+// mount without a user namespace of the container's own: idmap maps the
+// mount with the container's mappings, so there must be some.
+func checkMountFeatures(o *CreateOptions) error {
+	if usesIDMap(&o.Spec) && !ownUserNS(&o.Spec) {
+		return fmt.Errorf("the idmap mount option maps the mount with the container's user namespace, and the container has none: add --userns auto, --uidmap/--gidmap or --subuidname: %w", errdefs.ErrInvalidArgument)
+	}
+	return nil
+}
+
+// overlayDir is where the container's overlay (O) mounts keep their
+// layers while it runs, as Podman keeps them in the container's directory.
+func (c *Container) overlayDir() string { return filepath.Join(c.staticDir(), "overlay") }
+
+// overlayHost fills what Generate needs to know of the container's overlay
+// mounts: their directory, and whether its runtime mounts them.
+func (c *Container) overlayHost(h *specgen.Host) {
+	h.OverlayDir = c.overlayDir()
+	h.OverlayOnHost = c.rt.registry.Require(c.config.Runtime, ocirt.CapOverlayMounts) != nil
+}
+
+// prepareOverlays makes the layers of the container's overlay mounts (and
+// mounts them on the host where its runtime cannot), after removing what a
+// previous run may have left.
+func (c *Container) prepareOverlays(ovs []specgen.Overlay) error {
+	if err := ovlmount.Cleanup(c.overlayDir()); err != nil {
+		return err
+	}
+	if len(ovs) == 0 {
+		return nil
+	}
+	uid, gid := 0, 0
+	if m := c.config.Spec.IDMappings; m != nil {
+		// the upper layer is the container root's, as Podman makes it
+		if u, ok := idmap.ToHost(m.UIDs, 0); ok {
+			uid = u
+		}
+		if g, ok := idmap.ToHost(m.GIDs, 0); ok {
+			gid = g
+		}
+	}
+	if err := os.MkdirAll(c.overlayDir(), 0o700); err != nil {
+		return err
+	}
+	for _, ov := range ovs {
+		l := ovlmount.Layer{Lower: ov.Lower, Upper: ov.Upper, Work: ov.Work, Temp: ov.Temp, Merge: ov.Merge, UserXattr: ov.UserXattr}
+		if err := ovlmount.Prepare(l, uid, gid); err != nil {
+			_ = ovlmount.Cleanup(c.overlayDir())
+			return err
+		}
+	}
+	return nil
+}
+
+// cleanupOverlays unmounts and removes the layers of the container's
+// overlay mounts: their changes are discarded at stop, as in Podman.
+func (c *Container) cleanupOverlays() error {
+	if err := ovlmount.Cleanup(c.overlayDir()); err != nil {
+		return fmt.Errorf("container %s: %w", c.config.Name, err)
+	}
+	return nil
+}
