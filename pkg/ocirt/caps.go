@@ -28,14 +28,14 @@ const (
 	// (-v SRC:DST:O); without it pod mounts the overlay on the host and
 	// binds it.
 	CapOverlayMounts Capability = "overlay-mounts"
-	CapCgroupV1       Capability = "cgroup-v1"
-	CapCgroupV2       Capability = "cgroup-v2"
-	CapSeccomp        Capability = "seccomp"
-	CapAppArmor       Capability = "apparmor"
-	CapSELinux        Capability = "selinux"
-	CapKeepGroups     Capability = "keep-groups" // keep the caller's supplementary groups (--group-add keep-groups)
-	CapRootless       Capability = "rootless"    // run for an ordinary user inside its user namespace
-	CapPod            Capability = "pod"         // join a pod: share another container's namespaces, given by path in the spec
+	CapCgroupV1      Capability = "cgroup-v1"
+	CapCgroupV2      Capability = "cgroup-v2"
+	CapSeccomp       Capability = "seccomp"
+	CapAppArmor      Capability = "apparmor"
+	CapSELinux       Capability = "selinux"
+	CapKeepGroups    Capability = "keep-groups" // keep the caller's supplementary groups (--group-add keep-groups)
+	CapRootless      Capability = "rootless"    // run for an ordinary user inside its user namespace
+	CapPod           Capability = "pod"         // join a pod: share another container's namespaces, given by path in the spec
 	// CapPodUserNS: a user namespace of a pod's or the container's own,
 	// together with a network namespace pod made outside it (a pod's, a
 	// rootless user-mode network's): the runtime joins the namespaces the
