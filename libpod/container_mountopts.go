@@ -63,6 +63,18 @@ func (c *Container) prepareOverlays(ovs []specgen.Overlay) error {
 	if err := os.MkdirAll(c.overlayDir(), 0o700); err != nil {
 		return err
 	}
+	if c.config.Spec.IDMappings != nil {
+		// the runtime mounts the overlay as the container's root, which
+		// must reach the layers: the directories above them become
+		// searchable (not readable) by others; their files stay 0600
+		d := c.overlayDir()
+		for range 4 { // overlay, <id>, containers, pod
+			if err := addSearch(d); err != nil {
+				return err
+			}
+			d = filepath.Dir(d)
+		}
+	}
 	for _, ov := range ovs {
 		l := ovlmount.Layer{Lower: ov.Lower, Upper: ov.Upper, Work: ov.Work, Temp: ov.Temp, Merge: ov.Merge, UserXattr: ov.UserXattr}
 		if err := ovlmount.Prepare(l, uid, gid); err != nil {
@@ -80,4 +92,13 @@ func (c *Container) cleanupOverlays() error {
 		return fmt.Errorf("container %s: %w", c.config.Name, err)
 	}
 	return nil
+}
+
+// addSearch adds the search (x) permission for group and others to dir.
+func addSearch(dir string) error {
+	st, err := os.Stat(dir)
+	if err != nil {
+		return err
+	}
+	return os.Chmod(dir, st.Mode().Perm()|0o011)
 }

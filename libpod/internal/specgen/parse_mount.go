@@ -576,11 +576,15 @@ func checkBindSource(m *mountReq) error {
 	if m.Type != "bind" {
 		return nil
 	}
-	if _, err := os.Stat(m.Source); err != nil {
+	st, err := os.Stat(m.Source)
+	if err != nil {
 		if os.IsNotExist(err) {
 			return flagError(m.flag, m.value, "source %q does not exist on the host", m.Source)
 		}
 		return flagError(m.flag, m.value, "source: %v", err)
+	}
+	if ovl, _, _ := OverlayOf(m.Options); ovl && !st.IsDir() {
+		return flagError(m.flag, m.value, "source %q is not a directory: an overlay (O) needs a directory", m.Source)
 	}
 	return nil
 }
