@@ -104,8 +104,6 @@ no_layers() {
 @test "idmap: a file in the mount keeps its host owner (crun); refused naming the runtime elsewhere" {
     local src=$BATS_TEST_TMPDIR/src
     mkdir -p "$src" && echo a >"$src/a" && chown 1234:1234 "$src/a"
-    run_pod 125 run --rm -v "$src:/data:idmap" "${IMG[@]}" true
-    contains "$output" "the idmap mount option maps the mount with the container's user namespace, and the container has none"
     local maps=(--uidmap 0:200000:65536 --gidmap 0:200000:65536)
     if [[ "$(basename "$POD_TEST_RUNTIME")" != crun* ]]; then
         run_pod 125 run --rm "${maps[@]}" -v "$src:/data:idmap" "${IMG[@]}" true
@@ -114,6 +112,8 @@ no_layers() {
         is "$output" ""
         return
     fi
+    run_pod 125 run --rm -v "$src:/data:idmap" "${IMG[@]}" true
+    contains "$output" "the idmap mount option maps the mount with the container's user namespace, and the container has none"
     run_pod run --rm "${maps[@]}" -v "$src:/data:idmap" "${IMG[@]}" sh -c 'ls -n /data/a; echo b >/data/b'
     is "$output" ".* 1234 +1234 .*"
     is "$(stat -c %u:%g "$src/b")" "0:0"
