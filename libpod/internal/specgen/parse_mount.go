@@ -185,7 +185,7 @@ func parseVolume(v string) (mountReq, error) {
 	}
 	if x.overlay {
 		if err := checkOverlayPath(m.Source); err != nil {
-			return m, flagError(flagVolume, v, "O: %v", err)
+			return m, flagError(flagVolume, v, "overlay (O): %v", err)
 		}
 		m.Options, m.Chown = x.overlayOptions(), x.chown
 		return m, nil

@@ -73,10 +73,10 @@ func splitExtOptions(opts []string) (extOpts, error) {
 		return x, nil
 	}
 	if (x.upper == "") != (x.work == "") {
-		return x, fmt.Errorf("O: upperdir= and workdir= must be given together")
+		return x, fmt.Errorf("overlay (O): upperdir= and workdir= must be given together")
 	}
 	if x.upper != "" && x.upper == x.work {
-		return x, fmt.Errorf("O: upperdir= and workdir= must be different directories")
+		return x, fmt.Errorf("overlay (O): upperdir= and workdir= must be different directories")
 	}
 	for _, o := range x.rest {
 		if o != "U" {
