@@ -10,6 +10,7 @@ import (
 	"github.com/pod-engine/pod/pkg/idmap"
 	"github.com/pod-engine/pod/pkg/ocirt"
 	"github.com/pod-engine/pod/pkg/ovlmount"
+	"go.podman.io/storage/pkg/unshare"
 )
 
 // usesIDMap reports whether s's -v/--mount values ask for an id-mapped
@@ -89,6 +90,63 @@ func (c *Container) prepareOverlays(ovs []specgen.Overlay) error {
 // overlay mounts: their changes are discarded at stop, as in Podman.
 func (c *Container) cleanupOverlays() error {
 	if err := ovlmount.Cleanup(c.overlayDir()); err != nil {
+		return fmt.Errorf("container %s: %w", c.config.Name, err)
+	}
+	return nil
+}
+
+// removeOverlays removes all overlay layers of the container (removal):
+// its mounts' and its --rootfs PATH:O's.
+func (c *Container) removeOverlays() error {
+	if err := c.cleanupOverlays(); err != nil {
+		return err
+	}
+	if err := ovlmount.Cleanup(c.rootfsOverlayDir()); err != nil {
+		return fmt.Errorf("container %s: %w", c.config.Name, err)
+	}
+	return nil
+}
+
+// rootfsOverlayDir holds the layers of --rootfs PATH:O (layer 0), kept from
+// start to start until the container is removed.
+func (c *Container) rootfsOverlayDir() string { return filepath.Join(c.staticDir(), "rootfs-overlay") }
+
+// rootfsOverlayLayer is --rootfs PATH:O's overlay.
+func (c *Container) rootfsOverlayLayer() ovlmount.Layer {
+	d := filepath.Join(c.rootfsOverlayDir(), "0")
+	return ovlmount.Layer{Lower: c.config.Spec.Rootfs, Upper: filepath.Join(d, "upper"), Work: filepath.Join(d, "work"),
+		Temp: true, Merge: filepath.Join(d, "merge"), UserXattr: unshare.IsRootless()}
+}
+
+// mountRootfsOverlay mounts --rootfs PATH:O's overlay on the host and
+// returns the merged directory, the container's root.
+func (c *Container) mountRootfsOverlay() (string, error) {
+	l := c.rootfsOverlayLayer()
+	if err := ovlmount.Unmount(l.Merge); err != nil { // a previous run's, if its cleanup never came
+		return "", fmt.Errorf("container %s: --rootfs %s:O: %w", c.config.Name, c.config.Spec.Rootfs, err)
+	}
+	uid, gid := 0, 0
+	if m := c.config.Spec.IDMappings; m != nil {
+		if u, g, ok := idmap.RootIDs(m.UIDs, m.GIDs); ok {
+			uid, gid = u, g
+		}
+	}
+	if err := os.MkdirAll(c.rootfsOverlayDir(), 0o700); err != nil {
+		return "", err
+	}
+	if err := ovlmount.Prepare(l, uid, gid); err != nil {
+		return "", fmt.Errorf("container %s: --rootfs %s:O: %w", c.config.Name, c.config.Spec.Rootfs, err)
+	}
+	return l.Merge, nil
+}
+
+// unmountRootfsOverlay unmounts --rootfs PATH:O's overlay (its layers stay
+// until removal; a container without it has nothing to do).
+func (c *Container) unmountRootfsOverlay() error {
+	if !c.config.Spec.RootfsOverlay {
+		return nil
+	}
+	if err := ovlmount.Unmount(c.rootfsOverlayLayer().Merge); err != nil {
 		return fmt.Errorf("container %s: %w", c.config.Name, err)
 	}
 	return nil

@@ -86,7 +86,7 @@ func (c *Container) removeLocked(ctx context.Context, o RemoveOptions) error {
 	}
 	c.unmountShm(true)
 	dirs := []string{c.staticDir(), c.runDir(), c.persistDir()}
-	if err := c.cleanupOverlays(); err != nil {
+	if err := c.removeOverlays(); err != nil {
 		// an overlay still mounted shows its lower layer (the user's
 		// directory, a volume): the container's directory stays
 		errs = append(errs, err)

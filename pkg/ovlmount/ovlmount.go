@@ -111,6 +111,10 @@ func Cleanup(dir string) error {
 	return nil
 }
 
+// Unmount detaches whatever is mounted at p (nothing mounted, or no p, is
+// not an error).
+func Unmount(p string) error { return unmount(p) }
+
 // unmount detaches whatever is mounted at p (several times over, bounded)
 // and says whether p is free.
 func unmount(p string) error {

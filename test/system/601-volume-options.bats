@@ -126,3 +126,14 @@ no_layers() {
     is "$output" ".* 0 +0 .*"
     is "$(stat -c %u "$PODT/root/volumes/idv/_data/x")" "0"
 }
+
+@test "--rootfs PATH:O: the root is an overlay over PATH, kept across starts, removed with the container" {
+    run_pod run --name rf --rootfs "$ROOTFS:O" sh -c 'echo x >/etc/pt-new; cat /etc/pt-new'
+    is "$output" "x"
+    [[ ! -e "$ROOTFS/etc/pt-new" ]] || die "a write reached the --rootfs directory"
+    ! grep -q rootfs-overlay /proc/self/mountinfo || die "rootfs overlay still mounted after exit"
+    run_pod start -a rf
+    is "$output" "x"
+    run_pod rm rf
+    [[ -z "$(find "$PODT/root/pod/containers" -maxdepth 2 -name rootfs-overlay)" ]] || die "rootfs layers left"
+}

@@ -15,8 +15,11 @@ type Options struct {
 	Name string `json:"name,omitempty"`
 
 	// Root filesystem: either an image (resolved by libpod into Image) or a host dir.
-	Rootfs   string `json:"rootfs,omitempty"`   // --rootfs: host directory used as /
-	ReadOnly bool   `json:"readOnly,omitempty"` // --read-only
+	Rootfs string `json:"rootfs,omitempty"` // --rootfs: host directory used as /
+	// RootfsOverlay: --rootfs PATH:O, an overlay over PATH whose upper
+	// layer lives in the container's directory until it is removed.
+	RootfsOverlay bool `json:"rootfsOverlay,omitempty"`
+	ReadOnly      bool `json:"readOnly,omitempty"` // --read-only
 	// ReadOnlyTmpfs mounts tmpfs on /tmp, /var/tmp, /run with --read-only (Podman's default true).
 	ReadOnlyTmpfs *bool `json:"readOnlyTmpfs,omitempty"`
 
