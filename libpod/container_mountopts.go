@@ -4,6 +4,9 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
+
+	specs "github.com/opencontainers/runtime-spec/specs-go"
 
 	"github.com/pod-engine/pod/libpod/internal/specgen"
 	"github.com/pod-engine/pod/pkg/errdefs"
@@ -159,4 +162,21 @@ func addSearch(dir string) error {
 		return err
 	}
 	return os.Chmod(dir, st.Mode().Perm()|0o011)
+}
+
+// overlayInspectMount is an overlay (O) mount as inspect's Mounts shows it:
+// Podman's form, a private read-write bind with the overlay's options;
+// the source is the lower directory (the runtime mounts it, so there is
+// no merged directory on the host).
+func overlayInspectMount(m specs.Mount) InspectMount {
+	im := InspectMount{Type: "bind", Destination: m.Destination, Options: []string{}, RW: true, Propagation: "private"}
+	for _, o := range m.Options {
+		if v, ok := strings.CutPrefix(o, "lowerdir="); ok {
+			im.Source = v
+		}
+		if o != "private" {
+			im.Options = append(im.Options, o)
+		}
+	}
+	return im
 }
