@@ -31,6 +31,10 @@ no_layers() {
     # stop discards the changes, as Podman (its upper layer lives while the container runs)
     run_pod run -d --name o1 -v "$src:/data:O" "${IMG[@]}" sleep 100
     run_pod exec o1 sh -c 'echo run1 >/data/r'
+    if ! is_gvisor; then # runsc binds the overlay pod mounted on the host
+        run_pod inspect --format '{{range .Mounts}}{{if eq .Destination "/data"}}{{.Type}} {{.Source}} {{.RW}} {{.Propagation}}{{end}}{{end}}' o1
+        is "$output" "bind $src true private"
+    fi
     run_pod exec o1 cat /data/r
     is "$output" "run1"
     [[ -n "$(find "$PODT/root/pod/containers" -path '*/overlay/0/upper/r')" ]] || die "no upper layer in the container's directory"
