@@ -260,7 +260,10 @@ func (r *Runtime) resolveRuntime(o *CreateOptions) (ocirt.Handle, error) {
 		return h, err
 	}
 	r.socketActivation(h, o)
-	return h, r.registry.Require(h, needs(o)...)
+	if err := r.registry.Require(h, needs(o)...); err != nil {
+		return h, err
+	}
+	return h, checkMountFeatures(o)
 }
 
 // needs are the capabilities a container asks of its runtime.
@@ -280,6 +283,7 @@ func needs(o *CreateOptions) []ocirt.Capability {
 	add(ocirt.CapRootless, unshare.IsRootless())
 	add(ocirt.CapUserNS, ownUserNS(&o.Spec))
 	add(ocirt.CapPod, joinsContainerNS(&o.Spec)) // --pid/--ipc/--uts container:NAME, by path as a pod member
+	add(ocirt.CapIDMappedMounts, usesIDMap(&o.Spec))
 	return append(need, podNeeds(o)...)
 }
 

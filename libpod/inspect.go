@@ -246,6 +246,9 @@ func (c *Container) Inspect() *InspectContainer {
 			if m.Type == "bind" && !vols[m.Destination] {
 				i.Mounts = append(i.Mounts, InspectMount{Type: "bind", Source: m.Source, Destination: m.Destination, Options: m.Options, RW: !hasOption(m.Options, "ro")})
 			}
+			if m.Type == "overlay" && !vols[m.Destination] {
+				i.Mounts = append(i.Mounts, overlayInspectMount(m))
+			}
 		}
 	}
 	i.Mounts = append(c.volumeInspectMounts(), i.Mounts...)

@@ -295,7 +295,8 @@ func (f *createFlags) options(cmd *cobra.Command, args []string) (*libpod.Create
 	o.CreateCommand = os.Args
 	s := &o.Spec
 	if f.rootfs {
-		s.Rootfs = args[0]
+		// PATH:O: an overlay over PATH, as Podman's --rootfs takes it
+		s.Rootfs, s.RootfsOverlay = strings.CutSuffix(args[0], ":O")
 	} else {
 		o.Image = args[0]
 	}
