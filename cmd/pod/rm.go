@@ -139,7 +139,7 @@ func init() {
 		commands = append(commands, c)
 		containerCommands = append(containerCommands, c)
 	}
-	containerCommands = append(containerCommands, cleanupCommand, existsCommand, updateCommand)
+	containerCommands = append(containerCommands, cleanupCommand, existsCommand)
 }
 
 func waitCommand() *cobra.Command {
@@ -319,29 +319,6 @@ func existsCommand() *cobra.Command {
 		})
 	})
 	cmd.Flags().BoolVar(&external, "external", false, "Check external storage containers as well as pod containers")
-	return cmd
-}
-
-func updateCommand() *cobra.Command {
-	var runtime string
-	cmd := &cobra.Command{
-		Use:   "update [options] CONTAINER",
-		Short: "Update the configuration of a container (here: --runtime of a stopped container)",
-		Args:  exactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			if runtime == "" {
-				return fmt.Errorf("nothing to update: give --runtime NAME: %w", errdefs.ErrInvalidArgument)
-			}
-			return withContainer(args[0], func(c *libpod.Container) error {
-				if _, err := c.SetRuntime(runtime); err != nil {
-					return err
-				}
-				fmt.Println(c.ID())
-				return nil
-			})
-		},
-	}
-	cmd.Flags().StringVar(&runtime, "runtime", "", "Switch the (stopped) container to this runtime: a name, shim type, alias or absolute path")
 	return cmd
 }
 

@@ -59,6 +59,11 @@ func (Driver) Capabilities(cfg *ocirt.Config, h ocirt.Handle, features json.RawM
 	} else {
 		c.Set(ocirt.CapRootless, true, "kind", "")
 	}
+	if q.runsc {
+		c.Set(ocirt.CapUpdate, false, "kind", "runsc has no update command: the gVisor sandbox takes its limits when it is created; stop the container, update it and start it again")
+	} else {
+		c.Set(ocirt.CapUpdate, true, "kind", "")
+	}
 	c.ApplyFeatures(features)
 	if len(features) == 0 && strings.HasPrefix(base, "runsc") {
 		// gVisor implements these itself; it has no features command.
