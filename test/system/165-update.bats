@@ -84,3 +84,20 @@ host_cgroup_file() {
     contains "$output" "unknown flag: --pids-limit"
     run_pod rm -f -t0 up
 }
+
+@test "--latest on exec, attach, container cleanup, network reload" {
+    run_pod run -d --name lt "${IMG[@]}" sleep 1000
+    id=$output
+    run_pod exec -l echo from-latest
+    is "$output" "from-latest"
+    run_pod 125 exec -l
+    is "$output" "Error: exec requires a command with --latest: invalid argument"
+    run_pod 125 attach -l lt
+    is "$output" "Error: --latest and containers cannot be used together: invalid argument"
+    run_pod network reload -l
+    is "$output" "$id"
+    run_pod stop -t0 lt
+    run_pod container cleanup -l --rm
+    is "$output" "$id"
+    run_pod 1 container exists lt
+}
