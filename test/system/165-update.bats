@@ -85,9 +85,19 @@ host_cgroup_file() {
     run_pod rm -f -t0 up
 }
 
-@test "--latest on exec, attach, container cleanup, network reload" {
-    run_pod run -d --name lt "${IMG[@]}" sleep 1000
+@test "--latest on exec, attach, container cleanup, network reload; logs --color; create -a" {
+    run_pod 125 create -a foo "${IMG[@]}" true
+    is "$output" 'Error: invalid --attach "foo": use stdin, stdout or stderr: invalid argument'
+    run_pod create -a stdout --name lc "${IMG[@]}" echo colored
+    run_pod start -a lc
+    run_pod run -d --name lt "${IMG[@]}" sh -c 'echo lt-out; exec sleep 1000'
     id=$output
+    # --color: one ANSI colour per container in the order given (Podman's
+    # cycle starts white, red), the line wrapped in it and a reset.
+    wait_for_output lt lt-out
+    run_pod logs --color -n lc lt
+    want=$'\e[37mlc colored\e[0m\n\e[31mlt lt-out\e[0m'
+    [[ "$output" == "$want" ]] || die "logs --color: $(printf '%q' "$output"), want $(printf '%q' "$want")"
     run_pod exec -l echo from-latest
     is "$output" "from-latest"
     run_pod 125 exec -l
