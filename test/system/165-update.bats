@@ -111,3 +111,20 @@ host_cgroup_file() {
     is "$output" "$id"
     run_pod 1 container exists lt
 }
+
+@test "container runlabel: the label's command with IMAGE and NAME, --display, --replace, a missing label" {
+    rootfs=$(busybox_tarball)
+    run_pod import --change 'LABEL RUN="podman run --name NAME IMAGE echo label-ran"' "$rootfs" rl
+    run_pod container runlabel --display RUN rl x y
+    is "$output" "command: podman run --name rl localhost/rl:latest echo label-ran x y"
+    run_pod container runlabel --name rl2 RUN rl
+    is "$output" "label-ran"
+    is "$(pod ps -a --format '{{.Names}} {{.Image}}' --filter name=rl2)" "rl2 localhost/rl:latest"
+    run_pod 125 container runlabel --name rl2 RUN rl
+    contains "$output" 'already in use'
+    run_pod container runlabel --replace --name rl2 RUN rl
+    is "$output" "label-ran"
+    run_pod 125 container runlabel INSTALL rl
+    is "$output" "Error: cannot find the value of label: INSTALL in image: rl: invalid argument"
+    run_pod rm -f rl2
+}
