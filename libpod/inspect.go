@@ -130,7 +130,6 @@ type InspectHostConfig struct {
 	IpcMode        string               `json:"IpcMode"`
 	LogConfig      map[string]string    `json:"LogConfig"`
 	Memory         int64                `json:"Memory"`
-	NanoCpus       int64                `json:"NanoCpus"`
 	NetworkMode    string               `json:"NetworkMode"`
 	PidMode        string               `json:"PidMode"`
 	PidsLimit      int64                `json:"PidsLimit"`
@@ -146,6 +145,7 @@ type InspectHostConfig struct {
 	// UsernsMode is "" (pod's namespace), "private" (own mappings) or "ns:PATH".
 	UsernsMode string             `json:"UsernsMode"`
 	IDMappings *InspectIDMappings `json:"IDMappings,omitempty"`
+	InspectResources
 }
 
 // InspectIDMappings are a container's own uid and gid maps, as Podman shows
@@ -296,6 +296,7 @@ func (c *Container) Inspect() *InspectContainer {
 	h.IpcMode = firstNonEmpty(s.IPC, "private")
 	h.LogConfig = map[string]string{"Type": cfg.LogDriver, "Path": c.logPath(), "Tag": cfg.LogTag, "Size": strconv.FormatInt(cfg.LogSizeMax, 10)}
 	h.Memory, _ = parseSizeOrZero(s.Memory)
+	h.InspectResources = inspectResources(s)
 	h.NetworkMode = firstNonEmpty(s.Network, "none")
 	if s.Network == "" && cfg.Net != nil {
 		h.NetworkMode = cfg.Net.Kind

@@ -41,6 +41,9 @@ const (
 	// rootless user-mode network's): the runtime joins the namespaces the
 	// user namespace does not own first.
 	CapPodUserNS Capability = "pod-userns"
+	// CapUpdate: change a created or running container's cgroup limits
+	// (`runtime update --resources`, the task API's Update).
+	CapUpdate Capability = "update"
 )
 
 // KnownCapabilities lists every capability name, sorted.
@@ -65,7 +68,7 @@ func KnownCapability(c Capability) bool {
 
 var known = []Capability{CapExec, CapPause, CapTerminal, CapNoCgroups, CapPreserveFDs, CapNotifySocket,
 	CapLogJournald, CapLogPassthrough, CapUserNS, CapIDMappedMounts, CapCgroupV1, CapCgroupV2,
-	CapSeccomp, CapAppArmor, CapSELinux, CapKeepGroups, CapRootless, CapPod, CapPodUserNS, CapOverlayMounts}
+	CapSeccomp, CapAppArmor, CapSELinux, CapKeepGroups, CapRootless, CapPod, CapPodUserNS, CapOverlayMounts, CapUpdate}
 
 // capsOf is a runtime's capability set: what its kind says, then what
 // pod.conf declares for its name.
@@ -91,6 +94,7 @@ var what = map[Capability]string{
 	CapIDMappedMounts: "the idmap mount option",
 	CapKeepGroups:     "--group-add keep-groups",
 	CapRootless:       "running as an ordinary user (rootless)",
+	CapUpdate:         "update of a created or running container's resources (pod update)",
 	CapPodUserNS:      "a user namespace of a pod's (pod create --userns, --uidmap…) or, rootless, of the container's own with the network namespace pod makes outside it",
 }
 

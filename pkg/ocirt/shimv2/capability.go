@@ -15,6 +15,7 @@ func (Driver) Capabilities(cfg *ocirt.Config, h ocirt.Handle, features json.RawM
 	for _, k := range []ocirt.Capability{ocirt.CapExec, ocirt.CapPause, ocirt.CapTerminal} {
 		c.Set(k, true, "kind", "")
 	}
+	c.Set(ocirt.CapUpdate, true, "kind", "the task API's Update")
 	c.Set(ocirt.CapNoCgroups, false, "kind", "a shim places its containers in cgroups itself")
 	c.Set(ocirt.CapPreserveFDs, false, "kind", "the shim task API passes no file descriptors")
 	c.Set(ocirt.CapNotifySocket, true, "kind", "")
