@@ -179,21 +179,15 @@ func (m *buildMore) apply(cmd *cobra.Command, o *build.Options, e *buildEngine) 
 	if s.CgroupNS == "" && m.cgroupns != "" {
 		s.CgroupNS = "private"
 	}
-	switch m.userns {
-	case "", "container", "private":
-		if m.userns != "" && len(m.uidMap)+len(m.gidMap) == 0 && m.uidMapUser == "" && m.gidMapGroup == "" {
-			s.UserNS = "auto"
-		}
-	default:
-		s.UserNS = nsValue(m.userns)
-	}
-	s.UIDMap, s.GIDMap, s.SubUIDName, s.SubGIDName = m.uidMap, m.gidMap, m.uidMapUser, m.gidMapGroup
-	if (m.uidMapUser != "") != (m.gidMapGroup != "") {
-		// Buildah takes the other from the one given; pod run needs both.
-		if s.SubUIDName == "" {
-			s.SubUIDName = s.SubGIDName
-		} else {
-			s.SubGIDName = s.SubUIDName
+	// Buildah makes the working container ID-mapped for a private user
+	// namespace; pod's working container is not, so a RUN in a private
+	// user namespace could not write its root: refused by name.
+	for _, v := range []struct{ flag, val string }{
+		{"--userns-uid-map", strings.Join(m.uidMap, ",")}, {"--userns-gid-map", strings.Join(m.gidMap, ",")},
+		{"--userns-uid-map-user", m.uidMapUser}, {"--userns-gid-map-group", m.gidMapGroup}, {"--userns", m.userns},
+	} {
+		if v.val != "" && v.val != "host" {
+			return done, &errdefs.ExitCodeError{Code: errdefs.ExitEngine, Err: fmt.Errorf("%s %q: pod build runs RUN in the host's user namespace (pod's own when rootless) only: an ID-mapped working container is not supported yet: %w", v.flag, v.val, errdefs.ErrNotImplemented)}
 		}
 	}
 	s.NoHTTPProxy = !m.httpProxy
