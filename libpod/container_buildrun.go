@@ -18,9 +18,9 @@ type RootfsRun struct {
 	Env     []string // KEY=VALUE
 	User    string
 	WorkDir string
-	Runtime string   // --runtime of the build; empty = the default
-	Network string   // none, host…; empty = the default (private, loopback only)
-	Mounts  []string // --mount values (the build's RUN --mount)
+	Runtime string    // --runtime of the build; empty = the default
+	Network string    // none, host…; empty = the default (private, loopback only)
+	Mounts  []string  // --mount values (the build's RUN --mount)
 	Stdin   io.Reader // pod build --stdin; nil = none
 	Stdout  io.Writer
 	Stderr  io.Writer

@@ -44,7 +44,7 @@ type RunSpec struct {
 	Env     []string
 	User    string
 	WorkDir string
-	Mounts  []string // --mount flags (RUN --mount, mounts.go)
+	Mounts  []string  // --mount flags (RUN --mount, mounts.go)
 	Stdin   io.Reader // --stdin: the RUN's standard input; nil = none
 	Stdout  io.Writer
 	Stderr  io.Writer
