@@ -239,7 +239,7 @@ func fromText(st imagebuilder.Stage) string {
 // (--identity-label, default true) and its value there.
 const (
 	IdentityLabel  = "io.buildah.version"
-	BuildahVersion = "1.28.0"
+	BuildahVersion = "1.28.2"
 )
 
 // setEnv sets KEY=VALUE in env, replacing KEY's earlier value.

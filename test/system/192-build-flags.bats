@@ -67,7 +67,7 @@ CF
     run_pod image build -q --platform linux/arm64/v8 --annotation org.example.note=hello --os-version 10.1 \
         --os-feature f1 --omit-history -t plat1 "$d"
     run_pod image inspect --format '{{.Architecture}} {{.Os}} {{.Annotations}} {{len .History}} {{.Labels}}' plat1
-    [[ "$output" == "arm64 linux map[org.example.note:hello] 0 map[io.buildah.version:1.28.0]" ]] || die "$output"
+    [[ "$output" == "arm64 linux map[org.example.note:hello] 0 map[io.buildah.version:1.28.2]" ]] || die "$output"
     run_pod build -q --arch arm --os linux --variant v7 --identity-label=false --label k=v -t plat2 "$d"
     run_pod image inspect --format '{{.Architecture}} {{.Labels}} {{len .History}}' plat2
     [[ "$output" == "arm map[k:v] "* && "$output" != *" 0" ]] || die "$output"
