@@ -8,6 +8,7 @@ import (
 	"go.podman.io/storage"
 
 	"github.com/pod-engine/pod/libpod/internal/specgen"
+	"github.com/pod-engine/pod/pkg/imagehelper"
 )
 
 // RootfsRun is one command run with a directory as its root filesystem: a
@@ -86,4 +87,10 @@ func (r *Runtime) ImageStorage() (storage.Store, error) {
 		return nil, err
 	}
 	return s.Storage(), nil
+}
+
+// AddToManifestList adds image id to the manifest list named list, made
+// when missing, through pod-image (pod build --manifest).
+func (r *Runtime) AddToManifestList(ctx context.Context, list, id string) error {
+	return imagehelper.ManifestAdd(ctx, r.exe, r.helperFlags(), list, id)
 }

@@ -187,6 +187,12 @@ func runBuild(cmd *cobra.Command, args []string, f *buildFlags) error {
 				return fmt.Errorf("failed to write image ID to file %q: %w", f.iidfile, err)
 			}
 		}
+		if f.more.manifest != "" {
+			// As Buildah: the list is created when missing, then the image added.
+			if err := rt.AddToManifestList(ctx, f.more.manifest, id); err != nil {
+				return fmt.Errorf("adding image %s to manifest list %s: %w", id, f.more.manifest, err)
+			}
+		}
 		_, err = io.WriteString(os.Stdout, id+"\n")
 		return err
 	})

@@ -243,9 +243,6 @@ func (m *buildMore) apply(cmd *cobra.Command, o *build.Options, e *buildEngine) 
 		}
 		o.Output = out
 	}
-	if m.manifest != "" {
-		return done, badFlag("--manifest", m.manifest, "pod has no manifest lists yet: build with -t and push the image")
-	}
 	if m.ignorefile != "" {
 		if _, err := os.Stat(m.ignorefile); err != nil {
 			return done, badFlag("--ignorefile", m.ignorefile, err.Error())

@@ -157,3 +157,10 @@ func RemoteDiffers(ctx context.Context, podBinary string, g GlobalFlags, name st
 func Tag(ctx context.Context, podBinary string, g GlobalFlags, id, name string) error {
 	return runJSON(ctx, podBinary, g, []string{"tag", id, name}, nil)
 }
+
+// ManifestAdd runs `pod-image manifest create --amend LIST containers-storage:ID`:
+// the image is added to the manifest list, which is created when missing
+// (pod build --manifest).
+func ManifestAdd(ctx context.Context, podBinary string, g GlobalFlags, list, id string) error {
+	return runJSON(ctx, podBinary, g, []string{"manifest", "create", "--amend", "--", list, "containers-storage:" + id}, nil)
+}

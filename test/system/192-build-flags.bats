@@ -183,7 +183,7 @@ CF
     local -a cases=(
         "--memory=lots|memory" "--ulimit=bogus=1|ulimit" "--device=/no/such/dev|/no/such/dev"
         "--cap-add=CAP_BOGUS|CAP_BOGUS" "--isolation=chroot|--isolation"
-        "--platform=linux|--platform" "--output=type=foo,dest=x|--output" "--manifest=ml|--manifest"
+        "--platform=linux|--platform" "--output=type=foo,dest=x|--output"
         "--sign-by=ABCD|--sign-by" "--all-platforms=true|--all-platforms" "--cache-from=localhost/x|--cache-from"
         "--cache-to=localhost/x|--cache-to" "--cache-ttl=soon|--cache-ttl" "--decryption-key=k.pem|--decryption-key"
         "--jobs=-1|--jobs" "--build-context=noequals|--build-context" "--ssh=default=/no/such/key|--ssh"

@@ -147,3 +147,19 @@ teardown_file() {
     run_pod image diff --format json localhost/busybox
     jq -e '.added | index("/bin/busybox")' <<<"$output" >/dev/null
 }
+
+@test "build --manifest adds the built image to a list, made when missing" {
+    d=$BATS_TEST_TMPDIR/ctx
+    mkdir -p "$d"
+    printf 'FROM localhost/busybox\nCOPY f /f\n' >"$d/Containerfile"
+    echo one >"$d/f"
+    run_pod build -q --manifest localhost/bl "$d"
+    id1=${lines[-1]}
+    echo two >"$d/f"
+    run_pod build -q --manifest localhost/bl --arch arm64 "$d"
+    run_pod manifest inspect localhost/bl
+    is "$(jq -r '.manifests | length' <<<"$output")" 2
+    is "$(jq -r '[.manifests[].platform.architecture] | sort | join(",")' <<<"$output")" "amd64,arm64"
+    run_pod image exists "$id1"
+    run_pod manifest rm localhost/bl
+}
