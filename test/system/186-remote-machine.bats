@@ -28,3 +28,10 @@ load helpers
     done
     run_pod 125 machine
 }
+
+@test "image sign and image scp are refused, naming what to do instead" {
+    run_pod 125 image sign --sign-by ABCD "$IMAGE"
+    contains "$output" "pod does not sign images"
+    run_pod 125 image scp "$IMAGE" other@localhost::
+    contains "$output" "pod save IMAGE | runuser -u USER -- pod load"
+}
