@@ -163,3 +163,34 @@ teardown_file() {
     run_pod image exists "$id1"
     run_pod manifest rm localhost/bl
 }
+
+@test "image trust set and show edit and read a policy.json as Podman" {
+    pol=$BATS_TEST_TMPDIR/policy.json
+    printf '{"default":[{"type":"insecureAcceptAnything"}]}\n' >"$pol"
+    echo key >"$BATS_TEST_TMPDIR/k.gpg"
+    run_pod image trust set --policypath "$pol" -t reject docker.io
+    run_pod image trust set --policypath "$pol" --type accept "$REGISTRY/x"
+    run_pod image trust set --policypath "$pol" -t signedBy --pubkeysfile "$BATS_TEST_TMPDIR/k.gpg" quay.io
+    is "$(jq -c '.transports.docker["quay.io"]' "$pol")" "\[\{\"type\":\"signedBy\",\"keyType\":\"GPGKeys\",\"keyPath\":\"$BATS_TEST_TMPDIR/k.gpg\"\}\]"
+    run_pod image trust show --policypath "$pol"
+    is "${lines[0]}" "TRANSPORT +NAME +TYPE +ID +STORE"
+    is "${lines[1]}" "all +default +accept *"
+    is "${lines[3]}" "repository +docker.io +reject *"
+    is "${lines[4]}" "repository +quay.io +signed *"
+    run_pod image trust show --policypath "$pol" --noheading
+    is "${#lines[@]}" 4
+    run_pod image trust show --policypath "$pol" --json
+    is "$(jq -r '.[0].name + "|" + .[1].transport + "|" + .[1].type' <<<"$output")" "\* \(default\)\|repository\|accept"
+    run_pod image trust show --policypath "$pol" --raw
+    jq -e '.transports.docker["docker.io"][0].type == "reject"' <<<"$output" >/dev/null
+    run_pod 125 image trust set --policypath "$pol" -t signedBy quay.io
+    contains "$output" "at least one public key"
+    run_pod 125 image trust set --policypath "$pol" -t bogus quay.io
+    contains "$output" "invalid choice: bogus"
+    run_pod image trust set --policypath "$pol" -t reject default
+    is "$(jq -r '.default[0].type' "$pol")" reject
+    # the podman here reads what pod wrote the same way
+    if command -v podman >/dev/null; then
+        is "$(podman image trust show --policypath "$pol" --json 2>/dev/null | jq -c '[.[].type]')" '\["reject","accept","reject","signed"\]'
+    fi
+}
