@@ -33,7 +33,7 @@ type kubePlayOpts struct {
 	annotations                    map[string]string
 	logDriver, userns              string
 	networks                       []string // --network, each given: the pods' infra joins every one
-	seccompRoot                    string // --seccomp-profile-root: localhost/ profiles' directory
+	seccompRoot                    string   // --seccomp-profile-root: localhost/ profiles' directory
 	logOpts, ips, macs, pullFlags  []string
 	build                          *bool  // --build given: true/false; nil = build a missing image only
 	buildRoot                      string // where an image's build directory is looked for
