@@ -46,6 +46,9 @@ type PodConfig struct {
 	// CreateOptions are the options the pod was created with (its name
 	// and runtime resolved): `pod pod clone` creates from them again.
 	CreateOptions *PodCreateOptions `json:"createOptions,omitempty"`
+	// CreateCommand is the command line that created the pod (Podman's
+	// CreateCommand): inspect and generate systemd --new.
+	CreateCommand []string `json:"createCommand,omitempty"`
 }
 
 // PodEtcFiles are `pod pod create`'s /etc file flags: the infra's and, when

@@ -44,7 +44,7 @@ func (r *Runtime) ClonePod(ctx context.Context, src *Pod, o PodCloneOptions) (_ 
 			infraName = infra.config.Name
 		}
 	}
-	po.InfraName = ""
+	po.InfraName, po.CreateCommand = "", nil // a clone has no command line of its own, as Podman's
 	if o.Edit != nil {
 		if err := o.Edit(po); err != nil {
 			return nil, err

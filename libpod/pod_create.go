@@ -50,6 +50,10 @@ type PodCreateOptions struct {
 	// members inherit (pod_flags.go).
 	Spec        specgen.Options
 	VolumesFrom []string // --volumes-from, on the infra and every member
+	// CreateCommand is the `pod pod create` command line (os.Args), shown
+	// by inspect and run by generate systemd --new; none for kube play and
+	// clones, as Podman.
+	CreateCommand []string
 }
 
 // infraCommand is the pause process of an infra container without
@@ -123,7 +127,7 @@ func (r *Runtime) CreatePod(ctx context.Context, o *PodCreateOptions) (_ *Pod, r
 	p := &Pod{rt: r, config: PodConfig{
 		ID: newID(), Name: o.Name, Created: time.Now(), Labels: o.Labels, Hostname: o.Hostname,
 		Share: share, ExitPolicy: o.ExitPolicy, Runtime: handle, CPUs: o.CPUs, Memory: o.Memory,
-		InfraImage: o.InfraImage, InfraCommand: o.InfraCommand, EtcFiles: o.EtcFiles, NoShareParent: o.NoShareParent,
+		InfraImage: o.InfraImage, InfraCommand: o.InfraCommand, EtcFiles: o.EtcFiles, CreateCommand: o.CreateCommand, NoShareParent: o.NoShareParent,
 		Inherit: podInherit(o),
 	}}
 	given := *o

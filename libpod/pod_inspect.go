@@ -18,22 +18,28 @@ type InspectPodContainer struct {
 
 // InspectPodInfra is the infra part of `pod pod inspect` (Podman's keys).
 type InspectPodInfra struct {
-	PortBindings  map[string]any `json:"PortBindings"`
-	HostNetwork   bool           `json:"HostNetwork"`
-	StaticIP      string         `json:"StaticIP"`
-	StaticMAC     string         `json:"StaticMAC"`
-	Networks      []string       `json:"Networks"`
-	PidNS         string         `json:"pid_ns"`
-	UsernsMode    string         `json:"userns"`
-	UtsNS         string         `json:"uts_ns"`
-	DNSServer     []string       `json:"DNSServer,omitempty"`
-	DNSSearch     []string       `json:"DNSSearch,omitempty"`
-	DNSOption     []string       `json:"DNSOption,omitempty"`
-	NoManageHosts bool           `json:"NoManageHosts,omitempty"`
-	HostAdd       []string       `json:"HostAdd,omitempty"`
-	InfraCommand  []string       `json:"infra_command,omitempty"`
-	InfraImage    string         `json:"infra_image,omitempty"`
-	ConmonPidFile string         `json:"conmon_pid_file,omitempty"`
+	PortBindings map[string]any `json:"PortBindings"`
+	HostNetwork  bool           `json:"HostNetwork"`
+	StaticIP     string         `json:"StaticIP"`
+	StaticMAC    string         `json:"StaticMAC"`
+	// NoManageResolvConf: pod always writes the members' resolv.conf
+	// (Podman's --dns none, which sets it, is refused).
+	NoManageResolvConf bool     `json:"NoManageResolvConf"`
+	DNSServer          []string `json:"DNSServer"`
+	DNSSearch          []string `json:"DNSSearch"`
+	DNSOption          []string `json:"DNSOption"`
+	NoManageHosts      bool     `json:"NoManageHosts"`
+	HostAdd            []string `json:"HostAdd"`
+	Networks           []string `json:"Networks"`
+	// NetworkOptions are a network mode's options (Podman's slirp4netns
+	// and pasta options); the modes pod has take none: always null.
+	NetworkOptions map[string][]string `json:"NetworkOptions"`
+	PidNS          string              `json:"pid_ns"`
+	UsernsMode     string              `json:"userns"`
+	UtsNS          string              `json:"uts_ns"`
+	InfraCommand   []string            `json:"infra_command,omitempty"`
+	InfraImage     string              `json:"infra_image,omitempty"`
+	ConmonPidFile  string              `json:"conmon_pid_file,omitempty"`
 }
 
 // InspectPod is `pod pod inspect`'s document, Podman 4.3's keys.
@@ -41,6 +47,7 @@ type InspectPod struct {
 	ID               string                `json:"Id"`
 	Name             string                `json:"Name"`
 	Created          time.Time             `json:"Created"`
+	CreateCommand    []string              `json:"CreateCommand,omitempty"`
 	ExitPolicy       string                `json:"ExitPolicy"`
 	State            string                `json:"State"`
 	Hostname         string                `json:"Hostname"`
@@ -69,7 +76,7 @@ func (p *Pod) Inspect() (*InspectPod, error) {
 	}
 	cfg := &p.config
 	in := &InspectPod{
-		ID: cfg.ID, Name: cfg.Name, Created: cfg.Created, ExitPolicy: cfg.ExitPolicy, State: podStatus(ctrs),
+		ID: cfg.ID, Name: cfg.Name, Created: cfg.Created, CreateCommand: cfg.CreateCommand, ExitPolicy: cfg.ExitPolicy, State: podStatus(ctrs),
 		Hostname: cfg.Hostname, Labels: cfg.Labels, CreateCgroup: true, CgroupParent: cfg.CgroupParent,
 		CgroupPath: cfg.CgroupParent, CreateInfra: cfg.InfraID != "", InfraContainerID: cfg.InfraID,
 		SharedNamespaces: cfg.Share, NumContainers: len(ctrs), Containers: []InspectPodContainer{},
@@ -82,10 +89,7 @@ func (p *Pod) Inspect() (*InspectPod, error) {
 				if own := map[string]string{pods.NSPID: c.config.Spec.PID, pods.NSUTS: c.config.Spec.UTS}[n]; own != "" {
 					return own // --pid, --uts of pod create: the infra's mode
 				}
-				if pods.Shares(cfg.Share, n) {
-					return "private"
-				}
-				return ""
+				return "private" // the infra's own namespace, shared or not (Podman 4.3.1)
 			}
 			bindings := map[string]any{}
 			c.portBindings(bindings)

@@ -8,6 +8,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/pod-engine/pod/libpod"
 	"github.com/pod-engine/pod/pkg/errdefs"
 	"github.com/pod-engine/pod/pkg/systemd/generate"
 )
@@ -33,7 +34,7 @@ func generateSystemdCommand() *cobra.Command {
 		stopTime uint
 	)
 	cmd := &cobra.Command{
-		Use:   "systemd [options] CONTAINER",
+		Use:   "systemd [options] {CONTAINER|POD}",
 		Short: "Generate systemd units",
 		Args:  exactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -56,48 +57,30 @@ func generateSystemdCommand() *cobra.Command {
 				return err
 			}
 			defer rt.Shutdown()
-			c, err := rt.LookupContainer(args[0])
-			if err != nil {
-				return fmt.Errorf("%s does not refer to a container: %w", args[0], err)
-			}
-			exe, err := os.Executable()
+			units, err := systemdUnits(cmd, rt, args[0], &o)
 			if err != nil {
 				return err
 			}
-			cfg := c.Config()
-			gc := &generate.Container{
-				ID: cfg.ID, Name: cfg.Name, StopTimeout: cfg.StopTimeout, CreateCommand: cfg.CreateCommand,
-				RunRoot: rt.Paths().RunRoot, PIDFile: c.MonitorPidFile(), Executable: exe,
+			out := map[string]string{}
+			for _, u := range units {
+				out[u.Name] = u.Content
 			}
-			pf := cmd.Root().PersistentFlags()
-			for _, name := range unitRootFlags {
-				if f := pf.Lookup(name); f != nil && f.Changed {
-					vals := []string{f.Value.String()}
-					if sv, ok := f.Value.(interface{ GetSlice() []string }); ok {
-						vals = sv.GetSlice()
-					}
-					for _, v := range vals {
-						gc.RootFlags = append(gc.RootFlags, "--"+name, v)
-					}
-				}
-			}
-			u, err := generate.ContainerUnit(gc, &o)
-			if err != nil {
-				return fmt.Errorf("%w: %w", err, errdefs.ErrInvalidArgument)
-			}
-			out := map[string]string{u.Name: u.Content}
 			if files {
 				wd, err := os.Getwd()
 				if err != nil {
 					return err
 				}
-				path := filepath.Join(wd, u.Name+".service")
-				if err := os.WriteFile(path, []byte(u.Content), 0o644); err != nil {
-					return err
+				for _, u := range units {
+					path := filepath.Join(wd, u.Name+".service")
+					if err := os.WriteFile(path, []byte(u.Content), 0o644); err != nil {
+						return err
+					}
+					out[u.Name] = path
+					if format == "" {
+						fmt.Println(path)
+					}
 				}
-				out[u.Name] = path
 				if format == "" {
-					fmt.Println(path)
 					return nil
 				}
 			}
@@ -109,7 +92,9 @@ func generateSystemdCommand() *cobra.Command {
 				fmt.Println(string(b))
 				return nil
 			}
-			fmt.Print(u.Content)
+			for _, u := range units {
+				fmt.Print(u.Content)
+			}
 			return nil
 		},
 	}
@@ -120,6 +105,7 @@ func generateSystemdCommand() *cobra.Command {
 	fl.BoolVar(&o.New, "new", false, "Create a new container or pod instead of starting an existing one")
 	fl.BoolVar(&o.NoHeader, "no-header", false, "Skip header generation")
 	fl.StringVar(&o.ContainerPrefix, "container-prefix", "container", "Systemd unit name prefix for containers")
+	fl.StringVar(&o.PodPrefix, "pod-prefix", "pod", "Systemd unit name prefix for pods")
 	fl.StringVar(&o.Separator, "separator", "-", "Systemd unit name separator between name/id and prefix")
 	fl.StringVar(&o.RestartPolicy, "restart-policy", "on-failure", "Systemd restart-policy")
 	fl.UintVar(&o.RestartSec, "restart-sec", 0, "Configures the time to sleep before restarting a service (in seconds)")
@@ -128,4 +114,64 @@ func generateSystemdCommand() *cobra.Command {
 	fl.StringArrayVar(&o.After, "after", nil, "Add dependencies order to the generated unit file")
 	fl.StringArrayVar(&o.Requires, "requires", nil, "Similar to wants, but declares stronger requirement dependencies")
 	return cmd
+}
+
+// systemdUnits generates the unit of a container or, as Podman looks for a
+// container first, the units of a pod (its own, then its members').
+func systemdUnits(cmd *cobra.Command, rt *libpod.Runtime, nameOrID string, o *generate.Options) ([]*generate.Unit, error) {
+	exe, err := os.Executable()
+	if err != nil {
+		return nil, err
+	}
+	var rootFlags []string
+	pf := cmd.Root().PersistentFlags()
+	for _, name := range unitRootFlags {
+		if f := pf.Lookup(name); f != nil && f.Changed {
+			vals := []string{f.Value.String()}
+			if sv, ok := f.Value.(interface{ GetSlice() []string }); ok {
+				vals = sv.GetSlice()
+			}
+			for _, v := range vals {
+				rootFlags = append(rootFlags, "--"+name, v)
+			}
+		}
+	}
+	unitOf := func(c *libpod.Container) *generate.Container {
+		cfg := c.Config()
+		return &generate.Container{
+			ID: cfg.ID, Name: cfg.Name, StopTimeout: cfg.StopTimeout, CreateCommand: cfg.CreateCommand,
+			RunRoot: rt.Paths().RunRoot, PIDFile: c.MonitorPidFile(), Executable: exe, RootFlags: rootFlags,
+		}
+	}
+	invalid := func(err error) error { return fmt.Errorf("%w: %w", err, errdefs.ErrInvalidArgument) }
+	c, cerr := rt.LookupContainer(nameOrID)
+	if cerr == nil {
+		u, err := generate.ContainerUnit(unitOf(c), o)
+		if err != nil {
+			return nil, invalid(err)
+		}
+		return []*generate.Unit{u}, nil
+	}
+	p, err := rt.LookupPod(nameOrID)
+	if err != nil {
+		return nil, fmt.Errorf("%s does not refer to a container or pod: %w: %w", nameOrID, err, cerr)
+	}
+	ctrs, err := p.Containers()
+	if err != nil {
+		return nil, err
+	}
+	cfg := p.Config()
+	gp := &generate.Pod{ID: cfg.ID, Name: cfg.Name, CreateCommand: cfg.CreateCommand}
+	for _, c := range ctrs {
+		if c.ID() == cfg.InfraID {
+			gp.Infra = unitOf(c)
+			continue
+		}
+		gp.Members = append(gp.Members, unitOf(c))
+	}
+	units, err := generate.PodUnits(gp, o)
+	if err != nil {
+		return nil, invalid(err)
+	}
+	return units, nil
 }

@@ -4,6 +4,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"strconv"
@@ -30,8 +31,9 @@ type kubePlayFlags struct {
 type kubePlayOpts struct {
 	replace, start, noHosts, quiet bool
 	annotations                    map[string]string
-	logDriver, userns, network     string
-	seccompRoot                    string // --seccomp-profile-root: localhost/ profiles' directory
+	logDriver, userns              string
+	networks                       []string // --network, each given: the pods' infra joins every one
+	seccompRoot                    string   // --seccomp-profile-root: localhost/ profiles' directory
 	logOpts, ips, macs, pullFlags  []string
 	build                          *bool  // --build given: true/false; nil = build a missing image only
 	buildRoot                      string // where an image's build directory is looked for
@@ -110,13 +112,7 @@ func (f *kubePlayFlags) options(cmd *cobra.Command) (*kubePlayOpts, error) {
 		o.annotations[k] = v
 	}
 	var err error
-	switch len(f.networks) {
-	case 0:
-	case 1:
-		o.network = f.networks[0]
-	default:
-		return nil, fmt.Errorf("--network %s: a pod joins one network for now: give one --network: %w", strings.Join(f.networks, ","), errdefs.ErrNotImplemented)
-	}
+	o.networks = f.networks
 	if fl.Changed("tls-verify") {
 		o.pullFlags = append(o.pullFlags, "--tls-verify="+strconv.FormatBool(f.tlsVerify))
 	}
@@ -184,7 +180,11 @@ func kubePlay(ctx context.Context, rt *libpod.Runtime, play *kube.Play, o *kubeP
 		plan := &play.Plans[i]
 		po := &libpod.PodCreateOptions{Name: plan.Name, Labels: plan.Labels, Hostname: plan.Hostname, Infra: true,
 			Runtime: plan.RuntimeClass, Replace: o.replace, ExitPolicy: pods.ExitPolicyStop, Publish: kubePublish(plan),
-			Network: o.network}
+		}
+		if len(o.networks) > 0 {
+			// As pod create: the infra joins every network given.
+			po.Network, po.MoreNetworks = o.networks[0], o.networks[1:]
+		}
 		po.EtcFiles.NoHosts = o.noHosts
 		// --ip and --mac-address go to the pods in order, as Podman's.
 		if i < len(o.ips) {
@@ -198,7 +198,7 @@ func kubePlay(ctx context.Context, rt *libpod.Runtime, play *kube.Play, o *kubeP
 			logrus.Warn("No more static macs left using a random one")
 		}
 		if plan.HostNetwork {
-			po.Network = "host"
+			po.Network, po.MoreNetworks = "host", nil
 		}
 		if plan.ShareProcess {
 			po.Share, po.ShareGiven = "+pid", true
@@ -280,7 +280,7 @@ func playPod(ctx context.Context, rt *libpod.Runtime, plan *kube.Plan, po *libpo
 		}
 		s.Terminal, s.Stdin, s.Privileged, s.ReadOnly, s.User = kc.TTY, kc.Stdin, kc.Privileged, kc.ReadOnly, kc.User
 		s.CapAdd, s.CapDrop, s.Memory, s.CPUs = kc.CapAdd, kc.CapDrop, kc.Memory, kc.CPUs
-		if s.Volumes, err = kubeVolumeFlags(p, kc.Mounts); err != nil {
+		if s.Volumes, err = kubeVolumeFlags(ctx, rt, p, kc.Mounts, undo); err != nil {
 			return nil, nil, err
 		}
 		c, err := rt.CreateContainer(ctx, co)
@@ -310,8 +310,11 @@ func playPod(ctx context.Context, rt *libpod.Runtime, plan *kube.Plan, po *libpo
 	return p, ctrs, nil
 }
 
-// kubeVolumeFlags turns a container's mounts into -v values.
-func kubeVolumeFlags(p *libpod.Pod, mounts []kube.Mount) ([]string, error) {
+// kubeVolumeFlags turns a container's mounts into -v values. A mount with
+// a subPath binds that path of its volume (kube.ResolveSubPath: inside the
+// volume, created when missing as the kubelet does; a configMap's key must
+// exist); a claim's volume is created first for it.
+func kubeVolumeFlags(ctx context.Context, rt *libpod.Runtime, p *libpod.Pod, mounts []kube.Mount, undo *kubeUndo) ([]string, error) {
 	var out []string
 	for _, m := range mounts {
 		src := m.Source
@@ -322,10 +325,13 @@ func kubeVolumeFlags(p *libpod.Pod, mounts []kube.Mount) ([]string, error) {
 			}
 		}
 		if m.SubPath != "" {
-			if m.Named || m.ConfigMap {
-				return nil, fmt.Errorf("volumeMount of %s: subPath %q on a named volume is not supported: mount the whole volume: %w", m.Source, m.SubPath, errdefs.ErrNotImplemented)
+			root, err := kubeSubPathRoot(ctx, rt, m, src, undo)
+			if err != nil {
+				return nil, err
 			}
-			src += "/" + m.SubPath
+			if src, err = kube.ResolveSubPath(root, m.SubPath, !m.ConfigMap); err != nil {
+				return nil, fmt.Errorf("volumeMount %s of %s: %w", m.Destination, m.Source, err)
+			}
 		}
 		v := src + ":" + m.Destination
 		if m.ReadOnly {
@@ -334,4 +340,26 @@ func kubeVolumeFlags(p *libpod.Pod, mounts []kube.Mount) ([]string, error) {
 		out = append(out, v)
 	}
 	return out, nil
+}
+
+// kubeSubPathRoot is the host directory a mount's subPath is taken from:
+// the hostPath or emptyDir directory, or the named volume's data directory
+// (a claim's volume is created when missing, as a mount of it would).
+func kubeSubPathRoot(ctx context.Context, rt *libpod.Runtime, m kube.Mount, src string, undo *kubeUndo) (string, error) {
+	if !m.Named && !m.ConfigMap {
+		return src, nil
+	}
+	v, err := rt.LookupVolume(m.Source)
+	if errors.Is(err, errdefs.ErrNotFound) && m.Named {
+		if v, err = rt.CreateVolume(ctx, libpod.VolumeCreateOptions{Name: m.Source, IgnoreIfExists: true}); err == nil {
+			undo.volumes = append(undo.volumes, m.Source)
+		}
+	}
+	if err != nil {
+		return "", fmt.Errorf("volumeMount %s of %s: %w", m.Destination, m.Source, err)
+	}
+	if len(v.Config().Options) > 0 {
+		return "", fmt.Errorf("volumeMount %s: subPath %q of volume %s: a volume with mount options is mounted at start only: mount the whole volume: %w", m.Destination, m.SubPath, m.Source, errdefs.ErrInvalidArgument)
+	}
+	return v.Mountpoint(), nil
 }

@@ -128,6 +128,7 @@ func (f *podCreateFlags) create(cmd *cobra.Command) (*libpod.Pod, error) {
 		ctx := context.Background()
 		if cmd != nil {
 			ctx = cmd.Context()
+			f.o.CreateCommand = os.Args // `pod pod create` itself, not run's --pod new:
 		}
 		p, err = rt.CreatePod(ctx, &f.o)
 		if err != nil {

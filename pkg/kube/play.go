@@ -338,10 +338,19 @@ func container(meta *metav1.ObjectMeta, c v1.Container, vols map[string]v1.Volum
 		if !path.IsAbs(vm.MountPath) {
 			return out, invalid("%s: volumeMount %s: mountPath %q must be absolute", where, vm.Name, vm.MountPath)
 		}
-		if strings.Contains(vm.SubPath, "..") || path.IsAbs(vm.SubPath) {
-			return out, invalid("%s: volumeMount %s: subPath %q must be relative, without ..", where, vm.Name, vm.SubPath)
+		sub := vm.SubPath
+		if vm.SubPathExpr != "" {
+			if sub != "" {
+				return out, invalid("%s: volumeMount %s: subPath and subPathExpr are mutually exclusive: give one", where, vm.Name)
+			}
+			// $(VAR) of the container's env (values, configMap keys,
+			// fieldRefs; not secrets), as the kubelet expands it.
+			sub = ExpandSubPathExpr(vm.SubPathExpr, out.Env)
 		}
-		m := Mount{Destination: vm.MountPath, ReadOnly: vm.ReadOnly, SubPath: vm.SubPath}
+		if err := CheckSubPath(sub); err != nil {
+			return out, fmt.Errorf("%s: volumeMount %s: %w", where, vm.Name, err)
+		}
+		m := Mount{Destination: vm.MountPath, ReadOnly: vm.ReadOnly, SubPath: sub}
 		switch {
 		case v.HostPath != nil:
 			m.Source = v.HostPath.Path

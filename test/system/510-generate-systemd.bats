@@ -95,9 +95,78 @@ READY=1"
     eval "$(expand "$(unit_line "$f" ExecStop)")" || die "ExecStop on nothing failed"
 }
 
+@test "generate systemd of a pod: pod-NAME.service and its members' units, as Podman 4.3.1" {
+    run_pod pod create --name gpod
+    pid=$output
+    run_pod create --pod gpod --name gm1 "${IMG[@]}" sleep 100
+    m1=$output
+    run_pod create --pod gpod --name gm2 "${IMG[@]}" sleep 100
+    cd "$BATS_TEST_TMPDIR"
+    run_pod generate systemd --files --name gpod
+    is "$output" "$BATS_TEST_TMPDIR/pod-gpod.service
+$BATS_TEST_TMPDIR/container-gm1.service
+$BATS_TEST_TMPDIR/container-gm2.service"
+    for f in pod-gpod container-gm1 container-gm2; do verify_unit "$BATS_TEST_TMPDIR/$f.service"; done
+    is "$(unit_line pod-gpod.service Wants | tail -1)" "container-gm1.service container-gm2.service"
+    is "$(unit_line pod-gpod.service Before)" "container-gm1.service container-gm2.service"
+    [[ "$(unit_line pod-gpod.service ExecStart)" == *" start ${pid:0:12}-infra" ]] || die "pod ExecStart: $(unit_line pod-gpod.service ExecStart)"
+    is "$(unit_line pod-gpod.service PIDFile)" "$PODT/run/pod/containers/.*/conmon.pid"
+    is "$(unit_line container-gm1.service BindsTo)" "pod-gpod.service"
+    # Without --name: IDs; --pod-prefix and --separator as Podman.
+    run_pod generate systemd --pod-prefix pp --separator _ gpod
+    is "${lines[0]}" "# pp_$pid.service"
+    contains "$output" "BindsTo=pp_$pid.service"
+    contains "$output" "# container_$m1.service"
+    # The pod unit's start command starts the infra (the pod's members
+    # have units of their own).
+    eval "$(unit_line pod-gpod.service ExecStart)" >/dev/null
+    run_pod pod inspect --format '{{.State}}' gpod
+    is "$output" "Degraded"
+}
+
+@test "generate systemd --new of a pod: the units' commands create, run and remove the pod" {
+    run_pod pod create --name gnp --label a=b
+    run_pod create --pod gnp --name gn1 "${IMG[@]}" sleep 100
+    run_pod create --pod gnp "${IMG[@]}" sleep 100
+    cd "$BATS_TEST_TMPDIR"
+    run_pod generate systemd --new --files --name -t 2 gnp
+    is "${lines[0]}" "$BATS_TEST_TMPDIR/pod-gnp.service"
+    for f in "${lines[@]}"; do verify_unit "$f"; done
+    pf=pod-gnp.service
+    pre=$(unit_line $pf ExecStartPre)
+    is "$(echo "$pre" | tail -1)" ".* pod create --infra-conmon-pidfile %t/pod-gnp.pid --pod-id-file %t/pod-gnp.pod-id --exit-policy=stop --name gnp --label a=b --replace"
+    contains "$(unit_line container-gn1.service ExecStart)" " --rm --pod-id-file %t/pod-gnp.pod-id --sdnotify=conmon -d --replace --name gn1 "
+    [[ "$(unit_line container-gn1.service ExecStart)" != *"--pod gnp"* ]] || die "--pod kept"
+    is "$(unit_line $pf ExecStop)" ".* pod stop --ignore --pod-id-file %t/pod-gnp.pod-id  -t 2"
+    # Run the units' commands as systemd would: the pod's first, then its members'.
+    pod pod rm -f gnp >/dev/null
+    expand() { local s=${1//%t/$BATS_TEST_TMPDIR}; echo "${s//%n/$2}"; }
+    while read -r l; do eval "$(expand "$l")" >/dev/null || die "pod ExecStartPre failed: $l"; done <<<"$pre"
+    eval "$(expand "$(unit_line $pf ExecStart)")" >/dev/null || die "pod ExecStart failed"
+    [[ -s $BATS_TEST_TMPDIR/pod-gnp.pid ]] || die "no infra pid file"
+    for f in "${lines[@]:1}"; do
+        u=${f##*/}
+        eval "$(expand "$(unit_line "$f" ExecStartPre)" "$u")"
+        eval "$(expand "$(unit_line "$f" ExecStart)" "$u")" >/dev/null || die "$u ExecStart failed"
+    done
+    run_pod pod inspect --format '{{.State}} {{.NumContainers}} {{.ExitPolicy}} {{.Labels}}' gnp
+    is "$output" "Running 3 stop map\[a:b\]"
+    eval "$(expand "$(unit_line $pf ExecStop)")" >/dev/null || die "pod ExecStop failed"
+    eval "$(expand "$(unit_line $pf ExecStopPost)")" >/dev/null || die "pod ExecStopPost failed"
+    run_pod pod ps -q
+    is "$output" ""
+    # A pod not made by `pod create`, or without infra, cannot have units.
+    run_pod create --pod new:gnew2 "${IMG[@]}" true
+    run_pod 125 generate systemd --new gnew2
+    contains "$output" "pod does not appear to be created via \`podman pod create\`"
+    run_pod pod create --infra=false --name gnoinf
+    run_pod 125 generate systemd gnoinf
+    contains "$output" 'Pod "gnoinf" has no infra container'
+}
+
 @test "generate systemd: bad input is refused with 125" {
     run_pod 125 generate systemd nosuch
-    contains "$output" "nosuch does not refer to a container"
+    contains "$output" "nosuch does not refer to a container or pod"
     run_pod create --name gbad "${IMG[@]}" true
     run_pod 125 generate systemd --restart-policy=bogus gbad
     contains "$output" "bogus is not a valid restart policy"

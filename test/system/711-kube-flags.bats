@@ -124,10 +124,10 @@ YAML
     run_pod pod inspect --format '{{.InfraConfig.StaticIP}} {{.InfraConfig.StaticMAC}}' one
     is "$output" "$ip1 92:d0:c6:0a:29:41"
     run_pod kube down "$f"
-    # An address outside the network, two networks, hostNetwork with --ip: refused, nothing left.
+    # An address outside the network, a missing second network, hostNetwork with --ip: refused, nothing left.
     run_pod 125 kube play --network "$net" --ip 192.0.2.9 "$f"
-    run_pod 125 kube play --network "$net" --network other "$f"
-    contains "$output" "--network"
+    run_pod 125 kube play --network "$net" --network nosuchnet-$$ "$f"
+    contains "$output" "nosuchnet-$$"
     printf 'apiVersion: v1\nkind: Pod\nmetadata: {name: h}\nspec:\n  hostNetwork: true\n  containers: [{name: c, image: %s}]\n' "$IMAGE" >"$f"
     run_pod 125 kube play --ip "${sub%.0/24}.42" "$f"
     contains "$output" "hostNetwork"

@@ -67,5 +67,7 @@ teardown() { ex_teardown; }
 @test "man examples: events" { run_examples events; }
 @test "man examples: generate-systemd" { run_examples generate-systemd; }
 @test "man examples: kube-play" { run_examples kube-play; }
+@test "man examples: kube-generate" { run_examples kube-generate; }
+@test "man examples: container-clone" { run_examples container-clone; }
 @test "man examples: healthcheck" { run_examples healthcheck; }
 @test "man examples: exists" { run_examples exists; }

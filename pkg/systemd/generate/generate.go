@@ -36,6 +36,7 @@ type Options struct {
 	RestartSec      uint
 	StopTimeout     *uint // --time; nil = the container's stop timeout
 	ContainerPrefix string
+	PodPrefix       string // --pod-prefix: of a pod's unit (default "pod")
 	Separator       string
 	NoHeader        bool
 	Wants, After    []string
@@ -54,6 +55,12 @@ type Container struct {
 	Executable    string   // absolute path of pod
 	RootFlags     []string // global flags for the unit's commands without --new
 	RestartPolicy string   // the container's --restart, if any
+	// PodService is the unit of the container's pod (generate systemd of
+	// a pod): the container's unit is bound to it (BindsTo=, After=).
+	PodService string
+	// PodIDFile replaces the create command's --pod in --new mode: the
+	// pod unit writes the new pod's ID there.
+	PodIDFile string
 }
 
 // Unit is one generated unit.
@@ -88,12 +95,16 @@ type info struct {
 	RestartSec       uint
 	TimeoutStopSec   uint
 	ExecStartPre     string
+	ExecStartPre2    string // the pod unit's pod create (--new)
 	ExecStart        string
 	ExecStop         string
 	ExecStopPost     string
 	PIDFile          string
 	Type             string
 	NotifyAccess     string
+	BoundTo          string   // a member's pod unit
+	IsPod            bool     // the pod's unit: it wants its members' units
+	Members          []string // the pod's members' units
 }
 
 const unitTemplate = `# {{.ServiceName}}.service
@@ -110,6 +121,14 @@ Documentation=man:podman-generate-systemd(1)
 Wants=network-online.target
 After=network-online.target
 RequiresMountsFor={{.RunRoot}}
+{{- if .BoundTo}}
+BindsTo={{.BoundTo}}.service
+After={{.BoundTo}}.service
+{{- end}}
+{{- if .IsPod}}
+Wants={{services .Members}}
+Before={{services .Members}}
+{{- end}}
 {{- if or .Wants .After .Requires }}
 
 # User-defined dependencies
@@ -133,6 +152,9 @@ RestartSec={{.RestartSec}}
 TimeoutStopSec={{.TimeoutStopSec}}
 {{- if .ExecStartPre}}
 ExecStartPre={{.ExecStartPre}}
+{{- end}}
+{{- if .ExecStartPre2}}
+ExecStartPre={{.ExecStartPre2}}
 {{- end}}
 ExecStart={{.ExecStart}}
 {{- if .ExecStop}}
@@ -158,6 +180,13 @@ WantedBy=default.target
 var tmpl = sync.OnceValue(func() *template.Template {
 	return template.Must(template.New("unit").Funcs(template.FuncMap{
 		"join": func(s []string) string { return strings.Join(s, " ") },
+		"services": func(s []string) string {
+			out := make([]string, len(s))
+			for i, n := range s {
+				out[i] = n + ".service"
+			}
+			return strings.Join(out, " ")
+		},
 	}).Parse(unitTemplate))
 })
 
@@ -194,6 +223,7 @@ func ContainerUnit(c *Container, o *Options) (*Unit, error) {
 		TimeoutStopSec: stop + 60,
 		Type:           "forking",
 		PIDFile:        c.PIDFile,
+		BoundTo:        c.PodService,
 	}
 	if !o.Now.IsZero() {
 		in.TimeStamp = o.Now.Format(time.UnixDate)
@@ -271,6 +301,9 @@ func newMode(in *info, c *Container, stopT string) error {
 	in.ExecStop = exe + " stop \\\n\t--ignore -t " + stopT + " \\\n\t--cidfile=" + cidFile
 	in.ExecStopPost = exe + " rm \\\n\t-f \\\n\t--ignore -t " + stopT + " \\\n\t--cidfile=" + cidFile
 	start = append(start, "run", "--cidfile="+cidFile, "--cgroups=no-conmon", "--rm")
+	if c.PodIDFile != "" {
+		start = append(start, "--pod-id-file", c.PodIDFile)
+	}
 	rest := cmd[index:]
 	fs := pflag.NewFlagSet("args", pflag.ContinueOnError)
 	fs.ParseErrorsAllowlist.UnknownFlags = true
@@ -287,6 +320,10 @@ func newMode(in *info, c *Container, stopT string) error {
 		return fmt.Errorf("parsing remaining command-line arguments: %w", err)
 	}
 	rest = filterFlags(rest, fs.NArg())
+	if c.PodIDFile != "" {
+		// The pod is the unit's new one: --pod of the command is dropped.
+		rest = dropFlags(rest, fs.NArg(), "--pod", "--pod-id-file")
+	}
 	if !fs.Changed("sdnotify") {
 		start = append(start, "--sdnotify=conmon")
 	}

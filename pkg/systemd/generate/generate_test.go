@@ -68,8 +68,9 @@ func TestContainerUnitGolden(t *testing.T) {
 }
 
 // verify runs systemd-analyze verify on a unit (the executables replaced by
-// /bin/true so it checks the unit, not this machine's paths).
-func verify(t *testing.T, u *Unit) {
+// /bin/true so it checks the unit, not this machine's paths); others are
+// units it names (a pod's), written beside it.
+func verify(t *testing.T, u *Unit, others ...*Unit) {
 	if _, err := exec.LookPath("systemd-analyze"); err != nil {
 		t.Log("no systemd-analyze")
 		return
@@ -79,6 +80,11 @@ func verify(t *testing.T, u *Unit) {
 	text := strings.ReplaceAll(u.Content, "/usr/bin/pod", "/bin/true")
 	if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
 		t.Fatal(err)
+	}
+	for _, o := range others {
+		if err := os.WriteFile(filepath.Join(dir, o.Name+".service"), []byte(strings.ReplaceAll(o.Content, "/usr/bin/pod", "/bin/true")), 0o644); err != nil {
+			t.Fatal(err)
+		}
 	}
 	// The dependencies the tests name, as units of their own.
 	for _, dep := range []string{"a", "b", "c"} {
