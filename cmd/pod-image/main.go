@@ -198,15 +198,7 @@ func newRoot(a *app) *cobra.Command {
 		Use:   "image",
 		Short: "Manage images",
 		Args:  cobra.ArbitraryArgs,
-		RunE: func(cmd *cobra.Command, args []string) error {
-			if len(args) > 0 {
-				return invalid("unrecognized command `%s %s`\nTry '%s --help' for more information",
-					cmd.CommandPath(), args[0], cmd.CommandPath())
-			}
-			cmd.SetOut(os.Stderr)
-			_ = cmd.Help()
-			return invalid("missing command '%s COMMAND'", cmd.CommandPath())
-		},
+		RunE:  subcommandRequired,
 	}
 	image.AddCommand(
 		pullCmd(a, "pull"), pushCmd(a, "push"), listCmd(a, "list", []string{"ls"}), rmiCmd(a, "rm", nil),
@@ -275,3 +267,15 @@ func classify(err, class error) error {
 // podBinary is the pod executable that forwarded to us (POD_BINARY), used to
 // remove pod's containers on `rmi --force`.
 func podBinary() string { return os.Getenv(imagehelper.EnvPodBinary) }
+
+// subcommandRequired is the RunE of a command group (image, manifest,
+// trust): Podman's errors for a missing or unknown subcommand.
+func subcommandRequired(cmd *cobra.Command, args []string) error {
+	if len(args) > 0 {
+		return invalid("unrecognized command `%s %s`\nTry '%s --help' for more information",
+			cmd.CommandPath(), args[0], cmd.CommandPath())
+	}
+	cmd.SetOut(os.Stderr)
+	_ = cmd.Help()
+	return invalid("missing command '%s COMMAND'", cmd.CommandPath())
+}

@@ -29,15 +29,7 @@ func manifestCmd(a *app) *cobra.Command {
 		Short: "Manipulate manifest lists and image indexes",
 		Long:  "Creates, modifies, and pushes manifest lists and image indexes.",
 		Args:  cobra.ArbitraryArgs,
-		RunE: func(cmd *cobra.Command, args []string) error {
-			if len(args) > 0 {
-				return invalid("unrecognized command `%s %s`\nTry '%s --help' for more information",
-					cmd.CommandPath(), args[0], cmd.CommandPath())
-			}
-			cmd.SetOut(os.Stderr)
-			_ = cmd.Help()
-			return invalid("missing command '%s COMMAND'", cmd.CommandPath())
-		},
+		RunE:  subcommandRequired,
 	}
 	m.AddCommand(manifestCreateCmd(a), manifestAddCmd(a), manifestAnnotateCmd(a), manifestInspectCmd(a),
 		manifestPushCmd(a), manifestRemoveCmd(a), manifestRmCmd(a), manifestExistsCmd(a))

@@ -55,12 +55,8 @@ func trustCmd() *cobra.Command {
 	t := &cobra.Command{
 		Use:   "trust",
 		Short: "Manage container image trust policy",
-		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			cmd.SetOut(os.Stderr)
-			_ = cmd.Help()
-			return invalid("missing command '%s COMMAND'", cmd.CommandPath())
-		},
+		Args:  cobra.ArbitraryArgs,
+		RunE:  subcommandRequired,
 	}
 	t.AddCommand(trustShowCmd(), trustSetCmd())
 	return t

@@ -266,11 +266,8 @@ EOF
 @test "systemd as PID 1 in a pod container runs a pod-quadlet unit: READY, MainPID = the monitor, stop removes it" {
     # crun for the outer and the inner container, whatever POD_TEST_RUNTIME
     # (this file runs once: test/system/run-runtimes.sh).
-    command -v crun >/dev/null || skip "needs crun (outer and inner containers)"
-    [[ -x /lib/systemd/systemd ]] || skip "no systemd binary"
-    [[ "$(readlink /proc/1/exe)" != */systemd ]] || skip "the host runs systemd itself"
     d=$BATS_TEST_TMPDIR/pid1
-    mkdir -p "$d/units" "$d/inner" "$d/rootfs" "$d/q"
+    systemd_pid1_setup "$d" sd1
     make_rootfs "$d/inner/bb"
     cat >"$d/q/podtest.container" <<EOF
 [Unit]
@@ -288,20 +285,7 @@ GlobalArgs=--root /inner/root --runroot /inner/run --tmpdir /inner/tmp --runtime
 EOF
     QUADLET_UNIT_DIRS=$d/q "$POD_BIN/pod-quadlet" "$d/units"
     printf '[Unit]\nDescription=pod test target\nWants=podtest.service\n' >"$d/units/pod-test.target"
-    # The host's root, read-only, as the systemd container's root (a bind
-    # mount in a private mount namespace, with empty /tmp and /run): the
-    # same systemd, pod and crun binaries, the test's units in /etc/systemd/system.
-    # The pod binaries are bound at their own path (a clone under /tmp is hidden).
-    cat >"$d/run.sh" <<EOF
-set -e
-mount --bind / $d/rootfs
-mount -t tmpfs tmpfs $d/rootfs/tmp
-mount -t tmpfs tmpfs $d/rootfs/run
-mount -o remount,bind,ro $d/rootfs
-P="$POD_BIN/pod --root $PODT/root --runroot $PODT/run --tmpdir $PODT/tmp --runtime crun"
-I="$POD_BIN/pod --root /inner/root --runroot /inner/run --tmpdir /inner/tmp"
-\$P run -d --name sd1 --read-only --privileged -v $d/units:/etc/systemd/system:ro -v $d/inner:/inner -v $POD_BIN:$POD_BIN:ro \
-    --rootfs $d/rootfs /lib/systemd/systemd --unit=pod-test.target >/dev/null
+    cat >>"$d/run.sh" <<EOF
 for i in \$(seq 100); do
     [ "\$(\$P exec sd1 systemctl show -p SubState --value podtest.service 2>/dev/null)" = running ] && break
     sleep 0.2
@@ -313,9 +297,7 @@ echo "logs=\$(\$P exec sd1 \$I logs systemd-podtest)"
 echo "after=\$(\$P exec sd1 systemctl show -p ActiveState --value podtest.service) [\$(\$P exec sd1 \$I ps -a -q)]"
 \$P rm -f -t 0 sd1 >/dev/null
 EOF
-    run timeout 180 unshare -m --propagation private bash "$d/run.sh"
-    echo "$output"
-    [[ $status -eq 0 ]] || die "systemd container run failed"
+    systemd_pid1_run "$d"
     state=$(sed -n 's/^state=//p' <<<"$output")
     mon=$(sed -n 's/^monitor=//p' <<<"$output")
     # systemctl prints the values in its own order: NotifyAccess, MainPID, ActiveState, SubState.

@@ -60,11 +60,8 @@ load helpers
 
 @test "auto-update under systemd as PID 1: a pod-quadlet unit with AutoUpdate=local runs the new image after the update" {
     # crun for the outer and the inner container (this file runs once).
-    command -v crun >/dev/null || skip "needs crun (outer and inner containers)"
-    [[ -x /lib/systemd/systemd ]] || skip "no systemd binary"
-    [[ "$(readlink /proc/1/exe)" != */systemd ]] || skip "the host runs systemd itself"
     d=$BATS_TEST_TMPDIR/pid1
-    mkdir -p "$d/units" "$d/inner" "$d/rootfs" "$d/q"
+    systemd_pid1_setup "$d" sdau
     "$BATS_TEST_DIRNAME/../../contrib/mkbusybox.sh" -t -o "$d/inner/bb.tar" >/dev/null
     cat >"$d/q/au.container" <<EOF
 [Container]
@@ -76,17 +73,7 @@ GlobalArgs=--root /inner/root --runroot /inner/run --tmpdir /inner/tmp --runtime
 EOF
     QUADLET_UNIT_DIRS=$d/q "$POD_BIN/pod-quadlet" "$d/units"
     printf '[Unit]\nDescription=pod test target\n' >"$d/units/pod-test.target"
-    # As 520's PID-1 test: the host's root, read-only, with empty /tmp and /run.
-    cat >"$d/run.sh" <<EOF
-set -e
-mount --bind / $d/rootfs
-mount -t tmpfs tmpfs $d/rootfs/tmp
-mount -t tmpfs tmpfs $d/rootfs/run
-mount -o remount,bind,ro $d/rootfs
-P="$POD_BIN/pod --root $PODT/root --runroot $PODT/run --tmpdir $PODT/tmp --runtime crun"
-I="$POD_BIN/pod --root /inner/root --runroot /inner/run --tmpdir /inner/tmp"
-\$P run -d --name sdau --read-only --privileged -v $d/units:/etc/systemd/system:ro -v $d/inner:/inner -v $POD_BIN:$POD_BIN:ro \
-    --rootfs $d/rootfs /lib/systemd/systemd --unit=pod-test.target >/dev/null
+    cat >>"$d/run.sh" <<EOF
 running() {
     for i in \$(seq 100); do
         [ "\$(\$P exec sdau systemctl show -p SubState --value au.service 2>/dev/null)" = running ] && return 0
@@ -109,9 +96,7 @@ echo "again=\$(\$P exec sdau \$I auto-update --format '{{.Updated}}')"
 \$P exec sdau systemctl stop au.service
 \$P rm -f -t 0 sdau >/dev/null
 EOF
-    run timeout 180 unshare -m --propagation private bash "$d/run.sh"
-    echo "$output"
-    [[ $status -eq 0 ]] || die "systemd container run failed"
+    systemd_pid1_run "$d"
     read -r before_id before_img <<<"$(sed -n 's/^before=//p' <<<"$output")"
     read -r after_id after_img <<<"$(sed -n 's/^after=//p' <<<"$output")"
     new=$(sed -n 's/^new=//p' <<<"$output")

@@ -218,3 +218,40 @@ pid_alive() {
     st=$(awk '{print $3}' "/proc/$1/stat" 2>/dev/null) || return 1
     [[ -n "$st" && "$st" != Z ]]
 }
+
+# systemd_pid1_setup D NAME: for a test that runs systemd as PID 1 in a pod
+# container (crun outside and in; skipped where the host runs systemd
+# itself). Makes D/{units,inner,rootfs,q} and writes the head of D/run.sh:
+# the host's root, read-only, as the container's root (a bind mount in a
+# private mount namespace, with empty /tmp and /run): the same systemd, pod
+# and crun binaries, the test's units (D/units) in /etc/systemd/system, D/inner
+# at /inner, the pod binaries bound at their own path (a clone under /tmp is
+# hidden). Container NAME boots pod-test.target; in run.sh, $P is the outer
+# pod and $I the pod inside (store under /inner). The test appends its
+# commands to D/run.sh and runs it with systemd_pid1_run D.
+systemd_pid1_setup() {
+    local d=$1 name=$2
+    command -v crun >/dev/null || skip "needs crun (outer and inner containers)"
+    [[ -x /lib/systemd/systemd ]] || skip "no systemd binary"
+    [[ "$(readlink /proc/1/exe)" != */systemd ]] || skip "the host runs systemd itself"
+    mkdir -p "$d/units" "$d/inner" "$d/rootfs" "$d/q"
+    cat >"$d/run.sh" <<EOF
+set -e
+mount --bind / $d/rootfs
+mount -t tmpfs tmpfs $d/rootfs/tmp
+mount -t tmpfs tmpfs $d/rootfs/run
+mount -o remount,bind,ro $d/rootfs
+P="$POD_BIN/pod --root $PODT/root --runroot $PODT/run --tmpdir $PODT/tmp --runtime crun"
+I="$POD_BIN/pod --root /inner/root --runroot /inner/run --tmpdir /inner/tmp"
+\$P run -d --name $name --read-only --privileged -v $d/units:/etc/systemd/system:ro -v $d/inner:/inner -v $POD_BIN:$POD_BIN:ro \\
+    --rootfs $d/rootfs /lib/systemd/systemd --unit=pod-test.target >/dev/null
+EOF
+}
+
+# systemd_pid1_run D: runs D/run.sh in a private mount namespace (3 min at
+# most), output in $output; a failure ends the test.
+systemd_pid1_run() {
+    run timeout 180 unshare -m --propagation private bash "$1/run.sh"
+    echo "$output"
+    [[ $status -eq 0 ]] || die "systemd container run failed"
+}
