@@ -83,14 +83,33 @@ func execCommand() *cobra.Command {
 }
 
 func attachCommand() *cobra.Command {
-	var noStdin, sigProxy bool
+	var noStdin, sigProxy, latest bool
 	var detachKeys string
 	cmd := &cobra.Command{
 		Use:   "attach [options] CONTAINER",
 		Short: "Attach to a running container",
-		Args:  exactArgs(1),
+		Args: func(cmd *cobra.Command, args []string) error {
+			// Podman 4.3.1's checks and words.
+			switch {
+			case len(args) > 1:
+				return usageError("`%s` accepts at most one argument", cmd.CommandPath())
+			case latest && len(args) > 0:
+				return usageError("--latest and containers cannot be used together")
+			case !latest && len(args) == 0:
+				return usageError("%q requires a name, id, or the \"--latest\" flag", cmd.CommandPath())
+			}
+			return nil
+		},
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return withContainer(args[0], func(c *libpod.Container) error {
+			return withRuntime(func(rt *libpod.Runtime) error {
+				args, err := addLatest(rt, latest, false, args)
+				if err != nil {
+					return err
+				}
+				c, err := rt.LookupContainer(args[0])
+				if err != nil {
+					return err
+				}
 				if c.Status() != libpod.StatusRunning {
 					return fmt.Errorf("you can only attach to running containers: %s is %s: %w", c.Name(), c.Status(), errdefs.ErrConflict)
 				}
@@ -113,8 +132,13 @@ func attachCommand() *cobra.Command {
 				}
 				err = c.Attach(ctx, sess.attach)
 				sess.close()
+				// Podman ends an attach, detached or not, with a newline on
+				// stdout (its ContainerAttach), so a prompt starts on a line
+				// of its own.
+				if err == nil || errors.Is(err, libpod.ErrDetached) {
+					fmt.Fprintln(os.Stdout)
+				}
 				if errors.Is(err, libpod.ErrDetached) {
-					fmt.Fprintln(os.Stderr)
 					return nil
 				}
 				if err != nil {
@@ -132,5 +156,6 @@ func attachCommand() *cobra.Command {
 	fl.BoolVar(&noStdin, "no-stdin", false, "Do not attach STDIN. The default is false")
 	fl.BoolVar(&sigProxy, "sig-proxy", true, "Proxy received signals to the process")
 	fl.StringVar(&detachKeys, "detach-keys", "", "Select the key sequence for detaching a container")
+	fl.BoolVarP(&latest, "latest", "l", false, "Act on the latest container pod is aware of")
 	return cmd
 }
