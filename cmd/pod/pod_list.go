@@ -454,7 +454,7 @@ func podMembersCommand(base func() *cobra.Command, use, short string, withInfra 
 }
 
 var (
-	podLogsCommand  = podMembersCommand(logsCommand, "logs [options] POD", "Fetch logs for pod with one or more containers", false)
+	podLogsCommand = podMembersCommand(logsCommand, "logs [options] POD", "Fetch logs for pod with one or more containers", false)
 )
 
 var _ io.Writer = os.Stdout
