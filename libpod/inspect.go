@@ -177,7 +177,7 @@ type InspectHostConfig struct {
 	MemoryReservation    int64                        `json:"MemoryReservation"`
 	MemorySwap           int64                        `json:"MemorySwap"`
 	MemorySwappiness     int64                        `json:"MemorySwappiness"`
-	KernelMemory         int64                        `json:"KernelMemory"`
+	KernelMemory         int64                        `json:"KernelMemory"` // pod sets no kernel memory limit (deprecated, gone on cgroup v2)
 	OomKillDisable       bool                         `json:"OomKillDisable"`
 	OomScoreAdj          int                          `json:"OomScoreAdj"`
 	Dns                  []string                     `json:"Dns"`        //nolint:revive // Podman's key

@@ -208,7 +208,6 @@ func (c *Container) inspectHostConfigMore(h *InspectHostConfig, spec *specs.Spec
 	}
 	if m := r.Memory; m != nil {
 		h.Memory, h.MemoryReservation, h.MemorySwap = deref(m.Limit), deref(m.Reservation), deref(m.Swap)
-		h.KernelMemory = deref(m.Kernel)
 		if m.Swappiness != nil {
 			h.MemorySwappiness = int64(*m.Swappiness)
 		}
