@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 export DEBIAN_FRONTEND=noninteractive
 PKGS=(runc crun runsc conmon containerd busybox-static catatonit docker-registry bats jq uidmap
       libseccomp-dev apache2-utils hyperfine podman sqlite3 gcc make
-      netavark aardvark-dns containernetworking-plugins golang-github-containernetworking-plugin-dnsname passt slirp4netns iptables python3 systemd)
+      netavark aardvark-dns containernetworking-plugins golang-github-containernetworking-plugin-dnsname passt slirp4netns fuse-overlayfs fuse3 iptables python3 systemd)
 missing=()
 for p in "${PKGS[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -35,6 +35,11 @@ fi
 # kernel's 0600 (docs/networks.md).
 if [[ -c /dev/net/tun ]] && [[ "$(stat -c %a /dev/net/tun)" != 666 ]]; then
     chmod 0666 /dev/net/tun
+fi
+# fuse-overlayfs (a rootless user's overlay.mount_program) opens /dev/fuse as
+# the user: the same, Debian's udev makes it 0666 (docs/rootless.md).
+if [[ -c /dev/fuse ]] && [[ "$(stat -c %a /dev/fuse)" != 666 ]]; then
+    chmod 0666 /dev/fuse
 fi
 
 # The unprivileged users (and their /etc/subuid, /etc/subgid ranges) of the

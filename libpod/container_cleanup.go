@@ -89,6 +89,9 @@ func (c *Container) cleanupLocked(ctx context.Context) error {
 	if err != nil {
 		errs = append(errs, err)
 	}
+	if oerr := c.cleanupOverlays(); oerr != nil {
+		errs = append(errs, oerr)
+	}
 	// The network goes after the runtime's delete: no process is left in it.
 	c.teardownNetwork()
 	if err == nil {

@@ -213,10 +213,20 @@ func (r *Runtime) CreateContainer(ctx context.Context, o *CreateOptions) (*Conta
 		undoVolumes()
 		return nil, err
 	}
+	// Its lock must open before anything is recorded: a lock file or
+	// directory pod cannot open (another owner, a directory in its place)
+	// would otherwise leave a container that neither start nor rm can lock.
+	l, err := r.locks.Lock(cfg.ID)
+	if err != nil {
+		undoVolumes()
+		return nil, err
+	}
+	l.Unlock()
 	// The record comes first, the storage second: a pod killed in between
 	// leaves a container that ps shows and rm removes, never a storage
 	// container (and its layer) that no record names.
 	if err := db.Add(&store.Row{ID: cfg.ID, Name: cfg.Name, Created: cfg.Created.UnixNano(), Config: configJSON, State: stateJSON}); err != nil {
+		r.locks.Remove(cfg.ID)
 		undoVolumes()
 		return nil, err
 	}
@@ -225,6 +235,8 @@ func (r *Runtime) CreateContainer(ctx context.Context, o *CreateOptions) (*Conta
 		if err := r.createStorage(c); err != nil {
 			if rmErr := db.Remove(cfg.ID); rmErr != nil {
 				r.warnf("%v", rmErr)
+			} else {
+				r.locks.Remove(cfg.ID)
 			}
 			undoVolumes()
 			return nil, err
@@ -248,7 +260,10 @@ func (r *Runtime) resolveRuntime(o *CreateOptions) (ocirt.Handle, error) {
 		return h, err
 	}
 	r.socketActivation(h, o)
-	return h, r.registry.Require(h, needs(o)...)
+	if err := r.registry.Require(h, needs(o)...); err != nil {
+		return h, err
+	}
+	return h, checkMountFeatures(o)
 }
 
 // needs are the capabilities a container asks of its runtime.
@@ -268,6 +283,7 @@ func needs(o *CreateOptions) []ocirt.Capability {
 	add(ocirt.CapRootless, unshare.IsRootless())
 	add(ocirt.CapUserNS, ownUserNS(&o.Spec))
 	add(ocirt.CapPod, joinsContainerNS(&o.Spec)) // --pid/--ipc/--uts container:NAME, by path as a pod member
+	add(ocirt.CapIDMappedMounts, usesIDMap(&o.Spec))
 	return append(need, podNeeds(o)...)
 }
 

@@ -45,7 +45,7 @@ type NetConfig struct {
 
 // Networks returns the network subsystem (opened lazily).
 func (r *Runtime) Networks() *network.Manager {
-	r.netOnce.Do(func() { r.net = network.New(r.cfg) })
+	r.netOnce.Do(func() { r.net = network.New(r.cfg).StoreRoots(r.paths.GraphRoot, r.paths.RunRoot) })
 	return r.net
 }
 

@@ -85,7 +85,14 @@ func (c *Container) removeLocked(ctx context.Context, o RemoveOptions) error {
 		_ = db.SaveExitCode(c.config.ID, c.config.Name, c.state.ExitCode, c.state.FinishedAt)
 	}
 	c.unmountShm(true)
-	for _, p := range []string{c.staticDir(), c.runDir(), c.persistDir()} {
+	dirs := []string{c.staticDir(), c.runDir(), c.persistDir()}
+	if err := c.removeOverlays(); err != nil {
+		// an overlay still mounted shows its lower layer (the user's
+		// directory, a volume): the container's directory stays
+		errs = append(errs, err)
+		dirs = dirs[1:]
+	}
+	for _, p := range dirs {
 		if err := os.RemoveAll(p); err != nil {
 			errs = append(errs, err)
 		}

@@ -172,6 +172,7 @@ func (c *Container) init(ctx context.Context, foreground, start bool, attach fun
 	if err != nil {
 		return false, err
 	}
+	c.overlayHost(host)
 	if host.Volumes, err = c.mountVolumes(ctx, rootfs); err != nil {
 		return false, err
 	}
@@ -235,6 +236,14 @@ func (c *Container) init(ctx context.Context, foreground, start bool, attach fun
 	if err := chownMounts(res.Chown, spec); err != nil {
 		return false, fmt.Errorf("container %s: %w", c.config.Name, err)
 	}
+	if err := c.prepareOverlays(res.Overlays); err != nil {
+		return false, fmt.Errorf("container %s: %w", c.config.Name, err)
+	}
+	defer func() {
+		if retErr != nil {
+			_ = c.cleanupOverlays()
+		}
+	}()
 	for _, d := range []string{c.staticDir(), c.runDir(), r.paths.Exits, c.persistDir()} {
 		if err := os.MkdirAll(d, 0o700); err != nil {
 			return false, fmt.Errorf("container %s: %w", c.config.Name, err)

@@ -211,7 +211,11 @@ func (c *Container) firstUse(m VolumeMount, rootfs string) error {
 		return nil
 	}
 	if v.state.NeedsChown {
-		if err := volume.Chown(r.paths.Volumes, &v.config, rootfs, m.Destination, c.volumeOwner()); err != nil {
+		owner := c.volumeOwner()
+		if slices.Contains(m.Options, "idmap") {
+			owner = nil // mapped: the host's ids are the container's
+		}
+		if err := volume.Chown(r.paths.Volumes, &v.config, rootfs, m.Destination, owner); err != nil {
 			return err
 		}
 		v.state.NeedsChown = false

@@ -123,6 +123,9 @@ func (r *Runtime) mountStorage(c *Container) (string, error) {
 		if _, err := os.Stat(c.config.Spec.Rootfs); err != nil {
 			return "", fmt.Errorf("container %s: its --rootfs %s: %w", c.config.Name, c.config.Spec.Rootfs, errdefs.ErrNotFound)
 		}
+		if c.config.Spec.RootfsOverlay {
+			return c.mountRootfsOverlay()
+		}
 		return c.config.Spec.Rootfs, nil
 	}
 	store, err := r.images()
@@ -147,7 +150,7 @@ func (r *Runtime) mountStorage(c *Container) (string, error) {
 // unmountStorage unmounts the container's root filesystem (no-op for --rootfs).
 func (r *Runtime) unmountStorage(c *Container, force bool) error {
 	if !c.config.Storage {
-		return nil
+		return c.unmountRootfsOverlay()
 	}
 	store, err := r.images()
 	if err != nil {

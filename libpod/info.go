@@ -5,11 +5,14 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"os/exec"
+	"path/filepath"
 	"runtime"
 	"strings"
 	"sync"
 	"syscall"
 
+	"go.podman.io/storage/drivers/overlay"
 	"go.podman.io/storage/pkg/unshare"
 	storagetypes "go.podman.io/storage/types"
 
@@ -383,7 +386,7 @@ func (r *Runtime) storeInfo(ctx context.Context, i *Info) error {
 	}
 	ss := images.Storage()
 	s.GraphDriverName = ss.GraphDriverName()
-	s.GraphOptions = graphOptions(ctx, ss.GraphOptions())
+	s.GraphOptions = graphOptions(ctx, withFoundMountProgram(s.GraphDriverName, s.GraphRoot, s.RunRoot, ss.GraphOptions()))
 	s.GraphStatus = map[string]string{}
 	if status, err := ss.Status(); err == nil {
 		for _, kv := range status {
@@ -416,14 +419,41 @@ func (r *Runtime) storeInfo(ctx context.Context, i *Info) error {
 	return nil
 }
 
+// withFoundMountProgram adds the mount program go.podman.io/storage's overlay
+// driver picks by itself (fuse-overlayfs from $PATH where native overlay is not
+// available, e.g. a rootless store first made with a mount program) to opts
+// when storage.conf names none, so info shows what mounts the layers. The
+// answer is storage's own (overlay.SupportsNativeOverlay, cached in the
+// store), asked only here, not on the run path.
+func withFoundMountProgram(driver, graphRoot, runRoot string, opts []string) []string {
+	if driver != "overlay" {
+		return opts
+	}
+	for _, o := range opts {
+		if k, _, _ := strings.Cut(o, "="); strings.HasSuffix(k, "mount_program") {
+			return opts
+		}
+	}
+	native, err := overlay.SupportsNativeOverlay(filepath.Join(graphRoot, "overlay"), filepath.Join(runRoot, "overlay"))
+	if err != nil || native {
+		return opts
+	}
+	p, err := exec.LookPath("fuse-overlayfs")
+	if err != nil {
+		return opts
+	}
+	return append(append([]string(nil), opts...), "overlay.mount_program="+p)
+}
+
 // graphOptions turns the driver's KEY=VALUE options into Podman's map; a
-// mount_program becomes its executable, package and version.
+// mount_program becomes its executable, package and version (its whole
+// --version output, as Podman's version.Program).
 func graphOptions(ctx context.Context, opts []string) map[string]any {
 	out := map[string]any{}
 	for _, o := range opts {
 		k, v, _ := strings.Cut(o, "=")
 		if strings.HasSuffix(k, "mount_program") {
-			out[k] = map[string]string{"Executable": v, "Package": packageOf(ctx, v), "Version": firstLine(commandOutput(ctx, v, "--version"))}
+			out[k] = map[string]string{"Executable": v, "Package": packageOf(ctx, v), "Version": commandOutput(ctx, v, "--version")}
 			continue
 		}
 		out[k] = v

@@ -143,7 +143,6 @@ type InspectHostConfig struct {
 	IpcMode        string               `json:"IpcMode"`
 	LogConfig      InspectLogConfig     `json:"LogConfig"`
 	Memory         int64                `json:"Memory"`
-	NanoCpus       int64                `json:"NanoCpus"`
 	NetworkMode    string               `json:"NetworkMode"`
 	PidMode        string               `json:"PidMode"`
 	PidsLimit      int64                `json:"PidsLimit"`
@@ -161,22 +160,11 @@ type InspectHostConfig struct {
 	IDMappings *InspectIDMappings `json:"IDMappings,omitempty"`
 
 	// Read back from the spec (inspect_hostconfig.go).
-	BlkioWeight          uint16                       `json:"BlkioWeight"`
 	BlkioWeightDevice    []InspectBlkioWeightDevice   `json:"BlkioWeightDevice"`
 	BlkioDeviceReadBps   []InspectBlkioThrottleDevice `json:"BlkioDeviceReadBps"`
 	BlkioDeviceWriteBps  []InspectBlkioThrottleDevice `json:"BlkioDeviceWriteBps"`
 	BlkioDeviceReadIOps  []InspectBlkioThrottleDevice `json:"BlkioDeviceReadIOps"`
 	BlkioDeviceWriteIOps []InspectBlkioThrottleDevice `json:"BlkioDeviceWriteIOps"`
-	CpuShares            uint64                       `json:"CpuShares"`          //nolint:revive // Podman's key
-	CpuPeriod            uint64                       `json:"CpuPeriod"`          //nolint:revive // Podman's key
-	CpuQuota             int64                        `json:"CpuQuota"`           //nolint:revive // Podman's key
-	CpuRealtimePeriod    uint64                       `json:"CpuRealtimePeriod"`  //nolint:revive // Podman's key
-	CpuRealtimeRuntime   int64                        `json:"CpuRealtimeRuntime"` //nolint:revive // Podman's key
-	CpusetCpus           string                       `json:"CpusetCpus"`
-	CpusetMems           string                       `json:"CpusetMems"`
-	MemoryReservation    int64                        `json:"MemoryReservation"`
-	MemorySwap           int64                        `json:"MemorySwap"`
-	MemorySwappiness     int64                        `json:"MemorySwappiness"`
 	KernelMemory         int64                        `json:"KernelMemory"` // pod sets no kernel memory limit (deprecated, gone on cgroup v2)
 	OomKillDisable       bool                         `json:"OomKillDisable"`
 	OomScoreAdj          int                          `json:"OomScoreAdj"`
@@ -202,6 +190,7 @@ type InspectHostConfig struct {
 	CpuPercent         uint64   `json:"CpuPercent"` //nolint:revive // Podman's key
 	IOMaximumIOps      uint64   `json:"IOMaximumIOps"`
 	IOMaximumBandwidth uint64   `json:"IOMaximumBandwidth"`
+	InspectResources            // create's limits, and what `pod update` changed (inspect_resources.go)
 }
 
 // InspectIDMappings are a container's own uid and gid maps, as Podman shows
@@ -307,6 +296,9 @@ func (c *Container) Inspect() *InspectContainer {
 			if m.Type == "bind" && !vols[m.Destination] {
 				i.Mounts = append(i.Mounts, InspectMount{Type: "bind", Source: m.Source, Destination: m.Destination, Options: m.Options, RW: !hasOption(m.Options, "ro")})
 			}
+			if m.Type == "overlay" && !vols[m.Destination] {
+				i.Mounts = append(i.Mounts, overlayInspectMount(m))
+			}
 		}
 	}
 	if spec == nil {
@@ -363,6 +355,7 @@ func (c *Container) Inspect() *InspectContainer {
 	h.IpcMode = firstNonEmpty(s.IPC, "private")
 	h.LogConfig = InspectLogConfig{Type: cfg.LogDriver, Path: c.logPath(), Tag: cfg.LogTag, Size: strconv.FormatInt(cfg.LogSizeMax, 10)}
 	h.Memory, _ = parseSizeOrZero(s.Memory)
+	h.InspectResources = inspectResources(s)
 	h.NetworkMode = firstNonEmpty(s.Network, "none")
 	if s.Network == "" && cfg.Net != nil {
 		h.NetworkMode = cfg.Net.Kind

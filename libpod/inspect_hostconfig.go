@@ -169,17 +169,10 @@ func (c *Container) inspectHostConfigMore(h *InspectHostConfig, spec *specs.Spec
 	}
 	h.CgroupMode = cgroupNSMode(s.CgroupNS, spec)
 	h.Ulimits = []InspectUlimit{}
-	// Before init: the options.
-	h.CpuShares, h.CpuPeriod, h.CpuQuota = s.CPUShares, s.CPUPeriod, s.CPUQuota
-	h.CpuRealtimePeriod, h.CpuRealtimeRuntime = s.CPURtPeriod, s.CPURtRuntime
-	h.CpusetCpus, h.CpusetMems = s.CPUSetCPUs, s.CPUSetMems
-	h.MemoryReservation, _ = parseSizeOrZero(s.MemoryReservation)
-	h.MemorySwap, _ = parseSizeOrZero(s.MemorySwap)
-	if s.MemorySwappiness != nil && *s.MemorySwappiness >= 0 {
-		h.MemorySwappiness = *s.MemorySwappiness
-	}
+	// The CPU, memory and blkio weight limits are InspectResources (from
+	// the options, which `pod update` changes); the rest: the options
+	// before init, the spec after.
 	h.OomKillDisable = s.OOMKillDisable
-	h.BlkioWeight = s.BlkioWeight
 	if s.OOMScoreAdj != nil {
 		h.OomScoreAdj = *s.OOMScoreAdj
 	}
@@ -201,23 +194,13 @@ func (c *Container) inspectHostConfigMore(h *InspectHostConfig, spec *specs.Spec
 		return
 	}
 	r := spec.Linux.Resources
-	if cpu := r.CPU; cpu != nil {
-		h.CpuShares, h.CpuPeriod, h.CpuQuota = deref(cpu.Shares), deref(cpu.Period), deref(cpu.Quota)
-		h.CpuRealtimePeriod, h.CpuRealtimeRuntime = deref(cpu.RealtimePeriod), deref(cpu.RealtimeRuntime)
-		h.CpusetCpus, h.CpusetMems = cpu.Cpus, cpu.Mems
-	}
 	if m := r.Memory; m != nil {
-		h.Memory, h.MemoryReservation, h.MemorySwap = deref(m.Limit), deref(m.Reservation), deref(m.Swap)
-		if m.Swappiness != nil {
-			h.MemorySwappiness = int64(*m.Swappiness)
-		}
 		h.OomKillDisable = m.DisableOOMKiller != nil && *m.DisableOOMKiller
 	}
 	if r.Pids != nil {
 		h.PidsLimit = r.Pids.Limit
 	}
 	if b := r.BlockIO; b != nil {
-		h.BlkioWeight = deref(b.Weight)
 		for _, d := range b.WeightDevice {
 			h.BlkioWeightDevice = append(h.BlkioWeightDevice, InspectBlkioWeightDevice{Path: devicePath(d.Major, d.Minor), Weight: deref(d.Weight)})
 		}

@@ -1,6 +1,6 @@
 // Command pod-image implements pod's image verbs (pull, push, images, image
 // inspect/exists/prune/history, tag, untag, rmi, load, save, import, login,
-// logout) with Podman's flags, output and exit codes, on
+// logout, manifest, search) with Podman's flags, output and exit codes, on
 // go.podman.io/common/libimage and the store shared with Podman.
 //
 // It is a separate binary so that `pod` itself does not pay the package init
@@ -191,7 +191,7 @@ func newRoot(a *app) *cobra.Command {
 	root.AddCommand(
 		pullCmd(a, "pull"), pushCmd(a, "push"), listCmd(a, "images", nil), rmiCmd(a, "rmi", nil),
 		tagCmd(a), untagCmd(a), loadCmd(a), saveCmd(a), importCmd(a), historyCmd(a),
-		loginCmd(a), logoutCmd(a),
+		loginCmd(a), logoutCmd(a), manifestCmd(a), searchCmd(a, "search"),
 	)
 	// `image` subcommands.
 	image := &cobra.Command{
@@ -211,7 +211,8 @@ func newRoot(a *app) *cobra.Command {
 	image.AddCommand(
 		pullCmd(a, "pull"), pushCmd(a, "push"), listCmd(a, "list", []string{"ls"}), rmiCmd(a, "rm", nil),
 		tagCmd(a), untagCmd(a), loadCmd(a), saveCmd(a), importCmd(a), historyCmd(a),
-		inspectCmd(a), existsCmd(a), pruneCmd(a), dfCmd(a),
+		inspectCmd(a), existsCmd(a), pruneCmd(a), dfCmd(a), searchCmd(a, "search"), outdatedCmd(a),
+		imageMountCmd(a), imageUnmountCmd(a), imageTreeCmd(a), imageSignCmd(), imageScpCmd(),
 	)
 	root.AddCommand(image)
 	return root

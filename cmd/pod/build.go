@@ -14,6 +14,7 @@ import (
 	"syscall"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/pod-engine/pod/libpod"
 	"github.com/pod-engine/pod/pkg/build"
@@ -43,6 +44,7 @@ type buildFlags struct {
 	network   string
 	forceRm   bool
 	rm        bool
+	more      buildMore
 }
 
 func buildCommand() *cobra.Command {
@@ -78,6 +80,7 @@ cached as an intermediate image.`,
 	fl.StringVar(&f.network, "network", "", "'private', 'none', 'ns:path' of network namespace to join, or 'host'")
 	fl.BoolVar(&f.forceRm, "force-rm", true, "always remove intermediate containers after a build, even if the build is unsuccessful")
 	fl.BoolVar(&f.rm, "rm", true, "remove intermediate containers after a successful build")
+	f.more.register(fl)
 	return cmd
 }
 
@@ -150,11 +153,17 @@ func runBuild(cmd *cobra.Command, args []string, f *buildFlags) error {
 		}
 		o.Tags = append(o.Tags, n)
 	}
-	files, err := containerfiles(f.files, ctxDir)
+	files, err := containerfiles(f.files, ctxDir, f.more.cppFlags)
 	if err != nil {
 		return err
 	}
 	o.Containerfiles = files
+	eng := &buildEngine{network: f.network}
+	done, err := f.more.apply(cmd, &o, eng)
+	defer done()
+	if err != nil {
+		return err
+	}
 	// A signal ends the build cleanly: the RUN container is removed and
 	// the working containers with it (build.Build's cleanup).
 	ctx, stop := signal.NotifyContext(cmd.Context(), syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP)
@@ -164,7 +173,8 @@ func runBuild(cmd *cobra.Command, args []string, f *buildFlags) error {
 		if err != nil {
 			return err
 		}
-		id, err := build.Build(ctx, store, &buildEngine{rt: rt, network: f.network}, o)
+		eng.rt = rt
+		id, err := build.Build(ctx, store, eng, o)
 		var se *build.StepError
 		if errors.As(err, &se) {
 			return &errdefs.ExitCodeError{Code: se.Code, Err: err}
@@ -177,6 +187,12 @@ func runBuild(cmd *cobra.Command, args []string, f *buildFlags) error {
 				return fmt.Errorf("failed to write image ID to file %q: %w", f.iidfile, err)
 			}
 		}
+		if f.more.manifest != "" {
+			// As Buildah: the list is created when missing, then the image added.
+			if err := rt.AddToManifestList(ctx, f.more.manifest, id); err != nil {
+				return fmt.Errorf("adding image %s to manifest list %s: %w", id, f.more.manifest, err)
+			}
+		}
 		_, err = io.WriteString(os.Stdout, id+"\n")
 		return err
 	})
@@ -184,7 +200,7 @@ func runBuild(cmd *cobra.Command, args []string, f *buildFlags) error {
 
 // containerfiles reads the -f files (- is stdin), or the context's
 // Containerfile, else its Dockerfile, as Podman looks them up.
-func containerfiles(names []string, ctxDir string) ([][]byte, error) {
+func containerfiles(names []string, ctxDir string, cppFlags []string) ([][]byte, error) {
 	if len(names) == 0 {
 		for _, n := range []string{"Containerfile", "Dockerfile"} {
 			p := filepath.Join(ctxDir, n)
@@ -215,6 +231,11 @@ func containerfiles(names []string, ctxDir string) ([][]byte, error) {
 		if err != nil {
 			return nil, &errdefs.ExitCodeError{Code: errdefs.ExitEngine, Err: fmt.Errorf("reading Containerfile %s: %w", n, err)}
 		}
+		if strings.HasSuffix(n, ".in") {
+			if b, err = preprocess(n, b, cppFlags); err != nil {
+				return nil, err
+			}
+		}
 		out = append(out, b)
 	}
 	return out, nil
@@ -222,12 +243,14 @@ func containerfiles(names []string, ctxDir string) ([][]byte, error) {
 
 // buildEngine is the build's way into libpod.
 type buildEngine struct {
-	rt      *libpod.Runtime
-	network string
+	rt        *libpod.Runtime
+	network   string
+	base      *libpod.CreateOptions // the RUN containers' flags (build_flags.go)
+	pullFlags []string              // pod-image pull flags of FROM images
 }
 
 func (e *buildEngine) Image(ctx context.Context, name, pull string) (string, error) {
-	return e.rt.BuildImage(ctx, name, pull)
+	return e.rt.BuildImage(ctx, name, pull, e.pullFlags)
 }
 
 func (e *buildEngine) Run(ctx context.Context, r build.RunSpec) (int, error) {
@@ -236,7 +259,7 @@ func (e *buildEngine) Run(ctx context.Context, r build.RunSpec) (int, error) {
 		network = ""
 	}
 	return e.rt.RunInRootfs(ctx, libpod.RootfsRun{Rootfs: r.Rootfs, Args: r.Args, Env: r.Env, User: r.User,
-		WorkDir: r.WorkDir, Network: network, Mounts: r.Mounts, Stdout: r.Stdout, Stderr: r.Stderr})
+		WorkDir: r.WorkDir, Network: network, Mounts: r.Mounts, Stdin: r.Stdin, Stdout: r.Stdout, Stderr: r.Stderr, Base: e.base})
 }
 
 // imageBuild runs `pod image build ARGS` as `pod build ARGS`: build is
@@ -251,6 +274,10 @@ func imageBuild(cmd *cobra.Command, args []string) error {
 	b := buildCommand()
 	b.Flags().AddFlagSet(cmd.Root().PersistentFlags())
 	if err := b.ParseFlags(args); err != nil {
+		if errors.Is(err, pflag.ErrHelp) {
+			b.Use = "build [options] [CONTEXT]"
+			return b.Help()
+		}
 		return usageError("%v", err)
 	}
 	if err := applyOutputFlags(); err != nil {

@@ -295,7 +295,8 @@ func (f *createFlags) options(cmd *cobra.Command, args []string) (*libpod.Create
 	o.CreateCommand = os.Args
 	s := &o.Spec
 	if f.rootfs {
-		s.Rootfs = args[0]
+		// PATH:O: an overlay over PATH, as Podman's --rootfs takes it
+		s.Rootfs, s.RootfsOverlay = strings.CutSuffix(args[0], ":O")
 	} else {
 		o.Image = args[0]
 	}
@@ -307,6 +308,17 @@ func (f *createFlags) options(cmd *cobra.Command, args []string) (*libpod.Create
 	s.Env = append(env, f.env...)
 	if s.Labels, err = keyValues("--label", f.labels); err != nil {
 		return nil, err
+	}
+	// As Podman: a container created by a systemd unit (generate systemd
+	// --new, pod-quadlet set PODMAN_SYSTEMD_UNIT=%n) records its unit, so
+	// `pod auto-update` knows what to restart.
+	if unit := os.Getenv("PODMAN_SYSTEMD_UNIT"); unit != "" {
+		if _, set := s.Labels["PODMAN_SYSTEMD_UNIT"]; !set {
+			if s.Labels == nil {
+				s.Labels = map[string]string{}
+			}
+			s.Labels["PODMAN_SYSTEMD_UNIT"] = unit
+		}
 	}
 	if s.Annotations, err = keyValues("--annotation", f.annotations); err != nil {
 		return nil, err

@@ -13,10 +13,16 @@ func init() {
 
 func createCommand() *cobra.Command {
 	f := &createFlags{}
+	var attach []string
 	cmd := &cobra.Command{
 		Use:   "create [options] IMAGE [COMMAND [ARG...]]",
 		Short: "Create but do not start a container",
 		RunE: func(cmd *cobra.Command, args []string) error {
+			// --attach: checked as run checks it; as in Podman 4.3.1 it
+			// changes nothing for create (start -a attaches all streams).
+			if _, err := newSession(attach, false, false, ""); err != nil {
+				return err
+			}
 			o, err := f.options(cmd, args)
 			if err != nil {
 				return err
@@ -39,6 +45,9 @@ func createCommand() *cobra.Command {
 			return nil
 		},
 	}
-	f.register(cmd.Flags())
+	registerFlags(cmd, func() {
+		f.register(cmd.Flags())
+		cmd.Flags().StringSliceVarP(&attach, "attach", "a", nil, "Attach to STDIN, STDOUT or STDERR")
+	})
 	return cmd
 }

@@ -22,25 +22,33 @@ func init() {
 
 func execCommand() *cobra.Command {
 	var o libpod.ExecOptions
+	var latest bool
 	var env, envFile []string
 	var detachKeys string
 	cmd := &cobra.Command{
 		Use:   "exec [options] CONTAINER COMMAND [ARG...]",
 		Short: "Run a process in a running container",
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if len(args) < 2 {
-				return fmt.Errorf("exec requires the name or ID of a container and a command: %w", errdefs.ErrInvalidArgument)
+			// --latest: every argument is the command (as Podman).
+			var target []string
+			if !latest {
+				if len(args) < 2 {
+					return fmt.Errorf("exec requires the name or ID of a container and a command: %w", errdefs.ErrInvalidArgument)
+				}
+				target, args = args[:1], args[1:]
+			} else if len(args) == 0 {
+				return fmt.Errorf("exec requires a command with --latest: %w", errdefs.ErrInvalidArgument)
 			}
 			fileEnv, err := readEnvFiles(envFile)
 			if err != nil {
 				return err
 			}
 			o.Env = append(fileEnv, env...)
-			o.Cmd = args[1:]
+			o.Cmd = args
 			if err := checkInherited(o.PreserveFDs); err != nil {
 				return err
 			}
-			return withContainer(args[0], func(c *libpod.Container) error {
+			return withContainerOrLatest(latest, target, func(c *libpod.Container) error {
 				ctx := cmd.Context()
 				if o.Detach {
 					_, id, err := c.Exec(ctx, o, nil)
@@ -70,6 +78,7 @@ func execCommand() *cobra.Command {
 	fl := cmd.Flags()
 	fl.SetInterspersed(false)
 	fl.BoolVarP(&o.Detach, "detach", "d", false, "Run the exec session in detached mode (backgrounded)")
+	fl.BoolVarP(&latest, "latest", "l", false, "Act on the latest container pod is aware of")
 	fl.StringArrayVarP(&env, "env", "e", nil, "Set environment variables")
 	fl.StringArrayVar(&envFile, "env-file", nil, "Read in a file of environment variables")
 	fl.BoolVarP(&o.Interactive, "interactive", "i", false, "Make STDIN available to the contained process")
@@ -101,15 +110,7 @@ func attachCommand() *cobra.Command {
 			return nil
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return withRuntime(func(rt *libpod.Runtime) error {
-				args, err := addLatest(rt, latest, false, args)
-				if err != nil {
-					return err
-				}
-				c, err := rt.LookupContainer(args[0])
-				if err != nil {
-					return err
-				}
+			return withContainerOrLatest(latest, args, func(c *libpod.Container) error {
 				if c.Status() != libpod.StatusRunning {
 					return fmt.Errorf("you can only attach to running containers: %s is %s: %w", c.Name(), c.Status(), errdefs.ErrConflict)
 				}
@@ -154,6 +155,7 @@ func attachCommand() *cobra.Command {
 	}
 	fl := cmd.Flags()
 	fl.BoolVar(&noStdin, "no-stdin", false, "Do not attach STDIN. The default is false")
+	fl.BoolVarP(&latest, "latest", "l", false, "Act on the latest container pod is aware of")
 	fl.BoolVar(&sigProxy, "sig-proxy", true, "Proxy received signals to the process")
 	fl.StringVar(&detachKeys, "detach-keys", "", "Select the key sequence for detaching a container")
 	fl.BoolVarP(&latest, "latest", "l", false, "Act on the latest container pod is aware of")

@@ -41,6 +41,8 @@ var imageVerbs = []struct{ use, short string }{
 	{"history", "Show history of a specified image"},
 	{"login", "Log in to a container registry"},
 	{"logout", "Log out of a container registry"},
+	{"manifest", "Manipulate manifest lists and image indexes"},
+	{"search", "Search registry for image"},
 	{"image", "Manage images"},
 }
 
@@ -108,6 +110,13 @@ func imageCommand(podBinary, verb, short string) *cobra.Command {
 			}
 			if verb == "image" && len(rest) > 0 && rest[0] == "build" {
 				return imageBuild(cmd, args)
+			}
+			if verb == "image" && len(rest) > 0 && rest[0] == "diff" {
+				// pod's own diff compares images too (libpod, not pod-image).
+				d := diffCommand()
+				d.SilenceErrors, d.SilenceUsage = true, true
+				d.SetArgs(rest[1:])
+				return d.ExecuteContext(cmd.Context())
 			}
 			// Exec returns only when pod-image could not be run.
 			return imagehelper.Exec(pod, g, append([]string{verb}, rest...))

@@ -54,7 +54,7 @@ func kubeBuild(ctx context.Context, rt *libpod.Runtime, image, dir string, quiet
 	if err != nil {
 		return fmt.Errorf("building %s: %w: %w", image, err, errdefs.ErrInvalidArgument)
 	}
-	files, err := containerfiles(nil, dir)
+	files, err := containerfiles(nil, dir, nil)
 	if err != nil {
 		return err
 	}

@@ -22,3 +22,27 @@ func addLatest(rt *libpod.Runtime, latest, all bool, args []string) ([]string, e
 	}
 	return []string{c.ID()}, nil
 }
+
+// withContainerOrLatest runs fn on the container args[0] names or, with
+// --latest, on the latest container (then args name none).
+func withContainerOrLatest(latest bool, args []string, fn func(*libpod.Container) error) error {
+	if latest && len(args) > 0 {
+		return fmt.Errorf("--latest and containers cannot be used together: %w", errdefs.ErrInvalidArgument)
+	}
+	if !latest && len(args) != 1 {
+		return fmt.Errorf("requires exactly 1 container name or ID (or --latest): %w", errdefs.ErrInvalidArgument)
+	}
+	return withRuntime(func(rt *libpod.Runtime) error {
+		var c *libpod.Container
+		var err error
+		if latest {
+			c, err = rt.LatestContainer()
+		} else {
+			c, err = rt.LookupContainer(args[0])
+		}
+		if err != nil {
+			return err
+		}
+		return fn(c)
+	})
+}

@@ -24,7 +24,7 @@ const logTimeFormat = "2006-01-02T15:04:05.999999999Z07:00"
 func logsCommand() *cobra.Command {
 	var o libpod.LogOptions
 	var since, until string
-	var timestamps, names, latest bool
+	var timestamps, names, latest, color bool
 	cmd := &cobra.Command{
 		Use:   "logs [options] CONTAINER [CONTAINER...]",
 		Short: "Fetch the logs of one or more containers",
@@ -51,11 +51,13 @@ func logsCommand() *cobra.Command {
 				return err
 			}
 			var cs []*libpod.Container
+			colors := map[*libpod.Container]string{}
 			for _, a := range args {
 				c, err := rt.LookupContainer(a)
 				if err != nil {
 					return err
 				}
+				colors[c] = logColors[len(cs)%len(logColors)]
 				cs = append(cs, c)
 			}
 			// Podman labels lines only when several containers are asked for.
@@ -66,6 +68,9 @@ func logsCommand() *cobra.Command {
 					out = os.Stderr
 				}
 				var b strings.Builder
+				if color {
+					b.WriteString(colors[c])
+				}
 				if multi {
 					if names {
 						b.WriteString(c.Name())
@@ -79,6 +84,9 @@ func logsCommand() *cobra.Command {
 					b.WriteByte(' ')
 				}
 				b.Write(l.Content)
+				if color {
+					b.WriteString("\033[0m")
+				}
 				if !l.Incomplete {
 					b.WriteByte('\n')
 				}
@@ -95,8 +103,14 @@ func logsCommand() *cobra.Command {
 	fl.BoolVarP(&timestamps, "timestamps", "t", false, "Output the timestamps in the log")
 	fl.BoolVarP(&names, "names", "n", false, "Output the container name in the log")
 	fl.BoolVarP(&latest, "latest", "l", false, "Act on the latest container pod is aware of")
+	fl.BoolVar(&color, "color", false, "Output the containers with different colors in the log.")
 	return cmd
 }
+
+// logColors are --color's ANSI colours, one per container in the order
+// given, cycling as Podman 4.3.1's do (white, red, yellow, blue, magenta,
+// cyan, green); each line is wrapped in its colour and a reset.
+var logColors = []string{"\033[37m", "\033[31m", "\033[33m", "\033[34m", "\033[35m", "\033[36m", "\033[32m"}
 
 // parseTimeFlag accepts, in Podman's order (its util.ParseInputTime), RFC
 // 3339 times and dates, Unix timestamps (with fractions: "0" is the epoch,

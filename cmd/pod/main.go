@@ -134,7 +134,7 @@ func main() {
 	// half-done operation; writes fail with EPIPE instead.
 	signal.Ignore(syscall.SIGPIPE)
 	ctx, cancel := context.WithCancel(context.Background())
-	root := rootCommand()
+	root := rootCommandFor(os.Args[1:])
 	cmd, err := root.ExecuteContextC(ctx)
 	cancel()
 	stopProfiles()

@@ -327,15 +327,19 @@ func networkExistsCommand() *cobra.Command {
 }
 
 func networkReloadCommand() *cobra.Command {
-	var all bool
+	var all, latest bool
 	cmd := &cobra.Command{
 		Use:   "reload [options] [CONTAINER...]",
 		Short: "Reload firewall rules for one or more containers",
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if all == (len(args) > 0) {
+			if !latest && all == (len(args) > 0) {
 				return usageError("`%s` needs --all or at least one container, not both", cmd.CommandPath())
 			}
 			return withRuntime(func(rt *libpod.Runtime) error {
+				var err error
+				if args, err = addLatest(rt, latest, all, args); err != nil {
+					return err
+				}
 				var ctrs []*libpod.Container
 				if all {
 					var err error
@@ -368,6 +372,7 @@ func networkReloadCommand() *cobra.Command {
 		},
 	}
 	cmd.Flags().BoolVarP(&all, "all", "a", false, "Reload network configuration of all containers")
+	cmd.Flags().BoolVarP(&latest, "latest", "l", false, "Act on the latest container pod is aware of")
 	return cmd
 }
 

@@ -72,7 +72,7 @@ func podCreateCommand() *cobra.Command {
 			return nil
 		},
 	}
-	f.register(cmd.Flags())
+	registerFlags(cmd, func() { f.register(cmd.Flags()) })
 	return cmd
 }
 

@@ -110,13 +110,15 @@ func podCloneCommand() *cobra.Command {
 			})
 		},
 	}
-	tmp := pflag.NewFlagSet("pod create", pflag.ContinueOnError)
-	f.register(tmp)
-	fl := cmd.Flags()
-	addFlags(fl, tmp, func(name string) bool { return podCloneEdits[name] != nil || name == "help" })
-	fl.Lookup("name").Usage = "name the new pod"
-	fl.BoolVar(&o.Destroy, "destroy", false, "destroy the original pod")
-	fl.BoolVar(&o.Start, "start", false, "start the new pod")
+	registerFlags(cmd, func() {
+		tmp := pflag.NewFlagSet("pod create", pflag.ContinueOnError)
+		f.register(tmp)
+		fl := cmd.Flags()
+		addFlags(fl, tmp, func(name string) bool { return podCloneEdits[name] != nil || name == "help" })
+		fl.Lookup("name").Usage = "name the new pod"
+		fl.BoolVar(&o.Destroy, "destroy", false, "destroy the original pod")
+		fl.BoolVar(&o.Start, "start", false, "start the new pod")
+	})
 	return cmd
 }
 
@@ -188,10 +190,12 @@ func containerCloneCommand() *cobra.Command {
 			})
 		},
 	}
-	tmp := pflag.NewFlagSet("create", pflag.ContinueOnError)
-	f.register(tmp)
+	registerFlags(cmd, func() {
+		tmp := pflag.NewFlagSet("create", pflag.ContinueOnError)
+		f.register(tmp)
+		addFlags(cmd.Flags(), tmp, func(name string) bool { return containerCloneEdits[name] != nil || name == "help" })
+	})
 	fl := cmd.Flags()
-	addFlags(fl, tmp, func(name string) bool { return containerCloneEdits[name] != nil || name == "help" })
 	fl.StringVar(&o.Name, "name", "", "Assign a name to the container")
 	fl.StringVar(&o.Pod, "pod", "", "Run container in an existing pod")
 	fl.BoolVar(&o.Destroy, "destroy", false, "destroy the original container")

@@ -139,7 +139,7 @@ func init() {
 		commands = append(commands, c)
 		containerCommands = append(containerCommands, c)
 	}
-	containerCommands = append(containerCommands, cleanupCommand, existsCommand, updateCommand)
+	containerCommands = append(containerCommands, cleanupCommand, existsCommand)
 }
 
 func waitCommand() *cobra.Command {
@@ -231,13 +231,13 @@ func renameCommand() *cobra.Command {
 }
 
 func cleanupCommand() *cobra.Command {
-	var rm, stoppedOnly, all bool
+	var rm, rmi, stoppedOnly, all, latest bool
 	var execSession string
 	cmd := &cobra.Command{
 		Use:   "cleanup [options] CONTAINER [CONTAINER...]",
 		Short: "Clean up network and mountpoints of one or more containers",
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := needArgs(all)(cmd, args); err != nil {
+			if err := needArgs(all || latest)(cmd, args); err != nil {
 				return err
 			}
 			o := libpod.CleanupOptions{StoppedOnly: stoppedOnly, Remove: rm}
@@ -246,6 +246,9 @@ func cleanupCommand() *cobra.Command {
 				return err
 			}
 			defer rt.Shutdown()
+			if args, err = addLatest(rt, latest, all, args); err != nil {
+				return err
+			}
 			if execSession != "" {
 				if len(args) != 1 {
 					return fmt.Errorf("--exec needs exactly one container: %w", errdefs.ErrInvalidArgument)
@@ -281,6 +284,11 @@ func cleanupCommand() *cobra.Command {
 					last = err
 					continue
 				}
+				if rmi {
+					// As Podman: the image goes unless a container still
+					// uses it (a failure is logged, not fatal).
+					removeImageAfterRun(cmd.Context(), c.Config().ImageID)
+				}
 				if !stoppedOnly {
 					fmt.Println(a)
 				}
@@ -290,6 +298,8 @@ func cleanupCommand() *cobra.Command {
 	}
 	fl := cmd.Flags()
 	fl.BoolVar(&rm, "rm", false, "After cleanup, remove the container entirely")
+	fl.BoolVar(&rmi, "rmi", false, "After cleanup, remove the image entirely")
+	fl.BoolVarP(&latest, "latest", "l", false, "Act on the latest container pod is aware of")
 	fl.BoolVar(&stoppedOnly, "stopped-only", false, "Only cleanup when the container is in the stopped state")
 	fl.BoolVarP(&all, "all", "a", false, "Cleanup all containers")
 	fl.StringVar(&execSession, "exec", "", "Clean up the given exec session instead of the container")
@@ -319,29 +329,6 @@ func existsCommand() *cobra.Command {
 		})
 	})
 	cmd.Flags().BoolVar(&external, "external", false, "Check external storage containers as well as pod containers")
-	return cmd
-}
-
-func updateCommand() *cobra.Command {
-	var runtime string
-	cmd := &cobra.Command{
-		Use:   "update [options] CONTAINER",
-		Short: "Update the configuration of a container (here: --runtime of a stopped container)",
-		Args:  exactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			if runtime == "" {
-				return fmt.Errorf("nothing to update: give --runtime NAME: %w", errdefs.ErrInvalidArgument)
-			}
-			return withContainer(args[0], func(c *libpod.Container) error {
-				if _, err := c.SetRuntime(runtime); err != nil {
-					return err
-				}
-				fmt.Println(c.ID())
-				return nil
-			})
-		},
-	}
-	cmd.Flags().StringVar(&runtime, "runtime", "", "Switch the (stopped) container to this runtime: a name, shim type, alias or absolute path")
 	return cmd
 }
 

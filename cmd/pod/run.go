@@ -93,7 +93,7 @@ func runCommand() *cobra.Command {
 			return err
 		},
 	}
-	f.register(cmd.Flags())
+	registerFlags(cmd, func() { f.register(cmd.Flags()) })
 	fl := cmd.Flags()
 	fl.BoolVarP(&detach, "detach", "d", false, "Run container in background and print container ID")
 	fl.BoolVar(&sigProxy, "sig-proxy", true, "Proxy received signals to the process")

@@ -27,7 +27,7 @@ func systemCommand() *cobra.Command {
 		RunE:  subcommandRequired,
 	}
 	cmd.AddCommand(systemDfCommand(), systemPruneCommand(), systemResetCommand(),
-		systemRenumberCommand(), systemMigrateCommand())
+		systemRenumberCommand(), systemMigrateCommand(), systemConnectionCommand(), systemServiceCommand(), infoCommand())
 	return cmd
 }
 

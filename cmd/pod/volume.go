@@ -21,8 +21,21 @@ func volumeCommand() *cobra.Command {
 	cmd := &cobra.Command{Use: "volume", Short: "Manage volumes", RunE: subcommandRequired, Args: cobra.ArbitraryArgs}
 	cmd.AddCommand(volumeCreateCommand(), volumeLsCommand(), volumeInspectCommand(), volumeRmCommand(),
 		volumePruneCommand(), volumeExistsCommand(), volumeExportCommand(), volumeImportCommand(),
-		volumeMountCommand(), volumeUnmountCommand())
+		volumeMountCommand(), volumeUnmountCommand(), volumeReloadCommand())
 	return cmd
+}
+
+// volumeReloadCommand is `volume reload`: Podman re-reads the volumes of
+// volume plugins; pod has only the local driver, whose volumes are the
+// state itself, so there is nothing to add or remove (Podman prints
+// nothing then either).
+func volumeReloadCommand() *cobra.Command {
+	return &cobra.Command{
+		Use:   "reload",
+		Short: "Reload all volumes from volume plugins (pod has only the local driver: nothing to reload)",
+		Args:  exactArgs(0),
+		RunE:  func(*cobra.Command, []string) error { return nil },
+	}
 }
 
 func volumeCreateCommand() *cobra.Command {

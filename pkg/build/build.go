@@ -18,6 +18,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/openshift/imagebuilder"
 	"github.com/openshift/imagebuilder/dockerfile/command"
@@ -43,7 +44,8 @@ type RunSpec struct {
 	Env     []string
 	User    string
 	WorkDir string
-	Mounts  []string // --mount flags (RUN --mount, mounts.go)
+	Mounts  []string  // --mount flags (RUN --mount, mounts.go)
+	Stdin   io.Reader // --stdin: the RUN's standard input; nil = none
 	Stdout  io.Writer
 	Stderr  io.Writer
 }
@@ -72,6 +74,26 @@ type Options struct {
 	KeepOnFailure bool
 	Out           io.Writer // progress and RUN output (stdout)
 	Err           io.Writer
+	Stdin         io.Reader // --stdin: given to every RUN
+
+	Env         []string          // --env KEY=VALUE: in every stage's config (RUN and image), as Buildah
+	UnsetEnv    []string          // --unsetenv KEY: removed from the final image's config
+	Annotations map[string]string // --annotation: OCI manifest annotations of the image
+	// Platform of the image (--platform, --os, --arch, --variant,
+	// --os-version, --os-feature); empty = the base image's.
+	OS, Arch, Variant, OSVersion string
+	OSFeatures                   []string
+	Timestamp                    *time.Time // --timestamp: created time and every file's time
+	OmitHistory                  bool
+	IdentityLabel                bool              // --identity-label: io.buildah.version in the image's labels
+	IgnoreFile                   string            // --ignorefile (else .containerignore/.dockerignore)
+	SkipUnusedStages             bool              // --skip-unused-stages
+	From                         string            // --from: replaces the first stage's FROM
+	Contexts                     map[string]string // --build-context name → directory, or "image:" + image name
+	CacheTTL                     time.Duration     // --cache-ttl: older cached steps are not used
+	SSH                          map[string]string // --ssh id → agent socket
+	Output                       *Output           // --output: the final root filesystem exported
+	VolumeTargets                []string          // container paths of the RUN containers' --volume (kept out of layers)
 }
 
 // ErrStepFailed marks a RUN that exited non-zero; errors.As finds the code.
@@ -101,7 +123,10 @@ func Build(ctx context.Context, store storage.Store, eng Engine, o Options) (str
 	if err != nil {
 		return "", fmt.Errorf("parsing the Containerfile: %w: %w", err, errdefs.ErrInvalidArgument)
 	}
-	excludes, err := ignoreFile(o.ContextDir)
+	if o.From != "" {
+		overrideFrom(node, o.From)
+	}
+	excludes, err := ignoreFile(o.ContextDir, o.IgnoreFile)
 	if err != nil {
 		return "", err
 	}
@@ -121,6 +146,9 @@ func Build(ctx context.Context, store storage.Store, eng Engine, o Options) (str
 	if err := checkInstructions(stages); err != nil {
 		return "", err
 	}
+	if o.SkipUnusedStages {
+		stages = usedStages(stages)
+	}
 	r := &run{ctx: ctx, store: store, eng: eng, o: o, excludes: excludes, results: map[string]string{}}
 	ok := false
 	defer func() { r.cleanup(ok) }()
@@ -136,6 +164,11 @@ func Build(ctx context.Context, store storage.Store, eng Engine, o Options) (str
 	}
 	if err := imagecommit.Tag(store, id, o.Tags); err != nil {
 		return "", err
+	}
+	if o.Output != nil {
+		if err := r.export(id, o.Output); err != nil {
+			return "", err
+		}
 	}
 	ok = true
 	short := id
@@ -165,8 +198,16 @@ func checkInstructions(stages imagebuilder.Stages) error {
 	return nil
 }
 
-// ignoreFile reads .containerignore, else .dockerignore, of the context.
-func ignoreFile(dir string) ([]string, error) {
+// ignoreFile reads --ignorefile, else .containerignore, else .dockerignore,
+// of the context.
+func ignoreFile(dir, file string) ([]string, error) {
+	if file != "" {
+		ex, err := imagebuilder.ParseIgnore(file)
+		if err != nil {
+			return nil, fmt.Errorf("--ignorefile %s: %w: %w", file, err, errdefs.ErrInvalidArgument)
+		}
+		return ex, nil
+	}
 	for _, name := range []string{".containerignore", ".dockerignore"} {
 		p := filepath.Join(dir, name)
 		if _, err := os.Stat(p); err == nil {

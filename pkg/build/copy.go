@@ -138,6 +138,13 @@ func (r *run) copy(root string, excludes []string, c imagebuilder.Copy) error {
 // for COPY --from; release unmounts it.
 func (r *run) fromRoot(from string) (string, func(), error) {
 	id, ok := r.results[from]
+	if c, named := r.o.Contexts[from]; named && !ok {
+		img, isImage := strings.CutPrefix(c, "image:")
+		if !isImage {
+			return c, func() {}, nil // --build-context NAME=DIR
+		}
+		from = img
+	}
 	if !ok {
 		var err error
 		if id, err = r.eng.Image(r.ctx, from, r.o.Pull); err != nil {

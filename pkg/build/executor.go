@@ -119,7 +119,10 @@ func (e *executor) Copy(excludes []string, copies ...imagebuilder.Copy) error {
 }
 
 func (e *executor) Run(run imagebuilder.Run, config docker.Config) error {
-	mounts, targets, cleanup, err := e.r.runMounts(run.Mounts)
+	if err := e.r.canRun(); err != nil {
+		return err
+	}
+	mounts, targets, env, cleanup, err := e.r.runMounts(run.Mounts)
 	if err != nil {
 		return err
 	}
@@ -128,7 +131,7 @@ func (e *executor) Run(run imagebuilder.Run, config docker.Config) error {
 	if err != nil {
 		return err
 	}
-	marks := markMissing(root, targets)
+	marks := markMissing(root, append(targets, e.r.o.VolumeTargets...))
 	defer marks.remove(root)
 	args := run.Args
 	if run.Shell {
@@ -138,8 +141,8 @@ func (e *executor) Run(run imagebuilder.Run, config docker.Config) error {
 		}
 		args = append(append([]string{}, sh...), strings.Join(run.Args, " "))
 	}
-	code, err := e.r.eng.Run(e.r.ctx, RunSpec{Rootfs: root, Args: args, Env: config.Env, User: config.User,
-		WorkDir: config.WorkingDir, Mounts: mounts, Stdout: e.r.o.Out, Stderr: e.r.o.Err})
+	code, err := e.r.eng.Run(e.r.ctx, RunSpec{Rootfs: root, Args: args, Env: append(append([]string(nil), config.Env...), env...), User: config.User,
+		WorkDir: config.WorkingDir, Mounts: mounts, Stdin: e.r.o.Stdin, Stdout: e.r.o.Out, Stderr: e.r.o.Err})
 	if err != nil {
 		return err
 	}
@@ -161,6 +164,13 @@ func (r *run) base(from string) (string, error) {
 	}
 	if from == "" || from == imagebuilder.NoBaseImageSpecifier {
 		return "", nil
+	}
+	if c, ok := r.o.Contexts[from]; ok {
+		img, isImage := strings.CutPrefix(c, "image:")
+		if !isImage {
+			return "", fmt.Errorf("FROM %s: the build context %s is the directory %s, not an image: %w", from, from, c, errdefs.ErrInvalidArgument)
+		}
+		from = img
 	}
 	return r.eng.Image(r.ctx, from, r.o.Pull)
 }

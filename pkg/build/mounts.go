@@ -12,6 +12,8 @@ import (
 	"strconv"
 	"strings"
 
+	securejoin "github.com/cyphar/filepath-securejoin"
+
 	"github.com/pod-engine/pod/pkg/errdefs"
 )
 
@@ -19,14 +21,17 @@ import (
 // container's --mount flags:
 //   - type=bind: a file or directory of the build context (source,
 //     default the context's root), read-only unless rw (then a copy, so the
-//     context stays as it was); from=STAGE|IMAGE is not supported yet;
+//     context stays as it was); from=STAGE|IMAGE|CONTEXT binds from that
+//     root instead (the stage's or image's mount, read-only);
 //   - type=cache: a directory kept between builds under the store
 //     (<graph root>/pod/buildcache/<sha256 of id>), id default the target;
 //   - type=tmpfs: a tmpfs (size);
 //   - type=secret: the file given by `pod build --secret id=ID,src=PATH`,
 //     read-only at target (default /run/secrets/ID); required=true fails
 //     without it;
-//   - type=ssh: refused (pod build has no --ssh agent forwarding yet).
+//   - type=ssh: the agent socket of pod build --ssh ID (id default
+//     "default"), at target (default /run/buildkit/ssh_agent.N) with
+//     SSH_AUTH_SOCK set for the step.
 // Nothing of a mount reaches the image: mount points the runtime had to
 // create in the rootfs are removed again after the step (rootfsMarks).
 
@@ -70,11 +75,15 @@ func ParseSecrets(flags []string) (map[string]string, error) {
 
 // runMounts turns a RUN's --mount values into the RUN container's --mount
 // flags; cleanup removes the temporary copies.
-func (r *run) runMounts(values []string) (flags []string, targets []string, cleanup func(), err error) {
+func (r *run) runMounts(values []string) (flags, targets, env []string, cleanup func(), err error) {
 	var tmp []string
+	var tmpRelease []func()
 	cleanup = func() {
 		for _, d := range tmp {
 			_ = os.RemoveAll(d)
+		}
+		for _, f := range tmpRelease {
+			f()
 		}
 	}
 	defer func() {
@@ -82,6 +91,7 @@ func (r *run) runMounts(values []string) (flags []string, targets []string, clea
 			cleanup()
 		}
 	}()
+	nssh := 0
 	for _, v := range values {
 		m := map[string]string{}
 		for _, kv := range strings.Split(v, ",") {
@@ -99,28 +109,39 @@ func (r *run) runMounts(values []string) (flags []string, targets []string, clea
 		bad := func(why string) error {
 			return fmt.Errorf("RUN --mount=%s: %s: %w", v, why, errdefs.ErrInvalidArgument)
 		}
-		if target == "" && typ != "secret" && typ != "ssh" {
-			return nil, nil, cleanup, bad("target is required")
+		if target == "" && typ == "ssh" {
+			target = fmt.Sprintf("/run/buildkit/ssh_agent.%d", nssh)
+		}
+		if target == "" && typ != "secret" {
+			return nil, nil, nil, cleanup, bad("target is required")
 		}
 		switch typ {
 		case "bind":
-			if first(m, "from") != "" {
-				return nil, nil, cleanup, fmt.Errorf("RUN --mount=%s: from= (a stage or image) is not supported by pod build yet: copy the files with COPY --from instead: %w", v, errdefs.ErrNotImplemented)
-			}
-			src, err := r.contextPath(first(m, "source", "src"))
-			if err != nil {
-				return nil, nil, cleanup, bad(err.Error())
+			var src string
+			if from := first(m, "from"); from != "" {
+				// A stage, an image or a --build-context: its root
+				// (mounted for the step) is where source is looked up.
+				dir, release, err := r.fromRoot(from)
+				if err != nil {
+					return nil, nil, nil, cleanup, fmt.Errorf("RUN --mount=%s: %w", v, err)
+				}
+				tmpRelease = append(tmpRelease, release)
+				if src, err = inRoot(dir, first(m, "source", "src")); err != nil {
+					return nil, nil, nil, cleanup, bad(err.Error())
+				}
+			} else if src, err = r.contextPath(first(m, "source", "src")); err != nil {
+				return nil, nil, nil, cleanup, bad(err.Error())
 			}
 			ro := ",ro"
 			if truthy(m["rw"]) || truthy(m["readwrite"]) {
 				d, err := os.MkdirTemp("", "pod-build-bind-")
 				if err != nil {
-					return nil, nil, cleanup, err
+					return nil, nil, nil, cleanup, err
 				}
 				tmp = append(tmp, d)
 				dup := filepath.Join(d, "src")
 				if err := copyTree(src, dup); err != nil {
-					return nil, nil, cleanup, err
+					return nil, nil, nil, cleanup, err
 				}
 				src, ro = dup, ""
 			}
@@ -133,10 +154,10 @@ func (r *run) runMounts(values []string) (flags []string, targets []string, clea
 			sum := sha256.Sum256([]byte(id))
 			dir := filepath.Join(r.store.GraphRoot(), "pod", "buildcache", hex.EncodeToString(sum[:16]))
 			if err := os.MkdirAll(dir, 0o755); err != nil {
-				return nil, nil, cleanup, err
+				return nil, nil, nil, cleanup, err
 			}
 			if err := ownCache(dir, m); err != nil {
-				return nil, nil, cleanup, bad(err.Error())
+				return nil, nil, nil, cleanup, bad(err.Error())
 			}
 			ro := ""
 			if truthy(m["ro"]) || truthy(m["readonly"]) {
@@ -155,7 +176,7 @@ func (r *run) runMounts(values []string) (flags []string, targets []string, clea
 				id = filepath.Base(target)
 			}
 			if !secretID.MatchString(id) {
-				return nil, nil, cleanup, bad("a secret mount needs id=ID")
+				return nil, nil, nil, cleanup, bad("a secret mount needs id=ID")
 			}
 			if target == "" {
 				target = "/run/secrets/" + id
@@ -163,19 +184,45 @@ func (r *run) runMounts(values []string) (flags []string, targets []string, clea
 			src, ok := r.o.Secrets[id]
 			if !ok {
 				if truthy(m["required"]) {
-					return nil, nil, cleanup, bad(fmt.Sprintf("secret %q is required: give it with pod build --secret id=%s,src=PATH", id, id))
+					return nil, nil, nil, cleanup, bad(fmt.Sprintf("secret %q is required: give it with pod build --secret id=%s,src=PATH", id, id))
 				}
 				continue // as Buildah: an optional secret that is not given is not mounted
 			}
 			flags = append(flags, "type=bind,src="+src+",dst="+target+",ro")
 		case "ssh":
-			return nil, nil, cleanup, fmt.Errorf("RUN --mount=%s: ssh mounts are not supported by pod build yet (no --ssh agent forwarding): %w", v, errdefs.ErrNotImplemented)
+			// The agent socket of `pod build --ssh ID=SOCKET`, bound at
+			// target (default /run/buildkit/ssh_agent.N) and named by
+			// SSH_AUTH_SOCK, as Buildah.
+			id := first(m, "id")
+			if id == "" {
+				id = "default"
+			}
+			sock, ok := r.o.SSH[id]
+			if !ok {
+				return nil, nil, nil, cleanup, bad(fmt.Sprintf("no ssh agent %q: give one with pod build --ssh %s[=SOCKET|KEY]", id, id))
+			}
+			nssh++
+			flags = append(flags, "type=bind,src="+sock+",dst="+target)
+			env = append(env, "SSH_AUTH_SOCK="+target)
 		default:
-			return nil, nil, cleanup, bad("unknown type " + strconv.Quote(typ) + ": use bind, cache, tmpfs or secret")
+			return nil, nil, nil, cleanup, bad("unknown type " + strconv.Quote(typ) + ": use bind, cache, tmpfs or secret")
 		}
 		targets = append(targets, target)
 	}
-	return flags, targets, cleanup, nil
+	return flags, targets, env, cleanup, nil
+}
+
+// inRoot resolves src inside root (a stage's or an image's mount, or a
+// --build-context directory), symlinks kept inside it.
+func inRoot(root, src string) (string, error) {
+	p, err := securejoin.SecureJoin(root, src)
+	if err != nil {
+		return "", err
+	}
+	if _, err := os.Lstat(p); err != nil {
+		return "", fmt.Errorf("source %q: %v", src, err)
+	}
+	return p, nil
 }
 
 // contextPath resolves a bind mount's source inside the build context,

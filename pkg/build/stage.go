@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 
 	docker "github.com/fsouza/go-dockerclient"
 	"github.com/openshift/imagebuilder"
@@ -59,10 +60,16 @@ func (r *run) stage(st imagebuilder.Stage, idx, count int) (string, error) {
 		return "", invalid(err)
 	}
 	b.RunConfig.Image = from // RUN needs a base named
+	for _, kv := range r.o.Env {
+		b.RunConfig.Env = setEnv(b.RunConfig.Env, kv)
+	}
 	last := idx == count-1
-	if last && len(r.o.Labels) > 0 {
+	if last && (len(r.o.Labels) > 0 || r.o.IdentityLabel) {
 		if b.RunConfig.Labels == nil {
 			b.RunConfig.Labels = map[string]string{}
+		}
+		if r.o.IdentityLabel {
+			b.RunConfig.Labels[IdentityLabel] = BuildahVersion
 		}
 		for k, v := range r.o.Labels {
 			b.RunConfig.Labels[k] = v
@@ -128,6 +135,9 @@ func (r *run) stage(st imagebuilder.Stage, idx, count int) (string, error) {
 // touched the filesystem) on parent.
 func (r *run) commit(ex *executor, parent string, b *imagebuilder.Builder, step *imagebuilder.Step, key string, squash bool) (string, error) {
 	cfg := fromDocker(b.Config())
+	for _, k := range r.o.UnsetEnv {
+		cfg.Env = unsetEnv(cfg.Env, k)
+	}
 	if r.o.Format != "docker" && !r.warnedOCI && (cfg.Healthcheck != nil || len(cfg.OnBuild) > 0 || len(cfg.Shell) > 0) {
 		r.warnedOCI = true
 		if r.o.Err != nil {
@@ -139,11 +149,17 @@ func (r *run) commit(ex *executor, parent string, b *imagebuilder.Builder, step 
 		raw, _ := json.Marshal(cacheMeta{Parent: parent, Key: key})
 		md = string(raw)
 	}
-	id, err := imagecommit.Commit(r.store, imagecommit.Options{
+	co := imagecommit.Options{
 		Container: ex.ctr, Parent: parent, Format: r.o.Format, Config: cfg,
 		History: imagecommit.History{CreatedBy: createdBy(step)},
 		Squash:  squash, Exclude: buildExcludes, Metadata: md,
-	})
+		OmitHistory: r.o.OmitHistory, OS: r.o.OS, Arch: r.o.Arch, Variant: r.o.Variant,
+		OSVersion: r.o.OSVersion, OSFeatures: r.o.OSFeatures, Annotations: r.o.Annotations,
+	}
+	if t := r.o.Timestamp; t != nil {
+		co.Created, co.FileTime = t.UTC(), t
+	}
+	id, err := imagecommit.Commit(r.store, co)
 	if err != nil {
 		return "", fmt.Errorf("committing the build step %q: %w", step.Original, err)
 	}
@@ -171,6 +187,9 @@ type cacheMeta struct {
 func (r *run) cacheKey(parent string, step *imagebuilder.Step, b *imagebuilder.Builder) (string, error) {
 	h := sha256.New()
 	fmt.Fprintf(h, "%s\x00%s\x00%q\x00%q\x00%s", parent, step.Original, step.Env, b.Arguments(), r.o.Format)
+	// The image-wide settings that go into every committed config.
+	fmt.Fprintf(h, "\x00%s/%s/%s/%s/%q\x00%v\x00%v\x00%q\x00%q\x00%q", r.o.OS, r.o.Arch, r.o.Variant, r.o.OSVersion, r.o.OSFeatures,
+		r.o.Timestamp, r.o.OmitHistory, r.o.Annotations, r.o.Env, r.o.UnsetEnv)
 	if c := strings.ToLower(step.Command); c == command.Copy || c == command.Add {
 		if r.ctxHash == "" {
 			r.ctxHash = r.contextDigest()
@@ -198,6 +217,9 @@ func (r *run) cached(parent, key string) string {
 			continue
 		}
 		var m cacheMeta
+		if r.o.CacheTTL > 0 && time.Since(img.Created) > r.o.CacheTTL {
+			continue // --cache-ttl: too old to use
+		}
 		if json.Unmarshal([]byte(img.Metadata), &m) == nil && m.Parent == parent && m.Key == key {
 			return img.ID
 		}
@@ -211,4 +233,28 @@ func fromText(st imagebuilder.Stage) string {
 		s += " AS " + st.Name
 	}
 	return s
+}
+
+// IdentityLabel and BuildahVersion are the label Podman 4.3.1's build adds
+// (--identity-label, default true) and its value there.
+const (
+	IdentityLabel  = "io.buildah.version"
+	BuildahVersion = "1.28.2"
+)
+
+// setEnv sets KEY=VALUE in env, replacing KEY's earlier value.
+func setEnv(env []string, kv string) []string {
+	k, _, _ := strings.Cut(kv, "=")
+	return append(unsetEnv(env, k), kv)
+}
+
+// unsetEnv removes KEY from env.
+func unsetEnv(env []string, key string) []string {
+	out := env[:0:0]
+	for _, e := range env {
+		if k, _, _ := strings.Cut(e, "="); k != key {
+			out = append(out, e)
+		}
+	}
+	return out
 }

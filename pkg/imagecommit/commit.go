@@ -46,6 +46,16 @@ type Options struct {
 	Metadata string
 	// Created is the image's creation time (default: now).
 	Created time.Time
+	// FileTime, when set, is every file's time in the new layer (pod build
+	// --timestamp: with Created, a reproducible image).
+	FileTime *time.Time
+	// OmitHistory leaves the history out of the config (build --omit-history).
+	OmitHistory bool
+	// Platform of the image; empty fields keep the parent's (else the host's).
+	OS, Arch, Variant, OSVersion string
+	OSFeatures                   []string
+	// Annotations go into the OCI manifest (build --annotation).
+	Annotations map[string]string
 }
 
 // Media types of the manifests and blobs written.
@@ -65,10 +75,11 @@ type descriptor struct {
 }
 
 type manifest struct {
-	SchemaVersion int          `json:"schemaVersion"`
-	MediaType     string       `json:"mediaType"`
-	Config        descriptor   `json:"config"`
-	Layers        []descriptor `json:"layers"`
+	SchemaVersion int               `json:"schemaVersion"`
+	MediaType     string            `json:"mediaType"`
+	Config        descriptor        `json:"config"`
+	Layers        []descriptor      `json:"layers"`
+	Annotations   map[string]string `json:"annotations,omitempty"`
 }
 
 // Commit writes the new image and returns its ID (the config digest's hex,
@@ -105,6 +116,18 @@ func Commit(store storage.Store, o Options) (id string, err error) {
 	cfg.Created = &o.Created
 	cfg.Author = o.Author
 	cfg.Config = o.Config.Clone()
+	if o.OS != "" {
+		cfg.OS = o.OS
+	}
+	if o.Arch != "" {
+		cfg.Architecture, cfg.Variant = o.Arch, o.Variant
+	}
+	if o.OSVersion != "" {
+		cfg.OSVersion = o.OSVersion
+	}
+	if len(o.OSFeatures) > 0 {
+		cfg.OSFeatures = o.OSFeatures
+	}
 	if cfg.OS == "" {
 		cfg.OS = runtime.GOOS
 	}
@@ -123,6 +146,9 @@ func Commit(store storage.Store, o Options) (id string, err error) {
 		cfg.History = nil
 	}
 	cfg.History = append(append([]History(nil), cfg.History...), h)
+	if o.OmitHistory {
+		cfg.History = nil
+	}
 	layers, err := layerChain(store, top)
 	if err != nil {
 		return "", err
@@ -150,6 +176,9 @@ func Commit(store storage.Store, o Options) (id string, err error) {
 		Config: descriptor{MediaType: cfgType, Digest: cfgDigest, Size: int64(len(cfgBlob))}, Layers: []descriptor{}}
 	for _, l := range layers {
 		m.Layers = append(m.Layers, descriptor{MediaType: layerType, Digest: l.UncompressedDigest, Size: l.UncompressedSize})
+	}
+	if o.Format != "docker" && len(o.Annotations) > 0 {
+		m.Annotations = o.Annotations
 	}
 	manBlob, err := json.Marshal(m)
 	if err != nil {
@@ -270,7 +299,7 @@ func putLayer(store storage.Store, o Options, parentTop string) (*storage.Layer,
 	}
 	if o.Squash && parentTop != "" {
 		// The whole root as one layer on nothing.
-		return putWholeRoot(store, c, o.Exclude)
+		return putWholeRoot(store, c, o.Exclude, o.FileTime)
 	}
 	parent := parentTop
 	if o.Squash {
@@ -281,11 +310,11 @@ func putLayer(store storage.Store, o Options, parentTop string) (*storage.Layer,
 	if err != nil {
 		return nil, fmt.Errorf("reading the changes of container %s: %w", o.Container, err)
 	}
-	return put(store, parent, rc, o.Exclude)
+	return put(store, parent, rc, o.Exclude, o.FileTime)
 }
 
 // putWholeRoot stores the container's mounted root as one layer.
-func putWholeRoot(store storage.Store, c *storage.Container, exclude []string) (*storage.Layer, error) {
+func putWholeRoot(store storage.Store, c *storage.Container, exclude []string, ft *time.Time) (*storage.Layer, error) {
 	root, err := store.Mount(c.ID, "")
 	if err != nil {
 		return nil, fmt.Errorf("mounting container %s: %w", c.ID, err)
@@ -295,13 +324,13 @@ func putWholeRoot(store storage.Store, c *storage.Container, exclude []string) (
 	if err != nil {
 		return nil, fmt.Errorf("reading the root of container %s: %w", c.ID, err)
 	}
-	return put(store, "", rc, exclude)
+	return put(store, "", rc, exclude, ft)
 }
 
 // put stores a diff as a new layer. The diff goes to a temporary file
 // first: the reader of store.Diff holds the layer store's lock, which
 // PutLayer needs.
-func put(store storage.Store, parent string, rc io.ReadCloser, exclude []string) (*storage.Layer, error) {
+func put(store storage.Store, parent string, rc io.ReadCloser, exclude []string, ft *time.Time) (*storage.Layer, error) {
 	tmp, err := os.CreateTemp(tmpDir(store), "pod-commit-*.tar")
 	if err != nil {
 		rc.Close()
@@ -309,7 +338,7 @@ func put(store storage.Store, parent string, rc io.ReadCloser, exclude []string)
 	}
 	defer os.Remove(tmp.Name())
 	defer tmp.Close()
-	_, err = io.Copy(tmp, filterTar(rc, exclude))
+	_, err = io.Copy(tmp, filterTar(rc, exclude, ft))
 	rc.Close()
 	if err != nil {
 		return nil, fmt.Errorf("reading the changes: %w", err)
@@ -335,9 +364,10 @@ func tmpDir(store storage.Store) string {
 	return d
 }
 
-// filterTar copies a tar stream leaving out the excluded non-directories.
-func filterTar(r io.Reader, exclude []string) io.Reader {
-	if len(exclude) == 0 {
+// filterTar copies a tar stream leaving out the excluded non-directories;
+// with ft every entry gets that time (and no access or change time).
+func filterTar(r io.Reader, exclude []string, ft *time.Time) io.Reader {
+	if len(exclude) == 0 && ft == nil {
 		return r
 	}
 	skip := map[string]bool{}
@@ -360,6 +390,15 @@ func filterTar(r io.Reader, exclude []string) io.Reader {
 			name := strings.Trim(strings.TrimPrefix(hdr.Name, "./"), "/")
 			if hdr.Typeflag != tar.TypeDir && skip[name] {
 				continue
+			}
+			if ft != nil {
+				hdr.ModTime, hdr.AccessTime, hdr.ChangeTime = *ft, time.Time{}, time.Time{}
+				hdr.Format = tar.FormatPAX
+				if hdr.PAXRecords != nil {
+					delete(hdr.PAXRecords, "atime")
+					delete(hdr.PAXRecords, "ctime")
+					delete(hdr.PAXRecords, "mtime")
+				}
 			}
 			if err := tw.WriteHeader(hdr); err != nil {
 				pw.CloseWithError(err)

@@ -59,6 +59,8 @@ type imageConfig struct {
 	Architecture string     `json:"architecture"`
 	OS           string     `json:"os"`
 	Variant      string     `json:"variant,omitempty"`
+	OSVersion    string     `json:"os.version,omitempty"`
+	OSFeatures   []string   `json:"os.features,omitempty"`
 	Config       Config     `json:"config"`
 	RootFS       struct {
 		Type    string   `json:"type"`

@@ -142,3 +142,25 @@ func lastError(stderr string) (last, rest string) {
 	}
 	return last, b.String()
 }
+
+// RemoteDiffers runs the hidden `pod-image image outdated NAME` (pod
+// auto-update): whether the registry's image of name has another digest
+// than the local one. extra are pull flags (--authfile=F, --tls-verify=false).
+func RemoteDiffers(ctx context.Context, podBinary string, g GlobalFlags, name string, extra ...string) (bool, error) {
+	var differs bool
+	args := append(append([]string{"image", "outdated"}, extra...), "--", name)
+	err := runJSON(ctx, podBinary, g, args, func(dec *json.Decoder) error { return dec.Decode(&differs) })
+	return differs, err
+}
+
+// Tag runs `pod-image tag ID NAME`.
+func Tag(ctx context.Context, podBinary string, g GlobalFlags, id, name string) error {
+	return runJSON(ctx, podBinary, g, []string{"tag", id, name}, nil)
+}
+
+// ManifestAdd runs `pod-image manifest create --amend LIST containers-storage:ID`:
+// the image is added to the manifest list, which is created when missing
+// (pod build --manifest).
+func ManifestAdd(ctx context.Context, podBinary string, g GlobalFlags, list, id string) error {
+	return runJSON(ctx, podBinary, g, []string{"manifest", "create", "--amend", "--", list, "containers-storage:" + id}, nil)
+}

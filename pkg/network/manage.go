@@ -60,6 +60,20 @@ func (m *Manager) Create(o CreateOptions) (Network, error) {
 	}
 	if n.Driver == types.MacVLANNetworkDriver {
 		n.DNSEnabled = false
+		// -o parent=IFACE is the macvlan's host interface, as Podman's
+		// CLI takes it out of the options
+		if parent, ok := o.Options["parent"]; ok {
+			if parent == "" {
+				return Network{}, fmt.Errorf("network %s: -o parent= needs a host interface: %w", o.Name, errdefs.ErrInvalidArgument)
+			}
+			n.NetworkInterface = parent
+			n.Options = make(map[string]string, len(o.Options))
+			for k, v := range o.Options {
+				if k != "parent" {
+					n.Options[k] = v
+				}
+			}
+		}
 	}
 	if len(o.Gateways) > len(o.Subnets) || len(o.IPRanges) > len(o.Subnets) {
 		return Network{}, fmt.Errorf("network %s: every --gateway and --ip-range needs a --subnet: %w", o.Name, errdefs.ErrInvalidArgument)

@@ -22,6 +22,8 @@ import (
 	"go.podman.io/common/libnetwork/netavark"
 	"go.podman.io/common/libnetwork/types"
 	"go.podman.io/common/pkg/config"
+	"go.podman.io/storage/pkg/homedir"
+	"go.podman.io/storage/pkg/unshare"
 
 	"github.com/pod-engine/pod/pkg/errdefs"
 )
@@ -37,7 +39,8 @@ type (
 // DefaultNetwork is the name of the default bridge network (Podman's).
 const DefaultNetwork = "podman"
 
-// Default paths, the same as Podman's for root.
+// Default paths, the same as Podman's for root. An ordinary user's are
+// Podman's rootless ones (rootlessDirs).
 const (
 	defaultConfigDir = "/etc/containers/networks"
 	defaultRunDir    = "/run/containers/networks"
@@ -50,6 +53,33 @@ type Manager struct {
 	cfg *config.Config
 	mu  sync.Mutex
 	nis map[string]types.ContainerNetwork // by backend name
+	// the store's roots: an ordinary user's netavark networks live under
+	// them (StoreRoots)
+	graphRoot, runRoot string
+}
+
+// StoreRoots gives m the store's graph and run roots. For an ordinary user
+// the defaults are Podman 4.3's rootless ones: netavark's networks in
+// GRAPHROOT/networks and its run files in RUNROOT/networks, CNI's in
+// $XDG_CONFIG_HOME/cni/net.d (~/.config/cni/net.d), so a user never opens
+// root's /etc/containers/networks or /etc/cni/net.d.
+func (m *Manager) StoreRoots(graphRoot, runRoot string) *Manager {
+	m.graphRoot, m.runRoot = graphRoot, runRoot
+	return m
+}
+
+// rootlessDirs returns the netavark config and run directories and the CNI
+// config directory for an ordinary user, or ok false for root (or when no
+// store roots were given).
+func (m *Manager) rootlessDirs() (netavarkConf, netavarkRun, cni string, ok bool) {
+	if !unshare.IsRootless() || m.graphRoot == "" || m.runRoot == "" {
+		return "", "", "", false
+	}
+	home, err := homedir.GetConfigHome()
+	if err != nil {
+		home = filepath.Join(m.graphRoot, "cni-config")
+	}
+	return filepath.Join(m.graphRoot, "networks"), filepath.Join(m.runRoot, "networks"), filepath.Join(home, "cni", "net.d"), true
 }
 
 // New returns a Manager for containers.conf cfg (network_backend,
@@ -72,7 +102,11 @@ func (m *Manager) Backend() string {
 	if _, err := m.cfg.FindHelperBinary("netavark", false); err != nil {
 		return string(types.CNI)
 	}
-	if lists, _ := filepath.Glob(filepath.Join(cniConfigDir, "*.conflist")); len(lists) > 0 {
+	dir := cniConfigDir
+	if _, _, cni, ok := m.rootlessDirs(); ok {
+		dir = cni
+	}
+	if lists, _ := filepath.Glob(filepath.Join(dir, "*.conflist")); len(lists) > 0 {
 		return string(types.CNI)
 	}
 	return string(types.Netavark)
@@ -100,6 +134,9 @@ func (m *Manager) backendNamed(name string) (types.ContainerNetwork, error) {
 	case string(types.CNI):
 		if confDir == "" {
 			confDir = cniConfigDir
+			if _, _, cni, ok := m.rootlessDirs(); ok {
+				confDir = cni
+			}
 		}
 		ni, err = newCNI(m.cfg, confDir)
 	default:
@@ -118,10 +155,16 @@ func (m *Manager) openNetavark(confDir string) (types.ContainerNetwork, error) {
 		return nil, fmt.Errorf("netavark not found (install the netavark package, `make setup` does): %w", err)
 	}
 	aardvark, _ := m.cfg.FindHelperBinary("aardvark-dns", false)
+	runDir := defaultRunDir
+	if conf, run, _, ok := m.rootlessDirs(); ok {
+		runDir = run
+		if confDir == "" {
+			confDir = conf
+		}
+	}
 	if confDir == "" {
 		confDir = defaultConfigDir
 	}
-	runDir := defaultRunDir
 	if v := os.Getenv("POD_NETWORK_RUN_DIR"); v != "" {
 		runDir = filepath.Clean(v)
 	}

@@ -24,19 +24,26 @@ const (
 	CapLogPassthrough Capability = "log-passthrough"  // the passthrough log driver
 	CapUserNS         Capability = "userns"           // user namespaces
 	CapIDMappedMounts Capability = "idmapped-mounts"  // idmapped mounts
-	CapCgroupV1       Capability = "cgroup-v1"
-	CapCgroupV2       Capability = "cgroup-v2"
-	CapSeccomp        Capability = "seccomp"
-	CapAppArmor       Capability = "apparmor"
-	CapSELinux        Capability = "selinux"
-	CapKeepGroups     Capability = "keep-groups" // keep the caller's supplementary groups (--group-add keep-groups)
-	CapRootless       Capability = "rootless"    // run for an ordinary user inside its user namespace
-	CapPod            Capability = "pod"         // join a pod: share another container's namespaces, given by path in the spec
+	// CapOverlayMounts: the runtime mounts an OCI mount of type overlay
+	// (-v SRC:DST:O); without it pod mounts the overlay on the host and
+	// binds it.
+	CapOverlayMounts Capability = "overlay-mounts"
+	CapCgroupV1      Capability = "cgroup-v1"
+	CapCgroupV2      Capability = "cgroup-v2"
+	CapSeccomp       Capability = "seccomp"
+	CapAppArmor      Capability = "apparmor"
+	CapSELinux       Capability = "selinux"
+	CapKeepGroups    Capability = "keep-groups" // keep the caller's supplementary groups (--group-add keep-groups)
+	CapRootless      Capability = "rootless"    // run for an ordinary user inside its user namespace
+	CapPod           Capability = "pod"         // join a pod: share another container's namespaces, given by path in the spec
 	// CapPodUserNS: a user namespace of a pod's or the container's own,
 	// together with a network namespace pod made outside it (a pod's, a
 	// rootless user-mode network's): the runtime joins the namespaces the
 	// user namespace does not own first.
 	CapPodUserNS Capability = "pod-userns"
+	// CapUpdate: change a created or running container's cgroup limits
+	// (`runtime update --resources`, the task API's Update).
+	CapUpdate Capability = "update"
 )
 
 // KnownCapabilities lists every capability name, sorted.
@@ -61,7 +68,7 @@ func KnownCapability(c Capability) bool {
 
 var known = []Capability{CapExec, CapPause, CapTerminal, CapNoCgroups, CapPreserveFDs, CapNotifySocket,
 	CapLogJournald, CapLogPassthrough, CapUserNS, CapIDMappedMounts, CapCgroupV1, CapCgroupV2,
-	CapSeccomp, CapAppArmor, CapSELinux, CapKeepGroups, CapRootless, CapPod, CapPodUserNS}
+	CapSeccomp, CapAppArmor, CapSELinux, CapKeepGroups, CapRootless, CapPod, CapPodUserNS, CapOverlayMounts, CapUpdate}
 
 // capsOf is a runtime's capability set: what its kind says, then what
 // pod.conf declares for its name.
@@ -84,8 +91,10 @@ var what = map[Capability]string{
 	CapLogJournald:    "the journald log driver",
 	CapLogPassthrough: "the passthrough log driver",
 	CapUserNS:         "--userns",
+	CapIDMappedMounts: "the idmap mount option",
 	CapKeepGroups:     "--group-add keep-groups",
 	CapRootless:       "running as an ordinary user (rootless)",
+	CapUpdate:         "update of a created or running container's resources (pod update)",
 	CapPodUserNS:      "a user namespace of a pod's (pod create --userns, --uidmap…) or, rootless, of the container's own with the network namespace pod makes outside it",
 }
 
@@ -188,6 +197,10 @@ func (cs Caps) ApplyFeatures(raw json.RawMessage) {
 	}
 	if l.MountExtensions != nil && l.MountExtensions.IDMap != nil {
 		set(CapIDMappedMounts, l.MountExtensions.IDMap.Enabled)
+	} else if _, told := cs[CapIDMappedMounts]; !told {
+		// a features document without mountExtensions.idmap (runc 1.1)
+		// says the runtime has no id-mapped mounts
+		cs.Set(CapIDMappedMounts, false, "probe", "its features document has no linux.mountExtensions.idmap; use crun")
 	}
 }
 

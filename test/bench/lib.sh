@@ -155,6 +155,7 @@ teardown() {
 	local rc=$? d pids
 	trap - EXIT INT TERM
 	[[ -n ${W:-} && -d $W ]] || exit "$rc"
+	declare -F rootless_teardown >/dev/null && rootless_teardown
 	for d in "$W"/pod "$W"/ps-pod "$W"/many-pod; do
 		[[ -d $d/root ]] && pd "$d" rm -af -t 0 >/dev/null 2>&1
 	done

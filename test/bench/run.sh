@@ -9,7 +9,8 @@
 #   BENCH_DETACHED=100  detached containers started per engine
 #   BENCH_MANY=50       containers of the stop -a / rm -af section ("many")
 #   BENCH_MANY_N=3      rounds of that section
-#   BENCH_SECTIONS      subset of "run network variants ps detached many shim profile"
+#   BENCH_SECTIONS      subset of "run network rootless variants ps detached many shim profile"
+#   BENCH_ROOTLESS_USER the ordinary user of section "rootless" (podtest, contrib/rootless-user.sh)
 #   BENCH_NICE=-5       run the measurements at this nice level (default: as is)
 set -uo pipefail
 
@@ -44,7 +45,7 @@ else
 	PROF_N=15 STRACE_N=2 PS_N=15
 	MANY=${BENCH_MANY:-50} MANY_N=${BENCH_MANY_N:-3}
 fi
-SECTIONS=${BENCH_SECTIONS:-run network variants ps detached many shim profile}
+SECTIONS=${BENCH_SECTIONS:-run network rootless variants ps detached many shim profile}
 want() { [[ " $SECTIONS " == *" $1 "* ]]; }
 
 W=$(mktemp -d /tmp/podbench.XXXXXX)
@@ -127,6 +128,17 @@ if want network; then
 	fi
 	note "pod: the default network of its backend ($("$POD" $P_G info --format '{{.Host.NetworkBackend}}' 2>/dev/null)); podman: its own default for a fresh store"
 	bt interleave -n "$N" -title "run --rm true (bridge, -p)" -tsv "$TSV" "${ratios[@]}" "${cmds[@]}"
+fi
+
+# ---------------------------------------------------------------- rootless
+if want rootless; then
+	RL_USER=${BENCH_ROOTLESS_USER:-podtest}
+	if id "$RL_USER" >/dev/null 2>&1 && grep -q "^$RL_USER:" /etc/subuid; then
+		# shellcheck source=rootless.sh
+		. "$HERE/rootless.sh"
+	else
+		section "1d. rootless run --rm true: skipped, no user $RL_USER with /etc/subuid ranges (contrib/rootless-user.sh)"
+	fi
 fi
 
 # ---------------------------------------------------------------- variants
@@ -259,5 +271,6 @@ fi
 section "Summary (verdicts use the paired ratio: the median over rounds of A_i/B_i)"
 awk -F'\t' '$1 == "ratio" { printf "    %-38s %-24s %7.2fx  (paired %.2fx)  %s\n", $2, $3, $4, $5, $6 }' "$TSV"
 awk -F'\t' '$1 == "time" && $3 == "pod" && $2 == "run --rm true" { printf "    pod run --rm median %.1f ms (p90 %.1f ms, min %.1f ms)\n", $5, $6, $7 }' "$TSV"
+awk -F'\t' '$1 == "time" && $2 == "rootless run --rm true" && $3 ~ /rootless$/ { printf "    %s run --rm median %.1f ms (p90 %.1f ms, min %.1f ms)\n", $3, $5, $6, $7 }' "$TSV"
 [[ $POD_MODE == rootfs ]] && note "pod ran --rootfs (images not runnable by pod yet); podman = image, podman-rootfs = --rootfs"
 say "    load average at end: $(load_line); whole run took $((SECONDS - T0))s"

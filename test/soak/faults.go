@@ -51,10 +51,11 @@ var faultTable = map[string]faultFunc{
 	"runroot-ro":       runrootReadOnly,
 	"reboot":           reboot,
 	"runtime-replaced": runtimeReplaced,
+	"netns":            netnsFault,
 }
 
 // faultOrder is the order of -faults all.
-var faultOrder = []string{"kill-cli-run", "kill-cli-create", "kill-cli-start", "kill-cli-exec", "kill-cli-stop", "kill-cli-rm", "kill-monitor", "kill-container", "reboot", "disk-full", "runroot-ro", "runtime-replaced"}
+var faultOrder = []string{"kill-cli-run", "kill-cli-create", "kill-cli-start", "kill-cli-exec", "kill-cli-stop", "kill-cli-rm", "kill-monitor", "kill-container", "reboot", "disk-full", "runroot-ro", "runtime-replaced", "netns"}
 
 func faultNames() string { return strings.Join(faultOrder, ",") }
 

@@ -161,6 +161,14 @@ type leaks struct {
 	CtrProcesses int `json:"container_processes"`
 	Mounts       int `json:"mounts"`
 	Files        int `json:"files"`
+	// Network leftovers: namespaces left in the runroot (not counted as
+	// files or mounts too), and, counted by the netns fault on its own
+	// network, host veths on its bridge, firewall rules naming its
+	// containers or subnet, and addresses its IPAM still holds.
+	Netns         int `json:"netns"`
+	Veths         int `json:"veths"`
+	FirewallRules int `json:"firewall_rules"`
+	IPAM          int `json:"ipam_addresses"`
 	// KilledWriterTmp counts temp files of go.podman.io/storage's atomic
 	// writes (".tmp-<name><random>") left by a pod SIGKILLed between the
 	// write and the rename. Only the faults that kill pod set it; it is
@@ -171,7 +179,8 @@ type leaks struct {
 }
 
 func (l *leaks) total() int {
-	return l.Containers + l.PodProcesses + l.Monitors + l.Shims + l.CtrProcesses + l.Mounts + l.Files
+	return l.Containers + l.PodProcesses + l.Monitors + l.Shims + l.CtrProcesses + l.Mounts + l.Files +
+		l.Netns + l.Veths + l.FirewallRules + l.IPAM
 }
 
 func (l *leaks) add(o *leaks) {
@@ -182,6 +191,10 @@ func (l *leaks) add(o *leaks) {
 	l.CtrProcesses += o.CtrProcesses
 	l.Mounts += o.Mounts
 	l.Files += o.Files
+	l.Netns += o.Netns
+	l.Veths += o.Veths
+	l.FirewallRules += o.FirewallRules
+	l.IPAM += o.IPAM
 	l.KilledWriterTmp += o.KilledWriterTmp
 	l.Examples = append(l.Examples, o.Examples...)
 	l.ContainerList = append(l.ContainerList, o.ContainerList...)
@@ -232,14 +245,25 @@ func (e *podEnv) checkLeaks(baseline map[string]bool, settle time.Duration, podK
 		}
 		l.example("process left: %s", p)
 	}
+	netnsDir := filepath.Join(e.runroot, "pod", "netns")
 	for _, m := range e.mounts(ownMounts...) {
+		if strings.HasPrefix(m, netnsDir+"/") {
+			continue // counted below
+		}
 		l.Mounts++
 		l.example("mount left: %s", m)
 	}
+	if ents, err := os.ReadDir(netnsDir); err == nil {
+		for _, ent := range ents {
+			l.Netns++
+			l.example("network namespace left: %s", filepath.Join(netnsDir, ent.Name()))
+		}
+	}
+	netnsRel, _ := filepath.Rel(e.base, netnsDir)
 	var extra []string
 	for f := range e.files() {
 		switch {
-		case baseline[f] || transient(f):
+		case baseline[f] || transient(f), strings.HasPrefix(f, netnsRel+"/"):
 		case podKilled && strings.HasPrefix(filepath.Base(f), ".tmp-"):
 			l.KilledWriterTmp++
 			l.example("temp file of a killed writer: %s", f)
@@ -269,6 +293,13 @@ func (e *podEnv) purge(ownMounts ...string) {
 	ms := e.mounts(ownMounts...)
 	for i := len(ms) - 1; i >= 0; i-- {
 		_ = syscall.Unmount(ms[i], syscall.MNT_DETACH)
+	}
+	// Namespace files left (unmounted above), so they are counted once.
+	netnsDir := filepath.Join(e.runroot, "pod", "netns")
+	if ents, err := os.ReadDir(netnsDir); err == nil {
+		for _, ent := range ents {
+			_ = os.Remove(filepath.Join(netnsDir, ent.Name()))
+		}
 	}
 }
 

@@ -199,8 +199,7 @@ ctxfile
     # Refusals: exit 125, a clear message, nothing left.
     local bad
     for bad in "type=secret,id=nope,required=true|secret \"nope\" is required: give it with pod build --secret id=nope,src=PATH" \
-        "type=ssh|ssh mounts are not supported by pod build yet" \
-        "type=bind,from=builder,target=/x|from= (a stage or image) is not supported" \
+        "type=ssh|no ssh agent \"default\": give one with pod build --ssh" \
         "type=bind,source=out-link,target=/x|leaves the build context" \
         "type=bind,source=../../etc/passwd,target=/x|is not in the build context" \
         "type=nosuch,target=/x|unknown type \"nosuch\"" \

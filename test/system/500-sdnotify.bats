@@ -9,7 +9,7 @@ setup_file() {
     export PODT=$BATS_FILE_TMPDIR/p
     mkdir -p "$PODT" "$BATS_FILE_TMPDIR/h"
     pod import "$(busybox_tarball)" "$IMAGE" >/dev/null
-    (cd "$BATS_TEST_DIRNAME/sdnotify-helper" && CGO_ENABLED=0 go build -o "$BATS_FILE_TMPDIR/h/sdnotify-helper" .)
+    sdnotify_helper "$BATS_FILE_TMPDIR/h/sdnotify-helper"
     export HELPER=$BATS_FILE_TMPDIR/h/sdnotify-helper
 }
 

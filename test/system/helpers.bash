@@ -112,6 +112,17 @@ contains() {
     fi
 }
 
+# sdnotify_helper OUT: test/system/sdnotify-helper built at OUT, or copied
+# from $POD_BIN where run-rootless.sh built it (an ordinary user's copy of
+# test/system is outside the Go module and may have no go on its PATH).
+sdnotify_helper() {
+    if [[ -x "$POD_BIN/sdnotify-helper" ]]; then
+        cp "$POD_BIN/sdnotify-helper" "$1"
+    else
+        (cd "$BATS_TEST_DIRNAME/sdnotify-helper" && CGO_ENABLED=0 go build -o "$1" .)
+    fi
+}
+
 # make_rootfs DIR: a busybox root filesystem made from Debian's busybox-static.
 make_rootfs() {
     local dir=$1

@@ -36,10 +36,11 @@ rootless_users_teardown() {
     rm -rf "$RL"
 }
 
-# upenv USER: the environment USER's pod commands run with.
+# upenv USER: the environment USER's pod commands run with, plus
+# UPOD_ENV (more NAME=VALUE words, e.g. XDG_CONFIG_HOME for a storage.conf).
 upenv() {
     local u=$1
-    echo "PATH=/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin HOME=$(getent passwd "$u" | cut -d: -f6) USER=$u XDG_RUNTIME_DIR=$RL/$u/xdg"
+    echo "PATH=/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin HOME=$(getent passwd "$u" | cut -d: -f6) USER=$u XDG_RUNTIME_DIR=$RL/$u/xdg${UPOD_ENV:+ $UPOD_ENV}"
 }
 
 # upod USER ARGS...: pod as USER against USER's private roots in $RL.

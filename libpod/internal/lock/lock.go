@@ -23,7 +23,7 @@ type Manager struct {
 // NewManager returns a manager whose lock files live in dir (created 0700).
 func NewManager(dir string) (*Manager, error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return nil, fmt.Errorf("creating lock directory %s: %w", dir, err)
+		return nil, dirError(dir, err)
 	}
 	return &Manager{dir: dir}, nil
 }
@@ -50,7 +50,7 @@ func (m *Manager) lock(name string, how int) (*Locker, error) {
 	path := filepath.Join(m.dir, name)
 	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|syscall.O_CLOEXEC, 0o600)
 	if err != nil {
-		return nil, fmt.Errorf("opening lock: %w", err) // the error names the path
+		return nil, openError(m.dir, path, err)
 	}
 	for {
 		err = syscall.Flock(int(f.Fd()), how)

@@ -54,6 +54,24 @@ func checkMountReq(t *testing.T, m mountReq) {
 			t.Fatalf("bad option %q in %q", o, m.Options)
 		}
 	}
+	if ovl, upper, work := OverlayOf(m.Options); ovl {
+		if (m.Type != "bind" && m.Type != "volume") || (upper == "") != (work == "") || len(m.Options) != 1 && len(m.Options) != 3 {
+			t.Fatalf("overlay mount %+v", m)
+		}
+		for _, p := range []string{m.Source, upper, work} {
+			if strings.ContainsAny(p, ",:\\") {
+				t.Fatalf("overlay path %q in %+v", p, m)
+			}
+		}
+		if upper != "" {
+			checkCleanAbs(t, "upperdir", upper)
+			checkCleanAbs(t, "workdir", work)
+		}
+		return
+	}
+	if n := strings.Count(","+strings.Join(m.Options, ",")+",", ",idmap,"); n > 1 || (n == 1 && m.Type != "bind" && m.Type != "volume") {
+		t.Fatalf("idmap in %+v", m)
+	}
 	switch m.Type {
 	case "image":
 		if m.Source == "" || strings.Join(m.Options, ",") != "ro,rprivate,nosuid,nodev,rbind" {
@@ -85,7 +103,8 @@ func checkMountReq(t *testing.T, m mountReq) {
 }
 
 func FuzzVolume(f *testing.F) {
-	for _, s := range []string{"/src:/dst", "/a:/b:ro,z", "/a:/b:Z,shared,noexec", "vol:/x", "./r:/x", "/a:/b:ro,rw", "/a", "/a:/b:c:d", "/a:/:ro", "/a/../b:/c/./d:rbind,nosuid", "v.1:/d:ro,nocopy,suid", "v:/d:U", "/a:/b:U,z", "../x:/d", "a\x00b:/d"} {
+	for _, s := range []string{"/src:/dst", "/a:/b:ro,z", "/a:/b:Z,shared,noexec", "vol:/x", "./r:/x", "/a:/b:ro,rw", "/a", "/a:/b:c:d", "/a:/:ro", "/a/../b:/c/./d:rbind,nosuid", "v.1:/d:ro,nocopy,suid", "v:/d:U", "/a:/b:U,z", "../x:/d", "a\x00b:/d",
+		"/a:/b:O", "v:/d:O,U", "/a:/b:O,upperdir=/u,workdir=/w", "/a:/b:O,ro", "/a:/b:idmap", "v:/d:idmap,ro", "/a,b:/c:O", "/a:/b:idmap=uids=0-1-1"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, v string) {
@@ -126,6 +145,7 @@ func FuzzMount(f *testing.F) {
 		"type=bind,src=/a,dst=/b,bind-nonrecursive=true,readonly=1", "dst=/x", "type=bind,,",
 		"type=devpts,dst=/pts2,uid=1,gid=5,mode=620,max=10", "type=ramfs,dst=/r,ro,suid,exec", "type=ramfs,target=/r,readonly=false",
 		"type=volume,dst=/v,volume-nocopy=true,ro", "type=volume,src=../x,dst=/v", "type=volume,src=n,dst=/v,Z,exec,suid", "type=image,src=busybox,dst=/i", "type=image,src=x,dst=/i,rw=true",
+		"type=bind,src=/a,dst=/b,idmap", "type=volume,src=v,dst=/b,idmap,ro", "type=bind,src=/a,dst=/b,O", "type=bind,src=/a,dst=/b,idmap=uids=0-1-1",
 	} {
 		f.Add(s)
 	}

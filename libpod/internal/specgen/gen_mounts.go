@@ -114,7 +114,11 @@ func (g *gen) mounts() error {
 			continue // resolved by libpod: in h.Volumes
 		}
 		claimed[mr.Destination] = true
-		put(mr.spec(), true)
+		if mr.Type == "bind" {
+			put(g.userMount(mr.Destination, mr.Source, mr.Type, mr.Options), true)
+		} else {
+			put(mr.spec(), true)
+		}
 		if mr.Relabel != "" {
 			g.res.Relabel = append(g.res.Relabel, Relabel{Path: mr.Source, Shared: mr.Relabel == "z"})
 		}
@@ -133,7 +137,7 @@ func (g *gen) mounts() error {
 		if vm.Chown {
 			g.res.Chown = append(g.res.Chown, vm.Source)
 		}
-		put(specs.Mount{Destination: vm.Destination, Type: "bind", Source: vm.Source, Options: append([]string(nil), vm.Options...)}, true)
+		put(g.userMount(vm.Destination, vm.Source, "bind", vm.Options), true)
 	}
 	for _, v := range g.d.Mounts {
 		mr, err := parseMount(v)

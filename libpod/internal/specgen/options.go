@@ -15,8 +15,11 @@ type Options struct {
 	Name string `json:"name,omitempty"`
 
 	// Root filesystem: either an image (resolved by libpod into Image) or a host dir.
-	Rootfs   string `json:"rootfs,omitempty"`   // --rootfs: host directory used as /
-	ReadOnly bool   `json:"readOnly,omitempty"` // --read-only
+	Rootfs string `json:"rootfs,omitempty"` // --rootfs: host directory used as /
+	// RootfsOverlay: --rootfs PATH:O, an overlay over PATH whose upper
+	// layer lives in the container's directory until it is removed.
+	RootfsOverlay bool `json:"rootfsOverlay,omitempty"`
+	ReadOnly      bool `json:"readOnly,omitempty"` // --read-only
 	// ReadOnlyTmpfs mounts tmpfs on /tmp, /var/tmp, /run with --read-only (Podman's default true).
 	ReadOnlyTmpfs *bool `json:"readOnlyTmpfs,omitempty"`
 
@@ -184,6 +187,13 @@ type Host struct {
 	CgroupManager   string            // cgroupfs | systemd
 	RuntimeName     string            // the runtime the container will use (its binary's base name)
 	Volumes         []VolumeMount     // the container's volumes, resolved to host directories by libpod
+	// OverlayDir is the container's directory for the layers of its
+	// overlay (O) mounts: overlay N gets OverlayDir/N/{upper,work,merge}.
+	OverlayDir string
+	// OverlayOnHost says the runtime cannot mount an overlay (no
+	// overlay-mounts capability): libpod mounts each one on the host, at
+	// its merge directory, and the spec binds that.
+	OverlayOnHost bool
 
 	// Fields added by specgen (filled by ProbeHost).
 	AppArmor       bool     // AppArmor is enabled on the host
@@ -230,6 +240,24 @@ type Result struct {
 	// Chown are the host paths of U mounts: libpod gives them (recursively)
 	// to the container's user, which the spec's process names.
 	Chown []string
+	// Overlays are the overlay (O) mounts: libpod makes their directories
+	// (and, with Host.OverlayOnHost, mounts them) before the runtime
+	// creates the container, and removes them at cleanup.
+	Overlays []Overlay
+}
+
+// Overlay is one overlay mount of a container.
+type Overlay struct {
+	Lower, Upper, Work string
+	// Temp: Upper and Work are pod's, under Host.OverlayDir (the
+	// container's changes go with them at cleanup); else the user's.
+	Temp bool
+	// Merge is where libpod mounts the overlay on the host ("" = the
+	// runtime mounts it from the spec).
+	Merge string
+	// UserXattr: the overlay is mounted in a user namespace (overlayfs'
+	// userxattr option).
+	UserXattr bool
 }
 
 // Relabel is one z/Z bind source: Shared is z (shared between containers),

@@ -97,10 +97,8 @@ func (s *optSet) get(group []string) string { return s.chosen[group[0]] }
 func unsupportedBindOption(opt string) error {
 	name, _, _ := strings.Cut(opt, "=")
 	switch name {
-	case "O":
-		return fmt.Errorf("option %q (overlay mount) is not supported yet", opt)
-	case "idmap":
-		return fmt.Errorf("option %q (id-mapped mount) is not supported yet", opt)
+	case "O", "upperdir", "workdir":
+		return fmt.Errorf("option %q (overlay) is not available with --mount, as in Podman 4.3.1: use -v SRC:DST:O", opt)
 	case "copy", "nocopy":
 		return fmt.Errorf("option %q only applies to named and anonymous volumes", opt)
 	}
@@ -181,8 +179,22 @@ func parseVolume(v string) (mountReq, error) {
 	if len(parts) == 3 {
 		opts = strings.Split(parts[2], ",")
 	}
-	if m.Options, m.Relabel, m.Chown, err = bindOptions(opts); err != nil {
+	x, err := splitExtOptions(opts)
+	if err != nil {
 		return m, flagError(flagVolume, v, "%v", err)
+	}
+	if x.overlay {
+		if err := checkOverlayPath(m.Source); err != nil {
+			return m, flagError(flagVolume, v, "overlay (O): %v", err)
+		}
+		m.Options, m.Chown = x.overlayOptions(), x.chown
+		return m, nil
+	}
+	if m.Options, m.Relabel, m.Chown, err = bindOptions(x.rest); err != nil {
+		return m, flagError(flagVolume, v, "%v", err)
+	}
+	if x.idmap {
+		m.Options = append(m.Options, optIDMap)
 	}
 	return m, nil
 }
@@ -282,6 +294,7 @@ func boolValue(k, val string) (bool, error) {
 
 func (m *mountReq) bindMountKeys(kv map[string]string, keys []string) error {
 	var set optSet
+	idmap := false
 	for _, k := range keys {
 		val := kv[k]
 		switch k {
@@ -341,6 +354,11 @@ func (m *mountReq) bindMountKeys(kv map[string]string, keys []string) error {
 			if err := addChown(&set, k, val); err != nil {
 				return err
 			}
+		case optIDMap:
+			if val != "\x00" {
+				return fmt.Errorf("option %q: custom mappings (idmap=uids=…;gids=…) are not supported; use idmap, which maps the mount with the container's --uidmap/--gidmap or --userns", k+"="+val)
+			}
+			idmap = true
 		default:
 			if err := unsupportedBindOption(k); err != nil {
 				return err
@@ -352,6 +370,9 @@ func (m *mountReq) bindMountKeys(kv map[string]string, keys []string) error {
 		return fmt.Errorf("source= (or src=) is required for type=bind")
 	}
 	m.Options = finishBindOptions(&set)
+	if idmap {
+		m.Options = append(m.Options, optIDMap)
+	}
 	m.Relabel = set.get(optRelabel)
 	m.Chown = set.get(optChown) != ""
 	return nil
@@ -555,11 +576,15 @@ func checkBindSource(m *mountReq) error {
 	if m.Type != "bind" {
 		return nil
 	}
-	if _, err := os.Stat(m.Source); err != nil {
+	st, err := os.Stat(m.Source)
+	if err != nil {
 		if os.IsNotExist(err) {
 			return flagError(m.flag, m.value, "source %q does not exist on the host", m.Source)
 		}
 		return flagError(m.flag, m.value, "source: %v", err)
+	}
+	if ovl, _, _ := OverlayOf(m.Options); ovl && !st.IsDir() {
+		return flagError(m.flag, m.value, "source %q is not a directory: an overlay (O) needs a directory", m.Source)
 	}
 	return nil
 }

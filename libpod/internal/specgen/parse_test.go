@@ -52,13 +52,47 @@ func TestParseVolume(t *testing.T) {
 		{"/src:/dst:bogus", "unknown option"},
 		{"/src:/dst:ro,", "empty option"},
 		{"/src:/dst:U,ro,U", "conflicts"},
-		{"/src:/dst:O", "overlay"},
-		{"/src:/dst:idmap", "id-mapped"},
+		{"/src:/dst:O,ro", "cannot be combined with O"},
+		{"/src:/dst:O,Z", "cannot be combined with O"},
+		{"/src:/dst:O,O", "more than once"},
+		{"/src:/dst:O,idmap", "cannot be combined with O"},
+		{"/src:/dst:O,upperdir=/u", "must be given together"},
+		{"/src:/dst:O,workdir=/w", "must be given together"},
+		{"/src:/dst:O,upperdir=/u,workdir=/u", "different directories"},
+		{"/src:/dst:O,upperdir=u,workdir=/w", "absolute host path"},
+		{"/src:/dst:upperdir=/u,workdir=/w", "need the O"},
+		{"/s,x:/dst:O", "cannot carry"},
+		{"/src:/dst:O,upperdir=/u\\x,workdir=/w", "cannot carry"},
+		{"/src:/dst:idmap,idmap", "more than once"},
+		{"/src:/dst:idmap=uids=0-1-2", "custom mappings"},
 		{"/src:/dst:nocopy", "named and anonymous volumes"},
 	}
 	for _, c := range bad {
 		_, err := parseVolume(c.in)
 		wantInvalid(t, err, "--volume", c.frag)
+	}
+	ext := []struct {
+		in, typ string
+		opts    []string
+		chown   bool
+	}{
+		{"/src:/dst:O", "bind", []string{"O"}, false},
+		{"/src:/dst:U,O", "bind", []string{"O"}, true},
+		{"/src:/dst:O,upperdir=/u/x/,workdir=/w", "bind", []string{"O", "upperdir=/u/x", "workdir=/w"}, false},
+		{"vol:/dst:O", "volume", []string{"O"}, false},
+		{"vol:/dst:workdir=/w,O,upperdir=/u", "volume", []string{"O", "upperdir=/u", "workdir=/w"}, false},
+		{"/src:/dst:idmap,ro", "bind", []string{"ro", "rprivate", "rbind", "idmap"}, false},
+		{"vol:/dst:idmap", "volume", []string{"rw", "rprivate", "nosuid", "nodev", "rbind", "idmap"}, false},
+	}
+	for _, c := range ext {
+		m, err := parseVolume(c.in)
+		if err != nil {
+			t.Errorf("%q: %v", c.in, err)
+			continue
+		}
+		if m.Type != c.typ || !reflect.DeepEqual(m.Options, c.opts) || m.Chown != c.chown {
+			t.Errorf("%q: got %+v", c.in, m)
+		}
 	}
 	vols := []struct {
 		in, name, dst string

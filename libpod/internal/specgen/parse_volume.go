@@ -42,8 +42,21 @@ func parseNamedVolume(v string, parts []string) (mountReq, error) {
 	if len(parts) == 3 {
 		opts = strings.Split(parts[2], ",")
 	}
-	if m.Options, m.Relabel, m.NoCopy, m.Chown, err = volumeOptions(opts); err != nil {
+	x, err := splitExtOptions(opts)
+	if err != nil {
 		return m, flagError(flagVolume, v, "%v", err)
+	}
+	if x.overlay {
+		// the volume is the lower layer: the container's changes go to
+		// the upper one (a first use still copies the image's content in)
+		m.Options, m.Chown = x.overlayOptions(), x.chown
+		return m, nil
+	}
+	if m.Options, m.Relabel, m.NoCopy, m.Chown, err = volumeOptions(x.rest); err != nil {
+		return m, flagError(flagVolume, v, "%v", err)
+	}
+	if x.idmap {
+		m.Options = append(m.Options, optIDMap)
 	}
 	return m, nil
 }
@@ -96,6 +109,7 @@ func finishVolumeOptions(set *optSet) []string {
 // an anonymous volume), ro/rw, volume-nocopy, z/Z, the suid/dev/exec pairs.
 func (m *mountReq) volumeMountKeys(kv map[string]string, keys []string) error {
 	var set optSet
+	idmap := false
 	for _, k := range keys {
 		val := kv[k]
 		switch k {
@@ -135,6 +149,11 @@ func (m *mountReq) volumeMountKeys(kv map[string]string, keys []string) error {
 			if err := addChown(&set, k, val); err != nil {
 				return err
 			}
+		case optIDMap:
+			if val != "\x00" {
+				return fmt.Errorf("option %q: custom mappings (idmap=uids=…;gids=…) are not supported; use idmap, which maps the mount with the container's --uidmap/--gidmap or --userns", k+"="+val)
+			}
+			idmap = true
 		case "volume-label", "volume-driver", "volume-opt":
 			return fmt.Errorf("option %q is not supported: create the volume first with `pod volume create`", k)
 		default:
@@ -145,6 +164,9 @@ func (m *mountReq) volumeMountKeys(kv map[string]string, keys []string) error {
 		}
 	}
 	m.Options = finishVolumeOptions(&set)
+	if idmap {
+		m.Options = append(m.Options, optIDMap)
+	}
 	m.Relabel = set.get(optRelabel)
 	m.NoCopy = set.get(optCopy) == "nocopy"
 	m.Chown = set.get(optChown) != ""

@@ -63,7 +63,7 @@ type Options struct {
 	Stdin, Stdout, Stderr *os.File
 	// Dir is the monitor's working directory ("" = the caller's).
 	Dir string
-	// Direct says the monitor is pod's own (pod-conmon) and honours
+	// Direct says the monitor is pod's own (pod-conmon, pod-shim) and honours
 	// conmon.EnvDirect: Start makes it a session leader and returns once it
 	// is released, without waiting for a daemonizing first process. The
 	// monitor then stays our child until we exit; Start reaps it when it

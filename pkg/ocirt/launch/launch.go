@@ -47,7 +47,7 @@ type Monitor struct {
 	// pod-conmon and pod-shim; the real conmon does not).
 	Periodic bool
 	// Direct says the monitor needs no daemonizing re-exec
-	// (conmon.EnvDirect, pod-conmon; see client.Options.Direct).
+	// (conmon.EnvDirect, pod-conmon and pod-shim; see client.Options.Direct).
 	Direct bool
 	// Message returns the runtime's own error message for a failure the
 	// monitor reported (nil: the monitor's message as is).

@@ -59,6 +59,19 @@ func (Driver) Capabilities(cfg *ocirt.Config, h ocirt.Handle, features json.RawM
 	} else {
 		c.Set(ocirt.CapRootless, true, "kind", "")
 	}
+	if q.runsc {
+		c.Set(ocirt.CapOverlayMounts, false, "kind", "gVisor ignores mounts of type overlay: pod mounts the overlay on the host and binds it")
+		c.Set(ocirt.CapIDMappedMounts, false, "kind", "gVisor has no id-mapped mounts; use crun")
+		c.Set(ocirt.CapUpdate, false, "kind", "runsc has no update command: the gVisor sandbox takes its limits when it is created; stop the container, update it and start it again")
+	} else {
+		c.Set(ocirt.CapOverlayMounts, true, "kind", "")
+		c.Set(ocirt.CapUpdate, true, "kind", "")
+	}
+	if q.crun {
+		// crun ≥ 1.4 maps a mount with the idmap option (mount_setattr);
+		// 1.8 has no features command to say so
+		c.Set(ocirt.CapIDMappedMounts, true, "kind", "")
+	}
 	c.ApplyFeatures(features)
 	if len(features) == 0 && strings.HasPrefix(base, "runsc") {
 		// gVisor implements these itself; it has no features command.

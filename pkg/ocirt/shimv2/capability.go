@@ -15,6 +15,7 @@ func (Driver) Capabilities(cfg *ocirt.Config, h ocirt.Handle, features json.RawM
 	for _, k := range []ocirt.Capability{ocirt.CapExec, ocirt.CapPause, ocirt.CapTerminal} {
 		c.Set(k, true, "kind", "")
 	}
+	c.Set(ocirt.CapUpdate, true, "kind", "the task API's Update")
 	c.Set(ocirt.CapNoCgroups, false, "kind", "a shim places its containers in cgroups itself")
 	c.Set(ocirt.CapPreserveFDs, false, "kind", "the shim task API passes no file descriptors")
 	c.Set(ocirt.CapNotifySocket, true, "kind", "")
@@ -24,6 +25,8 @@ func (Driver) Capabilities(cfg *ocirt.Config, h ocirt.Handle, features json.RawM
 	c.Set(ocirt.CapRootless, false, "kind", "a shim keeps its socket under /run/containerd, which an ordinary user cannot write; use crun, runc or runsc")
 	c.Set(ocirt.CapPod, true, "kind", "members join the infra container's namespaces by path, in the runtime behind the shim")
 	c.Set(ocirt.CapPodUserNS, false, "kind", "the runc behind the shim joins a user namespace before any other, and then may not join the network namespace pod made in the host's: give the pod --network none")
+	c.Set(ocirt.CapOverlayMounts, true, "kind", "the runtime behind the shim mounts it")
+	c.Set(ocirt.CapIDMappedMounts, false, "kind", "the runc behind the shim (1.1) has no id-mapped mounts; use crun")
 	c.ApplyFeatures(features)
 	return c
 }

@@ -39,6 +39,6 @@ func (t *task) Exec(ctx context.Context, req *ocirt.ExecRequest) (ocirt.ExecProc
 	if err != nil {
 		return nil, err
 	}
-	m := &launch.Monitor{Binary: mon, Runtime: t.r.h.Path, RuntimeName: t.r.h.Name, RuntimeArgs: rargs}
+	m := &launch.Monitor{Binary: mon, Runtime: t.r.h.Path, RuntimeName: t.r.h.Name, RuntimeArgs: rargs, Direct: true}
 	return launch.Exec(ctx, m, t.ref.ID, req, req.Process)
 }

@@ -91,7 +91,7 @@ func (r *runtime) Create(ctx context.Context, req *ocirt.CreateRequest) (ocirt.T
 		t.removeBundle()
 		return nil, err
 	}
-	m := &launch.Monitor{Binary: mon, Runtime: r.h.Path, RuntimeName: r.h.Name, RuntimeArgs: rargs, Dir: bundle, Periodic: true}
+	m := &launch.Monitor{Binary: mon, Runtime: r.h.Path, RuntimeName: r.h.Name, RuntimeArgs: rargs, Dir: bundle, Periodic: true, Direct: true}
 	started, err := launch.Create(ctx, m, req)
 	if err != nil {
 		// pod-shim stops the shim after a failed create. If pod-shim itself

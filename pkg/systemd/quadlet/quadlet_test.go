@@ -89,7 +89,7 @@ func TestErrors(t *testing.T) {
 		{"[Container]\nImage=x\nRuntime=\n", "f.container:3: key Runtime: empty value"},
 		{"[Container]\nImage=x\nGroup=10\n", "f.container:3: key Group: Group= needs User="},
 		{"[Container]\nImage=x\n[Bogus]\nA=1\n", "f.container:4: key A: unknown section [Bogus]"},
-		{"[Container]\nImage=x\nAutoUpdate=registry\n", "key AutoUpdate: not supported by pod: auto-update"},
+		{"[Container]\nImage=x\nMask=/x\n", "key Mask: not supported by pod: --security-opt mask"},
 		{"[Container]\nImage=x\x00\n", "f.container: not a text file"},
 		{"[Container]\nImage=x\nExec=a \\\n  b\nBogus=2\n", "f.container:5: key Bogus"},
 		{"[Container]\nImage=x\nVolume=nope.volume:/data\n", "f.container:3: key Volume: nope.volume: no such file in the unit directories"},
@@ -247,5 +247,16 @@ func fuzzOne(t *testing.T, path string, data []byte) {
 	}
 	if n != 1 {
 		t.Fatalf("%d ExecStart lines:\n%s", n, u.Content)
+	}
+}
+
+// AutoUpdate= becomes Podman's policy label, which pod auto-update reads.
+func TestAutoUpdateLabel(t *testing.T) {
+	out, err := convert("au.container", []byte("[Container]\nImage=localhost/x\nAutoUpdate=local\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out.Content, "--label io.containers.autoupdate=local") {
+		t.Fatalf("no auto-update label in:\n%s", out.Content)
 	}
 }

@@ -105,6 +105,7 @@ func splitWords(s string) ([]string, error) {
 type result struct {
 	wall   time.Duration // until the command itself exited
 	tree   time.Duration // until its last descendant exited (settle mode)
+	cpu    time.Duration // user+system CPU of every reaped descendant (the whole tree in settle mode)
 	err    error
 	stderr string // tail of stderr when err != nil
 }
@@ -174,6 +175,7 @@ func runOnce(ctx context.Context, c command, round int, timeout, settleFor time.
 	}
 	defer devnull.Close()
 	cmd.Stdout = devnull
+	cpu0 := childrenCPU()
 	start := time.Now()
 	err = cmd.Run()
 	r := result{wall: time.Since(start), err: err}
@@ -187,10 +189,22 @@ func runOnce(ctx context.Context, c command, round int, timeout, settleFor time.
 			fmt.Fprintf(os.Stderr, "benchtool: %s (round %d): descendants still running after %v; going on\n", c.name, round, settleFor)
 		}
 	}
+	r.cpu = childrenCPU() - cpu0
 	if err != nil && errFile != nil {
 		r.stderr = fileTail(errFile, 600)
 	}
 	return r
+}
+
+// childrenCPU is the user+system CPU time of all reaped descendants so far
+// (RUSAGE_CHILDREN: a child's total includes the descendants it reaped,
+// and a subreaper reaps the orphans itself).
+func childrenCPU() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_CHILDREN, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 func fileTail(f *os.File, n int64) string {

@@ -105,10 +105,12 @@ func interleaveMain(args []string) error {
 	// so pairs stay aligned by round.
 	samples := make([][]float64, k)
 	trees := make([][]float64, k)
+	cpus := make([][]float64, k) // CPU ms of the whole process tree
 	fails := make([]int, k)
 	for c := range samples {
 		samples[c] = make([]float64, *n)
 		trees[c] = make([]float64, *n)
+		cpus[c] = make([]float64, *n)
 	}
 	ctx := context.Background()
 	for round := 0; round < *warmup+*n; round++ {
@@ -119,6 +121,7 @@ func interleaveMain(args []string) error {
 				if measured >= 0 {
 					samples[c][measured] = math.NaN()
 					trees[c][measured] = math.NaN()
+					cpus[c][measured] = math.NaN()
 				}
 				continue
 			}
@@ -134,9 +137,11 @@ func interleaveMain(args []string) error {
 				if res.err != nil {
 					samples[c][measured] = math.NaN()
 					trees[c][measured] = math.NaN()
+					cpus[c][measured] = math.NaN()
 				} else {
 					samples[c][measured] = msOf(res.wall)
 					trees[c][measured] = msOf(res.tree)
+					cpus[c][measured] = msOf(res.cpu)
 				}
 			}
 		}
@@ -144,9 +149,9 @@ func interleaveMain(args []string) error {
 	if *settleFor <= 0 {
 		trees = nil
 	}
-	report(os.Stdout, *title, *n, *warmup, cmds, samples, trees, rs, *showSum)
+	report(os.Stdout, *title, *n, *warmup, cmds, samples, trees, cpus, rs, *showSum)
 	if *tsv != "" {
-		return appendTSV(*tsv, *title, cmds, samples, trees, rs)
+		return appendTSV(*tsv, *title, cmds, samples, trees, cpus, rs)
 	}
 	return nil
 }
@@ -198,8 +203,10 @@ func ratioValues(cmds []command, samples [][]float64, r ratio) (float64, float64
 }
 
 // report prints the table; trees (may be nil) adds the median time until
-// the command's whole process tree had exited.
-func report(w *os.File, title string, n, warmup int, cmds []command, samples, trees [][]float64, rs []ratio, showSum bool) {
+// the command's whole process tree had exited, cpus the median user+system
+// CPU time of the reaped tree (with settle: all of it; without: the
+// command and the descendants it waited for).
+func report(w *os.File, title string, n, warmup int, cmds []command, samples, trees, cpus [][]float64, rs []ratio, showSum bool) {
 	if title != "" {
 		fmt.Fprintf(w, "--- %s\n", title)
 	}
@@ -215,6 +222,7 @@ func report(w *os.File, title string, n, warmup int, cmds []command, samples, tr
 	if trees != nil {
 		hdr += fmt.Sprintf(" %9s", "tree med")
 	}
+	hdr += fmt.Sprintf(" %9s", "cpu med")
 	if showSum {
 		hdr += fmt.Sprintf(" %9s", "total")
 	}
@@ -226,6 +234,7 @@ func report(w *os.File, title string, n, warmup int, cmds []command, samples, tr
 		if trees != nil {
 			line += fmt.Sprintf(" %9s", ms(median(valid(trees[i]))))
 		}
+		line += fmt.Sprintf(" %9s", ms(median(valid(cpus[i]))))
 		if showSum {
 			line += fmt.Sprintf(" %9s", ms(sum(v)))
 		}
@@ -243,11 +252,12 @@ func report(w *os.File, title string, n, warmup int, cmds []command, samples, tr
 		label := r.num + " / " + r.den
 		// The paired ratio decides the verdict: it is the one that load
 		// bursts cannot bias.
-		fmt.Fprintf(w, "    %-*s %6.2fx  (paired %.2fx)  %s\n", 2*width+3, label, m, p, r.verdict(p))
+		cm, cp, _ := ratioValues(cmds, cpus, r)
+		fmt.Fprintf(w, "    %-*s %6.2fx  (paired %.2fx)  %s  cpu %.2fx (paired %.2fx)\n", 2*width+3, label, m, p, r.verdict(p), cm, cp)
 	}
 }
 
-func appendTSV(path, title string, cmds []command, samples, trees [][]float64, rs []ratio) error {
+func appendTSV(path, title string, cmds []command, samples, trees, cpus [][]float64, rs []ratio) error {
 	f, err := os.OpenFile(path, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o644)
 	if err != nil {
 		return err
@@ -259,8 +269,8 @@ func appendTSV(path, title string, cmds []command, samples, trees [][]float64, r
 		if trees != nil {
 			tree = median(valid(trees[i]))
 		}
-		fmt.Fprintf(f, "time\t%s\t%s\t%d\t%.3f\t%.3f\t%.3f\t%.3f\t%.3f\t%.3f\n", title, c.name, len(v),
-			median(v), quantile(v, 0.9), minOf(v), mean(v), tree, sum(v))
+		fmt.Fprintf(f, "time\t%s\t%s\t%d\t%.3f\t%.3f\t%.3f\t%.3f\t%.3f\t%.3f\t%.3f\n", title, c.name, len(v),
+			median(v), quantile(v, 0.9), minOf(v), mean(v), tree, sum(v), median(valid(cpus[i])))
 	}
 	for _, r := range rs {
 		m, p, err := ratioValues(cmds, samples, r)

@@ -5,6 +5,7 @@ import (
 	"os"
 	"os/exec"
 	"strconv"
+	"strings"
 	"syscall"
 
 	"github.com/pod-engine/pod/pkg/conmon"
@@ -61,6 +62,46 @@ func daemonize(pidFile string) (parent bool, err error) {
 	}
 	_ = cmd.Process.Release()
 	return true, nil
+}
+
+// startedDirect reports whether pod started this process directly as the
+// daemon (conmon.EnvDirect, as for pod-conmon: a session leader its caller
+// does not wait for), and takes that variable and the Go runtime settings
+// it names out of the environment, so the shim binary pod-shim starts does
+// not inherit them.
+func startedDirect() bool {
+	added, ok := os.LookupEnv(conmon.EnvDirect)
+	if !ok {
+		return false
+	}
+	os.Unsetenv(conmon.EnvDirect)
+	for _, name := range strings.Split(added, ",") {
+		if name != "" {
+			os.Unsetenv(name)
+		}
+	}
+	return true
+}
+
+// becomeDaemon is what the daemonized copy starts with, done in place: our
+// own pid in pidFile, stdio on /dev/null (the pipes stay).
+func becomeDaemon(pidFile string) error {
+	if pidFile != "" {
+		if err := conmon.WritePidFile(pidFile, os.Getpid()); err != nil {
+			return err
+		}
+	}
+	devnull, err := syscall.Open(os.DevNull, syscall.O_RDWR|syscall.O_CLOEXEC, 0)
+	if err != nil {
+		return fmt.Errorf("opening /dev/null: %w", err)
+	}
+	defer syscall.Close(devnull)
+	for fd := 0; fd < 3; fd++ {
+		if err := syscall.Dup3(devnull, fd, 0); err != nil {
+			return fmt.Errorf("stdio to /dev/null: %w", err)
+		}
+	}
+	return nil
 }
 
 func fcntlGetfd(fd int) (int, error) {

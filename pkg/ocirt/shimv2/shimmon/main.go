@@ -41,7 +41,18 @@ func Main(argv []string) int {
 		return 1
 	}
 	p := openPipes()
-	if os.Getenv(envChild) != "1" {
+	switch {
+	case startedDirect():
+		// pod started us as the daemon already (client.Options.Direct):
+		// no daemonizing re-exec, a whole process start less per create
+		// and exec.
+		p.waitStart()
+		if err := becomeDaemon(a.ConmonPidFile); err != nil {
+			p.report(-1, err.Error())
+			fmt.Fprintf(os.Stderr, "pod-shim: %v\n", err)
+			return 1
+		}
+	case os.Getenv(envChild) != "1":
 		p.waitStart()
 		if _, err := daemonize(a.ConmonPidFile); err != nil {
 			p.report(-1, err.Error())
@@ -49,8 +60,9 @@ func Main(argv []string) int {
 			return 1
 		}
 		return 0
+	default:
+		os.Unsetenv(envChild)
 	}
-	os.Unsetenv(envChild)
 	if a.Exec {
 		return runExec(a, f, p)
 	}

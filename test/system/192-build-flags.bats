@@ -1,0 +1,197 @@
+#!/usr/bin/env bats
+# build flags beyond the basics (docs/build.md): the RUN containers'
+# settings, the image's platform and metadata, --timestamp, --output,
+# contexts, --ssh, pull options and the flags pod refuses by name.
+
+load helpers
+
+ctxdir() {
+    local d=$BATS_TEST_TMPDIR/$1
+    mkdir -p "$d"
+    echo "$d"
+}
+
+@test "build flags: RUN container settings (caps, ulimit, hosts, dns, volume, device, env, namespaces)" {
+    d=$(ctxdir runc)
+    mkdir -p "$BATS_TEST_TMPDIR/vol"
+    echo "from the host" >"$BATS_TEST_TMPDIR/vol/v.txt"
+    cat >"$d/Containerfile" <<'CF'
+FROM localhost/busybox
+RUN echo "env=$FOO/$KEEP"; grep CapEff /proc/self/status; echo "nofile=$(ulimit -n)"; \
+    grep -c 'db.example 10.9.8.7' /etc/hosts; grep nameserver /etc/resolv.conf; grep search /etc/resolv.conf; \
+    grep options /etc/resolv.conf; cat /vol/v.txt; test -c /dev/mynull && echo dev=ok; \
+    df -k /dev/shm | tail -1 | awk '{print "shm=" $2}'; readlink /proc/self/ns/ipc; echo "pid1=$(cat /proc/1/comm)"; \
+    mkdir -p /made && echo made >/made/file
+CF
+    export KEEP=kept
+    run_pod build --no-cache --env FOO=bar --env KEEP --unsetenv KEEP --cap-drop all --cap-add CAP_CHOWN,CAP_DAC_OVERRIDE \
+        --ulimit nofile=321:321 --add-host db.example:10.9.8.7 --dns 10.1.2.3 --dns-search corp.example \
+        --dns-option ndots:3 --volume "$BATS_TEST_TMPDIR/vol:/vol:ro" --device /dev/null:/dev/mynull \
+        --shm-size 7m --ipc private --pid private --uts private --cgroupns private --security-opt no-new-privileges \
+        --cpu-shares 512 --cpu-period 100000 --cpu-quota 50000 --cpuset-cpus 0 --cpuset-mems 0 --memory 256m \
+        --memory-swap 512m --cgroup-parent /pod-build-test --http-proxy=false --isolation oci \
+        --runtime-flag debug --hooks-dir "$BATS_TEST_TMPDIR/hooks" -t runflags "$d"
+    # The RUN output, as the step prints it.
+    rmdir /sys/fs/cgroup/pod-build-test 2>/dev/null || true
+    [[ "$output" == *"env=bar/kept"* ]] || die "--env: $output"
+    [[ "$output" == *"CapEff:	0000000000000003"* ]] || die "--cap-drop/--cap-add: $output"
+    [[ "$output" == *"nofile=321"* ]] || die "--ulimit: $output"
+    [[ "$output" == *"nameserver 10.1.2.3"*"search corp.example"*"options ndots:3"* ]] || die "--dns*: $output"
+    [[ "$output" == *"from the host"*"dev=ok"*"shm=7168"* ]] || die "--volume/--device/--shm-size: $output"
+    # The image has --env, not what --unsetenv removed; the volume's mount
+    # point is not in it, the RUN's own files are.
+    run_pod image inspect --format '{{.Config.Env}}' runflags
+    [[ "$output" == *"FOO=bar"* && "$output" != *KEEP* ]] || die "image env: $output"
+    run_pod run --rm runflags sh -c 'cat /made/file; test -e /vol && echo vol-left || echo no-vol'
+    is "$output" $'made\nno-vol'
+    # --no-hosts: the base image's /etc/hosts (if any), no managed one.
+    printf 'FROM localhost/busybox\nRUN echo "hosts=$(cat /etc/hosts 2>/dev/null | md5sum)"\n' >"$d/Containerfile.nh"
+    run_pod build --no-cache --no-hosts -f "$d/Containerfile.nh" "$d"
+    want=$(pod run --rm --no-hosts localhost/busybox sh -c 'cat /etc/hosts 2>/dev/null | md5sum')
+    [[ "$output" == *"hosts=$want"* ]] || die "--no-hosts: $output (want $want)"
+    # The host's user namespace only: a private one is refused by name.
+    printf 'FROM localhost/busybox\nRUN cat /proc/self/uid_map\n' >"$d/Containerfile.ns"
+    run_pod build --no-cache --userns host -f "$d/Containerfile.ns" "$d"
+    [[ "$output" == *"0          0 4294967295"* ]] || die "--userns host: $output"
+    for f in "--userns container" "--userns-uid-map 0:200000:65536" "--userns-gid-map 0:200000:65536" \
+        "--userns-uid-map-user podtest" "--userns-gid-map-group podtest"; do
+        run_pod 125 build $f -f "$d/Containerfile.ns" "$d"
+        [[ "$output" == *"${f%% *} "*"ID-mapped working container is not supported"* ]] || die "$f: $output"
+    done
+}
+
+@test "build flags: platform, annotations, history, identity label; a foreign RUN fails clearly" {
+    d=$(ctxdir plat)
+    echo hi >"$d/f"
+    printf 'FROM localhost/busybox\nCOPY f /f\n' >"$d/Containerfile"
+    run_pod image build -q --platform linux/arm64/v8 --annotation org.example.note=hello --os-version 10.1 \
+        --os-feature f1 --omit-history -t plat1 "$d"
+    run_pod image inspect --format '{{.Architecture}} {{.Os}} {{.Annotations}} {{len .History}} {{.Labels}}' plat1
+    [[ "$output" == "arm64 linux map[org.example.note:hello] 0 map[io.buildah.version:1.28.2]" ]] || die "$output"
+    run_pod build -q --arch arm --os linux --variant v7 --identity-label=false --label k=v -t plat2 "$d"
+    run_pod image inspect --format '{{.Architecture}} {{.Labels}} {{len .History}}' plat2
+    [[ "$output" == "arm map[k:v] "* && "$output" != *" 0" ]] || die "$output"
+    if command -v podman >/dev/null; then
+        run podman --root "$PODT/root" --runroot "$PODT/run" image inspect --format '{{.Architecture}}/{{.Os}}' localhost/plat1
+        is "$output" "arm64/linux"
+    fi
+    printf 'FROM localhost/busybox\nRUN true\n' >"$d/Containerfile.run"
+    run_pod 125 build --arch arm64 -f "$d/Containerfile.run" "$d"
+    [[ "$output" == *"RUN cannot run an image for linux/arm64"*"no emulation"* ]] || die "$output"
+    is "$(pod ps -a --external -q)" ""
+}
+
+@test "build flags: --timestamp is reproducible, --output local/tar/dir, --logfile, --stdin" {
+    d=$(ctxdir ts)
+    printf 'data\n' >"$d/f"
+    printf 'FROM localhost/busybox\nCOPY f /f\nRUN mkdir /d && echo fixed >/d/g\n' >"$d/Containerfile"
+    run_pod build -q --no-cache --timestamp 0 -t ts1 "$d"
+    one=${lines[-1]}
+    sleep 1.1 # a second later: the same image
+    run_pod build -q --no-cache --timestamp 0 -t ts2 "$d"
+    is "${lines[-1]}" "$one"
+    run_pod image inspect --format '{{.Created}}' ts1
+    [[ "$output" == "1970-01-01 00:00:00 +0000 UTC" ]] || die "created: $output"
+    run_pod run --rm ts1 stat -c %Y /f /d/g
+    is "$output" $'0\n0'
+    run_pod build -q -o "type=local,dest=$BATS_TEST_TMPDIR/out1" -t out "$d"
+    is "$(cat "$BATS_TEST_TMPDIR/out1/d/g")" "fixed"
+    test -x "$BATS_TEST_TMPDIR/out1/bin/busybox"
+    run_pod build -q --output "type=tar,dest=$BATS_TEST_TMPDIR/out.tar" "$d"
+    tar -tf "$BATS_TEST_TMPDIR/out.tar" | grep -qx 'd/g' || die "tar: $(tar -tf "$BATS_TEST_TMPDIR/out.tar" | head)"
+    run_pod build -q -o "$BATS_TEST_TMPDIR/out2" "$d"
+    is "$(cat "$BATS_TEST_TMPDIR/out2/f")" "data"
+    # --logfile takes the build's output; --logsplit names it per platform.
+    run_pod build --logfile "$BATS_TEST_TMPDIR/log" -t logged "$d"
+    grep -q "STEP 3/3" "$BATS_TEST_TMPDIR/log" || die "log: $(cat "$BATS_TEST_TMPDIR/log")"
+    [[ "$output" != *STEP* ]] || die "--logfile still printed: $output"
+    run_pod build --logfile "$BATS_TEST_TMPDIR/split" --logsplit "$d"
+    grep -q "STEP 1/3" "$BATS_TEST_TMPDIR/split_linux_$(uname -m | sed "s/x86_64/amd64/;s/aarch64/arm64/")" || die "$(ls "$BATS_TEST_TMPDIR")"
+    # --stdin: the RUN reads the build's standard input.
+    printf 'FROM localhost/busybox\nRUN cat >/in\n' >"$d/Containerfile.in0"
+    printf 'piped \x01 data' | pod build -q --no-cache --stdin -t stdin -f "$d/Containerfile.in0" "$d" >/dev/null
+    is "$(pod run --rm stdin cat /in | od -An -tx1 | tr -d ' \n')" "$(printf 'piped \x01 data' | od -An -tx1 | tr -d ' \n')"
+}
+
+@test "build flags: --from, --build-context, RUN --mount from=, --skip-unused-stages, --ignorefile, --cpp-flag, --jobs" {
+    d=$(ctxdir ctx)
+    other=$(ctxdir other)
+    echo "other context" >"$other/o.txt"
+    echo keep >"$d/keep"
+    echo drop >"$d/drop"
+    printf 'drop\n' >"$BATS_TEST_TMPDIR/myignore"
+    cat >"$d/Containerfile" <<'CF'
+FROM localhost/no-such-base AS first
+RUN echo built >/built
+FROM localhost/busybox AS unused
+RUN exit 7
+FROM ctximg
+COPY --from=extra o.txt /o.txt
+COPY . /ctx/
+RUN --mount=type=bind,from=first,source=/built,target=/b --mount=type=bind,from=extra,target=/e cat /b /e/o.txt >/both
+CF
+    run_pod build -q --from localhost/busybox --build-context extra="$other" \
+        --build-context ctximg=docker-image://localhost/busybox --ignorefile "$BATS_TEST_TMPDIR/myignore" \
+        --jobs 2 -t ctx "$d"
+    run_pod run --rm ctx sh -c 'cat /o.txt /both; ls /ctx | tr "\n" " "'
+    is "$output" $'other context\nbuilt\nother context\nContainerfile keep '
+    # The unused stage (exit 7) runs without --skip-unused-stages.
+    run_pod 7 build --skip-unused-stages=false --from localhost/busybox --build-context extra="$other" \
+        --build-context ctximg=docker-image://localhost/busybox "$d"
+    # A Containerfile.in goes through cpp with --cpp-flag.
+    printf '#include "common.h"\nRUN echo VALUE >/v\n' >"$d/Containerfile.in"
+    printf 'FROM localhost/busybox\n' >"$d/common.h"
+    run_pod build -q --cpp-flag -DVALUE=preprocessed -t cpp -f "$d/Containerfile.in" "$d"
+    is "$(pod run --rm cpp cat /v)" "preprocessed"
+}
+
+@test "build flags: --ssh agent socket and key, --cache-ttl, pull options, no-op flags" {
+    command -v ssh-agent >/dev/null || skip "no ssh-agent"
+    d=$(ctxdir ssh)
+    sock=$BATS_TEST_TMPDIR/agent.sock
+    ssh-agent -D -a "$sock" >/dev/null 2>&1 &
+    apid=$!
+    for _ in $(seq 100); do [[ -S $sock ]] && break; sleep 0.05; done
+    printf 'FROM localhost/busybox\nRUN --mount=type=ssh test -S "$SSH_AUTH_SOCK" && echo "sock=$SSH_AUTH_SOCK"\nRUN --mount=type=ssh,id=k,target=/k.sock test -S /k.sock && echo key-agent\n' >"$d/Containerfile"
+    ssh-keygen -q -t ed25519 -N '' -f "$BATS_TEST_TMPDIR/key"
+    SSH_AUTH_SOCK=$sock run_pod build --no-cache --ssh default --ssh "k=$BATS_TEST_TMPDIR/key" "$d"
+    kill "$apid"; wait "$apid" || true
+    [[ "$output" == *"sock=/run/buildkit/ssh_agent.0"*"key-agent"* ]] || die "$output"
+    run_pod 125 build --no-cache "$d"
+    [[ "$output" == *'no ssh agent "default"'*"--ssh"* ]] || die "$output"
+    # --cache-ttl: a cached step older than the TTL is not used.
+    printf 'FROM localhost/busybox\nRUN echo $RANDOM >/r\n' >"$d/Containerfile.c"
+    run_pod build -q -f "$d/Containerfile.c" "$d"
+    sleep 1.1
+    run_pod build --cache-ttl 1h -f "$d/Containerfile.c" "$d"
+    [[ "$output" == *"Using cache"* ]] || die "--cache-ttl 1h: $output"
+    run_pod build --cache-ttl 500ms -f "$d/Containerfile.c" "$d"
+    [[ "$output" != *"Using cache"* ]] || die "--cache-ttl 500ms: $output"
+    # Pull options are accepted and checked; the no-op flags as Podman.
+    echo '{}' >"$BATS_TEST_TMPDIR/auth.json"
+    run_pod build -q --retry 1 --retry-delay 1s --tls-verify=false --authfile "$BATS_TEST_TMPDIR/auth.json" \
+        --cert-dir "$BATS_TEST_TMPDIR" --creds user:pw --compress --disable-compression=false -D \
+        --disable-content-trust -f "$d/Containerfile.c" "$d"
+}
+
+@test "build flags: bad values exit 125 naming the flag, nothing built" {
+    d=$(ctxdir bad)
+    printf 'FROM localhost/busybox\nRUN true\n' >"$d/Containerfile"
+    before=$(pod images -a -q | sort)
+    # One of each kind: a RUN-container value (libpod's checks), a
+    # refused flag, a build value.
+    local -a cases=(
+        "--memory=lots|memory" "--ulimit=bogus=1|ulimit" "--device=/no/such/dev|/no/such/dev"
+        "--cap-add=CAP_BOGUS|CAP_BOGUS" "--isolation=chroot|--isolation"
+        "--platform=linux|--platform" "--output=type=foo,dest=x|--output"
+        "--sign-by=ABCD|--sign-by" "--all-platforms=true|--all-platforms" "--cache-from=localhost/x|--cache-from"
+        "--cache-to=localhost/x|--cache-to" "--cache-ttl=soon|--cache-ttl" "--decryption-key=k.pem|--decryption-key"
+        "--jobs=-1|--jobs" "--build-context=noequals|--build-context" "--ssh=default=/no/such/key|--ssh"
+    )
+    for c in "${cases[@]}"; do
+        run_pod 125 build "${c%%|*}" "$d"
+        [[ "$output" == *"${c##*|}"* ]] || die "${c%%|*}: $output"
+    done
+    is "$(pod images -a -q | sort)" "$before"
+    is "$(pod ps -a --external -q)" ""
+}
