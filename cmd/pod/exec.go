@@ -158,6 +158,5 @@ func attachCommand() *cobra.Command {
 	fl.BoolVarP(&latest, "latest", "l", false, "Act on the latest container pod is aware of")
 	fl.BoolVar(&sigProxy, "sig-proxy", true, "Proxy received signals to the process")
 	fl.StringVar(&detachKeys, "detach-keys", "", "Select the key sequence for detaching a container")
-	fl.BoolVarP(&latest, "latest", "l", false, "Act on the latest container pod is aware of")
 	return cmd
 }
