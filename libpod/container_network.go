@@ -34,12 +34,13 @@ type NetworkFlags struct {
 
 // NetConfig is how a container is attached to networks, fixed at create.
 type NetConfig struct {
-	Kind      string                               `json:"kind"`
-	Networks  map[string]network.PerNetworkOptions `json:"networks,omitempty"`
-	Container string                               `json:"container,omitempty"` // container:ID, the ID
-	Exposed   []string                             `json:"exposed,omitempty"`   // PORT/PROTO (--expose, EXPOSE)
-	Backend   string                               `json:"backend,omitempty"`   // cni or netavark, at create
-	Options   []string                             `json:"options,omitempty"`   // slirp4netns:OPTS / pasta:OPTS
+	Kind       string                               `json:"kind"`
+	Networks   map[string]network.PerNetworkOptions `json:"networks,omitempty"`
+	Container  string                               `json:"container,omitempty"`  // container:ID, the ID
+	Exposed    []string                             `json:"exposed,omitempty"`    // PORT/PROTO (--expose, EXPOSE)
+	Backend    string                               `json:"backend,omitempty"`    // cni or netavark, at create
+	Options    []string                             `json:"options,omitempty"`    // slirp4netns:OPTS / pasta:OPTS
+	PublishAll bool                                 `json:"publishAll,omitempty"` // -P (inspect's PublishAllPorts)
 }
 
 // Networks returns the network subsystem (opened lazily).
@@ -120,6 +121,7 @@ func (r *Runtime) applyNetwork(cfg *ContainerConfig, o *CreateOptions) error {
 	}
 	if o.Net.PublishAll {
 		maps = network.PublishAll(maps, nc.Exposed)
+		nc.PublishAll = true
 	}
 	if len(maps) > 0 && !mode.Publishes() {
 		// Podman's words and behaviour: a warning, the ports dropped.

@@ -39,6 +39,7 @@ type InspectContainer struct {
 	Name            string               `json:"Name"`
 	RestartCount    int                  `json:"RestartCount"`
 	Driver          string               `json:"Driver"`
+	GraphDriver     *InspectGraphDriver  `json:"GraphDriver,omitempty"`
 	MountLabel      string               `json:"MountLabel"`
 	ProcessLabel    string               `json:"ProcessLabel"`
 	AppArmorProfile string               `json:"AppArmorProfile"`
@@ -73,9 +74,14 @@ type InspectState struct {
 	ConmonPid  int               `json:"ConmonPid,omitempty"`
 	ExitCode   int               `json:"ExitCode"`
 	Error      string            `json:"Error"`
+	CgroupPath string            `json:"CgroupPath,omitempty"` // while running
 	StartedAt  time.Time         `json:"StartedAt"`
 	FinishedAt time.Time         `json:"FinishedAt"`
 	Health     healthcheck.State `json:"Health"`
+	// pod does not checkpoint: always the zero time, as in Podman for a
+	// container never checkpointed.
+	CheckpointedAt time.Time `json:"CheckpointedAt"`
+	RestoredAt     time.Time `json:"RestoredAt"`
 }
 
 // InspectMount is one entry of Mounts.
@@ -93,25 +99,32 @@ type InspectMount struct {
 
 // InspectConfig is the Config object.
 type InspectConfig struct {
-	Hostname      string            `json:"Hostname"`
-	Domainname    string            `json:"Domainname"`
-	User          string            `json:"User"`
-	AttachStdin   bool              `json:"AttachStdin"`
-	Tty           bool              `json:"Tty"`
-	OpenStdin     bool              `json:"OpenStdin"`
-	Env           []string          `json:"Env"`
-	Cmd           []string          `json:"Cmd"`
-	CreateCommand []string          `json:"CreateCommand,omitempty"`
-	Image         string            `json:"Image"`
-	WorkingDir    string            `json:"WorkingDir"`
-	Entrypoint    string            `json:"Entrypoint"`
-	Labels        map[string]string `json:"Labels"`
-	Annotations   map[string]string `json:"Annotations"`
-	StopSignal    int               `json:"StopSignal"`
-	StopTimeout   uint              `json:"StopTimeout"`
-	Timeout       uint              `json:"Timeout"`
-	Umask         string            `json:"Umask,omitempty"`
-	SdNotifyMode  string            `json:"sdNotifyMode,omitempty"`
+	Hostname    string `json:"Hostname"`
+	Domainname  string `json:"Domainname"`
+	User        string `json:"User"`
+	AttachStdin bool   `json:"AttachStdin"`
+	// Docker's keys that Podman 4.3.1 prints and never sets.
+	AttachStdout  bool                `json:"AttachStdout"`
+	AttachStderr  bool                `json:"AttachStderr"`
+	StdinOnce     bool                `json:"StdinOnce"`
+	Volumes       map[string]struct{} `json:"Volumes"`
+	OnBuild       *string             `json:"OnBuild"`
+	Tty           bool                `json:"Tty"`
+	OpenStdin     bool                `json:"OpenStdin"`
+	Env           []string            `json:"Env"`
+	Cmd           []string            `json:"Cmd"`
+	CreateCommand []string            `json:"CreateCommand,omitempty"`
+	Image         string              `json:"Image"`
+	WorkingDir    string              `json:"WorkingDir"`
+	Entrypoint    string              `json:"Entrypoint"`
+	Labels        map[string]string   `json:"Labels"`
+	Annotations   map[string]string   `json:"Annotations"`
+	StopSignal    int                 `json:"StopSignal"`
+	StopTimeout   uint                `json:"StopTimeout"`
+	Timeout       uint                `json:"Timeout"`
+	Umask         string              `json:"Umask"`
+	Passwd        bool                `json:"Passwd"`
+	SdNotifyMode  string              `json:"sdNotifyMode,omitempty"`
 
 	Healthcheck                *healthcheck.Config `json:"Healthcheck,omitempty"`
 	HealthcheckOnFailureAction string              `json:"HealthcheckOnFailureAction,omitempty"`
@@ -128,7 +141,7 @@ type InspectHostConfig struct {
 	Cgroups        string               `json:"Cgroups"`
 	Devices        []string             `json:"Devices"`
 	IpcMode        string               `json:"IpcMode"`
-	LogConfig      map[string]string    `json:"LogConfig"`
+	LogConfig      InspectLogConfig     `json:"LogConfig"`
 	Memory         int64                `json:"Memory"`
 	NetworkMode    string               `json:"NetworkMode"`
 	PidMode        string               `json:"PidMode"`
@@ -140,12 +153,44 @@ type InspectHostConfig struct {
 	ShmSize        int64                `json:"ShmSize"`
 	Tmpfs          map[string]string    `json:"Tmpfs"`
 	UTSMode        string               `json:"UTSMode"`
-	Ulimits        []string             `json:"Ulimits"`
+	Ulimits        []InspectUlimit      `json:"Ulimits"`
 	RestartPolicy  InspectRestartPolicy `json:"RestartPolicy"`
 	// UsernsMode is "" (pod's namespace), "private" (own mappings) or "ns:PATH".
 	UsernsMode string             `json:"UsernsMode"`
 	IDMappings *InspectIDMappings `json:"IDMappings,omitempty"`
-	InspectResources
+
+	// Read back from the spec (inspect_hostconfig.go).
+	BlkioWeightDevice    []InspectBlkioWeightDevice   `json:"BlkioWeightDevice"`
+	BlkioDeviceReadBps   []InspectBlkioThrottleDevice `json:"BlkioDeviceReadBps"`
+	BlkioDeviceWriteBps  []InspectBlkioThrottleDevice `json:"BlkioDeviceWriteBps"`
+	BlkioDeviceReadIOps  []InspectBlkioThrottleDevice `json:"BlkioDeviceReadIOps"`
+	BlkioDeviceWriteIOps []InspectBlkioThrottleDevice `json:"BlkioDeviceWriteIOps"`
+	KernelMemory         int64                        `json:"KernelMemory"` // pod sets no kernel memory limit (deprecated, gone on cgroup v2)
+	OomKillDisable       bool                         `json:"OomKillDisable"`
+	OomScoreAdj          int                          `json:"OomScoreAdj"`
+	Dns                  []string                     `json:"Dns"`        //nolint:revive // Podman's key
+	DnsOptions           []string                     `json:"DnsOptions"` //nolint:revive // Podman's key
+	DnsSearch            []string                     `json:"DnsSearch"`  //nolint:revive // Podman's key
+	ExtraHosts           []string                     `json:"ExtraHosts"`
+	GroupAdd             []string                     `json:"GroupAdd"`
+	ContainerIDFile      string                       `json:"ContainerIDFile"`
+	ConsoleSize          []uint                       `json:"ConsoleSize"`
+	PortBindings         map[string]any               `json:"PortBindings"`
+	PublishAllPorts      bool                         `json:"PublishAllPorts"`
+	Cgroup               string                       `json:"Cgroup"`
+	CgroupConf           map[string]string            `json:"CgroupConf"`
+	CgroupMode           string                       `json:"CgroupMode"`
+	// Docker's keys (Windows, legacy) Podman 4.3.1 prints and never sets.
+	Isolation          string   `json:"Isolation"`
+	VolumeDriver       string   `json:"VolumeDriver"`
+	VolumesFrom        []string `json:"VolumesFrom"`
+	Links              []string `json:"Links"`
+	DiskQuota          uint64   `json:"DiskQuota"`
+	CpuCount           uint64   `json:"CpuCount"`   //nolint:revive // Podman's key
+	CpuPercent         uint64   `json:"CpuPercent"` //nolint:revive // Podman's key
+	IOMaximumIOps      uint64   `json:"IOMaximumIOps"`
+	IOMaximumBandwidth uint64   `json:"IOMaximumBandwidth"`
+	InspectResources            // create's limits, and what `pod update` changed (inspect_resources.go)
 }
 
 // InspectIDMappings are a container's own uid and gid maps, as Podman shows
@@ -194,6 +239,9 @@ func (c *Container) Inspect() *InspectContainer {
 	}
 	if len(cfg.Command) > 0 {
 		i.Path, i.Args = cfg.Command[0], cfg.Command[1:]
+		if len(cfg.Command) == 1 {
+			i.Args = cfg.Command // Podman 4.3.1: Args of a lone command is the command
+		}
 	}
 	i.State = InspectState{
 		OciVersion: "1.0.2-dev",
@@ -210,11 +258,13 @@ func (c *Container) Inspect() *InspectContainer {
 	}
 	if st.Status.IsActive() {
 		i.State.ConmonPid = st.Task.MonitorPid
+		i.State.CgroupPath = cgroupPathOf(st.Task.Pid)
 	} else {
 		i.State.Pid = 0
 	}
 	if cfg.Storage {
 		i.Driver = "overlay"
+		c.inspectGraphDriver(i)
 	}
 	i.RuntimeRecord = InspectRuntimeRecord{
 		Name: cfg.Runtime.Name, Kind: cfg.Runtime.Kind, Path: cfg.Runtime.Path,
@@ -237,7 +287,7 @@ func (c *Container) Inspect() *InspectContainer {
 			i.Config.WorkingDir = spec.Process.Cwd
 		}
 		i.Config.Hostname = spec.Hostname
-		i.Config.Annotations = spec.Annotations
+		i.Config.Annotations = c.podmanAnnotations(spec.Annotations, spec)
 		vols := map[string]bool{}
 		for _, m := range cfg.Volumes {
 			vols[m.Destination] = true
@@ -250,6 +300,14 @@ func (c *Container) Inspect() *InspectContainer {
 				i.Mounts = append(i.Mounts, overlayInspectMount(m))
 			}
 		}
+	}
+	if spec == nil {
+		// Not initialized yet: the annotations the spec will get.
+		a := map[string]string{}
+		for k, v := range cfg.Spec.Annotations {
+			a[k] = v
+		}
+		i.Config.Annotations = c.podmanAnnotations(a, nil)
 	}
 	i.Mounts = append(c.volumeInspectMounts(), i.Mounts...)
 	if i.Config.Hostname == "" {
@@ -276,7 +334,8 @@ func (c *Container) Inspect() *InspectContainer {
 	i.Config.StopSignal = cfg.StopSignal
 	i.Config.StopTimeout = cfg.StopTimeout
 	i.Config.Timeout = cfg.Timeout
-	i.Config.Umask = s.Umask
+	i.Config.Umask = c.inspectUmask(spec)
+	i.Config.Passwd = !s.NoPasswd
 	i.Config.SdNotifyMode = cfg.SdNotify
 	i.Config.CreateCommand = cfg.CreateCommand
 	h := &i.HostConfig
@@ -294,7 +353,7 @@ func (c *Container) Inspect() *InspectContainer {
 	h.Cgroups = firstNonEmpty(s.Cgroups, "enabled")
 	h.Devices = s.Devices
 	h.IpcMode = firstNonEmpty(s.IPC, "private")
-	h.LogConfig = map[string]string{"Type": cfg.LogDriver, "Path": c.logPath(), "Tag": cfg.LogTag, "Size": strconv.FormatInt(cfg.LogSizeMax, 10)}
+	h.LogConfig = InspectLogConfig{Type: cfg.LogDriver, Path: c.logPath(), Tag: cfg.LogTag, Size: strconv.FormatInt(cfg.LogSizeMax, 10)}
 	h.Memory, _ = parseSizeOrZero(s.Memory)
 	h.InspectResources = inspectResources(s)
 	h.NetworkMode = firstNonEmpty(s.Network, "none")
@@ -311,7 +370,7 @@ func (c *Container) Inspect() *InspectContainer {
 	h.SecurityOpt = s.SecurityOpt
 	h.ShmSize, _ = parseSizeOrZero(firstNonEmpty(s.ShmSize, "64m"))
 	h.UTSMode = firstNonEmpty(s.UTS, "private")
-	h.Ulimits = s.Ulimits
+	c.inspectHostConfigMore(h, spec)
 	if u := s.UserNS; strings.HasPrefix(u, "ns:") {
 		h.UsernsMode = u
 	}

@@ -99,28 +99,27 @@ func (r *Runtime) SystemDf(ctx context.Context) (*DiskUsage, error) {
 // SystemPruneOptions configure SystemPrune.
 type SystemPruneOptions struct {
 	All     bool     // every unused image, not only dangling ones
-	Volumes bool     // prune volumes too (needs the volume subsystem)
+	Volumes bool     // prune the volumes no container uses too
 	Filters []string // label=, label!=, until= for containers and images
+	// VolumeMatch narrows the volumes pruned (the same --filter, read by
+	// the volume verbs' rules); nil: every unused volume.
+	VolumeMatch func(*Volume) bool
 }
 
 // SystemPruneReport is what SystemPrune removed.
 type SystemPruneReport struct {
 	Containers []PruneReport
 	Images     []imagehelper.PrunedImage
-	// Reclaimed is the space freed: the removed containers' writable layers
-	// and the removed images.
+	Volumes    []VolumePruneReport
+	// Reclaimed is the space freed: the removed containers' writable layers,
+	// the removed volumes' data and the removed images.
 	Reclaimed int64
 }
 
-// ErrNoVolumes refuses what needs volumes while pod has no volume subsystem.
-var ErrNoVolumes = fmt.Errorf("pod has no volume subsystem yet, so there are no volumes to prune: drop --volumes: %w", errdefs.ErrNotImplemented)
-
 // SystemPrune removes the stopped containers and then the dangling (with
-// All: unused) images, again until nothing more goes, as Podman does.
+// All: unused) images, again until nothing more goes, and with Volumes then
+// the volumes no container uses any more, as Podman does.
 func (r *Runtime) SystemPrune(ctx context.Context, o SystemPruneOptions) (*SystemPruneReport, error) {
-	if o.Volumes {
-		return nil, ErrNoVolumes
-	}
 	if _, err := parsePruneFilters(o.Filters); err != nil {
 		return nil, err
 	}
@@ -154,6 +153,18 @@ func (r *Runtime) SystemPrune(ctx context.Context, o SystemPruneOptions) (*Syste
 		rep.Images = append(rep.Images, imgs...)
 		if len(crs) == 0 && len(imgs) == 0 {
 			break
+		}
+	}
+	if o.Volumes {
+		vrs, err := r.PruneVolumes(ctx, o.VolumeMatch)
+		for _, v := range vrs {
+			if v.Err == nil {
+				rep.Reclaimed += v.Size
+			}
+		}
+		rep.Volumes = vrs
+		if err != nil {
+			return rep, err
 		}
 	}
 	return rep, nil

@@ -97,6 +97,18 @@ func attachCommand() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "attach [options] CONTAINER",
 		Short: "Attach to a running container",
+		Args: func(cmd *cobra.Command, args []string) error {
+			// Podman 4.3.1's checks and words.
+			switch {
+			case len(args) > 1:
+				return usageError("`%s` accepts at most one argument", cmd.CommandPath())
+			case latest && len(args) > 0:
+				return usageError("--latest and containers cannot be used together")
+			case !latest && len(args) == 0:
+				return usageError("%q requires a name, id, or the \"--latest\" flag", cmd.CommandPath())
+			}
+			return nil
+		},
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return withContainerOrLatest(latest, args, func(c *libpod.Container) error {
 				if c.Status() != libpod.StatusRunning {
@@ -121,8 +133,13 @@ func attachCommand() *cobra.Command {
 				}
 				err = c.Attach(ctx, sess.attach)
 				sess.close()
+				// Podman ends an attach, detached or not, with a newline on
+				// stdout (its ContainerAttach), so a prompt starts on a line
+				// of its own.
+				if err == nil || errors.Is(err, libpod.ErrDetached) {
+					fmt.Fprintln(os.Stdout)
+				}
 				if errors.Is(err, libpod.ErrDetached) {
-					fmt.Fprintln(os.Stderr)
 					return nil
 				}
 				if err != nil {

@@ -454,8 +454,7 @@ func podMembersCommand(base func() *cobra.Command, use, short string, withInfra 
 }
 
 var (
-	podLogsCommand  = podMembersCommand(logsCommand, "logs [options] POD", "Fetch logs for pod with one or more containers", false)
-	podStatsCommand = podMembersCommand(statsCommand, "stats [options] [POD...]", "Display a live stream of resource usage statistics for the containers in one or more pods", true)
+	podLogsCommand = podMembersCommand(logsCommand, "logs [options] POD", "Fetch logs for pod with one or more containers", false)
 )
 
 var _ io.Writer = os.Stdout

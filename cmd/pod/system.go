@@ -57,18 +57,24 @@ label!=KEY[=VALUE], until=TIMESTAMP|DURATION) narrows both.`,
   pod system prune -a -f --filter until=24h`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if o.Volumes {
-				return libpod.ErrNoVolumes
-			}
 			if !force {
 				if ok, err := confirm(systemPruneWarning(o.All, o.Volumes)); !ok {
 					return err
 				}
 			}
 			return withRuntime(func(rt *libpod.Runtime) error {
+				if o.Volumes {
+					// The volume verbs' filter rules (label, label!, until).
+					match, err := volumeFilter(rt, o.Filters, true)
+					if err != nil {
+						return err
+					}
+					o.VolumeMatch = match
+				}
 				rep, err := rt.SystemPrune(cmd.Context(), o)
 				if rep != nil {
 					printPruned("Deleted Containers", rep.Containers)
+					printPrunedVolumes(rep.Volumes)
 					if len(rep.Images) > 0 {
 						fmt.Println("Deleted Images")
 						for _, i := range rep.Images {
@@ -88,7 +94,7 @@ label!=KEY[=VALUE], until=TIMESTAMP|DURATION) narrows both.`,
 	fs.BoolVarP(&o.All, "all", "a", false, "Remove all unused data")
 	fs.StringArrayVar(&o.Filters, "filter", nil, "Provide filter values (e.g. 'label=<key>=<value>')")
 	fs.BoolVarP(&force, "force", "f", false, "Do not prompt for confirmation.  The default is false")
-	fs.BoolVar(&o.Volumes, "volumes", false, "Prune volumes (refused: pod has no volume subsystem yet)")
+	fs.BoolVar(&o.Volumes, "volumes", false, "Prune volumes")
 	return cmd
 }
 
@@ -105,6 +111,23 @@ func systemPruneWarning(all, volumes bool) string {
 		b.WriteString("\t- all dangling images\n\t- all dangling build cache\n")
 	}
 	return b.String() + "\n"
+}
+
+// printPrunedVolumes prints the removed volumes' names under Podman's
+// heading, and the failures as errors.
+func printPrunedVolumes(reports []libpod.VolumePruneReport) {
+	var ok []string
+	for _, r := range reports {
+		if r.Err != nil {
+			fmt.Fprintf(os.Stderr, "Error: %v\n", r.Err)
+			continue
+		}
+		ok = append(ok, r.Name)
+	}
+	if len(ok) > 0 {
+		fmt.Println("Deleted Volumes")
+		fmt.Println(strings.Join(ok, "\n"))
+	}
 }
 
 // printPruned prints the removed containers' IDs under a heading, as

@@ -75,3 +75,26 @@ func (s *Store) Changes(from, to string) ([]Change, error) {
 	sort.Slice(out, func(i, j int) bool { return out[i].Path < out[j].Path })
 	return out, nil
 }
+
+// ContainerDriverData is Podman's GraphDriver of container id: the storage
+// driver's name and its metadata of the container's layer (overlay:
+// LowerDir, UpperDir, WorkDir, and MergedDir only while mounted, as Podman's
+// libpod/driver.GetDriverData shows them).
+func (s *Store) ContainerDriverData(id string) (string, map[string]string, error) {
+	c, err := s.store.Container(id)
+	if err != nil {
+		return "", nil, mapErr(err, "looking up storage of container "+id)
+	}
+	d, err := s.store.GraphDriver()
+	if err != nil {
+		return "", nil, fmt.Errorf("opening the storage driver: %w", err)
+	}
+	md, err := d.Metadata(c.LayerID)
+	if err != nil {
+		return "", nil, mapErr(err, "reading the layer metadata of container "+id)
+	}
+	if n, err := s.store.Mounted(c.LayerID); err != nil || n == 0 {
+		delete(md, "MergedDir")
+	}
+	return d.String(), md, nil
+}

@@ -88,3 +88,36 @@ load helpers
     run_pod logs -l
     is "$output" "newest"
 }
+
+@test "inspect's Podman keys hold the container's values: GraphDriver, CgroupPath, Umask, Passwd, resources" {
+    run_pod run -d --name gd --umask 0077 --passwd=false --cpu-shares 512 --ulimit nofile=321:654 \
+        --oom-score-adj 7 --dns 10.1.2.3 --add-host h.example:10.1.2.4 "${IMG[@]}" sleep 100
+    run_pod inspect gd
+    local j=$output
+    # GraphDriver: the storage layer's directories; MergedDir is where the
+    # running container's root is mounted (and holds its files).
+    is "$(jq -r '.[0].GraphDriver.Name' <<<"$j")" "overlay"
+    local upper merged
+    upper=$(jq -r '.[0].GraphDriver.Data.UpperDir' <<<"$j")
+    merged=$(jq -r '.[0].GraphDriver.Data.MergedDir' <<<"$j")
+    [[ -d "$upper" ]] || die "UpperDir $upper is not a directory"
+    run_pod exec gd sh -c 'echo layer-data >/written'
+    is "$(cat "$upper/written")" "layer-data" "the file written in the container is in UpperDir"
+    is "$(cat "$merged/written")" "layer-data" "and in MergedDir"
+    [[ -n "$(jq -r '.[0].GraphDriver.Data.LowerDir' <<<"$j")" ]] || die "no LowerDir"
+    # CgroupPath: the process's own cgroup.
+    local pid cg
+    pid=$(jq -r '.[0].State.Pid' <<<"$j")
+    cg=$(awk -F: '$1 == "0" && $2 == "" {print $3}' "/proc/$pid/cgroup")
+    [[ -n "$cg" ]] || cg=$(awk -F: '$2 ~ /(^|,)memory(,|$)/ {print $3}' "/proc/$pid/cgroup")
+    is "$(jq -r '.[0].State.CgroupPath' <<<"$j")" "$cg"
+    is "$(jq -r '.[0].State.CheckpointedAt' <<<"$j")" "0001-01-01T00:00:00Z"
+    is "$(jq -r '.[0].Config | "\(.Umask) \(.Passwd)"' <<<"$j")" "0077 false"
+    is "$(jq -r '.[0].HostConfig | "\(.CpuShares) \(.OomScoreAdj) \(.Dns[0]) \(.ExtraHosts[0])"' <<<"$j")" "512 7 10.1.2.3 h.example:10.1.2.4"
+    is "$(jq -r '.[0].HostConfig.Ulimits[] | select(.Name == "RLIMIT_NOFILE") | "\(.Soft):\(.Hard)"' <<<"$j")" "321:654"
+    # The same keys before init (no spec yet): from the options.
+    run_pod create --name gd2 --umask 0027 "${IMG[@]}" true
+    run_pod inspect --format '{{.Config.Umask}} {{.Config.Passwd}} {{.GraphDriver.Name}} {{index .Config.Annotations "io.kubernetes.cri-o.TTY"}}' gd2
+    is "$output" "0027 true overlay false"
+    run_pod rm -f -t 0 gd gd2
+}

@@ -329,3 +329,17 @@ run_examples() {
     ((total > 0)) || die "$file has no examples"
     ((fails == 0)) || die "$fails example(s) of $verb differ from Podman"
 }
+
+# ex_check_split: every examples/VERB.examples has one `run_examples VERB`
+# test in 800- to 803-man-examples.bats (the files CI shares among its
+# runtime lanes), none twice and none without its file.
+ex_check_split() {
+    local d=$BATS_TEST_DIRNAME have want
+    want=$(cd "$d/examples" && ls -- *.examples | sed 's/\.examples$//' | sort)
+    have=$(cat "$d"/80[0-3]-man-examples.bats | sed -nE 's/^@test .*\{ run_examples ([^;]+); \}$/\1/p' | sort)
+    [[ -n "$want" ]] || die "no examples files in $d/examples"
+    if [[ "$have" != "$want" ]]; then
+        diff <(echo "$want") <(echo "$have") | sed -n 's/^</# no test runs examples file:/p; s/^>/# test without examples file, or twice:/p'
+        die "800- to 803-man-examples.bats do not run every examples file exactly once"
+    fi
+}
