@@ -103,7 +103,7 @@ host_cgroup_file() {
     run_pod 125 exec -l
     is "$output" "Error: exec requires a command with --latest: invalid argument"
     run_pod 125 attach -l lt
-    is "$output" "Error: --latest and containers cannot be used together: invalid argument"
+    is "$output" "Error: --latest and containers cannot be used together"
     run_pod network reload -l
     is "$output" "$id"
     run_pod stop -t0 lt
