@@ -139,7 +139,8 @@ teardown_file() {
 
     run_pod image tree localhost/busybox
     is "${lines[0]}" "Image ID: ${id:0:12}"
-    contains "$output" "Top Layer of: [localhost/busybox:latest]"
+    contains "$output" "Top Layer of: ["
+    contains "$output" "localhost/busybox:latest"
     run_pod image tree --whatrequires localhost/busybox
     contains "$output" "Image Layers"
     run_pod image diff localhost/busybox

@@ -96,6 +96,8 @@ READY=1"
 }
 
 @test "generate systemd of a pod: pod-NAME.service and its members' units, as Podman 4.3.1" {
+    # runsc refuses pods (700 checks that); the units are pod's own work: crun
+    [[ "$POD_TEST_RUNTIME" != runsc ]] || POD_TEST_RUNTIME=crun
     run_pod pod create --name gpod
     pid=$output
     run_pod create --pod gpod --name gm1 "${IMG[@]}" sleep 100
@@ -125,6 +127,8 @@ $BATS_TEST_TMPDIR/container-gm2.service"
 }
 
 @test "generate systemd --new of a pod: the units' commands create, run and remove the pod" {
+    # runsc refuses pods (700 checks that); the units are pod's own work: crun
+    [[ "$POD_TEST_RUNTIME" != runsc ]] || POD_TEST_RUNTIME=crun
     run_pod pod create --name gnp --label a=b
     run_pod create --pod gnp --name gn1 "${IMG[@]}" sleep 100
     run_pod create --pod gnp "${IMG[@]}" sleep 100
