@@ -21,6 +21,10 @@
 # EX_TIMEOUT: seconds one command of an example may take.
 EX_TIMEOUT=${EX_TIMEOUT:-60}
 
+# The examples are about the CLI, and Podman runs them on its default crun:
+# a lane of runsc, which refuses pods (700 checks that), runs them on crun.
+[[ "$POD_TEST_RUNTIME" != runsc ]] || POD_TEST_RUNTIME=crun
+
 # ex_setup_file prepares the reference Podman: private roots, a
 # containers.conf clamping the ulimits (no CAP_SYS_RESOURCE here), the
 # busybox image. Both engines get a private network config directory and
