@@ -11,6 +11,12 @@ ctxdir() {
     echo "$d"
 }
 
+teardown() {
+    if [[ -f $BATS_TEST_TMPDIR/agent.pid ]]; then
+        kill "$(cat "$BATS_TEST_TMPDIR/agent.pid")" 2>/dev/null || true
+    fi
+}
+
 @test "build flags: RUN container settings (caps, ulimit, hosts, dns, volume, device, env, namespaces)" {
     d=$(ctxdir runc)
     mkdir -p "$BATS_TEST_TMPDIR/vol"
@@ -155,8 +161,11 @@ CF
     [[ "$POD_TEST_RUNTIME" != runsc ]] || POD_TEST_RUNTIME=crun
     d=$(ctxdir ssh)
     sock=$BATS_TEST_TMPDIR/agent.sock
-    ssh-agent -D -a "$sock" >/dev/null 2>&1 &
+    # fd 3 closed: bats waits for every holder of its output (a failed test
+    # would otherwise hang the whole run on the agent); teardown ends it
+    ssh-agent -D -a "$sock" </dev/null >/dev/null 2>&1 3>&- &
     apid=$!
+    echo "$apid" >"$BATS_TEST_TMPDIR/agent.pid"
     for _ in $(seq 100); do [[ -S $sock ]] && break; sleep 0.05; done
     printf 'FROM localhost/busybox\nRUN --mount=type=ssh test -S "$SSH_AUTH_SOCK" && echo "sock=$SSH_AUTH_SOCK"\nRUN --mount=type=ssh,id=k,target=/k.sock test -S /k.sock && echo key-agent\n' >"$d/Containerfile"
     ssh-keygen -q -t ed25519 -N '' -f "$BATS_TEST_TMPDIR/key"
