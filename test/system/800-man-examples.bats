@@ -11,20 +11,6 @@
 load helpers
 load helpers.examples
 
-setup_file() {
-    export PODT=$BATS_FILE_TMPDIR/p
-    mkdir -p "$PODT"
-    pod import "$(busybox_tarball)" "$IMAGE" >/dev/null
-    ex_setup_file
-}
-
-teardown_file() {
-    ex_teardown_file
-    wait_for_monitors
-}
-
-teardown() { ex_teardown; }
-
 @test "man examples: ps" { run_examples ps; }
 @test "man examples: run" { run_examples run; }
 @test "man examples: create" { run_examples create; }

@@ -5,20 +5,6 @@
 load helpers
 load helpers.examples
 
-setup_file() {
-    export PODT=$BATS_FILE_TMPDIR/p
-    mkdir -p "$PODT"
-    pod import "$(busybox_tarball)" "$IMAGE" >/dev/null
-    ex_setup_file
-}
-
-teardown_file() {
-    ex_teardown_file
-    wait_for_monitors
-}
-
-teardown() { ex_teardown; }
-
 @test "man examples: restart" { run_examples restart; }
 @test "man examples: pause" { run_examples pause; }
 @test "man examples: unpause" { run_examples unpause; }

@@ -5,20 +5,6 @@
 load helpers
 load helpers.examples
 
-setup_file() {
-    export PODT=$BATS_FILE_TMPDIR/p
-    mkdir -p "$PODT"
-    pod import "$(busybox_tarball)" "$IMAGE" >/dev/null
-    ex_setup_file
-}
-
-teardown_file() {
-    ex_teardown_file
-    wait_for_monitors
-}
-
-teardown() { ex_teardown; }
-
 @test "man examples: commit" { run_examples commit; }
 @test "man examples: images" { run_examples images; }
 @test "man examples: image-inspect" { run_examples image-inspect; }

@@ -25,11 +25,21 @@ EX_TIMEOUT=${EX_TIMEOUT:-60}
 # a lane of runsc, which refuses pods (700 checks that), runs them on crun.
 [[ "$POD_TEST_RUNTIME" != runsc ]] || POD_TEST_RUNTIME=crun
 
-# ex_setup_file prepares the reference Podman: private roots, a
-# containers.conf clamping the ulimits (no CAP_SYS_RESOURCE here), the
-# busybox image. Both engines get a private network config directory and
-# netavark, so an example's networks touch neither /etc nor other tests.
+# The 80x-man-examples.bats files load this after helpers.bash: their
+# setup_file, teardown_file and teardown are these.
+setup_file() { ex_setup_file; }
+teardown_file() { ex_teardown_file; }
+teardown() { ex_teardown; }
+
+# ex_setup_file prepares pod's private store with the busybox image, and
+# the reference Podman: private roots, a containers.conf clamping the
+# ulimits (no CAP_SYS_RESOURCE here), the busybox image. Both engines get a
+# private network config directory and netavark, so an example's networks
+# touch neither /etc nor other tests.
 ex_setup_file() {
+    export PODT=$BATS_FILE_TMPDIR/p
+    mkdir -p "$PODT"
+    pod import "$(busybox_tarball)" "$IMAGE" >/dev/null
     export EXD=$BATS_FILE_TMPDIR/ex
     mkdir -p "$EXD/pod/networks" "$EXD/podman/networks" "$EXD/podman/tmp"
     local e
@@ -49,8 +59,10 @@ ex_setup_file() {
 ex_teardown_file() {
     ex_clean_both
     ex_engine pod rmi -af >/dev/null 2>&1 || true
-    [[ -n "$EX_HAVE_PODMAN" ]] || return 0
-    ex_engine podman rmi -af >/dev/null 2>&1 || true
+    if [[ -n "$EX_HAVE_PODMAN" ]]; then
+        ex_engine podman rmi -af >/dev/null 2>&1 || true
+    fi
+    wait_for_monitors
 }
 
 # ex_teardown: after each test, remove what its examples file made.
