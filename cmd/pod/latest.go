@@ -33,16 +33,22 @@ func withContainerOrLatest(latest bool, args []string, fn func(*libpod.Container
 		return fmt.Errorf("requires exactly 1 container name or ID (or --latest): %w", errdefs.ErrInvalidArgument)
 	}
 	return withRuntime(func(rt *libpod.Runtime) error {
-		var c *libpod.Container
-		var err error
-		if latest {
-			c, err = rt.LatestContainer()
-		} else {
-			c, err = rt.LookupContainer(args[0])
+		name := ""
+		if !latest {
+			name = args[0]
 		}
+		c, err := latestOrNamed(rt, latest, name)
 		if err != nil {
 			return err
 		}
 		return fn(c)
 	})
+}
+
+// latestOrNamed is the latest container with --latest, else the one name names.
+func latestOrNamed(rt *libpod.Runtime, latest bool, name string) (*libpod.Container, error) {
+	if latest {
+		return rt.LatestContainer()
+	}
+	return rt.LookupContainer(name)
 }

@@ -34,14 +34,11 @@ Format descriptors: %v`, procps.DefaultDescriptors, procps.Known()),
 				return usageError("you must provide the name or id of a running container")
 			}
 			return withRuntime(func(rt *libpod.Runtime) error {
-				var c *libpod.Container
-				var err error
-				if latest {
-					c, err = rt.LatestContainer()
-				} else {
-					c, err = rt.LookupContainer(args[0])
-					args = args[1:]
+				name := ""
+				if !latest {
+					name, args = args[0], args[1:]
 				}
+				c, err := latestOrNamed(rt, latest, name)
 				if err != nil {
 					return err
 				}
