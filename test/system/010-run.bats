@@ -67,7 +67,7 @@ load helpers
 }
 
 @test "run --rootfs runs a plain directory, no image needed" {
-    run_pod run --rm --rootfs "$ROOTFS" sh -c 'echo from-rootfs; cat /etc/passwd | head -1'
+    run_pod run --rm --rootfs "$(rootfs_dir)" sh -c 'echo from-rootfs; cat /etc/passwd | head -1'
     is "${lines[0]}" "from-rootfs"
     is "${lines[1]}" "root:x:0:0:root:/root:/bin/sh"
 }

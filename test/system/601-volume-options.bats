@@ -132,7 +132,7 @@ no_layers() {
 }
 
 @test "--rootfs PATH:O: the root is an overlay over PATH, kept across starts, removed with the container" {
-    run_pod run --name rf --rootfs "$ROOTFS:O" sh -c 'echo x >/etc/pt-new; cat /etc/pt-new'
+    run_pod run --name rf --rootfs "$(rootfs_dir):O" sh -c 'echo x >/etc/pt-new; cat /etc/pt-new'
     is "$output" "x"
     [[ ! -e "$ROOTFS/etc/pt-new" ]] || die "a write reached the --rootfs directory"
     ! grep -q rootfs-overlay /proc/self/mountinfo || die "rootfs overlay still mounted after exit"

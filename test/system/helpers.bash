@@ -136,6 +136,12 @@ make_rootfs() {
     printf 'root:x:0:\nuser:x:1000:\nwheel:x:10:user\nnobody:x:65534:\n' >"$dir/etc/group"
 }
 
+# rootfs_dir prints $ROOTFS, made by make_rootfs on the first call.
+rootfs_dir() {
+    [[ -d "$ROOTFS/bin" ]] || make_rootfs "$ROOTFS"
+    echo "$ROOTFS"
+}
+
 # busybox_tarball prints the path of a busybox rootfs tarball (built once per
 # bats run with contrib/mkbusybox.sh).
 busybox_tarball() {
@@ -149,8 +155,9 @@ busybox_tarball() {
 setup_file() {
     export PODT=$BATS_FILE_TMPDIR/p
     mkdir -p "$PODT"
+    # ROOTFS: where rootfs_dir makes a busybox root filesystem for --rootfs
+    # tests (made on first use: most files never need one).
     export ROOTFS=$BATS_FILE_TMPDIR/rootfs
-    make_rootfs "$ROOTFS"
     # The default image, in this file's private store.
     pod import "$(busybox_tarball)" "$IMAGE" >/dev/null
 }
@@ -181,8 +188,17 @@ IMAGE=localhost/busybox
 IMG=("$IMAGE")
 
 teardown() {
-    pod pod rm -a -f -t 0 >/dev/null 2>&1 || true
+    if uses_pods; then
+        pod pod rm -a -f -t 0 >/dev/null 2>&1 || true
+    fi
     pod rm -a -f -t 0 >/dev/null 2>&1 || true
+}
+
+# uses_pods: whether this test file can make pods (pod create, --pod, kube
+# play, quadlet .pod/.kube units): only then does teardown run `pod pod rm`,
+# one pod process less after each of the other files' tests.
+uses_pods() {
+    grep -qE '(pod|PODMAN|\$P) pod |--pod|kube|\.pod\b|infra' "$BATS_TEST_FILENAME"
 }
 
 # runtimes_available prints the OCI runtimes pod reports as available.
