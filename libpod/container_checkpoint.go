@@ -54,7 +54,7 @@ func (c *Container) inspectCheckpoint(s *InspectState) {
 
 // checkpointable refuses, before anything is done, a container whose
 // runtime cannot checkpoint or a host where criu cannot work.
-func (c *Container) checkpointable(ctx context.Context) error {
+func (c *Container) checkpointable() error {
 	if err := c.rt.registry.Require(c.config.Runtime, ocirt.CapCheckpoint); err != nil {
 		return fmt.Errorf("container %s: %w", c.config.Name, err)
 	}
@@ -71,14 +71,11 @@ func (c *Container) Checkpoint(ctx context.Context, o CheckpointOptions) (time.D
 	if o.WithPrevious && o.PreCheckpoint {
 		return 0, fmt.Errorf("--with-previous can not be used with --pre-checkpoint: %w", errdefs.ErrInvalidArgument)
 	}
-	if o.PreCheckpoint && o.Export != "" {
-		o.LeaveRunning = true // the container keeps running either way
-	}
 	comp, err := checkpoint.Compression(o.Compression)
 	if err != nil {
 		return 0, err
 	}
-	if err := c.checkpointable(ctx); err != nil {
+	if err := c.checkpointable(); err != nil {
 		return 0, err
 	}
 	if err := c.lockAndSync(); err != nil {

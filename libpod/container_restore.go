@@ -34,7 +34,7 @@ type RestoreOptions struct {
 // runtime's restore runs under the container's monitor, as create does.
 // It returns the runtime's duration.
 func (c *Container) Restore(ctx context.Context, o RestoreOptions) (time.Duration, error) {
-	if err := c.checkpointable(ctx); err != nil {
+	if err := c.checkpointable(); err != nil {
 		return 0, err
 	}
 	if err := c.lockAndSync(); err != nil {
