@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 
 export DEBIAN_FRONTEND=noninteractive
 PKGS=(runc crun runsc conmon containerd busybox-static catatonit docker-registry bats jq uidmap
-      libseccomp-dev apache2-utils hyperfine podman sqlite3 gcc make
+      libseccomp-dev apache2-utils hyperfine podman sqlite3 gcc make criu
       netavark aardvark-dns containernetworking-plugins golang-github-containernetworking-plugin-dnsname passt slirp4netns fuse-overlayfs fuse3 iptables python3 systemd)
 missing=()
 for p in "${PKGS[@]}"; do

@@ -111,6 +111,12 @@ type ContainerState struct {
 	// NetPending is a network connect or disconnect that was under way in
 	// the namespace when its pod process died (container_netconnect.go).
 	NetPending *NetPending `json:"netPending,omitempty"`
+	// Checkpointed says the container was checkpointed (and not restored
+	// since); its images are in <static>/checkpoint (container_checkpoint.go).
+	Checkpointed   bool      `json:"checkpointed,omitempty"`
+	CheckpointedAt time.Time `json:"checkpointedAt,omitempty"`
+	Restored       bool      `json:"restored,omitempty"`
+	RestoredAt     time.Time `json:"restoredAt,omitempty"`
 }
 
 // Container is a handle on one container. Its fields are a snapshot read
@@ -126,6 +132,9 @@ type Container struct {
 	// policyRestart says the start in progress is the restart policy's,
 	// which keeps RestartCount (a user's start resets it, as Podman).
 	policyRestart bool
+	// restore makes this process's init restore the checkpoint
+	// (container_restore.go) instead of creating afresh.
+	restore *ocirt.Restore
 }
 
 // ID returns the container's full ID.

@@ -287,6 +287,7 @@ func (c *Container) init(ctx context.Context, foreground, start bool, attach fun
 		Cgroups:      cgroupMode(c),
 		MaxRunTime:   time.Duration(c.config.Timeout) * time.Second,
 		NotifySocket: string(notifySocket),
+		Restore:      c.restore,
 	}
 	if c.killStaleMonitor() {
 		// A pod killed halfway through an earlier start left a monitor and

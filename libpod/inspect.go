@@ -78,10 +78,14 @@ type InspectState struct {
 	StartedAt  time.Time         `json:"StartedAt"`
 	FinishedAt time.Time         `json:"FinishedAt"`
 	Health     healthcheck.State `json:"Health"`
-	// pod does not checkpoint: always the zero time, as in Podman for a
-	// container never checkpointed.
+	// The zero time for a container never checkpointed, as in Podman.
 	CheckpointedAt time.Time `json:"CheckpointedAt"`
 	RestoredAt     time.Time `json:"RestoredAt"`
+	Checkpointed   bool      `json:"Checkpointed,omitempty"`
+	CheckpointPath string    `json:"CheckpointPath,omitempty"`
+	CheckpointLog  string    `json:"CheckpointLog,omitempty"`
+	RestoreLog     string    `json:"RestoreLog,omitempty"`
+	Restored       bool      `json:"Restored,omitempty"`
 }
 
 // InspectMount is one entry of Mounts.
@@ -256,6 +260,7 @@ func (c *Container) Inspect() *InspectContainer {
 		StartedAt:  st.StartedAt,
 		FinishedAt: st.FinishedAt,
 	}
+	c.inspectCheckpoint(&i.State)
 	if st.Status.IsActive() {
 		i.State.ConmonPid = st.Task.MonitorPid
 		i.State.CgroupPath = cgroupPathOf(st.Task.Pid)

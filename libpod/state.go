@@ -78,6 +78,9 @@ const (
 	VerbUpdate  Verb = "update"
 	VerbExec    Verb = "exec"
 	VerbInit    Verb = "init"
+	// VerbCheckpoint and VerbRestore are container checkpoint and restore.
+	VerbCheckpoint Verb = "checkpoint"
+	VerbRestore    Verb = "restore"
 )
 
 // precondition says what a verb does in each state: its work (does),
@@ -154,6 +157,18 @@ var preconditions = map[Verb]precondition{
 		does: []Status{StatusConfigured, StatusStopped, StatusExited},
 		refuse: func(id string, s Status) string {
 			return fmt.Sprintf("container %s has already been created in runtime", id)
+		},
+	},
+	VerbCheckpoint: {
+		does: []Status{StatusRunning},
+		refuse: func(id string, s Status) string {
+			return fmt.Sprintf("%q is not running, cannot checkpoint", string(s))
+		},
+	},
+	VerbRestore: {
+		does: []Status{StatusConfigured, StatusStopped, StatusExited},
+		refuse: func(id string, s Status) string {
+			return fmt.Sprintf("container %s is running or paused, cannot restore", id)
 		},
 	},
 	VerbExec: {

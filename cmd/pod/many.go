@@ -161,6 +161,12 @@ func runMany(ctx context.Context, ts []target, fn func(context.Context, *libpod.
 			fmt.Println(t.label)
 		}
 	}
+	return lastOfErrors(failed)
+}
+
+// lastOfErrors prints every error but the last, which it returns (alone,
+// or as manyErrors when there were several).
+func lastOfErrors(failed []error) error {
 	if len(failed) == 0 {
 		return nil
 	}

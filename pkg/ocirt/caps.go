@@ -44,6 +44,9 @@ const (
 	// CapUpdate: change a created or running container's cgroup limits
 	// (`runtime update --resources`, the task API's Update).
 	CapUpdate Capability = "update"
+	// CapCheckpoint: checkpoint a running container and restore it
+	// (`runtime checkpoint`, `runtime restore` under the monitor, with criu).
+	CapCheckpoint Capability = "checkpoint"
 )
 
 // KnownCapabilities lists every capability name, sorted.
@@ -68,7 +71,7 @@ func KnownCapability(c Capability) bool {
 
 var known = []Capability{CapExec, CapPause, CapTerminal, CapNoCgroups, CapPreserveFDs, CapNotifySocket,
 	CapLogJournald, CapLogPassthrough, CapUserNS, CapIDMappedMounts, CapCgroupV1, CapCgroupV2,
-	CapSeccomp, CapAppArmor, CapSELinux, CapKeepGroups, CapRootless, CapPod, CapPodUserNS, CapOverlayMounts, CapUpdate}
+	CapSeccomp, CapAppArmor, CapSELinux, CapKeepGroups, CapRootless, CapPod, CapPodUserNS, CapOverlayMounts, CapUpdate, CapCheckpoint}
 
 // capsOf is a runtime's capability set: what its kind says, then what
 // pod.conf declares for its name.
@@ -95,6 +98,7 @@ var what = map[Capability]string{
 	CapKeepGroups:     "--group-add keep-groups",
 	CapRootless:       "running as an ordinary user (rootless)",
 	CapUpdate:         "update of a created or running container's resources (pod update)",
+	CapCheckpoint:     "checkpoint/restore",
 	CapPodUserNS:      "a user namespace of a pod's (pod create --userns, --uidmap…) or, rootless, of the container's own with the network namespace pod makes outside it",
 }
 
@@ -133,7 +137,8 @@ func (cs Caps) Names() []string {
 // Features is the part of an OCI `features` document (runc features, crun
 // features, a shim's -info) capabilities are read from.
 type Features struct {
-	OCIVersionMax string `json:"ociVersionMax"`
+	OCIVersionMax string            `json:"ociVersionMax"`
+	Annotations   map[string]string `json:"annotations"`
 	Linux         *struct {
 		Namespaces []string `json:"namespaces"`
 		Cgroup     *struct {
@@ -158,15 +163,31 @@ type Features struct {
 	} `json:"linux"`
 }
 
+// AnnotationCheckpoint is the features annotation saying whether a runtime
+// was built with checkpoint/restore (runc's; pod derives it for crun from
+// the +CRIU build flag of its --version).
+const AnnotationCheckpoint = "org.opencontainers.runc.checkpoint.enabled"
+
 // ApplyFeatures records what an OCI features document says: namespaces
-// (userns), cgroup v1/v2, seccomp, apparmor, selinux, idmapped mounts.
+// (userns), cgroup v1/v2, seccomp, apparmor, selinux, idmapped mounts,
+// checkpoint/restore (AnnotationCheckpoint).
 // Fields the document leaves out leave the set unchanged.
 func (cs Caps) ApplyFeatures(raw json.RawMessage) {
 	if len(raw) == 0 {
 		return
 	}
 	var f Features
-	if json.Unmarshal(raw, &f) != nil || f.Linux == nil {
+	if json.Unmarshal(raw, &f) != nil {
+		return
+	}
+	if v, ok := f.Annotations[AnnotationCheckpoint]; ok {
+		note := ""
+		if v != "true" {
+			note = "the runtime was built without CRIU; use runc, or a crun built with +CRIU"
+		}
+		cs.Set(CapCheckpoint, v == "true", "probe", note)
+	}
+	if f.Linux == nil {
 		return
 	}
 	l := f.Linux

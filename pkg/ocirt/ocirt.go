@@ -92,6 +92,33 @@ type Updater interface {
 	Update(ctx context.Context, res *specs.LinuxResources) error
 }
 
+// Checkpointer is implemented by tasks whose runtime can write a running
+// container's processes to disk (criu); CreateRequest.Restore brings them back.
+type Checkpointer interface {
+	Checkpoint(ctx context.Context, req *CheckpointRequest) error
+}
+
+// CheckpointRequest says where and how a checkpoint is written.
+type CheckpointRequest struct {
+	ImagePath string // the checkpoint's images (absolute; created by the caller)
+	WorkPath  string // the runtime's and criu's work files and logs (dump.log)
+	// ParentPath is a pre-checkpoint's images, relative to ImagePath
+	// (--with-previous); "" = none.
+	ParentPath     string
+	LeaveRunning   bool // the container keeps running
+	PreDump        bool // memory only, the container keeps running (--pre-checkpoint)
+	TCPEstablished bool
+	FileLocks      bool
+}
+
+// Restore makes a Create restore a checkpoint: the runtime's restore
+// creates and starts the container from ImagePath (TaskRef.Started is set).
+type Restore struct {
+	ImagePath      string
+	TCPEstablished bool
+	FileLocks      bool
+}
+
 // Stater is implemented by tasks that can ask the runtime for their state.
 // libpod does not need it on the hot path (exit files are the truth).
 type Stater interface {
@@ -137,6 +164,9 @@ type CreateRequest struct {
 	// create: then its monitor kills it and reports exit code -1, as
 	// conmon -T does (0 = no limit; whole seconds).
 	MaxRunTime time.Duration
+
+	// Restore, when set, restores a checkpoint instead of creating afresh.
+	Restore *Restore
 
 	// Start asks for the process to be started as part of Create when the
 	// runtime can do both in one step (TaskRef.Started then says it did);

@@ -87,6 +87,7 @@ func Create(ctx context.Context, m *Monitor, req *ocirt.CreateRequest) (Started,
 		args.Run = true
 		args.ExecAttach = req.Attach != nil
 	}
+	restoreArgs(&args, req.Restore)
 	timeout := req.Timeout
 	if timeout == 0 {
 		timeout = DefaultCreateTimeout
@@ -159,6 +160,21 @@ func Exec(ctx context.Context, m *Monitor, id string, req *ocirt.ExecRequest, pr
 		return nil, m.failure(what, err)
 	}
 	return &execProcess{m: mon, what: what, attached: req.Attach != nil, pid: pid, exitFile: filepath.Join(exitDir, id)}, nil
+}
+
+// restoreArgs makes the monitor run `runtime restore` from r's images
+// (--restore) with r's criu options (--runtime-opt); nil r: nothing.
+func restoreArgs(a *conmon.Args, r *ocirt.Restore) {
+	if r == nil {
+		return
+	}
+	a.Restore = r.ImagePath
+	if r.TCPEstablished {
+		a.RuntimeOpts = append(a.RuntimeOpts, "--tcp-established")
+	}
+	if r.FileLocks {
+		a.RuntimeOpts = append(a.RuntimeOpts, "--file-locks")
+	}
 }
 
 // args renders what create and exec share.

@@ -50,6 +50,22 @@ func TestArgs(t *testing.T) {
 	}
 }
 
+func TestRestoreArgs(t *testing.T) {
+	var a conmon.Args
+	restoreArgs(&a, nil)
+	if a.Restore != "" || a.RuntimeOpts != nil {
+		t.Errorf("no restore: %+v", a)
+	}
+	restoreArgs(&a, &ocirt.Restore{ImagePath: "/s/checkpoint", TCPEstablished: true, FileLocks: true})
+	if a.Restore != "/s/checkpoint" || !reflect.DeepEqual(a.RuntimeOpts, []string{"--tcp-established", "--file-locks"}) {
+		t.Errorf("restore: %+v", a)
+	}
+	back, err := conmon.ParseArgs(a.Argv())
+	if err != nil || back.Restore != a.Restore || !reflect.DeepEqual(back.RuntimeOpts, a.RuntimeOpts) {
+		t.Errorf("round trip %+v, %v", back, err)
+	}
+}
+
 func TestLogSpec(t *testing.T) {
 	for in, want := range map[ocirt.Log]string{
 		{}:                   conmon.LogDriverNone,

@@ -122,6 +122,33 @@ func (o CreateArgs) args() []string {
 	return append(a, o.ID)
 }
 
+// CheckpointArgs renders `checkpoint --image-path I --work-path W … ID`
+// (runc's and crun's flags; Podman passes the same).
+type CheckpointArgs struct {
+	ID        string
+	ImagePath string
+	WorkPath  string
+	// ParentPath, relative to ImagePath, is a pre-dump's images.
+	ParentPath                                       string
+	LeaveRunning, PreDump, TCPEstablished, FileLocks bool
+}
+
+func (o CheckpointArgs) args() []string {
+	a := []string{"checkpoint", "--image-path", o.ImagePath, "--work-path", o.WorkPath}
+	if o.ParentPath != "" {
+		a = append(a, "--parent-path", o.ParentPath)
+	}
+	for _, f := range []struct {
+		on   bool
+		flag string
+	}{{o.LeaveRunning, "--leave-running"}, {o.PreDump, "--pre-dump"}, {o.TCPEstablished, "--tcp-established"}, {o.FileLocks, "--file-locks"}} {
+		if f.on {
+			a = append(a, f.flag)
+		}
+	}
+	return append(a, o.ID)
+}
+
 // command renders a whole runtime argv (without the binary): global flags,
 // then the verb's own.
 func command(g Global, verb interface{ args() []string }) []string {

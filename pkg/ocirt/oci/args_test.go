@@ -23,6 +23,9 @@ func TestArgv(t *testing.T) {
 		{ResumeArgs{ID: "c1"}, []string{"resume", "c1"}},
 		{UpdateArgs{ID: "c1", Resources: "-"}, []string{"update", "--resources", "-", "c1"}},
 		{FeaturesArgs{}, []string{"features"}},
+		{CheckpointArgs{ID: "c1", ImagePath: "/s/checkpoint", WorkPath: "/s"}, []string{"checkpoint", "--image-path", "/s/checkpoint", "--work-path", "/s", "c1"}},
+		{CheckpointArgs{ID: "c1", ImagePath: "/i", WorkPath: "/w", ParentPath: "../pre-checkpoint", LeaveRunning: true, PreDump: true, TCPEstablished: true, FileLocks: true},
+			[]string{"checkpoint", "--image-path", "/i", "--work-path", "/w", "--parent-path", "../pre-checkpoint", "--leave-running", "--pre-dump", "--tcp-established", "--file-locks", "c1"}},
 		{CreateArgs{ID: "c1", Bundle: "/b", PidFile: "/p", ConsoleSocket: "/s", NoPivot: true, NoNewKeyring: true, PreserveFDs: 2},
 			[]string{"create", "--bundle", "/b", "--pid-file", "/p", "--console-socket", "/s", "--no-pivot", "--no-new-keyring", "--preserve-fds", "2", "c1"}},
 	}

@@ -62,6 +62,7 @@ func (Driver) Capabilities(cfg *ocirt.Config, h ocirt.Handle, features json.RawM
 	if q.runsc {
 		c.Set(ocirt.CapOverlayMounts, false, "kind", "gVisor ignores mounts of type overlay: pod mounts the overlay on the host and binds it")
 		c.Set(ocirt.CapIDMappedMounts, false, "kind", "gVisor has no id-mapped mounts; use crun")
+		c.Set(ocirt.CapCheckpoint, false, "kind", "gVisor checkpoints a whole sandbox in its own format, not with criu; use runc")
 		c.Set(ocirt.CapUpdate, false, "kind", "runsc has no update command: the gVisor sandbox takes its limits when it is created; stop the container, update it and start it again")
 	} else {
 		c.Set(ocirt.CapOverlayMounts, true, "kind", "")

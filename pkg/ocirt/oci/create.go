@@ -62,7 +62,7 @@ func (r *runtime) Create(ctx context.Context, req *ocirt.CreateRequest) (ocirt.T
 		// A terminal is sized through the ctl FIFO between create and
 		// start, which one `run` call leaves no room for: keep create+start
 		// there.
-		Run:           req.Start && r.ownMonitor() && (spec.Process == nil || !spec.Process.Terminal),
+		Run:           req.Start && req.Restore == nil && r.ownMonitor() && (spec.Process == nil || !spec.Process.Terminal),
 		SystemdCgroup: req.Cgroups == ocirt.CgroupsSystemd && !r.q.runsc,
 		NoPivot:       req.NoPivotRoot && !r.q.runsc,
 		NoNewKeyring:  req.NoNewKeyring && !r.q.runsc,
@@ -80,7 +80,7 @@ func (r *runtime) Create(ctx context.Context, req *ocirt.CreateRequest) (ocirt.T
 		_ = t.Delete(context.WithoutCancel(ctx), true)
 		return nil, err
 	}
-	t.ref.Started = m.Run
+	t.ref.Started = m.Run || req.Restore != nil // restore --detach starts it
 	t.ref.Pid = st.Pid
 	t.ref.MonitorPid = st.MonitorPid
 	if !m.Periodic {

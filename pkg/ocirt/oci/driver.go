@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -77,7 +78,7 @@ func versionFeatures(version string) json.RawMessage {
 		"apparmor": enabled{has["APPARMOR"]},
 		"selinux":  enabled{has["SELINUX"]},
 		"cgroup":   map[string]bool{"v1": true, "v2": true, "systemd": has["SYSTEMD"]},
-	}}
+	}, "annotations": map[string]string{ocirt.AnnotationCheckpoint: strconv.FormatBool(has["CRIU"])}}
 	data, err := json.Marshal(doc)
 	if err != nil {
 		return nil

@@ -90,6 +90,12 @@ func (t *task) Update(ctx context.Context, res *specs.LinuxResources) error {
 	return err
 }
 
+func (t *task) Checkpoint(ctx context.Context, req *ocirt.CheckpointRequest) error {
+	_, err := t.run(ctx, CheckpointArgs{ID: t.ref.ID, ImagePath: req.ImagePath, WorkPath: req.WorkPath, ParentPath: req.ParentPath,
+		LeaveRunning: req.LeaveRunning, PreDump: req.PreDump, TCPEstablished: req.TCPEstablished, FileLocks: req.FileLocks}, nil)
+	return err
+}
+
 func (t *task) State(ctx context.Context) (ocirt.State, error) {
 	out, err := t.run(ctx, StateArgs{ID: t.ref.ID}, nil)
 	if err != nil {

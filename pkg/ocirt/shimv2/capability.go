@@ -28,5 +28,7 @@ func (Driver) Capabilities(cfg *ocirt.Config, h ocirt.Handle, features json.RawM
 	c.Set(ocirt.CapOverlayMounts, true, "kind", "the runtime behind the shim mounts it")
 	c.Set(ocirt.CapIDMappedMounts, false, "kind", "the runc behind the shim (1.1) has no id-mapped mounts; use crun")
 	c.ApplyFeatures(features)
+	// after the features: the runc behind the shim may say it can
+	c.Set(ocirt.CapCheckpoint, false, "kind", "pod does not drive the task API's checkpoint; use runc")
 	return c
 }

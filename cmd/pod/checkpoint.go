@@ -1,0 +1,192 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/pod-engine/pod/libpod"
+	"github.com/pod-engine/pod/pkg/checkpoint"
+)
+
+func init() {
+	containerCommands = append(containerCommands, checkpointCommand, restoreCommand)
+}
+
+// checkpointCommand is `container checkpoint`: the running containers named
+// (or -a, -l) are written to disk with criu through their runtime.
+func checkpointCommand() *cobra.Command {
+	var o manyOptions
+	var co libpod.CheckpointOptions
+	var printStats bool
+	cmd := &cobra.Command{
+		Use:   "checkpoint [options] CONTAINER [CONTAINER...]",
+		Short: "Checkpoint one or more containers",
+		Long:  "Checkpoints one or more running containers. The container name or ID can be used.",
+		Example: `pod container checkpoint --keep ctrID
+pod container checkpoint --all
+pod container checkpoint --leave-running --latest`,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			fl := cmd.Flags()
+			for _, f := range []string{"compress", "ignore-rootfs", "ignore-volumes"} {
+				if fl.Changed(f) && co.Export == "" {
+					return usageError("--%s can only be used with --export", f)
+				}
+			}
+			if co.WithPrevious && co.PreCheckpoint {
+				return usageError("--with-previous can not be used with --pre-checkpoint")
+			}
+			if _, err := checkpoint.Compression(co.Compression); err != nil {
+				return err
+			}
+			return crVerb(cmd, args, &o, libpod.VerbCheckpoint, printStats, func(ctx context.Context, c *libpod.Container) (time.Duration, error) {
+				return c.Checkpoint(ctx, co)
+			})
+		},
+	}
+	fl := cmd.Flags()
+	fl.BoolVarP(&o.all, "all", "a", false, "Checkpoint all running containers")
+	fl.BoolVarP(&o.latest, "latest", "l", false, "Act on the latest container pod is aware of")
+	fl.StringVarP(&co.Compression, "compress", "c", "zstd", "Select compression algorithm (gzip, none, zstd) for checkpoint archive.")
+	fl.StringVar(&co.CreateImage, "create-image", "", "Create checkpoint image with specified name")
+	fl.StringVarP(&co.Export, "export", "e", "", "Export the checkpoint image to a tar.gz")
+	fl.BoolVar(&co.FileLocks, "file-locks", false, "Checkpoint a container with file locks")
+	fl.BoolVar(&co.IgnoreRootfs, "ignore-rootfs", false, "Do not include root file-system changes when exporting")
+	fl.BoolVar(&co.IgnoreVolumes, "ignore-volumes", false, "Do not export volumes associated with container")
+	fl.BoolVarP(&co.Keep, "keep", "k", false, "Keep all temporary checkpoint files")
+	fl.BoolVarP(&co.LeaveRunning, "leave-running", "R", false, "Leave the container running after writing checkpoint to disk")
+	fl.BoolVarP(&co.PreCheckpoint, "pre-checkpoint", "P", false, "Dump container's memory information only, leave the container running")
+	fl.BoolVar(&printStats, "print-stats", false, "Display checkpoint statistics")
+	fl.BoolVar(&co.TCPEstablished, "tcp-established", false, "Checkpoint a container with established TCP connections")
+	fl.BoolVar(&co.WithPrevious, "with-previous", false, "Checkpoint container with pre-checkpoint images")
+	return cmd
+}
+
+// restoreCommand is `container restore`: checkpointed containers (or, with
+// --import, a new one from an exported checkpoint) run again from their
+// checkpoint.
+func restoreCommand() *cobra.Command {
+	var o manyOptions
+	var ro libpod.RestoreOptions
+	var printStats bool
+	cmd := &cobra.Command{
+		Use:   "restore [options] CONTAINER|IMAGE [CONTAINER|IMAGE...]",
+		Short: "Restore one or more containers from a checkpoint",
+		Long:  "Restores a container from a checkpoint. The container name or ID can be used.",
+		Example: `pod container restore ctrID
+pod container restore --latest
+pod container restore --all
+pod container restore --import /tmp/ctr.tar.zst --name new`,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			fl := cmd.Flags()
+			if ro.Import == "" {
+				for _, f := range []string{"import-previous", "ignore-rootfs", "ignore-volumes", "name", "pod"} {
+					if fl.Changed(f) {
+						return usageError("--%s can only be used with image or --import", f)
+					}
+				}
+			}
+			if !fl.Changed("publish") {
+				ro.Publish = nil
+			}
+			if ro.Import != "" {
+				return restoreImport(cmd.Context(), ro, printStats)
+			}
+			return crVerb(cmd, args, &o, libpod.VerbRestore, printStats, func(ctx context.Context, c *libpod.Container) (time.Duration, error) {
+				return c.Restore(ctx, ro)
+			})
+		},
+	}
+	fl := cmd.Flags()
+	fl.BoolVarP(&o.all, "all", "a", false, "Restore all checkpointed containers")
+	fl.BoolVarP(&o.latest, "latest", "l", false, "Act on the latest container pod is aware of")
+	fl.BoolVar(&ro.FileLocks, "file-locks", false, "Restore a container with file locks")
+	fl.BoolVar(&ro.IgnoreRootfs, "ignore-rootfs", false, "Do not apply root file-system changes when importing from exported checkpoint")
+	fl.BoolVar(&ro.IgnoreStaticIP, "ignore-static-ip", false, "Ignore IP address set via --static-ip")
+	fl.BoolVar(&ro.IgnoreStaticMAC, "ignore-static-mac", false, "Ignore MAC address set via --mac-address")
+	fl.BoolVar(&ro.IgnoreVolumes, "ignore-volumes", false, "Do not export volumes associated with container")
+	fl.StringVarP(&ro.Import, "import", "i", "", "Restore from exported checkpoint archive (tar.gz)")
+	fl.StringVar(&ro.ImportPrevious, "import-previous", "", "Restore from exported pre-checkpoint archive (tar.gz)")
+	fl.BoolVarP(&ro.Keep, "keep", "k", false, "Keep all temporary checkpoint files")
+	fl.StringVarP(&ro.Name, "name", "n", "", "Specify new name for container restored from exported checkpoint (only works with image or --import)")
+	fl.StringVar(&ro.Pod, "pod", "", "Restore container into existing Pod (only works with image or --import)")
+	fl.BoolVar(&printStats, "print-stats", false, "Display restore statistics")
+	fl.StringSliceVarP(&ro.Publish, "publish", "p", []string{}, "Publish a container's port, or a range of ports, to the host")
+	fl.BoolVar(&ro.TCPEstablished, "tcp-established", false, "Restore a container with established TCP connections")
+	return cmd
+}
+
+// crVerb runs checkpoint or restore on the containers selected by args,
+// --all (the containers in a state the verb allows) or --latest, one after
+// the other, then prints each one's ID or, with --print-stats, the
+// statistics as JSON; errors as runMany does.
+func crVerb(cmd *cobra.Command, args []string, o *manyOptions, verb libpod.Verb, printStats bool,
+	fn func(context.Context, *libpod.Container) (time.Duration, error)) error {
+	if err := o.check(cmd, args); err != nil {
+		return err
+	}
+	return withRuntime(func(rt *libpod.Runtime) error {
+		ts, err := o.selectTargets(rt, args, verb, nil)
+		if err != nil {
+			return err
+		}
+		began := time.Now()
+		var stats []*checkpoint.ContainerStats
+		var failed []error
+		for _, t := range ts {
+			took, err := fn(cmd.Context(), t.c)
+			if err != nil {
+				failed = append(failed, err)
+				continue
+			}
+			stats = append(stats, crStats(verb, t.c.ID(), took))
+		}
+		if err := printCR(verb, printStats, began, stats); err != nil {
+			return err
+		}
+		return lastOfErrors(failed)
+	})
+}
+
+// restoreImport is `restore --import`: one new container from the archive.
+func restoreImport(ctx context.Context, ro libpod.RestoreOptions, printStats bool) error {
+	return withRuntime(func(rt *libpod.Runtime) error {
+		began := time.Now()
+		c, took, err := rt.RestoreImport(ctx, ro)
+		if err != nil {
+			return err
+		}
+		return printCR(libpod.VerbRestore, printStats, began, []*checkpoint.ContainerStats{crStats(libpod.VerbRestore, c.ID(), took)})
+	})
+}
+
+func crStats(verb libpod.Verb, id string, took time.Duration) *checkpoint.ContainerStats {
+	s := &checkpoint.ContainerStats{ID: id}
+	if verb == libpod.VerbCheckpoint {
+		s.CheckpointRuntime = took.Microseconds()
+	} else {
+		s.RestoreRuntime = took.Microseconds()
+	}
+	return s
+}
+
+// printCR prints the IDs of the containers done or, with printStats,
+// Podman's statistics JSON.
+func printCR(verb libpod.Verb, printStats bool, began time.Time, stats []*checkpoint.ContainerStats) error {
+	if !printStats {
+		for _, s := range stats {
+			fmt.Println(s.ID)
+		}
+		return nil
+	}
+	if stats == nil {
+		stats = []*checkpoint.ContainerStats{}
+	}
+	took := time.Since(began).Microseconds()
+	if verb == libpod.VerbCheckpoint {
+		return printJSON(checkpoint.CheckpointStats{PodmanDuration: took, ContainerStatistics: stats})
+	}
+	return printJSON(checkpoint.RestoreStats{PodmanDuration: took, ContainerStatistics: stats})
+}
