@@ -146,16 +146,7 @@ func scpLoad(cmd *cobra.Command, a *app, u *user.User, dir, archive string, quie
 		if err != nil {
 			return err
 		}
-		opts := &libimage.LoadOptions{}
-		if !quiet {
-			opts.Writer = os.Stderr
-		}
-		names, err := rt.Load(cmd.Context(), archive, opts)
-		if err != nil {
-			return err
-		}
-		fmt.Println("Loaded image: " + strings.Join(names, "\nLoaded image: "))
-		return nil
+		return loadArchive(cmd, rt, archive, "", quiet)
 	}
 	if err := os.Chmod(dir, 0o755); err != nil {
 		return err
