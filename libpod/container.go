@@ -71,6 +71,9 @@ type ContainerConfig struct {
 	// namespaces are joined at each start (pod_join.go).
 	Pod   string `json:"pod,omitempty"`
 	Infra bool   `json:"infra,omitempty"` // the pod's infra container
+	// InitCtr is the --init-ctr kind of a pod's init container (always,
+	// once; pod_initctr.go).
+	InitCtr string `json:"initCtr,omitempty"`
 	// ImageMounts are the images of --mount type=image, resolved at create.
 	ImageMounts []ImageMount `json:"imageMounts,omitempty"`
 	// CreateOptions are the options the container was created with, as

@@ -12,7 +12,8 @@ import (
 
 // PodMember are the create options of a container in a pod (--pod).
 type PodMember struct {
-	Pod string // --pod NAME|ID (the CLI creates the pod of new:NAME first)
+	Pod     string // --pod NAME|ID (the CLI creates the pod of new:NAME first)
+	InitCtr string // --init-ctr: always or once (pod_initctr.go)
 
 	pod   *Pod // resolved by joinPod, or set by CreatePod for the infra
 	infra bool // this is the pod's infra container
@@ -24,6 +25,9 @@ type PodMember struct {
 // already decides.
 func (r *Runtime) joinPod(o *CreateOptions) (unlock func(), err error) {
 	unlock = func() {}
+	if err := checkInitCtr(o); err != nil {
+		return unlock, err
+	}
 	if o.pod == nil && o.Pod == "" {
 		return unlock, nil
 	}
@@ -47,6 +51,10 @@ func (r *Runtime) joinPod(o *CreateOptions) (unlock func(), err error) {
 	}
 	if o.infra {
 		return unlock, nil
+	}
+	if err := checkInitCtrPod(o, p); err != nil {
+		unlock()
+		return func() {}, err
 	}
 	for _, ns := range []struct {
 		name, flag, val string
@@ -94,6 +102,7 @@ func recordPod(cfg *ContainerConfig, o *CreateOptions) error {
 	}
 	cfg.Pod = o.pod.config.ID
 	cfg.Infra = o.infra
+	cfg.InitCtr = o.InitCtr
 	if !o.infra && o.pod.config.InfraID != "" {
 		cfg.Requires = append(cfg.Requires, o.pod.config.InfraID)
 	}

@@ -44,6 +44,13 @@ func (e *PodError) Unwrap() error { return e.Err }
 // eachMember runs fn on the members in order, holding the pod lock, and
 // collects the errors.
 func (p *Pod) eachMember(order func([]pods.Member) []string, fn func(*Container) error) error {
+	return p.withMembers(func(byID map[string]*Container, ms []pods.Member) error {
+		return eachOf(order(ms), byID, fn)
+	})
+}
+
+// withMembers runs fn on the pod's members, holding the pod lock.
+func (p *Pod) withMembers(fn func(map[string]*Container, []pods.Member) error) error {
 	if err := p.lockPod(); err != nil {
 		return err
 	}
@@ -52,8 +59,14 @@ func (p *Pod) eachMember(order func([]pods.Member) []string, fn func(*Container)
 	if err != nil {
 		return err
 	}
+	return fn(byID, ms)
+}
+
+// eachOf runs fn on the containers of ids and collects the errors; the
+// containers removed meanwhile are left out.
+func eachOf(ids []string, byID map[string]*Container, fn func(*Container) error) error {
 	var errs []error
-	for _, id := range order(ms) {
+	for _, id := range ids {
 		c := byID[id]
 		if err := fn(c); err != nil && !errors.Is(err, errdefs.ErrNoSuchContainer) {
 			errs = append(errs, &PodError{Container: c.config.ID, Err: err})
@@ -62,13 +75,35 @@ func (p *Pod) eachMember(order func([]pods.Member) []string, fn func(*Container)
 	return errors.Join(errs...)
 }
 
-// Start starts the pod's containers, the infra first.
+// Start starts the pod's containers, the infra first, then runs its init
+// containers to their end (pod_initctr.go), then starts the others.
 func (p *Pod) Start(ctx context.Context) error {
-	return p.after(events.Start, p.eachMember(pods.StartOrder, func(c *Container) error {
+	start := func(c *Container) error {
 		if c.Status() == StatusRunning {
 			return nil
 		}
 		return c.Start(ctx, nil)
+	}
+	return p.after(events.Start, p.withMembers(func(byID map[string]*Container, ms []pods.Member) error {
+		var infra, rest []string
+		var inits []*Container // in creation order: they require only the infra
+		for _, id := range pods.StartOrder(ms) {
+			switch c := byID[id]; {
+			case c.config.Infra:
+				infra = append(infra, id)
+			case c.config.InitCtr != "":
+				inits = append(inits, c)
+			default:
+				rest = append(rest, id)
+			}
+		}
+		if err := eachOf(infra, byID, start); err != nil {
+			return err
+		}
+		if err := p.runInitContainers(ctx, inits); err != nil {
+			return err
+		}
+		return eachOf(rest, byID, start)
 	}))
 }
 

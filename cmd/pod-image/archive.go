@@ -73,17 +73,7 @@ func loadCmd(a *app) *cobra.Command {
 			} else if _, err := os.Stat(path); err != nil {
 				return classify(err, errdefs.ErrNotFound)
 			}
-			opts := &libimage.LoadOptions{}
-			opts.SignaturePolicyPath = sigPolicy
-			if !quiet {
-				opts.Writer = os.Stderr
-			}
-			names, err := rt.Load(cmd.Context(), path, opts)
-			if err != nil {
-				return err
-			}
-			fmt.Println("Loaded image: " + strings.Join(names, "\nLoaded image: "))
-			return nil
+			return loadArchive(cmd, rt, path, sigPolicy, quiet)
 		},
 		Example: `pod load -i busybox.tar
   pod load < busybox.tar`,
@@ -94,6 +84,21 @@ func loadCmd(a *app) *cobra.Command {
 	fs.StringVar(&sigPolicy, "signature-policy", "", "Path to a signature-policy file")
 	_ = fs.MarkHidden("signature-policy")
 	return cmd
+}
+
+// loadArchive loads the archive at path and prints the names, as Podman.
+func loadArchive(cmd *cobra.Command, rt *libimage.Runtime, path, sigPolicy string, quiet bool) error {
+	opts := &libimage.LoadOptions{}
+	opts.SignaturePolicyPath = sigPolicy
+	if !quiet {
+		opts.Writer = os.Stderr
+	}
+	names, err := rt.Load(cmd.Context(), path, opts)
+	if err != nil {
+		return err
+	}
+	fmt.Println("Loaded image: " + strings.Join(names, "\nLoaded image: "))
+	return nil
 }
 
 type saveFlags struct {

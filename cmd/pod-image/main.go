@@ -204,7 +204,7 @@ func newRoot(a *app) *cobra.Command {
 		pullCmd(a, "pull"), pushCmd(a, "push"), listCmd(a, "list", []string{"ls"}), rmiCmd(a, "rm", nil),
 		tagCmd(a), untagCmd(a), loadCmd(a), saveCmd(a), importCmd(a), historyCmd(a),
 		inspectCmd(a), existsCmd(a), pruneCmd(a), dfCmd(a), searchCmd(a, "search"), outdatedCmd(a),
-		imageMountCmd(a), imageUnmountCmd(a), imageTreeCmd(a), imageSignCmd(), imageScpCmd(), trustCmd(),
+		imageMountCmd(a), imageUnmountCmd(a), imageTreeCmd(a), imageSignCmd(), imageScpCmd(a), trustCmd(),
 	)
 	root.AddCommand(image)
 	return root

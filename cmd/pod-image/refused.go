@@ -23,8 +23,3 @@ func imageSignCmd() *cobra.Command {
 	return refusedImageCmd("sign [options] IMAGE [IMAGE...]", "Sign an image",
 		"pod does not sign images (it uses no GPG keyring); sign when copying with skopeo copy --sign-by")
 }
-
-func imageScpCmd() *cobra.Command {
-	return refusedImageCmd("scp [options] IMAGE [HOST::]", "Securely copy images",
-		"pod has no remote connections; between local users, pipe an archive: pod save IMAGE | runuser -u USER -- pod load")
-}

@@ -48,6 +48,8 @@ func createCommand() *cobra.Command {
 	registerFlags(cmd, func() {
 		f.register(cmd.Flags())
 		cmd.Flags().StringSliceVarP(&attach, "attach", "a", nil, "Attach to STDIN, STDOUT or STDERR")
+		// As Podman 4.3.1: create only (run has no --init-ctr).
+		cmd.Flags().StringVar(&f.o.InitCtr, "init-ctr", "", "Make this a pod init container.")
 	})
 	return cmd
 }

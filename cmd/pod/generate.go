@@ -17,7 +17,7 @@ func init() { commands = append(commands, generateCommand) }
 
 func generateCommand() *cobra.Command {
 	cmd := &cobra.Command{Use: "generate", Short: "Generate structured data based on containers, pods or volumes", RunE: subcommandRequired, Args: cobra.ArbitraryArgs}
-	cmd.AddCommand(generateSystemdCommand(), generateKubeCommand())
+	cmd.AddCommand(generateSystemdCommand(), generateKubeCommand(), generateSpecCommand())
 	return cmd
 }
 

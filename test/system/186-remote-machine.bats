@@ -29,9 +29,9 @@ load helpers
     run_pod 125 machine
 }
 
-@test "image sign and image scp are refused, naming what to do instead" {
+@test "image sign and image scp to another host are refused, naming what to do instead" {
     run_pod 125 image sign --sign-by ABCD "$IMAGE"
     contains "$output" "pod does not sign images"
-    run_pod 125 image scp "$IMAGE" other@localhost::
-    contains "$output" "pod save IMAGE | runuser -u USER -- pod load"
+    run_pod 125 image scp "$IMAGE" other@otherhost::
+    contains "$output" "pod save IMAGE | ssh HOST pod load"
 }

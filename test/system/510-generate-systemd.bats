@@ -178,3 +178,35 @@ $BATS_TEST_TMPDIR/container-gm2.service"
     contains "$output" "unknown --format argument: yaml"
     run_pod 125 generate systemd
 }
+
+@test "generate spec: a container's and a pod's settings as Podman's specgen JSON" {
+    mkdir -p "$PODT/bind dir"
+    run_pod create --name gspec -e 'GREETING=hé llo' --label l=v -v "$PODT/bind dir:/b:ro" -v gsvol:/data \
+        --workdir /tmp --stop-timeout 7 "${IMG[@]}" sh -c 'echo hi'
+    cid=$output
+    run_pod generate spec gspec
+    js=$output
+    [[ "${lines[1]}" == ' "name": "gspec-clone",' ]] || die "not indented by one space: ${lines[1]}"
+    is "$(jq -r '[.name, .env.GREETING, .labels.l, .work_dir, (.stop_timeout|tostring), .init_container_type] | join("|")' <<<"$js")" \
+        "gspec-clone|hé llo|v|/tmp|7|"
+    is "$(jq -r '.command | join(" ")' <<<"$js")" "sh -c echo hi"
+    is "$(jq -r '.mounts[0] | .source + "|" + .destination + "|" + .type' <<<"$js")" "$PODT/bind dir|/b|bind"
+    is "$(jq -r '.volumes[0] | .Name + "|" + .Dest' <<<"$js")" "gsvol|/data"
+    is "$(jq -r .image <<<"$js")" "$(pod inspect --format '{{.Image}}' "$cid")"
+    # -c: one line; --name=false keeps the name; -f writes the file and prints its path.
+    run_pod generate spec -c --name=false "$cid"
+    is "${#lines[@]}" 1
+    is "$(jq -r .name <<<"$output")" "gspec"
+    run_pod generate spec -n -f "$PODT/spec.json" gspec
+    is "$output" "$PODT/spec.json"
+    is "$(jq -r .name "$PODT/spec.json")" "gspec-clone"
+    # A pod.
+    run_pod pod create --name gpod --label pl=1 --exit-policy stop
+    run_pod generate spec --compact gpod
+    is "$(jq -r '[.name, .labels.pl, .exit_policy, (.shared_namespaces|join(","))] | join("|")' <<<"$output")" \
+        "gpod-clone|1|stop|ipc,net,uts"
+    run_pod 125 generate spec nosuch
+    is "$output" "Error: could not find a pod or container with the id nosuch"
+    run_pod pod rm -f gpod
+    run_pod rm -f -v gspec
+}

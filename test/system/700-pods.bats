@@ -346,3 +346,37 @@ ns_of() {
     assert_no_leaks "$infra" "$ifindex"
     ! fetch "http://127.0.0.1:$port/index.html" >/dev/null || die "port $port still forwarded"
 }
+
+@test "create --init-ctr: init containers run in order before the members at each pod start; once ones go" {
+    skip_unless_pods
+    run_pod 125 create --init-ctr always "${IMG[@]}" true
+    is "$output" "Error: must specify pod value with init-ctr.*"
+    run_pod pod create --name ip
+    run_pod 125 create --pod ip --init-ctr sometimes "${IMG[@]}" true
+    contains "$output" "init-ctr value must be 'always' or 'once'"
+    run_pod 125 run --init-ctr once --pod ip "${IMG[@]}" true
+    contains "$output" "unknown flag: --init-ctr"
+    log=$PODT/initlog
+    : >"$log"
+    run_pod create --name i-always --pod ip --init-ctr always -v "$log:/log" "${IMG[@]}" sh -c 'echo always >>/log'
+    run_pod create --name i-once --pod ip --init-ctr=once -v "$log:/log" "${IMG[@]}" sh -c 'echo once >>/log'
+    run_pod create --name member --pod ip -v "$log:/log" "${IMG[@]}" sh -c 'echo member >>/log; exec sleep 100'
+    run_pod pod start ip
+    is "$(tr '\n' ' ' <"$log")" "always once member "
+    run_pod ps -a --format '{{.Names}} {{.State}}' --filter name=i-
+    is "$output" "i-always Exited \(0\).*"
+    # Not while the pod runs.
+    run_pod 125 create --pod ip --init-ctr always "${IMG[@]}" true
+    contains "$output" "cannot add init-ctr to a running pod"
+    run_pod pod stop -t 0 ip
+    run_pod pod start ip
+    is "$(tr '\n' ' ' <"$log")" "always once member always member "
+    # A failing init container stops the pod's start: its members stay down.
+    run_pod pod stop -t 0 ip
+    run_pod create --name i-fail --pod ip --init-ctr always "${IMG[@]}" sh -c 'exit 3'
+    fid=$output
+    run_pod 125 pod start ip
+    contains "$output" "init container $fid exited with code 3"
+    run_pod inspect --format '{{.State.Status}}' member
+    is "$output" "exited"
+}
