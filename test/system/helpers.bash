@@ -60,7 +60,9 @@ pod() {
     # POD_TEST_FLAGS: extra global flags, e.g. "--runtime-flag debug" when debugging.
     local podt_flags=()
     [[ -n "$POD_TEST_FLAGS" ]] && read -ra podt_flags <<<"$POD_TEST_FLAGS" && extra+=("${podt_flags[@]}")
-    "$POD_BIN/pod" --root "$PODT/root" --runroot "$PODT/run" --tmpdir "$PODT/tmp" \
+    # POD_EXEC=1: pod replaces the shell, so `(POD_EXEC=1 pod …) &` makes $!
+    # pod's own pid (a function run in the background is a subshell).
+    ${POD_EXEC:+exec} "$POD_BIN/pod" --root "$PODT/root" --runroot "$PODT/run" --tmpdir "$PODT/tmp" \
         --runtime "$POD_TEST_RUNTIME" "${extra[@]}" "$@"
 }
 
