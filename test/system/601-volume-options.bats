@@ -9,7 +9,7 @@ teardown() {
     pod rm -a -f -t 0 >/dev/null 2>&1 || true
     pod volume rm -a -f >/dev/null 2>&1 || true
     # no overlay may outlive its container
-    ! grep -q "$PODT/root/" /proc/self/mountinfo || die "mounts left: $(grep "$PODT/root/" /proc/self/mountinfo)"
+    ! grep -q "$PODT/root/" <(pod_mountinfo) || die "mounts left: $(grep "$PODT/root/" <(pod_mountinfo))"
 }
 
 # no_layers: no container directory keeps overlay layers.
@@ -135,7 +135,7 @@ no_layers() {
     run_pod run --name rf --rootfs "$ROOTFS:O" sh -c 'echo x >/etc/pt-new; cat /etc/pt-new'
     is "$output" "x"
     [[ ! -e "$ROOTFS/etc/pt-new" ]] || die "a write reached the --rootfs directory"
-    ! grep -q rootfs-overlay /proc/self/mountinfo || die "rootfs overlay still mounted after exit"
+    ! grep -q rootfs-overlay <(pod_mountinfo) || die "rootfs overlay still mounted after exit"
     run_pod start -a rf
     is "$output" "x"
     run_pod rm rf

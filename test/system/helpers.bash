@@ -38,6 +38,17 @@ skip_if_rootless() {
     return 0
 }
 
+# pod_mountinfo: the mount table pod mounts volumes and layers in: the
+# host's, or rootless the user namespace's (`pod unshare`), which the test's
+# own /proc/self/mountinfo does not show.
+pod_mountinfo() {
+    if is_rootless; then
+        pod unshare cat /proc/self/mountinfo
+    else
+        cat /proc/self/mountinfo
+    fi
+}
+
 # skip_if_rootless_cgroupv1: skip a test of cgroup settings when rootless on
 # a cgroup v1 host, where (as with Podman) a rootless container has no cgroup.
 skip_if_rootless_cgroupv1() {
