@@ -70,7 +70,7 @@ ROOTLESS_CI_FILES ?= $(addprefix test/system/,001-basic.bats 010-run.bats 020-li
 	040-logs.bats 050-runtime-record.bats 070-bad-input.bats 080-exec-attach.bats 300-image.bats 310-run-pull.bats \
 	400-rootless.bats 410-rootless-network.bats 420-userns-maps.bats 430-rootless-storage.bats \
 	060-parallel.bats 095-damaged-state.bats 100-runtime-config.bats \
-	600-volumes.bats 700-pods.bats 090-faults.bats 540-healthcheck.bats)
+	600-volumes.bats 700-pods.bats 090-faults.bats 540-healthcheck.bats 601-volume-options.bats)
 
 check: lint test test-integration test-system soak-small ## lint, then every test: unit, integration, system (root and rootless), small soak (root)
 	$(MAKE) test-system-rootless ROOTLESS_FILES="$(ROOTLESS_CI_FILES)" ROOTLESS_ONCE=1
