@@ -37,15 +37,18 @@ podcmd() {
     is "$out" "piped-input"
     run_pod exec -d ex sh -c 'echo bg > /tmp/bg'
     is "$output" "[0-9a-f]{64}"
-    sleep 0.5
+    local tries=100
+    while ((tries-- > 0)) && [[ "$(pod exec ex cat /tmp/bg 2>/dev/null)" != bg ]]; do sleep 0.1; done
     run_pod exec ex cat /tmp/bg
     is "$output" "bg"
     run_pod exec --privileged ex sh -c 'grep CapEff /proc/self/status'
     priv=$output
     run_pod exec ex sh -c 'grep CapEff /proc/self/status'
     [[ "$priv" != "$output" ]] || die "--privileged did not add capabilities ($priv)"
-    # Exec sessions leave no monitor or files behind.
-    sleep 0.3
+    # Exec sessions leave no monitor or files behind (exec -d's goes once
+    # its monitor has run the exit command).
+    tries=100
+    while ((tries-- > 0)) && [[ -n "$(ls $PODT/run/pod/containers/*/exec/ 2>/dev/null)" ]]; do sleep 0.1; done
     [[ -z "$(ls $PODT/run/pod/containers/*/exec/ 2>/dev/null)" ]] || die "exec session dirs left: $(ls $PODT/run/pod/containers/*/exec/)"
     run_pod stop -t 0 ex
     run_pod 125 exec ex true
@@ -87,9 +90,15 @@ podcmd() {
 }
 
 @test "attach streams a running container's output and returns its exit code" {
-    run_pod run -d --name at "${IMG[@]}" sh -c 'sleep 1; echo late-line; exit 6'
-    run_pod 6 attach at
-    is "$output" "late-line"
+    # The container prints only after reading a line, which reaches it
+    # through attach's stdin: its output follows the attach, whatever the load.
+    run_pod run -d -i --name at "${IMG[@]}" sh -c 'read line; echo "late-line $line"; exit 6'
+    if ! run_pod 6 attach at <<<go; then
+        # Say why: a container that ended before the attach logs no "go".
+        echo "# $(pod inspect --format 'exit code {{.State.ExitCode}}, error "{{.State.Error}}", log:' at) $(pod logs at 2>&1)"
+        false
+    fi
+    is "$output" "late-line go"
 }
 
 @test "run --rm -d and rm -f never lose the exit code" {

@@ -33,11 +33,15 @@ load helpers
 }
 
 @test "SIGKILL of pod during an attached run: no stuck container" {
-    pod run --rm --name cut "${IMG[@]}" sh -c 'sleep 1; echo done' >/dev/null 2>&1 &
+    # The container runs until the test makes /tmp/go, after pod's death:
+    # it is still running when pod is killed, whatever the load.
+    (POD_EXEC=1 pod run --rm --name cut "${IMG[@]}" sh -c 'until test -e /tmp/go; do sleep 0.1; done; echo done' >/dev/null 2>&1) &
     podpid=$!
     wait_for_status cut running
+    [[ "$(cat /proc/$podpid/comm)" == pod ]] || die "process $podpid is $(cat /proc/$podpid/comm), not pod"
     kill -9 "$podpid"
     wait "$podpid" || true
+    run_pod exec cut touch /tmp/go
     # The container finishes on its own; the monitor's exit command removes it.
     local tries=100
     while ((tries-- > 0)) && pod container exists cut; do sleep 0.1; done

@@ -17,9 +17,13 @@ wait_health() {
 @test "no systemd runs here: the monitor schedules the checks" {
     [[ "$(cat /proc/1/comm)" != systemd ]] || skip "PID 1 is systemd"
     ! pgrep -x systemd >/dev/null || skip "a systemd runs"
-    run_pod run -d --name h --health-cmd 'test -e /tmp/ok && echo fine' --health-interval 1s --health-retries 2 "${IMG[@]}" sleep 1000
+    # The first check waits for /tmp/go, which the test makes once it has
+    # seen "starting": a loaded machine cannot run two checks (retries 2)
+    # before `ps` looks, whatever the interval.
+    run_pod run -d --name h --health-cmd 'until test -e /tmp/go; do sleep 0.1; done; test -e /tmp/ok && echo fine' --health-interval 1s --health-retries 2 "${IMG[@]}" sleep 1000
     run_pod ps --format '{{.Status}}'
     is "$output" "Up .* \(starting\)"
+    run_pod exec h touch /tmp/go
     wait_health h unhealthy
     run_pod ps --format '{{.Status}}'
     is "$output" "Up .* \(unhealthy\)"
@@ -39,9 +43,10 @@ wait_health() {
     contains "$output" "healthy"
     # The checks write no exec events (Podman): only our own exec's.
     run_pod events --stream=false --filter container=h --filter event=exec --format '{{.Status}}'
-    is "$output" "exec"
+    is "$output" "exec
+exec"
     run_pod inspect --format '{{json .Config.Healthcheck}} {{.Config.HealthcheckOnFailureAction}}' h
-    is "$output" '\{"Test":\["CMD-SHELL","test -e /tmp/ok && echo fine"\],"Interval":1000000000,"Timeout":30000000000,"Retries":2\} none'
+    is "$output" '\{"Test":\["CMD-SHELL","until test -e /tmp/go; do sleep 0.1; done; test -e /tmp/ok && echo fine"\],"Interval":1000000000,"Timeout":30000000000,"Retries":2\} none'
 }
 
 @test "healthcheck run: 0 healthy, 1 unhealthy, 125 errors (as Podman)" {
@@ -95,6 +100,7 @@ wait_health() {
     [[ "$output" != "$started" ]] || die "of-restart was not restarted"
     run_pod events --stream=false --filter container=of-restart --filter event=restart --format '{{.Name}}'
     contains "$output" "of-restart"
+    wait_health of-none unhealthy
     run_pod inspect --format '{{.State.Status}} {{.State.Health.Status}} {{.HostConfig.RestartPolicy.Name}}' of-none
     is "$output" "running unhealthy "
     run_pod inspect --format '{{.Config.HealthcheckOnFailureAction}}' of-stop

@@ -8,7 +8,7 @@ teardown() {
     pod rm -a -f -t 0 >/dev/null 2>&1 || true
     pod volume rm -a -f >/dev/null 2>&1 || true
     # No volume mount may outlive the test.
-    ! grep -q "$PODT/root/volumes/" /proc/self/mountinfo || die "volume mounts left: $(grep "$PODT/root/volumes/" /proc/self/mountinfo)"
+    ! grep -q "$PODT/root/volumes/" <(pod_mountinfo) || die "volume mounts left: $(grep "$PODT/root/volumes/" <(pod_mountinfo))"
 }
 
 # volume_image NAME: busybox plus /data/hello (0750) and /srv/s, with VOLUME /data.
@@ -236,13 +236,13 @@ volume_image() {
     run_pod exec t1 sh -c 'echo data > /t/x'
     run_pod exec t2 cat /t/x
     is "$output" "data"
-    grep -q " $PODT/root/volumes/tv/_data .* tmpfs " /proc/self/mountinfo || die "tv not mounted"
+    grep -q " $PODT/root/volumes/tv/_data .* tmpfs " <(pod_mountinfo) || die "tv not mounted"
     run_pod volume inspect tv --format '{{.MountCount}}'
     is "$output" "2"
     run_pod rm -f -t 0 t1
-    grep -q " $PODT/root/volumes/tv/_data " /proc/self/mountinfo || die "tv unmounted while t2 runs"
+    grep -q " $PODT/root/volumes/tv/_data " <(pod_mountinfo) || die "tv unmounted while t2 runs"
     run_pod rm -f -t 0 t2
-    ! grep -q " $PODT/root/volumes/tv/_data " /proc/self/mountinfo || die "tv still mounted"
+    ! grep -q " $PODT/root/volumes/tv/_data " <(pod_mountinfo) || die "tv still mounted"
     run_pod volume inspect tv --format '{{.MountCount}}'
     is "$output" "0"
     # Data in a tmpfs volume goes with the last user.
@@ -256,10 +256,10 @@ volume_image() {
     # volume mount/unmount.
     run_pod volume mount tv
     is "$output" "$PODT/root/volumes/tv/_data"
-    grep -q " $PODT/root/volumes/tv/_data " /proc/self/mountinfo || die "volume mount did not mount"
+    grep -q " $PODT/root/volumes/tv/_data " <(pod_mountinfo) || die "volume mount did not mount"
     run_pod volume unmount tv
     is "$output" "tv"
-    ! grep -q " $PODT/root/volumes/tv/_data " /proc/self/mountinfo || die "volume unmount left it mounted"
+    ! grep -q " $PODT/root/volumes/tv/_data " <(pod_mountinfo) || die "volume unmount left it mounted"
     # A bad mount option fails the start with the volume's name, and leaves nothing mounted.
     run_pod volume create --opt type=tmpfs --opt o=nonsense badv
     run_pod 125 run --rm -v badv:/b "${IMG[@]}" true
@@ -337,7 +337,15 @@ volume_image() {
     is "$output" $'1000:1000\n1000:1000'
     mkdir -p "$BATS_FILE_TMPDIR/ubind/sub" && touch "$BATS_FILE_TMPDIR/ubind/sub/f"
     run_pod run --rm -u 1000:10 --mount type=bind,src="$BATS_FILE_TMPDIR/ubind",dst=/b,U "${IMG[@]}" true
-    is "$(stat -c %u:%g "$BATS_FILE_TMPDIR/ubind" "$BATS_FILE_TMPDIR/ubind/sub/f")" $'1000:10\n1000:10'
+    if is_rootless; then
+        # The owner is the container's 1000:10 in the user's namespace (a
+        # subordinate id on the host); given back so bats can remove it.
+        run_pod unshare stat -c %u:%g "$BATS_FILE_TMPDIR/ubind" "$BATS_FILE_TMPDIR/ubind/sub/f"
+        is "$output" $'1000:10\n1000:10'
+        run_pod unshare chown -R 0:0 "$BATS_FILE_TMPDIR/ubind"
+    else
+        is "$(stat -c %u:%g "$BATS_FILE_TMPDIR/ubind" "$BATS_FILE_TMPDIR/ubind/sub/f")" $'1000:10\n1000:10'
+    fi
     run_pod 1 run --rm -u 1000:1000 -v uv2:/d "${IMG[@]}" touch /d/x
 }
 
@@ -352,7 +360,7 @@ volume_image() {
     is "$output" "hello"
     run_pod rm -f -t 0 im
     # Nothing of the image stays mounted.
-    ! grep -q "$PODT/root/overlay/.*/merged" /proc/self/mountinfo || die "left mounted: $(grep "$PODT/root/overlay" /proc/self/mountinfo)"
+    ! grep -q "$PODT/root/overlay/.*/merged" <(pod_mountinfo) || die "left mounted: $(grep "$PODT/root/overlay" <(pod_mountinfo))"
     run_pod 125 run --rm --mount type=image,src=no-such-image,dst=/img "${IMG[@]}" true
     contains "$output" "no-such-image"
     run_pod 125 run --rm --mount type=image,src=localhost/withvol,dst=/img,rw=true "${IMG[@]}" true
@@ -367,7 +375,7 @@ volume_image() {
     [[ "$mon" -gt 0 ]] || die "no monitor pid: $mon"
     kill -9 "$mon"
     run_pod rm -f -t 0 k
-    ! grep -q " $PODT/root/volumes/kv/_data " /proc/self/mountinfo || die "kv still mounted"
+    ! grep -q " $PODT/root/volumes/kv/_data " <(pod_mountinfo) || die "kv still mounted"
     run_pod volume inspect kv --format '{{.MountCount}}'
     is "$output" "0"
     run_pod volume rm kv

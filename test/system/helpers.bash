@@ -38,6 +38,17 @@ skip_if_rootless() {
     return 0
 }
 
+# pod_mountinfo: the mount table pod mounts volumes and layers in: the
+# host's, or rootless the user namespace's (`pod unshare`), which the test's
+# own /proc/self/mountinfo does not show.
+pod_mountinfo() {
+    if is_rootless; then
+        pod unshare cat /proc/self/mountinfo
+    else
+        cat /proc/self/mountinfo
+    fi
+}
+
 # skip_if_rootless_cgroupv1: skip a test of cgroup settings when rootless on
 # a cgroup v1 host, where (as with Podman) a rootless container has no cgroup.
 skip_if_rootless_cgroupv1() {
@@ -60,7 +71,9 @@ pod() {
     # POD_TEST_FLAGS: extra global flags, e.g. "--runtime-flag debug" when debugging.
     local podt_flags=()
     [[ -n "$POD_TEST_FLAGS" ]] && read -ra podt_flags <<<"$POD_TEST_FLAGS" && extra+=("${podt_flags[@]}")
-    "$POD_BIN/pod" --root "$PODT/root" --runroot "$PODT/run" --tmpdir "$PODT/tmp" \
+    # POD_EXEC=1: pod replaces the shell, so `(POD_EXEC=1 pod …) &` makes $!
+    # pod's own pid (a function run in the background is a subshell).
+    ${POD_EXEC:+exec} "$POD_BIN/pod" --root "$PODT/root" --runroot "$PODT/run" --tmpdir "$PODT/tmp" \
         --runtime "$POD_TEST_RUNTIME" "${extra[@]}" "$@"
 }
 
