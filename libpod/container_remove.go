@@ -97,9 +97,6 @@ func (c *Container) removeLocked(ctx context.Context, o RemoveOptions) error {
 			errs = append(errs, err)
 		}
 	}
-	if err := os.Remove(c.exitFile()); err != nil && !os.IsNotExist(err) {
-		errs = append(errs, err)
-	}
 	if err := c.removeRunFiles(); err != nil {
 		errs = append(errs, err)
 	}
@@ -108,6 +105,12 @@ func (c *Container) removeLocked(ctx context.Context, o RemoveOptions) error {
 	<-stored
 	if err := db.Remove(c.config.ID); err != nil {
 		return err
+	}
+	// Last: a monitor holding back its exit command (--exit-delay) skips
+	// it once this file is gone, as nothing is left to clean up
+	// (conmon.ExitCommand.Hold).
+	if err := os.Remove(c.exitFile()); err != nil && !os.IsNotExist(err) {
+		errs = append(errs, err)
 	}
 	if o.Volumes || c.config.Remove {
 		c.rt.removeAnonVolumes(c.config.Volumes)

@@ -144,8 +144,10 @@ func (c *Container) startLocked(ctx context.Context, attach *Attach) (*client.At
 // foregroundExitDelay holds back the monitor's exit command (cleanup) when a
 // pod process is attached in the foreground: that process cleans up itself
 // right after the exit, and the exit command, a second full pod process,
-// would only compete with it for the CPU and the lock. If the foreground pod
-// dies, the exit command still cleans up, a second later.
+// would only compete with it for the CPU and the lock. With --rm the
+// monitor skips it altogether once the removal is done (the exit file is
+// its last step: conmon.ExitCommand.Hold). If the foreground pod dies, the
+// exit command still cleans up, a second later.
 const foregroundExitDelay = 1
 
 // init generates the spec and creates the container in its runtime, under

@@ -3,8 +3,10 @@ package conmon
 import (
 	"context"
 	"errors"
+	"io/fs"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"syscall"
 	"time"
 )
@@ -19,7 +21,13 @@ type ExitCommand struct {
 	Env   []string      // its environment; nil: the monitor's
 	// Setpgid puts it in a process group of its own.
 	Setpgid bool
+	// Done, when set, reports during Delay that the exit command is no
+	// longer needed (see Hold).
+	Done func() bool
 }
+
+// holdPoll is how often Hold asks Done while it waits out Delay.
+const holdPoll = 20 * time.Millisecond
 
 // NewExitCommand is a's exit command with environment env, or nil when a
 // names none.
@@ -27,22 +35,68 @@ func NewExitCommand(a *Args, env []string) *ExitCommand {
 	if a.ExitCommand == "" {
 		return nil
 	}
-	return &ExitCommand{Path: a.ExitCommand, Args: a.ExitCommandArgs, Delay: time.Duration(a.ExitDelay) * time.Second, Env: env}
+	e := &ExitCommand{Path: a.ExitCommand, Args: a.ExitCommandArgs, Delay: time.Duration(a.ExitDelay) * time.Second, Env: env}
+	if e.Delay > 0 && a.ExitDir != "" && a.CID != "" {
+		exitFile := filepath.Join(a.ExitDir, a.CID)
+		e.Done = func() bool {
+			_, err := os.Lstat(exitFile)
+			return errors.Is(err, fs.ErrNotExist)
+		}
+	}
+	return e
 }
 
-// Run sleeps Delay, starts the command and waits for it. It returns its
+// Hold waits out Delay, in steps of at most holdPoll, each one slept by
+// wait (a monitor that must keep reaping meanwhile passes its own; wait
+// returns false to give up early). It reports whether the exit command is
+// still to run: not when wait gave up, nor when Done says it is done.
+//
+// That is the contract of --exit-delay with pod: the delay holds back the
+// exit command (cleanup) while a foreground pod cleans up itself, and the
+// last step of pod's removal of a container is removing its exit file
+// <exit-dir>/<cid>. Once it is gone there is nothing left to clean (a
+// restart's new create also removes it, after cleaning up the old run),
+// so the monitor skips the exit command, a whole pod process. A pod killed
+// before that leaves the file, and the exit command cleans up as before.
+func (e *ExitCommand) Hold(wait func(time.Duration) bool) bool {
+	until := time.Now().Add(e.Delay)
+	for {
+		if e.Done != nil && e.Done() {
+			return false
+		}
+		left := time.Until(until)
+		if left <= 0 {
+			return true
+		}
+		if e.Done != nil && left > holdPoll {
+			left = holdPoll
+		}
+		if !wait(left) {
+			return false
+		}
+	}
+}
+
+// Run sleeps Delay (see Hold; when the command is no longer needed it
+// returns 0 without starting it), starts the command and waits for it. It returns its
 // status in conmon's encoding (see ExitCode); an error when it could not
 // be started, or was killed because ctx ended (it gets one second after
 // SIGKILL to go away).
 func (e *ExitCommand) Run(ctx context.Context) (int, error) {
-	if e.Delay > 0 {
-		t := time.NewTimer(e.Delay)
+	if !e.Hold(func(d time.Duration) bool {
+		t := time.NewTimer(d)
+		defer t.Stop()
 		select {
 		case <-t.C:
+			return true
 		case <-ctx.Done():
-			t.Stop()
-			return -1, ctx.Err()
+			return false
 		}
+	}) {
+		if err := ctx.Err(); err != nil {
+			return -1, err
+		}
+		return 0, nil // done by someone else
 	}
 	cmd, err := e.Start(ctx)
 	if err != nil {

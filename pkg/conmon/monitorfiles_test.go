@@ -143,3 +143,45 @@ func TestExitCommand(t *testing.T) {
 		t.Error("a missing exit command ran")
 	}
 }
+
+// With --exit-delay, the exit command is skipped once the exit file is gone
+// (pod removed the container), run when it stays, and not skipped early
+// when there is no delay.
+func TestExitCommandHold(t *testing.T) {
+	dir := t.TempDir()
+	marker := filepath.Join(dir, "ran")
+	exitFile := filepath.Join(dir, "cid")
+	a := &Args{CID: "cid", ExitDir: dir, ExitCommand: "/bin/touch", ExitCommandArgs: []string{marker}, ExitDelay: 1}
+	if err := os.WriteFile(exitFile, []byte("0"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	go func() {
+		time.Sleep(100 * time.Millisecond)
+		_ = os.Remove(exitFile)
+	}()
+	start := time.Now()
+	if code, err := NewExitCommand(a, nil).Run(context.Background()); err != nil || code != 0 {
+		t.Fatalf("skipped: %d %v", code, err)
+	}
+	if d := time.Since(start); d > 800*time.Millisecond {
+		t.Errorf("skipping took %v: the whole delay", d)
+	}
+	if _, err := os.Stat(marker); err == nil {
+		t.Error("exit command ran after its exit file was removed")
+	}
+	if err := os.WriteFile(exitFile, []byte("0"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	e := NewExitCommand(a, nil)
+	e.Delay = 60 * time.Millisecond
+	if code, err := e.Run(context.Background()); err != nil || code != 0 {
+		t.Fatalf("kept: %d %v", code, err)
+	}
+	if _, err := os.Stat(marker); err != nil {
+		t.Errorf("exit command did not run while its exit file stayed: %v", err)
+	}
+	a.ExitDelay = 0
+	if e := NewExitCommand(a, nil); e.Done != nil || !e.Hold(func(time.Duration) bool { return false }) {
+		t.Error("no delay: the exit command must run at once")
+	}
+}

@@ -143,6 +143,42 @@ func TestScenarioExitCommand(t *testing.T) {
 	})
 }
 
+// pod-conmon skips the exit command held back by --exit-delay once the exit
+// file is removed (what pod's removal of the container does last) and exits
+// at once; conmon runs it after the delay regardless.
+func TestScenarioExitCommandSkipped(t *testing.T) {
+	forEach(t, []string{"crun"}, func(t *testing.T, mon monitorBin, rt *conmontest.Runtime) {
+		ctx := ctx30(t)
+		c := newCtr(t, mon, rt, "true")
+		marker := filepath.Join(t.TempDir(), "ran")
+		c.args.ExitCommand = writeScript(t, "touch "+marker+"\n")
+		c.args.ExitDelay = 5
+		m, _ := c.mustCreate(ctx)
+		c.start(ctx)
+		conmontest.WaitFile(t, c.exitPath(), 10*time.Second)
+		removed := time.Now()
+		if err := os.Remove(c.exitPath()); err != nil {
+			t.Fatal(err)
+		}
+		if !conmontest.WaitGone(m.Pid(), 10*time.Second) {
+			t.Fatal("monitor still running")
+		}
+		_, err := os.Stat(marker)
+		if mon.name == "conmon" {
+			if err != nil {
+				t.Errorf("conmon skipped the exit command: %v", err)
+			}
+			return
+		}
+		if err == nil {
+			t.Errorf("exit command ran after its exit file was removed")
+		}
+		if d := time.Since(removed); d > 3*time.Second {
+			t.Errorf("monitor exited %v after the exit file was removed, not at once", d)
+		}
+	})
+}
+
 // SIGKILL of the monitor leaves the container running and writes no exit
 // file. The caller must notice (pidfd/kill(pid,0) on the monitor), kill and
 // delete the container through the runtime, and record an unknown (-1)

@@ -48,25 +48,25 @@ func (m *mon) finish(code int) int {
 	c := m.c
 	if c.ExitCommand == "" {
 		stopSignals()
-		for {
-			pid, err := syscall.Wait4(-1, nil, syscall.WNOHANG, nil)
-			if pid <= 0 && err != syscall.EINTR {
-				break
-			}
-		}
+		m.reapAll()
 		return code
 	}
 	_ = unix.Prctl(unix.PR_SET_CHILD_SUBREAPER, 0, 0, 0, 0)
 	if m.oomOrig != "" {
 		adjustOOM(m.oomOrig)
 	}
+	e := conmon.NewExitCommand(&c.Args, os.Environ())
 	if c.ExitDelay > 0 {
 		debugf("Sleeping for " + itoa(c.ExitDelay) + " seconds before executing exit command")
-		m.sleepReaping(time.Duration(c.ExitDelay) * time.Second)
+	}
+	// The exit command's delay is slept here, reaping meanwhile.
+	if !e.Hold(func(d time.Duration) bool { m.sleepReaping(d); return true }) {
+		debugf("Exit file removed: the container was cleaned up, no exit command")
+		stopSignals()
+		m.reapAll()
+		return code
 	}
 	stopSignals()
-	// The exit command's delay is slept above (reaping meanwhile).
-	e := conmon.NewExitCommand(&c.Args, os.Environ())
 	cmd, err := e.Start(context.Background())
 	if err != nil {
 		errorf("Failed to run exit command " + c.ExitCommand + ": " + err.Error())
@@ -116,6 +116,16 @@ func (m *mon) sleepReaping(d time.Duration) {
 			_, _ = unix.Read(m.wake, b[:])
 			takeSignals()
 			m.reap()
+		}
+	}
+}
+
+// reapAll reaps the children that already exited, without waiting.
+func (m *mon) reapAll() {
+	for {
+		pid, err := syscall.Wait4(-1, nil, syscall.WNOHANG, nil)
+		if pid <= 0 && err != syscall.EINTR {
+			return
 		}
 	}
 }
