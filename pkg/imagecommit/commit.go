@@ -320,7 +320,8 @@ func putWholeRoot(store storage.Store, c *storage.Container, exclude []string, f
 		return nil, fmt.Errorf("mounting container %s: %w", c.ID, err)
 	}
 	defer func() { _, _ = store.Unmount(c.ID, false) }()
-	rc, err := archive.TarWithOptions(root, &archive.TarOptions{Compression: archive.Uncompressed})
+	// An ID-mapped container's files are stored as its container ids.
+	rc, err := archive.TarWithOptions(root, &archive.TarOptions{Compression: archive.Uncompressed, UIDMaps: c.UIDMap, GIDMaps: c.GIDMap})
 	if err != nil {
 		return nil, fmt.Errorf("reading the root of container %s: %w", c.ID, err)
 	}
