@@ -310,6 +310,9 @@ func putLayer(store storage.Store, o Options, parentTop string) (*storage.Layer,
 	if err != nil {
 		return nil, fmt.Errorf("reading the changes of container %s: %w", o.Container, err)
 	}
+	if m := shiftedIDs(store, c); m != nil {
+		rc = toContainerIDs(rc, m)
+	}
 	return put(store, parent, rc, o.Exclude, o.FileTime)
 }
 
