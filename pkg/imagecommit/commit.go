@@ -306,11 +306,12 @@ func putLayer(store storage.Store, o Options, parentTop string) (*storage.Layer,
 		parent = ""
 	}
 	uncompressed := archive.Uncompressed
+	shifted := shiftedIDs(store, c) // before Diff: its reader holds the layer store's lock
 	rc, err := store.Diff("", c.LayerID, &storage.DiffOptions{Compression: &uncompressed})
 	if err != nil {
 		return nil, fmt.Errorf("reading the changes of container %s: %w", o.Container, err)
 	}
-	if m := shiftedIDs(store, c); m != nil {
+	if m := shifted; m != nil {
 		rc = toContainerIDs(rc, m)
 	}
 	return put(store, parent, rc, o.Exclude, o.FileTime)
