@@ -79,6 +79,19 @@ func (r *Runtime) BuildImage(ctx context.Context, name, pull string, flags []str
 	return cfg.ImageID, nil
 }
 
+// PullBuildCache pulls ref (pod build --cache-from REPO:KEY) quietly when
+// the registry's differs from a local one, and returns its ID. flags are
+// pod-image registry flags.
+func (r *Runtime) PullBuildCache(ctx context.Context, ref string, flags []string) (string, error) {
+	return imagehelper.Pull(ctx, ref, imagehelper.PullOptions{PodBinary: r.exe, Global: r.helperFlags(), Policy: "newer",
+		Quiet: true, Progress: io.Discard, Extra: flags})
+}
+
+// PushBuildCache pushes image id to ref (pod build --cache-to REPO:KEY).
+func (r *Runtime) PushBuildCache(ctx context.Context, id, ref string, flags []string) error {
+	return imagehelper.Push(ctx, r.exe, r.helperFlags(), id, ref, flags...)
+}
+
 // ImageStorage is the runtime's go.podman.io/storage store (opened on
 // first use), for the build and commit code that writes images.
 func (r *Runtime) ImageStorage() (storage.Store, error) {

@@ -247,10 +247,19 @@ type buildEngine struct {
 	network   string
 	base      *libpod.CreateOptions // the RUN containers' flags (build_flags.go)
 	pullFlags []string              // pod-image pull flags of FROM images
+	regFlags  []string              // the registry flags among them (--cache-from, --cache-to)
 }
 
 func (e *buildEngine) Image(ctx context.Context, name, pull string) (string, error) {
 	return e.rt.BuildImage(ctx, name, pull, e.pullFlags)
+}
+
+func (e *buildEngine) PullCache(ctx context.Context, ref string) (string, error) {
+	return e.rt.PullBuildCache(ctx, ref, e.regFlags)
+}
+
+func (e *buildEngine) PushCache(ctx context.Context, id, ref string) error {
+	return e.rt.PushBuildCache(ctx, id, ref, e.regFlags)
 }
 
 func (e *buildEngine) Run(ctx context.Context, r build.RunSpec) (int, error) {

@@ -179,17 +179,14 @@ func (m *buildMore) apply(cmd *cobra.Command, o *build.Options, e *buildEngine) 
 	if s.CgroupNS == "" && m.cgroupns != "" {
 		s.CgroupNS = "private"
 	}
-	// Buildah makes the working container ID-mapped for a private user
-	// namespace; pod's working container is not, so a RUN in a private
-	// user namespace could not write its root: refused by name.
-	for _, v := range []struct{ flag, val string }{
-		{"--userns-uid-map", strings.Join(m.uidMap, ",")}, {"--userns-gid-map", strings.Join(m.gidMap, ",")},
-		{"--userns-uid-map-user", m.uidMapUser}, {"--userns-gid-map-group", m.gidMapGroup}, {"--userns", m.userns},
-	} {
-		if v.val != "" && v.val != "host" {
-			return done, &errdefs.ExitCodeError{Code: errdefs.ExitEngine, Err: fmt.Errorf("%s %q: pod build runs RUN in the host's user namespace (pod's own when rootless) only: an ID-mapped working container is not supported yet: %w", v.flag, v.val, errdefs.ErrNotImplemented)}
-		}
+	// A private user namespace for RUN: the working containers are
+	// ID-mapped by storage to its maps (libpod.ResolveBuildUserNS).
+	uids, gids, err := libpod.ResolveBuildUserNS(&m.run, libpod.BuildUserNS{Mode: m.userns, UIDMap: m.uidMap, GIDMap: m.gidMap,
+		SubUIDName: m.uidMapUser, SubGIDName: m.gidMapGroup})
+	if err != nil {
+		return done, &errdefs.ExitCodeError{Code: errdefs.ExitEngine, Err: err}
 	}
+	o.UIDMap, o.GIDMap = uids, gids
 	s.NoHTTPProxy = !m.httpProxy
 	if err := libpod.ValidateBuildRun(&m.run); err != nil {
 		return done, &errdefs.ExitCodeError{Code: errdefs.ExitEngine, Err: err}
@@ -280,12 +277,18 @@ func (m *buildMore) apply(cmd *cobra.Command, o *build.Options, e *buildEngine) 
 	if err := m.pullFlags(e); err != nil {
 		return done, err
 	}
-	if m.cacheFrom != "" || m.cacheTo != "" {
-		flag, v := "--cache-from", m.cacheFrom
-		if v == "" {
-			flag, v = "--cache-to", m.cacheTo
+	for _, c := range []struct {
+		flag, val string
+		dst       *string
+	}{{"--cache-from", m.cacheFrom, &o.CacheFrom}, {"--cache-to", m.cacheTo, &o.CacheTo}} {
+		if c.val == "" {
+			continue
 		}
-		return done, badFlag(flag, v, "pod build keeps its layer cache in local storage only (--layers, --cache-ttl); remote cache repositories are not supported")
+		repo, err := build.CacheRepo(c.flag, c.val)
+		if err != nil {
+			return done, &errdefs.ExitCodeError{Code: errdefs.ExitEngine, Err: err}
+		}
+		*c.dst = repo
 	}
 	if m.cacheTTL != "" {
 		d, err := time.ParseDuration(m.cacheTTL)
@@ -397,7 +400,8 @@ func (m *buildMore) contexts(o *build.Options) error {
 }
 
 // pullFlags turns the registry flags into pod-image pull's (as pod pull
-// has them); FROM and COPY --from images are pulled with them.
+// has them); FROM and COPY --from images are pulled with them, cache
+// images pulled and pushed (--cache-from, --cache-to).
 func (m *buildMore) pullFlags(e *buildEngine) error {
 	if m.retry < 0 {
 		return badFlag("--retry", strconv.Itoa(m.retry), "must be 0 or more")
@@ -405,23 +409,24 @@ func (m *buildMore) pullFlags(e *buildEngine) error {
 	if _, err := time.ParseDuration(m.retryDelay); err != nil {
 		return badFlag("--retry-delay", m.retryDelay, "want a duration such as 2s")
 	}
-	e.pullFlags = append(e.pullFlags, "--retry="+strconv.Itoa(m.retry), "--retry-delay="+m.retryDelay)
+	e.regFlags = append(e.regFlags, "--retry="+strconv.Itoa(m.retry), "--retry-delay="+m.retryDelay)
 	if m.authfile != "" {
 		if _, err := os.Stat(m.authfile); err != nil {
 			return badFlag("--authfile", m.authfile, err.Error())
 		}
-		e.pullFlags = append(e.pullFlags, "--authfile="+m.authfile)
+		e.regFlags = append(e.regFlags, "--authfile="+m.authfile)
 	}
 	if m.certDir != "" {
 		if fi, err := os.Stat(m.certDir); err != nil || !fi.IsDir() {
 			return badFlag("--cert-dir", m.certDir, "not a directory")
 		}
-		e.pullFlags = append(e.pullFlags, "--cert-dir="+m.certDir)
+		e.regFlags = append(e.regFlags, "--cert-dir="+m.certDir)
 	}
 	if m.creds != "" {
-		e.pullFlags = append(e.pullFlags, "--creds="+m.creds)
+		e.regFlags = append(e.regFlags, "--creds="+m.creds)
 	}
-	e.pullFlags = append(e.pullFlags, "--tls-verify="+strconv.FormatBool(m.tlsVerify))
+	e.regFlags = append(e.regFlags, "--tls-verify="+strconv.FormatBool(m.tlsVerify))
+	e.pullFlags = append(e.pullFlags, e.regFlags...)
 	if len(m.decryptionKeys) > 0 {
 		return badFlag("--decryption-key", strings.Join(m.decryptionKeys, ","), "pod pulls no encrypted images: decrypt it with skopeo copy --decryption-key first")
 	}

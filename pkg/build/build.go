@@ -23,6 +23,7 @@ import (
 	"github.com/openshift/imagebuilder"
 	"github.com/openshift/imagebuilder/dockerfile/command"
 	"go.podman.io/storage"
+	"go.podman.io/storage/pkg/idtools"
 
 	"github.com/pod-engine/pod/pkg/errdefs"
 	"github.com/pod-engine/pod/pkg/imagecommit"
@@ -35,6 +36,10 @@ type Engine interface {
 	Image(ctx context.Context, name, pull string) (string, error)
 	// Run runs one RUN step and returns its exit code.
 	Run(ctx context.Context, r RunSpec) (int, error)
+	// PullCache pulls ref (--cache-from REPO:KEY) quietly and returns
+	// its ID; PushCache pushes image id to ref (--cache-to).
+	PullCache(ctx context.Context, ref string) (string, error)
+	PushCache(ctx context.Context, id, ref string) error
 }
 
 // RunSpec is one RUN step: argv in the working container's root.
@@ -91,9 +96,13 @@ type Options struct {
 	From                         string            // --from: replaces the first stage's FROM
 	Contexts                     map[string]string // --build-context name → directory, or "image:" + image name
 	CacheTTL                     time.Duration     // --cache-ttl: older cached steps are not used
+	CacheFrom, CacheTo           string            // --cache-from, --cache-to: remote cache repositories (remotecache.go)
 	SSH                          map[string]string // --ssh id → agent socket
 	Output                       *Output           // --output: the final root filesystem exported
 	VolumeTargets                []string          // container paths of the RUN containers' --volume (kept out of layers)
+	// UIDMap and GIDMap ID-map the working containers (--userns-uid-map…,
+	// idmapped.go); nil: not mapped.
+	UIDMap, GIDMap []idtools.IDMap
 }
 
 // ErrStepFailed marks a RUN that exited non-zero; errors.As finds the code.

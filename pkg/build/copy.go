@@ -17,6 +17,7 @@ import (
 	"github.com/moby/patternmatcher"
 	"github.com/openshift/imagebuilder"
 	"go.podman.io/storage/pkg/archive"
+	"go.podman.io/storage/pkg/idtools"
 
 	"github.com/pod-engine/pod/pkg/errdefs"
 )
@@ -69,7 +70,7 @@ func (r *run) copy(root string, excludes []string, c imagebuilder.Copy) error {
 		fm := os.FileMode(m)
 		mode = &fm
 	}
-	w := &copier{root: root, srcRoot: srcRoot, pm: pm, uid: uid, gid: gid, mode: mode, extract: c.Download && c.From == ""}
+	w := &copier{root: root, srcRoot: srcRoot, pm: pm, uid: uid, gid: gid, mode: mode, extract: c.Download && c.From == "", ids: r.idMaps()}
 	var matches []string
 	for _, s := range c.Src {
 		p, err := securejoin.SecureJoin(srcRoot, s)
@@ -171,7 +172,8 @@ type copier struct {
 	pm            *patternmatcher.PatternMatcher
 	uid, gid      int // -1: keep the source's
 	mode          *os.FileMode
-	extract       bool // ADD: unpack local archives
+	extract       bool                // ADD: unpack local archives
+	ids           *idtools.IDMappings // the working container's maps (idmapped.go); nil = none
 }
 
 func (w *copier) excluded(rel string) bool {
@@ -196,6 +198,7 @@ func (w *copier) own(p string, st fs.FileInfo) {
 			return
 		}
 	}
+	uid, gid = hostOwner(w.ids, uid, gid)
 	_ = os.Lchown(p, uid, gid)
 }
 
@@ -220,7 +223,7 @@ func (w *copier) copyTree(src, rel, dest string) error {
 		if err != nil {
 			return err
 		}
-		if err := os.MkdirAll(filepath.Dir(t), 0o755); err != nil {
+		if err := mkdirOwned(w.ids, filepath.Dir(t), 0o755); err != nil {
 			return err
 		}
 		switch {
@@ -260,10 +263,15 @@ func (w *copier) writeFile(dest, name string, data string) error {
 	if err != nil {
 		return err
 	}
-	if err := os.MkdirAll(filepath.Dir(t), 0o755); err != nil {
+	if err := mkdirOwned(w.ids, filepath.Dir(t), 0o755); err != nil {
 		return err
 	}
-	return os.WriteFile(t, []byte(data), 0o644)
+	if err := os.WriteFile(t, []byte(data), 0o644); err != nil {
+		return err
+	}
+	uid, gid := hostOwner(w.ids, max(w.uid, 0), max(w.gid, 0))
+	_ = os.Lchown(t, uid, gid)
+	return nil
 }
 
 // untar unpacks an ADD archive into the directory dest stands for.
@@ -277,7 +285,11 @@ func (w *copier) untar(src, t string) error {
 		return err
 	}
 	defer f.Close()
-	return archive.Untar(f, dir, &archive.TarOptions{NoLchown: false})
+	o := &archive.TarOptions{NoLchown: false}
+	if w.ids != nil {
+		o.UIDMaps, o.GIDMaps = w.ids.UIDs(), w.ids.GIDs()
+	}
+	return archive.Untar(f, dir, o)
 }
 
 func isArchive(p string) bool {

@@ -108,7 +108,7 @@ func (w *copier) addURL(d *download, dest string, destDir bool) error {
 	if err != nil {
 		return err
 	}
-	if err := os.MkdirAll(filepath.Dir(t), 0o755); err != nil {
+	if err := mkdirOwned(w.ids, filepath.Dir(t), 0o755); err != nil {
 		return err
 	}
 	in, err := os.Open(d.path)
@@ -132,7 +132,7 @@ func (w *copier) addURL(d *download, dest string, destDir bool) error {
 		return err
 	}
 	_ = os.Chmod(t, mode)
-	uid, gid := max(w.uid, 0), max(w.gid, 0)
+	uid, gid := hostOwner(w.ids, max(w.uid, 0), max(w.gid, 0))
 	_ = os.Lchown(t, uid, gid)
 	if !d.mtime.IsZero() {
 		_ = os.Chtimes(t, d.mtime, d.mtime)

@@ -12,6 +12,7 @@ import (
 	"go.podman.io/storage"
 
 	"github.com/pod-engine/pod/pkg/errdefs"
+	"github.com/pod-engine/pod/pkg/idmap"
 	"github.com/pod-engine/pod/pkg/imagecommit"
 )
 
@@ -31,7 +32,7 @@ func (e *executor) working() (string, error) {
 	if e.ctr != "" {
 		return e.root, nil
 	}
-	c, err := e.r.store.CreateContainer("", nil, e.base, "", "", nil)
+	c, err := e.r.store.CreateContainer("", nil, e.base, "", "", e.r.containerOptions())
 	if err != nil {
 		return "", fmt.Errorf("creating the working container on %q: %w", e.base, err)
 	}
@@ -41,6 +42,14 @@ func (e *executor) working() (string, error) {
 		return "", fmt.Errorf("mounting the working container: %w", err)
 	}
 	e.ctr, e.root = c.ID, root
+	if m := e.r.idMaps(); m != nil {
+		// The RUN's root (a mapped id) must reach the mount, as for
+		// `pod run --uidmap`.
+		uid, gid := hostOwner(m, 0, 0)
+		if err := idmap.MakeAccessible(root, uid, gid); err != nil {
+			return "", err
+		}
+	}
 	return root, nil
 }
 
@@ -91,11 +100,12 @@ func (e *executor) EnsureContainerPathAs(path, user string, mode *os.FileMode) e
 	if mode != nil {
 		m = *mode
 	}
-	if err := os.MkdirAll(p, m); err != nil {
+	if err := mkdirOwned(e.r.idMaps(), p, m); err != nil {
 		return fmt.Errorf("creating %s in the working container: %w", path, err)
 	}
 	if user != "" {
 		if uid, gid, err := lookupOwner(root, user); err == nil {
+			uid, gid = hostOwner(e.r.idMaps(), uid, gid)
 			_ = os.Lchown(p, uid, gid)
 		}
 	}

@@ -13,6 +13,7 @@ import (
 	"strings"
 
 	securejoin "github.com/cyphar/filepath-securejoin"
+	"go.podman.io/storage/pkg/idtools"
 
 	"github.com/pod-engine/pod/pkg/errdefs"
 )
@@ -156,7 +157,7 @@ func (r *run) runMounts(values []string) (flags, targets, env []string, cleanup 
 			if err := os.MkdirAll(dir, 0o755); err != nil {
 				return nil, nil, nil, cleanup, err
 			}
-			if err := ownCache(dir, m); err != nil {
+			if err := ownCache(dir, m, r.idMaps()); err != nil {
 				return nil, nil, nil, cleanup, bad(err.Error())
 			}
 			ro := ""
@@ -242,8 +243,9 @@ func (r *run) contextPath(src string) (string, error) {
 	return p, nil
 }
 
-// ownCache applies a cache mount's uid, gid and mode to its directory.
-func ownCache(dir string, m map[string]string) error {
+// ownCache applies a cache mount's uid, gid and mode to its directory
+// (ids as the RUN's user namespace, ids, sees them: unset ones are root's).
+func ownCache(dir string, m map[string]string, ids *idtools.IDMappings) error {
 	uid, gid := -1, -1
 	var err error
 	if s := m["uid"]; s != "" {
@@ -255,6 +257,9 @@ func ownCache(dir string, m map[string]string) error {
 		if gid, err = strconv.Atoi(s); err != nil || gid < 0 {
 			return fmt.Errorf("gid %q is not a number", s)
 		}
+	}
+	if ids != nil {
+		uid, gid = hostOwner(ids, max(uid, 0), max(gid, 0))
 	}
 	if uid >= 0 || gid >= 0 {
 		if err := os.Chown(dir, uid, gid); err != nil {

@@ -92,7 +92,11 @@ func (r *run) stage(st imagebuilder.Stage, idx, count int) (string, error) {
 				return "", stepErr(step, err)
 			}
 			if !r.o.NoCache {
-				if id := r.cached(committed, key); id != "" {
+				id := r.cached(committed, key)
+				if id == "" {
+					id = r.pullCache(committed, key)
+				}
+				if id != "" {
 					if err := b.Run(step, imagebuilder.NoopExecutor, noRuns); err != nil {
 						return "", invalid(err)
 					}
@@ -107,6 +111,9 @@ func (r *run) stage(st imagebuilder.Stage, idx, count int) (string, error) {
 			}
 			id, err := r.commit(ex, committed, b, step, key, false)
 			if err != nil {
+				return "", err
+			}
+			if err := r.pushCache(id, key); err != nil {
 				return "", err
 			}
 			fmt.Fprintf(r.o.Out, "--> %s\n", id[:12])

@@ -306,9 +306,13 @@ func putLayer(store storage.Store, o Options, parentTop string) (*storage.Layer,
 		parent = ""
 	}
 	uncompressed := archive.Uncompressed
+	shifted := shiftedIDs(store, c) // before Diff: its reader holds the layer store's lock
 	rc, err := store.Diff("", c.LayerID, &storage.DiffOptions{Compression: &uncompressed})
 	if err != nil {
 		return nil, fmt.Errorf("reading the changes of container %s: %w", o.Container, err)
+	}
+	if m := shifted; m != nil {
+		rc = toContainerIDs(rc, m)
 	}
 	return put(store, parent, rc, o.Exclude, o.FileTime)
 }
@@ -320,7 +324,8 @@ func putWholeRoot(store storage.Store, c *storage.Container, exclude []string, f
 		return nil, fmt.Errorf("mounting container %s: %w", c.ID, err)
 	}
 	defer func() { _, _ = store.Unmount(c.ID, false) }()
-	rc, err := archive.TarWithOptions(root, &archive.TarOptions{Compression: archive.Uncompressed})
+	// An ID-mapped container's files are stored as its container ids.
+	rc, err := archive.TarWithOptions(root, &archive.TarOptions{Compression: archive.Uncompressed, UIDMaps: c.UIDMap, GIDMaps: c.GIDMap})
 	if err != nil {
 		return nil, fmt.Errorf("reading the root of container %s: %w", c.ID, err)
 	}

@@ -158,6 +158,13 @@ func Tag(ctx context.Context, podBinary string, g GlobalFlags, id, name string) 
 	return runJSON(ctx, podBinary, g, []string{"tag", id, name}, nil)
 }
 
+// Push runs `pod-image push --quiet [extra] ID DEST` (pod build
+// --cache-to); extra are registry flags (--tls-verify=false, --authfile=F).
+func Push(ctx context.Context, podBinary string, g GlobalFlags, id, dest string, extra ...string) error {
+	args := append(append([]string{"push", "--quiet"}, extra...), "--", id, dest)
+	return runJSON(ctx, podBinary, g, args, nil)
+}
+
 // ManifestAdd runs `pod-image manifest create --amend LIST containers-storage:ID`:
 // the image is added to the manifest list, which is created when missing
 // (pod build --manifest).

@@ -4,6 +4,7 @@
 # contexts, --ssh, pull options and the flags pod refuses by name.
 
 load helpers
+load helpers.image
 
 ctxdir() {
     local d=$BATS_TEST_TMPDIR/$1
@@ -12,6 +13,7 @@ ctxdir() {
 }
 
 teardown() {
+    stop_registry
     if [[ -f $BATS_TEST_TMPDIR/agent.pid ]]; then
         kill "$(cat "$BATS_TEST_TMPDIR/agent.pid")" 2>/dev/null || true
     fi
@@ -58,15 +60,83 @@ CF
     run_pod build --no-cache --no-hosts -f "$d/Containerfile.nh" "$d"
     want=$(pod run --rm --no-hosts localhost/busybox sh -c 'cat /etc/hosts 2>/dev/null | md5sum')
     [[ "$output" == *"hosts=$want"* ]] || die "--no-hosts: $output (want $want)"
-    # The host's user namespace only: a private one is refused by name.
+    # --userns host: RUN in pod's user namespace.
     printf 'FROM localhost/busybox\nRUN cat /proc/self/uid_map\n' >"$d/Containerfile.ns"
     run_pod build --no-cache --userns host -f "$d/Containerfile.ns" "$d"
     [[ "$output" == *"0          0 4294967295"* ]] || die "--userns host: $output"
-    for f in "--userns container" "--userns-uid-map 0:200000:65536" "--userns-gid-map 0:200000:65536" \
-        "--userns-uid-map-user podtest" "--userns-gid-map-group podtest"; do
-        run_pod 125 build $f -f "$d/Containerfile.ns" "$d"
-        [[ "$output" == *"${f%% *} "*"ID-mapped working container is not supported"* ]] || die "$f: $output"
-    done
+}
+
+# normmap: the id map lines of the output, one space apart.
+normmap() { awk 'NF == 3 && $1 ~ /^[0-9]+$/ && $2 ~ /^[0-9]+$/ {print $1, $2, $3}'; }
+
+@test "build flags: --userns container, --userns-uid-map/--userns-gid-map: RUN in a user namespace on an ID-mapped working container" {
+    # the maps are host ids for root, ids of pod's user namespace rootless
+    local host=100000 size=65536
+    if is_rootless; then host=1 size=1000; fi
+    d=$(ctxdir userns)
+    printf 'copied\n' >"$d/in.txt"
+    cat >"$d/Containerfile" <<'CF'
+FROM localhost/busybox
+COPY in.txt /in.txt
+WORKDIR /work
+RUN cat /proc/self/uid_map >/uidmap; cat /proc/self/gid_map >/gidmap; echo "id=$(id -u):$(id -g)"; \
+    touch /f; echo "seen=$(stat -c %u:%g /in.txt /work /bin/sh | tr '\n' ' ')"
+RUN echo "second=$(stat -c %u:%g /f)"
+CF
+    run_pod build --no-cache --userns-uid-map "0:$host:$size" --userns-gid-map "0:$host:$size" -t localhost/usernsmap "$d"
+    # RUN is root in its namespace, the maps say what it is on the host;
+    # everything of the image (copied, made, the base) is its root's
+    [[ "$output" == *"id=0:0"*"seen=0:0 0:0 0:0 "*"second=0:0"* ]] || die "$output"
+    run_pod run --rm localhost/usernsmap sh -c 'cat /uidmap /gidmap; stat -c "%u:%g %n" /f /uidmap /in.txt /work /bin/sh'
+    is "$(echo "$output" | normmap)" "0 $host $size
+0 $host $size" "the RUN's uid_map and gid_map, in the image"
+    [[ "$output" == *"0:0 /f"*"0:0 /uidmap"*"0:0 /in.txt"*"0:0 /work"*"0:0 /bin/sh"* ]] || die "owners in the image: $output"
+    # The layer itself holds container ids (Podman reads the same).
+    pod save -o "$BATS_TEST_TMPDIR/img.tar" localhost/usernsmap
+    mkdir "$BATS_TEST_TMPDIR/x" && tar -xf "$BATS_TEST_TMPDIR/img.tar" -C "$BATS_TEST_TMPDIR/x"
+    for l in $(find "$BATS_TEST_TMPDIR/x" -type f -size +1k); do tar --numeric-owner -tvf "$l" 2>/dev/null || true; done >"$BATS_TEST_TMPDIR/listing"
+    grep -E ' (\./)?f$' "$BATS_TEST_TMPDIR/listing" | grep -q ' 0/0 ' || die "/f in the layer: $(cat "$BATS_TEST_TMPDIR/listing")"
+    is_rootless || ! grep -q " $host/" "$BATS_TEST_TMPDIR/listing" || die "a host id in a layer: $(grep " $host/" "$BATS_TEST_TMPDIR/listing")"
+    is "$(pod ps -a --external -q)" ""
+
+    # --userns container alone: a new namespace, the identity of pod's own.
+    printf 'FROM localhost/busybox\nRUN cat /proc/self/uid_map; readlink /proc/self/ns/user; touch /made\n' >"$d/Containerfile.c"
+    run_pod build --no-cache --userns container -f "$d/Containerfile.c" "$d"
+    hostns=$(pod run --rm --userns host localhost/busybox readlink /proc/self/ns/user)
+    [[ "$output" == *"user:["* && "$output" != *"$hostns"* ]] || die "--userns container: $output (host's $hostns)"
+    is "$(echo "$output" | normmap | awk '{print $1, $2}')" "0 0"
+
+    # --userns-uid-map-user/--userns-gid-map-group: the ranges of
+    # /etc/subuid and /etc/subgid (root only: rootless maps are ids of
+    # its own namespace)
+    if is_rootless; then
+        run_pod 125 build --no-cache --userns-uid-map-user podtest --userns-gid-map-group podtest -f "$d/Containerfile.c" "$d"
+        [[ "$output" == *"only root can map another user's"* ]] || die "$output"
+    else
+        run_pod build --no-cache --userns-uid-map-user podtest --userns-gid-map-group podtest -f "$d/Containerfile.c" "$d"
+        is "$(echo "$output" | normmap)" "0 100000 65536"
+    fi
+
+    # --userns ns:PATH joins a namespace (a container's); the maps say how
+    # the working container is owned for it
+    POD_TEST_RUNTIME=crun run_pod run -d --uidmap "0:$host:$size" localhost/busybox sleep 100
+    cid=$output
+    pid=$(pod inspect --format '{{.State.Pid}}' "$cid")
+    # (--network host: a new network namespace under a joined user
+    # namespace fails at the runtime's ping_group_range sysctl)
+    run_pod build --no-cache --network host --userns "ns:/proc/$pid/ns/user" --userns-uid-map "0:$host:$size" -f "$d/Containerfile.c" "$d"
+    is "$(echo "$output" | normmap)" "0 $host $size"
+    pod rm -f -t 0 "$cid" >/dev/null
+
+    # Refused: maps with the host's namespace, a missing namespace, maps
+    # outside what is there
+    run_pod 125 build --userns host --userns-uid-map "0:$host:$size" -f "$d/Containerfile.c" "$d"
+    [[ "$output" == *"can not specify ID mappings while using host's user namespace"* ]] || die "$output"
+    run_pod 125 build --userns ns:/no/such/ns -f "$d/Containerfile.c" "$d"
+    [[ "$output" == *"--userns"*"/no/such/ns"* ]] || die "$output"
+    run_pod 125 build --userns-gid-map 0:1:0 -f "$d/Containerfile.c" "$d"
+    [[ "$output" == *"0:1:0"* ]] || die "$output"
+    is "$(pod ps -a --external -q)" ""
 }
 
 @test "build flags: platform, annotations, history, identity label; a foreign RUN fails clearly" {
@@ -199,8 +269,8 @@ CF
         "--memory=lots|memory" "--ulimit=bogus=1|ulimit" "--device=/no/such/dev|/no/such/dev"
         "--cap-add=CAP_BOGUS|CAP_BOGUS" "--isolation=chroot|--isolation"
         "--platform=linux|--platform" "--output=type=foo,dest=x|--output"
-        "--sign-by=ABCD|--sign-by" "--all-platforms=true|--all-platforms" "--cache-from=localhost/x|--cache-from"
-        "--cache-to=localhost/x|--cache-to" "--cache-ttl=soon|--cache-ttl" "--decryption-key=k.pem|--decryption-key"
+        "--sign-by=ABCD|--sign-by" "--all-platforms=true|--all-platforms" "--cache-from=localhost/x:1|--cache-from"
+        "--cache-to=Bad//Repo|--cache-to" "--cache-ttl=soon|--cache-ttl" "--decryption-key=k.pem|--decryption-key"
         "--jobs=-1|--jobs" "--build-context=noequals|--build-context" "--ssh=default=/no/such/key|--ssh"
     )
     for c in "${cases[@]}"; do
@@ -208,5 +278,50 @@ CF
         [[ "$output" == *"${c##*|}"* ]] || die "${c%%|*}: $output"
     done
     is "$(pod images -a -q | sort)" "$before"
+    is "$(pod ps -a --external -q)" ""
+}
+
+@test "build flags: --cache-to pushes each built step to a registry, --cache-from uses them when the local images are gone" {
+    image_env
+    start_registry
+    d=$(ctxdir remote)
+    printf 'data \x01\xff\n' >"$d/data.bin"
+    # the Containerfile outside the context: lines added below leave the
+    # COPY step's key as it is
+    cf=$BATS_TEST_TMPDIR/Containerfile.remote
+    printf 'FROM localhost/busybox\nCOPY data.bin /data.bin\nRUN echo $RANDOM >/r\n' >"$cf"
+    keep=$(pod images -a -q | sort -u)
+    run_pod build --layers --cache-to "$REGISTRY/cache" --tls-verify=false -t localhost/cached -f "$cf" "$d"
+    is "$(grep -c -- "^--> Pushing cache $REGISTRY/cache:[0-9a-f]\{64\}$" <<<"$output")" 2 "one push per built step: $output"
+    want=$(pod run --rm localhost/cached cat /r)
+    tags=$(curl -fs "http://$REGISTRY/v2/cache/tags/list")
+    [[ $(jq '.tags | length' <<<"$tags") == 2 ]] || die "registry tags: $tags"
+    # Without the local images (the base stays), the steps come from the
+    # registry: nothing is run again, the image is the same
+    for _ in 1 2 3 4 5; do
+        ids=$(pod images -a -q | sort -u | comm -23 - <(echo "$keep"))
+        [[ -n $ids ]] || break
+        pod rmi -f $ids >/dev/null 2>&1 || true
+    done
+    is "$(pod images -a -q | sort -u)" "$keep"
+    run_pod build --layers --cache-from "$REGISTRY/cache" --tls-verify=false -t localhost/cached -f "$cf" "$d"
+    is "$(grep -c -- "^--> Cache pulled from remote $REGISTRY/cache:[0-9a-f]\{64\}$" <<<"$output")" 2 "$output"
+    is "$(grep -c -- '^--> Using cache ' <<<"$output")" 2 "$output"
+    [[ "$output" != *"Pushing cache"* ]] || die "$output"
+    is "$(pod run --rm localhost/cached cat /r)" "$want"
+    # The pulled steps are in the local cache now; a new step misses both
+    # and is built (and pushed with --cache-to)
+    printf 'RUN echo more >/m\n' >>"$cf"
+    run_pod build --layers --cache-from "$REGISTRY/cache" --cache-to "$REGISTRY/cache" --tls-verify=false -f "$cf" "$d"
+    is "$(grep -c -- '^--> Using cache ' <<<"$output")" 2 "$output"
+    [[ "$output" != *"Cache pulled"* ]] || die "$output"
+    is "$(grep -c -- "^--> Pushing cache $REGISTRY/cache:" <<<"$output")" 1 "$output"
+    # An unreachable cache is no error for --cache-from, a failed push is one
+    stop_registry
+    printf 'RUN echo unreachable\n' >>"$cf"
+    run_pod build --layers --cache-from "$REGISTRY/cache" --tls-verify=false --retry 0 -f "$cf" "$d"
+    [[ "$output" == *"unreachable"* && "$output" != *"Cache pulled"* ]] || die "$output"
+    run_pod 125 build --layers --no-cache --cache-to "$REGISTRY/cache" --tls-verify=false --retry 0 -f "$cf" "$d"
+    [[ "$output" == *"failed pushing cache to \"$REGISTRY/cache:"* ]] || die "$output"
     is "$(pod ps -a --external -q)" ""
 }
