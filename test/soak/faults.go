@@ -51,11 +51,13 @@ var faultTable = map[string]faultFunc{
 	"runroot-ro":       runrootReadOnly,
 	"reboot":           reboot,
 	"runtime-replaced": runtimeReplaced,
+	"runtime-removed":  runtimeRemoved,
+	"kill-shim":        killShim,
 	"netns":            netnsFault,
 }
 
 // faultOrder is the order of -faults all.
-var faultOrder = []string{"kill-cli-run", "kill-cli-create", "kill-cli-start", "kill-cli-exec", "kill-cli-stop", "kill-cli-rm", "kill-monitor", "kill-container", "reboot", "disk-full", "runroot-ro", "runtime-replaced", "netns"}
+var faultOrder = []string{"kill-cli-run", "kill-cli-create", "kill-cli-start", "kill-cli-exec", "kill-cli-stop", "kill-cli-rm", "kill-monitor", "kill-shim", "kill-container", "reboot", "disk-full", "runroot-ro", "runtime-replaced", "runtime-removed", "netns"}
 
 func faultNames() string { return strings.Join(faultOrder, ",") }
 
