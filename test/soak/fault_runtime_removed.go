@@ -4,8 +4,6 @@ import (
 	"fmt"
 	"math/rand"
 	"os"
-	"os/exec"
-	"path/filepath"
 	"strings"
 	"syscall"
 	"time"
@@ -22,24 +20,7 @@ import (
 // Each round puts a fresh copy back first. The host's binary is never
 // touched; shims have no private copy: the fault says so.
 func runtimeRemoved(c *config, churn *podEnv, rng *rand.Rand, f *faultResult) {
-	src, err := exec.LookPath(churn.runtime)
-	if err != nil || strings.HasPrefix(churn.runtime, "io.containerd.") {
-		f.note("runtime %s is not an OCI runtime on PATH: nothing to remove", churn.runtime)
-		return
-	}
-	var bin string
-	e, baseline := freshEnv(c, churn, f, "rtremove", func(e *podEnv) error {
-		dir := filepath.Join(e.base, "bin")
-		if err := os.MkdirAll(dir, 0o755); err != nil {
-			return err
-		}
-		bin = filepath.Join(dir, filepath.Base(src))
-		if err := copyExecutable(src, bin); err != nil {
-			return err
-		}
-		e.runtime = bin
-		return nil
-	})
+	e, baseline, src, bin := privateRuntimeEnv(c, churn, f, "rtremove")
 	if e == nil {
 		return
 	}

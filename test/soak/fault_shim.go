@@ -44,21 +44,7 @@ func killShim(c *config, e *podEnv, rng *rand.Rand, f *faultResult) {
 		e.psPrompt(f, when, before)
 		e.trueStates(f, when, 10*time.Second)
 		b.check(e, f, when)
-		if i%2 == 0 {
-			if pidAlive(st[0].pid) {
-				_ = syscall.Kill(st[0].pid, syscall.SIGKILL)
-			}
-			if got, ok := e.waitStatus(name, "exited|stopped", 10*time.Second); !ok {
-				f.problem("%s: shim and process killed, still %+v after 10s", name, got)
-			}
-			if r := e.run("rm", name); r.code != 0 {
-				f.problem("%s: rm: %s", name, r)
-			}
-		} else if r := e.run("rm", "-f", "-t", "0", name); r.code != 0 {
-			f.problem("%s: rm -f: %s", name, r)
-		} else if pidAlive(st[0].pid) {
-			f.problem("%s: rm -f left its process %d running", name, st[0].pid)
-		}
+		e.endAfterFault(f, name, "shim", st[0].pid, i%2 == 0, func(int) bool { return true })
 	}
 	e.finish(f, baseline)
 }
