@@ -14,7 +14,7 @@ import (
 // parsing), reported instead of handing the spec to the runtime.
 var ErrBadSpec = errors.New("internal error: the generated OCI spec is not valid")
 
-// CheckSpec checks the invariants of a spec a runtime can take: a command,
+// CheckSpec checks the invariants of a spec a runtime can take: arguments,
 // absolute clean working directory, mount destinations and device paths,
 // KEY=VALUE environment entries, soft limits not above hard ones, CAP_
 // capability names, and no NUL byte in any string the runtime passes to the
@@ -27,7 +27,9 @@ func CheckSpec(s *specs.Spec) error {
 		return bad("process, root or linux section missing")
 	}
 	p := s.Process
-	if len(p.Args) == 0 || p.Args[0] == "" {
+	// An empty first word ("" from `run IMG ""` or an image's Cmd) is the
+	// runtime's to refuse, as with Podman: "executable file `` not found", 127.
+	if len(p.Args) == 0 {
 		return bad("no command")
 	}
 	if !cleanAbs(p.Cwd) {
