@@ -136,14 +136,18 @@ func applyFlags(cfg *config.Config, o *Options) error {
 	return nil
 }
 
+// storeOptions reads storage.conf (once per process; the fuzz test reads it
+// afresh each time).
+var storeOptions = storagetypes.DefaultStoreOptions
+
 // storagePaths returns the graph root and run root: the flags, else
 // storage.conf (CONTAINERS_STORAGE_CONF honoured), as Podman computes them.
 func storagePaths(o *Options) (graph, run string, err error) {
 	graph, run = o.Root, o.RunRoot
 	if graph == "" || run == "" {
-		so, err := storagetypes.DefaultStoreOptions()
+		so, err := storeOptions()
 		if err != nil {
-			return "", "", fmt.Errorf("reading storage.conf: %w", err)
+			return "", "", fmt.Errorf("reading storage.conf: %w: %w", err, errdefs.ErrInvalidArgument)
 		}
 		if graph == "" {
 			graph = so.GraphRoot

@@ -158,6 +158,6 @@ func (c *Container) deleteRuntimeState(ctx context.Context) error {
 	if spec := c.readSpec(); spec != nil && spec.Linux != nil {
 		removeCgroup(spec.Linux.CgroupsPath)
 	}
-	c.rt.warnf("container %s: %v: removed its cgroup; the runtime's own state files stay behind", c.config.Name, err)
+	c.rt.warnf("container %s: %v; removed its cgroup", c.config.Name, err)
 	return nil
 }

@@ -109,8 +109,8 @@ func (r *Runtime) resolveVolumes(ctx context.Context, cfg *ContainerConfig, o *C
 	switch o.ImageVolume {
 	case "", "bind":
 		for _, d := range cfg.ImageConfig.Volumes {
-			d = path.Clean("/" + d)
-			if dests[d] || d == "/" {
+			d, ok := imageVolumeDest(d)
+			if !ok || dests[d] {
 				continue
 			}
 			dests[d] = true
@@ -120,8 +120,7 @@ func (r *Runtime) resolveVolumes(ctx context.Context, cfg *ContainerConfig, o *C
 		}
 	case "tmpfs":
 		for _, d := range cfg.ImageConfig.Volumes {
-			d = path.Clean("/" + d)
-			if !dests[d] && d != "/" {
+			if d, ok := imageVolumeDest(d); ok && !dests[d] {
 				dests[d] = true
 				cfg.Spec.Tmpfs = append(cfg.Spec.Tmpfs, d)
 			}
@@ -131,6 +130,13 @@ func (r *Runtime) resolveVolumes(ctx context.Context, cfg *ContainerConfig, o *C
 		return undo, fmt.Errorf("invalid image volume type %q: must be bind, tmpfs or ignore: %w", o.ImageVolume, errdefs.ErrInvalidArgument)
 	}
 	return undo, nil
+}
+
+// imageVolumeDest is where an image's VOLUME entry (untrusted) is mounted:
+// the clean absolute path; false for / and for entries no path can be (a NUL).
+func imageVolumeDest(d string) (string, bool) {
+	d = path.Clean("/" + d)
+	return d, d != "/" && !strings.ContainsRune(d, 0)
 }
 
 // volumesFrom adds the volumes of container CTR[:ro|rw] that are not at a

@@ -65,13 +65,16 @@ func (r *Runtime) resolveImage(ctx context.Context, cfg *ContainerConfig, o *Cre
 	if cfg.ImageName == "" && len(img.Names) > 0 {
 		cfg.ImageName = img.Names[0]
 	}
-	ic := img.Config
-	cfg.ImageConfig = specgen.Image{Entrypoint: ic.Entrypoint, Cmd: ic.Cmd, Env: ic.Env, WorkingDir: ic.WorkingDir,
-		User: ic.User, StopSignal: ic.StopSignal, Labels: ic.Labels, Volumes: ic.Volumes}
-	cfg.ImageConfig.ExposedPorts = ic.ExposedPorts
-	cfg.Healthcheck = ic.Healthcheck // the flags may override it (container_health.go)
+	cfg.ImageConfig = imageSpec(img.Config)
+	cfg.Healthcheck = img.Config.Healthcheck // the flags may override it (applyPolicies)
 	cfg.Storage = true
 	return nil
+}
+
+// imageSpec is what the spec generator takes from an image config.
+func imageSpec(ic imagestore.Config) specgen.Image {
+	return specgen.Image{Entrypoint: ic.Entrypoint, Cmd: ic.Cmd, Env: ic.Env, WorkingDir: ic.WorkingDir,
+		User: ic.User, StopSignal: ic.StopSignal, Labels: ic.Labels, Volumes: ic.Volumes, ExposedPorts: ic.ExposedPorts}
 }
 
 // createStorage creates the container's writable layer on its image.

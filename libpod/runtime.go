@@ -53,11 +53,7 @@ type Runtime struct {
 // NewRuntime loads the configuration and prepares the runtime. It opens
 // nothing that a verb might not need.
 func NewRuntime(o Options) (*Runtime, error) {
-	cfg, err := loadConfig(&o)
-	if err != nil {
-		return nil, err
-	}
-	graph, run, err := storagePaths(&o)
+	lc, err := loadConfigured(&o)
 	if err != nil {
 		return nil, err
 	}
@@ -67,46 +63,74 @@ func NewRuntime(o Options) (*Runtime, error) {
 			return nil, fmt.Errorf("finding the pod binary: %w", err)
 		}
 	}
-	r := &Runtime{opts: o, cfg: cfg, exe: exe, paths: makePaths(graph, run, cfg.Engine.TmpDir)}
-	r.paths.Volumes = volumePath(&o, cfg, graph)
+	r := &Runtime{opts: o, cfg: lc.cfg, exe: exe, paths: lc.paths}
 	if r.locks, err = lock.NewManager(r.paths.Locks); err != nil {
 		return nil, err
 	}
 	drivers := o.Drivers
 	if drivers == nil {
-		// The runtime kinds, asked in this order for a runtime name: adding
-		// a kind is one line here.
-		drivers = []ocirt.Driver{
-			oci.Driver{Monitor: r.monitorPath, Timer: func() string { return r.findHelper("pod-conmon") }},
-			shimv2.Driver{Monitor: r.findHelper("pod-shim")},
-		}
+		drivers = r.builtinDrivers()
 	}
-	rc := r.registryConfig()
+	r.registry = ocirt.NewRegistry(lc.registry, drivers...)
+	return r, nil
+}
+
+// builtinDrivers are the runtime kinds, asked in this order for a runtime
+// name: adding a kind is one line here.
+func (r *Runtime) builtinDrivers() []ocirt.Driver {
+	return []ocirt.Driver{
+		oci.Driver{Monitor: r.monitorPath, Timer: func() string { return r.findHelper("pod-conmon") }},
+		shimv2.Driver{Monitor: r.findHelper("pod-shim")},
+	}
+}
+
+// configured is what the configuration files (containers.conf,
+// storage.conf, pod.conf) and the global flags say, validated, before
+// anything is opened or created.
+type configured struct {
+	cfg      *config.Config
+	paths    Paths
+	registry ocirt.Config
+}
+
+// loadConfigured reads and validates every configuration file pod reads at
+// startup; a bad file or value is an error naming it, never a panic.
+func loadConfigured(o *Options) (*configured, error) {
+	cfg, err := loadConfig(o)
+	if err != nil {
+		return nil, err
+	}
+	graph, run, err := storagePaths(o)
+	if err != nil {
+		return nil, err
+	}
+	lc := &configured{cfg: cfg, paths: makePaths(graph, run, cfg.Engine.TmpDir)}
+	lc.paths.Volumes = volumePath(o, cfg, graph)
+	lc.registry = registryConfig(cfg, o, lc.paths)
 	pc, err := podconf.Load()
 	if err != nil {
 		return nil, err
 	}
-	pc.Apply(&rc)
+	pc.Apply(&lc.registry)
 	if o.Runtime != "" {
-		rc.Default = o.Runtime // --runtime wins over pod.conf's default_runtime
+		lc.registry.Default = o.Runtime // --runtime wins over pod.conf's default_runtime
 	}
-	r.registry = ocirt.NewRegistry(rc, drivers...)
-	return r, nil
+	return lc, nil
 }
 
 // registryConfig maps containers.conf onto the runtime registry's config.
-func (r *Runtime) registryConfig() ocirt.Config {
-	e := &r.cfg.Engine
+func registryConfig(cfg *config.Config, o *Options, p Paths) ocirt.Config {
+	e := &cfg.Engine
 	return ocirt.Config{
 		Default:           e.OCIRuntime,
 		Runtimes:          e.OCIRuntimes,
 		Flags:             e.OCIRuntimesFlags,
-		CLIFlags:          r.opts.RuntimeFlags,
+		CLIFlags:          o.RuntimeFlags,
 		SupportsJSON:      e.RuntimeSupportsJSON.Get(),
 		SupportsNoCgroups: e.RuntimeSupportsNoCgroups.Get(),
 		SupportsKVM:       e.RuntimeSupportsKVM.Get(),
-		CacheFile:         filepath.Join(r.paths.RunRoot, "pod", "runtimes.json"),
-		StateDir:          filepath.Join(r.paths.RunRoot, "pod", "runtime"),
+		CacheFile:         filepath.Join(p.RunRoot, "pod", "runtimes.json"),
+		StateDir:          filepath.Join(p.RunRoot, "pod", "runtime"),
 	}
 }
 

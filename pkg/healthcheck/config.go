@@ -93,15 +93,20 @@ func Resolve(f Flags, image *Config) (*Config, bool, error) {
 	default:
 		return nil, false, nil
 	}
-	if hc.Interval == 0 {
+	// An image's values are untrusted: what is not positive (unset, or a
+	// negative duration or count in the image's JSON) takes the default,
+	// as a negative interval would never schedule the check and a negative
+	// timeout would fail every run.
+	if hc.Interval <= 0 {
 		hc.Interval = DefaultInterval
 	}
-	if hc.Timeout == 0 {
+	if hc.Timeout <= 0 {
 		hc.Timeout = DefaultTimeout
 	}
-	if hc.Retries == 0 {
+	if hc.Retries <= 0 {
 		hc.Retries = DefaultRetries
 	}
+	hc.StartPeriod = max(hc.StartPeriod, 0)
 	scheduled := true
 	if f.Set["health-interval"] {
 		if f.Interval == "disable" {

@@ -33,6 +33,8 @@ func TestResolve(t *testing.T) {
 			&Config{Test: []string{"CMD", "ls", "/"}, Interval: DefaultInterval, Timeout: DefaultTimeout, Retries: 3}, true, ""},
 		{"image", Flags{}, img, &Config{Test: []string{"CMD-SHELL", "true"}, Interval: 5 * time.Second, Timeout: DefaultTimeout, Retries: 3}, true, ""},
 		{"image NONE", Flags{}, &Config{Test: []string{"NONE"}}, nil, false, ""},
+		{"image negative values", Flags{}, &Config{Test: []string{"CMD", "x"}, Interval: -1, Timeout: -5, Retries: -1, StartPeriod: -time.Second},
+			&Config{Test: []string{"CMD", "x"}, Interval: DefaultInterval, Timeout: DefaultTimeout, Retries: 3}, true, ""},
 		{"image overridden", Flags{Interval: "2s", Retries: 1, Set: set("health-interval", "health-retries")}, img,
 			&Config{Test: []string{"CMD-SHELL", "true"}, Interval: 2 * time.Second, Timeout: DefaultTimeout, Retries: 1}, true, ""},
 		{"disabled by none", Flags{Cmd: "none", Set: set("health-cmd")}, img, nil, false, ""},

@@ -124,14 +124,31 @@ func (s *Store) loadImage(img *storage.Image, resolved string) (*Image, error) {
 		out.Created = *cfg.Created
 	}
 	out.OS, out.Architecture, out.Variant = cfg.OS, cfg.Architecture, cfg.Variant
+	out.Config = cfg.containerConfig()
+	return out, nil
+}
+
+// containerConfig is the part of the image config a container is made from.
+func (cfg *imageConfig) containerConfig() Config {
 	c := cfg.Config
-	out.Config = Config{
+	return Config{
 		Entrypoint: c.Entrypoint, Cmd: c.Cmd, Env: c.Env, WorkingDir: c.WorkingDir,
 		User: c.User, StopSignal: c.StopSignal, Labels: c.Labels,
 		ExposedPorts: sortedKeys(c.ExposedPorts), Volumes: sortedKeys(c.Volumes),
 		Healthcheck: c.Healthcheck,
 	}
-	return out, nil
+}
+
+// ParseConfig decodes an image config blob (as a loaded or imported archive
+// carries it, untrusted) into what a container is made from, as loading the
+// image from the store does. A blob that is not a config is an
+// ErrInvalidArgument.
+func ParseConfig(raw []byte) (Config, error) {
+	cfg, err := parseConfig(raw)
+	if err != nil {
+		return Config{}, err
+	}
+	return cfg.containerConfig(), nil
 }
 
 // manifestOf returns the image's parsed manifest (nil when it has none). For

@@ -21,24 +21,7 @@ import (
 // The env runs the runtime by absolute path from a private copy, so the
 // host's binary is never touched. A shim has no such copy: the fault says so.
 func runtimeReplaced(c *config, churn *podEnv, rng *rand.Rand, f *faultResult) {
-	src, err := exec.LookPath(churn.runtime)
-	if err != nil || strings.HasPrefix(churn.runtime, "io.containerd.") {
-		f.note("runtime %s is not an OCI runtime on PATH: nothing to replace", churn.runtime)
-		return
-	}
-	var bin string
-	e, baseline := freshEnv(c, churn, f, "rtreplace", func(e *podEnv) error {
-		dir := filepath.Join(e.base, "bin")
-		if err := os.MkdirAll(dir, 0o755); err != nil {
-			return err
-		}
-		bin = filepath.Join(dir, filepath.Base(src))
-		if err := copyExecutable(src, bin); err != nil {
-			return err
-		}
-		e.runtime = bin
-		return nil
-	})
+	e, baseline, src, bin := privateRuntimeEnv(c, churn, f, "rtreplace")
 	if e == nil {
 		return
 	}
@@ -115,6 +98,31 @@ func runtimeReplaced(c *config, churn *podEnv, rng *rand.Rand, f *faultResult) {
 	}
 	e.trueStates(f, "after the replacements", 5*time.Second)
 	e.finish(f, baseline)
+}
+
+// privateRuntimeEnv makes a fresh store whose runtime is a private copy of
+// the churn's runtime binary (src, found on PATH) at bin, run by absolute
+// path, so a fault can replace or remove it without touching the host's.
+// A shim runtime has no such copy: nil, with a note.
+func privateRuntimeEnv(c *config, churn *podEnv, f *faultResult, name string) (e *podEnv, baseline map[string]bool, src, bin string) {
+	src, err := exec.LookPath(churn.runtime)
+	if err != nil || strings.HasPrefix(churn.runtime, "io.containerd.") {
+		f.note("runtime %s is not an OCI runtime on PATH: no private copy to change", churn.runtime)
+		return nil, nil, "", ""
+	}
+	e, baseline = freshEnv(c, churn, f, name, func(e *podEnv) error {
+		dir := filepath.Join(e.base, "bin")
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return err
+		}
+		bin = filepath.Join(dir, filepath.Base(src))
+		if err := copyExecutable(src, bin); err != nil {
+			return err
+		}
+		e.runtime = bin
+		return nil
+	})
+	return e, baseline, src, bin
 }
 
 // copyExecutable copies src to dst (a new file) with mode 0755.

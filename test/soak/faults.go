@@ -51,11 +51,13 @@ var faultTable = map[string]faultFunc{
 	"runroot-ro":       runrootReadOnly,
 	"reboot":           reboot,
 	"runtime-replaced": runtimeReplaced,
+	"runtime-removed":  runtimeRemoved,
+	"kill-shim":        killShim,
 	"netns":            netnsFault,
 }
 
 // faultOrder is the order of -faults all.
-var faultOrder = []string{"kill-cli-run", "kill-cli-create", "kill-cli-start", "kill-cli-exec", "kill-cli-stop", "kill-cli-rm", "kill-monitor", "kill-container", "reboot", "disk-full", "runroot-ro", "runtime-replaced", "netns"}
+var faultOrder = []string{"kill-cli-run", "kill-cli-create", "kill-cli-start", "kill-cli-exec", "kill-cli-stop", "kill-cli-rm", "kill-monitor", "kill-shim", "kill-container", "reboot", "disk-full", "runroot-ro", "runtime-replaced", "runtime-removed", "netns"}
 
 func faultNames() string { return strings.Join(faultOrder, ",") }
 
@@ -398,24 +400,32 @@ func killMonitor(c *config, e *podEnv, rng *rand.Rand, f *faultResult) {
 		when := name + " after its monitor's SIGKILL"
 		e.trueStates(f, when, 10*time.Second)
 		b.check(e, f, when)
-		if i%2 == 0 {
-			// The process dies too: the container must not stay running.
-			_ = syscall.Kill(st[0].pid, syscall.SIGKILL)
-			// "stopped" and "exited" both say the process is gone (Podman
-			// shows both as Exited); nobody runs cleanup for a dead monitor.
-			if got, ok := e.waitStatus(name, "exited|stopped", 10*time.Second); !ok || got.exitCode != -1 {
-				f.problem("%s: monitor and process killed, still %+v after 10s", name, got)
-			}
-			if r := e.run("rm", name); r.code != 0 {
-				f.problem("%s: rm: %s", name, r)
-			}
-		} else if r := e.run("rm", "-f", "-t", "0", name); r.code != 0 {
-			f.problem("%s: rm -f: %s", name, r)
-		} else if pidAlive(st[0].pid) {
-			f.problem("%s: rm -f left its process %d running", name, st[0].pid)
-		}
+		e.endAfterFault(f, name, "monitor", st[0].pid, i%2 == 0, func(code int) bool { return code == -1 })
 	}
 	e.finish(f, baseline)
+}
+
+// endAfterFault ends a container whose monitor or shim (what) was killed.
+// With killProcess its process is killed too: it must not stay running
+// ("stopped" and "exited" both say the process is gone; Podman shows both as
+// Exited), its exit code must pass codeOK, and rm removes it. Else rm -f
+// must end the process.
+func (e *podEnv) endAfterFault(f *faultResult, name, what string, pid int, killProcess bool, codeOK func(int) bool) {
+	if !killProcess {
+		if r := e.run("rm", "-f", "-t", "0", name); r.code != 0 {
+			f.problem("%s: rm -f: %s", name, r)
+		} else if pidAlive(pid) {
+			f.problem("%s: rm -f left its process %d running", name, pid)
+		}
+		return
+	}
+	_ = syscall.Kill(pid, syscall.SIGKILL)
+	if got, ok := e.waitStatus(name, "exited|stopped", 10*time.Second); !ok || !codeOK(got.exitCode) {
+		f.problem("%s: %s and process killed, still %+v after 10s", name, what, got)
+	}
+	if r := e.run("rm", name); r.code != 0 {
+		f.problem("%s: rm: %s", name, r)
+	}
 }
 
 // killContainer SIGKILLs a container's process: it must show exited 137,

@@ -58,7 +58,13 @@ func Generate(id string, o *Options, img *Image, d *Defaults, h *Host, rootfs st
 			}
 		}
 	}
-	return build(id, o, img, d, h, rootfs)
+	spec, res, err := build(id, o, img, d, h, rootfs)
+	if err == nil {
+		if err = CheckSpec(spec); err != nil {
+			return nil, nil, fmt.Errorf("container %s: %w", id, err)
+		}
+	}
+	return spec, res, err
 }
 
 // ValidateHost is Validate plus every check of Generate that needs the image

@@ -3,7 +3,9 @@ package oci
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"os"
 	"path/filepath"
 	"strings"
 	"syscall"
@@ -57,7 +59,27 @@ func (t *task) Delete(ctx context.Context, force bool) error {
 	if err != nil && isMissingContainer(err.Error()) {
 		return nil
 	}
+	if force && errors.Is(err, errdefs.ErrUnavailable) {
+		return t.deleteWithoutBinary(err)
+	}
 	return err
+}
+
+// deleteWithoutBinary does what `delete --force` does to the runtime's
+// state when its binary is gone (uninstalled while the container ran): it
+// removes the container's directory under the runtime's --root. The caller
+// has ended the process and removes the cgroup; err (ErrUnavailable) is
+// returned, saying what was done.
+func (t *task) deleteWithoutBinary(err error) error {
+	root, id := t.r.stateRoot(), t.ref.ID
+	if root == "" || id == "" || id != filepath.Base(id) || id == "." || id == ".." {
+		return fmt.Errorf("%w: its state under the runtime's default root stays", err)
+	}
+	dir := filepath.Join(root, id)
+	if rerr := os.RemoveAll(dir); rerr != nil {
+		return fmt.Errorf("%w: removing its state %s: %v", err, dir, rerr)
+	}
+	return fmt.Errorf("%w: removed its state %s", err, dir)
 }
 
 // isMissingContainer recognises "no such container" in the wording of runc,
