@@ -43,13 +43,6 @@ teardown() {
     unset CONTAINERS_CONF_OVERRIDE
 }
 
-# pod_exec ARGS...: pod as the process itself, so $! of a background job is
-# pod's pid and the SIGKILL hits the CLI.
-pod_exec() {
-    exec "$POD_BIN/pod" --root "$PODT/root" --runroot "$PODT/run" --tmpdir "$PODT/tmp" \
-        --runtime "$POD_TEST_RUNTIME" "$@"
-}
-
 # kill_when_held ARGS...: run pod ARGS in the background, SIGKILL it once
 # the wrapped dnsname holds, and wait for it.
 kill_when_held() {
