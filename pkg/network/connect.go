@@ -114,7 +114,7 @@ func (m *Manager) Connect(r *Request, name string) (StatusBlock, error) {
 	opts := r.one(name)
 	st, err := ni.Setup(r.NSPath(), types.SetupOptions{NetworkOptions: opts})
 	if err != nil {
-		_ = ni.Teardown(r.NSPath(), types.TeardownOptions{NetworkOptions: opts})
+		_ = m.teardown(ni, r.Backend, r.NSPath(), opts)
 		return StatusBlock{}, fmt.Errorf("connecting %s to network %s: %w", r.OwnerName, name, classify(err))
 	}
 	return st[name], nil
@@ -128,7 +128,7 @@ func (m *Manager) Disconnect(r *Request, name string) error {
 	if err != nil {
 		return err
 	}
-	if err := ni.Teardown(r.NSPath(), types.TeardownOptions{NetworkOptions: r.one(name)}); err != nil {
+	if err := m.teardown(ni, r.Backend, r.NSPath(), r.one(name)); err != nil {
 		return fmt.Errorf("disconnecting %s from network %s: %w", r.OwnerName, name, classify(err))
 	}
 	return nil

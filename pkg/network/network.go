@@ -114,6 +114,18 @@ func (m *Manager) Backend() string {
 
 func (m *Manager) backend() (types.ContainerNetwork, error) { return m.backendNamed("") }
 
+// cniConfDir is where the CNI backend keeps its network lists:
+// network_config_dir, else /etc/cni/net.d (an ordinary user's own one).
+func (m *Manager) cniConfDir() string {
+	if d := m.cfg.Network.NetworkConfigDir; d != "" {
+		return d
+	}
+	if _, _, cni, ok := m.rootlessDirs(); ok {
+		return cni
+	}
+	return cniConfigDir
+}
+
 // backendNamed opens backend name ("" = Backend()): a container is torn
 // down by the backend that set it up, whatever the configuration says now.
 func (m *Manager) backendNamed(name string) (types.ContainerNetwork, error) {
@@ -132,13 +144,7 @@ func (m *Manager) backendNamed(name string) (types.ContainerNetwork, error) {
 	case string(types.Netavark):
 		ni, err = m.openNetavark(confDir)
 	case string(types.CNI):
-		if confDir == "" {
-			confDir = cniConfigDir
-			if _, _, cni, ok := m.rootlessDirs(); ok {
-				confDir = cni
-			}
-		}
-		ni, err = newCNI(m.cfg, confDir)
+		ni, err = newCNI(m.cfg, m.cniConfDir())
 	default:
 		err = fmt.Errorf("network_backend %q in containers.conf: unknown backend, use \"netavark\" or \"cni\": %w", name, errdefs.ErrInvalidArgument)
 	}

@@ -21,9 +21,9 @@ import (
 // interface per recorded interface, with its name and addresses; without a
 // record, the backend tears down with no namespace at all.
 func (m *Manager) teardownOrphan(r *Request, ni types.ContainerNetwork) error {
-	opts := types.TeardownOptions{NetworkOptions: r.options()}
+	opts := r.options()
 	if len(r.Status) == 0 {
-		return ni.Teardown("", opts)
+		return m.teardown(ni, r.Backend, "", opts)
 	}
 	tmp, err := os.CreateTemp(r.Dir, ".orphan-"+r.OwnerID+"-")
 	if err != nil {
@@ -67,7 +67,7 @@ func (m *Manager) teardownOrphan(r *Request, ni types.ContainerNetwork) error {
 	_ = ns.Close()
 	if err != nil {
 		// Still free what can be freed without interfaces.
-		return errors.Join(fmt.Errorf("stand-in namespace: %w", err), ni.Teardown("", opts))
+		return errors.Join(fmt.Errorf("stand-in namespace: %w", err), m.teardown(ni, r.Backend, "", opts))
 	}
-	return ni.Teardown(path, opts)
+	return m.teardown(ni, r.Backend, path, opts)
 }

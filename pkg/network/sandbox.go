@@ -187,7 +187,7 @@ func (m *Manager) Detach(r *Request) error {
 		if err != nil {
 			return err
 		}
-		if err := ni.Teardown(path, types.TeardownOptions{NetworkOptions: r.options()}); err != nil {
+		if err := m.teardown(ni, r.Backend, path, r.options()); err != nil {
 			errs = append(errs, fmt.Errorf("tearing down the network of %s: %w", r.OwnerName, err))
 		}
 	}
@@ -215,7 +215,7 @@ func (m *Manager) Reload(r *Request, status map[string]StatusBlock) (map[string]
 	}
 	path := r.NSPath()
 	opts := r.options()
-	_ = ni.Teardown(path, types.TeardownOptions{NetworkOptions: opts})
+	_ = m.teardown(ni, r.Backend, path, opts)
 	for name, o := range opts.Networks {
 		if sb, ok := status[name]; ok && len(o.StaticIPs) == 0 {
 			for _, iface := range sb.Interfaces {

@@ -17,15 +17,6 @@ skip_if_gvisor_live() {
     return 0
 }
 
-# pod_exec ARGS...: pod as the process itself (exec), so a background job's
-# $! is pod's pid and kill -9 hits the CLI, not a subshell around it.
-pod_exec() {
-    local extra=()
-    [[ -n "$POD_TEST_MONITOR" ]] && extra+=(--conmon "$POD_TEST_MONITOR")
-    exec "$POD_BIN/pod" --root "$PODT/root" --runroot "$PODT/run" --tmpdir "$PODT/tmp" \
-        --runtime "$POD_TEST_RUNTIME" "${extra[@]}" "$@"
-}
-
 # ctr_ip NAME NETWORK: the container's IPv4 address on NETWORK (inspect).
 ctr_ip() {
     pod inspect --format "{{(index .NetworkSettings.Networks \"$2\").IPAddress}}" "$1"

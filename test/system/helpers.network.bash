@@ -1,5 +1,15 @@
-# Network helpers for 610-network.bats and 620-ports.bats: unique names and
-# subnets, leak probes, a bounded HTTP fetch from the host.
+# Network helpers for the network test files (6xx and others that load them):
+# unique names and subnets, leak probes, a bounded HTTP fetch from the host,
+# pod_exec for a CLI to SIGKILL.
+
+# pod_exec ARGS...: pod as the process itself (exec), so a background job's
+# $! is pod's pid and kill -9 hits the CLI, not a subshell around it.
+pod_exec() {
+    local extra=()
+    [[ -n "$POD_TEST_MONITOR" ]] && extra+=(--conmon "$POD_TEST_MONITOR")
+    exec "$POD_BIN/pod" --root "$PODT/root" --runroot "$PODT/run" --tmpdir "$PODT/tmp" \
+        --runtime "$POD_TEST_RUNTIME" "${extra[@]}" "$@"
+}
 
 # net_name PREFIX: a network name no other test run uses.
 net_name() { echo "pt-$1-$$-$RANDOM"; }

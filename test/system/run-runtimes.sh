@@ -18,7 +18,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 test_timeout=${POD_BATS_TEST_TIMEOUT:-600}
 run_timeout=${POD_BATS_RUN_TIMEOUT:-60m}
 idle_timeout=${POD_BATS_IDLE_TIMEOUT:-900}
-once=${POD_BATS_ONCE-096-lock-perms 120-many-containers 130-ps 140-global-info 166-checkpoint 170-secret 180-system 181-image-prune 186-remote-machine 190-commit 191-build 192-build-flags 300-image 305-manifest-search 310-run-pull 432-image-scp 510-generate-systemd 520-quadlet 525-journald 545-auto-update 550-events 611-macvlan 630-network-connect 710-kube 711-kube-flags 712-kube-more 800-man-examples 801-man-examples 802-man-examples 803-man-examples}
+once=${POD_BATS_ONCE-096-lock-perms 120-many-containers 130-ps 140-global-info 166-checkpoint 170-secret 180-system 181-image-prune 186-remote-machine 190-commit 191-build 192-build-flags 300-image 305-manifest-search 310-run-pull 432-image-scp 510-generate-systemd 520-quadlet 525-journald 545-auto-update 550-events 611-macvlan 615-network-interrupted 630-network-connect 710-kube 711-kube-flags 712-kube-more 800-man-examples 801-man-examples 802-man-examples 803-man-examples}
 
 if [[ -n "${POD_BATS_FILES:-}" ]]; then
     read -r -a all <<<"$POD_BATS_FILES"
