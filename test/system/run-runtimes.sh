@@ -11,14 +11,17 @@
 # process tree is printed, and a runtime's whole run is stopped after
 # POD_BATS_RUN_TIMEOUT (60m), so one hang cannot eat the CI's time. Files in
 # POD_BATS_ONCE (about pod itself, not about the runtime: image, build,
-# quadlet, kube, events ...) run once, dealt round the runtimes; POD_BATS_FILES narrows the files for every runtime.
+# quadlet, kube, events ...) run once, dealt round the runtimes by their
+# position in that list; POD_BATS_FILES narrows the files for every runtime.
 set -u
 bin=$1; shift
 here=$(cd "$(dirname "$0")" && pwd)
 test_timeout=${POD_BATS_TEST_TIMEOUT:-600}
 run_timeout=${POD_BATS_RUN_TIMEOUT:-60m}
 idle_timeout=${POD_BATS_IDLE_TIMEOUT:-900}
-once=${POD_BATS_ONCE-096-lock-perms 120-many-containers 130-ps 140-global-info 166-checkpoint 170-secret 180-system 181-image-prune 186-remote-machine 190-commit 191-build 192-build-flags 300-image 305-manifest-search 310-run-pull 432-image-scp 510-generate-systemd 520-quadlet 525-journald 545-auto-update 550-events 611-macvlan 615-network-interrupted 630-network-connect 710-kube 711-kube-flags 712-kube-more 800-man-examples 801-man-examples 802-man-examples 803-man-examples}
+# The once files, in the order that deals them round the runtimes: append
+# new files at the end, so the others keep their lane (runtime).
+once=${POD_BATS_ONCE-096-lock-perms 120-many-containers 130-ps 140-global-info 170-secret 180-system 181-image-prune 186-remote-machine 190-commit 191-build 192-build-flags 300-image 305-manifest-search 310-run-pull 510-generate-systemd 520-quadlet 525-journald 545-auto-update 550-events 611-macvlan 630-network-connect 710-kube 711-kube-flags 712-kube-more 800-man-examples 801-man-examples 802-man-examples 803-man-examples 615-network-interrupted 432-image-scp 166-checkpoint}
 
 if [[ -n "${POD_BATS_FILES:-}" ]]; then
     read -r -a all <<<"$POD_BATS_FILES"
@@ -26,10 +29,16 @@ else
     all=("$here"/*.bats)
 fi
 
-is_once() {
-    local f w
+# once_pos FILE prints FILE's position in the once list (nothing when it is
+# not a once file): the lane a once file runs on is its position modulo the
+# number of runtimes, so appending a file to the list moves no other file.
+once_pos() {
+    local f w n=0
     f=$(basename "$1" .bats)
-    for w in $once; do [[ "$f" == "$w" ]] && return 0; done
+    for w in $once; do
+        [[ "$f" == "$w" ]] && echo "$n" && return 0
+        n=$((n + 1))
+    done
     return 1
 }
 
@@ -82,11 +91,11 @@ runtimes=("$@")
 i=0
 for rt in "${runtimes[@]}"; do
     # The once files are dealt round the runtimes, so no run is the long pole.
-    files=() n=0
+    files=()
     for f in "${all[@]}"; do
-        if ! is_once "$f"; then
+        if ! pos=$(once_pos "$f"); then
             files+=("$f")
-        elif ((n++ % ${#runtimes[@]} == i)); then
+        elif ((pos % ${#runtimes[@]} == i)); then
             files+=("$f")
         fi
     done
