@@ -19,11 +19,13 @@ const killTimeout = 5 * time.Second
 // Stop stops a container: its stop signal, then SIGKILL after timeout
 // seconds (nil = the container's stop timeout; 0 = SIGKILL at once), then
 // cleanup. Stopping a container that is not running is not an error. A pod
-// member's stop applies its pod's exit policy (pod_exitpolicy.go).
+// member's stop applies its pod's exit policy (pod_exitpolicy.go). It returns
+// once the container's monitor has exited too (container_monitorwait.go).
 func (c *Container) Stop(ctx context.Context, timeout *uint) error {
 	err := c.stop(ctx, timeout)
 	if err == nil {
 		c.podExitPolicy(ctx)
+		awaitMonitors(ctx, c.monitorProc())
 	}
 	return err
 }

@@ -112,15 +112,23 @@ func (p *Pod) Start(ctx context.Context) error {
 // the next level when they all stopped. timeout nil = each container's
 // stop timeout.
 func (p *Pod) Stop(ctx context.Context, timeout *uint) error {
-	if err := p.lockPod(); err != nil {
-		return err
+	var mons []monitorProc
+	err := p.withMembers(func(byID map[string]*Container, ms []pods.Member) error {
+		err := p.stopLocked(ctx, timeout, byID, ms)
+		mons = monitorsOf(byID)
+		return p.after(events.Stop, err)
+	})
+	awaitMonitors(ctx, mons...) // unlocked: their exit commands lock
+	return err
+}
+
+// monitorsOf returns the monitors of the containers.
+func monitorsOf(byID map[string]*Container) []monitorProc {
+	ms := make([]monitorProc, 0, len(byID))
+	for _, c := range byID {
+		ms = append(ms, c.monitorProc())
 	}
-	defer p.unlockPod()
-	byID, ms, err := p.members()
-	if err != nil {
-		return err
-	}
-	return p.after(events.Stop, p.stopLocked(ctx, timeout, byID, ms))
+	return ms
 }
 
 // stopLocked is Stop with the pod locked. The members' own stop leaves the
@@ -204,6 +212,15 @@ type PodRemoveOptions struct {
 // Remove removes the pod and its containers. Without Force a pod with a
 // running (or paused) container is refused and nothing is removed.
 func (p *Pod) Remove(ctx context.Context, o PodRemoveOptions) error {
+	var mons []monitorProc
+	err := p.remove(ctx, o, &mons)
+	awaitMonitors(ctx, mons...) // unlocked: their exit commands lock
+	return err
+}
+
+// remove is Remove without the wait for the members' monitors, which it
+// returns in mons.
+func (p *Pod) remove(ctx context.Context, o PodRemoveOptions, mons *[]monitorProc) error {
 	if err := p.lockPod(); err != nil {
 		return err
 	}
@@ -212,6 +229,7 @@ func (p *Pod) Remove(ctx context.Context, o PodRemoveOptions) error {
 	if err != nil {
 		return err
 	}
+	defer func() { *mons = monitorsOf(byID) }()
 	order := pods.StopOrder(ms)
 	if !o.Force {
 		// Podman removes a pod whose only running container is its infra.

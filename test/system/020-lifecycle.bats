@@ -106,6 +106,33 @@ load helpers
     run_pod 1 rm nosuchcontainer
 }
 
+@test "stop, rm -f and pod stop return after the container's monitor exited (a systemd unit's main process)" {
+    # The monitor runs the exit command after the container ended; a unit
+    # whose MainPID is the monitor ends failed when it outlives ExecStop.
+    run_pod run -d --name mw "${IMG[@]}" sleep 1000
+    mon=$(pod inspect --format '{{.State.ConmonPid}}' mw)
+    pid_alive "$mon" || die "no monitor running ($mon)"
+    run_pod stop -t 0 mw
+    ! pid_alive "$mon" || die "the monitor $mon still runs after stop returned"
+    run_pod start mw
+    mon=$(pod inspect --format '{{.State.ConmonPid}}' mw)
+    run_pod rm -f -t 0 mw
+    ! pid_alive "$mon" || die "the monitor $mon still runs after rm -f returned"
+    # --rm: the exit command removes it while rm -f stops it.
+    run_pod run -d --rm --name mwr "${IMG[@]}" sleep 1000
+    mon=$(pod inspect --format '{{.State.ConmonPid}}' mwr)
+    run_pod rm -f -t 0 mwr
+    ! pid_alive "$mon" || die "the monitor $mon of a --rm container still runs after rm -f returned"
+    run_pod 1 container exists mwr
+    skip_unless_pods
+    run_pod pod create --name mwp
+    run_pod run -d --pod mwp --name mwm "${IMG[@]}" sleep 1000
+    mons="$(pod inspect --format '{{.State.ConmonPid}}' mwm) $(pod inspect --format '{{.State.ConmonPid}}' "$(pod pod inspect --format '{{.InfraContainerID}}' mwp)")"
+    run_pod pod stop -t 0 mwp
+    for m in $mons; do ! pid_alive "$m" || die "the monitor $m still runs after pod stop returned"; done
+    run_pod pod rm mwp
+}
+
 @test "rename, exists, container cleanup" {
     run_pod create --name before "${IMG[@]}" true
     run_pod rename before after

@@ -295,6 +295,9 @@ echo "monitor=\$(\$P exec sd1 \$I inspect --format '{{.State.ConmonPid}}' system
 echo "logs=\$(\$P exec sd1 \$I logs systemd-podtest)"
 \$P exec sd1 systemctl stop podtest.service
 echo "after=\$(\$P exec sd1 systemctl show -p ActiveState --value podtest.service) [\$(\$P exec sd1 \$I ps -a -q)]"
+# For a failure's log: how the unit's processes ended.
+\$P exec sd1 systemctl show -p Result,ExecMainCode,ExecMainStatus podtest.service || true
+\$P exec sd1 journalctl -u podtest.service --no-pager -n 40 2>/dev/null || \$P logs -n sd1 2>&1 | tail -40
 \$P rm -f -t 0 sd1 >/dev/null
 EOF
     systemd_pid1_run "$d"

@@ -119,7 +119,10 @@ for rt in "$@"; do
     rc=$(cat "$bin/bats-$rt.rc" 2>/dev/null || echo missing)
     summary=$(grep -c '^ok ' "$bin/bats-$rt.log")/$(grep -cE '^(not )?ok ' "$bin/bats-$rt.log")
     echo "=== system tests with runtime $rt: exit $rc, $summary passed"
-    grep '^not ok ' "$bin/bats-$rt.log" | sed "s/^/    /"
+    # Each failure with the first lines of its diagnostics: a CI log is
+    # often seen only by its tail.
+    awk '/^not ok /{n=30; print; next} /^(ok |not ok )/{n=0} n>0 && /^#/{print; n--}' \
+        "$bin/bats-$rt.log" | sed "s/^/    /"
     [[ "$rc" == 124 ]] && echo "    stopped after $run_timeout (POD_BATS_RUN_TIMEOUT)"
     [[ "$rc" == 137 ]] && echo "    stopped: no output for ${idle_timeout}s (POD_BATS_IDLE_TIMEOUT) or after $run_timeout"
     [[ "$rc" == 0 ]] || failed="$failed $rt"
