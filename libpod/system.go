@@ -171,7 +171,8 @@ func (r *Runtime) SystemPrune(ctx context.Context, o SystemPruneOptions) (*Syste
 }
 
 // Reset removes everything the engine holds, as `podman system reset`: every
-// container (stopping running ones), every secret, every image, then the
+// container (stopping running ones), every network but the default one,
+// every secret, every image, then the
 // state database and the storage directories (graph root, run root, the
 // volume path) and pod's files in the tmp dir. It goes on past failures and
 // returns them all. The Runtime must not be used afterwards.
@@ -197,6 +198,11 @@ func (r *Runtime) Reset(ctx context.Context) error {
 		if e != nil {
 			errs = append(errs, e)
 		}
+	}
+	// Every network but the default one, as Podman's reset (on CNI with
+	// its host-local IPAM directory, network.Manager.Remove).
+	if _, err := r.PruneNetworks(nil); err != nil {
+		errs = append(errs, fmt.Errorf("removing networks: %w", err))
 	}
 	if s, err := r.Secrets(); err != nil {
 		errs = append(errs, err)

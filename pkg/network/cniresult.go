@@ -84,32 +84,39 @@ func (m *Manager) restoreCNIResults(path string, opts types.NetworkOptions) {
 		if err != nil || len(ips) == 0 {
 			continue // no address: no plugin after the bridge ran
 		}
-		n, err := m.InspectIn(string(types.CNI), name)
-		if err != nil {
-			continue
-		}
-		list, err := libcni.LoadNetworkConf(m.cniConfDir(), name)
-		if err != nil {
-			continue
-		}
-		res := &current.Result{
-			CNIVersion: current.ImplementedSpecVersion,
-			Interfaces: []*current.Interface{{Name: n.NetworkInterface}, {Name: o.InterfaceName, Mac: mac, Sandbox: path}},
-		}
-		for _, ip := range ips {
-			res.IPs = append(res.IPs, &current.IPConfig{Address: ip, Interface: current.Int(1), Gateway: gatewayOf(n, ip.IP)})
-		}
-		entry := cniCacheEntry{
-			Kind: libcni.CNICacheV1, ContainerID: opts.ContainerID, Config: list.Bytes,
-			IfName: o.InterfaceName, NetworkName: name, NetNS: path,
-		}
-		if ports := cniPortMappings(opts.PortMappings); len(ports) > 0 {
-			// The cached entry's capabilities replace libnetwork's: the
-			// portmap plugin's DEL needs its mappings.
-			entry.CapabilityArgs = map[string]any{"portMappings": ports}
-		}
-		_ = writeCNICache(file, res, &entry) // without it, the DEL as before
+		_ = m.writeCNIResult(file, path, name, opts, o.InterfaceName, ips, mac) // without it, the DEL as before
 	}
+}
+
+// writeCNIResult writes to file libcni's cache entry of network name's ADD
+// for interface ifname (addresses ips, MAC mac) in the namespace at path:
+// the result the plugins of an ADD that was cut short saw.
+func (m *Manager) writeCNIResult(file, path, name string, opts types.NetworkOptions, ifname string, ips []net.IPNet, mac string) error {
+	n, err := m.InspectIn(string(types.CNI), name)
+	if err != nil {
+		return err
+	}
+	list, err := libcni.LoadNetworkConf(m.cniConfDir(), name)
+	if err != nil {
+		return err
+	}
+	res := &current.Result{
+		CNIVersion: current.ImplementedSpecVersion,
+		Interfaces: []*current.Interface{{Name: n.NetworkInterface}, {Name: ifname, Mac: mac, Sandbox: path}},
+	}
+	for _, ip := range ips {
+		res.IPs = append(res.IPs, &current.IPConfig{Address: ip, Interface: current.Int(1), Gateway: gatewayOf(n, ip.IP)})
+	}
+	entry := cniCacheEntry{
+		Kind: libcni.CNICacheV1, ContainerID: opts.ContainerID, Config: list.Bytes,
+		IfName: ifname, NetworkName: name, NetNS: path,
+	}
+	if ports := cniPortMappings(opts.PortMappings); len(ports) > 0 {
+		// The cached entry's capabilities replace libnetwork's: the
+		// portmap plugin's DEL needs its mappings.
+		entry.CapabilityArgs = map[string]any{"portMappings": ports}
+	}
+	return writeCNICache(file, res, &entry)
 }
 
 // writeCNICache writes entry with result res to file, as libcni does.

@@ -112,7 +112,7 @@ func (m *Manager) Connect(r *Request, name string) (StatusBlock, error) {
 		return StatusBlock{}, err
 	}
 	opts := r.one(name)
-	st, err := ni.Setup(r.NSPath(), types.SetupOptions{NetworkOptions: opts})
+	st, err := m.setup(ni, r.Backend, r.NSPath(), opts)
 	if err != nil {
 		_ = m.teardown(ni, r.Backend, r.NSPath(), opts)
 		return StatusBlock{}, fmt.Errorf("connecting %s to network %s: %w", r.OwnerName, name, classify(err))

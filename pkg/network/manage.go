@@ -147,17 +147,19 @@ func (m *Manager) InspectIn(backend, nameOrID string) (Network, error) {
 	return n, nil
 }
 
-// Remove deletes a network definition; the caller makes sure no container
-// uses it.
+// Remove deletes a network definition and, on the CNI backend, its
+// host-local IPAM directory (libnetwork leaves it); the caller makes sure
+// no container uses it.
 func (m *Manager) Remove(nameOrID string) error {
 	ni, err := m.backend()
 	if err != nil {
 		return err
 	}
+	name, dirs := m.ipamDirsOf(nameOrID)
 	if err := ni.NetworkRemove(nameOrID); err != nil {
 		return fmt.Errorf("network %s: %w", nameOrID, classify(err))
 	}
-	return nil
+	return removeIPAMDirs(name, dirs)
 }
 
 // CheckName refuses a network name that is not a plain name (a path, "..").

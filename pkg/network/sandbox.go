@@ -146,7 +146,7 @@ func (m *Manager) Attach(r *Request) (_ *Attachment, retErr error) {
 		return &Attachment{NSPath: path, Status: map[string]StatusBlock{}}, nil
 	}
 	_ = ns.Close()
-	status, err := ni.Setup(path, types.SetupOptions{NetworkOptions: r.options()})
+	status, err := m.setup(ni, r.Backend, path, r.options())
 	if err != nil {
 		return nil, fmt.Errorf("setting up the network of %s: %w", r.OwnerName, classify(err))
 	}
@@ -229,7 +229,7 @@ func (m *Manager) Reload(r *Request, status map[string]StatusBlock) (map[string]
 		}
 		opts.Networks[name] = o
 	}
-	st, err := ni.Setup(path, types.SetupOptions{NetworkOptions: opts})
+	st, err := m.setup(ni, r.Backend, path, opts)
 	if err != nil {
 		return nil, fmt.Errorf("setting up the network of %s again: %w", r.OwnerName, classify(err))
 	}

@@ -2,6 +2,7 @@
 # pod system df|prune|reset|renumber|migrate, against Podman 4.3.1's output.
 
 load helpers
+load helpers.network
 
 # other_runtime prints a runtime that is not the test runtime (crun, runc
 # or the shim), for migrate.
@@ -232,6 +233,19 @@ mig-run $other"
     run_pod run -d --name reset-run "$IMAGE" sh -c 'trap "" TERM; sleep 1000'
     run_pod create --name reset-created "$IMAGE" true
     printf 'x\000y' | pod secret create reset-secret - >/dev/null
+    # A network, in a private network config directory (reset removes every
+    # network but the default one, as Podman's): as root a container ran on
+    # it, so on CNI its host-local IPAM directory exists too.
+    mkdir -p "$PODT/netconf"
+    printf '[network]\nnetwork_config_dir = "%s"\n' "$PODT/netconf" >"$BATS_TEST_TMPDIR/net.conf"
+    export CONTAINERS_CONF_OVERRIDE=$BATS_TEST_TMPDIR/net.conf
+    local net=pt-reset-$$-$RANDOM backend
+    run_pod network create --subnet "$(net_subnet)" "$net"
+    backend=$(pod info --format '{{.Host.NetworkBackend}}')
+    if ! is_rootless; then
+        run_pod run --rm --network "$net" "$IMAGE" true
+        [[ "$backend" != cni || -e "/var/lib/cni/networks/$net/last_reserved_ip.0" ]] || die "no IPAM directory for $net"
+    fi
 
     out=$(echo n | pod system reset)
     is "$out" "WARNING! This will remove:
@@ -261,6 +275,11 @@ Are you sure you want to continue\? \[y/N\] "
     is "$output" ""
     run_pod secret ls
     is "$output" "ID +NAME +DRIVER +CREATED +UPDATED" "the header without secrets, as Podman"
+    run_pod 1 network exists "$net"
+    run_pod network exists podman
+    [[ -z "$(ls "$PODT/netconf" | grep -F -- "$net")" ]] || die "network $net left in $PODT/netconf: $(ls "$PODT/netconf")"
+    [[ ! -e "/var/lib/cni/networks/$net" ]] || die "reset left the IPAM directory of $net"
+    unset CONTAINERS_CONF_OVERRIDE
     # The engine works again from nothing.
     run_pod import "$(busybox_tarball)" "$IMAGE"
     run_pod run --rm "$IMAGE" echo again

@@ -63,10 +63,17 @@ teardown() { net_teardown; }
     run_pod 125 network rm "$name"
     contains "$output" "user1"
     run_pod network exists "$name"
+    # The CNI host-local IPAM keeps the network's lock file and
+    # last_reserved_ip.0 in /var/lib/cni/networks/NAME: it goes with the
+    # network (libnetwork leaves it).
+    ipam=/var/lib/cni/networks/$name
+    [[ "$(pod info --format '{{.Host.NetworkBackend}}')" != cni ]] || [[ -e "$ipam/last_reserved_ip.0" ]] ||
+        die "no CNI IPAM state in $ipam while user1 runs: $(ls -la "$ipam" 2>&1)"
     run_pod network rm -f -t 0 "$name"
     run_pod 1 container exists user1
     run_pod 1 network exists "$name"
     assert_no_leaks "$id" ""
+    [[ ! -e "$ipam" ]] || die "network rm left its IPAM directory: $(ls -la "$ipam")"
 }
 
 @test "network prune removes unused networks only" {
@@ -75,9 +82,14 @@ teardown() { net_teardown; }
     run_pod network create --subnet "$(net_subnet)" --label pt=$$ "$a"
     run_pod network create --subnet "$(net_subnet)" --label pt=$$ "$b"
     run_pod create --name holder --network "$b" "${IMG[@]}" true
+    # a has been used: its IPAM state (CNI host-local) goes with it.
+    run_pod run --rm --network "$a" "${IMG[@]}" true
+    [[ "$(pod info --format '{{.Host.NetworkBackend}}')" != cni ]] || [[ -e "/var/lib/cni/networks/$a/last_reserved_ip.0" ]] ||
+        die "no CNI IPAM state for $a after a container ran on it"
     run_pod network prune -f --filter label=pt=$$
     is "$output" "$a"
     run_pod 1 network exists "$a"
+    [[ ! -e "/var/lib/cni/networks/$a" ]] || die "network prune left the IPAM directory of $a: $(ls -la "/var/lib/cni/networks/$a")"
     run_pod network exists "$b"
     run_pod network exists podman
 }

@@ -123,3 +123,59 @@ assert_net_clean() {
     run_pod rm -f -t 0 k9con
     run_pod network rm "$a" "$b"
 }
+
+# A plugin that fails in the middle of an ADD: libnetwork tears the list
+# down at once with no result, so the firewall plugin's DEL alone would keep
+# its rules for the address. pod tears down again with the result the
+# plugins saw (pkg/network/cniaddfail.go).
+@test "a CNI plugin failing after the firewall plugin in an ADD: run fails, no firewall rule, veth or address left" {
+    name=$(net_name fail)
+    subnet=$(net_subnet)
+    prefix=${subnet%.0/24}.
+    run_pod network create --disable-dns --subnet "$subnet" "$name"
+    bridge=$(pod network inspect --format '{{.NetworkInterface}}' "$name")
+    conf=$(grep -l "\"name\": *\"$name\"" /etc/cni/net.d/*.conflist)
+    [[ -f "$conf" ]] || die "no network list for $name in /etc/cni/net.d"
+    # failadd, right after the firewall plugin: its ADD records the firewall
+    # rules and the reservation that exist when it runs, then fails.
+    cat >"$PODT/cni/failadd" <<EOF2
+#!/bin/sh
+if [ "\$CNI_COMMAND" = VERSION ]; then
+    printf '{"cniVersion": "1.0.0", "supportedVersions": ["0.3.0", "0.3.1", "0.4.0", "1.0.0"]}'
+    exit 0
+fi
+if [ "\$CNI_COMMAND" = ADD ]; then
+    iptables-save | grep -F -- '$prefix' >'$PODT/failadd.rules'
+    ls /var/lib/cni/networks/$name >'$PODT/failadd.ipam'
+    printf '{"cniVersion": "1.0.0", "code": 11, "msg": "failadd: refusing the ADD on purpose"}'
+    exit 1
+fi
+exit 0
+EOF2
+    chmod +x "$PODT/cni/failadd"
+    jq '.plugins |= (map(., if .type == "firewall" then {"type": "failadd"} else empty end))' "$conf" >"$conf.tmp"
+    mv "$conf.tmp" "$conf"
+    [[ "$(jq -r '[.plugins[].type] | join(" ")' "$conf")" == *"firewall failadd"* ]] || die "failadd is not after firewall: $(cat "$conf")"
+
+    run_pod '?' run -d --name failrun --network "$name" "${IMG[@]}" sleep 1000
+    [[ "$status" != 0 ]] || die "run succeeded although failadd refused the ADD"
+    contains "$output" "failadd: refusing the ADD on purpose"
+    # While failadd ran, the firewall plugin's rules and the address were there.
+    grep -q -- "-s ${prefix}[0-9]*/32 -j ACCEPT" "$PODT/failadd.rules" ||
+        die "no firewall rule for $subnet while failadd ran: $(cat "$PODT/failadd.rules")"
+    grep -q "^$prefix" "$PODT/failadd.ipam" || die "no reservation on $name while failadd ran: $(cat "$PODT/failadd.ipam")"
+    # Afterwards nothing of the ADD.
+    left=$( (iptables-save 2>/dev/null; nft list ruleset 2>/dev/null) | grep -F -- "$prefix" || true)
+    [[ -z "$left" ]] || die "firewall rules for $subnet left after the failed ADD: $left"
+    left=$(ip -o link show master "$bridge" 2>/dev/null)
+    [[ -z "$left" ]] || die "veth left on $bridge: $left"
+    left=$(ls "/var/lib/cni/networks/$name" 2>/dev/null | grep "^$prefix" || true)
+    [[ -z "$left" ]] || die "the IPAM of $name still holds $left"
+    ls /var/lib/cni/results 2>/dev/null | grep -F -- "$name-" && die "libcni cache entries of $name left"
+    if run_pod container exists failrun; then
+        id=$(pod inspect --format '{{.ID}}' failrun)
+        assert_no_leaks "$id" ""
+        run_pod rm -f -t 0 failrun
+    fi
+    run_pod network rm "$name"
+}

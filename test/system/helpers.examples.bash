@@ -42,10 +42,12 @@ ex_setup_file() {
     pod import "$(busybox_tarball)" "$IMAGE" >/dev/null
     export EXD=$BATS_FILE_TMPDIR/ex
     mkdir -p "$EXD/pod/networks" "$EXD/podman/networks" "$EXD/podman/tmp"
+    export EX_NET_OWNER=$$
     local e
     for e in pod podman; do
-        printf '[containers]\ndefault_ulimits = ["nofile=20000:20000", "nproc=20000:20000"]\n[network]\nnetwork_backend = "netavark"\nnetwork_config_dir = "%s"\n[engine]\nlock_type = "file"\n' \
-            "$EXD/$e/networks" >"$EXD/$e/containers.conf"
+        ex_default_network "$e"
+        printf '[containers]\ndefault_ulimits = ["nofile=20000:20000", "nproc=20000:20000"]\n[network]\nnetwork_backend = "netavark"\nnetwork_config_dir = "%s"\ndefault_network = "%s"\n[engine]\nlock_type = "file"\n' \
+            "$EXD/$e/networks" "$(ex_net_name "$e")" >"$EXD/$e/containers.conf"
     done
     export EX_HAVE_PODMAN=
     if command -v podman >/dev/null && ! is_rootless; then
@@ -63,6 +65,60 @@ ex_teardown_file() {
         ex_engine podman rmi -af >/dev/null 2>&1 || true
     fi
     wait_for_monitors
+    ex_release_subnets
+}
+
+# Each engine of each 80x file has a default network of its own. The
+# built-in `podman` network has the same name, bridge (podman0) and subnet
+# (10.88.0.0/16) in every Podman and pod, and netavark names its iptables
+# chains after the network's name: two engines running containers at once
+# (a file's two engines side by side, or the files of two CI lanes) shared
+# the NETAVARK-... chains and the bridge, and one's teardown deleted the
+# chains the other was appending to (`netavark: unable to append rule '-d
+# 10.88.0.0/16 -j ACCEPT'`). A network file named as default_network in the
+# engine's private network_config_dir replaces the built-in one (libnetwork,
+# Podman 4.3.1's too, makes it only when no file has that name), with its own
+# name, bridge and a reserved /24 of 10.94.0.0/15, away from 10.88.0.0/16
+# (pod's CNI cni-podman0 there, docs/networks.md) and the network tests'
+# 10.190.0.0/15.
+
+# EX_SUBNETS: the host-wide reservations, one directory per /24 holding the
+# pid of the bats file run that took it (a dead pid's is taken back).
+EX_SUBNETS=/run/lock/pod-test-examples-subnets
+
+# ex_net_name ENGINE: the engine's default network in this file run.
+ex_net_name() { echo "exnet-$EX_NET_OWNER-$1"; }
+
+# ex_default_network ENGINE: write ENGINE's default network file.
+ex_default_network() {
+    local e=$1 name s tag=a tries=600 owner
+    [[ "$e" == pod ]] || tag=b
+    name=$(ex_net_name "$e")
+    mkdir -p "$EX_SUBNETS"
+    while :; do
+        ((tries-- > 0)) || die "no free /24 in 10.94.0.0/15 for the examples' default network"
+        s=10.$((94 + RANDOM % 2)).$((RANDOM % 256))
+        if mkdir "$EX_SUBNETS/$s" 2>/dev/null; then
+            echo "$EX_NET_OWNER" >"$EX_SUBNETS/$s/owner"
+            break
+        fi
+        owner=$(cat "$EX_SUBNETS/$s/owner" 2>/dev/null) || continue
+        [[ -z "$owner" ]] || kill -0 "$owner" 2>/dev/null || rm -rf "$EX_SUBNETS/$s"
+    done
+    # netavark's network file; the bridge name has at most 15 characters.
+    printf '{"name": "%s", "id": "%s", "driver": "bridge", "network_interface": "pex%s%s",
+ "created": "%s", "subnets": [{"subnet": "%s.0/24", "gateway": "%s.1"}],
+ "ipv6_enabled": false, "internal": false, "dns_enabled": false, "ipam_options": {"driver": "host-local"}}\n' \
+        "$name" "$(echo -n "$name" | sha256sum | cut -c1-64)" "$EX_NET_OWNER" "$tag" \
+        "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$s" "$s" >"$EXD/$e/networks/$name.json"
+}
+
+# ex_release_subnets: give back this file run's reservations.
+ex_release_subnets() {
+    local d
+    for d in "$EX_SUBNETS"/*; do
+        [[ "$(cat "$d/owner" 2>/dev/null)" != "$EX_NET_OWNER" ]] || rm -rf "$d"
+    done
 }
 
 # ex_teardown: after each test, remove what its examples file made.
@@ -141,6 +197,10 @@ ex_run() (
     mkdir -p "$out/work"
     cd "$out/work" || exit 1
     export EX_ENGINE=$engine
+    # The engine's default network (ex_default_network), for examples
+    # about Podman's `podman` network.
+    export EX_NET
+    EX_NET=$(ex_net_name "$engine")
     podman() { ex_engine "$EX_ENGINE" "$@"; }
     while IFS= read -r line || [[ -n "$line" ]]; do
         case "$line" in
@@ -161,6 +221,9 @@ ex_run() (
             t0=$EPOCHREALTIME
             (eval "${line#\$ }") </dev/null >"$out/$n.out" 2>"$out/$n.err"
             echo $? >"$out/$n.rc"
+            # The engine's own default network is Podman's `podman` in what
+            # is compared (container inspect's NetworkSettings.Networks keys).
+            sed -i -E -e "s/\b$EX_NET\b/podman/g" -e "s/\bpex${EX_NET_OWNER}[ab]\b/podman0/g" "$out/$n.out" "$out/$n.err"
             echo "$t0 $EPOCHREALTIME" | awk '{printf "%.1f\n", $2 - $1}' >"$out/$n.secs"
             echo "$mode" >"$out/$n.mode"
             echo "$known" >"$out/$n.known"
@@ -279,12 +342,23 @@ run_examples() {
     rm -rf "$EXD/run/$verb"
     # The two engines run side by side (two cores), except files that make
     # networks or publish ports: those would take the same bridge names,
-    # subnets and host ports in both.
+    # subnets and host ports in both. Those names, subnets and ports are
+    # host-wide, the same in every 80x file (net1 is 10.89.1.0/24 in run,
+    # pod and kube-play; netavark's chains are named after the network's
+    # name): such a file takes a host-wide lock, so no other 80x file (CI's
+    # other lanes) makes them at the same time, and removes them before it
+    # lets go.
     if grep -qE 'network|-p [0-9]|--publish|kube play' "$file"; then
+        local lk
+        exec {lk}>/run/lock/pod-test-examples-net.lock
+        flock -w 900 "$lk" || die "waited 15 minutes for /run/lock/pod-test-examples-net.lock"
         ex_run "$file" pod "$a" || die "examples file $file is not valid"
         ex_engine pod pod rm -af -t 0 >/dev/null 2>&1 || true
         ex_engine pod rm -af -t 0 >/dev/null 2>&1 || true
         ex_run "$file" podman "$b" || die "examples file $file is not valid"
+        ex_clean_both "$file"
+        EX_LAST_FILE=
+        exec {lk}>&-
     else
         local pa pb ra=0 rb=0
         ex_run "$file" pod "$a" &
