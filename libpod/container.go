@@ -24,9 +24,10 @@ type ContainerConfig struct {
 	Name          string          `json:"name"`
 	Created       time.Time       `json:"created"`
 	Spec          specgen.Options `json:"spec"`
-	Image         string          `json:"image,omitempty"`     // as the user gave it
-	ImageID       string          `json:"imageId,omitempty"`   // resolved at create
-	ImageName     string          `json:"imageName,omitempty"` // full name at create
+	Image         string          `json:"image,omitempty"`       // as the user gave it
+	ImageID       string          `json:"imageId,omitempty"`     // resolved at create
+	ImageName     string          `json:"imageName,omitempty"`   // full name at create
+	ImageDigest   string          `json:"imageDigest,omitempty"` // its manifest digest at create (inspect's ImageDigest)
 	ImageConfig   specgen.Image   `json:"imageConfig"`
 	Runtime       ocirt.Handle    `json:"runtime"`
 	Command       []string        `json:"command,omitempty"` // effective argv (entrypoint + cmd)

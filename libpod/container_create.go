@@ -281,7 +281,7 @@ func needs(o *CreateOptions) []ocirt.Capability {
 	add(ocirt.CapKeepGroups, len(o.Spec.GroupAdd) == 1 && o.Spec.GroupAdd[0] == "keep-groups")
 	add(ocirt.CapPreserveFDs, o.PreserveFDs > 0)
 	add(ocirt.CapRootless, unshare.IsRootless())
-	add(ocirt.CapUserNS, ownUserNS(&o.Spec))
+	add(ocirt.CapUserNS, ownUserNS(&o.Spec) && !keepsID(&o.Spec))
 	add(ocirt.CapPod, joinsContainerNS(&o.Spec)) // --pid/--ipc/--uts container:NAME, by path as a pod member
 	add(ocirt.CapIDMappedMounts, usesIDMap(&o.Spec))
 	return append(need, podNeeds(o)...)
@@ -363,6 +363,15 @@ func (r *Runtime) freeName(db *store.Store) (string, error) {
 		}
 	}
 	return "", fmt.Errorf("could not find a free container name: give one with --name: %w", errdefs.ErrAlreadyExists)
+}
+
+// keepsID reports whether the container's user namespace is keep-id's,
+// which maps the id pod runs as (the user's) to the container's user: a
+// runtime that cannot map ids otherwise (userns) still runs it, its helpers
+// keeping pod's own id.
+func keepsID(s *specgen.Options) bool {
+	u, err := specgen.ParseUserNS(s.UserNS)
+	return err == nil && u.Mode == "keep-id"
 }
 
 // ownUserNS reports whether the container asks for a user namespace other

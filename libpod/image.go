@@ -61,6 +61,7 @@ func (r *Runtime) resolveImage(ctx context.Context, cfg *ContainerConfig, o *Cre
 		}
 	}
 	cfg.ImageID = img.ID
+	cfg.ImageDigest = img.Digest
 	cfg.ImageName = img.ResolvedName
 	if cfg.ImageName == "" && len(img.Names) > 0 {
 		cfg.ImageName = img.Names[0]

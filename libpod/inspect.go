@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"time"
 
@@ -143,7 +142,7 @@ type InspectHostConfig struct {
 	CgroupManager  string               `json:"CgroupManager"`
 	CgroupParent   string               `json:"CgroupParent"`
 	Cgroups        string               `json:"Cgroups"`
-	Devices        []string             `json:"Devices"`
+	Devices        []InspectDevice      `json:"Devices"`
 	IpcMode        string               `json:"IpcMode"`
 	LogConfig      InspectLogConfig     `json:"LogConfig"`
 	Memory         int64                `json:"Memory"`
@@ -228,6 +227,7 @@ func (c *Container) Inspect() *InspectContainer {
 		Created:         cfg.Created,
 		Image:           cfg.ImageID,
 		ImageName:       cfg.ImageName,
+		ImageDigest:     cfg.ImageDigest,
 		Rootfs:          cfg.Spec.Rootfs,
 		StaticDir:       c.staticDir(),
 		OCIRuntime:      cfg.Runtime.Name,
@@ -293,18 +293,8 @@ func (c *Container) Inspect() *InspectContainer {
 		}
 		i.Config.Hostname = spec.Hostname
 		i.Config.Annotations = c.podmanAnnotations(spec.Annotations, spec)
-		vols := map[string]bool{}
-		for _, m := range cfg.Volumes {
-			vols[m.Destination] = true
-		}
-		for _, m := range spec.Mounts {
-			if m.Type == "bind" && !vols[m.Destination] {
-				i.Mounts = append(i.Mounts, InspectMount{Type: "bind", Source: m.Source, Destination: m.Destination, Options: m.Options, RW: !hasOption(m.Options, "ro")})
-			}
-			if m.Type == "overlay" && !vols[m.Destination] {
-				i.Mounts = append(i.Mounts, overlayInspectMount(m))
-			}
-		}
+		delete(i.Config.Annotations, runtimeSeccompAnnotation)
+		i.Mounts = c.specMounts(spec)
 	}
 	if spec == nil {
 		// Not initialized yet: the annotations the spec will get.
@@ -313,6 +303,15 @@ func (c *Container) Inspect() *InspectContainer {
 			a[k] = v
 		}
 		i.Config.Annotations = c.podmanAnnotations(a, nil)
+		if spec = c.previewSpec(); spec != nil && spec.Process != nil {
+			if caps := spec.Process.Capabilities; caps != nil {
+				i.EffectiveCaps, i.BoundingCaps = caps.Effective, caps.Bounding
+			}
+			i.Config.Env = spec.Process.Env
+		}
+		if spec != nil {
+			i.Mounts = c.specMounts(spec)
+		}
 	}
 	i.Mounts = append(c.volumeInspectMounts(), i.Mounts...)
 	if i.Config.Hostname == "" {
@@ -351,14 +350,14 @@ func (c *Container) Inspect() *InspectContainer {
 	if st.Health != nil {
 		i.State.Health = *st.Health
 	}
-	h.Binds = s.Volumes
-	h.CapAdd, h.CapDrop = s.CapAdd, s.CapDrop
+	h.Binds = nonNil(s.Volumes)
+	h.CapAdd, h.CapDrop = capAddDrop(spec, s.Privileged)
 	h.CgroupManager = cfg.CgroupMgr
 	h.CgroupParent = s.CgroupParent
-	h.Cgroups = firstNonEmpty(s.Cgroups, "enabled")
-	h.Devices = s.Devices
-	h.IpcMode = firstNonEmpty(s.IPC, "private")
-	h.LogConfig = InspectLogConfig{Type: cfg.LogDriver, Path: c.logPath(), Tag: cfg.LogTag, Size: strconv.FormatInt(cfg.LogSizeMax, 10)}
+	h.Cgroups = firstNonEmpty(s.Cgroups, "default")
+	h.Devices = inspectDevices(s.Devices)
+	h.IpcMode = firstNonEmpty(s.IPC, "shareable") // Podman's name of the default: a private namespace others may join
+	h.LogConfig = InspectLogConfig{Type: cfg.LogDriver, Path: c.logPath(), Tag: cfg.LogTag, Size: logSizeText(cfg.LogSizeMax)}
 	h.Memory, _ = parseSizeOrZero(s.Memory)
 	h.InspectResources = inspectResources(s)
 	h.NetworkMode = firstNonEmpty(s.Network, "none")
@@ -372,7 +371,8 @@ func (c *Container) Inspect() *InspectContainer {
 	h.Privileged = s.Privileged
 	h.ReadonlyRootfs = s.ReadOnly
 	h.Runtime = string(cfg.Runtime.Kind)
-	h.SecurityOpt = s.SecurityOpt
+	h.SecurityOpt = nonNil(s.SecurityOpt)
+	h.Tmpfs = inspectTmpfs(s.Tmpfs)
 	h.ShmSize, _ = parseSizeOrZero(firstNonEmpty(s.ShmSize, "64m"))
 	h.UTSMode = firstNonEmpty(s.UTS, "private")
 	c.inspectHostConfigMore(h, spec)

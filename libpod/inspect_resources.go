@@ -31,7 +31,6 @@ func inspectResources(s *specgen.Options) InspectResources {
 		CpuShares: s.CPUShares, CpuPeriod: s.CPUPeriod, CpuQuota: s.CPUQuota,
 		CpuRealtimePeriod: s.CPURtPeriod, CpuRealtimeRuntime: s.CPURtRuntime,
 		CpusetCpus: s.CPUSetCPUs, CpusetMems: s.CPUSetMems, BlkioWeight: s.BlkioWeight,
-		MemorySwappiness: -1,
 	}
 	if f, err := strconv.ParseFloat(s.CPUs, 64); err == nil && s.CPUs != "" {
 		r.NanoCpus = int64(math.Round(f * 1e9))

@@ -93,7 +93,7 @@ var what = map[Capability]string{
 	CapNotifySocket:   "--sdnotify=container",
 	CapLogJournald:    "the journald log driver",
 	CapLogPassthrough: "the passthrough log driver",
-	CapUserNS:         "--userns",
+	CapUserNS:         "a user namespace of the container's own (--userns, --uidmap, --gidmap, --subuidname, --subgidname)",
 	CapIDMappedMounts: "the idmap mount option",
 	CapKeepGroups:     "--group-add keep-groups",
 	CapRootless:       "running as an ordinary user (rootless)",

@@ -14,14 +14,20 @@ import (
 )
 
 // probeEntry is one cached probe result, valid while the binary's path, size
-// and mtime are unchanged.
+// and mtime are unchanged and it was made by this probeSchema.
 type probeEntry struct {
+	Schema   int             `json:"schema,omitempty"`
 	Size     int64           `json:"size"`
 	MtimeNs  int64           `json:"mtimeNs"`
 	Version  string          `json:"version,omitempty"`
 	Features json.RawMessage `json:"features,omitempty"`
 	Err      string          `json:"err,omitempty"`
 }
+
+// probeSchema changes whenever a kind's probe learns more from the same
+// binary (2: runsc's features derived from its release), so entries made by
+// an older pod are probed again.
+const probeSchema = 2
 
 // probeCache is a JSON file mapping binary path → probeEntry.
 type probeCache struct {
@@ -46,7 +52,7 @@ func (c *probeCache) get(bin string, fi os.FileInfo) (probeEntry, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	e, ok := c.entries[bin]
-	if !ok || e.Size != fi.Size() || e.MtimeNs != fi.ModTime().UnixNano() {
+	if !ok || e.Schema != probeSchema || e.Size != fi.Size() || e.MtimeNs != fi.ModTime().UnixNano() {
 		return probeEntry{}, false
 	}
 	return e, true
@@ -90,7 +96,7 @@ func probe(ctx context.Context, cache *probeCache, d Driver, path string) (strin
 		return e.Version, e.Features, e.Err
 	}
 	version, features, err := d.Probe(ctx, path)
-	e := probeEntry{Size: fi.Size(), MtimeNs: fi.ModTime().UnixNano(), Version: version, Features: features}
+	e := probeEntry{Schema: probeSchema, Size: fi.Size(), MtimeNs: fi.ModTime().UnixNano(), Version: version, Features: features}
 	if err != nil {
 		e.Err = err.Error()
 	}

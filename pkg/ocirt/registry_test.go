@@ -160,6 +160,16 @@ func TestListProbesOnceAndCaches(t *testing.T) {
 			t.Fatalf("cache not used: %q", i.Version)
 		}
 	}
+	// An entry an older pod made (another probe schema) is probed again.
+	entries[crun]["schema"] = json.RawMessage(`1`)
+	b, _ = json.Marshal(entries)
+	_ = os.WriteFile(cache, b, 0o600)
+	list = NewRegistry(cfg, kinds()...).List(context.Background())
+	for _, i := range list {
+		if i.Name == "crun" && i.Version == "from cache" {
+			t.Fatal("an entry of an older probe schema was used")
+		}
+	}
 	_ = os.WriteFile(crun, []byte("#!/bin/sh\n# changed\n"), 0o755)
 	list = NewRegistry(cfg, kinds()...).List(context.Background())
 	for _, i := range list {

@@ -123,3 +123,45 @@ load helpers
     is "$output" "0027 true overlay false"
     run_pod rm -f -t 0 gd gd2
 }
+
+@test "inspect of a created container has Podman 4.3.1's keys, types and values; start and stop keep them" {
+    local dir=$BATS_TEST_TMPDIR/data
+    mkdir -p "$dir"
+    run_pod create --name cr -v "$dir:/data" --cap-add net_admin --cap-drop chown --device /dev/null:/dev/xnull \
+        --tmpfs /scratch "${IMG[@]}" sleep 100
+    run_pod inspect cr
+    local j=$output
+    # State of a container never started: zero times, no pid, no monitor.
+    is "$(jq -c '.[0].State | [.Status, .Running, .Pid, .ExitCode, .Error, .StartedAt, .FinishedAt, .Health.Status, has("ConmonPid"), has("CgroupPath")]' <<<"$j")" \
+        '\["created",false,0,0,"","0001-01-01T00:00:00Z","0001-01-01T00:00:00Z","",false,false\]'
+    # Types a script reads: lists and maps, never null, even before the spec exists.
+    is "$(jq -c '.[0] | [(.EffectiveCaps, .BoundingCaps, .Config.Env, .Mounts, .ExecIDs, .Dependencies, .HostConfig.Binds,
+        .HostConfig.CapAdd, .HostConfig.CapDrop, .HostConfig.Devices, .HostConfig.SecurityOpt, .HostConfig.Ulimits,
+        .HostConfig.Tmpfs, .HostConfig.PortBindings, .NetworkSettings, .GraphDriver.Data) | type]' <<<"$j")" \
+        '\["array","array","array","array","array","array","array","array","array","array","array","array","object","object","object","object"\]'
+    # The values Podman shows for these options.
+    is "$(jq -c '.[0].HostConfig | [.CapAdd, .CapDrop, .Devices, .Tmpfs, .IpcMode, .Cgroups, .LogConfig.Size, .MemorySwappiness]' <<<"$j")" \
+        '\[\["CAP_NET_ADMIN"\],\["CAP_AUDIT_WRITE","CAP_CHOWN","CAP_MKNOD","CAP_NET_RAW"\],\[\{"PathOnHost":"/dev/null","PathInContainer":"/dev/xnull","CgroupPermissions":""\}\],\{"/scratch":"rw,rprivate,nosuid,nodev,tmpcopyup"\},"shareable","default","0B",0\]'
+    is "$(jq -c '[.[0].BoundingCaps | (index("CAP_NET_ADMIN") != null), (index("CAP_CHOWN") != null)]' <<<"$j")" '\[true,false\]' "bounding caps: the added one, not the dropped one"
+    is "$(jq -r '.[0].Config.Env | map(select(startswith("PATH=") or startswith("container=") or startswith("HOME=") or startswith("HOSTNAME="))) | join(" ")' <<<"$j")" \
+        "PATH=[^ ]+ container=podman" "Env: the defaults, without the HOME and HOSTNAME the start adds"
+    is "$(jq -r '.[0].ImageDigest' <<<"$j")" "sha256:[0-9a-f]{64}"
+    is "$(jq -r '.[0].Mounts | map(.Destination) | join(" ")' <<<"$j")" "/data" "only the user's mounts"
+    # What the created container shows is what it gets: the same after start and stop.
+    local keep='.[0] | {EffectiveCaps, BoundingCaps, h: (.HostConfig | {CapAdd, CapDrop, Devices, Tmpfs, Ulimits, PidsLimit, IpcMode, Cgroups, ShmSize}), m: [.Mounts[].Destination]}'
+    local before
+    before=$(jq -cS "$keep" <<<"$j")
+    run_pod start cr
+    run_pod stop -t 0 cr
+    run_pod inspect cr
+    local after
+    after=$(jq -cS "$keep" <<<"$output")
+    [[ "$after" == "$before" ]] || die "inspect changed after start and stop: $before -> $after"
+    is "$(jq -c '.[0].State | [.Status, .Pid, has("ConmonPid"), .StartedAt != "0001-01-01T00:00:00Z", .FinishedAt >= .StartedAt]' <<<"$output")" \
+        '\["exited",0,false,true,true\]'
+    is "$(jq -r '.[0].Config.Env | map(select(startswith("HOME=") or startswith("HOSTNAME="))) | length' <<<"$output")" 2 "the start added HOME and HOSTNAME"
+    # a privileged container adds nothing to Podman's CapAdd
+    run_pod create --name crp --privileged "${IMG[@]}" true
+    is "$(pod inspect --format '{{json .HostConfig.CapAdd}}' crp)" '\[\]'
+    run_pod rm -f -t 0 cr crp
+}

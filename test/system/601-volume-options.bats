@@ -86,7 +86,7 @@ no_layers() {
 }
 
 @test "-v …:O with the container's own user namespace, and after rm -f of a running container and a killed CLI" {
-    is_gvisor && skip "runsc does not run a container with --uidmap here"
+    is_gvisor && skip "runsc refuses --uidmap (capability userns; 420-userns-maps.bats checks the refusal)"
     skip_if_rootless "maps host ids 200000… (rootless maps are checked in 420)"
     local src=$BATS_TEST_TMPDIR/src
     mkdir -p "$src" && echo l >"$src/l"

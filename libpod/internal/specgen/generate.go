@@ -79,6 +79,14 @@ func ValidateHost(o *Options, img *Image, d *Defaults, h *Host) error {
 	return err
 }
 
+// Preview is the spec Generate would make, without what needs the root
+// filesystem: `inspect` of a container not started yet shows its
+// capabilities, environment and limits from it, as Podman does.
+func Preview(id string, o *Options, img *Image, d *Defaults, h *Host) (*specs.Spec, error) {
+	spec, _, err := build(id, o, img, d, h, "")
+	return spec, err
+}
+
 // build is Generate; an empty rootfs skips what needs the root filesystem.
 func build(id string, o *Options, img *Image, d *Defaults, h *Host, rootfs string) (*specs.Spec, *Result, error) {
 	if id == "" || strings.ContainsAny(id, "/:\x00") {

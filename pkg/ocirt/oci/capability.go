@@ -73,11 +73,16 @@ func (Driver) Capabilities(cfg *ocirt.Config, h ocirt.Handle, features json.RawM
 		// 1.8 has no features command to say so
 		c.Set(ocirt.CapIDMappedMounts, true, "kind", "")
 	}
-	c.ApplyFeatures(features)
-	if len(features) == 0 && strings.HasPrefix(base, "runsc") {
-		// gVisor implements these itself; it has no features command.
+	if q.runsc {
+		// gVisor filters system calls itself; whether it can map ids
+		// follows from its release (the features pod derives from its
+		// version, runsc_features.go), so the registry reads the probe
+		// cache when a container asks for a user namespace.
 		c.Set(ocirt.CapSeccomp, true, "kind", "")
-		c.Set(ocirt.CapUserNS, true, "kind", "")
+	}
+	c.ApplyFeatures(features)
+	if v, told := c[ocirt.CapUserNS]; q.runsc && told && !v.Has {
+		c.Set(ocirt.CapUserNS, false, v.Source, runscUserNSNote)
 	}
 	return c
 }

@@ -40,3 +40,37 @@ func TestMountCapabilities(t *testing.T) {
 		t.Errorf("runc without features: idmapped-mounts told")
 	}
 }
+
+// runsc's user namespaces follow from its release date (it has no features
+// command): Debian 12's 20221219 cannot start a sandbox with id mappings,
+// a release from runscUserNSSince on can, a version without a date says
+// nothing (left to the runtime), and nothing is told before the probe.
+func TestRunscUserNS(t *testing.T) {
+	cases := []struct {
+		version   string
+		has, told bool
+	}{
+		{"runsc version 0.0~20221219.0\nspec: 1.0.2-dev", false, true},
+		{"runsc version release-20231009.0\nspec: 1.1.0", false, true},
+		{"runsc version release-" + runscUserNSSince + ".0\nspec: 1.1.0", true, true},
+		{"runsc version release-20250512.0\nspec: 1.1.0", true, true},
+		{"runsc version VERSION_MISSING\nspec: 1.1.0", false, false},
+	}
+	h := ocirt.Handle{Name: "runsc", Path: "/usr/bin/runsc"}
+	for _, c := range cases {
+		caps := Driver{}.Capabilities(&ocirt.Config{}, h, runscFeatures(c.version))
+		got, told := caps[ocirt.CapUserNS]
+		if told != c.told || got.Has != c.has {
+			t.Errorf("%q: userns %+v (told %v), want has %v told %v", c.version, got, told, c.has, c.told)
+		}
+		if told && !got.Has && got.Note != runscUserNSNote {
+			t.Errorf("%q: note %q", c.version, got.Note)
+		}
+		if !caps[ocirt.CapSeccomp].Has {
+			t.Errorf("%q: no seccomp", c.version)
+		}
+	}
+	if _, told := (Driver{}).Capabilities(&ocirt.Config{}, h, nil)[ocirt.CapUserNS]; told {
+		t.Errorf("runsc without features: userns told, so the registry would not read the probe")
+	}
+}

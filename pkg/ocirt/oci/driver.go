@@ -40,7 +40,8 @@ func (Driver) Kind() ocirt.Kind { return Kind }
 
 // Probe runs `PATH --version` (the whole output is the version; its first
 // line is the short form) and `PATH features` (runc ≥ 1.1; crun 1.8 and
-// runsc have no features command, which is not an error).
+// runsc have no features command, which is not an error: their features
+// are derived from the version, runsc_features.go and versionFeatures).
 func (Driver) Probe(ctx context.Context, path string) (string, json.RawMessage, error) {
 	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
@@ -52,6 +53,8 @@ func (Driver) Probe(ctx context.Context, path string) (string, json.RawMessage, 
 	var features json.RawMessage
 	if f, err := probeCmd(ctx, path, "features"); err == nil && json.Valid(bytes.TrimSpace(f)) {
 		features = json.RawMessage(bytes.TrimSpace(f))
+	} else if quirksFor(path).runsc {
+		features = runscFeatures(version)
 	} else {
 		features = versionFeatures(version)
 	}
