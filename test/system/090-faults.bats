@@ -72,3 +72,145 @@ load helpers
     pgrep -f "$id" && die "processes of $id left: $(pgrep -fa $id)"
     true
 }
+
+# The exit command of a container's monitor is a path, run when the
+# container has exited: pod_copy gives the test a copy of pod ($PODT/cbin,
+# its helpers linked beside it) whose monitors name $PODT/cbin/pod, and
+# log_exit_commands swaps that path for a wrapper that logs each call to
+# $PODT/exitcmds before it runs the copy. cbin_pod runs the copy.
+pod_copy() {
+    mkdir -p "$PODT/cbin"
+    rm -f "$PODT/cbin/pod" "$PODT/cbin/pod.real" "$PODT/exitcmds"
+    cp "$POD_BIN/pod" "$PODT/cbin/pod"
+    local f
+    for f in "$POD_BIN"/*; do
+        [[ $(basename "$f") == pod ]] || ln -sf "$f" "$PODT/cbin/"
+    done
+}
+log_exit_commands() {
+    mv "$PODT/cbin/pod" "$PODT/cbin/pod.real"
+    printf '#!/bin/sh\necho "$*" >>%s\nexec %s "$@"\n' "$PODT/exitcmds" "$PODT/cbin/pod.real" >"$PODT/cbin/pod"
+    chmod +x "$PODT/cbin/pod"
+}
+cbin_pod() { POD_BIN=$PODT/cbin pod "$@"; }
+
+# wait_pid_gone PID: wait (at most 20 s) until PID has exited.
+wait_pid_gone() {
+    local tries=200
+    while ((tries-- > 0)) && pid_alive "$1"; do sleep 0.1; done
+    ! pid_alive "$1" || die "process $1 ($(cat /proc/$1/cmdline | tr '\0' ' ')) still runs"
+}
+
+# assert_cleaned NAME CODE MERGED: NAME exited with CODE and is cleaned up:
+# its storage (mounted at MERGED while it ran) is unmounted.
+assert_cleaned() {
+    run_pod ps -a --filter "name=^$1\$" --format '{{.Names}} {{.Status}}'
+    is "$output" "$1 Exited \($2\) .*"
+    run_pod inspect --format '{{.State.Status}} {{.State.ExitCode}}' "$1"
+    is "$output" "exited $2"
+    ! grep -q " $3 " /proc/self/mountinfo || die "$3 still mounted"
+}
+
+# Waits in the container until the test creates /tmp/go, takes it away
+# (for the next start) and exits 3.
+WAIT_GO='until test -e /tmp/go; do sleep 0.1; done; rm /tmp/go; exit 3'
+
+@test "foreground run and start --attach clean up themselves: the monitor runs no exit command" {
+    pod_copy
+    (POD_EXEC=1 cbin_pod run --name fg "${IMG[@]}" sh -c "$WAIT_GO" >/dev/null 2>&1) &
+    podpid=$!
+    wait_for_status fg running
+    mon=$(pod inspect --format '{{.State.ConmonPid}}' fg)
+    merged=$(pod inspect --format '{{.GraphDriver.Data.MergedDir}}' fg)
+    [[ $mon -gt 0 && -n $merged ]] || die "monitor pid '$mon', merged dir '$merged'"
+    log_exit_commands
+    run_pod exec fg touch /tmp/go
+    rc=0
+    wait "$podpid" || rc=$?
+    [[ $rc == 3 ]] || die "run exited with $rc, want 3"
+    wait_pid_gone "$mon"
+    [[ ! -e $PODT/exitcmds ]] || die "the exit command ran: $(cat "$PODT/exitcmds")"
+    assert_cleaned fg 3 "$merged"
+
+    # start --attach of the same container, by the copy again.
+    mv "$PODT/cbin/pod.real" "$PODT/cbin/pod"
+    (POD_EXEC=1 cbin_pod start --attach fg >/dev/null 2>&1) &
+    podpid=$!
+    wait_for_status fg running
+    mon=$(pod inspect --format '{{.State.ConmonPid}}' fg)
+    merged=$(pod inspect --format '{{.GraphDriver.Data.MergedDir}}' fg)
+    log_exit_commands
+    run_pod exec fg touch /tmp/go
+    rc=0
+    wait "$podpid" || rc=$?
+    [[ $rc == 3 ]] || die "start --attach exited with $rc, want 3"
+    wait_pid_gone "$mon"
+    [[ ! -e $PODT/exitcmds ]] || die "the exit command ran: $(cat "$PODT/exitcmds")"
+    assert_cleaned fg 3 "$merged"
+    run_pod rm fg
+}
+
+@test "a foreground run of a pod's last member applies the exit policy itself: no exit command" {
+    skip_unless_pods
+    # The pod (its infra) is started by the ordinary pod: only the member's
+    # monitor names the copy.
+    run_pod pod create --exit-policy stop --name fgp
+    run_pod pod start fgp
+    pod_copy
+    (POD_EXEC=1 cbin_pod run --pod fgp --name fgm "${IMG[@]}" sh -c "$WAIT_GO" >/dev/null 2>&1) &
+    podpid=$!
+    wait_for_status fgm running
+    mon=$(pod inspect --format '{{.State.ConmonPid}}' fgm)
+    merged=$(pod inspect --format '{{.GraphDriver.Data.MergedDir}}' fgm)
+    log_exit_commands
+    run_pod exec fgm touch /tmp/go
+    rc=0
+    wait "$podpid" || rc=$?
+    [[ $rc == 3 ]] || die "run exited with $rc, want 3"
+    # Done by the foreground run before it returned.
+    run_pod pod inspect --format '{{.State}}' fgp
+    is "$output" "Exited"
+    wait_pid_gone "$mon"
+    [[ ! -e $PODT/exitcmds ]] || die "the exit command ran: $(cat "$PODT/exitcmds")"
+    assert_cleaned fgm 3 "$merged"
+    run_pod pod rm fgp
+}
+
+@test "SIGKILL of pod during an attached run without --rm: the exit command cleans up" {
+    pod_copy
+    (POD_EXEC=1 cbin_pod run --name kfg "${IMG[@]}" sh -c "$WAIT_GO" >/dev/null 2>&1) &
+    podpid=$!
+    wait_for_status kfg running
+    [[ "$(cat /proc/$podpid/comm)" == pod ]] || die "process $podpid is $(cat /proc/$podpid/comm), not pod"
+    mon=$(pod inspect --format '{{.State.ConmonPid}}' kfg)
+    merged=$(pod inspect --format '{{.GraphDriver.Data.MergedDir}}' kfg)
+    id=$(pod inspect --format '{{.ID}}' kfg)
+    log_exit_commands
+    kill -9 "$podpid"
+    wait "$podpid" || true
+    run_pod exec kfg touch /tmp/go
+    wait_pid_gone "$mon"
+    [[ -e $PODT/exitcmds ]] || die "no exit command ran"
+    is "$(cat "$PODT/exitcmds")" ".* container cleanup --stopped-only $id"
+    assert_cleaned kfg 3 "$merged"
+    run_pod rm kfg
+}
+
+@test "a foreground run that detaches (ctrl-p ctrl-q) leaves the cleanup to the exit command" {
+    [[ "$POD_TEST_RUNTIME" != runsc ]] || skip "runsc does not give the container a pty device"
+    pod_copy
+    run env SHELL=/bin/bash timeout 60 script -qefc "printf '\\020\\021' | $PODT/cbin/pod --root $PODT/root --runroot $PODT/run --tmpdir $PODT/tmp --runtime $POD_TEST_RUNTIME run -it --name dfg ${IMG[*]} sh -c '$WAIT_GO'" /dev/null
+    [[ $status == 0 ]] || die "run -it with the detach keys: status $status: $output"
+    run_pod inspect --format '{{.State.Status}}' dfg
+    is "$output" "running"
+    mon=$(pod inspect --format '{{.State.ConmonPid}}' dfg)
+    merged=$(pod inspect --format '{{.GraphDriver.Data.MergedDir}}' dfg)
+    id=$(pod inspect --format '{{.ID}}' dfg)
+    log_exit_commands
+    run_pod exec dfg touch /tmp/go
+    wait_pid_gone "$mon"
+    [[ -e $PODT/exitcmds ]] || die "no exit command ran"
+    is "$(cat "$PODT/exitcmds")" ".* container cleanup --stopped-only $id"
+    assert_cleaned dfg 3 "$merged"
+    run_pod rm dfg
+}
