@@ -186,39 +186,54 @@ func TestExitCommandHold(t *testing.T) {
 	}
 }
 
-// A foreground pod that cleaned up a kept container (run or start --attach
-// without --rm) creates <persist-dir>/cleaned: the exit file stays for the
-// container's state and the exit command is skipped. Without that file (the
-// pod was killed or detached) the exit command runs after the delay.
-func TestExitCommandHoldCleaned(t *testing.T) {
-	dir := t.TempDir()
-	ran := filepath.Join(dir, "ran")
-	exitDir, persist := filepath.Join(dir, "exits"), filepath.Join(dir, "persist")
+// exitedDirs makes a temp dir with an exit dir and a persist dir holding
+// the exit files of container "cid", exited with code.
+func exitedDirs(t *testing.T, code int) (dir, exitDir, persist string) {
+	t.Helper()
+	dir = t.TempDir()
+	exitDir, persist = filepath.Join(dir, "exits"), filepath.Join(dir, "persist")
 	for _, d := range []string{exitDir, persist} {
 		if err := os.Mkdir(d, 0o700); err != nil {
 			t.Fatal(err)
 		}
 	}
-	if err := WriteExitFiles(persist, exitDir, "cid", 3); err != nil {
+	if err := WriteExitFiles(persist, exitDir, "cid", code); err != nil {
 		t.Fatal(err)
 	}
+	return dir, exitDir, persist
+}
+
+// holdUntil runs e.Hold with a wait that sleeps nothing and calls then at
+// its nth call; it returns Hold's answer and the number of waits.
+func holdUntil(e *ExitCommand, nth int, then func()) (run bool, waits int) {
+	run = e.Hold(func(time.Duration) bool {
+		waits++
+		if waits == nth {
+			then()
+		}
+		return true
+	})
+	return run, waits
+}
+
+// A foreground pod that cleaned up a kept container (run or start --attach
+// without --rm) creates <persist-dir>/cleaned: the exit file stays for the
+// container's state and the exit command is skipped. Without that file (the
+// pod was killed or detached) the exit command runs after the delay.
+func TestExitCommandHoldCleaned(t *testing.T) {
+	dir, exitDir, persist := exitedDirs(t, 3)
+	ran := filepath.Join(dir, "ran")
 	a := &Args{CID: "cid", ExitDir: exitDir, PersistDir: persist, ExitCommand: "/bin/touch", ExitCommandArgs: []string{ran}, ExitDelay: 1}
 
 	// The cleaned file appears while the monitor waits: the next look sees it.
-	e := NewExitCommand(a, nil)
-	waits := 0
-	if e.Hold(func(time.Duration) bool {
-		waits++
-		if waits == 1 {
-			if err := MarkCleaned(persist); err != nil {
-				t.Fatal(err)
-			}
+	markCleaned := func() {
+		if err := MarkCleaned(persist); err != nil {
+			t.Fatal(err)
 		}
-		return true
-	}) {
-		t.Error("exit command still to run after the cleaned file was created")
 	}
-	if waits != 1 {
+	if run, waits := holdUntil(NewExitCommand(a, nil), 1, markCleaned); run {
+		t.Error("exit command still to run after the cleaned file was created")
+	} else if waits != 1 {
 		t.Errorf("%d waits, want 1: the cleaned file is looked for after each", waits)
 	}
 	if code, err := NewExitCommand(a, nil).Run(context.Background()); err != nil || code != 0 {
@@ -238,7 +253,7 @@ func TestExitCommandHoldCleaned(t *testing.T) {
 	if err := os.Remove(filepath.Join(persist, CleanedName)); err != nil {
 		t.Fatal(err)
 	}
-	e = NewExitCommand(a, nil)
+	e := NewExitCommand(a, nil)
 	e.Delay = 60 * time.Millisecond
 	if code, err := e.Run(context.Background()); err != nil || code != 0 {
 		t.Fatalf("kept: %d %v", code, err)
@@ -267,16 +282,7 @@ func TestExitCommandHoldCleaned(t *testing.T) {
 // without a sign of cleanup (pod killed, or detached and gone) the exit
 // command runs at once, whatever is left of the delay.
 func TestExitCommandHoldForeground(t *testing.T) {
-	dir := t.TempDir()
-	exitDir, persist := filepath.Join(dir, "exits"), filepath.Join(dir, "persist")
-	for _, d := range []string{exitDir, persist} {
-		if err := os.Mkdir(d, 0o700); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if err := WriteExitFiles(persist, exitDir, "cid", 0); err != nil {
-		t.Fatal(err)
-	}
+	dir, exitDir, persist := exitedDirs(t, 0)
 	a := &Args{CID: "cid", ExitDir: exitDir, PersistDir: persist, ExitCommand: "/bin/true", ExitDelay: 1}
 	fgPath := ForegroundFile(exitDir, "cid")
 	if fgPath != filepath.Join(exitDir, "cid.fg") {
@@ -297,19 +303,13 @@ func TestExitCommandHoldForeground(t *testing.T) {
 	// Held past the delay (already over here), until the cleaned file.
 	e := NewExitCommand(a, nil)
 	e.Delay = time.Nanosecond
-	waits := 0
-	if e.Hold(func(time.Duration) bool {
-		waits++
-		if waits == 5 {
-			if err := MarkCleaned(persist); err != nil {
-				t.Fatal(err)
-			}
+	if run, waits := holdUntil(e, 5, func() {
+		if err := MarkCleaned(persist); err != nil {
+			t.Fatal(err)
 		}
-		return true
-	}) {
+	}); run {
 		t.Error("exit command to run although the foreground pod cleaned up")
-	}
-	if waits != 5 {
+	} else if waits != 5 {
 		t.Errorf("%d waits, want 5: the hold must last while the lock is held", waits)
 	}
 	if err := os.Remove(filepath.Join(persist, CleanedName)); err != nil {
@@ -330,17 +330,9 @@ func TestExitCommandHoldForeground(t *testing.T) {
 	// Let go without a sign: run at once, long before the delay ends.
 	e = NewExitCommand(a, nil)
 	e.Delay = time.Hour
-	waits = 0
-	if !e.Hold(func(time.Duration) bool {
-		waits++
-		if waits == 3 {
-			fg2.Close()
-		}
-		return true
-	}) {
+	if run, waits := holdUntil(e, 3, func() { fg2.Close() }); !run {
 		t.Error("foreground pod gone without cleaning up: the exit command must run")
-	}
-	if waits != 3 {
+	} else if waits != 3 {
 		t.Errorf("%d waits, want 3: the exit command runs as soon as the lock is let go", waits)
 	}
 	if foregroundOf(fgPath) != foregroundGone {

@@ -115,37 +115,56 @@ assert_cleaned() {
 # (for the next start) and exits 3.
 WAIT_GO='until test -e /tmp/go; do sleep 0.1; done; rm /tmp/go; exit 3'
 
-@test "foreground run and start --attach clean up themselves: the monitor runs no exit command" {
-    pod_copy
-    (POD_EXEC=1 cbin_pod run --name fg "${IMG[@]}" sh -c "$WAIT_GO" >/dev/null 2>&1) &
+# fg_to_exit NAME WANT ARGS...: the copy runs `pod ARGS` in the background
+# (a foreground run or start --attach of NAME, whose command is $WAIT_GO);
+# once NAME runs, the exit commands are logged from then on and the
+# container is let go. WANT is the exit status pod must end with, or
+# "kill": pod is killed with SIGKILL first. Returns once NAME's monitor
+# has ended; sets $merged (NAME's storage while it ran) and $id.
+fg_to_exit() {
+    local name=$1 want=$2 podpid mon rc=0
+    shift 2
+    (POD_EXEC=1 cbin_pod "$@" >/dev/null 2>&1) &
     podpid=$!
-    wait_for_status fg running
-    mon=$(pod inspect --format '{{.State.ConmonPid}}' fg)
-    merged=$(pod inspect --format '{{.GraphDriver.Data.MergedDir}}' fg)
+    wait_for_status "$name" running 150
+    [[ "$(cat /proc/$podpid/comm)" == pod ]] || die "process $podpid is $(cat /proc/$podpid/comm), not pod"
+    mon=$(pod inspect --format '{{.State.ConmonPid}}' "$name")
+    merged=$(pod inspect --format '{{.GraphDriver.Data.MergedDir}}' "$name")
+    id=$(pod inspect --format '{{.ID}}' "$name")
     [[ $mon -gt 0 && -n $merged ]] || die "monitor pid '$mon', merged dir '$merged'"
     log_exit_commands
-    run_pod exec fg touch /tmp/go
-    rc=0
-    wait "$podpid" || rc=$?
-    [[ $rc == 3 ]] || die "run exited with $rc, want 3"
+    if [[ $want == kill ]]; then
+        kill -9 "$podpid"
+        wait "$podpid" || true
+    fi
+    run_pod exec "$name" touch /tmp/go
+    if [[ $want != kill ]]; then
+        wait "$podpid" || rc=$?
+        [[ $rc == "$want" ]] || die "pod $* exited with $rc, want $want"
+    fi
     wait_pid_gone "$mon"
-    [[ ! -e $PODT/exitcmds ]] || die "the exit command ran: $(cat "$PODT/exitcmds")"
-    assert_cleaned fg 3 "$merged"
+}
 
+# no_exit_command: the monitor ran none.
+no_exit_command() {
+    [[ ! -e $PODT/exitcmds ]] || die "the exit command ran: $(cat "$PODT/exitcmds")"
+}
+
+# exit_command_ran ID: the monitor ran the exit command for ID, once.
+exit_command_ran() {
+    [[ -e $PODT/exitcmds ]] || die "no exit command ran"
+    is "$(cat "$PODT/exitcmds")" ".* container cleanup --stopped-only $1"
+}
+
+@test "foreground run and start --attach clean up themselves: the monitor runs no exit command" {
+    pod_copy
+    fg_to_exit fg 3 run --name fg "${IMG[@]}" sh -c "$WAIT_GO"
+    no_exit_command
+    assert_cleaned fg 3 "$merged"
     # start --attach of the same container, by the copy again.
     mv "$PODT/cbin/pod.real" "$PODT/cbin/pod"
-    (POD_EXEC=1 cbin_pod start --attach fg >/dev/null 2>&1) &
-    podpid=$!
-    wait_for_status fg running
-    mon=$(pod inspect --format '{{.State.ConmonPid}}' fg)
-    merged=$(pod inspect --format '{{.GraphDriver.Data.MergedDir}}' fg)
-    log_exit_commands
-    run_pod exec fg touch /tmp/go
-    rc=0
-    wait "$podpid" || rc=$?
-    [[ $rc == 3 ]] || die "start --attach exited with $rc, want 3"
-    wait_pid_gone "$mon"
-    [[ ! -e $PODT/exitcmds ]] || die "the exit command ran: $(cat "$PODT/exitcmds")"
+    fg_to_exit fg 3 start --attach fg
+    no_exit_command
     assert_cleaned fg 3 "$merged"
     run_pod rm fg
 }
@@ -157,41 +176,19 @@ WAIT_GO='until test -e /tmp/go; do sleep 0.1; done; rm /tmp/go; exit 3'
     run_pod pod create --exit-policy stop --name fgp
     run_pod pod start fgp
     pod_copy
-    (POD_EXEC=1 cbin_pod run --pod fgp --name fgm "${IMG[@]}" sh -c "$WAIT_GO" >/dev/null 2>&1) &
-    podpid=$!
-    wait_for_status fgm running
-    mon=$(pod inspect --format '{{.State.ConmonPid}}' fgm)
-    merged=$(pod inspect --format '{{.GraphDriver.Data.MergedDir}}' fgm)
-    log_exit_commands
-    run_pod exec fgm touch /tmp/go
-    rc=0
-    wait "$podpid" || rc=$?
-    [[ $rc == 3 ]] || die "run exited with $rc, want 3"
+    fg_to_exit fgm 3 run --pod fgp --name fgm "${IMG[@]}" sh -c "$WAIT_GO"
+    no_exit_command
     # Done by the foreground run before it returned.
     run_pod pod inspect --format '{{.State}}' fgp
     is "$output" "Exited"
-    wait_pid_gone "$mon"
-    [[ ! -e $PODT/exitcmds ]] || die "the exit command ran: $(cat "$PODT/exitcmds")"
     assert_cleaned fgm 3 "$merged"
     run_pod pod rm fgp
 }
 
 @test "SIGKILL of pod during an attached run without --rm: the exit command cleans up" {
     pod_copy
-    (POD_EXEC=1 cbin_pod run --name kfg "${IMG[@]}" sh -c "$WAIT_GO" >/dev/null 2>&1) &
-    podpid=$!
-    wait_for_status kfg running
-    [[ "$(cat /proc/$podpid/comm)" == pod ]] || die "process $podpid is $(cat /proc/$podpid/comm), not pod"
-    mon=$(pod inspect --format '{{.State.ConmonPid}}' kfg)
-    merged=$(pod inspect --format '{{.GraphDriver.Data.MergedDir}}' kfg)
-    id=$(pod inspect --format '{{.ID}}' kfg)
-    log_exit_commands
-    kill -9 "$podpid"
-    wait "$podpid" || true
-    run_pod exec kfg touch /tmp/go
-    wait_pid_gone "$mon"
-    [[ -e $PODT/exitcmds ]] || die "no exit command ran"
-    is "$(cat "$PODT/exitcmds")" ".* container cleanup --stopped-only $id"
+    fg_to_exit kfg kill run --name kfg "${IMG[@]}" sh -c "$WAIT_GO"
+    exit_command_ran "$id"
     assert_cleaned kfg 3 "$merged"
     run_pod rm kfg
 }
@@ -205,12 +202,10 @@ WAIT_GO='until test -e /tmp/go; do sleep 0.1; done; rm /tmp/go; exit 3'
     is "$output" "running"
     mon=$(pod inspect --format '{{.State.ConmonPid}}' dfg)
     merged=$(pod inspect --format '{{.GraphDriver.Data.MergedDir}}' dfg)
-    id=$(pod inspect --format '{{.ID}}' dfg)
     log_exit_commands
     run_pod exec dfg touch /tmp/go
     wait_pid_gone "$mon"
-    [[ -e $PODT/exitcmds ]] || die "no exit command ran"
-    is "$(cat "$PODT/exitcmds")" ".* container cleanup --stopped-only $id"
+    exit_command_ran "$(pod inspect --format '{{.ID}}' dfg)"
     assert_cleaned dfg 3 "$merged"
     run_pod rm dfg
 }
