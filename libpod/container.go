@@ -139,6 +139,10 @@ type Container struct {
 	// restore makes this process's init restore the checkpoint
 	// (container_restore.go) instead of creating afresh.
 	restore *ocirt.Restore
+	// foreground is the lock this process holds on the container's
+	// <exit-dir>/<cid>.fg while it runs the container in the foreground
+	// (conmon.HoldForeground); nil otherwise.
+	foreground *os.File
 }
 
 // ID returns the container's full ID.

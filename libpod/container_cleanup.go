@@ -16,6 +16,10 @@ import (
 type CleanupOptions struct {
 	StoppedOnly bool // only act on stopped containers (what the exit command passes)
 	Remove      bool // --rm: remove the container afterwards
+	// foreground: the caller is the pod process that waited for the
+	// container (Run); once it cleaned up, its monitor skips the exit
+	// command (markCleaned).
+	foreground bool
 }
 
 // Cleanup releases what a stopped container holds: the runtime's state, the
@@ -50,10 +54,36 @@ func (c *Container) Cleanup(ctx context.Context, o CleanupOptions) error {
 	if o.StoppedOnly && wasStopped && c.willRestart() {
 		return c.restartAfterCleanup(ctx) // unlocks
 	}
+	if o.foreground && c.config.Pod == "" {
+		c.markCleaned()
+	}
+	startedAt := c.state.StartedAt
 	c.unlock()
 	// A member that is not restarted may be its pod's last (--exit-policy).
 	c.podExitPolicy(ctx)
+	if o.foreground && c.config.Pod != "" && c.lockAndSync() == nil {
+		// Only after the exit policy, which the exit command applies too,
+		// and only for this run: no start came in between.
+		if c.state.StartedAt.Equal(startedAt) {
+			c.markCleaned()
+		}
+		c.unlock()
+	}
 	return nil
+}
+
+// markCleaned tells the monitor of an exited container, holding back its
+// exit command (a foreground run's --exit-delay), that everything the exit
+// command would do is done: it exits without running it
+// (conmon.CleanedName). The container is locked; the next create removes
+// the file. Without it the exit command runs, so a failure only costs time.
+func (c *Container) markCleaned() {
+	if c.state.Status != StatusExited {
+		return
+	}
+	if err := conmon.MarkCleaned(c.persistDir()); err != nil {
+		c.rt.debugf("container %s: %v", c.config.ID, err)
+	}
 }
 
 // deleteRuntimeStateAsync runs deleteRuntimeState in the background; the

@@ -112,6 +112,7 @@ func (c *Container) removeLocked(ctx context.Context, o RemoveOptions) error {
 	if err := os.Remove(c.exitFile()); err != nil && !os.IsNotExist(err) {
 		errs = append(errs, err)
 	}
+	_ = os.Remove(c.foregroundFile())
 	if o.Volumes || c.config.Remove {
 		c.rt.removeAnonVolumes(c.config.Volumes)
 	}

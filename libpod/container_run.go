@@ -32,7 +32,10 @@ func (c *Container) Run(ctx context.Context, attach *Attach) (int, error) {
 		return code, nil // the exit command cleans up and applies the policy
 	}
 	// The monitor's exit command cleans up too; whoever comes first does it.
-	cerr := c.Cleanup(context.WithoutCancel(ctx), CleanupOptions{StoppedOnly: true, Remove: c.config.Remove})
+	// The monitor holds it back while this process holds the foreground
+	// lock and skips it once this cleanup is done (foregroundExitDelay).
+	cerr := c.Cleanup(context.WithoutCancel(ctx), CleanupOptions{StoppedOnly: true, Remove: c.config.Remove, foreground: true})
+	c.releaseForeground()
 	c.rt.debugf("cleaned up container %s", c.config.ID)
 	if cerr != nil && !errors.Is(cerr, errdefs.ErrNotFound) {
 		return code, cerr

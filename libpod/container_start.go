@@ -142,13 +142,31 @@ func (c *Container) startLocked(ctx context.Context, attach *Attach) (*client.At
 }
 
 // foregroundExitDelay holds back the monitor's exit command (cleanup) when a
-// pod process is attached in the foreground: that process cleans up itself
-// right after the exit, and the exit command, a second full pod process,
-// would only compete with it for the CPU and the lock. With --rm the
-// monitor skips it altogether once the removal is done (the exit file is
-// its last step: conmon.ExitCommand.Hold). If the foreground pod dies, the
-// exit command still cleans up, a second later.
+// pod process is attached in the foreground (run, start --attach): that
+// process cleans up itself right after the exit, and the exit command, a
+// second full pod process, would only compete with it for the CPU and the
+// lock. The monitor skips it altogether once that cleanup is done: with
+// --rm the removal's last step removes the exit file, without it the
+// cleanup's last step creates <persist-dir>/cleaned (markCleaned). The
+// monitor waits for either while this process holds the container's
+// foreground lock (conmon.ExitCommand.Hold), so no timing decides it. If
+// the foreground pod dies or detaches, it lets go of the lock without
+// either sign, and the exit command cleans up.
 const foregroundExitDelay = 1
+
+// foregroundFile is the lock a foreground pod process holds while it runs
+// the container (conmon.ForegroundFile).
+func (c *Container) foregroundFile() string {
+	return conmon.ForegroundFile(c.rt.paths.Exits, c.config.ID)
+}
+
+// releaseForeground lets go of the foreground lock, if held.
+func (c *Container) releaseForeground() {
+	if c.foreground != nil {
+		_ = c.foreground.Close()
+		c.foreground = nil
+	}
+}
 
 // init generates the spec and creates the container in its runtime, under
 // its monitor. The container is locked and configured, exited or stopped.
@@ -262,10 +280,23 @@ func (c *Container) init(ctx context.Context, foreground, start bool, attach fun
 		return false, err
 	}
 	// A previous run's exit files must not be mistaken for this one's.
-	for _, f := range []string{c.exitFile(), filepath.Join(c.persistDir(), "exit"), filepath.Join(c.persistDir(), "oom")} {
+	for _, f := range []string{c.exitFile(), filepath.Join(c.persistDir(), "exit"), filepath.Join(c.persistDir(), "oom"),
+		filepath.Join(c.persistDir(), conmon.CleanedName), c.foregroundFile()} {
 		if err := os.Remove(f); err != nil && !os.IsNotExist(err) {
 			return false, fmt.Errorf("container %s: removing old exit file: %w", c.config.Name, err)
 		}
+	}
+	if foreground {
+		// Held until this process ends: the monitor waits for it
+		// (conmon.ExitCommand.Hold).
+		if c.foreground, err = conmon.HoldForeground(c.foregroundFile()); err != nil {
+			return false, fmt.Errorf("container %s: %w", c.config.Name, err)
+		}
+		defer func() {
+			if retErr != nil {
+				c.releaseForeground()
+			}
+		}()
 	}
 	runtime, err := r.registry.Open(c.config.Runtime)
 	if err != nil {

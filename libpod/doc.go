@@ -28,7 +28,10 @@
 //     codes of removed containers stay in the exit_codes table for five
 //     minutes, found by ID or name (`run -d --rm --name x`, then `wait x`).
 //   - Cleanup (runtime delete, unmount) is idempotent and safe to run from
-//     the monitor's exit command and from the foreground pod at once.
+//     the monitor's exit command and from the foreground pod at once. A
+//     foreground pod (run, start --attach) holds <exit-dir>/<id>.fg locked
+//     and says when its cleanup is done, so the monitor skips the exit
+//     command (docs/monitor.md).
 //   - Nothing here assumes root, cgroup v1 or one runtime kind: paths come
 //     from containers.conf/storage.conf (XDG paths for rootless users), and
 //     runtimes are reached only through the ocirt interfaces.

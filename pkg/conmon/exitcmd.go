@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 	"syscall"
 	"time"
+
+	"golang.org/x/sys/unix"
 )
 
 // ExitCommand is the command a monitor runs once the container (or exec
@@ -24,10 +26,17 @@ type ExitCommand struct {
 	// Done, when set, reports during Delay that the exit command is no
 	// longer needed (see Hold).
 	Done func() bool
+	// foreground, when set, tells whether a foreground pod process holds
+	// the container's ForegroundSuffix file (see Hold).
+	foreground func() foregroundState
 }
 
 // holdPoll is how often Hold asks Done while it waits out Delay.
 const holdPoll = 20 * time.Millisecond
+
+// foregroundMax bounds how long Hold waits for a foreground pod process
+// that holds its lock: one that hangs gets the exit command after that.
+const foregroundMax = 5 * time.Minute
 
 // NewExitCommand is a's exit command with environment env, or nil when a
 // names none.
@@ -38,33 +47,140 @@ func NewExitCommand(a *Args, env []string) *ExitCommand {
 	e := &ExitCommand{Path: a.ExitCommand, Args: a.ExitCommandArgs, Delay: time.Duration(a.ExitDelay) * time.Second, Env: env}
 	if e.Delay > 0 && a.ExitDir != "" && a.CID != "" {
 		exitFile := filepath.Join(a.ExitDir, a.CID)
-		e.Done = func() bool {
-			_, err := os.Lstat(exitFile)
-			return errors.Is(err, fs.ErrNotExist)
+		cleaned := ""
+		if a.PersistDir != "" {
+			cleaned = filepath.Join(a.PersistDir, CleanedName)
 		}
+		e.Done = func() bool { return cleanedUp(exitFile, cleaned) }
+		fg := ForegroundFile(a.ExitDir, a.CID)
+		e.foreground = func() foregroundState { return foregroundOf(fg) }
 	}
 	return e
 }
 
-// Hold waits out Delay, in steps of at most holdPoll, each one slept by
-// wait (a monitor that must keep reaping meanwhile passes its own; wait
-// returns false to give up early). It reports whether the exit command is
-// still to run: not when wait gave up, nor when Done says it is done.
+// CleanedName is the file in the persist dir that says the container's
+// exit was cleaned up by the pod process that waited for it in the
+// foreground: a monitor that holds back its exit command (--exit-delay)
+// skips it once the file exists (see Hold). pod removes it before each
+// create, with the previous run's exit files.
+const CleanedName = "cleaned"
+
+// MarkCleaned creates persistDir/CleanedName (empty, mode 0644).
+func MarkCleaned(persistDir string) error {
+	f, err := os.OpenFile(filepath.Join(persistDir, CleanedName), os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o644)
+	if err != nil {
+		return err
+	}
+	return f.Close()
+}
+
+// cleanedUp reports whether the exit command has nothing left to do: the
+// exit file is gone (the container was removed) or, with a persist dir,
+// the cleaned file exists.
+func cleanedUp(exitFile, cleaned string) bool {
+	if _, err := os.Lstat(exitFile); errors.Is(err, fs.ErrNotExist) {
+		return true
+	}
+	if cleaned == "" {
+		return false
+	}
+	_, err := os.Lstat(cleaned)
+	return err == nil
+}
+
+// ForegroundSuffix names <exit-dir>/<cid>.fg: the pod process that runs a
+// container in the foreground holds an exclusive flock(2) on it from
+// before the monitor starts until it exits (HoldForeground); the kernel
+// lets go of it however that process ends.
+const ForegroundSuffix = ".fg"
+
+// ForegroundFile is the container's foreground lock file.
+func ForegroundFile(exitDir, cid string) string {
+	return filepath.Join(exitDir, cid+ForegroundSuffix)
+}
+
+// HoldForeground creates path afresh (a new file: an earlier holder keeps
+// its own) and locks it. Closing the file (or the process's end) releases
+// it; the file is close-on-exec, so no child holds it.
+func HoldForeground(path string) (*os.File, error) {
+	if err := os.Remove(path); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return nil, err
+	}
+	f, err := os.OpenFile(path, os.O_RDONLY|os.O_CREATE|os.O_EXCL, 0o644)
+	if err != nil {
+		return nil, err
+	}
+	if err := unix.Flock(int(f.Fd()), unix.LOCK_EX|unix.LOCK_NB); err != nil {
+		f.Close()
+		return nil, &os.PathError{Op: "flock", Path: path, Err: err}
+	}
+	return f, nil
+}
+
+type foregroundState int
+
+const (
+	foregroundNone foregroundState = iota // no lock file: no foreground pod
+	foregroundBusy                        // locked: the pod still runs
+	foregroundGone                        // unlocked: the pod ended
+)
+
+// foregroundOf looks at the lock file at path.
+func foregroundOf(path string) foregroundState {
+	fd, err := unix.Open(path, unix.O_RDONLY|unix.O_CLOEXEC|unix.O_NOFOLLOW, 0)
+	if err != nil {
+		return foregroundNone
+	}
+	defer unix.Close(fd)
+	switch err := unix.Flock(fd, unix.LOCK_SH|unix.LOCK_NB); err {
+	case nil:
+		return foregroundGone // closing fd unlocks
+	case unix.EWOULDBLOCK:
+		return foregroundBusy
+	default:
+		return foregroundNone
+	}
+}
+
+// Hold waits before the exit command, in steps of at most holdPoll, each
+// one slept by wait (a monitor that must keep reaping meanwhile passes its
+// own; wait returns false to give up early). It reports whether the exit
+// command is still to run: not when wait gave up, nor when Done says it is
+// done.
 //
-// That is the contract of --exit-delay with pod: the delay holds back the
-// exit command (cleanup) while a foreground pod cleans up itself, and the
-// last step of pod's removal of a container is removing its exit file
-// <exit-dir>/<cid>. Once it is gone there is nothing left to clean (a
-// restart's new create also removes it, after cleaning up the old run),
-// so the monitor skips the exit command, a whole pod process. A pod killed
-// before that leaves the file, and the exit command cleans up as before.
+// That is the contract of --exit-delay with pod (docs/monitor.md): a pod
+// process that runs the container in the foreground (run, start --attach)
+// cleans up itself, holds <exit-dir>/<cid>.fg locked while it lives, and
+// says when it is done in one of two ways. The last step of its removal of
+// a container (run --rm) is removing the exit file <exit-dir>/<cid>; the
+// last step of its cleanup of a kept container is creating
+// <persist-dir>/cleaned (CleanedName), as the exit file must stay for the
+// container's state. Either way nothing is left to clean (a restart's new
+// create also removes the exit file, after cleaning up the old run), so
+// the monitor skips the exit command, a whole pod process. While the lock
+// is held Hold waits beyond Delay (at most foregroundMax); once it is let
+// go without either sign (the pod was killed, or detached and exited)
+// the exit command runs at once. Without a lock file Hold waits Delay,
+// skipping the exit command when Done.
 func (e *ExitCommand) Hold(wait func(time.Duration) bool) bool {
-	until := time.Now().Add(e.Delay)
+	start := time.Now()
+	until := start.Add(e.Delay)
 	for {
 		if e.Done != nil && e.Done() {
 			return false
 		}
 		left := time.Until(until)
+		if e.foreground != nil {
+			switch e.foreground() {
+			case foregroundGone:
+				// The pod marks its cleanup before it lets go: look again.
+				return !e.Done()
+			case foregroundBusy:
+				if time.Since(start) < foregroundMax {
+					left = holdPoll
+				}
+			}
+		}
 		if left <= 0 {
 			return true
 		}

@@ -185,3 +185,168 @@ func TestExitCommandHold(t *testing.T) {
 		t.Error("no delay: the exit command must run at once")
 	}
 }
+
+// exitedDirs makes a temp dir with an exit dir and a persist dir holding
+// the exit files of container "cid", exited with code.
+func exitedDirs(t *testing.T, code int) (dir, exitDir, persist string) {
+	t.Helper()
+	dir = t.TempDir()
+	exitDir, persist = filepath.Join(dir, "exits"), filepath.Join(dir, "persist")
+	for _, d := range []string{exitDir, persist} {
+		if err := os.Mkdir(d, 0o700); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := WriteExitFiles(persist, exitDir, "cid", code); err != nil {
+		t.Fatal(err)
+	}
+	return dir, exitDir, persist
+}
+
+// holdUntil runs e.Hold with a wait that sleeps nothing and calls then at
+// its nth call; it returns Hold's answer and the number of waits.
+func holdUntil(e *ExitCommand, nth int, then func()) (run bool, waits int) {
+	run = e.Hold(func(time.Duration) bool {
+		waits++
+		if waits == nth {
+			then()
+		}
+		return true
+	})
+	return run, waits
+}
+
+// A foreground pod that cleaned up a kept container (run or start --attach
+// without --rm) creates <persist-dir>/cleaned: the exit file stays for the
+// container's state and the exit command is skipped. Without that file (the
+// pod was killed or detached) the exit command runs after the delay.
+func TestExitCommandHoldCleaned(t *testing.T) {
+	dir, exitDir, persist := exitedDirs(t, 3)
+	ran := filepath.Join(dir, "ran")
+	a := &Args{CID: "cid", ExitDir: exitDir, PersistDir: persist, ExitCommand: "/bin/touch", ExitCommandArgs: []string{ran}, ExitDelay: 1}
+
+	// The cleaned file appears while the monitor waits: the next look sees it.
+	markCleaned := func() {
+		if err := MarkCleaned(persist); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if run, waits := holdUntil(NewExitCommand(a, nil), 1, markCleaned); run {
+		t.Error("exit command still to run after the cleaned file was created")
+	} else if waits != 1 {
+		t.Errorf("%d waits, want 1: the cleaned file is looked for after each", waits)
+	}
+	if code, err := NewExitCommand(a, nil).Run(context.Background()); err != nil || code != 0 {
+		t.Fatalf("skipped: %d %v", code, err)
+	}
+	if _, err := os.Stat(ran); err == nil {
+		t.Error("exit command ran although the cleaned file exists")
+	}
+	if st, err := ReadExitFile(filepath.Join(exitDir, "cid"), persist); err != nil || st.Code != 3 {
+		t.Errorf("exit file: %+v %v; it must stay", st, err)
+	}
+	if fi, err := os.Stat(filepath.Join(persist, CleanedName)); err != nil || fi.Mode().Perm() != 0o644 || fi.Size() != 0 {
+		t.Errorf("cleaned file: %v %v", fi, err)
+	}
+
+	// A killed or detached pod leaves no cleaned file: the command runs.
+	if err := os.Remove(filepath.Join(persist, CleanedName)); err != nil {
+		t.Fatal(err)
+	}
+	e := NewExitCommand(a, nil)
+	e.Delay = 60 * time.Millisecond
+	if code, err := e.Run(context.Background()); err != nil || code != 0 {
+		t.Fatalf("kept: %d %v", code, err)
+	}
+	if _, err := os.Stat(ran); err != nil {
+		t.Errorf("exit command did not run without the cleaned file: %v", err)
+	}
+
+	// Without a persist dir only the exit file counts: a cleaned file
+	// elsewhere (here the exit dir's) changes nothing.
+	noPersist := *a
+	noPersist.PersistDir = ""
+	if err := MarkCleaned(exitDir); err != nil {
+		t.Fatal(err)
+	}
+	if e := NewExitCommand(&noPersist, nil); e.Done == nil || e.Done() {
+		t.Error("without a persist dir a cleaned file must not count")
+	}
+	if err := MarkCleaned(filepath.Join(dir, "missing")); err == nil {
+		t.Error("cleaned file in a missing dir created")
+	}
+}
+
+// The foreground pod's lock (<exit-dir>/<cid>.fg): while it is held the
+// monitor waits beyond the delay for the cleanup; once it is let go
+// without a sign of cleanup (pod killed, or detached and gone) the exit
+// command runs at once, whatever is left of the delay.
+func TestExitCommandHoldForeground(t *testing.T) {
+	dir, exitDir, persist := exitedDirs(t, 0)
+	a := &Args{CID: "cid", ExitDir: exitDir, PersistDir: persist, ExitCommand: "/bin/true", ExitDelay: 1}
+	fgPath := ForegroundFile(exitDir, "cid")
+	if fgPath != filepath.Join(exitDir, "cid.fg") {
+		t.Errorf("foreground file %s", fgPath)
+	}
+	if foregroundOf(fgPath) != foregroundNone {
+		t.Error("no lock file: want none")
+	}
+	fg, err := HoldForeground(fgPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer fg.Close()
+	if foregroundOf(fgPath) != foregroundBusy {
+		t.Error("held lock: want busy")
+	}
+
+	// Held past the delay (already over here), until the cleaned file.
+	e := NewExitCommand(a, nil)
+	e.Delay = time.Nanosecond
+	if run, waits := holdUntil(e, 5, func() {
+		if err := MarkCleaned(persist); err != nil {
+			t.Fatal(err)
+		}
+	}); run {
+		t.Error("exit command to run although the foreground pod cleaned up")
+	} else if waits != 5 {
+		t.Errorf("%d waits, want 5: the hold must last while the lock is held", waits)
+	}
+	if err := os.Remove(filepath.Join(persist, CleanedName)); err != nil {
+		t.Fatal(err)
+	}
+
+	// A new holder (the next foreground start) gets a file of its own,
+	// even while the old one is still held.
+	fg2, err := HoldForeground(fgPath)
+	if err != nil {
+		t.Fatalf("second holder: %v", err)
+	}
+	fg.Close()
+	if foregroundOf(fgPath) != foregroundBusy {
+		t.Error("the new holder's lock must count, not the old one's")
+	}
+
+	// Let go without a sign: run at once, long before the delay ends.
+	e = NewExitCommand(a, nil)
+	e.Delay = time.Hour
+	if run, waits := holdUntil(e, 3, func() { fg2.Close() }); !run {
+		t.Error("foreground pod gone without cleaning up: the exit command must run")
+	} else if waits != 3 {
+		t.Errorf("%d waits, want 3: the exit command runs as soon as the lock is let go", waits)
+	}
+	if foregroundOf(fgPath) != foregroundGone {
+		t.Error("released lock: want gone")
+	}
+
+	// Released after the cleaned file was made (the pod's order): skipped.
+	if err := MarkCleaned(persist); err != nil {
+		t.Fatal(err)
+	}
+	if NewExitCommand(a, nil).Hold(func(time.Duration) bool { t.Error("waited"); return false }) {
+		t.Error("cleaned, lock let go: the exit command must be skipped")
+	}
+	if _, err := HoldForeground(filepath.Join(dir, "missing", "cid.fg")); err == nil {
+		t.Error("lock in a missing dir")
+	}
+}

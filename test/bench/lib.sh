@@ -96,6 +96,7 @@ pod_target() {
 podman_setup() {
 	HAVE_PODMAN=
 	have podman || return 0
+	[[ ${BENCH_PODMAN:-1} == 0 ]] && return 0
 	podman_conf "$W/podman"
 	if pm "$W/podman" import --quiet "$W/busybox.tar" localhost/busybox >/dev/null 2>"$W/podman-import.err" &&
 		pm "$W/podman" run --rm --network none localhost/busybox true >/dev/null 2>"$W/podman-run.err"; then

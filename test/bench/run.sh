@@ -12,6 +12,8 @@
 #   BENCH_SECTIONS      subset of "run network rootless variants ps detached many shim profile"
 #   BENCH_ROOTLESS_USER the ordinary user of section "rootless" (podtest, contrib/rootless-user.sh)
 #   BENCH_NICE=-5       run the measurements at this nice level (default: as is)
+#   BENCH_BASE=DIR      section 1 also runs DIR/pod (an older build's bin/) for before/after
+#   BENCH_PODMAN=0      leave Podman out
 set -uo pipefail
 
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -94,8 +96,16 @@ raw_cmd() { # raw_cmd RUNTIME [BUNDLE [LABEL]]: the raw runtime running the bund
 # ---------------------------------------------------------------- run --rm
 if want run; then
 	section "1. run --rm busybox true: pod vs Podman vs raw crun"
-	cmds=("pod=$POD_RUN")
+	# pod-keep: the foreground run of a kept container (no --rm), cleaned
+	# up by pod itself with no exit command either (docs/monitor.md).
+	cmds=("pod=$POD_RUN" "pod-keep=${POD_RUN/ run --rm / run }")
 	ratios=()
+	if [[ -n ${BENCH_BASE:-} ]]; then
+		BASE_RUN="$(q "$BENCH_BASE/pod") $P_G run --rm --network none $POD_TARGET true"
+		cmds+=("base=$BASE_RUN" "base-keep=${BASE_RUN/ run --rm / run }")
+		ratios+=(-ratio "pod/base" -ratio "pod-keep/base-keep")
+		note "base: $BENCH_BASE/pod (BENCH_BASE), the same commands"
+	fi
 	if [[ -n $HAVE_PODMAN ]]; then
 		cmds+=("podman=$PM_CMD run --rm --network none localhost/busybox true")
 		ratios+=(-ratio "podman/pod>=5")
@@ -106,7 +116,7 @@ if want run; then
 	fi
 	if [[ -n $HAVE_RAW ]]; then
 		cmds+=("$(raw_cmd crun)" "$(raw_cmd crun "$W/bundle-bpf" crun-bpf)")
-		ratios+=(-ratio "pod/crun<=2.5" -ratio "pod/crun-bpf")
+		ratios+=(-ratio "pod/crun<=2.5" -ratio "pod/crun-bpf" -ratio "pod-keep/crun")
 	fi
 	note "pod target: $POD_TARGET   podman: image localhost/busybox, --network none"
 	note "crun: \`crun run\` of the config.json pod generated (same rootfs, same spec), compiling its seccomp profile as for any engine"

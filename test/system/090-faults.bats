@@ -72,3 +72,140 @@ load helpers
     pgrep -f "$id" && die "processes of $id left: $(pgrep -fa $id)"
     true
 }
+
+# The exit command of a container's monitor is a path, run when the
+# container has exited: pod_copy gives the test a copy of pod ($PODT/cbin,
+# its helpers linked beside it) whose monitors name $PODT/cbin/pod, and
+# log_exit_commands swaps that path for a wrapper that logs each call to
+# $PODT/exitcmds before it runs the copy. cbin_pod runs the copy.
+pod_copy() {
+    mkdir -p "$PODT/cbin"
+    rm -f "$PODT/cbin/pod" "$PODT/cbin/pod.real" "$PODT/exitcmds"
+    cp "$POD_BIN/pod" "$PODT/cbin/pod"
+    local f
+    for f in "$POD_BIN"/*; do
+        [[ $(basename "$f") == pod ]] || ln -sf "$f" "$PODT/cbin/"
+    done
+}
+log_exit_commands() {
+    mv "$PODT/cbin/pod" "$PODT/cbin/pod.real"
+    printf '#!/bin/sh\necho "$*" >>%s\nexec %s "$@"\n' "$PODT/exitcmds" "$PODT/cbin/pod.real" >"$PODT/cbin/pod"
+    chmod +x "$PODT/cbin/pod"
+}
+cbin_pod() { POD_BIN=$PODT/cbin pod "$@"; }
+
+# wait_pid_gone PID: wait (at most 20 s) until PID has exited.
+wait_pid_gone() {
+    local tries=200
+    while ((tries-- > 0)) && pid_alive "$1"; do sleep 0.1; done
+    ! pid_alive "$1" || die "process $1 ($(cat /proc/$1/cmdline | tr '\0' ' ')) still runs"
+}
+
+# assert_cleaned NAME CODE MERGED: NAME exited with CODE and is cleaned up:
+# its storage (mounted at MERGED while it ran) is unmounted.
+assert_cleaned() {
+    run_pod ps -a --filter "name=^$1\$" --format '{{.Names}} {{.Status}}'
+    is "$output" "$1 Exited \($2\) .*"
+    run_pod inspect --format '{{.State.Status}} {{.State.ExitCode}}' "$1"
+    is "$output" "exited $2"
+    ! grep -q " $3 " /proc/self/mountinfo || die "$3 still mounted"
+}
+
+# Waits in the container until the test creates /tmp/go, takes it away
+# (for the next start) and exits 3.
+WAIT_GO='until test -e /tmp/go; do sleep 0.1; done; rm /tmp/go; exit 3'
+
+# fg_to_exit NAME WANT ARGS...: the copy runs `pod ARGS` in the background
+# (a foreground run or start --attach of NAME, whose command is $WAIT_GO);
+# once NAME runs, the exit commands are logged from then on and the
+# container is let go. WANT is the exit status pod must end with, or
+# "kill": pod is killed with SIGKILL first. Returns once NAME's monitor
+# has ended; sets $merged (NAME's storage while it ran) and $id.
+fg_to_exit() {
+    local name=$1 want=$2 podpid mon rc=0
+    shift 2
+    (POD_EXEC=1 cbin_pod "$@" >/dev/null 2>&1) &
+    podpid=$!
+    wait_for_status "$name" running 150
+    [[ "$(cat /proc/$podpid/comm)" == pod ]] || die "process $podpid is $(cat /proc/$podpid/comm), not pod"
+    mon=$(pod inspect --format '{{.State.ConmonPid}}' "$name")
+    merged=$(pod inspect --format '{{.GraphDriver.Data.MergedDir}}' "$name")
+    id=$(pod inspect --format '{{.ID}}' "$name")
+    [[ $mon -gt 0 && -n $merged ]] || die "monitor pid '$mon', merged dir '$merged'"
+    log_exit_commands
+    if [[ $want == kill ]]; then
+        kill -9 "$podpid"
+        wait "$podpid" || true
+    fi
+    run_pod exec "$name" touch /tmp/go
+    if [[ $want != kill ]]; then
+        wait "$podpid" || rc=$?
+        [[ $rc == "$want" ]] || die "pod $* exited with $rc, want $want"
+    fi
+    wait_pid_gone "$mon"
+}
+
+# no_exit_command: the monitor ran none.
+no_exit_command() {
+    [[ ! -e $PODT/exitcmds ]] || die "the exit command ran: $(cat "$PODT/exitcmds")"
+}
+
+# exit_command_ran ID: the monitor ran the exit command for ID, once.
+exit_command_ran() {
+    [[ -e $PODT/exitcmds ]] || die "no exit command ran"
+    is "$(cat "$PODT/exitcmds")" ".* container cleanup --stopped-only $1"
+}
+
+@test "foreground run and start --attach clean up themselves: the monitor runs no exit command" {
+    pod_copy
+    fg_to_exit fg 3 run --name fg "${IMG[@]}" sh -c "$WAIT_GO"
+    no_exit_command
+    assert_cleaned fg 3 "$merged"
+    # start --attach of the same container, by the copy again.
+    mv "$PODT/cbin/pod.real" "$PODT/cbin/pod"
+    fg_to_exit fg 3 start --attach fg
+    no_exit_command
+    assert_cleaned fg 3 "$merged"
+    run_pod rm fg
+}
+
+@test "a foreground run of a pod's last member applies the exit policy itself: no exit command" {
+    skip_unless_pods
+    # The pod (its infra) is started by the ordinary pod: only the member's
+    # monitor names the copy.
+    run_pod pod create --exit-policy stop --name fgp
+    run_pod pod start fgp
+    pod_copy
+    fg_to_exit fgm 3 run --pod fgp --name fgm "${IMG[@]}" sh -c "$WAIT_GO"
+    no_exit_command
+    # Done by the foreground run before it returned.
+    run_pod pod inspect --format '{{.State}}' fgp
+    is "$output" "Exited"
+    assert_cleaned fgm 3 "$merged"
+    run_pod pod rm fgp
+}
+
+@test "SIGKILL of pod during an attached run without --rm: the exit command cleans up" {
+    pod_copy
+    fg_to_exit kfg kill run --name kfg "${IMG[@]}" sh -c "$WAIT_GO"
+    exit_command_ran "$id"
+    assert_cleaned kfg 3 "$merged"
+    run_pod rm kfg
+}
+
+@test "a foreground run that detaches (ctrl-p ctrl-q) leaves the cleanup to the exit command" {
+    [[ "$POD_TEST_RUNTIME" != runsc ]] || skip "runsc does not give the container a pty device"
+    pod_copy
+    run env SHELL=/bin/bash timeout 60 script -qefc "printf '\\020\\021' | $PODT/cbin/pod --root $PODT/root --runroot $PODT/run --tmpdir $PODT/tmp --runtime $POD_TEST_RUNTIME run -it --name dfg ${IMG[*]} sh -c '$WAIT_GO'" /dev/null
+    [[ $status == 0 ]] || die "run -it with the detach keys: status $status: $output"
+    run_pod inspect --format '{{.State.Status}}' dfg
+    is "$output" "running"
+    mon=$(pod inspect --format '{{.State.ConmonPid}}' dfg)
+    merged=$(pod inspect --format '{{.GraphDriver.Data.MergedDir}}' dfg)
+    log_exit_commands
+    run_pod exec dfg touch /tmp/go
+    wait_pid_gone "$mon"
+    exit_command_ran "$(pod inspect --format '{{.ID}}' dfg)"
+    assert_cleaned dfg 3 "$merged"
+    run_pod rm dfg
+}

@@ -179,6 +179,46 @@ func TestScenarioExitCommandSkipped(t *testing.T) {
 	})
 }
 
+// The foreground pod's lock (<exit-dir>/<cid>.fg, conmon.HoldForeground):
+// with it held, pod-conmon skips the exit command once
+// <persist-dir>/cleaned exists (a foreground run cleaned up a kept
+// container), and runs it when the lock is let go without that file (the
+// pod was killed or detached). conmon knows neither and runs it always.
+func TestScenarioExitCommandForeground(t *testing.T) {
+	forEach(t, []string{"crun"}, func(t *testing.T, mon monitorBin, rt *conmontest.Runtime) {
+		for _, cleaned := range []bool{true, false} {
+			ctx := ctx30(t)
+			c := newCtr(t, mon, rt, "true")
+			marker := filepath.Join(t.TempDir(), "ran")
+			c.args.ExitCommand = writeScript(t, "touch "+marker+"\n")
+			c.args.ExitDelay = 1
+			fg, err := conmon.HoldForeground(conmon.ForegroundFile(filepath.Dir(c.exitPath()), c.b.ID))
+			if err != nil {
+				t.Fatal(err)
+			}
+			m, _ := c.mustCreate(ctx)
+			c.start(ctx)
+			conmontest.WaitFile(t, c.exitPath(), 10*time.Second)
+			if cleaned {
+				if err := conmon.MarkCleaned(c.args.PersistDir); err != nil {
+					t.Fatal(err)
+				}
+			}
+			fg.Close()
+			if !conmontest.WaitGone(m.Pid(), 10*time.Second) {
+				t.Fatal("monitor still running")
+			}
+			_, err = os.Stat(marker)
+			if ran, want := err == nil, !cleaned || mon.name == "conmon"; ran != want {
+				t.Errorf("cleaned file %v: exit command ran %v, want %v", cleaned, ran, want)
+			}
+			if _, err := os.Stat(c.exitPath()); err != nil {
+				t.Errorf("exit file: %v; it must stay", err)
+			}
+		}
+	})
+}
+
 // SIGKILL of the monitor leaves the container running and writes no exit
 // file. The caller must notice (pidfd/kill(pid,0) on the monitor), kill and
 // delete the container through the runtime, and record an unknown (-1)

@@ -61,7 +61,7 @@ func (m *mon) finish(code int) int {
 	}
 	// The exit command's delay is slept here, reaping meanwhile.
 	if !e.Hold(func(d time.Duration) bool { m.sleepReaping(d); return true }) {
-		debugf("Exit file removed: the container was cleaned up, no exit command")
+		debugf("The container was cleaned up (exit file removed or cleaned file created): no exit command")
 		stopSignals()
 		m.reapAll()
 		return code
