@@ -17,6 +17,7 @@ func (c *Container) Run(ctx context.Context, attach *Attach) (int, error) {
 		if errors.Is(err, client.ErrDetached) {
 			return 0, err
 		}
+		c.releaseForeground() // the monitor need not wait for us
 		if c.config.Remove {
 			_ = c.Remove(context.WithoutCancel(ctx), RemoveOptions{Force: true})
 		}

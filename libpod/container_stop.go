@@ -25,7 +25,9 @@ func (c *Container) Stop(ctx context.Context, timeout *uint) error {
 	err := c.stop(ctx, timeout)
 	if err == nil {
 		c.podExitPolicy(ctx)
-		awaitMonitors(ctx, c.monitorProc())
+		if c.foreground == nil { // else its monitor waits for us (Run)
+			awaitMonitors(ctx, c.monitorProc())
+		}
 	}
 	return err
 }
