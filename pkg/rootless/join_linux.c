@@ -24,6 +24,7 @@ __attribute__((constructor)) static void pod_rootless_join(void)
 {
 	const char *pid = getenv("_POD_ROOTLESS_JOIN");
 	char msg[32];
+	char *cwd;
 	int userfd = -1, mntfd = -1;
 
 	if (pid == NULL || *pid == '\0')
@@ -37,14 +38,27 @@ __attribute__((constructor)) static void pod_rootless_join(void)
 	mntfd = pod_open_ns(pid, "mnt");
 	if (mntfd < 0)
 		goto fail;
-	if (setns(userfd, CLONE_NEWUSER) < 0)
+	/* setns(CLONE_NEWNS) moves the process to the namespace's root: keep
+	 * the caller's working directory, or relative paths (-v ./dir, save -o
+	 * file, generate systemd --files) would resolve against "/". */
+	cwd = getcwd(NULL, 0);
+	if (setns(userfd, CLONE_NEWUSER) < 0) {
+		free(cwd);
 		goto fail;
+	}
 	/* In the user namespace now: there is no way back, so failing
 	 * further is fatal rather than a retry. */
 	if (setns(mntfd, CLONE_NEWNS) < 0 || setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0) {
 		fprintf(stderr, "Error: joining the mount namespace of pod's rootless pause process %s: %m\n", pid);
 		_exit(125);
 	}
+	/* A deleted working directory has no path: stay at "/" (a relative
+	 * path could not be found there either). */
+	if (cwd != NULL && chdir(cwd) < 0) {
+		fprintf(stderr, "Error: changing to the current working directory %s in pod's rootless user namespace: %m\n", cwd);
+		_exit(125);
+	}
+	free(cwd);
 	close(userfd);
 	close(mntfd);
 	unsetenv("_POD_ROOTLESS_JOIN");
