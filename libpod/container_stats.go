@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"time"
 
+	"go.podman.io/storage/pkg/unshare"
 	"golang.org/x/sys/unix"
 
 	"github.com/pod-engine/pod/pkg/cgstats"
@@ -40,6 +41,16 @@ type StatsOptions struct {
 	Latest   bool     // the most recently created container
 	Interval time.Duration
 	Stream   bool // report every Interval until ctx ends (else once)
+}
+
+// StatsSupported refuses statistics (verb: "stats", "pod stats") where, as
+// with Podman, containers have no cgroup to read them from: an ordinary user
+// on a cgroup v1 host.
+func StatsSupported(verb string) error {
+	if unshare.IsRootless() && !cgroupV2() {
+		return fmt.Errorf("%s is not supported in rootless mode without cgroups v2: %w", verb, errdefs.ErrInvalidArgument)
+	}
+	return nil
 }
 
 // Stats reports container statistics to fn: once, or with Stream every

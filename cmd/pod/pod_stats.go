@@ -48,6 +48,9 @@ func podStatsCommand() *cobra.Command {
 			if (f.all || f.latest) && len(args) > 0 || f.all && f.latest {
 				return usageError("--all, --latest and arguments cannot be used together")
 			}
+			if err := libpod.StatsSupported("pod stats"); err != nil {
+				return err
+			}
 			return withRuntime(func(rt *libpod.Runtime) error {
 				if len(args) == 0 && !f.latest {
 					f.all = true // no pod named: every pod, as Podman

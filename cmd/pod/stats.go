@@ -89,6 +89,9 @@ read from their cgroups (v1 or v2), every --interval seconds until interrupted.`
 			if interval < 1 {
 				return usageError("invalid interval, must be a positive number greater zero")
 			}
+			if err := libpod.StatsSupported("stats"); err != nil {
+				return err
+			}
 			o.Names, o.Interval, o.Stream = args, time.Duration(interval)*time.Second, !noStream
 			return withRuntime(func(rt *libpod.Runtime) error {
 				return rt.Stats(cmd.Context(), o, func(report []*libpod.ContainerStats) error {
