@@ -39,7 +39,8 @@ func (c *Container) Top(ctx context.Context, descriptors []string) ([]string, er
 	}
 	pids := cgroupPids(cgroupsPath)
 	if len(pids) == 0 && initPid > 0 {
-		pids = []int{initPid}
+		// no cgroup (rootless on cgroup v1): the processes of its PID namespace
+		pids = procps.NamespacePids(initPid)
 	}
 	users, groups := specgen.IDNames(rootfs)
 	rows, err := procps.Table(pids, descriptors, procps.Names{

@@ -214,3 +214,31 @@ func capNames(hex string) string {
 }
 
 func sortStrings(s []string) { sort.Strings(s) }
+
+// NamespacePids lists, by host PID, the processes in the PID namespace of
+// pid (pid among them): a container's processes when it has no cgroup to
+// list them (rootless on cgroup v1), as Podman's psgo finds them by joining
+// that namespace. Processes whose namespace cannot be read are left out;
+// pid alone when its own cannot be.
+func NamespacePids(pid int) []int {
+	want, err := os.Readlink("/proc/" + strconv.Itoa(pid) + "/ns/pid")
+	if err != nil {
+		return []int{pid}
+	}
+	entries, err := os.ReadDir("/proc")
+	if err != nil {
+		return []int{pid}
+	}
+	var pids []int
+	for _, e := range entries {
+		n, err := strconv.Atoi(e.Name())
+		if err != nil {
+			continue
+		}
+		if ns, err := os.Readlink("/proc/" + e.Name() + "/ns/pid"); err == nil && ns == want {
+			pids = append(pids, n)
+		}
+	}
+	sort.Ints(pids)
+	return pids
+}

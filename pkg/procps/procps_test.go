@@ -3,9 +3,12 @@ package procps
 import (
 	"errors"
 	"os"
+	"os/exec"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestTableOwnProcess(t *testing.T) {
@@ -80,5 +83,53 @@ func TestFormats(t *testing.T) {
 		if got := seccompMode(in); got != want {
 			t.Errorf("seccompMode(%q) = %q", in, got)
 		}
+	}
+}
+
+func TestNamespacePidsChildInSameNamespace(t *testing.T) {
+	cmd := exec.Command("sleep", "30")
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = cmd.Process.Kill(); _ = cmd.Wait() }()
+	pids := NamespacePids(os.Getpid())
+	if !slices.Contains(pids, os.Getpid()) || !slices.Contains(pids, cmd.Process.Pid) {
+		t.Fatalf("NamespacePids(%d) = %v: want the test and its child %d", os.Getpid(), pids, cmd.Process.Pid)
+	}
+	if !slices.IsSorted(pids) {
+		t.Errorf("not sorted: %v", pids)
+	}
+	if got := NamespacePids(1 << 30); !slices.Equal(got, []int{1 << 30}) {
+		t.Errorf("a process that does not exist: %v, want itself alone", got)
+	}
+}
+
+func TestNamespacePidsLeavesOutOtherNamespaces(t *testing.T) {
+	if os.Geteuid() != 0 {
+		t.Skip("unshare --pid needs root")
+	}
+	// unshare forks sleep as PID 1 of a new PID namespace: sleep is not in ours.
+	cmd := exec.Command("unshare", "--pid", "--fork", "sleep", "30")
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = cmd.Process.Kill(); _ = cmd.Wait() }()
+	var inner int
+	for i := 0; i < 100 && inner == 0; i++ {
+		children, _ := os.ReadFile("/proc/" + strconv.Itoa(cmd.Process.Pid) + "/task/" + strconv.Itoa(cmd.Process.Pid) + "/children")
+		if f := strings.Fields(string(children)); len(f) > 0 {
+			inner, _ = strconv.Atoi(f[0])
+		} else {
+			time.Sleep(20 * time.Millisecond)
+		}
+	}
+	if inner == 0 {
+		t.Fatal("unshare started no child")
+	}
+	if pids := NamespacePids(os.Getpid()); slices.Contains(pids, inner) {
+		t.Errorf("%d of another PID namespace listed: %v", inner, pids)
+	}
+	if pids := NamespacePids(inner); !slices.Equal(pids, []int{inner}) {
+		t.Errorf("the new namespace's processes: %v, want [%d]", pids, inner)
 	}
 }
