@@ -1,9 +1,12 @@
 package main
 
 import (
+	"fmt"
+
 	"github.com/spf13/cobra"
 
 	"github.com/pod-engine/pod/libpod"
+	"github.com/pod-engine/pod/pkg/errdefs"
 	"github.com/pod-engine/pod/pkg/rootless"
 )
 
@@ -18,6 +21,14 @@ var noUserNS = map[string]bool{
 	"pod completion":     true,
 }
 
+// unshareRequired are the verbs an ordinary user runs only inside `pod
+// unshare`, as Podman's UnshareNSRequired: their result (a mount point) exists
+// only in the user namespace's mount table, not where the caller looks.
+var unshareRequired = map[string]bool{
+	"pod mount":           true,
+	"pod container mount": true,
+}
+
 // enterUserNS re-executes pod inside the user's namespace when it runs as
 // an ordinary user (see package rootless); root returns at once.
 func enterUserNS(cmd *cobra.Command) error {
@@ -30,6 +41,10 @@ func enterUserNS(cmd *cobra.Command) error {
 	}
 	if !rootless.Needed() || noUserNS[cmd.CommandPath()] || cmd.Name() == "help" {
 		return nil
+	}
+	if unshareRequired[cmd.CommandPath()] {
+		// Podman's words, exit 125.
+		return fmt.Errorf("cannot run command %q in rootless mode, must execute `pod unshare` first: %w", cmd.CommandPath(), errdefs.ErrInvalidArgument)
 	}
 	if err := rootless.CheckRuntimeDir(); err != nil {
 		return err
