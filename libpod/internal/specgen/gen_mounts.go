@@ -36,10 +36,14 @@ func (g *gen) defaultMounts() ([]specs.Mount, error) {
 		{Destination: "/dev/pts", Type: "devpts", Source: "devpts", Options: []string{"nosuid", "noexec", "newinstance", "ptmxmode=0666", "mode=0620", "gid=5"}},
 		{Destination: "/dev/mqueue", Type: "mqueue", Source: "mqueue", Options: []string{"nosuid", "noexec", "nodev"}},
 	}
-	if g.o.IDMappings != nil && (g.p.NS.Net.Kind == nsHost || g.p.NS.Net.Kind == nsPath) {
+	if (g.o.IDMappings != nil && (g.p.NS.Net.Kind == nsHost || g.p.NS.Net.Kind == nsPath)) ||
+		(g.h.Rootless && g.p.NS.Net.Kind == nsHost) {
 		// sysfs can only be mounted by the owner of the network namespace:
 		// a container with its own user namespace in one pod made (or the
-		// host's) binds the host's /sys instead, as Podman (canMountSys)
+		// host's), or an ordinary user's container in the host's (owned by
+		// the initial user namespace, not the user's), binds the host's
+		// /sys instead, as Podman (canMountSys). crun falls back to that
+		// itself, runc fails.
 		m[2] = specs.Mount{Destination: "/sys", Type: "bind", Source: "/sys", Options: []string{"rprivate", "nosuid", "noexec", "nodev", sysOpt, "rbind"}}
 	}
 	if im := g.o.IDMappings; im != nil && !mapsContainerID(im.GIDs, 5) {

@@ -240,6 +240,12 @@ func TestGenerateMounts(t *testing.T) {
 		{name: "ipc host", o: Options{Command: cmd, IPC: "host"}, want: map[string]string{
 			"mounts.[/dev/shm]": `{"destination":"/dev/shm","type":"bind","source":"/dev/shm","options":["rbind","rprivate","nosuid","noexec","nodev"]}`}},
 		{name: "ipc none", o: Options{Command: cmd, IPC: "none"}, want: map[string]string{"mounts.[/dev/shm]": `null`}},
+		// sysfs needs the owner of the network namespace: an ordinary user does not own the host's
+		{name: "rootless host network binds /sys", o: Options{Command: cmd, Network: "host"}, host: func(h *Host) { h.Rootless = true },
+			want: map[string]string{"mounts.[/sys]": `{"destination":"/sys","type":"bind","source":"/sys","options":["rprivate","nosuid","noexec","nodev","ro","rbind"]}`}},
+		{name: "rootless own network mounts sysfs", o: Options{Command: cmd, Network: "none"}, host: func(h *Host) { h.Rootless = true },
+			want: map[string]string{"mounts.[/sys].type": `"sysfs"`}},
+		{name: "root host network mounts sysfs", o: Options{Command: cmd, Network: "host"}, want: map[string]string{"mounts.[/sys].type": `"sysfs"`}},
 		{name: "conf mounts", o: Options{Command: cmd, Volumes: []string{src + ":/x"}}, d: &Defaults{Mounts: []string{"type=bind,src=/etc,dst=/conf,ro", "type=tmpfs,dst=/x"}},
 			want: map[string]string{"mounts.[/conf].options": `["ro","rprivate","rbind"]`, "mounts.[/x].type": `"bind"`}},
 		{name: "duplicate destination", o: Options{Command: cmd, Volumes: []string{src + ":/x"}, Tmpfs: []string{"/x"}}, errs: []string{"--tmpfs", "already used by --volume"}},
