@@ -18,10 +18,17 @@ load helpers
     mkdir -p "$d"
     # No CAP_SYS_RESOURCE here: Podman's default ulimits would fail.
     printf '[containers]\ndefault_ulimits = ["nofile=20000:20000", "nproc=20000:20000"]\n[engine]\nlock_type = "file"\n' >"$d/containers.conf"
-    local pm="podman --root $d/root --runroot $d/run --tmpdir $d/tmp"
+    local run
+    run=$(podman_runroot "$d/run")
+    local pm="podman --root $d/root --runroot $run --tmpdir $d/tmp"
     CONTAINERS_CONF=$d/containers.conf $pm import "$(busybox_tarball)" "$IMAGE" >/dev/null
     CONTAINERS_CONF=$d/containers.conf PODMAN=$pm run "$BATS_TEST_DIRNAME/scripts/podman-user.sh"
     echo "$output"
     CONTAINERS_CONF=$d/containers.conf $pm rmi -af >/dev/null 2>&1 || true
+    if [[ "$run" != "$d/run" ]]; then
+        $pm unshare rm -rf "$d/root" >/dev/null 2>&1 || true
+        $pm system migrate >/dev/null 2>&1 || true
+        rm -rf "$run"
+    fi
     is "$status" "0" "script exit code with Podman"
 }

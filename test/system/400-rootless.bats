@@ -182,9 +182,20 @@ teardown() { rootless_test_teardown; }
     done
     run_upod podtest ps -a --format '{{.Names}}'
     is "$output" "" "nothing created by the refused runs"
-    run_upod podtest run -d --name nopause "${IMG[@]}" sleep 1000
+    run_upod podtest run -d --name nopause "${IMG[@]}" sh -c 'sleep 1000 & exec sleep 2000'
     run_upod 125 podtest pause nopause
     contains "$output" "can not pause containers on rootless containers with cgroup V1"
+    # no cgroup to read statistics from: refused in Podman's words
+    run_upod 125 podtest stats --no-stream
+    is "$output" "Error: stats is not supported in rootless mode without cgroups v2: invalid argument"
+    run_upod 125 podtest pod stats --no-stream
+    is "$output" "Error: pod stats is not supported in rootless mode without cgroups v2: invalid argument"
+    # top finds the processes in the container's PID namespace instead
+    run_upod podtest top nopause pid,args
+    mapfile -t lines <<<"$output"
+    is "${#lines[@]}" 3 "header + two processes: $output"
+    is "${lines[1]}" "1 +sleep 2000 ?"
+    is "${lines[2]}" "[0-9]+ +sleep 1000 ?"
     run_upod podtest rm -f -t 0 nopause
 }
 
@@ -229,4 +240,28 @@ teardown() { rootless_test_teardown; }
     is "$output" 0
     run_pod info --format '{{.Host.Security.Rootless}}'
     is "$output" true
+    # the host's network namespace is not the user's: /sys is bound, not mounted (runc fails on sysfs there)
+    run_pod run --rm --network host "${IMG[@]}" sh -c 'ls /sys/class/net; grep " /sys " /proc/mounts'
+    contains "$output" "lo"
+    # Relative paths are the caller's working directory's (joining the
+    # namespace's mount namespace must not move pod to its "/").
+    mkdir -p "$BATS_TEST_TMPDIR/wd"
+    cd "$BATS_TEST_TMPDIR/wd"
+    echo X=in-cwd >env
+    run_pod unshare pwd
+    is "$output" "$BATS_TEST_TMPDIR/wd"
+    run_pod run --rm --env-file env "${IMG[@]}" sh -c 'echo $X'
+    is "$output" "in-cwd"
+    run_pod save -o rel.tar "${IMG[@]}"
+    [[ -s "$BATS_TEST_TMPDIR/wd/rel.tar" ]] || die "save -o rel.tar wrote nothing in the working directory"
+    # pod mount only inside pod unshare, where its mount point exists (Podman's refusal)
+    run_pod create --name mnt "${IMG[@]}" true
+    run_pod 125 mount mnt
+    is "$output" 'Error: cannot run command "pod mount" in rootless mode, must execute `pod unshare` first: invalid argument'
+    local inner=("$POD_BIN/pod" --root "$PODT/root" --runroot "$PODT/run" --tmpdir "$PODT/tmp" --runtime "$POD_TEST_RUNTIME")
+    run_pod unshare "${inner[@]}" container mount mnt
+    mp=$output
+    run_pod unshare test -d "$mp/bin"
+    run_pod unshare "${inner[@]}" umount mnt
+    run_pod rm mnt
 }

@@ -38,6 +38,18 @@ skip_if_rootless() {
     return 0
 }
 
+# podman_runroot DIR: a run root for reference Podman runs: DIR, or, rootless
+# when DIR is longer than the 50 characters Podman accepts there (a rootless
+# bats run's tmp dirs are), a short /tmp/pr-HASH of it; rm -rf it afterwards.
+podman_runroot() {
+    local d=$1
+    if is_rootless && ((${#d} > 50)); then
+        d=/tmp/pr-$(echo "$1" | sha256sum | cut -c1-16)
+    fi
+    mkdir -p "$d"
+    echo "$d"
+}
+
 # pod_mountinfo: the mount table pod mounts volumes and layers in: the
 # host's, or rootless the user namespace's (`pod unshare`), which the test's
 # own /proc/self/mountinfo does not show.
