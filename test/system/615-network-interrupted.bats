@@ -132,10 +132,15 @@ assert_net_clean() {
     name=$(net_name fail)
     subnet=$(net_subnet)
     prefix=${subnet%.0/24}.
+    # A network directory of its own: a list naming failadd, a plugin only
+    # this test's plugin directory has, would make every other pod on the
+    # host warn about it.
+    mkdir -p "$PODT/net.d"
+    printf 'network_config_dir = "%s"\n' "$PODT/net.d" >>"$PODT/cni.conf"
     run_pod network create --disable-dns --subnet "$subnet" "$name"
     bridge=$(pod network inspect --format '{{.NetworkInterface}}' "$name")
-    conf=$(grep -l "\"name\": *\"$name\"" /etc/cni/net.d/*.conflist)
-    [[ -f "$conf" ]] || die "no network list for $name in /etc/cni/net.d"
+    conf=$(grep -l "\"name\": *\"$name\"" "$PODT"/net.d/*.conflist)
+    [[ -f "$conf" ]] || die "no network list for $name in $PODT/net.d"
     # failadd, right after the firewall plugin: its ADD records the firewall
     # rules and the reservation that exist when it runs, then fails.
     cat >"$PODT/cni/failadd" <<EOF2
