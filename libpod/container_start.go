@@ -16,7 +16,9 @@ import (
 	"github.com/pod-engine/pod/pkg/conmon/client"
 	"github.com/pod-engine/pod/pkg/errdefs"
 	"github.com/pod-engine/pod/pkg/events"
+	"github.com/pod-engine/pod/pkg/network"
 	"github.com/pod-engine/pod/pkg/ocirt"
+	"github.com/pod-engine/pod/pkg/systemd/sdnotify"
 )
 
 // Attach says which of the caller's streams to connect to a container.
@@ -178,6 +180,32 @@ func (c *Container) init(ctx context.Context, foreground, start bool, attach fun
 	if err := ocirt.Missing(c.config.Runtime); err != nil {
 		return false, fmt.Errorf("container %s: %w", c.config.Name, err)
 	}
+	runtime, err := r.registry.Open(c.config.Runtime)
+	if err != nil {
+		return false, err
+	}
+	if err := c.prepareRun(ctx, runtime, foreground); err != nil {
+		return false, err
+	}
+	defer func() {
+		if retErr != nil {
+			c.releaseForeground()
+		}
+	}()
+	req := c.createRequest(foreground, start, attach)
+	// The monitor's process start overlaps the mount and the spec below.
+	pending, err := c.prestart(ctx, runtime, req)
+	if err != nil {
+		return false, err
+	}
+	if pending != nil {
+		r.debugf("monitor started, held until the spec is written")
+	}
+	defer func() {
+		if pending != nil {
+			pending.Abort()
+		}
+	}()
 	rootfs, err := r.mountStorage(c)
 	if err != nil {
 		return false, err
@@ -264,11 +292,6 @@ func (c *Container) init(ctx context.Context, foreground, start bool, attach fun
 			_ = c.cleanupOverlays()
 		}
 	}()
-	for _, d := range []string{c.staticDir(), c.runDir(), r.paths.Exits, c.persistDir()} {
-		if err := os.MkdirAll(d, 0o700); err != nil {
-			return false, fmt.Errorf("container %s: %w", c.config.Name, err)
-		}
-	}
 	if err := c.setupFiles(spec, res, rootfs); err != nil {
 		return false, fmt.Errorf("container %s: %w", c.config.Name, err)
 	}
@@ -279,65 +302,20 @@ func (c *Container) init(ctx context.Context, foreground, start bool, attach fun
 	if err := c.setupNotify(spec, &notifySocket); err != nil {
 		return false, err
 	}
-	// A previous run's exit files must not be mistaken for this one's.
-	for _, f := range []string{c.exitFile(), filepath.Join(c.persistDir(), "exit"), filepath.Join(c.persistDir(), "oom"),
-		filepath.Join(c.persistDir(), conmon.CleanedName), c.foregroundFile()} {
-		if err := os.Remove(f); err != nil && !os.IsNotExist(err) {
-			return false, fmt.Errorf("container %s: removing old exit file: %w", c.config.Name, err)
-		}
-	}
-	if foreground {
-		// Held until this process ends: the monitor waits for it
-		// (conmon.ExitCommand.Hold).
-		if c.foreground, err = conmon.HoldForeground(c.foregroundFile()); err != nil {
-			return false, fmt.Errorf("container %s: %w", c.config.Name, err)
-		}
-		defer func() {
-			if retErr != nil {
-				c.releaseForeground()
-			}
-		}()
-	}
-	runtime, err := r.registry.Open(c.config.Runtime)
-	if err != nil {
-		return false, err
-	}
-	logPath := c.logPath()
-	req := &ocirt.CreateRequest{
-		ID:     c.config.ID,
-		Name:   c.config.Name,
-		Spec:   spec,
-		Bundle: c.staticDir(),
-		RunDir: c.runDir(),
-		IO:     ocirt.IO{Terminal: c.config.Spec.Terminal, Stdin: c.config.Spec.Stdin, ExtraFiles: c.preserveFDs, Hold: hold},
-		Log:    ocirt.Log{Driver: c.config.LogDriver, Path: logPath, MaxSize: c.config.LogSizeMax, Tag: c.config.LogTag},
-		Exit: ocirt.Exit{Dir: r.paths.Exits, PersistDir: c.persistDir(), Command: r.exitCommand(c),
-			Delay: time.Duration(map[bool]int{true: foregroundExitDelay}[foreground]) * time.Second},
-		Periodic:     c.healthTimer(),
-		LogLevel:     r.opts.LogLevel,
-		NoPivotRoot:  r.cfg.Engine.NoPivotRoot,
-		NoNewKeyring: !r.cfg.Containers.EnableKeyring,
-		Cgroups:      cgroupMode(c),
-		MaxRunTime:   time.Duration(c.config.Timeout) * time.Second,
-		NotifySocket: string(notifySocket),
-		Restore:      c.restore,
-	}
-	if c.killStaleMonitor() {
-		// A pod killed halfway through an earlier start left a monitor and
-		// a created container behind: clear both before creating again.
-		_ = runtime.Load(ocirt.TaskRef{ID: c.config.ID, Bundle: c.staticDir(), RunDir: c.runDir()}).Delete(ctx, true)
-		for _, f := range []string{c.exitFile(), filepath.Join(c.persistDir(), "exit")} {
-			_ = os.Remove(f)
-		}
-	}
+	req.Spec, req.IO.Hold, req.NotifySocket = spec, hold, string(notifySocket)
 	r.debugf("creating container %s with %s", c.config.ID, c.config.Runtime.Path)
-	if start {
-		req.Start = true
-		if foreground {
-			req.Attach = attach
-		}
+	var t ocirt.Task
+	switch p := pending; {
+	case p == nil:
+		t, err = runtime.Create(ctx, req)
+	case len(hold) == 0 && notifySocket == "":
+		pending = nil // Create lets it go or cleans up after it
+		t, err = p.Create(ctx, spec)
+	default: // not foreseen by prestart: the monitor must get these at its start
+		pending = nil
+		p.Abort()
+		t, err = runtime.Create(ctx, req)
 	}
-	t, err := runtime.Create(ctx, req)
 	if err != nil {
 		return false, err
 	}
@@ -363,6 +341,86 @@ func (c *Container) init(ctx context.Context, foreground, start bool, attach fun
 		return true, nil
 	}
 	return false, c.save()
+}
+
+// prepareRun readies the files of a new run before its monitor starts:
+// the container's directories, no exit files of an earlier run, the
+// foreground lock (foreground: the monitor waits for it,
+// conmon.ExitCommand.Hold; the caller releases it on failure) and no monitor
+// an interrupted start left behind.
+func (c *Container) prepareRun(ctx context.Context, runtime ocirt.Runtime, foreground bool) error {
+	for _, d := range []string{c.staticDir(), c.runDir(), c.rt.paths.Exits, c.persistDir()} {
+		if err := os.MkdirAll(d, 0o700); err != nil {
+			return fmt.Errorf("container %s: %w", c.config.Name, err)
+		}
+	}
+	// A previous run's exit files must not be mistaken for this one's.
+	for _, f := range []string{c.exitFile(), filepath.Join(c.persistDir(), "exit"), filepath.Join(c.persistDir(), "oom"),
+		filepath.Join(c.persistDir(), conmon.CleanedName), c.foregroundFile()} {
+		if err := os.Remove(f); err != nil && !os.IsNotExist(err) {
+			return fmt.Errorf("container %s: removing old exit file: %w", c.config.Name, err)
+		}
+	}
+	if foreground {
+		var err error
+		if c.foreground, err = conmon.HoldForeground(c.foregroundFile()); err != nil {
+			return fmt.Errorf("container %s: %w", c.config.Name, err)
+		}
+	}
+	if c.killStaleMonitor() {
+		// A pod killed halfway through an earlier start left a monitor and
+		// a created container behind: clear both before creating again.
+		_ = runtime.Load(ocirt.TaskRef{ID: c.config.ID, Bundle: c.staticDir(), RunDir: c.runDir()}).Delete(ctx, true)
+		for _, f := range []string{c.exitFile(), filepath.Join(c.persistDir(), "exit")} {
+			_ = os.Remove(f)
+		}
+	}
+	return nil
+}
+
+// createRequest is the runtime's create request of the container, without
+// what the start's later steps add: the spec, the network's held files and
+// the sd_notify socket.
+func (c *Container) createRequest(foreground, start bool, attach func(string) error) *ocirt.CreateRequest {
+	r := c.rt
+	req := &ocirt.CreateRequest{
+		ID:     c.config.ID,
+		Name:   c.config.Name,
+		Bundle: c.staticDir(),
+		RunDir: c.runDir(),
+		IO:     ocirt.IO{Terminal: c.config.Spec.Terminal, Stdin: c.config.Spec.Stdin, ExtraFiles: c.preserveFDs},
+		Log:    ocirt.Log{Driver: c.config.LogDriver, Path: c.logPath(), MaxSize: c.config.LogSizeMax, Tag: c.config.LogTag},
+		Exit: ocirt.Exit{Dir: r.paths.Exits, PersistDir: c.persistDir(), Command: r.exitCommand(c),
+			Delay: time.Duration(map[bool]int{true: foregroundExitDelay}[foreground]) * time.Second},
+		Periodic:     c.healthTimer(),
+		LogLevel:     r.opts.LogLevel,
+		NoPivotRoot:  r.cfg.Engine.NoPivotRoot,
+		NoNewKeyring: !r.cfg.Containers.EnableKeyring,
+		Cgroups:      cgroupMode(c),
+		MaxRunTime:   time.Duration(c.config.Timeout) * time.Second,
+		Restore:      c.restore,
+	}
+	if start {
+		req.Start = true
+		if foreground {
+			req.Attach = attach
+		}
+	}
+	return req
+}
+
+// prestart starts the container's monitor before its storage is mounted
+// when the runtime can (ocirt.Prestarter) and nothing the monitor gets at
+// its start comes from the later steps: no network namespace of pod's own
+// (its held files) and no sd_notify relay. nil: the monitor starts at
+// Create.
+func (c *Container) prestart(ctx context.Context, runtime ocirt.Runtime, req *ocirt.CreateRequest) (ocirt.Pending, error) {
+	p, ok := runtime.(ocirt.Prestarter)
+	if !ok || req.Attach == nil || sdnotify.Relayed(c.config.SdNotify) ||
+		c.config.Net != nil && network.OwnsNamespace(c.config.Net.Kind) {
+		return nil, nil
+	}
+	return p.Prestart(ctx, req)
 }
 
 // cgroupMode is who places the container in a cgroup.

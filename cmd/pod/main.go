@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"syscall"
 
 	"github.com/sirupsen/logrus"
@@ -130,6 +131,13 @@ func main() {
 		return
 	}
 	logrus.SetLevel(logrus.WarnLevel)
+	// A pod process is short and its heap small: with the default GOGC its
+	// first collection (at 4 MB) falls in the middle of `run`, beside the
+	// monitor starting on the other CPU. A higher goal skips it; a
+	// long-running verb keeps 5x its live heap instead of 2x.
+	if _, set := os.LookupEnv("GOGC"); !set {
+		debug.SetGCPercent(400)
+	}
 	// Ignore SIGPIPE on stdout/stderr writes turning into a crash of a
 	// half-done operation; writes fail with EPIPE instead.
 	signal.Ignore(syscall.SIGPIPE)

@@ -70,6 +70,23 @@ type Runtime interface {
 	Load(ref TaskRef) Task
 }
 
+// Prestarter is a Runtime that can start a container's monitor before the
+// container's spec exists, so the monitor's own start overlaps the caller's
+// storage mount and spec generation. Prestart gets a request without Spec,
+// IO.Hold and NotifySocket and returns nil (no error) when it cannot do
+// that for req: the caller then calls Create as usual.
+type Prestarter interface {
+	Prestart(ctx context.Context, req *CreateRequest) (Pending, error)
+}
+
+// Pending is a prestarted monitor waiting for its container's spec.
+type Pending interface {
+	// Create completes the Create of the prestarted request with spec.
+	Create(ctx context.Context, spec *specs.Spec) (Task, error)
+	// Abort stops the monitor, which ran nothing yet.
+	Abort()
+}
+
 // Task is one created container.
 type Task interface {
 	Ref() TaskRef

@@ -50,6 +50,29 @@ load helpers
     is "$output" ""
 }
 
+@test "a foreground start that fails after its monitor started leaves no monitor and no monitor files" {
+    # pod-conmon may start before the storage mount and the spec (run and
+    # start --attach): a failure there must stop it before it ran anything.
+    mkdir "$PODT/late-src"
+    run_pod create --name late --network none -v "$PODT/late-src:/x" "${IMG[@]}" ls /x
+    id=$(pod inspect --format '{{.ID}}' late)
+    rmdir "$PODT/late-src"
+    run_pod 125 start -a late
+    contains "$output" "source \"$PODT/late-src\" does not exist"
+    if pgrep -f "pod-conmon.*-c $id" >/dev/null; then die "a monitor of late is left: $(pgrep -fa "pod-conmon.*-c $id")"; fi
+    for f in attach ctl winsz; do
+        [[ ! -e "$PODT/root/pod/containers/$id/$f" ]] || die "the monitor's $f is left"
+    done
+    run_pod inspect --format '{{.State.Status}}' late
+    is "$output" "created"
+    # Nothing half-done: the next start runs it.
+    mkdir "$PODT/late-src"
+    touch "$PODT/late-src/data-$$"
+    run_pod start -a late
+    is "$output" "data-$$"
+    run_pod rm late
+}
+
 @test "rm -f of a running container keeps its exit code for wait" {
     run_pod run -d --name rmf "${IMG[@]}" sleep 1000
     id=$(pod inspect --format '{{.ID}}' rmf)

@@ -17,9 +17,11 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
 
 	specs "github.com/opencontainers/runtime-spec/specs-go"
+	"golang.org/x/sys/unix"
 
 	"github.com/pod-engine/pod/pkg/conmon"
 	"github.com/pod-engine/pod/pkg/conmon/client"
@@ -64,6 +66,34 @@ type Started struct {
 // config.json) and returns once the container's init process exists (and,
 // with m.Run, runs). On failure the kind still cleans up the runtime's state.
 func Create(ctx context.Context, m *Monitor, req *ocirt.CreateRequest) (Started, error) {
+	p, err := Start(ctx, m, req)
+	if err != nil {
+		return Started{}, err
+	}
+	return p.Finish()
+}
+
+// Pending is a container's monitor that was started and has not yet been
+// let go to run the runtime: with m.Run and req.Attach it waits for the
+// attach client, so the caller may still write config.json meanwhile.
+type Pending struct {
+	m      *Monitor
+	req    *ocirt.CreateRequest
+	mon    *client.Monitor
+	ctx    context.Context
+	cancel context.CancelFunc
+	what   string
+}
+
+// Held reports whether a monitor started for m and req waits for the
+// caller before it runs the runtime (so config.json may come later).
+func Held(m *Monitor, req *ocirt.CreateRequest) bool {
+	return m.Run && req.Attach != nil
+}
+
+// Start starts the monitor of a new container; Finish completes the
+// handshake. The create timeout runs from here.
+func Start(ctx context.Context, m *Monitor, req *ocirt.CreateRequest) (*Pending, error) {
 	args := m.args(req.ID, req.IO, req.Exit, req.LogLevel)
 	if p := req.Periodic; m.Periodic && len(p.Command) > 0 && p.Interval > 0 {
 		args.PeriodicCommand, args.PeriodicCommandArgs = p.Command[0], p.Command[1:]
@@ -93,7 +123,6 @@ func Create(ctx context.Context, m *Monitor, req *ocirt.CreateRequest) (Started,
 		timeout = DefaultCreateTimeout
 	}
 	cctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
 	what := "container " + req.Name
 	// The held files follow the preserved ones: the monitor keeps every
 	// inherited fd until the container exits, --preserve-fds hands only
@@ -104,19 +133,61 @@ func Create(ctx context.Context, m *Monitor, req *ocirt.CreateRequest) (Started,
 	}
 	mon, err := client.Start(cctx, opts)
 	if err != nil {
-		return Started{}, fmt.Errorf("%s: %w", what, err)
+		cancel()
+		return nil, fmt.Errorf("%s: %w", what, err)
 	}
-	defer mon.Close()
+	return &Pending{m: m, req: req, mon: mon, ctx: cctx, cancel: cancel, what: what}, nil
+}
+
+// Finish completes the handshake of a started monitor: with m.Run it lets
+// req.Attach connect and releases the monitor, then it reads the pid.
+func (p *Pending) Finish() (Started, error) {
+	defer p.cancel()
+	defer p.mon.Close()
 	var pid int
-	if m.Run {
-		pid, err = handshake(cctx, mon, what, req.Bundle, req.Attach)
+	var err error
+	if p.m.Run {
+		pid, err = handshake(p.ctx, p.mon, p.what, p.req.Bundle, p.req.Attach)
 	} else {
-		pid, err = mon.ReadPid(cctx)
+		pid, err = p.mon.ReadPid(p.ctx)
 	}
 	if err != nil {
-		return Started{}, m.failure(what, err)
+		return Started{}, p.m.failure(p.what, err)
 	}
-	return Started{Pid: pid, MonitorPid: mon.Pid()}, nil
+	return Started{Pid: pid, MonitorPid: p.mon.Pid()}, nil
+}
+
+// Abort kills a monitor that was not let go yet (Held): it ran nothing.
+// Once it is gone, the files it made in the bundle (the attach socket, the
+// ctl and winsz FIFOs) are removed, as a cleanup would.
+func (p *Pending) Abort() {
+	defer p.cancel()
+	defer p.mon.Close()
+	pid := p.mon.Pid()
+	if pid <= 0 {
+		return
+	}
+	// Its pidfd says when it is gone (the client reaps it); the pid alone
+	// could be reused meanwhile.
+	fd, err := unix.PidfdOpen(pid, 0)
+	if err != nil {
+		_ = syscall.Kill(pid, syscall.SIGKILL)
+		return
+	}
+	defer unix.Close(fd)
+	if unix.PidfdSendSignal(fd, unix.SIGKILL, nil, 0) != nil {
+		return
+	}
+	// Bounded only against a process stuck in the kernel.
+	for deadline := time.Now().Add(5 * time.Second); ; {
+		left := time.Until(deadline)
+		if n, err := unix.Poll([]unix.PollFd{{Fd: int32(fd), Events: unix.POLLIN}}, int(left.Milliseconds())); n > 0 || err != unix.EINTR || left <= 0 {
+			break
+		}
+	}
+	for _, n := range []string{conmon.AttachName, conmon.CtlName, conmon.WinszName} {
+		_ = os.Remove(filepath.Join(p.req.Bundle, n))
+	}
 }
 
 // Exec starts the monitor of an exec session of container id: it writes

@@ -23,29 +23,55 @@ const SpecVersion = "1.0.2-dev"
 // which runs `runtime create` (or `runtime run` under pod-conmon), and waits
 // for the container's pid.
 func (r *runtime) Create(ctx context.Context, req *ocirt.CreateRequest) (ocirt.Task, error) {
-	if err := ocirt.Missing(r.h); err != nil {
+	if err := r.canCreate(req); err != nil {
 		return nil, err
+	}
+	w, err := r.writeSpec(req)
+	if err != nil {
+		return nil, err
+	}
+	t, m := r.monitor(req, req.Spec)
+	st, err := launch.Create(ctx, m, req)
+	return r.created(ctx, t, m, req, w, st, err)
+}
+
+// canCreate refuses what the runtime cannot create, before anything runs.
+func (r *runtime) canCreate(req *ocirt.CreateRequest) error {
+	if err := ocirt.Missing(r.h); err != nil {
+		return err
 	}
 	if r.h.Monitor == "" {
-		return nil, fmt.Errorf("runtime %q: no monitor (pod-conmon or conmon) configured: %w", r.h.Name, errdefs.ErrUnavailable)
+		return fmt.Errorf("runtime %q: no monitor (pod-conmon or conmon) configured: %w", r.h.Name, errdefs.ErrUnavailable)
 	}
-	if err := r.q.check(req); err != nil {
-		return nil, err
-	}
+	return r.q.check(req)
+}
+
+// written is the config.json written for a create, and the seccomp cache
+// entry to store once the create succeeded.
+type written struct {
+	sc     *seccompCache
+	cached bool
+}
+
+// writeSpec writes req.Spec as config.json, with crun's compiled seccomp
+// filter from the cache when there is one.
+func (r *runtime) writeSpec(req *ocirt.CreateRequest) (written, error) {
 	spec := req.Spec
-	sc := r.seccompCacheFor(spec)
-	cached := false
-	if sc != nil {
+	w := written{sc: r.seccompCacheFor(spec)}
+	if w.sc != nil {
 		copied := *spec
-		if cached = sc.apply(&copied); cached {
+		if w.cached = w.sc.apply(&copied); w.cached {
 			spec = &copied
 		}
 	}
-	if err := writeSpec(req.Bundle, spec, r.q); err != nil {
-		return nil, err
-	}
+	return w, writeSpec(req.Bundle, spec, r.q)
+}
+
+// monitor is the task of req and how its monitor runs; spec is nil when
+// the monitor starts before the spec exists (Prestart).
+func (r *runtime) monitor(req *ocirt.CreateRequest, spec *specs.Spec) (*task, *launch.Monitor) {
 	noCgroups := req.Cgroups == ocirt.CgroupsDisabled
-	data := taskData{Extra: r.q.containerFlags(req.Spec, noCgroups)}
+	data := taskData{Extra: r.q.containerFlags(spec, noCgroups)}
 	t := &task{r: r, data: data, ref: ocirt.TaskRef{ID: req.ID, Bundle: req.Bundle, RunDir: req.RunDir}}
 	t.ref.Data, _ = json.Marshal(data)
 
@@ -53,6 +79,10 @@ func (r *runtime) Create(ctx context.Context, req *ocirt.CreateRequest) (ocirt.T
 	log := ""
 	if r.h.JSONLog {
 		log = filepath.Join(req.RunDir, "oci-log")
+	}
+	terminal := req.IO.Terminal
+	if spec != nil {
+		terminal = spec.Process != nil && spec.Process.Terminal
 	}
 	m := &launch.Monitor{
 		Binary:      r.h.Monitor,
@@ -62,7 +92,7 @@ func (r *runtime) Create(ctx context.Context, req *ocirt.CreateRequest) (ocirt.T
 		// A terminal is sized through the ctl FIFO between create and
 		// start, which one `run` call leaves no room for: keep create+start
 		// there.
-		Run:           req.Start && req.Restore == nil && r.ownMonitor() && (spec.Process == nil || !spec.Process.Terminal),
+		Run:           req.Start && req.Restore == nil && r.ownMonitor() && !terminal,
 		SystemdCgroup: req.Cgroups == ocirt.CgroupsSystemd && !r.q.runsc,
 		NoPivot:       req.NoPivotRoot && !r.q.runsc,
 		NoNewKeyring:  req.NoNewKeyring && !r.q.runsc,
@@ -75,7 +105,11 @@ func (r *runtime) Create(ctx context.Context, req *ocirt.CreateRequest) (ocirt.T
 		// sd_notify relay, bind-mounted at /run/notify) only when asked.
 		m.RuntimeArgs = append(m.RuntimeArgs, "--host-uds=open")
 	}
-	st, err := launch.Create(ctx, m, req)
+	return t, m
+}
+
+// created completes a create whose monitor reported st or err.
+func (r *runtime) created(ctx context.Context, t *task, m *launch.Monitor, req *ocirt.CreateRequest, w written, st launch.Started, err error) (ocirt.Task, error) {
 	if err != nil {
 		_ = t.Delete(context.WithoutCancel(ctx), true)
 		return nil, err
@@ -86,8 +120,8 @@ func (r *runtime) Create(ctx context.Context, req *ocirt.CreateRequest) (ocirt.T
 	if !m.Periodic {
 		r.startTimer(req, st.Pid)
 	}
-	if sc != nil && !cached {
-		sc.store(r.stateRoot(), req.ID)
+	if w.sc != nil && !w.cached {
+		w.sc.store(r.stateRoot(), req.ID)
 	}
 	return t, nil
 }
