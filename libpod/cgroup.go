@@ -1,11 +1,16 @@
 package libpod
 
 import (
+	"bytes"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"syscall"
+
+	specs "github.com/opencontainers/runtime-spec/specs-go"
+
+	"github.com/pod-engine/pod/pkg/pods"
 )
 
 // cgroupRoot is where cgroup hierarchies are mounted.
@@ -69,4 +74,25 @@ func removeCgroup(cgroupsPath string) {
 	for _, d := range cgroupDirs(cgroupsPath) {
 		_ = syscall.Rmdir(d)
 	}
+}
+
+// prepareCpusetParent gives the parent of a container's cgroupfs path its
+// CPUs and memory nodes in the v1 cpuset hierarchy when it has none yet. runc
+// and crun fill the levels they create; runsc does not, and then cannot place
+// a container below a --cgroup-parent it made itself ("cpuset.cpus:
+// permission denied"). Best effort: a failure is left to the runtime to
+// report.
+func prepareCpusetParent(spec *specs.Spec) {
+	if spec == nil || spec.Linux == nil || spec.Linux.CgroupsPath == "" || strings.Contains(spec.Linux.CgroupsPath, ":") {
+		return
+	}
+	parent := filepath.Dir(filepath.Clean("/" + spec.Linux.CgroupsPath))
+	if parent == "/" {
+		return
+	}
+	cpus, err := os.ReadFile(filepath.Join(cgroupRoot, "cpuset", parent, "cpuset.cpus"))
+	if err == nil && len(bytes.TrimSpace(cpus)) > 0 {
+		return
+	}
+	_ = pods.InheritCpusetV1(parent)
 }

@@ -303,6 +303,7 @@ func (c *Container) init(ctx context.Context, foreground, start bool, attach fun
 		return false, err
 	}
 	req.Spec, req.IO.Hold, req.NotifySocket = spec, hold, string(notifySocket)
+	prepareCpusetParent(spec)
 	r.debugf("creating container %s with %s", c.config.ID, c.config.Runtime.Path)
 	var t ocirt.Task
 	switch p := pending; {

@@ -65,13 +65,8 @@ func CreateCgroupfs(rel string, res *specs.LinuxResources) error {
 			return err
 		}
 	}
-	if ctrl := filepath.Join(cgroupRoot, "cpuset", rel); exists(ctrl) {
-		// cpuset cgroups start empty on v1: inherit the parent's CPUs and memory nodes.
-		for _, f := range []string{"cpuset.cpus", "cpuset.mems"} {
-			if err := inheritCpuset(rel, f); err != nil {
-				return err
-			}
-		}
+	if err := InheritCpusetV1(rel); err != nil {
+		return err
 	}
 	return writeAll(v1Files(rel, res))
 }
@@ -211,6 +206,25 @@ func createV2(rel string, res *specs.LinuxResources) error {
 		}
 	}
 	return writeAll(files)
+}
+
+// InheritCpusetV1 makes the cgroupfs path rel in the v1 cpuset hierarchy,
+// each level with its parent's CPUs and memory nodes where it has none (a
+// new v1 cpuset cgroup starts empty). Nothing on cgroup v2 or without a
+// cpuset hierarchy.
+func InheritCpusetV1(rel string) error {
+	if unified() || !exists(filepath.Join(cgroupRoot, "cpuset", "cpuset.cpus")) {
+		return nil
+	}
+	if err := os.MkdirAll(filepath.Join(cgroupRoot, "cpuset", rel), 0o755); err != nil {
+		return err
+	}
+	for _, f := range []string{"cpuset.cpus", "cpuset.mems"} {
+		if err := inheritCpuset(rel, f); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func inheritCpuset(rel, file string) error {

@@ -219,10 +219,14 @@ func sortStrings(s []string) { sort.Strings(s) }
 // pid (pid among them): a container's processes when it has no cgroup to
 // list them (rootless on cgroup v1), as Podman's psgo finds them by joining
 // that namespace. Processes whose namespace cannot be read are left out;
-// pid alone when its own cannot be.
+// pid alone when its own cannot be, or when it shares the caller's PID
+// namespace (no namespace of its own to list: runsc's sandbox process).
 func NamespacePids(pid int) []int {
 	want, err := os.Readlink("/proc/" + strconv.Itoa(pid) + "/ns/pid")
 	if err != nil {
+		return []int{pid}
+	}
+	if self, err := os.Readlink("/proc/self/ns/pid"); err != nil || self == want {
 		return []int{pid}
 	}
 	entries, err := os.ReadDir("/proc")

@@ -40,7 +40,7 @@ CF
         --memory-swap 512m --cgroup-parent /pod-build-test --http-proxy=false --isolation oci \
         --runtime-flag debug --hooks-dir "$BATS_TEST_TMPDIR/hooks" -t runflags "$d"
     # The RUN output, as the step prints it.
-    rmdir /sys/fs/cgroup/pod-build-test 2>/dev/null || true
+    rmdir /sys/fs/cgroup/pod-build-test /sys/fs/cgroup/*/pod-build-test 2>/dev/null || true
     [[ "$output" == *"env=bar/kept"* ]] || die "--env: $output"
     [[ "$output" == *"CapEff:	0000000000000003"* ]] || die "--cap-drop/--cap-add: $output"
     [[ "$output" == *"nofile=321"* ]] || die "--ulimit: $output"
