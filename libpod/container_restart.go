@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"time"
 
 	"github.com/pod-engine/pod/pkg/errdefs"
@@ -109,4 +110,56 @@ func (c *Container) endRestartLoop() error {
 	}
 	c.state.StoppedByUser = true
 	return c.save()
+}
+
+// Restart stops a running container (its stop signal, then SIGKILL after
+// timeout seconds; nil = its stop timeout) and starts it again. A container
+// that is not running is started; a paused one is refused, as Podman does.
+func (c *Container) Restart(ctx context.Context, timeout *uint) error {
+	if err := c.lockAndSync(); err != nil {
+		return err
+	}
+	status := c.state.Status
+	c.unlock()
+	if _, err := checkVerb(VerbRestart, c.config.ID, status, false); err != nil {
+		return err
+	}
+	c.event(events.Restart) // first, as Podman
+	if status == StatusRunning {
+		// The member's exit command, running meanwhile, must not take
+		// this stop for its pod's last exit (--exit-policy=stop).
+		if err := c.markRestarting(true); err != nil {
+			return err
+		}
+		if err := c.stop(ctx, timeout); err != nil {
+			_ = c.markRestarting(false)
+			return err
+		}
+	}
+	if err := c.Start(ctx, nil); err != nil {
+		_ = c.markRestarting(false)
+		return err
+	}
+	return nil
+}
+
+// markRestarting records (or clears) that this pod process is restarting
+// the container; a start clears it too.
+func (c *Container) markRestarting(on bool) error {
+	if err := c.lockAndSync(); err != nil {
+		return err
+	}
+	defer c.unlock()
+	c.state.RestarterPid, c.state.RestarterStart = 0, 0
+	if on {
+		c.state.RestarterPid = os.Getpid()
+		c.state.RestarterStart, _ = processStartTime(os.Getpid())
+	}
+	return c.save()
+}
+
+// restarting reports whether a live pod process is restarting the
+// container now (between the stop and the start of Restart).
+func (c *Container) restarting() bool {
+	return c.state.RestarterPid > 0 && pidAlive(c.state.RestarterPid, c.state.RestarterStart)
 }

@@ -1,14 +1,10 @@
 package libpod
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"os"
 	"path/filepath"
-	"strconv"
-	"strings"
-	"syscall"
 	"time"
 
 	"github.com/pod-engine/pod/libpod/internal/specgen"
@@ -141,33 +137,6 @@ func (c *Container) startLocked(ctx context.Context, attach *Attach) (*client.At
 		c.event(events.Attach)
 	}
 	return conn, nil
-}
-
-// foregroundExitDelay holds back the monitor's exit command (cleanup) when a
-// pod process is attached in the foreground (run, start --attach): that
-// process cleans up itself right after the exit, and the exit command, a
-// second full pod process, would only compete with it for the CPU and the
-// lock. The monitor skips it altogether once that cleanup is done: with
-// --rm the removal's last step removes the exit file, without it the
-// cleanup's last step creates <persist-dir>/cleaned (markCleaned). The
-// monitor waits for either while this process holds the container's
-// foreground lock (conmon.ExitCommand.Hold), so no timing decides it. If
-// the foreground pod dies or detaches, it lets go of the lock without
-// either sign, and the exit command cleans up.
-const foregroundExitDelay = 1
-
-// foregroundFile is the lock a foreground pod process holds while it runs
-// the container (conmon.ForegroundFile).
-func (c *Container) foregroundFile() string {
-	return conmon.ForegroundFile(c.rt.paths.Exits, c.config.ID)
-}
-
-// releaseForeground lets go of the foreground lock, if held.
-func (c *Container) releaseForeground() {
-	if c.foreground != nil {
-		_ = c.foreground.Close()
-		c.foreground = nil
-	}
 }
 
 // init generates the spec and creates the container in its runtime, under
@@ -433,121 +402,4 @@ func cgroupMode(c *Container) ocirt.CgroupMode {
 		return ocirt.CgroupsSystemd
 	}
 	return ocirt.CgroupsCgroupfs
-}
-
-// exitCommand is what the monitor runs when the container exits:
-// `pod <global flags> container cleanup --stopped-only [--rm] ID`.
-func (r *Runtime) exitCommand(c *Container) []string {
-	cmd := append(r.globalArgv(), "container", "cleanup", "--stopped-only")
-	if c.config.Remove {
-		cmd = append(cmd, "--rm")
-	}
-	return append(cmd, c.config.ID)
-}
-
-// globalArgv is pod with the global flags this runtime was made with, for
-// the commands a monitor runs (exit command, healthcheck).
-func (r *Runtime) globalArgv() []string {
-	cmd := []string{r.exe,
-		"--root", r.paths.GraphRoot,
-		"--runroot", r.paths.RunRoot,
-		"--tmpdir", r.paths.TmpDir,
-	}
-	if r.opts.LogLevel != "" {
-		cmd = append(cmd, "--log-level", r.opts.LogLevel)
-	}
-	if r.opts.StorageDriver != "" {
-		cmd = append(cmd, "--storage-driver", r.opts.StorageDriver)
-	}
-	for _, o := range r.opts.StorageOpts {
-		cmd = append(cmd, "--storage-opt", o)
-	}
-	for _, m := range r.cfg.LoadedModules() {
-		cmd = append(cmd, "--module", m)
-	}
-	if r.opts.Syslog {
-		cmd = append(cmd, "--syslog")
-	}
-	if r.opts.EventsBackend != "" {
-		cmd = append(cmd, "--events-backend", r.opts.EventsBackend)
-	}
-	return cmd
-}
-
-// waitExitFile blocks until the container's monitor wrote its exit file.
-func (c *Container) waitExitFile(ctx context.Context) (conmon.ExitStatus, error) {
-	return conmon.WaitExitFile(ctx, c.exitFile(), c.persistDir(), c.waitAlive)
-}
-
-// killStaleMonitor kills a monitor of this container that no state records
-// (its start was interrupted before the state was saved). The pid comes from
-// the monitor's pid file and counts only if the process's command line names
-// this container, so a reused pid is never hit.
-func (c *Container) killStaleMonitor() bool {
-	data, err := os.ReadFile(filepath.Join(c.runDir(), "conmon.pid"))
-	if err != nil {
-		return false
-	}
-	pid, err := strconv.Atoi(strings.TrimSpace(string(data)))
-	if err != nil || pid <= 0 {
-		return false
-	}
-	cmdline, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/cmdline")
-	if err != nil || !bytes.Contains(cmdline, []byte(c.config.ID)) {
-		return false
-	}
-	_ = syscall.Kill(pid, syscall.SIGKILL)
-	return true
-}
-
-// Restart stops a running container (its stop signal, then SIGKILL after
-// timeout seconds; nil = its stop timeout) and starts it again. A container
-// that is not running is started; a paused one is refused, as Podman does.
-func (c *Container) Restart(ctx context.Context, timeout *uint) error {
-	if err := c.lockAndSync(); err != nil {
-		return err
-	}
-	status := c.state.Status
-	c.unlock()
-	if _, err := checkVerb(VerbRestart, c.config.ID, status, false); err != nil {
-		return err
-	}
-	c.event(events.Restart) // first, as Podman
-	if status == StatusRunning {
-		// The member's exit command, running meanwhile, must not take
-		// this stop for its pod's last exit (--exit-policy=stop).
-		if err := c.markRestarting(true); err != nil {
-			return err
-		}
-		if err := c.stop(ctx, timeout); err != nil {
-			_ = c.markRestarting(false)
-			return err
-		}
-	}
-	if err := c.Start(ctx, nil); err != nil {
-		_ = c.markRestarting(false)
-		return err
-	}
-	return nil
-}
-
-// markRestarting records (or clears) that this pod process is restarting
-// the container; a start clears it too.
-func (c *Container) markRestarting(on bool) error {
-	if err := c.lockAndSync(); err != nil {
-		return err
-	}
-	defer c.unlock()
-	c.state.RestarterPid, c.state.RestarterStart = 0, 0
-	if on {
-		c.state.RestarterPid = os.Getpid()
-		c.state.RestarterStart, _ = processStartTime(os.Getpid())
-	}
-	return c.save()
-}
-
-// restarting reports whether a live pod process is restarting the
-// container now (between the stop and the start of Restart).
-func (c *Container) restarting() bool {
-	return c.state.RestarterPid > 0 && pidAlive(c.state.RestarterPid, c.state.RestarterStart)
 }
