@@ -64,7 +64,7 @@ func rootCommand() *cobra.Command {
 		if err := applyGlobalFlags(cmd); err != nil {
 			return err
 		}
-		if err := enterUserNS(cmd); err != nil {
+		if err := enterUserNS(cmd, args); err != nil {
 			return err
 		}
 		closeInheritedOnExec()

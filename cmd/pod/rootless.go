@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -27,11 +28,21 @@ var noUserNS = map[string]bool{
 var unshareRequired = map[string]bool{
 	"pod mount":           true,
 	"pod container mount": true,
+	"pod image mount":     true,
+}
+
+// verbPath is cmd's path; for a command cobra does not parse (pod image,
+// forwarded to pod-image) with the sub-verb its first argument names.
+func verbPath(cmd *cobra.Command, args []string) string {
+	if cmd.DisableFlagParsing && len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+		return cmd.CommandPath() + " " + args[0]
+	}
+	return cmd.CommandPath()
 }
 
 // enterUserNS re-executes pod inside the user's namespace when it runs as
 // an ordinary user (see package rootless); root returns at once.
-func enterUserNS(cmd *cobra.Command) error {
+func enterUserNS(cmd *cobra.Command, args []string) error {
 	if rootless.InNamespace() {
 		o, err := libpod.RootlessOptions(globals)
 		if err != nil {
@@ -42,9 +53,9 @@ func enterUserNS(cmd *cobra.Command) error {
 	if !rootless.Needed() || noUserNS[cmd.CommandPath()] || cmd.Name() == "help" {
 		return nil
 	}
-	if unshareRequired[cmd.CommandPath()] {
+	if p := verbPath(cmd, args); unshareRequired[p] {
 		// Podman's words, exit 125.
-		return fmt.Errorf("cannot run command %q in rootless mode, must execute `pod unshare` first: %w", cmd.CommandPath(), errdefs.ErrInvalidArgument)
+		return fmt.Errorf("cannot run command %q in rootless mode, must execute `pod unshare` first: %w", p, errdefs.ErrInvalidArgument)
 	}
 	if err := rootless.CheckRuntimeDir(); err != nil {
 		return err

@@ -263,6 +263,8 @@ teardown() { rootless_test_teardown; }
     run_pod create --name mnt "${IMG[@]}" true
     run_pod 125 mount mnt
     is "$output" 'Error: cannot run command "pod mount" in rootless mode, must execute `pod unshare` first: invalid argument'
+    run_pod 125 image mount "$IMAGE"
+    is "$output" 'Error: cannot run command "pod image mount" in rootless mode, must execute `pod unshare` first: invalid argument'
     local inner=("$POD_BIN/pod" --root "$PODT/root" --runroot "$PODT/run" --tmpdir "$PODT/tmp" --runtime "$POD_TEST_RUNTIME")
     run_pod unshare "${inner[@]}" container mount mnt
     mp=$output
