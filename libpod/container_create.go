@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	units "github.com/docker/go-units"
 	"go.podman.io/storage/pkg/unshare"
 
 	"github.com/pod-engine/pod/libpod/internal/specgen"
@@ -316,8 +317,8 @@ func (r *Runtime) applyLogOptions(cfg *ContainerConfig, o *CreateOptions) error 
 			}
 			cfg.LogPath = filepath.Clean(v)
 		case "max-size":
-			n, err := parseSize(v)
-			if err != nil {
+			n, err := units.FromHumanSize(v) // decimal units, as Podman 4.3.1: 10k is 10000 bytes
+			if err != nil || n < 0 {
 				return fmt.Errorf("invalid --log-opt max-size=%q: %w", v, errdefs.ErrInvalidArgument)
 			}
 			cfg.LogSizeMax = n

@@ -10,6 +10,7 @@ import (
 
 	specs "github.com/opencontainers/runtime-spec/specs-go"
 
+	"github.com/pod-engine/pod/libpod/internal/specgen"
 	"github.com/pod-engine/pod/pkg/healthcheck"
 	"github.com/pod-engine/pod/pkg/ocirt"
 )
@@ -356,7 +357,7 @@ func (c *Container) Inspect() *InspectContainer {
 	h.CgroupParent = s.CgroupParent
 	h.Cgroups = firstNonEmpty(s.Cgroups, "default")
 	h.Devices = inspectDevices(s.Devices)
-	h.IpcMode = firstNonEmpty(s.IPC, "shareable") // Podman's name of the default: a private namespace others may join
+	h.IpcMode = ipcModeText(s.IPC)
 	h.LogConfig = InspectLogConfig{Type: cfg.LogDriver, Path: c.logPath(), Tag: cfg.LogTag, Size: logSizeText(cfg.LogSizeMax)}
 	h.Memory, _ = parseSizeOrZero(s.Memory)
 	h.InspectResources = inspectResources(s)
@@ -373,7 +374,7 @@ func (c *Container) Inspect() *InspectContainer {
 	h.Runtime = string(cfg.Runtime.Kind)
 	h.SecurityOpt = nonNil(s.SecurityOpt)
 	h.Tmpfs = inspectTmpfs(s.Tmpfs)
-	h.ShmSize, _ = parseSizeOrZero(firstNonEmpty(s.ShmSize, "64m"))
+	h.ShmSize, _ = specgen.ShmSize(s, c.rt.specDefaults())
 	h.UTSMode = firstNonEmpty(s.UTS, "private")
 	c.inspectHostConfigMore(h, spec)
 	if u := s.UserNS; strings.HasPrefix(u, "ns:") {
@@ -384,6 +385,15 @@ func (c *Container) Inspect() *InspectContainer {
 		h.IDMappings = &InspectIDMappings{UIDMap: idTriples(m.UIDs), GIDMap: idTriples(m.GIDs)}
 	}
 	return i
+}
+
+// ipcModeText is HostConfig.IpcMode as Podman 4.3.1 shows it: "shareable"
+// for the default and for --ipc private (its own namespace either way).
+func ipcModeText(ipc string) string {
+	if ipc == "" || ipc == "private" {
+		return "shareable"
+	}
+	return ipc
 }
 
 func idTriples(m []specs.LinuxIDMapping) []string {

@@ -3,9 +3,9 @@ package libpod
 import (
 	"path/filepath"
 	"sort"
-	"strconv"
 	"strings"
 
+	units "github.com/docker/go-units"
 	specs "github.com/opencontainers/runtime-spec/specs-go"
 
 	"github.com/pod-engine/pod/libpod/internal/specgen"
@@ -110,13 +110,14 @@ func (c *Container) ownFile(m specs.Mount) bool {
 	return false
 }
 
-// logSizeText is HostConfig.LogConfig.Size: the byte limit, "0B" (Podman's)
-// when there is none.
+// logSizeText is HostConfig.LogConfig.Size as Podman 4.3.1 writes it, in
+// decimal units (units.HumanSize): "10kB", "1.5kB", "1MB"; "0B" when there
+// is no limit.
 func logSizeText(n int64) string {
 	if n <= 0 {
 		return "0B"
 	}
-	return strconv.FormatInt(n, 10)
+	return units.HumanSize(float64(n))
 }
 
 // specMounts are the user's bind and overlay mounts of spec (volumes are

@@ -145,6 +145,8 @@ load helpers
     is "$(jq -c '[.[0].BoundingCaps | (index("CAP_NET_ADMIN") != null), (index("CAP_CHOWN") != null)]' <<<"$j")" '\[true,false\]' "bounding caps: the added one, not the dropped one"
     is "$(jq -r '.[0].Config.Env | map(select(startswith("PATH=") or startswith("container=") or startswith("HOME=") or startswith("HOSTNAME="))) | join(" ")' <<<"$j")" \
         "PATH=[^ ]+ container=podman" "Env: the defaults, without the HOME and HOSTNAME the start adds"
+    is "$(jq -r '.[0].Config.Env | map(select(startswith("TERM="))) | join(" ")' <<<"$j")" "TERM=xterm" "TERM=xterm without -t, as Podman 4.3.1"
+    is "$(jq -r '.[0].HostConfig.ShmSize' <<<"$j")" 65536000 "containers.conf's shm_size 65536k read in decimal units, as Podman 4.3.1"
     is "$(jq -r '.[0].ImageDigest' <<<"$j")" "sha256:[0-9a-f]{64}"
     is "$(jq -r '.[0].Mounts | map(.Destination) | join(" ")' <<<"$j")" "/data" "only the user's mounts"
     # What the created container shows is what it gets: the same after start and stop.

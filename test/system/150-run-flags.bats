@@ -38,12 +38,18 @@ load helpers
     run_pod 125 run --rm --tz ../../etc/passwd "${IMG[@]}" true
 }
 
-@test "environment: container=podman, TERM with -t, --env-host, --unsetenv, --unsetenv-all" {
+@test "environment: container=podman, TERM=xterm with or without -t, --env-host, --unsetenv, --unsetenv-all" {
+    # Podman 4.3.1 sets TERM=xterm (its default env) with or without -t.
     run_pod run --rm "${IMG[@]}" env
     contains "$output" "container=podman"
-    [[ "$output" != *TERM=* ]] || die "TERM set without -t"
+    contains "$output" "TERM=xterm"
     run_pod run --rm -t "${IMG[@]}" env
     contains "$output" "TERM=xterm"
+    run_pod run --rm -e TERM=vt100 "${IMG[@]}" env
+    contains "$output" "TERM=vt100"
+    [[ "$output" != *TERM=xterm* ]] || die "-e TERM does not replace the default: $output"
+    run_pod run --rm --unsetenv TERM "${IMG[@]}" env
+    [[ "$output" != *TERM=* ]] || die "--unsetenv TERM keeps TERM: $output"
     POD_RF_HOSTVAR='odd value = "x"' run_pod run --rm --env-host -e X=1 "${IMG[@]}" env
     contains "$output" 'POD_RF_HOSTVAR=odd value = "x"'
     contains "$output" "X=1"
@@ -159,6 +165,11 @@ load helpers
 @test "--log-opt path, max-size and tag" {
     run_pod run --name logc --log-opt path="$PODT/ctr.log" --log-opt max-size=1mb "${IMG[@]}" echo logged-line
     grep -q logged-line "$PODT/ctr.log" || die "log not at --log-opt path"
+    # Podman 4.3.1 reads max-size in decimal units and shows it so.
+    is "$(pod inspect --format '{{.HostConfig.LogConfig.Size}}' logc)" "1MB"
+    run_pod create --name logk --log-opt max-size=15500 "${IMG[@]}" true
+    is "$(pod inspect --format '{{.HostConfig.LogConfig.Size}}' logk)" "15.5kB"
+    run_pod rm logk
     run_pod logs logc
     is "$output" "logged-line"
     run_pod 125 run --rm --log-opt tag=x "${IMG[@]}" true

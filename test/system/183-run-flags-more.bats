@@ -70,6 +70,7 @@ nctr() { pod ps -aq | wc -l; }
     is "$(shm_mounts)" 1 "one host tmpfs: the donor's (a --rm joiner has none)"
     # --ipc private: its own IPC namespace, its /dev/shm not shareable.
     run_pod run -d --name priv --ipc private "$IMAGE" sleep 1000
+    is "$(pod inspect --format '{{.HostConfig.IpcMode}}' priv)" "shareable" "Podman 4.3.1 shows --ipc private as shareable"
     run_pod run --rm --ipc container:priv "$IMAGE" sh -c 'ls /dev/shm | wc -l'
     is "${lines[-1]}" 0
     contains "$output" "container priv's /dev/shm cannot be shared"
@@ -104,6 +105,9 @@ nctr() { pod ps -aq | wc -l; }
     is "$output" 0
     run_pod run --rm --ipc shareable --shm-size 3m "$IMAGE" sh -c 'grep " /dev/shm " /proc/mounts'
     is "$output" 'shm /dev/shm tmpfs .*size=3072k.*'
+    # Without --shm-size: containers.conf's 65536k read as Podman 4.3.1 reads it, 65536000 bytes.
+    run_pod run --rm "$IMAGE" sh -c 'grep " /dev/shm " /proc/mounts'
+    is "$output" 'shm /dev/shm tmpfs .*size=64000k.*'
     marker=/dev/shm/podtest-183-$$
     touch "$marker"
     run_pod run --rm --ipc host "$IMAGE" ls "$marker"

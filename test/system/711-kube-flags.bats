@@ -42,7 +42,7 @@ YAML
     run_pod kube play --annotation 'team=a b=c' --log-driver k8s-file --log-opt max-size=64k "$f"
     is "${lines[0]}" "Pod:"
     run_pod inspect --format '{{index .Config.Annotations "team"}}|{{index .Config.Annotations "from.yaml"}}|{{.HostConfig.LogConfig.Type}}|{{.HostConfig.LogConfig.Size}}' kf-c
-    is "$output" "a b=c|y v|k8s-file|65536"
+    is "$output" "a b=c|y v|k8s-file|64kB"
     run_pod kube down "$f"
 
     # --no-hosts: /etc/hosts is the image's, not one pod writes.

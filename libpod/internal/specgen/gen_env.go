@@ -70,8 +70,8 @@ func (e *envList) add(entry string, hostEnv []string) {
 	}
 }
 
-// env builds the environment, lowest priority first: PATH and
-// container=podman (TERM=xterm with -t), containers.conf env, the image's
+// env builds the environment, lowest priority first: PATH, TERM=xterm and
+// container=podman (Podman 4.3.1 sets TERM with or without -t), containers.conf env, the image's
 // Env, pod's own environment with --env-host, then -e. --unsetenv drops a
 // variable of the layers below -e, --unsetenv-all all of them. HOME from
 // /etc/passwd and HOSTNAME are added when not set, container_uuid in
@@ -79,10 +79,8 @@ func (e *envList) add(entry string, hostEnv []string) {
 func (g *gen) env() error {
 	var e envList
 	e.set("PATH", DefaultPath)
+	e.set("TERM", "xterm")
 	e.set("container", "podman")
-	if g.o.Terminal {
-		e.set("TERM", "xterm")
-	}
 	for _, v := range g.d.Env {
 		if k, _, _ := strings.Cut(v, "="); k == "" {
 			return fmt.Errorf("containers.conf env %q: empty variable name: %w", v, errdefs.ErrInvalidArgument)

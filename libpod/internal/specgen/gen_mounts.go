@@ -11,9 +11,6 @@ import (
 	"github.com/opencontainers/selinux/go-selinux/label"
 )
 
-// defaultShmSize is Podman's /dev/shm size (64 MiB).
-const defaultShmSize = 64 << 20
-
 // sizeOption renders a tmpfs size like Podman: in KiB when it divides evenly.
 func sizeOption(n int64) string {
 	if n%1024 == 0 {

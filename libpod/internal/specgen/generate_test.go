@@ -90,15 +90,16 @@ func TestGenerateEnv(t *testing.T) {
 	cmd := []string{"sh"}
 	runGenCases(t, []genCase{
 		{name: "defaults", o: Options{Command: cmd}, want: map[string]string{
-			"process.env": `["PATH=` + DefaultPath + `","container=podman","HOME=/root","HOSTNAME=0123456789ab"]`}},
+			"process.env": `["PATH=` + DefaultPath + `","TERM=xterm","container=podman","HOME=/root","HOSTNAME=0123456789ab"]`}},
 		{name: "layers", o: Options{Command: cmd, Env: []string{"U=user", "I=over", "FOO", "NOPE", "PREFIX_*", "E="}},
 			img:  &Image{Env: []string{"PATH=/img", "I=img", "J=img", "junk"}},
 			d:    &Defaults{Env: []string{"PATH=/conf", "D=conf", "I=conf"}},
-			want: map[string]string{"process.env": `["PATH=/img","container=podman","D=conf","I=over","J=img","U=user","FOO=from-host","PREFIX_A=1","PREFIX_B=2","E=","HOME=/root","HOSTNAME=0123456789ab"]`}},
-		{name: "tty TERM", o: Options{Command: cmd, Terminal: true}, want: map[string]string{"process.env.2": `"TERM=xterm"`}},
+			want: map[string]string{"process.env": `["PATH=/img","TERM=xterm","container=podman","D=conf","I=over","J=img","U=user","FOO=from-host","PREFIX_A=1","PREFIX_B=2","E=","HOME=/root","HOSTNAME=0123456789ab"]`}},
+		{name: "TERM without -t (Podman 4.3.1)", o: Options{Command: cmd}, want: map[string]string{"process.env.1": `"TERM=xterm"`}},
+		{name: "tty TERM", o: Options{Command: cmd, Terminal: true}, want: map[string]string{"process.env.1": `"TERM=xterm"`}},
 		{name: "user TERM HOME HOSTNAME win", o: Options{Command: cmd, Terminal: true, Env: []string{"TERM=vt100", "HOME=/h", "HOSTNAME=x", "container=other"}},
-			want: map[string]string{"process.env": `["PATH=` + DefaultPath + `","container=other","TERM=vt100","HOME=/h","HOSTNAME=x"]`}},
-		{name: "hostname option", o: Options{Command: cmd, Hostname: "box"}, want: map[string]string{"hostname": `"box"`, "process.env.3": `"HOSTNAME=box"`}},
+			want: map[string]string{"process.env": `["PATH=` + DefaultPath + `","TERM=vt100","container=other","HOME=/h","HOSTNAME=x"]`}},
+		{name: "hostname option", o: Options{Command: cmd, Hostname: "box"}, want: map[string]string{"hostname": `"box"`, "process.env.4": `"HOSTNAME=box"`}},
 		{name: "bad env", o: Options{Command: cmd, Env: []string{"=x"}}, errs: []string{"--env", "empty variable name"}},
 		{name: "bad conf env", o: Options{Command: cmd}, d: &Defaults{Env: []string{"=x"}}, errs: []string{"containers.conf env"}},
 	})
@@ -109,10 +110,10 @@ func TestGenerateUser(t *testing.T) {
 	runGenCases(t, []genCase{
 		{name: "root default", o: Options{Command: cmd}, want: map[string]string{"process.user": `{"uid":0,"gid":0,"umask":18,"additionalGids":[0,1,10]}`}},
 		{name: "named", o: Options{Command: cmd, User: "test"}, want: map[string]string{
-			"process.user": `{"uid":1000,"gid":1000,"umask":18,"additionalGids":[1000,10,29]}`, "process.env.2": `"HOME=/home/test"`}},
+			"process.user": `{"uid":1000,"gid":1000,"umask":18,"additionalGids":[1000,10,29]}`, "process.env.3": `"HOME=/home/test"`}},
 		{name: "numeric known", o: Options{Command: cmd, User: "1000"}, want: map[string]string{"process.user.additionalGids": `[1000,10,29]`}},
 		{name: "numeric unknown", o: Options{Command: cmd, User: "1234"}, want: map[string]string{
-			"process.user": `{"uid":1234,"gid":0,"umask":18,"additionalGids":[0]}`, "process.env.2": `"HOME=/"`}},
+			"process.user": `{"uid":1234,"gid":0,"umask":18,"additionalGids":[0]}`, "process.env.3": `"HOME=/"`}},
 		{name: "explicit group and group-add", o: Options{Command: cmd, User: "1234:wheel", GroupAdd: []string{"bin", "77", "wheel"}},
 			want: map[string]string{"process.user": `{"uid":1234,"gid":10,"umask":18,"additionalGids":[10,1,77]}`}},
 		{name: "explicit group drops memberships", o: Options{Command: cmd, User: "test:audio"},
@@ -148,7 +149,7 @@ func TestGenerateHostnameAnnotationsSignal(t *testing.T) {
 		{name: "default", o: Options{Command: cmd}, want: map[string]string{
 			"hostname":    `"0123456789ab"`,
 			"annotations": `{"io.container.manager":"pod","org.opencontainers.image.stopSignal":"15"}`}},
-		{name: "uts host", o: Options{Command: cmd, UTS: "host"}, want: map[string]string{"hostname": `null`, "process.env.3": `"HOSTNAME=` + hostName + `"`}},
+		{name: "uts host", o: Options{Command: cmd, UTS: "host"}, want: map[string]string{"hostname": `null`, "process.env.4": `"HOSTNAME=` + hostName + `"`}},
 		{name: "uts host hostname", o: Options{Command: cmd, UTS: "host", Hostname: "x"}, errs: []string{"--hostname", "--uts host"}},
 		{name: "bad hostname", o: Options{Command: cmd, Hostname: "a b"}, errs: []string{"--hostname", "invalid character"}},
 		{name: "annotations", o: Options{Command: cmd, Annotations: map[string]string{"a": "user", "b": "2"}, Labels: map[string]string{"l": "m"}, StopSignal: "SIGKILL"},
@@ -188,7 +189,7 @@ func TestGenerateMounts(t *testing.T) {
 				"mounts.[/dev]":           `{"destination":"/dev","type":"tmpfs","source":"tmpfs","options":["nosuid","noexec","strictatime","mode=755","size=65536k"]}`,
 				"mounts.[/dev/pts]":       `{"destination":"/dev/pts","type":"devpts","source":"devpts","options":["nosuid","noexec","newinstance","ptmxmode=0666","mode=0620","gid=5"]}`,
 				"mounts.[/dev/mqueue]":    `{"destination":"/dev/mqueue","type":"mqueue","source":"mqueue","options":["nosuid","noexec","nodev"]}`,
-				"mounts.[/dev/shm]":       `{"destination":"/dev/shm","type":"tmpfs","source":"shm","options":["nosuid","noexec","nodev","mode=1777","size=65536k"]}`,
+				"mounts.[/dev/shm]":       `{"destination":"/dev/shm","type":"tmpfs","source":"shm","options":["nosuid","noexec","nodev","mode=1777","size=64000k"]}`,
 				"mounts.[/sys]":           `{"destination":"/sys","type":"sysfs","source":"sysfs","options":["nosuid","noexec","nodev","ro"]}`,
 				"mounts.[/sys/fs/cgroup]": `{"destination":"/sys/fs/cgroup","type":"cgroup","source":"cgroup","options":["rprivate","nosuid","noexec","nodev","relatime","ro"]}`,
 				"root.readonly":           `null`,

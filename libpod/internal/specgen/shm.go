@@ -1,13 +1,31 @@
 package specgen
 
-// ShmSize is the size of a container's own /dev/shm: --shm-size, else
-// containers.conf's shm_size, else Podman's 64 MiB.
+import (
+	"fmt"
+
+	units "github.com/docker/go-units"
+
+	"github.com/pod-engine/pod/pkg/errdefs"
+)
+
+// defaultShmSize is containers.conf's default shm_size, "65536k", read as
+// Podman 4.3.1 reads it (decimal units): 65536000 bytes, /dev/shm of 64000k.
+const defaultShmSize = 65536000
+
+// ShmSize is the size of a container's own /dev/shm: --shm-size (binary
+// units: 64m is 64 MiB), else containers.conf's shm_size, else its default.
+// Podman 4.3.1 reads shm_size with decimal units (units.FromHumanSize:
+// "65536k" is 65536000 bytes), unlike the flag; so does pod.
 func ShmSize(o *Options, d *Defaults) (int64, error) {
 	if o.ShmSize != "" {
 		return parseShmSize(flagShmSize, o.ShmSize)
 	}
 	if d != nil && d.ShmSize != "" {
-		return parseShmSize("containers.conf shm_size", d.ShmSize)
+		n, err := units.FromHumanSize(d.ShmSize)
+		if err != nil || n <= 0 {
+			return 0, fmt.Errorf("containers.conf shm_size %q: want a positive size like 65536k: %w", d.ShmSize, errdefs.ErrInvalidArgument)
+		}
+		return n, nil
 	}
 	return defaultShmSize, nil
 }
