@@ -7,7 +7,9 @@ import (
 	"github.com/pod-engine/pod/pkg/events"
 )
 
-// Kill sends sig to a running (or paused) container's main process.
+// Kill sends sig to a running (or paused) container's main process. With
+// SIGKILL it returns once a running container has exited (at most
+// killTimeout), as Podman does.
 func (c *Container) Kill(ctx context.Context, sig syscall.Signal) error {
 	if err := c.lockAndSync(); err != nil {
 		return err
@@ -23,9 +25,17 @@ func (c *Container) Kill(ctx context.Context, sig syscall.Signal) error {
 		return err
 	}
 	c.event(events.Kill)
-	if sig == syscall.SIGKILL || sig == syscall.SIGTERM {
-		c.state.StoppedByUser = true
-		return c.save()
+	if sig != syscall.SIGKILL && sig != syscall.SIGTERM {
+		return nil
 	}
-	return nil
+	c.state.StoppedByUser = true
+	if sig == syscall.SIGKILL && c.state.Status == StatusRunning {
+		// As Podman: a container killed with SIGKILL has exited when kill
+		// returns (its monitor writes the exit file without our lock).
+		wctx, cancel := context.WithTimeout(ctx, killTimeout)
+		_, _ = c.waitExitFile(wctx)
+		cancel()
+		c.syncExit()
+	}
+	return c.save()
 }
