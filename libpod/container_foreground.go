@@ -1,6 +1,10 @@
 package libpod
 
-import "github.com/pod-engine/pod/pkg/conmon"
+import (
+	"fmt"
+
+	"github.com/pod-engine/pod/pkg/conmon"
+)
 
 // foregroundExitDelay holds back the monitor's exit command (cleanup) when a
 // pod process is attached in the foreground (run, start --attach): that
@@ -27,4 +31,16 @@ func (c *Container) releaseForeground() {
 		_ = c.foreground.Close()
 		c.foreground = nil
 	}
+}
+
+// holdForeground takes the foreground lock before the process starts: at
+// init for a foreground start, or at the start of a container created
+// earlier (pod init), whose monitor looks for the lock at the exit too.
+func (c *Container) holdForeground() error {
+	f, err := conmon.HoldForeground(c.foregroundFile())
+	if err != nil {
+		return fmt.Errorf("container %s: %w", c.config.Name, err)
+	}
+	c.foreground = f
+	return nil
 }

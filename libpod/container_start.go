@@ -88,13 +88,26 @@ func (c *Container) startLocked(ctx context.Context, attach *Attach) (*client.At
 	if c.state.Status != StatusCreated {
 		// Create and start in one step where the runtime can.
 		var err error
+		// With a restart policy the exit command cleans up and restarts:
+		// the monitor must not wait for this process (foreground).
 		foreground := attach != nil && !c.restartPolicy().Restarts()
-		if started, err = c.init(ctx, foreground, true, dial); err != nil {
+		var attachFn func(string) error
+		if attach != nil {
+			attachFn = dial
+		}
+		if started, err = c.init(ctx, foreground, true, attachFn); err != nil {
 			closeConn()
 			return nil, err
 		}
 	}
 	if !started {
+		if attach != nil && c.foreground == nil && !c.restartPolicy().Restarts() {
+			// Created earlier (pod init): this process cleans up after
+			// the exit, and the monitor waits for it (holdForeground).
+			if err := c.holdForeground(); err != nil {
+				return nil, err
+			}
+		}
 		if attach != nil && conn == nil {
 			if err := dial(c.AttachSocket()); err != nil {
 				return nil, err
@@ -109,6 +122,7 @@ func (c *Container) startLocked(ctx context.Context, attach *Attach) (*client.At
 		startedAt = time.Now()
 		if err := t.Start(ctx); err != nil {
 			closeConn()
+			c.releaseForeground()
 			// The process never ran: clean up so a later start begins afresh.
 			c.syncExit()
 			_ = c.cleanupLocked(context.WithoutCancel(ctx))
@@ -143,7 +157,8 @@ func (c *Container) startLocked(ctx context.Context, attach *Attach) (*client.At
 // its monitor. The container is locked and configured, exited or stopped.
 // foreground says a pod process stays attached until the container exits.
 // With start set, the runtime may also start the process right away (after
-// calling attach, when set); started reports whether it did.
+// calling attach, when set: an attached start, foreground or not); started
+// reports whether it did.
 func (c *Container) init(ctx context.Context, foreground, start bool, attach func(string) error) (started bool, retErr error) {
 	r := c.rt
 	if err := ocirt.Missing(c.config.Runtime); err != nil {
@@ -332,9 +347,8 @@ func (c *Container) prepareRun(ctx context.Context, runtime ocirt.Runtime, foreg
 		}
 	}
 	if foreground {
-		var err error
-		if c.foreground, err = conmon.HoldForeground(c.foregroundFile()); err != nil {
-			return fmt.Errorf("container %s: %w", c.config.Name, err)
+		if err := c.holdForeground(); err != nil {
+			return err
 		}
 	}
 	if c.killStaleMonitor() {
@@ -371,10 +385,9 @@ func (c *Container) createRequest(foreground, start bool, attach func(string) er
 		Restore:      c.restore,
 	}
 	if start {
-		req.Start = true
-		if foreground {
-			req.Attach = attach
-		}
+		// An attached start connects before the process starts, foreground
+		// or not (a restart policy's run is attached but not foreground).
+		req.Start, req.Attach = true, attach
 	}
 	return req
 }

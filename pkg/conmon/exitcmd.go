@@ -45,7 +45,9 @@ func NewExitCommand(a *Args, env []string) *ExitCommand {
 		return nil
 	}
 	e := &ExitCommand{Path: a.ExitCommand, Args: a.ExitCommandArgs, Delay: time.Duration(a.ExitDelay) * time.Second, Env: env}
-	if e.Delay > 0 && a.ExitDir != "" && a.CID != "" {
+	// Without a delay too: a container created earlier (pod init) may be
+	// started in the foreground, after its monitor started (see Hold).
+	if a.ExitDir != "" && a.CID != "" {
 		exitFile := filepath.Join(a.ExitDir, a.CID)
 		cleaned := ""
 		if a.PersistDir != "" {
@@ -161,8 +163,15 @@ func foregroundOf(path string) foregroundState {
 // is held Hold waits beyond Delay (at most foregroundMax); once it is let
 // go without either sign (the pod was killed, or detached and exited)
 // the exit command runs at once. Without a lock file Hold waits Delay,
-// skipping the exit command when Done.
+// skipping the exit command when Done. The lock counts without a Delay
+// too: a container created earlier (pod init), whose monitor started
+// without one, may then be started in the foreground (start --attach),
+// which takes the lock before the process starts; with neither, Hold
+// returns true at once.
 func (e *ExitCommand) Hold(wait func(time.Duration) bool) bool {
+	if e.Delay <= 0 && (e.foreground == nil || e.foreground() == foregroundNone) {
+		return true // no delay, no foreground pod: at once, as conmon
+	}
 	start := time.Now()
 	until := start.Add(e.Delay)
 	for {

@@ -181,8 +181,8 @@ func TestExitCommandHold(t *testing.T) {
 		t.Errorf("exit command did not run while its exit file stayed: %v", err)
 	}
 	a.ExitDelay = 0
-	if e := NewExitCommand(a, nil); e.Done != nil || !e.Hold(func(time.Duration) bool { return false }) {
-		t.Error("no delay: the exit command must run at once")
+	if e := NewExitCommand(a, nil); !e.Hold(func(time.Duration) bool { t.Error("waited"); return false }) {
+		t.Error("no delay, no lock file: the exit command must run at once")
 	}
 }
 
@@ -348,5 +348,30 @@ func TestExitCommandHoldForeground(t *testing.T) {
 	}
 	if _, err := HoldForeground(filepath.Join(dir, "missing", "cid.fg")); err == nil {
 		t.Error("lock in a missing dir")
+	}
+}
+
+// A monitor started without a delay (pod init) still waits for a
+// foreground pod that holds the lock (start --attach after init): skipped
+// once it cleaned up, run at once when it lets go without doing so.
+func TestExitCommandHoldForegroundNoDelay(t *testing.T) {
+	_, exitDir, persist := exitedDirs(t, 0)
+	a := &Args{CID: "cid", ExitDir: exitDir, PersistDir: persist, ExitCommand: "/bin/true"}
+	fg, err := HoldForeground(ForegroundFile(exitDir, "cid"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if run, waits := holdUntil(NewExitCommand(a, nil), 4, func() {
+		if err := MarkCleaned(persist); err != nil {
+			t.Fatal(err)
+		}
+	}); run || waits != 4 {
+		t.Errorf("run %v after %d waits: want skipped after 4", run, waits)
+	}
+	if err := os.Remove(filepath.Join(persist, CleanedName)); err != nil {
+		t.Fatal(err)
+	}
+	if run, waits := holdUntil(NewExitCommand(a, nil), 2, func() { fg.Close() }); !run || waits != 2 {
+		t.Errorf("run %v after %d waits: want run after 2 (lock let go, not cleaned)", run, waits)
 	}
 }

@@ -147,10 +147,10 @@ WAIT_GO='until test -e /tmp/go; do sleep 0.1; done; rm /tmp/go; exit 3'
 fg_to_exit() {
     local name=$1 want=$2 podpid mon rc=0
     shift 2
-    (POD_EXEC=1 cbin_pod "$@" >/dev/null 2>&1) &
+    (POD_EXEC=1 cbin_pod "$@" >"$PODT/fgout" 2>&1) &
     podpid=$!
     wait_for_status "$name" running 150
-    [[ "$(cat /proc/$podpid/comm)" == pod ]] || die "process $podpid is $(cat /proc/$podpid/comm), not pod"
+    [[ "$(cat /proc/$podpid/comm 2>/dev/null)" == pod ]] || die "pod $* is gone: $(cat "$PODT/fgout")"
     mon=$(pod inspect --format '{{.State.ConmonPid}}' "$name")
     merged=$(pod inspect --format '{{.GraphDriver.Data.MergedDir}}' "$name")
     id=$(pod inspect --format '{{.ID}}' "$name")
@@ -192,6 +192,48 @@ exit_command_ran() {
     run_pod rm fg
 }
 
+@test "start --attach of a created container cleans up itself: no exit command" {
+    pod_copy
+    # Created by the ordinary pod: the monitor is set up by the start.
+    run_pod create --name cfg "${IMG[@]}" sh -c "$WAIT_GO"
+    fg_to_exit cfg 3 start --attach cfg
+    no_exit_command
+    assert_cleaned cfg 3 "$merged"
+    # --interactive too (stdin from /dev/null).
+    mv "$PODT/cbin/pod.real" "$PODT/cbin/pod"
+    fg_to_exit cfg 3 start --attach --interactive cfg
+    no_exit_command
+    assert_cleaned cfg 3 "$merged"
+    # Initialized first (pod init): its monitor runs from then on, without
+    # the foreground run's delay, and still waits for start --attach.
+    # The copy initializes it: its monitor names the copy.
+    mv "$PODT/cbin/pod.real" "$PODT/cbin/pod"
+    cbin_pod init cfg
+    fg_to_exit cfg 3 start --attach cfg
+    no_exit_command
+    assert_cleaned cfg 3 "$merged"
+    run_pod rm cfg
+    # A --rm container is removed by the start --attach itself.
+    mv "$PODT/cbin/pod.real" "$PODT/cbin/pod"
+    run_pod create --rm --name cfgrm "${IMG[@]}" sh -c "$WAIT_GO"
+    fg_to_exit cfgrm 3 start -a cfgrm
+    no_exit_command
+    run_pod 1 container exists cfgrm
+    ! grep -q " $merged " /proc/self/mountinfo || die "$merged still mounted"
+}
+
+@test "start --attach of a created container with a restart policy leaves the cleanup to the exit command" {
+    pod_copy
+    run_pod create --restart on-failure:1 --name cfr "${IMG[@]}" sh -c "$WAIT_GO"
+    fg_to_exit cfr 3 start --attach cfr
+    # The exit command cleaned up and restarted it (the policy's one retry).
+    exit_command_ran "$id"
+    wait_for_status cfr running 150
+    run_pod exec cfr touch /tmp/go
+    wait_for_status cfr exited 150
+    run_pod rm -f cfr
+}
+
 @test "a foreground run of a pod's last member applies the exit policy itself: no exit command" {
     skip_unless_pods
     # The pod (its infra) is started by the ordinary pod: only the member's
@@ -214,6 +256,21 @@ exit_command_ran() {
     exit_command_ran "$id"
     assert_cleaned kfg 3 "$merged"
     run_pod rm kfg
+}
+
+@test "SIGKILL of pod during start --attach of a created container: the exit command cleans up, once" {
+    pod_copy
+    run_pod create --name kcfg "${IMG[@]}" sh -c "$WAIT_GO"
+    fg_to_exit kcfg kill start --attach kcfg
+    exit_command_ran "$id"
+    assert_cleaned kcfg 3 "$merged"
+    # Initialized first (pod init), then start --attach killed likewise.
+    pod_copy
+    cbin_pod init kcfg
+    fg_to_exit kcfg kill start --attach kcfg
+    exit_command_ran "$id"
+    assert_cleaned kcfg 3 "$merged"
+    run_pod rm kcfg
 }
 
 @test "a foreground run that detaches (ctrl-p ctrl-q) leaves the cleanup to the exit command" {

@@ -105,7 +105,9 @@ wait_atleast() {
 }
 
 @test "a foreground run returns the exit code, the restart happens behind it" {
-    run_pod 2 run --name fg --restart on-failure:1 "${IMG[@]}" sh -c 'exit 2'
+    run_pod 2 run --name fg --restart on-failure:1 "${IMG[@]}" sh -c 'echo attached; exit 2'
+    # Attached: the output came through (a crash would exit 2 too).
+    is "$output" "attached"
     wait_restarts fg exited 1
     run_pod inspect --format '{{.State.ExitCode}}' fg
     is "$output" 2
