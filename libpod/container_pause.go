@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 
-	"go.podman.io/storage/pkg/unshare"
 	"golang.org/x/sys/unix"
 
 	"github.com/pod-engine/pod/pkg/errdefs"
@@ -37,7 +36,7 @@ func (c *Container) freeze(ctx context.Context, pause bool) error {
 	if c.config.Spec.Cgroups == "disabled" {
 		return fmt.Errorf("container %s has no cgroups (--cgroups=disabled) and cannot be paused: %w", c.config.Name, errdefs.ErrInvalidArgument)
 	}
-	if unshare.IsRootless() && !cgroupV2() {
+	if !c.hasCgroup() { // an ordinary user's on cgroup v1 (--cgroups=disabled is refused above)
 		return fmt.Errorf("can not pause containers on rootless containers with cgroup V1 (container %s has no cgroup to freeze): %w", c.config.Name, errdefs.ErrInvalidArgument)
 	}
 	t, err := c.task()

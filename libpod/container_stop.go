@@ -11,6 +11,7 @@ import (
 	"github.com/pod-engine/pod/pkg/errdefs"
 	"github.com/pod-engine/pod/pkg/events"
 	"github.com/pod-engine/pod/pkg/ocirt"
+	"go.podman.io/storage/pkg/unshare"
 )
 
 // killTimeout is how long a SIGKILLed container gets to be reaped.
@@ -115,7 +116,7 @@ func (c *Container) stopProcess(ctx context.Context, timeout uint, paused bool) 
 		}
 		c.rt.warnf("StopSignal %s failed to stop container %s in %d seconds, resorting to SIGKILL", SignalName(sig), c.config.Name, timeout)
 	}
-	if err := c.signalThawing(ctx, syscall.SIGKILL, !c.hasPIDNamespace(), paused && timeout == 0); err != nil {
+	if err := c.signalThawing(ctx, syscall.SIGKILL, !c.hasPIDNamespace() && c.hasCgroup(), paused && timeout == 0); err != nil {
 		return err
 	}
 	wctx, cancel := context.WithTimeout(ctx, killTimeout)
@@ -211,4 +212,12 @@ func (c *Container) exited() bool {
 // (without one, SIGKILL must go to every process of its cgroup).
 func (c *Container) hasPIDNamespace() bool {
 	return c.config.Spec.PID != "host"
+}
+
+// hasCgroup reports whether the container has a cgroup: not with
+// --cgroups=disabled, nor an ordinary user's on a cgroup v1 host. Without
+// one, `kill --all` finds no process to signal (it lists the cgroup's), so
+// SIGKILL goes to the init process only, as Podman.
+func (c *Container) hasCgroup() bool {
+	return c.config.Spec.Cgroups != "disabled" && (cgroupV2() || !unshare.IsRootless())
 }

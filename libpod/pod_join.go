@@ -2,6 +2,7 @@ package libpod
 
 import (
 	"fmt"
+	"os"
 	"strconv"
 
 	"github.com/pod-engine/pod/libpod/internal/specgen"
@@ -157,15 +158,41 @@ func (c *Container) podSpec() (*specgen.Options, error) {
 			o.IPC = path("ipc")
 			o.ShmDir = c.sharedShm(infra)
 		case pods.NSUTS:
-			o.UTS = path("uts")
+			o.UTS = joinedNS(infra.config.Spec.UTS, path("uts"))
 			o.Hostname = ""
 		case pods.NSPID:
-			o.PID = path("pid")
+			o.PID = joinedNS(infra.config.Spec.PID, path("pid"))
 		case pods.NSCgroup:
-			o.CgroupNS = path("cgroup")
+			// the infra's is pod's own (cgroup v1: no cgroupns of its own)
+			o.CgroupNS = joinedNS(sameNS(infra.state.Task.Pid, "cgroup"), path("cgroup"))
 		}
 	}
 	return &o, nil
+}
+
+// joinedNS is how a member joins a namespace its pod shares: the host's
+// when the infra uses the host's (pod create --uts host, --pid host), as
+// Podman leaves it out of the spec: an ordinary user may not setns into the
+// host's namespaces (EPERM), while root gets the same namespace either way;
+// else the infra's by path.
+func joinedNS(infraMode, path string) string {
+	if infraMode == "host" {
+		return "host"
+	}
+	return path
+}
+
+// sameNS returns "host" when process pid is in pod's own namespace ns (a
+// member then inherits it, as from the host), else "".
+func sameNS(pid int, ns string) string {
+	theirs, err := os.Readlink("/proc/" + strconv.Itoa(pid) + "/ns/" + ns)
+	if err != nil {
+		return ""
+	}
+	if ours, err := os.Readlink("/proc/self/ns/" + ns); err == nil && ours == theirs {
+		return "host"
+	}
+	return ""
 }
 
 // The CRI annotations that group a pod's containers into one sandbox:

@@ -204,6 +204,41 @@ teardown() { rootless_test_teardown; }
     run_upod podtest rm -f -t 0 nopause
 }
 
+@test "rootless host namespaces: a pod's --uts/--pid host members, rm -f of a --pid host container, --ipc host" {
+    skip_if_rootless "drives the test users with runuser (root)"
+    skip_unless_oci "shims cannot run rootless"
+    skip_unless_pods
+    user_image podtest
+    # A pod in the host's UTS and PID namespaces: its members are left in
+    # the host's too (Podman), not joined to the infra's by path, which an
+    # ordinary user may not setns into; /proc is the host's, bound.
+    run_upod podtest pod create --name hu --uts host --pid host --share +pid
+    run_upod podtest run --rm --pod hu "${IMG[@]}" sh -c "hostname; test -d /proc/$$ && echo host-pids"
+    is "$output" "$(hostname)
+host-pids"
+    # Without a cgroup (cgroup v1) `kill --all` finds no process: SIGKILL
+    # goes to the init process, so rm -f ends a --pid host container at once.
+    run_upod podtest run -d --name ph --pid host "${IMG[@]}" sleep 1000
+    local t0=$SECONDS
+    run_upod podtest pod rm -f -t 0 hu
+    run_upod podtest rm -f -t 0 ph
+    ((SECONDS - t0 < 5)) || die "rm -f of --pid host took $((SECONDS - t0)) s (SIGKILL timed out?)"
+    run_upod podtest ps -a --format '{{.Names}}'
+    is "$output" "" "nothing left running"
+    # --ipc host: the host's /dev/mqueue is bound (mqueue cannot be mounted
+    # in the host's IPC namespace); without one, refused naming it.
+    if [[ -d /dev/mqueue ]]; then
+        run_upod podtest run --rm --ipc host "${IMG[@]}" grep -c " /dev/mqueue " /proc/mounts
+        is "$output" 1
+    else
+        run_upod 125 podtest run --rm --ipc host "${IMG[@]}" true
+        contains "$output" '--ipc "host": an ordinary user'"'"'s container in the host'"'"'s IPC namespace binds the host'"'"'s /dev/mqueue'
+        contains "$output" "mount -t mqueue mqueue /dev/mqueue"
+        run_upod podtest ps -a --format '{{.Names}}'
+        is "$output" "" "nothing created by the refused run"
+    fi
+}
+
 @test "--userns=keep-id: files in a bind mount keep the user's owner; bad values and root are refused" {
     skip_if_rootless "drives the test users with runuser (root)"
     skip_unless_oci "shims cannot run rootless"

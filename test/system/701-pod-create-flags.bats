@@ -161,7 +161,6 @@ nothing_left() {
 
 @test "pod --uts host and --pid host" {
     skip_unless_pods
-    skip_if_rootless "host namespaces"
     run_pod pod create --name utsh --uts host
     run_pod run --rm --pod utsh "${IMG[@]}" hostname
     is "$output" "$(hostname)"

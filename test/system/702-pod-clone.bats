@@ -56,6 +56,7 @@ npods() { pod pod ps -q | wc -l; }
 
 @test "pod clone --name, --start, --destroy and pod create flags as overrides" {
     skip_unless_pods
+    skip_if_rootless_cgroupv1 # its --cpus/--memory are refused there (400-rootless.bats)
     run_pod pod create --name src --label keep=1 --cpus 1 --memory 64m
     run_pod create --pod src --name w "$IMAGE" sh -c 'trap "exit 0" TERM; sleep 100 & wait' 
     run_pod pod start src
@@ -113,6 +114,7 @@ npods() { pod pod ps -q | wc -l; }
 
 @test "container clone: names, --destroy, --force, --run, the infra refused" {
     skip_unless_pods
+    skip_if_rootless_cgroupv1 # its --cpus/--memory are refused there (400-rootless.bats)
     run_pod run -d --name s1 --memory 32m "$IMAGE" sleep 100
     run_pod container clone s1
     run_pod inspect --format '{{.Name}} {{.State.Status}} {{.HostConfig.Memory}}' "$output"

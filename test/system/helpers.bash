@@ -61,10 +61,16 @@ pod_mountinfo() {
     fi
 }
 
+# is_rootless_cgroupv1: rootless on a cgroup v1 host: no cgroup, so limits
+# and pause are refused.
+is_rootless_cgroupv1() {
+    is_rootless && [[ $(stat -fc %T /sys/fs/cgroup) != cgroup2fs ]]
+}
+
 # skip_if_rootless_cgroupv1: skip a test of cgroup settings when rootless on
 # a cgroup v1 host, where (as with Podman) a rootless container has no cgroup.
 skip_if_rootless_cgroupv1() {
-    if is_rootless && [[ $(stat -fc %T /sys/fs/cgroup) != cgroup2fs ]]; then
+    if is_rootless_cgroupv1; then
         skip "a rootless container on a cgroup v1 host has no cgroup"
     fi
     return 0

@@ -43,6 +43,9 @@ func (g *gen) defaultMounts() ([]specs.Mount, error) {
 		// itself, runc fails.
 		m[2] = specs.Mount{Destination: "/sys", Type: "bind", Source: "/sys", Options: []string{"rprivate", "nosuid", "noexec", "nodev", sysOpt, "rbind"}}
 	}
+	if err := g.rootlessHostNSMounts(m); err != nil {
+		return nil, err
+	}
 	if im := g.o.IDMappings; im != nil && !mapsContainerID(im.GIDs, 5) {
 		// devpts' gid=5 fails where the container has no gid 5 (Podman drops it too)
 		m[3].Options = []string{"nosuid", "noexec", "newinstance", "ptmxmode=0666", "mode=0620"}

@@ -181,6 +181,7 @@ func TestGenerateHostnameAnnotationsSignal(t *testing.T) {
 func TestGenerateMounts(t *testing.T) {
 	cmd := []string{"sh"}
 	src := t.TempDir()
+	defer func(v string) { hostMqueue = v }(hostMqueue)
 	defaultDests := []string{"/proc", "/dev", "/sys", "/dev/pts", "/dev/mqueue", "/dev/shm", "/sys/fs/cgroup"}
 	runGenCases(t, []genCase{
 		{name: "defaults", o: Options{Command: cmd},
@@ -246,6 +247,17 @@ func TestGenerateMounts(t *testing.T) {
 			want: map[string]string{"mounts.[/sys]": `{"destination":"/sys","type":"bind","source":"/sys","options":["rprivate","nosuid","noexec","nodev","ro","rbind"]}`}},
 		{name: "rootless own network mounts sysfs", o: Options{Command: cmd, Network: "none"}, host: func(h *Host) { h.Rootless = true },
 			want: map[string]string{"mounts.[/sys].type": `"sysfs"`}},
+		// mqueue needs the owner of the IPC namespace: an ordinary user does not own the host's
+		{name: "rootless host ipc binds /dev/mqueue", o: Options{Command: cmd, IPC: "host"}, host: func(h *Host) { h.Rootless = true; hostMqueue = src },
+			want: map[string]string{"mounts.[/dev/mqueue]": `{"destination":"/dev/mqueue","type":"bind","source":"` + src + `","options":["bind","nosuid","noexec","nodev"]}`}},
+		{name: "rootless host ipc without a host mqueue", o: Options{Command: cmd, IPC: "host"}, host: func(h *Host) { h.Rootless = true; hostMqueue = "/nonexistent/mqueue" },
+			errs: []string{`--ipc "host"`, "/nonexistent/mqueue", "mount -t mqueue"}},
+		{name: "rootless host pid binds /proc", o: Options{Command: cmd, PID: "host"}, host: func(h *Host) { h.Rootless = true },
+			want: map[string]string{"mounts.[/proc]": `{"destination":"/proc","type":"bind","source":"/proc","options":["rbind","nosuid","noexec","nodev","rw","rprivate"]}`}},
+		{name: "root host pid mounts proc", o: Options{Command: cmd, PID: "host"}, want: map[string]string{"mounts.[/proc].type": `"proc"`}},
+		{name: "rootless own ipc mounts mqueue", o: Options{Command: cmd}, host: func(h *Host) { h.Rootless = true },
+			want: map[string]string{"mounts.[/dev/mqueue].type": `"mqueue"`}},
+		{name: "root host ipc mounts mqueue", o: Options{Command: cmd, IPC: "host"}, want: map[string]string{"mounts.[/dev/mqueue].type": `"mqueue"`}},
 		{name: "root host network mounts sysfs", o: Options{Command: cmd, Network: "host"}, want: map[string]string{"mounts.[/sys].type": `"sysfs"`}},
 		{name: "conf mounts", o: Options{Command: cmd, Volumes: []string{src + ":/x"}}, d: &Defaults{Mounts: []string{"type=bind,src=/etc,dst=/conf,ro", "type=tmpfs,dst=/x"}},
 			want: map[string]string{"mounts.[/conf].options": `["ro","rprivate","rbind"]`, "mounts.[/x].type": `"bind"`}},
