@@ -29,7 +29,8 @@ func (c *Container) Kill(ctx context.Context, sig syscall.Signal) error {
 		return nil
 	}
 	c.state.StoppedByUser = true
-	if sig == syscall.SIGKILL && c.state.Status == StatusRunning {
+	was := c.state.Status
+	if sig == syscall.SIGKILL && was == StatusRunning {
 		// As Podman: a container killed with SIGKILL has exited when kill
 		// returns (its monitor writes the exit file without our lock).
 		wctx, cancel := context.WithTimeout(ctx, killTimeout)
@@ -37,5 +38,9 @@ func (c *Container) Kill(ctx context.Context, sig syscall.Signal) error {
 		cancel()
 		c.syncExit()
 	}
-	return c.save()
+	if err := c.save(); err != nil {
+		return err
+	}
+	c.noteStopped(was)
+	return nil
 }

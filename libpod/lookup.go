@@ -100,9 +100,7 @@ func (c *Container) lockAndSync() error {
 			c.unlock()
 			return err
 		}
-		if was != StatusStopped && c.state.Status == StatusStopped {
-			c.exitEvent(events.Exited, c.state.ExitCode, nil)
-		}
+		c.noteStopped(was)
 	}
 	if c.state.NetPending != nil {
 		c.settleNetPending() // its pod process died: the lock is ours
@@ -152,4 +150,12 @@ func (r *Runtime) LatestContainer() (*Container, error) {
 		return nil, fmt.Errorf("no containers to act on with --latest: %w", errdefs.ErrNoSuchContainer)
 	}
 	return latest, nil
+}
+
+// noteStopped writes the died event of a container that was in state was
+// and has just been seen to stop.
+func (c *Container) noteStopped(was Status) {
+	if was != StatusStopped && c.state.Status == StatusStopped {
+		c.exitEvent(events.Exited, c.state.ExitCode, nil)
+	}
 }
