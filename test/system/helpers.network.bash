@@ -16,9 +16,13 @@ net_name() { echo "pt-$1-$$-$RANDOM"; }
 
 # net_subnet: a /24 in 10.190.0.0/15 not in use by a route on this host.
 net_subnet() {
-    local tries=50 s
+    local tries=50 s lane
+    # Each runtime's lane draws from its own quarter of the third octet: the
+    # lanes run side by side, and two drawing the same subnet at once both
+    # passed the route check (the second create then failed).
+    case "$POD_TEST_RUNTIME" in crun) lane=0 ;; runc) lane=1 ;; runsc) lane=2 ;; *) lane=3 ;; esac
     while ((tries-- > 0)); do
-        s="10.$((190 + RANDOM % 2)).$((RANDOM % 250)).0/24"
+        s="10.$((190 + RANDOM % 2)).$((lane * 62 + RANDOM % 62)).0/24"
         ip route | grep -q "^${s%.0/24}\." || { echo "$s"; return; }
     done
     die "no free test subnet"
