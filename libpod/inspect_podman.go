@@ -127,6 +127,9 @@ func (c *Container) specMounts(spec *specs.Spec) []InspectMount {
 	for _, m := range c.config.Volumes {
 		vols[m.Destination] = true
 	}
+	for _, d := range inspectDevices(c.config.Spec.Devices) {
+		vols[d.PathInContainer] = true // a rootless --device is a bind: still a device
+	}
 	out := []InspectMount{}
 	for _, m := range spec.Mounts {
 		if c.ownFile(m) || vols[m.Destination] {

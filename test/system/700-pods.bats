@@ -199,8 +199,13 @@ ns_of() {
     run_pod pod top order
     contains "$output" "sleep 1000"
     contains "$output" "catatonit"
-    run_pod pod stats --no-stream --format '{{.Name}}' order
-    contains "$output" "m1"
+    if is_rootless_cgroupv1; then
+        # No cgroup to read statistics from (400-rootless.bats checks the words).
+        run_pod 125 pod stats --no-stream --format '{{.Name}}' order
+    else
+        run_pod pod stats --no-stream --format '{{.Name}}' order
+        contains "$output" "m1"
+    fi
     run_pod pod kill order
     run_pod pod inspect --format '{{.State}}' order
     is "$output" "Exited|Stopped"

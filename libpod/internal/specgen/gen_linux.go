@@ -179,6 +179,10 @@ func (g *gen) devices() error {
 			return err
 		}
 		for _, d := range found {
+			if g.h.Rootless {
+				g.spec.Mounts = append(g.spec.Mounts, deviceBind(r, d))
+				continue
+			}
 			put(d)
 			if !g.o.Privileged {
 				major, minor := d.Major, d.Minor
@@ -189,6 +193,22 @@ func (g *gen) devices() error {
 	g.spec.Linux.Devices = devs
 	g.spec.Linux.Resources = &specs.LinuxResources{Devices: rules}
 	return nil
+}
+
+// deviceBind is the bind mount of the host's node of a --device at its
+// path in the container, for an ordinary user, as Podman: the user cannot
+// make device nodes, and the runtime's own fallback (crun binds the host's
+// node of the container's path) fails for a device given another name.
+func deviceBind(r deviceReq, d specs.LinuxDevice) specs.Mount {
+	host := r.Host
+	if rel := strings.TrimPrefix(d.Path, r.Ctr); rel != d.Path && rel != "" {
+		host = path.Join(r.Host, rel) // a device of a --device directory
+	}
+	perm := "ro"
+	if strings.Contains(r.Perms, "w") {
+		perm = "rw"
+	}
+	return specs.Mount{Destination: d.Path, Type: "bind", Source: host, Options: []string{"rbind", "rprivate", "nosuid", "noexec", perm}}
 }
 
 func (g *gen) hasController(name string) bool {
