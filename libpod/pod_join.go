@@ -153,7 +153,7 @@ func (c *Container) podSpec() (*specgen.Options, error) {
 	for _, ns := range p.config.Share {
 		switch ns {
 		case pods.NSNet:
-			o.Network = path("net")
+			o.Network = joinedNS(infra.config.Spec.Network, path("net"))
 		case pods.NSIPC:
 			o.IPC = path("ipc")
 			o.ShmDir = c.sharedShm(infra)
@@ -171,7 +171,8 @@ func (c *Container) podSpec() (*specgen.Options, error) {
 }
 
 // joinedNS is how a member joins a namespace its pod shares: the host's
-// when the infra uses the host's (pod create --uts host, --pid host), as
+// when the infra uses the host's (pod create --network host, --uts host,
+// --pid host), as
 // Podman leaves it out of the spec: an ordinary user may not setns into the
 // host's namespaces (EPERM), while root gets the same namespace either way;
 // else the infra's by path.

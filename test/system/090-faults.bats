@@ -41,7 +41,7 @@ load helpers
     [[ "$(cat /proc/$podpid/comm)" == pod ]] || die "process $podpid is $(cat /proc/$podpid/comm), not pod"
     kill -9 "$podpid"
     wait "$podpid" || true
-    run_pod exec cut touch /tmp/go
+    let_go cut
     # The container finishes on its own; the monitor's exit command removes it.
     local tries=100
     while ((tries-- > 0)) && pod container exists cut; do sleep 0.1; done
@@ -160,16 +160,21 @@ fg_to_exit() {
         kill -9 "$podpid"
         wait "$podpid" || true
     fi
-    # On runsc the exec's own wait can lose the race with the container's
-    # exit ("connecting to control server … connection refused") after
-    # touch ran: what follows checks that the container went on.
-    run_pod '?' exec "$name" touch /tmp/go
-    [[ $status == 0 ]] || is_gvisor || die "exec touch /tmp/go: $output"
+    let_go "$name"
     if [[ $want != kill ]]; then
         wait "$podpid" || rc=$?
         [[ $rc == "$want" ]] || die "pod $* exited with $rc, want $want"
     fi
     wait_pid_gone "$mon"
+}
+
+# let_go NAME: lets NAME's $WAIT_GO end. On runsc the exec's own wait can
+# lose the race with the container's exit after touch ran ("connecting to
+# control server … connection refused", "sandbox is not running"): the
+# callers check that the container went on.
+let_go() {
+    run_pod '?' exec "$1" touch /tmp/go
+    [[ $status == 0 ]] || is_gvisor || die "exec touch /tmp/go: $output"
 }
 
 # no_exit_command: the monitor ran none.
@@ -233,7 +238,7 @@ exit_command_ran() {
     # The exit command cleaned up and restarted it (the policy's one retry).
     exit_command_ran "$id"
     wait_for_status cfr running 150
-    run_pod exec cfr touch /tmp/go
+    let_go cfr
     wait_for_status cfr exited 150
     run_pod rm -f cfr
 }

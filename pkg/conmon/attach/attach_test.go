@@ -199,6 +199,29 @@ func TestWriteTimeout(t *testing.T) {
 	}
 }
 
+// TestCloseWithUnreadInput: a client's input nobody read is dropped before
+// the hang-up, so the client gets the last output and then EOF, not a
+// connection reset ahead of the output.
+func TestCloseWithUnreadInput(t *testing.T) {
+	dir := t.TempDir()
+	s := listen(t, dir)
+	fd := dial(t, dir)
+	s.AcceptPending()
+	for i := 0; i < 3; i++ {
+		if _, err := unix.Write(fd, bytes.Repeat([]byte{byte(i)}, 1000)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	s.Send([]byte("\x02last words"))
+	s.Close()
+	if got := string(recvPacket(t, fd)); got != "\x02last words" {
+		t.Fatalf("first packet %q", got)
+	}
+	if got := recvPacket(t, fd); len(got) != 0 {
+		t.Fatalf("after the output: %q, want EOF", got)
+	}
+}
+
 // TestSteadyStateAllocs: relaying output and input allocates nothing once
 // the buffers exist.
 func TestSteadyStateAllocs(t *testing.T) {

@@ -225,7 +225,7 @@ func (s *Server) clientEvent(fd int, ev uint32) {
 	if s.inBuf == nil {
 		s.inBuf = make([]byte, conmon.AttachInputBuf)
 	}
-	n, _, e := unix.Syscall6(unix.SYS_RECVFROM, uintptr(fd), uintptr(unsafe.Pointer(&s.inBuf[0])), uintptr(len(s.inBuf)), unix.MSG_DONTWAIT, 0, 0)
+	n, e := recv(fd, s.inBuf)
 	if e == 0 && n > 0 {
 		s.mu.Unlock()
 		if s.Input != nil {
@@ -358,7 +358,10 @@ func (s *Server) PauseInput(pause bool) {
 	}
 }
 
-// CloseClients hangs up every client.
+// CloseClients hangs up every client. Input a client sent that nobody
+// read is dropped first: closing a socket with unread data resets the
+// connection, and the reset reaches the client ahead of the output still
+// queued for it, which a client that stops at the reset would lose.
 func (s *Server) CloseClients() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -366,10 +369,33 @@ func (s *Server) CloseClients() {
 		if cl.readable {
 			_ = s.ctl(unix.EPOLL_CTL_DEL, cl.fd, 0)
 		}
+		s.discardInput(cl.fd)
 		syscall.Close(cl.fd)
 		s.spare = append(s.spare, cl)
 	}
 	s.clients = s.clients[:0]
+}
+
+// recv reads one packet of fd's input into buf, without blocking (raw, so
+// that nothing allocates per packet).
+func recv(fd int, buf []byte) (int, syscall.Errno) {
+	n, _, e := unix.Syscall6(unix.SYS_RECVFROM, uintptr(fd), uintptr(unsafe.Pointer(&buf[0])), uintptr(len(buf)), unix.MSG_DONTWAIT, 0, 0)
+	return int(n), e
+}
+
+// discardInput reads and drops what fd has queued, without blocking. The
+// bound only matters for a client that keeps writing while we read.
+func (s *Server) discardInput(fd int) {
+	buf := make([]byte, conmon.AttachInputBuf)
+	for i := 0; i < 1024; i++ {
+		n, e := recv(fd, buf)
+		if e == unix.EINTR {
+			continue
+		}
+		if e != 0 || n == 0 {
+			return
+		}
+	}
 }
 
 // Close hangs up every client, stops listening and removes the socket

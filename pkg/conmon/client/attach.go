@@ -136,6 +136,7 @@ func (c *AttachConn) Stream(ctx context.Context, o AttachOptions) error {
 	}
 
 	buf := make([]byte, conmon.AttachReadBuf)
+	reset := false
 	for {
 		n, err := c.f.Read(buf)
 		if n > 0 {
@@ -158,9 +159,13 @@ func (c *AttachConn) Stream(ctx context.Context, o AttachOptions) error {
 			return ErrDetached
 		case inputFailed.Load():
 			return fmt.Errorf("sending input to the container: %w", inputErr)
-		case err == nil || errors.Is(err, io.EOF) || errors.Is(err, unix.ECONNRESET):
+		case errors.Is(err, unix.ECONNRESET) && !reset:
 			// A monitor that closes with our input unread resets the
-			// connection: the container's side is over either way.
+			// connection. The kernel reports the reset once, ahead of
+			// the output still queued for us (the process's last words,
+			// sent just before the close): read on until the end.
+			reset = true
+		case err == nil || errors.Is(err, io.EOF) || errors.Is(err, unix.ECONNRESET):
 			return nil
 		case errors.Is(err, os.ErrDeadlineExceeded) && ctx.Err() != nil:
 			return fmt.Errorf("attach: %w", ctx.Err())

@@ -2,8 +2,12 @@ package client
 
 import (
 	"bytes"
+	"context"
 	"errors"
+	"os"
 	"testing"
+
+	"golang.org/x/sys/unix"
 
 	"github.com/pod-engine/pod/pkg/errdefs"
 )
@@ -98,5 +102,37 @@ func TestParseMessage(t *testing.T) {
 	}
 	if _, err := parseMessage([]byte(`nonsense`)); err == nil {
 		t.Fatal("garbage accepted")
+	}
+}
+
+// TestStreamReadsPastReset: a monitor that closes the connection with our
+// input unread resets it, and the kernel reports the reset ahead of the
+// output still queued. The output must still arrive (a quick `exec -it`
+// lost its only line this way).
+func TestStreamReadsPastReset(t *testing.T) {
+	fds, err := unix.Socketpair(unix.AF_UNIX, unix.SOCK_SEQPACKET|unix.SOCK_CLOEXEC, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mon, ours := fds[0], fds[1]
+	if err := unix.SetNonblock(ours, true); err != nil {
+		t.Fatal(err)
+	}
+	c := &AttachConn{f: os.NewFile(uintptr(ours), "attach")}
+	if _, err := unix.Write(ours, []byte("input the monitor never reads")); err != nil {
+		t.Fatal(err)
+	}
+	for _, pkt := range []string{"\x02last ", "\x03words\n", "\x02out\n"} {
+		if _, err := unix.Write(mon, []byte(pkt)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	unix.Close(mon)
+	var stdout, stderr bytes.Buffer
+	if err := c.Stream(context.Background(), AttachOptions{Stdout: &stdout, Stderr: &stderr}); err != nil {
+		t.Fatalf("Stream: %v", err)
+	}
+	if stdout.String() != "last out\n" || stderr.String() != "words\n" {
+		t.Fatalf("stdout %q, stderr %q; want %q, %q", stdout.String(), stderr.String(), "last out\n", "words\n")
 	}
 }

@@ -164,7 +164,12 @@ func openSession(a *conmon.Args, fifoDir string, stdin func([]byte) error, onEOF
 	return s, nil
 }
 
+// close ends the session. Stdin goes first: the attach goroutine that
+// ep.close waits for may be blocked writing input nobody reads any more.
 func (s *session) close() {
+	if s.io != nil {
+		s.io.closeStdin()
+	}
 	if s.ep != nil {
 		s.ep.close()
 	}

@@ -72,8 +72,10 @@ func newStdio(dir, prefix string, withStdin, terminal bool) (_ *stdio, err error
 			return nil, err
 		}
 		// Read-write, so that opening never blocks and the shim sees EOF
-		// only when we close it.
-		fd, err := syscall.Open(s.StdinPath, syscall.O_RDWR|syscall.O_CLOEXEC, 0)
+		// only when we close it. Non-blocking, so that the poller serves
+		// it: a write blocked on a process that stopped reading (or is
+		// gone: we are then the FIFO's only reader) ends when we close it.
+		fd, err := syscall.Open(s.StdinPath, syscall.O_RDWR|syscall.O_NONBLOCK|syscall.O_CLOEXEC, 0)
 		if err != nil {
 			return nil, &os.PathError{Op: "open", Path: s.StdinPath, Err: err}
 		}
