@@ -328,9 +328,6 @@ func (r *Runtime) applyLogOptions(cfg *ContainerConfig, o *CreateOptions) error 
 			return fmt.Errorf("unknown --log-opt %q: supported are path, max-size and tag: %w", k, errdefs.ErrInvalidArgument)
 		}
 	}
-	if cfg.LogSizeMax > 0 && cfg.LogSizeMax < 8192 {
-		return fmt.Errorf("log size max %d is too small: it must be at least 8192 bytes (or negative for no limit): %w", cfg.LogSizeMax, errdefs.ErrInvalidArgument)
-	}
 	if cfg.LogTag != "" && cfg.LogDriver != conmon.LogDriverJournald {
 		return fmt.Errorf("log tags can only be used with the journald log driver: %w", errdefs.ErrInvalidArgument)
 	}

@@ -28,7 +28,8 @@ func nsJoins(s *specgen.Options) []nsJoin {
 // resolveNSJoins turns container:NAME of --pid/--ipc/--uts into
 // container:ID when the container is created (the name may change or be
 // reused later) and makes that container a requirement, so that starting
-// this one starts it first, as in Podman.
+// this one starts it first, as in Podman. A container with --ipc private
+// cannot be joined, as in Podman.
 func (r *Runtime) resolveNSJoins(cfg *ContainerConfig) error {
 	for _, j := range nsJoins(&cfg.Spec) {
 		name, ok := strings.CutPrefix(*j.val, "container:")
@@ -39,6 +40,10 @@ func (r *Runtime) resolveNSJoins(cfg *ContainerConfig) error {
 		if err != nil {
 			// Podman's words.
 			return fmt.Errorf("looking up container to share %s namespace with: %w", j.ns, err)
+		}
+		if j.ns == "ipc" && specgen.PrivateIPC(&other.config.Spec, r.specDefaults()) {
+			// Podman's words and class: nothing is created.
+			return fmt.Errorf("joining IPC of container %s is not allowed: %w", other.ID(), errdefs.ErrNoShareableIPC)
 		}
 		*j.val = "container:" + other.ID()
 		if !slices.Contains(cfg.Requires, other.ID()) {

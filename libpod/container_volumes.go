@@ -284,30 +284,6 @@ func (r *Runtime) removeAnonVolumes(vols []VolumeMount) {
 	}
 }
 
-// volumeInspectMounts are the container's volumes as inspect's Mounts
-// shows them (Podman: ro/rw in RW, the propagation apart, the rest in
-// Options).
-func (c *Container) volumeInspectMounts() []InspectMount {
-	out := make([]InspectMount, 0, len(c.config.Volumes))
-	for _, m := range c.config.Volumes {
-		im := InspectMount{Type: "volume", Name: m.Name, Source: volume.DataDir(c.rt.paths.Volumes, m.Name),
-			Destination: m.Destination, Driver: volume.DriverLocal, Options: []string{}, RW: true}
-		for _, o := range m.Options {
-			switch o {
-			case "ro":
-				im.RW = false
-			case "rw":
-			case "private", "rprivate", "shared", "rshared", "slave", "rslave", "unbindable", "runbindable":
-				im.Propagation = o
-			default:
-				im.Options = append(im.Options, o)
-			}
-		}
-		out = append(out, im)
-	}
-	return out
-}
-
 // chownMounts gives the sources of U mounts, recursively, to the user the
 // container's process runs as (Podman's U option). Links are changed, not
 // followed.

@@ -351,7 +351,7 @@ func (c *Container) Inspect() *InspectContainer {
 	if st.Health != nil {
 		i.State.Health = *st.Health
 	}
-	h.Binds = nonNil(s.Volumes)
+	h.Binds = c.inspectBinds()
 	h.CapAdd, h.CapDrop = capAddDrop(spec, s.Privileged)
 	h.CgroupManager = cfg.CgroupMgr
 	h.CgroupParent = s.CgroupParent
@@ -423,15 +423,6 @@ func (c *Container) logPath() string {
 		return c.config.LogPath
 	}
 	return filepath.Join(c.staticDir(), "ctr.log")
-}
-
-func hasOption(opts []string, o string) bool {
-	for _, x := range opts {
-		if x == o {
-			return true
-		}
-	}
-	return false
 }
 
 func parseSizeOrZero(s string) (int64, error) {

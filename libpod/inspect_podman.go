@@ -130,6 +130,7 @@ func (c *Container) specMounts(spec *specs.Spec) []InspectMount {
 	for _, d := range inspectDevices(c.config.Spec.Devices) {
 		vols[d.PathInContainer] = true // a rootless --device is a bind: still a device
 	}
+	views := c.inspectBindViews()
 	out := []InspectMount{}
 	for _, m := range spec.Mounts {
 		if c.ownFile(m) || vols[m.Destination] {
@@ -137,7 +138,11 @@ func (c *Container) specMounts(spec *specs.Spec) []InspectMount {
 		}
 		switch m.Type {
 		case "bind":
-			out = append(out, InspectMount{Type: "bind", Source: m.Source, Destination: m.Destination, Options: m.Options, RW: !hasOption(m.Options, "ro")})
+			opts := m.Options
+			if v, ok := views[m.Destination]; ok && v.Type == "bind" {
+				opts = v.Options // Podman's options, as given
+			}
+			out = append(out, inspectMountOf("bind", m.Source, m.Destination, opts))
 		case "overlay":
 			out = append(out, overlayInspectMount(m))
 		}

@@ -97,6 +97,8 @@ var (
 	ErrNoSuchPod       = &subclass{"no such pod", ErrNotFound}
 	ErrCtrExists       = &subclass{"container already exists", ErrAlreadyExists}
 	ErrPodExists       = &subclass{"pod already exists", ErrAlreadyExists}
+	// ErrNoShareableIPC: --ipc container: names a container with --ipc private.
+	ErrNoShareableIPC = &subclass{"non-shareable IPC (hint: use IpcMode:shareable for the donor container)", ErrInvalidArgument}
 )
 
 // classed is an error that keeps another's text and chain and also belongs to a class.

@@ -41,7 +41,31 @@ line3"
     run_pod logs lp
     is "$output" "custom"
     run_pod 125 run --log-driver bogus "${IMG[@]}" true
-    run_pod 125 run --log-opt max-size=1k "${IMG[@]}" true
+    run_pod 125 run --log-opt max-size=-1 "${IMG[@]}" true
+    contains "$output" 'invalid --log-opt max-size="-1"'
+}
+
+@test "--log-opt max-size below 8192 bytes is taken, as Podman 4.3.1: the log is emptied before a line would pass it" {
+    # 200 lines of the same length: the log is emptied before the line that
+    # would pass 1000 bytes, so it ends with the last 200 % (1000 / RECORD)
+    # lines (Podman's conmon keeps line-192 to line-199, as pod does).
+    run_pod run --name small --log-opt max-size=1000 "${IMG[@]}" \
+        sh -c 'i=0; while [ $i -lt 200 ]; do echo line-$(printf %03d $i)-xxxxxxxxxxxxxxxxxxxxxxxxxxx; i=$((i+1)); done'
+    is "$(pod inspect --format '{{.HostConfig.LogConfig.Size}}' small)" "1kB"
+    local path rec n
+    path=$(pod inspect --format '{{.HostConfig.LogConfig.Path}}' small)
+    rec=$(head -1 "$path" | wc -c)
+    n=$((200 % (1000 / rec)))
+    (( n > 0 )) || die "record of $rec bytes: the test needs a remainder"
+    is "$(stat -c %s "$path")" "$((n * rec))" "log size"
+    run_pod logs small
+    is "${#lines[@]}" "$n"
+    is "${lines[0]}" "line-$(printf %03d $((200 - n)))-x*"
+    is "${lines[-1]}" "line-199-x*"
+    # A size smaller than one line: each line replaces the one before.
+    run_pod run --name tiny --log-opt max-size=1 "${IMG[@]}" sh -c 'echo first; echo second'
+    run_pod logs tiny
+    is "$output" "second"
 }
 
 # sorted_by_time: the second field of every line (a -t timestamp) is in order.

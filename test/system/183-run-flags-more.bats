@@ -56,7 +56,7 @@ nctr() { pod ps -aq | wc -l; }
     is "$(nctr)" "$n" "nothing created by the refused runs"
 }
 
-@test "--ipc container: and a pod's members share the donor's /dev/shm; --ipc private keeps its own; the host tmpfs goes at stop" {
+@test "--ipc container: and a pod's members share the donor's /dev/shm; --ipc private cannot be joined; the host tmpfs goes at stop" {
     is_gvisor && skip "runsc cannot join namespaces (checked above)"
     # the tmpfs are in the mount table pod mounts in (rootless: the user namespace's)
     shm_mounts() { pod_mountinfo | grep -c " $PODT/run/.*/[0-9a-f]\{64\}/shm " || true; }
@@ -69,12 +69,25 @@ nctr() { pod ps -aq | wc -l; }
     run_pod exec shmd cat /dev/shm/y
     is "$output" "from-joiner"
     is "$(shm_mounts)" 1 "one host tmpfs: the donor's (a --rm joiner has none)"
-    # --ipc private: its own IPC namespace, its /dev/shm not shareable.
+    # --ipc private: its own IPC namespace, which cannot be joined: refused
+    # with Podman 4.3.1's words and exit code, nothing created.
     run_pod run -d --name priv --ipc private "$IMAGE" sleep 1000
+    local privid=$output
     is "$(pod inspect --format '{{.HostConfig.IpcMode}}' priv)" "shareable" "Podman 4.3.1 shows --ipc private as shareable"
-    run_pod run --rm --ipc container:priv "$IMAGE" sh -c 'ls /dev/shm | wc -l'
-    is "${lines[-1]}" 0
-    contains "$output" "container priv's /dev/shm cannot be shared"
+    run_pod ps -aq --no-trunc
+    local before=$output
+    run_pod 125 run --rm --ipc container:priv "$IMAGE" true
+    [[ "$output" == "Error: joining IPC of container $privid is not allowed: non-shareable IPC (hint: use IpcMode:shareable for the donor container)" ]] ||
+        die "not Podman's refusal: $output"
+    run_pod 125 create --name privj --ipc "container:${privid:0:12}" "$IMAGE" true
+    contains "$output" "non-shareable IPC"
+    run_pod ps -aq --no-trunc
+    is "$output" "$before" "nothing created"
+    # --ipc none may be joined (as in Podman): the joiner gets its own /dev/shm.
+    run_pod create --name nonei --ipc none "$IMAGE" sleep 1000
+    run_pod create --name nonej --ipc container:nonei "$IMAGE" true
+    run_pod rm nonej
+    run_pod rm nonei
     run_pod stop -t 0 shmd priv
     is "$(shm_mounts)" 0 "the tmpfs is unmounted when the container stops"
     run_pod start shmd

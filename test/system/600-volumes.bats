@@ -137,6 +137,48 @@ volume_image() {
     is "$output" "$PODT/root/volumes/iv/_data"
 }
 
+@test "inspect: HostConfig.Binds and the Mounts of binds and volumes are Podman 4.3.1's, created and running" {
+    local d=$BATS_TEST_TMPDIR
+    mkdir -p "$d/a" "$d/b"
+    run_pod create --name bm -v "$d/a:/d1" -v "$d/a:/d2:ro" -v "$d/b:/d3:z,rshared" -v "$d/b:/d4:noexec,U" \
+        --mount "type=bind,src=$d/a,dst=/m1" --mount "type=bind,source=$d/b,target=/m2,ro=true,bind-propagation=slave,bind-nonrecursive=true" \
+        -v bv:/v1 -v bv:/v2:Z,ro,exec --mount type=volume,src=bv,dst=/v3,suid -v /anon "${IMG[@]}" sleep 100
+    # What `podman inspect` 4.3.1 shows for the same flags (its order follows
+    # a Go map: compared sorted).
+    local binds="$d/a:/d1:rw,rprivate,rbind
+$d/a:/d2:ro,rprivate,rbind
+$d/a:/m1:rw,rprivate,rbind
+$d/b:/d3:z,rshared,rw,rbind
+$d/b:/d4:noexec,U,rw,rprivate,rbind
+$d/b:/m2:ro,slave,bind
+ANON:/anon:rw,rprivate,nosuid,nodev,rbind
+bv:/v1:rw,rprivate,nosuid,nodev,rbind
+bv:/v2:Z,ro,exec,rprivate,nosuid,nodev,rbind
+bv:/v3:suid,rw,rprivate,nodev,rbind"
+    local mounts='{"Type":"volume","Destination":"/anon","Mode":"","Options":["nosuid","nodev","rbind"],"RW":true,"Propagation":"rprivate"}
+{"Type":"bind","Destination":"/d1","Mode":"","Options":["rbind"],"RW":true,"Propagation":"rprivate"}
+{"Type":"bind","Destination":"/d2","Mode":"","Options":["rbind"],"RW":false,"Propagation":"rprivate"}
+{"Type":"bind","Destination":"/d3","Mode":"z","Options":["rbind"],"RW":true,"Propagation":"rshared"}
+{"Type":"bind","Destination":"/d4","Mode":"","Options":["noexec","U","rbind"],"RW":true,"Propagation":"rprivate"}
+{"Type":"bind","Destination":"/m1","Mode":"","Options":["rbind"],"RW":true,"Propagation":"rprivate"}
+{"Type":"bind","Destination":"/m2","Mode":"","Options":["bind"],"RW":false,"Propagation":"slave"}
+{"Type":"volume","Destination":"/v1","Mode":"","Options":["nosuid","nodev","rbind"],"RW":true,"Propagation":"rprivate"}
+{"Type":"volume","Destination":"/v2","Mode":"Z","Options":["exec","nosuid","nodev","rbind"],"RW":false,"Propagation":"rprivate"}
+{"Type":"volume","Destination":"/v3","Mode":"","Options":["suid","nodev","rbind"],"RW":true,"Propagation":"rprivate"}'
+    local state got
+    for state in created running; do
+        [[ $state == running ]] && run_pod start bm
+        run_pod inspect bm
+        got=$(jq -r '.[0].HostConfig.Binds[]' <<<"$output" | sed 's/^[0-9a-f]\{64\}:/ANON:/' | LC_ALL=C sort)
+        [[ "$got" == "$binds" ]] || die "Binds ($state): $got"
+        got=$(jq -c '.[0].Mounts | sort_by(.Destination)[] | {Type, Destination, Mode, Options, RW, Propagation}' <<<"$output")
+        [[ "$got" == "$mounts" ]] || die "Mounts ($state): $got"
+    done
+    # The mounts are what inspect says: /d2 and /m2 read-only, /d1 writable.
+    run_pod exec bm sh -c 'touch /d1/ok && ! touch /d2/no 2>/dev/null && ! touch /m2/no 2>/dev/null && echo ok'
+    is "$output" "ok"
+}
+
 @test "anonymous volumes: -v /path, image VOLUMEs; rm -v and run --rm remove them" {
     volume_image localhost/withvol
     run_pod run --name a -v /anon localhost/withvol sh -c 'echo x > /anon/f; cat /data/hello'

@@ -26,6 +26,7 @@ type mountReq struct {
 	Destination string   // clean absolute container path
 	Options     []string // OCI mount options, in order
 	Relabel     string   // "z", "Z" or "" (bind mounts only)
+	Given       []string // bind and volume options as given, in Podman's spelling (inspect's Binds)
 	NoCopy      bool     // volumes: nocopy (no copy-up of the image's content)
 	Chown       bool     // U: give the source to the container's user at start
 }
@@ -193,6 +194,7 @@ func parseVolume(v string) (mountReq, error) {
 	if m.Options, m.Relabel, m.Chown, err = bindOptions(x.rest); err != nil {
 		return m, flagError(flagVolume, v, "%v", err)
 	}
+	m.Given = x.rest
 	if x.idmap {
 		m.Options = append(m.Options, optIDMap)
 	}
@@ -373,6 +375,7 @@ func (m *mountReq) bindMountKeys(kv map[string]string, keys []string) error {
 	if idmap {
 		m.Options = append(m.Options, optIDMap)
 	}
+	m.Given = set.order
 	m.Relabel = set.get(optRelabel)
 	m.Chown = set.get(optChown) != ""
 	return nil

@@ -55,6 +55,7 @@ func parseNamedVolume(v string, parts []string) (mountReq, error) {
 	if m.Options, m.Relabel, m.NoCopy, m.Chown, err = volumeOptions(x.rest); err != nil {
 		return m, flagError(flagVolume, v, "%v", err)
 	}
+	m.Given = x.rest
 	if x.idmap {
 		m.Options = append(m.Options, optIDMap)
 	}
@@ -167,6 +168,7 @@ func (m *mountReq) volumeMountKeys(kv map[string]string, keys []string) error {
 	if idmap {
 		m.Options = append(m.Options, optIDMap)
 	}
+	m.Given = set.order
 	m.Relabel = set.get(optRelabel)
 	m.NoCopy = set.get(optCopy) == "nocopy"
 	m.Chown = set.get(optChown) != ""

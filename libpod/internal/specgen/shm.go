@@ -47,9 +47,20 @@ func parseShmSize(flag, v string) (int64, error) {
 // namespace cannot be bound, hence the host side. --ipc private keeps
 // /dev/shm inside the container.
 func ShareableShm(o *Options, d *Defaults) bool {
-	v := o.IPC
-	if v == "" && d != nil {
-		v = d.IPCNS
-	}
+	v := ipcMode(o, d)
 	return v == "" || v == "shareable"
+}
+
+// PrivateIPC reports whether the container's IPC namespace is --ipc
+// private (given or containers.conf's ipcns): Podman refuses to let
+// another container join it (--ipc none and host may be joined).
+func PrivateIPC(o *Options, d *Defaults) bool {
+	return ipcMode(o, d) == "private"
+}
+
+func ipcMode(o *Options, d *Defaults) string {
+	if o.IPC == "" && d != nil {
+		return d.IPCNS
+	}
+	return o.IPC
 }

@@ -24,3 +24,28 @@ func TestShmSize(t *testing.T) {
 		}
 	}
 }
+
+// TestPrivateIPC: only --ipc private (given or containers.conf's ipcns)
+// refuses joiners, as Podman 4.3.1; none, host and shareable may be joined.
+func TestPrivateIPC(t *testing.T) {
+	for _, tc := range []struct {
+		ipc, def        string
+		private, shared bool
+	}{
+		{shared: true},
+		{ipc: "private", private: true},
+		{def: "private", private: true},
+		{ipc: "shareable", def: "private", shared: true},
+		{ipc: "none"},
+		{ipc: "host", def: "private"},
+		{def: "shareable", shared: true},
+	} {
+		o, d := &Options{IPC: tc.ipc}, &Defaults{IPCNS: tc.def}
+		if got := PrivateIPC(o, d); got != tc.private {
+			t.Errorf("PrivateIPC(ipc %q, ipcns %q) = %v, want %v", tc.ipc, tc.def, got, tc.private)
+		}
+		if got := ShareableShm(o, d); got != tc.shared {
+			t.Errorf("ShareableShm(ipc %q, ipcns %q) = %v, want %v", tc.ipc, tc.def, got, tc.shared)
+		}
+	}
+}

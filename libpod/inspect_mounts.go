@@ -1,0 +1,68 @@
+package libpod
+
+import (
+	"github.com/pod-engine/pod/libpod/internal/specgen"
+	"github.com/pod-engine/pod/pkg/volume"
+)
+
+// inspectBindViews are the container's -v and --mount binds and volumes
+// with Podman's option lists (specgen.InspectBinds), by destination.
+func (c *Container) inspectBindViews() map[string]specgen.InspectBind {
+	return bindsByDest(specgen.InspectBinds(&c.config.Spec))
+}
+
+func bindsByDest(list []specgen.InspectBind) map[string]specgen.InspectBind {
+	out := make(map[string]specgen.InspectBind, len(list))
+	for _, b := range list {
+		out[b.Destination] = b
+	}
+	return out
+}
+
+// volumeInspectOptions are the options inspect shows for one of the container's
+// volumes: Podman's list for a -v or --mount volume, else (an image's
+// VOLUME, --volumes-from) the recorded ones.
+func volumeInspectOptions(views map[string]specgen.InspectBind, m VolumeMount) []string {
+	if v, ok := views[m.Destination]; ok && v.Type == "volume" {
+		return v.Options
+	}
+	return m.Options
+}
+
+// inspectBinds is HostConfig.Binds as Podman 4.3.1 writes it: the
+// volumes (NAME:DST:OPTIONS, anonymous ones by their generated name), then
+// the bind mounts of -v and --mount (SRC:DST:OPTIONS).
+func (c *Container) inspectBinds() []string {
+	list := specgen.InspectBinds(&c.config.Spec)
+	views := bindsByDest(list)
+	out := []string{}
+	for _, m := range c.config.Volumes {
+		out = append(out, specgen.BindText(m.Name, m.Destination, volumeInspectOptions(views, m)))
+	}
+	for _, b := range list {
+		if b.Type == "bind" {
+			out = append(out, specgen.BindText(b.Source, b.Destination, b.Options))
+		}
+	}
+	return out
+}
+
+// inspectMountOf is one Mounts entry with Podman's split of the options:
+// ro/rw in RW, the propagation and z/Z (Mode) apart, the rest in Options.
+func inspectMountOf(typ, src, dst string, opts []string) InspectMount {
+	rw, prop, mode, rest := specgen.InspectMountFields(opts)
+	return InspectMount{Type: typ, Source: src, Destination: dst, Options: rest, RW: rw, Propagation: prop, Mode: mode}
+}
+
+// volumeInspectMounts are the container's volumes as inspect's Mounts
+// shows them.
+func (c *Container) volumeInspectMounts() []InspectMount {
+	views := c.inspectBindViews()
+	out := make([]InspectMount, 0, len(c.config.Volumes))
+	for _, m := range c.config.Volumes {
+		im := inspectMountOf("volume", volume.DataDir(c.rt.paths.Volumes, m.Name), m.Destination, volumeInspectOptions(views, m))
+		im.Name, im.Driver = m.Name, volume.DriverLocal
+		out = append(out, im)
+	}
+	return out
+}
