@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"strconv"
-	"strings"
 	"time"
 
 	"github.com/pod-engine/pod/libpod/internal/lock"
@@ -15,6 +13,7 @@ import (
 	"github.com/pod-engine/pod/pkg/healthcheck"
 	"github.com/pod-engine/pod/pkg/network"
 	"github.com/pod-engine/pod/pkg/ocirt"
+	"github.com/pod-engine/pod/pkg/pidwatch"
 )
 
 // ContainerConfig is what a container was created with. It changes only by
@@ -259,57 +258,18 @@ func (c *Container) markStopped(code int, finished time.Time, oom bool, errMsg s
 // monitorAlive reports whether the container's monitor process still runs,
 // guarding against pid reuse with the recorded start time.
 func (c *Container) monitorAlive() bool {
-	return pidAlive(c.state.Task.MonitorPid, c.state.MonitorStart)
+	return pidwatch.Running(c.state.Task.MonitorPid, c.state.MonitorStart)
 }
 
 // processAlive reports whether the container's init process still runs.
 func (c *Container) processAlive() bool {
-	return pidAlive(c.state.Task.Pid, c.state.PidStart)
+	return pidwatch.Running(c.state.Task.Pid, c.state.PidStart)
 }
 
 // waitAlive is what waiting for an exit file asks: is anything left that
 // will write it, or that is still running?
 func (c *Container) waitAlive() bool {
 	return c.monitorAlive() || c.processAlive()
-}
-
-// pidAlive reports whether pid runs (not a zombie) and, when start is known,
-// is the process that started at that time.
-func pidAlive(pid int, start uint64) bool {
-	if pid <= 0 {
-		return false
-	}
-	state, started, err := procStat(pid)
-	if err != nil || state == 'Z' || state == 'X' {
-		return false
-	}
-	return start == 0 || started == start
-}
-
-// processStartTime returns the start time (clock ticks after boot) of pid.
-func processStartTime(pid int) (uint64, error) {
-	_, start, err := procStat(pid)
-	return start, err
-}
-
-// procStat returns the state letter (field 3) and start time (field 22) of
-// /proc/PID/stat.
-func procStat(pid int) (byte, uint64, error) {
-	data, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
-	if err != nil {
-		return 0, 0, err
-	}
-	s := string(data)
-	i := strings.LastIndexByte(s, ')')
-	if i < 0 {
-		return 0, 0, fmt.Errorf("unparsable /proc/%d/stat", pid)
-	}
-	fields := strings.Fields(s[i+1:])
-	if len(fields) < 20 || len(fields[0]) != 1 {
-		return 0, 0, fmt.Errorf("short /proc/%d/stat", pid)
-	}
-	start, err := strconv.ParseUint(fields[19], 10, 64)
-	return fields[0][0], start, err
 }
 
 // task returns the runtime task of the container, built from its record.

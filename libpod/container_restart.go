@@ -10,6 +10,7 @@ import (
 	"github.com/pod-engine/pod/pkg/errdefs"
 	"github.com/pod-engine/pod/pkg/events"
 	"github.com/pod-engine/pod/pkg/healthcheck"
+	"github.com/pod-engine/pod/pkg/pidwatch"
 	"github.com/pod-engine/pod/pkg/restartpolicy"
 	"github.com/pod-engine/pod/pkg/systemd/sdnotify"
 )
@@ -153,7 +154,7 @@ func (c *Container) markRestarting(on bool) error {
 	c.state.RestarterPid, c.state.RestarterStart = 0, 0
 	if on {
 		c.state.RestarterPid = os.Getpid()
-		c.state.RestarterStart, _ = processStartTime(os.Getpid())
+		c.state.RestarterStart, _ = pidwatch.StartTime(os.Getpid())
 	}
 	return c.save()
 }
@@ -161,5 +162,5 @@ func (c *Container) markRestarting(on bool) error {
 // restarting reports whether a live pod process is restarting the
 // container now (between the stop and the start of Restart).
 func (c *Container) restarting() bool {
-	return c.state.RestarterPid > 0 && pidAlive(c.state.RestarterPid, c.state.RestarterStart)
+	return c.state.RestarterPid > 0 && pidwatch.Running(c.state.RestarterPid, c.state.RestarterStart)
 }

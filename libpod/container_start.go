@@ -14,6 +14,7 @@ import (
 	"github.com/pod-engine/pod/pkg/events"
 	"github.com/pod-engine/pod/pkg/network"
 	"github.com/pod-engine/pod/pkg/ocirt"
+	"github.com/pod-engine/pod/pkg/pidwatch"
 	"github.com/pod-engine/pod/pkg/systemd/sdnotify"
 )
 
@@ -306,8 +307,8 @@ func (c *Container) init(ctx context.Context, foreground, start bool, attach fun
 	}
 	r.debugf("created container %s: pid %d, monitor %d", c.config.ID, t.Ref().Pid, t.Ref().MonitorPid)
 	c.state.Task = t.Ref()
-	c.state.MonitorStart, _ = processStartTime(c.state.Task.MonitorPid)
-	c.state.PidStart, _ = processStartTime(c.state.Task.Pid)
+	c.state.MonitorStart, _ = pidwatch.StartTime(c.state.Task.MonitorPid)
+	c.state.PidStart, _ = pidwatch.StartTime(c.state.Task.Pid)
 	c.state.Mountpoint = rootfs
 	c.state.StopSignal = res.StopSignal
 	c.state.ExitCode = 0

@@ -1,6 +1,10 @@
 package libpod
 
-import "os"
+import (
+	"os"
+
+	"github.com/pod-engine/pod/pkg/pidwatch"
+)
 
 // A container is "stopping" while a pod process waits, unlocked, for it to
 // exit. That process is recorded (pid and start time, like the monitor), so
@@ -11,14 +15,14 @@ import "os"
 // setStopper records this process as the one stopping the container.
 func (c *Container) setStopper() {
 	pid := os.Getpid()
-	start, _ := processStartTime(pid)
+	start, _ := pidwatch.StartTime(pid)
 	c.state.StopperPid, c.state.StopperStart = pid, start
 }
 
 // dropDeadStopper puts a "stopping" container whose stopper is gone back to
 // running (in memory; lockAndSync saves it). It reports whether it did.
 func (c *Container) dropDeadStopper() bool {
-	if c.state.Status != StatusStopping || pidAlive(c.state.StopperPid, c.state.StopperStart) {
+	if c.state.Status != StatusStopping || pidwatch.Running(c.state.StopperPid, c.state.StopperStart) {
 		return false
 	}
 	c.state.Status = StatusRunning

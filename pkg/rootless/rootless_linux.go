@@ -20,6 +20,7 @@ import (
 
 	"github.com/pod-engine/pod/pkg/errdefs"
 	"github.com/pod-engine/pod/pkg/inheritfd"
+	"github.com/pod-engine/pod/pkg/pidwatch"
 )
 
 // Environment variables between the pod processes of one command.
@@ -197,7 +198,7 @@ func inOtherNS(pid int) bool {
 	}
 	// A zombie (killed, not reaped yet) keeps its user namespace link but
 	// has no mount namespace left to join.
-	if stat, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid)); err != nil || zombie(stat) {
+	if !pidwatch.Running(pid, 0) {
 		return false
 	}
 	if _, err := os.Readlink(fmt.Sprintf("/proc/%d/ns/mnt", pid)); err != nil {
@@ -215,12 +216,6 @@ func inOtherNS(pid int) bool {
 		return theirs == ours
 	}
 	return theirs != ours
-}
-
-// zombie reports whether a /proc/PID/stat line is a dead process's.
-func zombie(stat []byte) bool {
-	i := strings.LastIndexByte(string(stat), ')')
-	return i < 0 || i+2 >= len(stat) || stat[i+2] == 'Z' || stat[i+2] == 'X'
 }
 
 func alivePause(dir string) int {

@@ -17,20 +17,6 @@ func TestStack(t *testing.T) {
 	}
 }
 
-func TestZombie(t *testing.T) {
-	for in, want := range map[string]bool{
-		"12 (pod) S 1 2":          false,
-		"12 (a) b) Z 1 2":         true, // the name may hold ") "
-		"12 (pod-rootless) X 1 2": true,
-		"garbage":                 true,
-		"12 (x)":                  true,
-	} {
-		if got := zombie([]byte(in)); got != want {
-			t.Errorf("%q: %v", in, got)
-		}
-	}
-}
-
 func TestReadPidAndAlive(t *testing.T) {
 	dir := t.TempDir()
 	for content, want := range map[string]int{"123\n": 123, "x": 0, "-5": 0, "": 0} {

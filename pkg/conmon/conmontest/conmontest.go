@@ -14,14 +14,13 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strconv"
-	"strings"
 	"testing"
 	"time"
 
 	specs "github.com/opencontainers/runtime-spec/specs-go"
 
 	"github.com/pod-engine/pod/pkg/conmon"
+	"github.com/pod-engine/pod/pkg/pidwatch"
 )
 
 // Applets are the busybox applets linked into every rootfs.
@@ -211,25 +210,12 @@ func WaitFile(t testing.TB, path string, timeout time.Duration) string {
 	}
 }
 
-// WaitGone polls until pid no longer exists (or is a zombie nobody reaps).
+// WaitGone waits until pid no longer runs (a zombie nobody reaps does not)
+// and reports whether it did within timeout.
 func WaitGone(pid int, timeout time.Duration) bool {
-	deadline := time.Now().Add(timeout)
-	for {
-		data, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
-		if err != nil {
-			return true
-		}
-		// The state follows the ")" that ends the command name.
-		if i := strings.LastIndexByte(string(data), ')'); i > 0 {
-			if f := strings.Fields(string(data[i+1:])); len(f) > 0 && f[0] == "Z" {
-				return true
-			}
-		}
-		if time.Now().After(deadline) {
-			return false
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
+	defer cancel()
+	return pidwatch.WaitExit(ctx, pid, 0) == nil
 }
 
 func copyFile(src, dst string) error {

@@ -23,6 +23,7 @@
 package rootlessnet
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -41,6 +42,7 @@ import (
 	"go.podman.io/common/pkg/config"
 
 	"github.com/pod-engine/pod/pkg/errdefs"
+	"github.com/pod-engine/pod/pkg/pidwatch"
 )
 
 // Kinds of user-mode network.
@@ -288,9 +290,9 @@ type helperRecord struct {
 func recordPath(dir, id string) string { return filepath.Join(dir, id+".helper") }
 
 func record(dir, id, kind string, pid int) error {
-	start, err := startTime(pid)
-	if err != nil {
-		return fmt.Errorf("%s (pid %d) exited right after it started: %w", kind, pid, err)
+	start, err := pidwatch.StartTime(pid)
+	if err != nil || !pidwatch.Running(pid, start) {
+		return fmt.Errorf("%s (pid %d) exited right after it started", kind, pid)
 	}
 	b, _ := json.Marshal(helperRecord{Kind: kind, Pid: pid, Start: start})
 	return os.WriteFile(recordPath(dir, id), b, 0o600)
@@ -306,7 +308,7 @@ func Pid(dir, id string) int {
 	if json.Unmarshal(b, &r) != nil {
 		return 0
 	}
-	if s, err := startTime(r.Pid); err != nil || s != r.Start {
+	if r.Start == 0 || !pidwatch.Running(r.Pid, r.Start) {
 		return 0
 	}
 	return r.Pid
@@ -327,42 +329,17 @@ func Stop(dir, id string) {
 }
 
 // killHelper sends SIGTERM, then SIGKILL after a second, to pid while it
-// is the process that started at start (0: any).
+// is the process that started at start (0: any), and waits a second more.
 func killHelper(pid int, start uint64) {
-	same := func() bool {
-		s, err := startTime(pid)
-		return err == nil && (start == 0 || s == start)
-	}
-	if !same() {
-		return
-	}
-	_ = syscall.Kill(pid, syscall.SIGTERM)
-	for i := 0; i < 100 && same(); i++ {
-		if i == 50 {
-			_ = syscall.Kill(pid, syscall.SIGKILL)
+	for _, sig := range []syscall.Signal{syscall.SIGTERM, syscall.SIGKILL} {
+		if err := pidwatch.Kill(pid, start, sig); err != nil {
+			return
 		}
-		time.Sleep(20 * time.Millisecond)
+		ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+		err := pidwatch.WaitExit(ctx, pid, start)
+		cancel()
+		if err == nil {
+			return
+		}
 	}
-}
-
-// startTime is pid's start time (clock ticks after boot); an error when
-// pid does not run (a zombie does not).
-func startTime(pid int) (uint64, error) {
-	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
-	if err != nil {
-		return 0, err
-	}
-	s := string(b)
-	i := strings.LastIndexByte(s, ')')
-	if i < 0 {
-		return 0, fmt.Errorf("pid %d: unreadable stat", pid)
-	}
-	f := strings.Fields(s[i+1:])
-	if len(f) < 20 {
-		return 0, fmt.Errorf("pid %d: unreadable stat", pid)
-	}
-	if f[0] == "Z" || f[0] == "X" {
-		return 0, fmt.Errorf("pid %d has exited", pid)
-	}
-	return strconv.ParseUint(f[19], 10, 64)
 }

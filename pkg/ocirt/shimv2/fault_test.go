@@ -11,9 +11,9 @@ import (
 
 	specs "github.com/opencontainers/runtime-spec/specs-go"
 
-	"github.com/pod-engine/pod/pkg/ocirt/shimv2/internal/proc"
 	"github.com/pod-engine/pod/pkg/ocirt/shimv2/internal/testutil"
 	"github.com/pod-engine/pod/pkg/ocirt/shimv2/shimclient"
+	"github.com/pod-engine/pod/pkg/pidwatch"
 )
 
 // TestShimKilled: SIGKILL the shim of a running container. pod-shim notices,
@@ -42,7 +42,7 @@ func TestShimKilled(t *testing.T) {
 		}
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		defer cancel()
-		if err := proc.WaitExit(ctx, ctrPid, 0); err != nil {
+		if err := pidwatch.WaitExit(ctx, ctrPid, 0); err != nil {
 			t.Errorf("container process %d still running after its shim died", ctrPid)
 		}
 		if _, err := os.Stat(sock); err == nil {
@@ -77,14 +77,14 @@ func TestShimKilledMonitorGone(t *testing.T) {
 		syscall.Kill(st.ShimPid, syscall.SIGKILL)
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		defer cancel()
-		proc.WaitExit(ctx, st.ShimPid, 0)
-		if !proc.Alive(ctrPid, 0) {
+		pidwatch.WaitExit(ctx, st.ShimPid, 0)
+		if !pidwatch.Running(ctrPid, 0) {
 			t.Fatalf("container died with its shim; the test needs it alive")
 		}
 		if err := tk.Delete(context.Background(), true); err != nil {
 			t.Fatal(err)
 		}
-		if err := proc.WaitExit(ctx, ctrPid, 0); err != nil {
+		if err := pidwatch.WaitExit(ctx, ctrPid, 0); err != nil {
 			t.Errorf("container process %d still running after Delete", ctrPid)
 		}
 		assertGone(t, tk, before)

@@ -13,8 +13,8 @@ import (
 	"github.com/pod-engine/pod/pkg/conmon"
 	"github.com/pod-engine/pod/pkg/conmon/k8sfile"
 	"github.com/pod-engine/pod/pkg/ocirt"
-	"github.com/pod-engine/pod/pkg/ocirt/shimv2/internal/proc"
 	"github.com/pod-engine/pod/pkg/ocirt/shimv2/internal/testutil"
+	"github.com/pod-engine/pod/pkg/pidwatch"
 )
 
 // podShim is the pod-shim binary built for the tests.
@@ -111,7 +111,7 @@ func (f *fixture) create(req *ocirt.CreateRequest) ocirt.Task {
 		// before the test's directories go.
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()
-		_ = proc.WaitExit(ctx, tk.Ref().MonitorPid, 0)
+		_ = pidwatch.WaitExit(ctx, tk.Ref().MonitorPid, 0)
 	})
 	return tk
 }

@@ -18,10 +18,10 @@ import (
 	"github.com/pod-engine/pod/pkg/conmon/client"
 	"github.com/pod-engine/pod/pkg/errdefs"
 	"github.com/pod-engine/pod/pkg/ocirt"
-	"github.com/pod-engine/pod/pkg/ocirt/shimv2/internal/proc"
 	"github.com/pod-engine/pod/pkg/ocirt/shimv2/internal/testutil"
 	"github.com/pod-engine/pod/pkg/ocirt/shimv2/shimclient"
 	"github.com/pod-engine/pod/pkg/ocirt/shimv2/shimwire"
+	"github.com/pod-engine/pod/pkg/pidwatch"
 )
 
 // assertGone checks that Delete left nothing: no shim process, socket,
@@ -35,7 +35,7 @@ func assertGone(t *testing.T, tk ocirt.Task, _ testutil.Census) {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	if st.ShimPid > 0 {
-		if err := proc.WaitExit(ctx, st.ShimPid, st.ShimStart); err != nil {
+		if err := pidwatch.WaitExit(ctx, st.ShimPid, st.ShimStart); err != nil {
 			t.Errorf("shim %d still running after Delete", st.ShimPid)
 		}
 	}

@@ -13,9 +13,9 @@ import (
 
 	"github.com/pod-engine/pod/pkg/errdefs"
 	"github.com/pod-engine/pod/pkg/ocirt"
-	"github.com/pod-engine/pod/pkg/ocirt/shimv2/internal/proc"
 	"github.com/pod-engine/pod/pkg/ocirt/shimv2/shimclient"
 	"github.com/pod-engine/pod/pkg/ocirt/shimv2/shimwire"
+	"github.com/pod-engine/pod/pkg/pidwatch"
 )
 
 // task is one container of a shim. Every call dials the shim afresh (a
@@ -42,7 +42,7 @@ func (t *task) dial(ctx context.Context) (*shimclient.Client, error) {
 	if t.state.Address == "" {
 		return nil, fmt.Errorf("container %s has no shim (it was never created): %w", t.ref.ID, errdefs.ErrNotFound)
 	}
-	if t.state.ShimPid > 0 && !proc.Alive(t.state.ShimPid, t.state.ShimStart) {
+	if t.state.ShimPid > 0 && !pidwatch.Running(t.state.ShimPid, t.state.ShimStart) {
 		return nil, fmt.Errorf("container %s: %w: %w", t.ref.ID, errShimDead, errdefs.ErrUnavailable)
 	}
 	c, err := shimclient.Dial(ctx, t.state.Address, t.state.Namespace, t.state.TaskAPI)
@@ -214,7 +214,7 @@ func (t *task) Delete(ctx context.Context, force bool) error {
 	c.Close()
 	wctx, cancel := context.WithTimeout(ctx, shutdownWait)
 	defer cancel()
-	if t.state.ShimPid > 0 && proc.WaitExit(wctx, t.state.ShimPid, t.state.ShimStart) != nil {
+	if t.state.ShimPid > 0 && pidwatch.WaitExit(wctx, t.state.ShimPid, t.state.ShimStart) != nil {
 		// The shim still serves other tasks (shims may group containers);
 		// it is theirs now, keep it.
 		t.removeBundle()
@@ -252,7 +252,7 @@ func (t *task) waitMonitor(ctx context.Context) {
 		if _, err := os.Stat(marker); err == nil {
 			return
 		}
-		if !proc.Alive(t.ref.MonitorPid, 0) {
+		if !pidwatch.Running(t.ref.MonitorPid, 0) {
 			return
 		}
 		select {
@@ -268,10 +268,10 @@ func (t *task) waitMonitor(ctx context.Context) {
 // the OCI runtime and unmounts the rootfs; then the stale socket and the
 // shim bundle go. A shim that is alive but does not answer is killed first.
 func (t *task) cleanupDead(ctx context.Context) error {
-	if t.state.ShimPid > 0 && proc.Alive(t.state.ShimPid, t.state.ShimStart) {
-		_ = proc.Kill(t.state.ShimPid, t.state.ShimStart, syscall.SIGKILL)
+	if t.state.ShimPid > 0 && pidwatch.Running(t.state.ShimPid, t.state.ShimStart) {
+		_ = pidwatch.Kill(t.state.ShimPid, t.state.ShimStart, syscall.SIGKILL)
 		wctx, cancel := context.WithTimeout(ctx, shutdownWait)
-		_ = proc.WaitExit(wctx, t.state.ShimPid, t.state.ShimStart)
+		_ = pidwatch.WaitExit(wctx, t.state.ShimPid, t.state.ShimStart)
 		cancel()
 	}
 	if _, err := os.Stat(filepath.Join(t.bundle, shimwire.DeletedFile)); errors.Is(err, os.ErrNotExist) {

@@ -13,8 +13,8 @@ import (
 	"time"
 
 	"github.com/pod-engine/pod/pkg/errdefs"
-	"github.com/pod-engine/pod/pkg/ocirt/shimv2/internal/proc"
 	"github.com/pod-engine/pod/pkg/ocirt/shimv2/internal/testutil"
+	"github.com/pod-engine/pod/pkg/pidwatch"
 )
 
 // startShim prepares a bundle for args and starts binary on it; it returns
@@ -128,7 +128,7 @@ func TestLifecycle(t *testing.T) {
 			}
 			wctx, cancel := context.WithTimeout(ctx, 5*time.Second)
 			defer cancel()
-			if err := proc.WaitExit(wctx, ci.ShimPid, 0); err != nil {
+			if err := pidwatch.WaitExit(wctx, ci.ShimPid, 0); err != nil {
 				t.Fatalf("shim %d still alive after Shutdown: %v", ci.ShimPid, err)
 			}
 			p, _ := SocketPath(b.Address)

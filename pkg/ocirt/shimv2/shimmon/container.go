@@ -11,9 +11,9 @@ import (
 	"time"
 
 	"github.com/pod-engine/pod/pkg/conmon"
-	"github.com/pod-engine/pod/pkg/ocirt/shimv2/internal/proc"
 	"github.com/pod-engine/pod/pkg/ocirt/shimv2/shimclient"
 	"github.com/pod-engine/pod/pkg/ocirt/shimv2/shimwire"
+	"github.com/pod-engine/pod/pkg/pidwatch"
 )
 
 // Files pod-shim keeps in the shim bundle.
@@ -98,7 +98,8 @@ func runContainer(a *conmon.Args, f *shimwire.Flags, p *pipes) int {
 		cleanupDeadShim(shim, id, st)
 		return failed(err)
 	}
-	st.ShimPid, st.ShimStart = ci.ShimPid, proc.StartTime(ci.ShimPid)
+	st.ShimPid = ci.ShimPid
+	st.ShimStart, _ = pidwatch.StartTime(ci.ShimPid)
 	diag.debugf("connected after %v", time.Since(t0))
 	if err := shimwire.WriteState(st); err != nil {
 		stopShim(c, id, st)
@@ -219,12 +220,12 @@ func waitTask(conn *shimConn, shim *shimclient.Shim, id, execID string, st shimw
 		if lost.IsZero() {
 			lost = time.Now()
 		}
-		alive := proc.Alive(st.ShimPid, st.ShimStart)
+		alive := pidwatch.Running(st.ShimPid, st.ShimStart)
 		if alive && time.Since(lost) > reconnectLimit {
 			diag.warn("shim %d of %s unreachable for %v: killing it", st.ShimPid, id, reconnectLimit)
-			_ = proc.Kill(st.ShimPid, st.ShimStart, syscall.SIGKILL)
+			_ = pidwatch.Kill(st.ShimPid, st.ShimStart, syscall.SIGKILL)
 			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-			_ = proc.WaitExit(ctx, st.ShimPid, st.ShimStart)
+			_ = pidwatch.WaitExit(ctx, st.ShimPid, st.ShimStart)
 			cancel()
 			alive = false
 		}
@@ -256,8 +257,8 @@ func stopShim(c *shimclient.Client, id string, st shimwire.State) {
 	_ = c.Shutdown(ctx, id)
 	c.Close()
 	if st.ShimPid > 0 {
-		if proc.WaitExit(ctx, st.ShimPid, st.ShimStart) != nil {
-			_ = proc.Kill(st.ShimPid, st.ShimStart, syscall.SIGKILL)
+		if pidwatch.WaitExit(ctx, st.ShimPid, st.ShimStart) != nil {
+			_ = pidwatch.Kill(st.ShimPid, st.ShimStart, syscall.SIGKILL)
 		}
 	}
 	removeSocket(st.Address)
