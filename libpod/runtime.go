@@ -164,15 +164,24 @@ func (r *Runtime) monitorPath() (string, error) {
 	return r.monitor, r.monitorErr
 }
 
-// Shutdown releases what the runtime opened.
+// Shutdown releases what the runtime opened. The database's close (SQLite's
+// checkpoint: two fsyncs) and the storage's release (its locks, the unmount
+// of the overlay home) are independent and run side by side: both are on
+// every command's way out.
 func (r *Runtime) Shutdown() {
 	r.runPodChecks()
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		if r.store != nil {
+			r.store.Shutdown(false)
+		}
+	}()
 	if r.db != nil {
 		_ = r.db.Close()
 	}
-	if r.store != nil {
-		r.store.Shutdown(false)
-	}
+	<-done
+	r.debugf("shut down")
 }
 
 func lookPath(name string) (string, error) {

@@ -7,7 +7,8 @@ import (
 	"github.com/spf13/pflag"
 )
 
-// The flag sets of create, run, clone and pod create/clone are large
+// The flag sets of create, run, clone, pod create/clone and update (create's
+// resource flags, picked from create's whole set) are large
 // (~150 flags each, and pflag renders every slice flag's default through
 // encoding/csv as it registers it): building all of them cost more CPU than
 // the rest of the command tree and package init, in every pod process, the

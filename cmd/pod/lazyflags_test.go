@@ -39,6 +39,8 @@ func TestRootCommandForMatchesTraverse(t *testing.T) {
 		{"completion", "bash"},
 		{"run", "--help"},
 		{"--storage-opt", "run", "ps"},
+		{"update", "--cpus", "2", "--memory", "256m", "ctr"},
+		{"container", "update", "--runtime", "runc", "ctr"},
 	} {
 		eager := rootCommand()
 		want, _, err := eager.Traverse(args)
@@ -70,11 +72,24 @@ func TestRootCommandForRegistersAllForHelp(t *testing.T) {
 				t.Errorf("%q: %s has no --name flag", args, c.CommandPath())
 			}
 		}
+		for _, path := range [][]string{{"update"}, {"container", "update"}} {
+			c, _, err := lazy.Find(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if c.Flags().Lookup("memory") == nil || c.Flags().Lookup("runtime") == nil {
+				t.Errorf("%q: %s lacks --memory or --runtime", args, c.CommandPath())
+			}
+		}
 	}
 	// A verb of its own leaves the big flag sets of the others out.
 	lazy := rootCommandFor([]string{"container", "cleanup", "x"})
 	c, _, _ := lazy.Find([]string{"run"})
 	if c.Flags().Lookup("rm") != nil {
 		t.Error("pod container cleanup registered run's flags")
+	}
+	c, _, _ = lazy.Find([]string{"update"})
+	if c.Flags().Lookup("memory") != nil {
+		t.Error("pod container cleanup registered update's flags")
 	}
 }

@@ -81,10 +81,14 @@ pod container update --runtime runc stopped_ctr`,
 			})
 		},
 	}
-	tmp := pflag.NewFlagSet("create", pflag.ContinueOnError)
-	f.register(tmp)
-	fl := cmd.Flags()
-	addFlags(fl, tmp, func(name string) bool { return updateEdits[name] != nil })
-	fl.StringVar(&runtime, "runtime", "", "Switch the (stopped) container to this runtime: a name, shim type, alias or absolute path")
+	// Its flags are create's resource flags: built from create's whole set,
+	// so registered only when update is the verb (lazyflags.go).
+	registerFlags(cmd, func() {
+		tmp := pflag.NewFlagSet("create", pflag.ContinueOnError)
+		f.register(tmp)
+		fl := cmd.Flags()
+		addFlags(fl, tmp, func(name string) bool { return updateEdits[name] != nil })
+		fl.StringVar(&runtime, "runtime", "", "Switch the (stopped) container to this runtime: a name, shim type, alias or absolute path")
+	})
 	return cmd
 }

@@ -141,13 +141,12 @@ func (s *Store) Mounted(id string) (int, error) {
 
 // DeleteContainer unmounts and removes the container's layer and its
 // directories. Deleting a container that does not exist is not an error.
+// Storage's own delete unmounts the layer (every mount of it) under the
+// locks it takes anyway: an Unmount before it would take and reload them
+// all once more on `run --rm`'s way out.
 func (s *Store) DeleteContainer(id string) error {
 	if err := validID(id); err != nil {
 		return err
-	}
-	if _, err := s.store.Unmount(id, true); err != nil && !errors.Is(err, storage.ErrLayerNotMounted) &&
-		!errors.Is(err, storage.ErrContainerUnknown) && !errors.Is(err, storage.ErrLayerUnknown) {
-		return mapErr(err, "unmounting root filesystem of container "+id)
 	}
 	if err := s.store.DeleteContainer(id); err != nil {
 		if errors.Is(err, storage.ErrContainerUnknown) || errors.Is(err, storage.ErrNotAContainer) {

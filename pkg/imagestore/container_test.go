@@ -102,7 +102,10 @@ func TestContainerLifecycle(t *testing.T) {
 		t.Errorf("write did not persist: %v", err)
 	}
 
-	// Delete works while mounted and is idempotent.
+	// Delete works while mounted (twice: every mount goes) and is idempotent.
+	if _, err := st.Mount(id, ""); err != nil {
+		t.Fatal(err)
+	}
 	if err := st.DeleteContainer(id); err != nil {
 		t.Fatalf("DeleteContainer: %v", err)
 	}
@@ -111,6 +114,9 @@ func TestContainerLifecycle(t *testing.T) {
 	}
 	if _, err := os.Stat(staticDir); !os.IsNotExist(err) {
 		t.Errorf("container dir left behind: %v", err)
+	}
+	if mi, err := os.ReadFile("/proc/self/mountinfo"); err == nil && strings.Contains(string(mi), rootfs) {
+		t.Errorf("root filesystem %s still mounted after DeleteContainer", rootfs)
 	}
 	if _, err := st.Mount(id, ""); !errors.Is(err, errdefs.ErrNotFound) {
 		t.Errorf("Mount after delete: %v", err)
