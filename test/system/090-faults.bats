@@ -168,13 +168,15 @@ fg_to_exit() {
     wait_pid_gone "$mon"
 }
 
-# let_go NAME: lets NAME's $WAIT_GO end. On runsc the exec's own wait can
-# lose the race with the container's exit after touch ran ("connecting to
-# control server … connection refused", "sandbox is not running"): the
-# callers check that the container went on.
+# let_go NAME: lets NAME's $WAIT_GO end. The container's exit can overtake
+# the exec that caused it: touch, still running when the container's init
+# exits, is killed with the PID namespace (137; seen under heavy load), and
+# on runsc the exec's own wait can lose the race ("connecting to control
+# server … connection refused", "sandbox is not running"). The callers
+# check that the container went on.
 let_go() {
     run_pod '?' exec "$1" touch /tmp/go
-    [[ $status == 0 ]] || is_gvisor || die "exec touch /tmp/go: $output"
+    [[ $status == 0 || $status == 137 ]] || is_gvisor || die "exec touch /tmp/go: status $status: $output"
 }
 
 # no_exit_command: the monitor ran none.
