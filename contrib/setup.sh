@@ -16,6 +16,10 @@ if ((${#missing[@]})); then
     apt-get update -qq
     apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
+# Debian 12's criu fails `criu check` on newer kernels: build criu 4.1.1
+# into /usr/local/sbin there (contrib/criu.sh; a no-op where criu works).
+contrib/criu.sh
+
 # Debian's containerd package may start a daemon where systemd runs; pod
 # needs none, and the tests prove that by running without one.
 

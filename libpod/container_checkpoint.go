@@ -88,6 +88,11 @@ func (c *Container) Checkpoint(ctx context.Context, o CheckpointOptions) (time.D
 	if err := checkpoint.Check(ctx); err != nil {
 		return 0, fmt.Errorf("cannot checkpoint container %s: %w", c.config.Name, err)
 	}
+	if o.PreCheckpoint {
+		if err := checkpoint.CheckMemTrack(ctx); err != nil {
+			return 0, fmt.Errorf("cannot pre-checkpoint container %s: %w", c.config.Name, err)
+		}
+	}
 	t, err := c.task()
 	if err != nil {
 		return 0, err

@@ -144,8 +144,16 @@ func (r *Runtime) RestoreImport(ctx context.Context, o RestoreOptions) (*Contain
 		_ = c.Remove(context.WithoutCancel(ctx), RemoveOptions{Force: true})
 		return nil, 0, err
 	}
-	if err := os.Rename(filepath.Join(tmp, checkpoint.ImagesDir), c.checkpointDir()); err != nil {
+	images := filepath.Join(tmp, checkpoint.ImagesDir)
+	if _, err := os.Stat(images); err != nil {
 		return undo(fmt.Errorf("the archive %s holds no checkpoint: %w", o.Import, errdefs.ErrInvalidArgument))
+	}
+	// a new container's directory exists only once it first runs
+	if err := os.MkdirAll(c.staticDir(), 0o700); err != nil {
+		return undo(err)
+	}
+	if err := os.Rename(images, c.checkpointDir()); err != nil {
+		return undo(err)
 	}
 	if o.ImportPrevious != "" {
 		prev := filepath.Join(tmp, "previous")

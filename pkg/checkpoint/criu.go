@@ -14,32 +14,47 @@ import (
 )
 
 var (
-	checkOnce sync.Once
-	checkErr  error
+	checkOnce    sync.Once
+	checkErr     error
+	memTrackOnce sync.Once
+	memTrackErr  error
 )
 
 // Check reports whether criu is installed and works on this kernel
 // (`criu check`), once per process. The error, of class
 // errdefs.ErrUnavailable, carries criu's own reason.
 func Check(ctx context.Context) error {
-	checkOnce.Do(func() { checkErr = check(ctx) })
+	checkOnce.Do(func() {
+		checkErr = run(ctx, "criu cannot checkpoint on this host", "check")
+	})
 	return checkErr
 }
 
-func check(ctx context.Context) error {
+// CheckMemTrack reports whether criu can track memory changes on this
+// kernel (`criu check --feature mem_dirty_track`, soft-dirty pages), which
+// a pre-checkpoint needs; once per process, errors as Check's.
+func CheckMemTrack(ctx context.Context) error {
+	memTrackOnce.Do(func() {
+		memTrackErr = run(ctx, "a pre-checkpoint needs criu's memory tracking, which this kernel lacks", "check", "--feature", "mem_dirty_track")
+	})
+	return memTrackErr
+}
+
+// run runs criu with args; its failure is what, with criu's reason.
+func run(ctx context.Context, what string, args ...string) error {
 	path, err := exec.LookPath("criu")
 	if err != nil {
 		return fmt.Errorf("checkpoint/restore needs criu, which is not installed (apt-get install criu): %w", errdefs.ErrUnavailable)
 	}
 	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, path, "check")
+	cmd := exec.CommandContext(ctx, path, args...)
 	cmd.Cancel = func() error { return cmd.Process.Signal(syscall.SIGKILL) }
 	cmd.WaitDelay = time.Second
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out
 	if err := cmd.Run(); err != nil {
-		return fmt.Errorf("criu cannot checkpoint on this host (`%s check` failed: %s): %w", path, Reason(out.String(), err), errdefs.ErrUnavailable)
+		return fmt.Errorf("%s (`%s %s` failed: %s): %w", what, path, strings.Join(args, " "), Reason(out.String(), err), errdefs.ErrUnavailable)
 	}
 	return nil
 }
