@@ -7,6 +7,7 @@ import (
 
 	specs "github.com/opencontainers/runtime-spec/specs-go"
 	"go.podman.io/storage/pkg/idtools"
+	"go.podman.io/storage/pkg/unshare"
 
 	"github.com/pod-engine/pod/libpod/internal/specgen"
 	"github.com/pod-engine/pod/pkg/errdefs"
@@ -59,7 +60,9 @@ func ResolveBuildUserNS(o *CreateOptions, u BuildUserNS) (uids, gids []idtools.I
 		return nil, nil, nil
 	case "container", "private":
 		if !flags.Given() {
-			mu, mg = identity(ns, true), identity(ns, false)
+			if mu, mg, err = identity(ns != nil); err != nil {
+				return nil, nil, err
+			}
 		}
 		s.UIDMap, s.GIDMap = idTriples(mu), idTriples(mg)
 		if isIdentity(mu) && isIdentity(mg) {
@@ -80,16 +83,28 @@ func ResolveBuildUserNS(o *CreateOptions, u BuildUserNS) (uids, gids []idtools.I
 	return idmap.ToStorage(mu), idmap.ToStorage(mg), nil
 }
 
-// identity maps every id of pod's user namespace to itself.
-func identity(ns *idmap.NS, uid bool) []specs.LinuxIDMapping {
-	n := uint32(4294967295)
-	switch {
-	case ns != nil && uid:
-		n = ns.UIDs
-	case ns != nil:
-		n = ns.GIDs
+// identity maps every id of pod's user namespace to itself. Rootless that
+// is one extent per line of pod's own maps: the kernel refuses (EPERM) an
+// extent of a child namespace that spans two extents of its parent (the
+// user's own id and its subordinate range), as a single 0:0:65537 would.
+func identity(rootless bool) (uids, gids []specs.LinuxIDMapping, err error) {
+	if !rootless {
+		all := []specs.LinuxIDMapping{{ContainerID: 0, HostID: 0, Size: 4294967295}}
+		return all, all, nil
 	}
-	return []specs.LinuxIDMapping{{ContainerID: 0, HostID: 0, Size: n}}
+	if uids, gids, err = unshare.GetHostIDMappings(""); err != nil {
+		return nil, nil, fmt.Errorf("reading the user namespace's id maps: %w", err)
+	}
+	return sameIDs(uids), sameIDs(gids), nil
+}
+
+// sameIDs maps each extent's ids of this namespace to themselves.
+func sameIDs(m []specs.LinuxIDMapping) []specs.LinuxIDMapping {
+	out := make([]specs.LinuxIDMapping, len(m))
+	for i, e := range m {
+		out[i] = specs.LinuxIDMapping{ContainerID: e.ContainerID, HostID: e.ContainerID, Size: e.Size}
+	}
+	return out
 }
 
 func isIdentity(m []specs.LinuxIDMapping) bool {

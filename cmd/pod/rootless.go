@@ -12,14 +12,15 @@ import (
 )
 
 // noUserNS are the verbs an ordinary user runs outside the user namespace:
-// they touch no container, image or storage (system migrate stops the
-// namespace itself).
+// they touch no container, image or storage. system migrate joins it, as
+// Podman's, to stop the containers running there, and stays outside only
+// when the namespace cannot be joined (migrateRootless then stops the pause
+// process so that the next command builds a new one).
 var noUserNS = map[string]bool{
-	"pod version":        true,
-	"pod help":           true,
-	"pod system migrate": true,
-	"pod __complete":     true,
-	"pod completion":     true,
+	"pod version":    true,
+	"pod help":       true,
+	"pod __complete": true,
+	"pod completion": true,
 }
 
 // unshareRequired are the verbs an ordinary user runs only inside `pod
@@ -59,6 +60,9 @@ func enterUserNS(cmd *cobra.Command, args []string) error {
 	}
 	if err := rootless.CheckRuntimeDir(); err != nil {
 		return err
+	}
+	if cmd.CommandPath() == "pod system migrate" && rootless.JoinFailed() {
+		return nil
 	}
 	o, err := libpod.RootlessOptions(globals)
 	if err != nil {

@@ -217,6 +217,9 @@ namespace is stopped, so that the next command builds it anew (after /etc/subuid
 changed).`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if migrateUnjoined() {
+				return migrateRootless()
+			}
 			err := withRuntime(func(rt *libpod.Runtime) error {
 				return rt.Migrate(cmd.Context(), newRuntime, func(id string) { fmt.Printf("stopped %s\n", id) })
 			})

@@ -169,10 +169,15 @@ func ParseModes(vals []string, defaultNetwork string) (Mode, error) {
 }
 
 // ApplyFlags adds --ip, --ip6, --mac-address and --network-alias to the one
-// network of a bridge mode.
+// network of a bridge mode. A bad value is named first, whatever the mode
+// (as Podman, which parses them before it looks at the network).
 func (m *Mode) ApplyFlags(ip, ip6, mac string, aliases []string) error {
 	if ip == "" && ip6 == "" && mac == "" && len(aliases) == 0 {
 		return nil
+	}
+	ips, hw, err := parseStatic(ip, ip6, mac)
+	if err != nil {
+		return err
 	}
 	if !m.Joins() {
 		return fmt.Errorf("--ip, --ip6, --mac-address and --network-alias need a network (--network bridge or NAME), not %q: %w", m.Kind, errdefs.ErrInvalidArgument)
@@ -181,29 +186,36 @@ func (m *Mode) ApplyFlags(ip, ip6, mac string, aliases []string) error {
 		return fmt.Errorf("--ip, --ip6, --mac-address and --network-alias can only be set for a single network: give them per network (--network NAME:ip=IP,mac=MAC,alias=NAME): %w", errdefs.ErrInvalidArgument)
 	}
 	for name, o := range m.Networks {
-		if ip != "" {
-			p := net.ParseIP(ip)
-			if p == nil || p.To4() == nil {
-				return fmt.Errorf("--ip %q: not an IPv4 address: %w", ip, errdefs.ErrInvalidArgument)
-			}
-			o.StaticIPs = append(o.StaticIPs, p)
-		}
-		if ip6 != "" {
-			p := net.ParseIP(ip6)
-			if p == nil || p.To4() != nil {
-				return fmt.Errorf("--ip6 %q: not an IPv6 address: %w", ip6, errdefs.ErrInvalidArgument)
-			}
-			o.StaticIPs = append(o.StaticIPs, p)
-		}
-		if mac != "" {
-			hw, err := net.ParseMAC(mac)
-			if err != nil {
-				return fmt.Errorf("--mac-address %q: not a MAC address: %w", mac, errdefs.ErrInvalidArgument)
-			}
+		o.StaticIPs = append(o.StaticIPs, ips...)
+		if hw != nil {
 			o.StaticMAC = HardwareAddr(hw)
 		}
 		o.Aliases = append(o.Aliases, aliases...)
 		m.Networks[name] = o
 	}
 	return nil
+}
+
+// parseStatic checks --ip, --ip6 and --mac-address (each may be empty).
+func parseStatic(ip, ip6, mac string) (ips []net.IP, hw net.HardwareAddr, err error) {
+	if ip != "" {
+		p := net.ParseIP(ip)
+		if p == nil || p.To4() == nil {
+			return nil, nil, fmt.Errorf("--ip %q: not an IPv4 address: %w", ip, errdefs.ErrInvalidArgument)
+		}
+		ips = append(ips, p)
+	}
+	if ip6 != "" {
+		p := net.ParseIP(ip6)
+		if p == nil || p.To4() != nil {
+			return nil, nil, fmt.Errorf("--ip6 %q: not an IPv6 address: %w", ip6, errdefs.ErrInvalidArgument)
+		}
+		ips = append(ips, p)
+	}
+	if mac != "" {
+		if hw, err = net.ParseMAC(mac); err != nil {
+			return nil, nil, fmt.Errorf("--mac-address %q: not a MAC address: %w", mac, errdefs.ErrInvalidArgument)
+		}
+	}
+	return ips, hw, nil
 }

@@ -81,6 +81,14 @@ func TestParseMode(t *testing.T) {
 	if err := none.ApplyFlags("10.88.0.9", "", "", nil); !errors.Is(err, errdefs.ErrInvalidArgument) {
 		t.Errorf("--ip with none: %v", err)
 	}
+	// A bad value is named before the mode is refused (rootless slirp4netns), as Podman.
+	slirp, _ := ParseMode("slirp4netns", "podman")
+	for _, c := range [][3]string{{"10.88.0.500", "", ""}, {"", "::1::2", ""}, {"", "", "nomac"}} {
+		err := slirp.ApplyFlags(c[0], c[1], c[2], nil)
+		if bad := c[0] + c[1] + c[2]; err == nil || !strings.Contains(err.Error(), bad) || !errors.Is(err, errdefs.ErrInvalidArgument) {
+			t.Errorf("%q with slirp4netns: want an error naming it, got %v", bad, err)
+		}
+	}
 }
 
 func TestCheckName(t *testing.T) {

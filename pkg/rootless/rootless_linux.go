@@ -60,6 +60,12 @@ func InNamespace() bool {
 	return os.Geteuid() == 0 && unshare.GetRootlessUID() > 0
 }
 
+// JoinFailed reports whether Enter's re-execution could not join the
+// namespace (Enter then returns the error).
+func JoinFailed() bool {
+	return os.Getenv(envJoinErrno) != ""
+}
+
 // Enter re-executes pod inside the user's namespace, starting the pause
 // process first when there is none. On success it does not return.
 func Enter(o Options) error {

@@ -255,7 +255,7 @@ store_container() {
         buildah --root "$PODT/root" --runroot "$PODT/run" --storage-driver overlay from --name "$1" "$IMAGE" >/dev/null
         echo buildah
     elif command -v podman >/dev/null; then
-        podman --root "$PODT/root" --runroot "$(podman_runroot "$PODT/run")" --tmpdir "$PODT/ptmp" --storage-driver overlay create --name "$1" "$IMAGE" true >/dev/null
+        podman_on_store create --name "$1" "$IMAGE" true >/dev/null
         echo storage
     else
         skip "neither buildah nor podman is installed"
@@ -263,15 +263,9 @@ store_container() {
 }
 
 store_rm() {
-    local prun
-    prun=$(podman_runroot "$PODT/run")
     buildah --root "$PODT/root" --runroot "$PODT/run" --storage-driver overlay rm "$@" >/dev/null 2>&1 ||
-        podman --root "$PODT/root" --runroot "$prun" --tmpdir "$PODT/ptmp" --storage-driver overlay rm -f "$@" >/dev/null 2>&1 || true
-    if [[ "$prun" != "$PODT/run" ]]; then
-        # rootless: Podman's own pause process and short run root go too
-        podman --root "$PODT/root" --runroot "$prun" --tmpdir "$PODT/ptmp" system migrate >/dev/null 2>&1 || true
-        rm -rf "$prun"
-    fi
+        podman_on_store rm -f "$@" >/dev/null 2>&1 || true
+    podman_on_store_done
 }
 
 @test "ps --external lists the store's containers pod did not make" {

@@ -65,7 +65,8 @@ s3 file"
     command -v podman >/dev/null || skip "podman is not installed"
     run_pod secret create shared /etc/hostname
     id=$output
-    out=$(podman --root "$PODT/root" --runroot "$PODT/podman-run" --tmpdir "$PODT/podman-tmp" secret ls --format '{{.ID}} {{.Name}}')
+    out=$(podman_on_store secret ls --format '{{.ID}} {{.Name}}')
+    podman_on_store_done
     is "$out" "$id shared"
     run_pod secret rm shared
 }

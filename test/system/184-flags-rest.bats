@@ -45,7 +45,8 @@ busybox-working-container-1"
     is "$output" "two"
     # Podman sees and removes what was kept (the shared store).
     if command -v podman >/dev/null; then
-        run podman --root "$PODT/root" --runroot "$PODT/run" ps -a --external --format '{{.Names}}'
+        run podman_on_store ps -a --external --format '{{.Names}}'
+        podman_on_store_done
         contains "$output" "busybox-working-container-1"
     fi
     run_pod rm -f "$id" busybox-working-container-1

@@ -41,7 +41,8 @@ gone"
     [[ "$output" != *etc/hostname* && "$output" != *resolv.conf* ]] || die "diff of the image: $output"
     # Podman reads the same image from the same store.
     if command -v podman >/dev/null; then
-        run podman --root "$PODT/root" --runroot "$PODT/run" image inspect --format '{{.Id}}' localhost/my-img:t1
+        run podman_on_store image inspect --format '{{.Id}}' localhost/my-img:t1
+        podman_on_store_done
         is "$output" "$id"
     fi
 }

@@ -59,7 +59,8 @@ CF
     run_pod 1 run --rm multi:1 'test -e /out'
     # Podman reads the image from the same store.
     if command -v podman >/dev/null; then
-        run podman --root "$PODT/root" --runroot "$PODT/run" image inspect --format '{{.Id}} {{.Config.Healthcheck.Test}}' localhost/multi:1
+        run podman_on_store image inspect --format '{{.Id}} {{.Config.Healthcheck.Test}}' localhost/multi:1
+        podman_on_store_done
         [[ "$output" == "$id [CMD-SHELL true]" ]] || die "podman: $output"
     fi
     is "$(leftovers)" ""
@@ -94,9 +95,11 @@ CF
 
 @test "build: RUN under runc, crun and a containerd shim" {
     printf 'FROM localhost/busybox\nRUN echo "ran" >/ran && cat /proc/self/status | grep -c ^Pid: >/pids\n' >"$BATS_TEST_TMPDIR/Containerfile"
-    local rt tried=0
+    local rt tried=0 fmt='{{.Name}} {{.Available}}' want=''
+    # rootless: only the runtimes an ordinary user can use (not the shims)
+    is_rootless && fmt+=' {{.Rootless}}' want=' yes'
     for rt in runc crun io.containerd.runc.v2 runsc; do
-        pod runtime ls --format '{{.Name}} {{.Available}}' 2>/dev/null | grep -qx "$rt true" || continue
+        pod runtime ls --format "$fmt" 2>/dev/null | grep -qx "$rt true$want" || continue
         run_pod --runtime "$rt" build -q --no-cache -t "rt-${rt//./-}" -f "$BATS_TEST_TMPDIR/Containerfile" "$BATS_TEST_TMPDIR"
         is "$(pod run --rm "rt-${rt//./-}" cat /ran)" "ran"
         tried=$((tried + 1))

@@ -127,16 +127,27 @@ teardown() { rootless_test_teardown; }
 @test "system migrate stops the pause process; the next command starts a new one" {
     skip_if_rootless "drives the test users with runuser (root)"
     user_image podtest
-    run_upod podtest ps
-    local old
+    local old id
+    # as Podman's, migrate stops the running containers, inside the
+    # namespace (outside it, their mounts could not be undone)
+    if [[ "$POD_TEST_KIND" == oci ]]; then # shims cannot run rootless
+        run_upod podtest run -d --name mig --stop-signal KILL "${IMG[@]}" sleep 1000
+        id=$output
+    fi
     old=$(pause_pid podtest)
     run_upod podtest system migrate
+    is "$output" "${id:+stopped $id}"
     local tries=50
     while ((tries-- > 0)) && pid_alive "$old"; do sleep 0.1; done
     pid_alive "$old" && die "pause process $old still runs after system migrate"
     run_upod podtest unshare cat /proc/self/uid_map
     is "$(echo $output)" "0 $(id -u podtest) 1 1 [0-9]+ 65536"
     [[ "$(pause_pid podtest)" != "$old" ]] || die "no new pause process"
+    if [[ -n "$id" ]]; then
+        run_upod podtest inspect --format '{{.State.Status}}' mig
+        is "$output" "exited"
+        run_upod podtest rm mig
+    fi
     # unshare's exit code is the command's; root is refused as Podman does
     run_upod 3 podtest unshare sh -c 'exit 3'
     run_pod 125 unshare true

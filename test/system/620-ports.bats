@@ -89,6 +89,7 @@ teardown() { net_teardown; }
 }
 
 @test "--ip, --mac-address, --network-alias, --add-host and --no-hosts" {
+    skip_if_rootless "bridge networks need root"
     name=$(net_name ipnet)
     subnet=$(net_subnet)
     pfx=${subnet%.0/24}

@@ -105,6 +105,7 @@ YAML
 
 @test "kube play --network --ip --mac-address: the pod's address inside its containers" {
     skip_unless_pods
+    skip_if_rootless "bridge networks need root"
     local net sub
     net=$(net_name kf)
     sub=$(net_subnet)

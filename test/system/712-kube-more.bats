@@ -15,6 +15,7 @@ teardown() {
 
 @test "kube play --network A --network B: the pod's containers have an interface on each" {
     skip_unless_pods
+    skip_if_rootless "bridge networks need root"
     local n1 n2 s1 s2
     n1=$(net_name km1) n2=$(net_name km2)
     s1=$(net_subnet)

@@ -50,14 +50,44 @@ podman_runroot() {
     echo "$d"
 }
 
+# podman_on_store ARGS...: the reference Podman on pod's store ($PODT/root):
+# its run root from podman_runroot, its own tmp dir (rootless: its own pause
+# process) and overlay (Podman 4.3 rootless would pick vfs and not see pod's
+# images). podman_on_store_done ends what it left.
+podman_on_store() {
+    local rc=0 err=$BATS_TEST_TMPDIR/podman-on-store.err
+    podman --root "$PODT/root" --runroot "$(podman_runroot "$PODT/run")" --tmpdir "$PODT/ptmp" \
+        --storage-driver overlay "$@" 2>"$err" || rc=$?
+    # rootless Podman warns on every command that / is not a shared mount
+    grep -v 'is not a shared mount' "$err" >&2
+    return $rc
+}
+
+# podman_on_store_done: rootless, podman_on_store's pause process and short
+# run root go; root has neither.
+podman_on_store_done() {
+    local prun
+    prun=$(podman_runroot "$PODT/run")
+    if [[ "$prun" != "$PODT/run" ]]; then
+        podman_on_store system migrate >/dev/null 2>&1 || true
+        rm -rf "$prun"
+    fi
+}
+
 # pod_mountinfo: the mount table pod mounts volumes and layers in: the
 # host's, or rootless the user namespace's (`pod unshare`), which the test's
 # own /proc/self/mountinfo does not show.
 pod_mountinfo() {
+    in_pod_ns cat /proc/self/mountinfo
+}
+
+# in_pod_ns CMD...: CMD where pod's mounts are: rootless inside `pod
+# unshare` (the user namespace's mount table), as root on the host.
+in_pod_ns() {
     if is_rootless; then
-        pod unshare cat /proc/self/mountinfo
+        pod unshare "$@"
     else
-        cat /proc/self/mountinfo
+        "$@"
     fi
 }
 
@@ -91,6 +121,12 @@ pod() {
     [[ -n "$POD_TEST_FLAGS" ]] && read -ra podt_flags <<<"$POD_TEST_FLAGS" && extra+=("${podt_flags[@]}")
     # POD_EXEC=1: pod replaces the shell, so `(POD_EXEC=1 pod …) &` makes $!
     # pod's own pid (a function run in the background is a subshell).
+    # POD_UNSHARE=1: rootless, the command runs inside `pod unshare` (for
+    # the verbs Podman allows only there: mount, image mount).
+    if [[ -n "${POD_UNSHARE:-}" && "$1" != unshare ]] && is_rootless; then
+        extra=(unshare "$POD_BIN/pod" --root "$PODT/root" --runroot "$PODT/run" --tmpdir "$PODT/tmp"
+            --runtime "$POD_TEST_RUNTIME" "${extra[@]}")
+    fi
     ${POD_EXEC:+exec} "$POD_BIN/pod" --root "$PODT/root" --runroot "$PODT/run" --tmpdir "$PODT/tmp" \
         --runtime "$POD_TEST_RUNTIME" "${extra[@]}" "$@"
 }
@@ -278,6 +314,7 @@ pid_alive() {
 # commands to D/run.sh and runs it with systemd_pid1_run D.
 systemd_pid1_setup() {
     local d=$1 name=$2
+    skip_if_rootless "binds the host's / read-only in a private mount namespace (unshare -m, mount): root"
     command -v crun >/dev/null || skip "needs crun (outer and inner containers)"
     [[ -x /lib/systemd/systemd ]] || skip "no systemd binary"
     [[ "$(readlink /proc/1/exe)" != */systemd ]] || skip "the host runs systemd itself"
