@@ -165,8 +165,10 @@ bv:/v3:suid,rw,rprivate,nodev,rbind"
 {"Type":"volume","Destination":"/v1","Mode":"","Options":["nosuid","nodev","rbind"],"RW":true,"Propagation":"rprivate"}
 {"Type":"volume","Destination":"/v2","Mode":"Z","Options":["exec","nosuid","nodev","rbind"],"RW":false,"Propagation":"rprivate"}
 {"Type":"volume","Destination":"/v3","Mode":"","Options":["suid","nodev","rbind"],"RW":true,"Propagation":"rprivate"}'
-    local state got
-    for state in created running; do
+    local state got states="created running"
+    # runsc refuses to start it: 'mount option "rshared" is not supported'.
+    is_gvisor && states=created
+    for state in $states; do
         [[ $state == running ]] && run_pod start bm
         run_pod inspect bm
         got=$(jq -r '.[0].HostConfig.Binds[]' <<<"$output" | sed 's/^[0-9a-f]\{64\}:/ANON:/' | LC_ALL=C sort)
@@ -174,6 +176,7 @@ bv:/v3:suid,rw,rprivate,nodev,rbind"
         got=$(jq -c '.[0].Mounts | sort_by(.Destination)[] | {Type, Destination, Mode, Options, RW, Propagation}' <<<"$output")
         [[ "$got" == "$mounts" ]] || die "Mounts ($state): $got"
     done
+    is_gvisor && return
     # The mounts are what inspect says: /d2 and /m2 read-only, /d1 writable.
     run_pod exec bm sh -c 'touch /d1/ok && ! touch /d2/no 2>/dev/null && ! touch /m2/no 2>/dev/null && echo ok'
     is "$output" "ok"
