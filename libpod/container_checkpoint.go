@@ -25,7 +25,8 @@ type CheckpointOptions struct {
 	Compression    string // --compress: gzip, none, zstd ("" = zstd)
 	IgnoreRootfs   bool   // --ignore-rootfs: no rootfs-diff.tar in the archive
 	IgnoreVolumes  bool   // --ignore-volumes (pod exports no volumes: accepted)
-	CreateImage    string // --create-image (refused: not supported)
+	CreateImage    string // --create-image: commit the checkpoint as this image
+	EngineVersion  string // pod's version, recorded in a checkpoint image
 }
 
 // checkpointDir is where a container's checkpoint images are kept, and
@@ -65,11 +66,15 @@ func (c *Container) checkpointable() error {
 // (through its runtime) and, unless o.LeaveRunning or o.PreCheckpoint,
 // leaves it exited and checkpointed. It returns the runtime's duration.
 func (c *Container) Checkpoint(ctx context.Context, o CheckpointOptions) (time.Duration, error) {
-	if o.CreateImage != "" {
-		return 0, fmt.Errorf("--create-image is not supported by pod: export the checkpoint with --export and restore it with --import: %w", errdefs.ErrNotImplemented)
-	}
 	if o.WithPrevious && o.PreCheckpoint {
 		return 0, fmt.Errorf("--with-previous can not be used with --pre-checkpoint: %w", errdefs.ErrInvalidArgument)
+	}
+	if o.CreateImage != "" {
+		name, err := c.rt.checkpointImageName(o)
+		if err != nil {
+			return 0, err
+		}
+		o.CreateImage = name
 	}
 	comp, err := checkpoint.Compression(o.Compression)
 	if err != nil {
@@ -124,6 +129,11 @@ func (c *Container) Checkpoint(ctx context.Context, o CheckpointOptions) (time.D
 	}
 	if o.Export != "" {
 		if err := c.exportCheckpoint(o, comp); err != nil {
+			return took, err
+		}
+	}
+	if o.CreateImage != "" {
+		if err := c.createCheckpointImage(ctx, o.CreateImage, o.EngineVersion); err != nil {
 			return took, err
 		}
 	}
@@ -182,7 +192,26 @@ func (c *Container) writeDumps() error {
 // exportCheckpoint writes the archive of --export: the images, the dumps
 // and, unless --ignore-rootfs, the container's changes to its image.
 func (c *Container) exportCheckpoint(o CheckpointOptions, comp checkpoint.Format) error {
-	if !o.IgnoreRootfs && c.config.Storage && c.state.Mountpoint != "" {
+	if !o.IgnoreRootfs {
+		if err := c.writeRootfsDiff(); err != nil {
+			return err
+		}
+	}
+	names := append([]string(nil), checkpoint.ImageFiles...)
+	if o.PreCheckpoint {
+		names[0] = checkpoint.PreImagesDir
+	}
+	if err := checkpoint.Export(c.staticDir(), names, comp, o.Export); err != nil {
+		return fmt.Errorf("container %s: %w", c.config.Name, err)
+	}
+	return nil
+}
+
+// writeRootfsDiff writes the container's changes to its image beside the
+// checkpoint (rootfs-diff.tar, deleted.files), leaving out the files pod
+// made in it.
+func (c *Container) writeRootfsDiff() error {
+	if c.config.Storage && c.state.Mountpoint != "" {
 		store, err := c.rt.images()
 		if err != nil {
 			return err
@@ -208,14 +237,6 @@ func (c *Container) exportCheckpoint(o CheckpointOptions, comp checkpoint.Format
 		if err := checkpoint.WriteRootfsDiff(c.state.Mountpoint, c.staticDir(), changed, deleted); err != nil {
 			return fmt.Errorf("container %s: %w", c.config.Name, err)
 		}
-	}
-	names := []string{checkpoint.ImagesDir, checkpoint.ConfigDump, checkpoint.SpecDump, checkpoint.RootfsDiff,
-		checkpoint.DeletedFiles, checkpoint.StatsDump, checkpoint.DumpLog}
-	if o.PreCheckpoint {
-		names[0] = checkpoint.PreImagesDir
-	}
-	if err := checkpoint.Export(c.staticDir(), names, comp, o.Export); err != nil {
-		return fmt.Errorf("container %s: %w", c.config.Name, err)
 	}
 	return nil
 }

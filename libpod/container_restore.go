@@ -86,11 +86,7 @@ func (c *Container) Restore(ctx context.Context, o RestoreOptions) (time.Duratio
 // `checkpoint --export` (its recorded create options, with o's name, pod
 // and ports), applies its root filesystem changes and restores it.
 func (r *Runtime) RestoreImport(ctx context.Context, o RestoreOptions) (*Container, time.Duration, error) {
-	// beside the containers' directories: the images are moved, not copied
-	if err := os.MkdirAll(r.paths.Static, 0o700); err != nil {
-		return nil, 0, err
-	}
-	tmp, err := os.MkdirTemp(r.paths.Static, "import-")
+	tmp, err := r.importDir()
 	if err != nil {
 		return nil, 0, err
 	}
@@ -98,12 +94,29 @@ func (r *Runtime) RestoreImport(ctx context.Context, o RestoreOptions) (*Contain
 	if err := checkpoint.Import(o.Import, tmp); err != nil {
 		return nil, 0, fmt.Errorf("failed extracting runtime information from %s: %w", o.Import, err)
 	}
-	var cfg ContainerConfig
-	if err := checkpoint.ReadConfig(tmp, checkpoint.ConfigDump, &cfg); err != nil {
-		return nil, 0, fmt.Errorf("failed extracting runtime information from %s: %w", o.Import, err)
+	return r.restoreFrom(ctx, tmp, o.Import, "the archive "+o.Import, o)
+}
+
+// importDir makes the directory an imported checkpoint is unpacked into,
+// beside the containers' directories (criu's images are moved from it, not
+// copied); the caller removes it.
+func (r *Runtime) importDir() (string, error) {
+	if err := os.MkdirAll(r.paths.Static, 0o700); err != nil {
+		return "", err
 	}
-	src := &Container{rt: r, config: cfg}
-	co, err := src.createOptions()
+	return os.MkdirTemp(r.paths.Static, "import-")
+}
+
+// restoreFrom makes the new container of `restore --import` or
+// `restore IMAGE` from the checkpoint files in dir (src names where they
+// came from, what says it in a sentence) and restores it.
+func (r *Runtime) restoreFrom(ctx context.Context, dir, src, what string, o RestoreOptions) (*Container, time.Duration, error) {
+	var cfg ContainerConfig
+	if err := checkpoint.ReadConfig(dir, checkpoint.ConfigDump, &cfg); err != nil {
+		return nil, 0, fmt.Errorf("failed extracting runtime information from %s: %w", src, err)
+	}
+	orig := &Container{rt: r, config: cfg}
+	co, err := orig.createOptions()
 	if err != nil {
 		return nil, 0, err
 	}
@@ -112,7 +125,7 @@ func (r *Runtime) RestoreImport(ctx context.Context, o RestoreOptions) (*Contain
 		return nil, 0, err
 	}
 	if err := r.registry.Require(h, ocirt.CapCheckpoint); err != nil {
-		return nil, 0, fmt.Errorf("restoring %s: %w", o.Import, err)
+		return nil, 0, fmt.Errorf("restoring %s: %w", src, err)
 	}
 	co.Spec.Name = cfg.Name
 	if o.Name != "" {
@@ -136,7 +149,7 @@ func (r *Runtime) RestoreImport(ctx context.Context, o RestoreOptions) (*Contain
 	c, err := r.CreateContainer(ctx, co)
 	if err != nil {
 		if errors.Is(err, errdefs.ErrAlreadyExists) {
-			return nil, 0, fmt.Errorf("cannot restore %s as %s: %w (restore it with --name NEW)", o.Import, co.Spec.Name, err)
+			return nil, 0, fmt.Errorf("cannot restore %s as %s: %w (restore it with --name NEW)", src, co.Spec.Name, err)
 		}
 		return nil, 0, err
 	}
@@ -144,9 +157,9 @@ func (r *Runtime) RestoreImport(ctx context.Context, o RestoreOptions) (*Contain
 		_ = c.Remove(context.WithoutCancel(ctx), RemoveOptions{Force: true})
 		return nil, 0, err
 	}
-	images := filepath.Join(tmp, checkpoint.ImagesDir)
+	images := filepath.Join(dir, checkpoint.ImagesDir)
 	if _, err := os.Stat(images); err != nil {
-		return undo(fmt.Errorf("the archive %s holds no checkpoint: %w", o.Import, errdefs.ErrInvalidArgument))
+		return undo(fmt.Errorf("%s holds no checkpoint: %w", what, errdefs.ErrInvalidArgument))
 	}
 	// a new container's directory exists only once it first runs
 	if err := os.MkdirAll(c.staticDir(), 0o700); err != nil {
@@ -156,7 +169,7 @@ func (r *Runtime) RestoreImport(ctx context.Context, o RestoreOptions) (*Contain
 		return undo(err)
 	}
 	if o.ImportPrevious != "" {
-		prev := filepath.Join(tmp, "previous")
+		prev := filepath.Join(dir, "previous")
 		if err := checkpoint.Import(o.ImportPrevious, prev); err != nil {
 			return undo(err)
 		}
@@ -165,7 +178,7 @@ func (r *Runtime) RestoreImport(ctx context.Context, o RestoreOptions) (*Contain
 		}
 	}
 	if !o.IgnoreRootfs && c.config.Storage {
-		if err := c.withRootfs(func(root string) error { return checkpoint.ApplyRootfsDiff(tmp, root) }); err != nil {
+		if err := c.withRootfs(func(root string) error { return checkpoint.ApplyRootfsDiff(dir, root) }); err != nil {
 			return undo(err)
 		}
 	}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -9,6 +10,7 @@ import (
 
 	"github.com/pod-engine/pod/libpod"
 	"github.com/pod-engine/pod/pkg/checkpoint"
+	"github.com/pod-engine/pod/pkg/errdefs"
 )
 
 func init() {
@@ -41,6 +43,10 @@ pod container checkpoint --leave-running --latest`,
 			if _, err := checkpoint.Compression(co.Compression); err != nil {
 				return err
 			}
+			if err := checkCreateImage(co, o, args); err != nil {
+				return err
+			}
+			co.EngineVersion = version
 			return crVerb(cmd, args, &o, libpod.VerbCheckpoint, printStats, func(ctx context.Context, c *libpod.Container) (time.Duration, error) {
 				return c.Checkpoint(ctx, co)
 			})
@@ -80,22 +86,32 @@ pod container restore --latest
 pod container restore --all
 pod container restore --import /tmp/ctr.tar.zst --name new`,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			fl := cmd.Flags()
-			if ro.Import == "" {
-				for _, f := range []string{"import-previous", "ignore-rootfs", "ignore-volumes", "name", "pod"} {
-					if fl.Changed(f) {
-						return usageError("--%s can only be used with image or --import", f)
-					}
-				}
-			}
-			if !fl.Changed("publish") {
+			if !cmd.Flags().Changed("publish") {
 				ro.Publish = nil
 			}
-			if ro.Import != "" {
-				return restoreImport(cmd.Context(), ro, printStats)
-			}
-			return crVerb(cmd, args, &o, libpod.VerbRestore, printStats, func(ctx context.Context, c *libpod.Container) (time.Duration, error) {
-				return c.Restore(ctx, ro)
+			return withRuntime(func(rt *libpod.Runtime) error {
+				images := false
+				if ro.Import == "" && !o.all && !o.latest && len(args) > 0 {
+					var err error
+					if images, err = rt.RestoreNamesImages(args); err != nil {
+						return err
+					}
+				}
+				if err := checkRestoreFlags(cmd, ro, images, args); err != nil {
+					return err
+				}
+				if ro.Import != "" {
+					return restoreImport(cmd.Context(), rt, ro, printStats)
+				}
+				if err := o.check(cmd, args); err != nil {
+					return err
+				}
+				if o.all || o.latest {
+					return crTargets(cmd.Context(), rt, args, &o, libpod.VerbRestore, printStats, func(ctx context.Context, c *libpod.Container) (time.Duration, error) {
+						return c.Restore(ctx, ro)
+					})
+				}
+				return runCR(cmd.Context(), libpod.VerbRestore, printStats, restoreJobs(rt, args, ro))
 			})
 		},
 	}
@@ -118,48 +134,129 @@ pod container restore --import /tmp/ctr.tar.zst --name new`,
 	return cmd
 }
 
+// crJob checkpoints or restores one container and returns its ID and the
+// runtime's duration.
+type crJob func(context.Context) (string, time.Duration, error)
+
 // crVerb runs checkpoint or restore on the containers selected by args,
-// --all (the containers in a state the verb allows) or --latest, one after
-// the other, then prints each one's ID or, with --print-stats, the
-// statistics as JSON; errors as runMany does.
+// --all (the containers in a state the verb allows) or --latest.
 func crVerb(cmd *cobra.Command, args []string, o *manyOptions, verb libpod.Verb, printStats bool,
 	fn func(context.Context, *libpod.Container) (time.Duration, error)) error {
 	if err := o.check(cmd, args); err != nil {
 		return err
 	}
 	return withRuntime(func(rt *libpod.Runtime) error {
-		ts, err := o.selectTargets(rt, args, verb, nil)
-		if err != nil {
-			return err
-		}
-		began := time.Now()
-		var stats []*checkpoint.ContainerStats
-		var failed []error
-		for _, t := range ts {
-			took, err := fn(cmd.Context(), t.c)
-			if err != nil {
-				failed = append(failed, err)
-				continue
-			}
-			stats = append(stats, crStats(verb, t.c.ID(), took))
-		}
-		if err := printCR(verb, printStats, began, stats); err != nil {
-			return err
-		}
-		return lastOfErrors(failed)
+		return crTargets(cmd.Context(), rt, args, o, verb, printStats, fn)
 	})
 }
 
+// crTargets runs fn on the containers args and o select.
+func crTargets(ctx context.Context, rt *libpod.Runtime, args []string, o *manyOptions, verb libpod.Verb, printStats bool,
+	fn func(context.Context, *libpod.Container) (time.Duration, error)) error {
+	ts, err := o.selectTargets(rt, args, verb, nil)
+	if err != nil {
+		return err
+	}
+	jobs := make([]crJob, len(ts))
+	for i, t := range ts {
+		jobs[i] = func(ctx context.Context) (string, time.Duration, error) {
+			took, err := fn(ctx, t.c)
+			return t.c.ID(), took, err
+		}
+	}
+	return runCR(ctx, verb, printStats, jobs)
+}
+
+// runCR runs the jobs one after the other, then prints each done
+// container's ID or, with --print-stats, the statistics as JSON; errors as
+// runMany does.
+func runCR(ctx context.Context, verb libpod.Verb, printStats bool, jobs []crJob) error {
+	began := time.Now()
+	var stats []*checkpoint.ContainerStats
+	var failed []error
+	for _, j := range jobs {
+		id, took, err := j(ctx)
+		if err != nil {
+			failed = append(failed, err)
+			continue
+		}
+		stats = append(stats, crStats(verb, id, took))
+	}
+	if err := printCR(verb, printStats, began, stats); err != nil {
+		return err
+	}
+	return lastOfErrors(failed)
+}
+
+// restoreJobs restores each name: a container from its checkpoint, else a
+// checkpoint image as a new container (Podman's order).
+func restoreJobs(rt *libpod.Runtime, names []string, ro libpod.RestoreOptions) []crJob {
+	jobs := make([]crJob, len(names))
+	for i, n := range names {
+		jobs[i] = func(ctx context.Context) (string, time.Duration, error) {
+			c, err := rt.LookupContainer(n)
+			if err == nil {
+				took, err := c.Restore(ctx, ro)
+				return c.ID(), took, err
+			}
+			if !errors.Is(err, errdefs.ErrNotFound) {
+				return "", 0, err
+			}
+			c, took, err := rt.RestoreImage(ctx, n, ro)
+			if err != nil {
+				return "", 0, err
+			}
+			return c.ID(), took, nil
+		}
+	}
+	return jobs
+}
+
 // restoreImport is `restore --import`: one new container from the archive.
-func restoreImport(ctx context.Context, ro libpod.RestoreOptions, printStats bool) error {
-	return withRuntime(func(rt *libpod.Runtime) error {
-		began := time.Now()
+func restoreImport(ctx context.Context, rt *libpod.Runtime, ro libpod.RestoreOptions, printStats bool) error {
+	return runCR(ctx, libpod.VerbRestore, printStats, []crJob{func(ctx context.Context) (string, time.Duration, error) {
 		c, took, err := rt.RestoreImport(ctx, ro)
 		if err != nil {
-			return err
+			return "", 0, err
 		}
-		return printCR(libpod.VerbRestore, printStats, began, []*checkpoint.ContainerStats{crStats(libpod.VerbRestore, c.ID(), took)})
-	})
+		return c.ID(), took, nil
+	}})
+}
+
+// checkCreateImage refuses what --create-image cannot be combined with,
+// before anything is checkpointed. Podman takes --export over it (no image
+// is made) and names one image after each container in turn (each but the
+// last left without a name): pod refuses both.
+func checkCreateImage(co libpod.CheckpointOptions, o manyOptions, args []string) error {
+	switch {
+	case co.CreateImage == "":
+	case co.Export != "":
+		return usageError("--create-image can not be used with --export: a checkpoint goes to an image or to an archive")
+	case co.PreCheckpoint:
+		return usageError("--create-image can not be used with --pre-checkpoint: restore from an image needs a full checkpoint")
+	case o.all || len(args) > 1:
+		return usageError("--create-image can only be used with one container: each checkpoint image needs its own name")
+	}
+	return nil
+}
+
+// checkRestoreFlags refuses restore's flags that need a checkpoint image or
+// --import when there is neither, with Podman's words.
+func checkRestoreFlags(cmd *cobra.Command, ro libpod.RestoreOptions, images bool, args []string) error {
+	if ro.Import == "" && !images {
+		for _, f := range []string{"import-previous", "ignore-rootfs", "ignore-volumes", "name", "pod"} {
+			if cmd.Flags().Changed(f) {
+				return usageError("--%s can only be used with image or --import", f)
+			}
+		}
+	}
+	if ro.Name != "" && ro.TCPEstablished {
+		return usageError("--tcp-established cannot be used with --name")
+	}
+	if ro.Name != "" && len(args) > 1 {
+		return usageError("--name can only be used with one checkpoint image")
+	}
+	return nil
 }
 
 func crStats(verb libpod.Verb, id string, took time.Duration) *checkpoint.ContainerStats {

@@ -33,6 +33,9 @@ const (
 // Format is an archive's compression.
 type Format = archive.Compression
 
+// Uncompressed is the Format of a checkpoint image's layer.
+const Uncompressed = archive.Uncompressed
+
 // Compression parses --compress (gzip, none, zstd; "" is zstd, Podman's default).
 func Compression(s string) (Format, error) {
 	switch s {
@@ -49,13 +52,7 @@ func Compression(s string) (Format, error) {
 // Export writes the files of dir named in names (those that exist) to the
 // archive dst, compressed with c.
 func Export(dir string, names []string, c Format, dst string) error {
-	var include []string
-	for _, n := range names {
-		if _, err := os.Lstat(filepath.Join(dir, n)); err == nil {
-			include = append(include, n)
-		}
-	}
-	rd, err := archive.TarWithOptions(dir, &archive.TarOptions{Compression: c, IncludeFiles: include, IncludeSourceDir: true})
+	rd, err := archive.TarWithOptions(dir, &archive.TarOptions{Compression: c, IncludeFiles: existing(dir, names), IncludeSourceDir: true})
 	if err != nil {
 		return fmt.Errorf("creating checkpoint archive: %w", err)
 	}
@@ -69,6 +66,17 @@ func Export(dir string, names []string, c Format, dst string) error {
 		return fmt.Errorf("writing checkpoint archive %s: %w", dst, err)
 	}
 	return f.Close()
+}
+
+// existing returns the names of dir's files that exist.
+func existing(dir string, names []string) []string {
+	var out []string
+	for _, n := range names {
+		if _, err := os.Lstat(filepath.Join(dir, n)); err == nil {
+			out = append(out, n)
+		}
+	}
+	return out
 }
 
 // Import unpacks the archive src (any compression) into dir.

@@ -83,3 +83,38 @@ func must(t *testing.T, err error) {
 		t.Fatal(err)
 	}
 }
+
+func TestParseVersion(t *testing.T) {
+	for out, want := range map[string]int{"Version: 4.1.1\n": 40101, "Version: 3.17\nGitID: v3.17\n": 31700, "criu: bad\n": 0} {
+		if got := ParseVersion(out); got != want {
+			t.Errorf("ParseVersion(%q) = %d, want %d", out, got, want)
+		}
+	}
+}
+
+// A checkpoint image is one with the runtime annotation; Copy brings only
+// the checkpoint's files out of its layer.
+func TestCheckpointImageFiles(t *testing.T) {
+	err := NotCheckpointImage(map[string]string{AnnotationName: "x"}, "abc")
+	if !errors.Is(err, errdefs.ErrInvalidArgument) || err.Error() != "image is not a checkpoint: abc" {
+		t.Errorf("NotCheckpointImage = %v", err)
+	}
+	if err := NotCheckpointImage(map[string]string{AnnotationRuntimeName: "runc"}, "abc"); err != nil {
+		t.Errorf("NotCheckpointImage of a checkpoint image = %v", err)
+	}
+	src, dst := t.TempDir(), t.TempDir()
+	must(t, os.MkdirAll(filepath.Join(src, ImagesDir), 0o700))
+	must(t, os.WriteFile(filepath.Join(src, ImagesDir, "inventory.img"), []byte{0, 0xff}, 0o600))
+	must(t, WriteConfig(src, ConfigDump, map[string]string{"name": "x"}))
+	must(t, os.WriteFile(filepath.Join(src, "etc"), nil, 0o600))
+	must(t, Copy(src, ImageFiles, dst))
+	if b, err := os.ReadFile(filepath.Join(dst, ImagesDir, "inventory.img")); err != nil || string(b) != "\x00\xff" {
+		t.Fatalf("images: %q %v", b, err)
+	}
+	if _, err := os.Stat(filepath.Join(dst, ConfigDump)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(filepath.Join(dst, "etc")); err == nil {
+		t.Fatal("Copy copied a file that is not the checkpoint's")
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"os/exec"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -75,4 +76,34 @@ func Reason(out string, err error) string {
 		return err.Error()
 	}
 	return strings.Join(lines, "; ")
+}
+
+// Version is criu's version as Podman records it in a checkpoint image:
+// major*10000 + minor*100 + sublevel ("Version: 4.1.1" is 40101); 0 when
+// criu does not say.
+func Version(ctx context.Context) int {
+	path, err := exec.LookPath("criu")
+	if err != nil {
+		return 0
+	}
+	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	out, _ := exec.CommandContext(ctx, path, "--version").Output()
+	return ParseVersion(string(out))
+}
+
+// ParseVersion reads `criu --version`'s "Version: X.Y[.Z]" line.
+func ParseVersion(out string) int {
+	for _, l := range strings.Split(out, "\n") {
+		v, ok := strings.CutPrefix(strings.TrimSpace(l), "Version:")
+		if !ok {
+			continue
+		}
+		var n [3]int
+		for i, f := range strings.SplitN(strings.TrimSpace(v), ".", 3) {
+			n[i], _ = strconv.Atoi(strings.TrimFunc(f, func(r rune) bool { return r < '0' || r > '9' }))
+		}
+		return n[0]*10000 + n[1]*100 + n[2]
+	}
+	return 0
 }

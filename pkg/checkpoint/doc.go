@@ -3,6 +3,8 @@
 // pre-checkpoint (CheckMemTrack), the statistics --print-stats
 // prints, and the archive of `checkpoint --export` / `restore --import` in
 // Podman's layout (checkpoint/, config.dump, spec.dump, rootfs-diff.tar,
-// deleted.files, stats-dump). It knows nothing of libpod: libpod hands it
+// deleted.files, stats-dump), which is also the layer of a checkpoint image
+// (`checkpoint --create-image`, `restore IMAGE`), with Podman's annotations.
+// It knows nothing of libpod: libpod hands it
 // directories and files.
 package checkpoint

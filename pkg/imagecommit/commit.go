@@ -24,6 +24,9 @@ type Options struct {
 	// Container is the storage container whose layer becomes the new
 	// layer; "" commits no layer (only a config change: History.EmptyLayer).
 	Container string
+	// Layer, when Container is "", is a tar stream stored as the new
+	// layer (a checkpoint image's files).
+	Layer io.Reader
 	// Parent is the image the new one is built on ("" for scratch).
 	Parent string
 	// Names are the new image's full names ("localhost/x:latest"); a
@@ -100,8 +103,12 @@ func Commit(store storage.Store, o Options) (id string, err error) {
 	}
 	top := parent.topLayer
 	var newLayer *storage.Layer
-	if o.Container != "" {
-		newLayer, err = putLayer(store, o, parent.topLayer)
+	if o.Container != "" || o.Layer != nil {
+		if o.Container != "" {
+			newLayer, err = putLayer(store, o, parent.topLayer)
+		} else {
+			newLayer, err = put(store, parent.topLayer, io.NopCloser(o.Layer), o.Exclude, o.FileTime)
+		}
 		if err != nil {
 			return "", err
 		}

@@ -27,6 +27,9 @@ type Image struct {
 	Architecture string
 	Variant      string // the config's "variant" (arm/v7…); "" for most images
 	Config       Config
+	// Annotations are the OCI manifest's (a checkpoint image's
+	// io.podman.annotations.checkpoint.*); nil when it has none.
+	Annotations map[string]string
 }
 
 // Config is the part of the OCI image config a container is created from
@@ -48,8 +51,9 @@ type Config struct {
 // indexes and Docker manifest lists: only the fields needed to find the
 // config blob or the platform instance.
 type ociManifest struct {
-	SchemaVersion int    `json:"schemaVersion"`
-	MediaType     string `json:"mediaType"`
+	SchemaVersion int               `json:"schemaVersion"`
+	MediaType     string            `json:"mediaType"`
+	Annotations   map[string]string `json:"annotations"`
 	Config        struct {
 		Digest string `json:"digest"`
 	} `json:"config"`
@@ -105,6 +109,9 @@ func (s *Store) loadImage(img *storage.Image, resolved string) (*Image, error) {
 		Names:    append([]string(nil), img.Names...),
 		TopLayer: img.TopLayer,
 		Created:  img.Created,
+	}
+	if m != nil {
+		out.Annotations = m.Annotations
 	}
 	if resolved == "" {
 		resolved = img.ID

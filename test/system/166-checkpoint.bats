@@ -83,9 +83,36 @@ wait_count() {
     upid=$output
     run_pod 125 container restore up
     is "$output" "Error: container $upid is running or paused, cannot restore: container state improper"
-    run_pod 125 container checkpoint --create-image img up
-    contains "$output" "--create-image is not supported by pod"
-    is "$(pod inspect --format '{{.State.Status}}' up)" running
+    # --create-image with what it cannot go with: refused before anything
+    # is checkpointed, no image, no archive.
+    images=$(pod images -a --format '{{.ID}}' | sort | tr '\n' ' ')
+    run_pod 125 container checkpoint --create-image img --export "$BATS_TEST_TMPDIR/both.tar" up
+    is "$output" "Error: --create-image can not be used with --export: a checkpoint goes to an image or to an archive"
+    run_pod 125 container checkpoint --create-image img -P up
+    is "$output" "Error: --create-image can not be used with --pre-checkpoint: restore from an image needs a full checkpoint"
+    run_pod 125 container checkpoint --create-image img -a
+    is "$output" "Error: --create-image can only be used with one container: each checkpoint image needs its own name"
+    run_pod 125 container checkpoint --create-image img up done
+    is "$output" "Error: --create-image can only be used with one container: each checkpoint image needs its own name"
+    run_pod 125 container checkpoint --create-image 'Bad:Name' up
+    is "$output" 'Error: --create-image: invalid image name "Bad:Name": repository name must be lowercase: invalid argument'
+    for f in "--compress gzip" --ignore-rootfs; do
+        run_pod 125 container checkpoint --create-image img $f up
+        is "$output" "Error: ${f%% *} can only be used with --export"
+    done
+    is "$(pod images -a --format '{{.ID}}' | sort | tr '\n' ' ')" "$images" "images after the refusals"
+    [[ ! -e $BATS_TEST_TMPDIR/both.tar ]] || die "a refused --create-image wrote the archive"
+    is "$(pod inspect --format '{{.State.Status}} {{.State.Checkpointed}}' up)" "running false"
+
+    # restore: an image that is not a checkpoint (Podman's words), a name
+    # that is neither container nor image, --name where it cannot apply.
+    run_pod 125 container restore "$IMAGE"
+    is "$output" "Error: image is not a checkpoint: $(pod image inspect --format '{{.Id}}' "$IMAGE")"
+    run_pod 125 container restore nosuch
+    is "$output" "Error: no such container or image: nosuch"
+    run_pod 125 container restore --name n nosuch
+    is "$output" "Error: --name can only be used with image or --import"
+    is "$(pod ps -aq | wc -l)" 2 "containers after the refusals"
 }
 
 @test "checkpoint: runtimes without the checkpoint capability refuse up front, naming it (runsc, crun without CRIU)" {
@@ -205,4 +232,57 @@ wait_count() {
     run_pod container checkpoint --with-previous --export "$BATS_TEST_TMPDIR/full.tar" -c gzip pre
     run_pod container restore --import "$BATS_TEST_TMPDIR/full.tar" --import-previous "$BATS_TEST_TMPDIR/pre.tar" --name pre2
     wait_count pre2 2
+}
+
+@test "checkpoint --create-image, restore IMAGE: a new container counts on from the image, with its file changes" {
+    skip_unless_criu
+    counter cimg
+    wait_count cimg 5
+    pod exec cimg sh -c 'printf "\001\377bin" >/etc/mark; rm /etc/group'
+    run_pod container checkpoint --create-image ckimg cimg
+    is "$(pod inspect --format '{{.State.Status}} {{.State.Checkpointed}}' cimg)" "exited true"
+    run_pod images --format '{{.Repository}}:{{.Tag}}'
+    contains "$output" "localhost/ckimg:latest"
+    # One layer, no run config, Podman's annotations naming the container
+    # and its runtime.
+    run_pod image inspect --format '{{len .RootFS.Layers}} {{index .Annotations "io.podman.annotations.checkpoint.name"}} {{index .Annotations "io.podman.annotations.checkpoint.runtime.name"}} {{index .Annotations "io.podman.annotations.checkpoint.rootfsImageName"}}' ckimg
+    is "$output" "1 cimg runc $IMAGE:latest"
+    imgid=$(pod image inspect --format '{{.Id}}' ckimg)
+
+    # The original still holds its name: refused, nothing created.
+    run_pod 125 container restore ckimg
+    is "$output" 'Error: unable to import checkpoint from image: "ckimg": cannot restore ckimg as cimg: the container name "cimg" is already in use: .* \(restore it with --name NEW\)'
+    run_pod 125 container restore --name x --tcp-established ckimg
+    is "$output" "Error: --tcp-established cannot be used with --name"
+    run_pod 125 container restore --name x ckimg ckimg
+    is "$output" "Error: --name can only be used with one checkpoint image"
+    is "$(pod ps -aq | wc -l)" 1 "containers after the refusals"
+
+    run_pod container restore --name copy -p 127.0.0.1::80 ckimg
+    newid=$output
+    is "$(pod inspect --format '{{.Id}} {{.State.Status}} {{.State.Restored}}' copy)" "$newid running true"
+    n=$(count copy)
+    ((n > 5)) || die "the counter restored from the image restarted: $n"
+    wait_count copy "$n"
+    is "$(pod exec copy cat /etc/mark | od -An -tx1 | tr -d ' ')" "01ff62696e"
+    run_pod 1 exec copy test -e /etc/group
+    is "$(pod port copy)" "80/tcp -> 127.0.0.1:[0-9]+"
+
+    # By image ID, once the original is gone: its own name again.
+    run_pod rm cimg
+    run_pod container restore --print-stats --ignore-rootfs "${imgid:0:12}"
+    id=$(jq -r '.container_statistics[0].Id' <<<"$output")
+    is "$(pod inspect --format '{{.Id}}' cimg)" "$id"
+    run_pod exec cimg test -e /etc/group
+    n=$(count cimg)
+    ((n > 5)) || die "the counter restored by image ID restarted: $n"
+
+    # --leave-running: the container runs on; the name moves to the new
+    # image and the old one is left without a name (as Podman).
+    run_pod container checkpoint -R --create-image ckimg copy
+    is "$(pod inspect --format '{{.State.Status}}' copy)" running
+    is "$(pod images --format '{{.ID}} {{.Repository}}' | grep -c '<none>')" 1
+    [[ $(pod image inspect --format '{{.Id}}' ckimg) != "$imgid" ]] || die "ckimg still names the old image"
+    run_pod rm -f -t 0 cimg copy
+    run_pod rmi ckimg "$imgid"
 }
