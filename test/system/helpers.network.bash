@@ -21,9 +21,17 @@ net_subnet() {
     # lanes run side by side, and two drawing the same subnet at once both
     # passed the route check (the second create then failed).
     case "$POD_TEST_RUNTIME" in crun) lane=0 ;; runc) lane=1 ;; runsc) lane=2 ;; *) lane=3 ;; esac
+    # A file's networks get distinct subnets: two drawn for one test (630's
+    # front and back) have no route yet, and the second create failed with
+    # "subnet … is already used … by another config" (1 in 124).
+    local given=$BATS_FILE_TMPDIR/net_subnets
     while ((tries-- > 0)); do
         s="10.$((190 + RANDOM % 2)).$((lane * 62 + RANDOM % 62)).0/24"
-        ip route | grep -q "^${s%.0/24}\." || { echo "$s"; return; }
+        grep -qxF "$s" "$given" 2>/dev/null && continue
+        ip route | grep -q "^${s%.0/24}\." && continue
+        echo "$s" >>"$given"
+        echo "$s"
+        return
     done
     die "no free test subnet"
 }
