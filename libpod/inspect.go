@@ -282,7 +282,10 @@ func (c *Container) Inspect() *InspectContainer {
 	if err := ocirt.Missing(cfg.Runtime); err != nil {
 		i.RuntimeRecord.Missing = err.Error()
 	}
-	spec := c.readSpec()
+	// runSpec: the runtime spec, written at init (nil before): inspect then
+	// shows the mounts as it has them, as Podman's does.
+	runSpec := c.readSpec()
+	spec := runSpec
 	if spec != nil {
 		i.OCIConfigPath = filepath.Join(c.staticDir(), "config.json")
 		if spec.Process != nil {
@@ -295,7 +298,7 @@ func (c *Container) Inspect() *InspectContainer {
 		i.Config.Hostname = spec.Hostname
 		i.Config.Annotations = c.podmanAnnotations(spec.Annotations, spec)
 		delete(i.Config.Annotations, runtimeSeccompAnnotation)
-		i.Mounts = c.specMounts(spec)
+		i.Mounts = c.specMounts(spec, true)
 	}
 	if spec == nil {
 		// Not initialized yet: the annotations the spec will get.
@@ -311,7 +314,7 @@ func (c *Container) Inspect() *InspectContainer {
 			i.Config.Env = spec.Process.Env
 		}
 		if spec != nil {
-			i.Mounts = c.specMounts(spec)
+			i.Mounts = c.specMounts(spec, false)
 		}
 	}
 	i.Mounts = append(c.volumeInspectMounts(), i.Mounts...)
@@ -351,7 +354,7 @@ func (c *Container) Inspect() *InspectContainer {
 	if st.Health != nil {
 		i.State.Health = *st.Health
 	}
-	h.Binds = c.inspectBinds()
+	h.Binds = c.inspectBinds(runSpec)
 	h.CapAdd, h.CapDrop = capAddDrop(spec, s.Privileged)
 	h.CgroupManager = cfg.CgroupMgr
 	h.CgroupParent = s.CgroupParent

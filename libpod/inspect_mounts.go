@@ -1,14 +1,22 @@
 package libpod
 
 import (
+	specs "github.com/opencontainers/runtime-spec/specs-go"
+
 	"github.com/pod-engine/pod/libpod/internal/specgen"
 	"github.com/pod-engine/pod/pkg/volume"
 )
 
+// Podman 4.3.1's inspect reads a container's mounts from its runtime spec
+// once init wrote it, before from its create options: an initialized
+// container's binds have lost z, Z and U, and its overlay (O) mounts are
+// listed, which a created one's are not. pod does the same: initialized
+// is "the runtime spec has been written" (init, start; it stays after stop).
+
 // inspectBindViews are the container's -v and --mount binds and volumes
 // with Podman's option lists (specgen.InspectBinds), by destination.
-func (c *Container) inspectBindViews() map[string]specgen.InspectBind {
-	return bindsByDest(specgen.InspectBinds(&c.config.Spec))
+func (c *Container) inspectBindViews(initialized bool) map[string]specgen.InspectBind {
+	return bindsByDest(specgen.InspectBinds(&c.config.Spec, initialized))
 }
 
 func bindsByDest(list []specgen.InspectBind) map[string]specgen.InspectBind {
@@ -31,9 +39,11 @@ func volumeInspectOptions(views map[string]specgen.InspectBind, m VolumeMount) [
 
 // inspectBinds is HostConfig.Binds as Podman 4.3.1 writes it: the
 // volumes (NAME:DST:OPTIONS, anonymous ones by their generated name), then
-// the bind mounts of -v and --mount (SRC:DST:OPTIONS).
-func (c *Container) inspectBinds() []string {
-	list := specgen.InspectBinds(&c.config.Spec)
+// the bind mounts of -v and --mount (SRC:DST:OPTIONS), then, once the
+// container is initialized (runSpec, its runtime spec, is not nil), the
+// overlay mounts (SRC:DST:the overlay's options).
+func (c *Container) inspectBinds(runSpec *specs.Spec) []string {
+	list := specgen.InspectBinds(&c.config.Spec, runSpec != nil)
 	views := bindsByDest(list)
 	out := []string{}
 	for _, m := range c.config.Volumes {
@@ -42,6 +52,13 @@ func (c *Container) inspectBinds() []string {
 	for _, b := range list {
 		if b.Type == "bind" {
 			out = append(out, specgen.BindText(b.Source, b.Destination, b.Options))
+		}
+	}
+	if runSpec != nil {
+		for _, m := range runSpec.Mounts {
+			if m.Type == "overlay" {
+				out = append(out, specgen.BindText(overlayInspectMount(m).Source, m.Destination, m.Options))
+			}
 		}
 	}
 	return out
@@ -55,9 +72,9 @@ func inspectMountOf(typ, src, dst string, opts []string) InspectMount {
 }
 
 // volumeInspectMounts are the container's volumes as inspect's Mounts
-// shows them.
+// shows them (the same before and after init).
 func (c *Container) volumeInspectMounts() []InspectMount {
-	views := c.inspectBindViews()
+	views := c.inspectBindViews(false)
 	out := make([]InspectMount, 0, len(c.config.Volumes))
 	for _, m := range c.config.Volumes {
 		im := inspectMountOf("volume", volume.DataDir(c.rt.paths.Volumes, m.Name), m.Destination, volumeInspectOptions(views, m))

@@ -121,8 +121,10 @@ func logSizeText(n int64) string {
 }
 
 // specMounts are the user's bind and overlay mounts of spec (volumes are
-// listed from the container's records).
-func (c *Container) specMounts(spec *specs.Spec) []InspectMount {
+// listed from the container's records). initialized: spec is the runtime
+// spec (else a preview of it, whose overlay mounts Podman does not list
+// yet).
+func (c *Container) specMounts(spec *specs.Spec, initialized bool) []InspectMount {
 	vols := map[string]bool{}
 	for _, m := range c.config.Volumes {
 		vols[m.Destination] = true
@@ -130,7 +132,7 @@ func (c *Container) specMounts(spec *specs.Spec) []InspectMount {
 	for _, d := range inspectDevices(c.config.Spec.Devices) {
 		vols[d.PathInContainer] = true // a rootless --device is a bind: still a device
 	}
-	views := c.inspectBindViews()
+	views := c.inspectBindViews(initialized)
 	out := []InspectMount{}
 	for _, m := range spec.Mounts {
 		if c.ownFile(m) || vols[m.Destination] {
@@ -144,7 +146,9 @@ func (c *Container) specMounts(spec *specs.Spec) []InspectMount {
 			}
 			out = append(out, inspectMountOf("bind", m.Source, m.Destination, opts))
 		case "overlay":
-			out = append(out, overlayInspectMount(m))
+			if initialized {
+				out = append(out, overlayInspectMount(m))
+			}
 		}
 	}
 	return out

@@ -137,49 +137,92 @@ volume_image() {
     is "$output" "$PODT/root/volumes/iv/_data"
 }
 
-@test "inspect: HostConfig.Binds and the Mounts of binds and volumes are Podman 4.3.1's, created and running" {
+@test "inspect: HostConfig.Binds and the Mounts of binds and volumes are Podman 4.3.1's, created, running and stopped" {
     local d=$BATS_TEST_TMPDIR
     mkdir -p "$d/a" "$d/b"
     run_pod create --name bm -v "$d/a:/d1" -v "$d/a:/d2:ro" -v "$d/b:/d3:z,rshared" -v "$d/b:/d4:noexec,U" \
         --mount "type=bind,src=$d/a,dst=/m1" --mount "type=bind,source=$d/b,target=/m2,ro=true,bind-propagation=slave,bind-nonrecursive=true" \
-        -v bv:/v1 -v bv:/v2:Z,ro,exec --mount type=volume,src=bv,dst=/v3,suid -v /anon "${IMG[@]}" sleep 100
+        --mount "type=bind,src=$d/a,dst=/m3,relabel=private" -v "$d/b:/o1:O" \
+        -v bv:/v1 -v bv:/v2:Z,ro,exec --mount type=volume,src=bv,dst=/v3,suid -v bv:/v4:U -v /anon "${IMG[@]}" sleep 100
     # What `podman inspect` 4.3.1 shows for the same flags (its order follows
-    # a Go map: compared sorted).
-    local binds="$d/a:/d1:rw,rprivate,rbind
+    # a Go map: compared sorted). Created: the options as given; no overlay.
+    local created_binds="$d/a:/d1:rw,rprivate,rbind
 $d/a:/d2:ro,rprivate,rbind
 $d/a:/m1:rw,rprivate,rbind
+$d/a:/m3:Z,rw,rprivate,rbind
 $d/b:/d3:z,rshared,rw,rbind
 $d/b:/d4:noexec,U,rw,rprivate,rbind
 $d/b:/m2:ro,slave,bind
 ANON:/anon:rw,rprivate,nosuid,nodev,rbind
 bv:/v1:rw,rprivate,nosuid,nodev,rbind
 bv:/v2:Z,ro,exec,rprivate,nosuid,nodev,rbind
-bv:/v3:suid,rw,rprivate,nodev,rbind"
-    local mounts='{"Type":"volume","Destination":"/anon","Mode":"","Options":["nosuid","nodev","rbind"],"RW":true,"Propagation":"rprivate"}
+bv:/v3:suid,rw,rprivate,nodev,rbind
+bv:/v4:U,rw,rprivate,nosuid,nodev,rbind"
+    local vol_mounts='{"Type":"volume","Destination":"/anon","Mode":"","Options":["nosuid","nodev","rbind"],"RW":true,"Propagation":"rprivate"}'
+    local vols_mounts='{"Type":"volume","Destination":"/v1","Mode":"","Options":["nosuid","nodev","rbind"],"RW":true,"Propagation":"rprivate"}
+{"Type":"volume","Destination":"/v2","Mode":"Z","Options":["exec","nosuid","nodev","rbind"],"RW":false,"Propagation":"rprivate"}
+{"Type":"volume","Destination":"/v3","Mode":"","Options":["suid","nodev","rbind"],"RW":true,"Propagation":"rprivate"}
+{"Type":"volume","Destination":"/v4","Mode":"","Options":["U","nosuid","nodev","rbind"],"RW":true,"Propagation":"rprivate"}'
+    local created_mounts="$vol_mounts"'
 {"Type":"bind","Destination":"/d1","Mode":"","Options":["rbind"],"RW":true,"Propagation":"rprivate"}
 {"Type":"bind","Destination":"/d2","Mode":"","Options":["rbind"],"RW":false,"Propagation":"rprivate"}
 {"Type":"bind","Destination":"/d3","Mode":"z","Options":["rbind"],"RW":true,"Propagation":"rshared"}
 {"Type":"bind","Destination":"/d4","Mode":"","Options":["noexec","U","rbind"],"RW":true,"Propagation":"rprivate"}
 {"Type":"bind","Destination":"/m1","Mode":"","Options":["rbind"],"RW":true,"Propagation":"rprivate"}
 {"Type":"bind","Destination":"/m2","Mode":"","Options":["bind"],"RW":false,"Propagation":"slave"}
-{"Type":"volume","Destination":"/v1","Mode":"","Options":["nosuid","nodev","rbind"],"RW":true,"Propagation":"rprivate"}
-{"Type":"volume","Destination":"/v2","Mode":"Z","Options":["exec","nosuid","nodev","rbind"],"RW":false,"Propagation":"rprivate"}
-{"Type":"volume","Destination":"/v3","Mode":"","Options":["suid","nodev","rbind"],"RW":true,"Propagation":"rprivate"}'
-    local state got states="created running"
+{"Type":"bind","Destination":"/m3","Mode":"Z","Options":["rbind"],"RW":true,"Propagation":"rprivate"}
+'"$vols_mounts"
+    # Once started (and after it stops), Podman reads the runtime spec: the
+    # binds have lost z, Z and U (the volumes keep them), and the overlay is
+    # listed (Podman's source is its merged directory, pod's the lower one).
+    local started_binds="$d/a:/d1:rw,rprivate,rbind
+$d/a:/d2:ro,rprivate,rbind
+$d/a:/m1:rw,rprivate,rbind
+$d/a:/m3:rw,rprivate,rbind
+$d/b:/d3:rshared,rw,rbind
+$d/b:/d4:noexec,rw,rprivate,rbind
+$d/b:/m2:ro,slave,bind
+$d/b:/o1:lowerdir=$d/b,upperdir=OVL/upper,workdir=OVL/work,private
+ANON:/anon:rw,rprivate,nosuid,nodev,rbind
+bv:/v1:rw,rprivate,nosuid,nodev,rbind
+bv:/v2:Z,ro,exec,rprivate,nosuid,nodev,rbind
+bv:/v3:suid,rw,rprivate,nodev,rbind
+bv:/v4:U,rw,rprivate,nosuid,nodev,rbind"
+    local started_mounts="$vol_mounts"'
+{"Type":"bind","Destination":"/d1","Mode":"","Options":["rbind"],"RW":true,"Propagation":"rprivate"}
+{"Type":"bind","Destination":"/d2","Mode":"","Options":["rbind"],"RW":false,"Propagation":"rprivate"}
+{"Type":"bind","Destination":"/d3","Mode":"","Options":["rbind"],"RW":true,"Propagation":"rshared"}
+{"Type":"bind","Destination":"/d4","Mode":"","Options":["noexec","rbind"],"RW":true,"Propagation":"rprivate"}
+{"Type":"bind","Destination":"/m1","Mode":"","Options":["rbind"],"RW":true,"Propagation":"rprivate"}
+{"Type":"bind","Destination":"/m2","Mode":"","Options":["bind"],"RW":false,"Propagation":"slave"}
+{"Type":"bind","Destination":"/m3","Mode":"","Options":["rbind"],"RW":true,"Propagation":"rprivate"}
+{"Type":"bind","Destination":"/o1","Mode":"","Options":["lowerdir='"$d"'/b","upperdir=OVL/upper","workdir=OVL/work"],"RW":true,"Propagation":"private"}
+'"$vols_mounts"
+    local state got want states="created running stopped"
     # runsc refuses to start it: 'mount option "rshared" is not supported'.
     is_gvisor && states=created
     for state in $states; do
-        [[ $state == running ]] && run_pod start bm
+        case $state in
+        running) run_pod start bm ;;
+        stopped) run_pod stop -t 0 bm ;;
+        esac
         run_pod inspect bm
-        got=$(jq -r '.[0].HostConfig.Binds[]' <<<"$output" | sed 's/^[0-9a-f]\{64\}:/ANON:/' | LC_ALL=C sort)
-        [[ "$got" == "$binds" ]] || die "Binds ($state): $got"
-        got=$(jq -c '.[0].Mounts | sort_by(.Destination)[] | {Type, Destination, Mode, Options, RW, Propagation}' <<<"$output")
-        [[ "$got" == "$mounts" ]] || die "Mounts ($state): $got"
+        # the overlay's layers are in the container's directory
+        local ovl="s#=$PODT/root/pod/containers/[0-9a-f]\{64\}/overlay/0/#=OVL/#g"
+        got=$(jq -r '.[0].HostConfig.Binds[]' <<<"$output" | sed -e 's/^[0-9a-f]\{64\}:/ANON:/' -e "$ovl" | LC_ALL=C sort)
+        want=$started_binds
+        [[ $state == created ]] && want=$created_binds
+        [[ "$got" == "$want" ]] || die "Binds ($state): $got"
+        got=$(jq -c '.[0].Mounts | sort_by(.Destination)[] | {Type, Destination, Mode, Options, RW, Propagation}' <<<"$output" | sed "$ovl")
+        want=$started_mounts
+        [[ $state == created ]] && want=$created_mounts
+        [[ "$got" == "$want" ]] || die "Mounts ($state): $got"
+        # The mounts are what inspect says: /d2 and /m2 read-only, /d1 writable.
+        if [[ $state == running ]]; then
+            run_pod exec bm sh -c 'touch /d1/ok && ! touch /d2/no 2>/dev/null && ! touch /m2/no 2>/dev/null && echo ok'
+            is "$output" "ok"
+        fi
     done
-    is_gvisor && return
-    # The mounts are what inspect says: /d2 and /m2 read-only, /d1 writable.
-    run_pod exec bm sh -c 'touch /d1/ok && ! touch /d2/no 2>/dev/null && ! touch /m2/no 2>/dev/null && echo ok'
-    is "$output" "ok"
 }
 
 @test "anonymous volumes: -v /path, image VOLUMEs; rm -v and run --rm remove them" {

@@ -16,9 +16,12 @@ type InspectBind struct {
 
 // InspectBinds returns o's bind mounts and volumes of -v and --mount with
 // Podman's option lists, in the order Generate adds them. Overlay (O)
-// mounts are left out, as Podman leaves them out of a created container's
-// Binds. Values that do not parse are left out: o was validated at create.
-func InspectBinds(o *Options) []InspectBind {
+// mounts are left out: they are the runtime spec's (libpod lists them once
+// the container is initialized). Values that do not parse are left out: o
+// was validated at create. initialized: the container's runtime spec has
+// been written (init, start), whose binds no longer have z, Z and U, as
+// Podman 4.3.1 then shows them (its inspect reads that spec).
+func InspectBinds(o *Options, initialized bool) []InspectBind {
 	var p parsed
 	_ = p.parseStorage(o)
 	out := []InspectBind{}
@@ -26,7 +29,24 @@ func InspectBinds(o *Options) []InspectBind {
 		if (m.Type != "bind" && m.Type != "volume") || (len(m.Options) > 0 && m.Options[0] == optOverlay) {
 			continue
 		}
-		out = append(out, InspectBind{Type: m.Type, Source: m.Source, Destination: m.Destination, Options: podmanMountOptions(m.Type, m.Given)})
+		opts := podmanMountOptions(m.Type, m.Given)
+		if initialized && m.Type == "bind" {
+			opts = withoutInitOptions(opts)
+		}
+		out = append(out, InspectBind{Type: m.Type, Source: m.Source, Destination: m.Destination, Options: opts})
+	}
+	return out
+}
+
+// withoutInitOptions drops from a bind's options what the container's init
+// carries out and Podman's runtime spec no longer has: the relabelling
+// (z, Z) and the chown (U).
+func withoutInitOptions(opts []string) []string {
+	out := make([]string, 0, len(opts))
+	for _, o := range opts {
+		if o != "z" && o != "Z" && o != "U" {
+			out = append(out, o)
+		}
 	}
 	return out
 }

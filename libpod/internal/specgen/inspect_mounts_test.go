@@ -39,12 +39,23 @@ func TestInspectBinds(t *testing.T) {
 		"/v5":   "volume vol ro,rprivate,nosuid,nodev,rbind",
 		"/v6":   "volume  rw,rprivate,nosuid,nodev,rbind",
 	}
-	got := map[string]string{}
-	for _, b := range InspectBinds(o) {
-		got[b.Destination] = b.Type + " " + b.Source + " " + strings.Join(b.Options, ",")
+	binds := func(initialized bool) map[string]string {
+		got := map[string]string{}
+		for _, b := range InspectBinds(o, initialized) {
+			got[b.Destination] = b.Type + " " + b.Source + " " + strings.Join(b.Options, ",")
+		}
+		return got
 	}
-	if !reflect.DeepEqual(got, want) {
+	if got := binds(false); !reflect.DeepEqual(got, want) {
 		t.Errorf("InspectBinds:\n got %v\nwant %v", got, want)
+	}
+	// Initialized: the binds lose z, Z and U; the volumes keep them.
+	want["/d3"] = "bind " + src + " rshared,rw,rbind"
+	want["/d4"] = "bind " + src + " rw,rprivate,rbind"
+	want["/m3"] = "bind " + src + " rw,rprivate,rbind"
+	want["/m4"] = "bind " + src + " bind,rw,rprivate"
+	if got := binds(true); !reflect.DeepEqual(got, want) {
+		t.Errorf("InspectBinds, initialized:\n got %v\nwant %v", got, want)
 	}
 }
 
