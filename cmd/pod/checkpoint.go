@@ -97,7 +97,7 @@ pod container restore --import /tmp/ctr.tar.zst --name new`,
 						return err
 					}
 				}
-				if err := checkRestoreFlags(cmd, ro, images, args); err != nil {
+				if err := checkRestoreFlags(cmd, ro, images, o.all || o.latest, args); err != nil {
 					return err
 				}
 				if ro.Import != "" {
@@ -241,8 +241,10 @@ func checkCreateImage(co libpod.CheckpointOptions, o manyOptions, args []string)
 }
 
 // checkRestoreFlags refuses restore's flags that need a checkpoint image or
-// --import when there is neither, with Podman's words.
-func checkRestoreFlags(cmd *cobra.Command, ro libpod.RestoreOptions, images bool, args []string) error {
+// --import when there is neither, and --import with what names containers
+// (--all, --latest, CONTAINER…: it makes a new one from the archive), with
+// Podman's words, before anything is created.
+func checkRestoreFlags(cmd *cobra.Command, ro libpod.RestoreOptions, images, allOrLatest bool, args []string) error {
 	if ro.Import == "" && !images {
 		for _, f := range []string{"import-previous", "ignore-rootfs", "ignore-volumes", "name", "pod"} {
 			if cmd.Flags().Changed(f) {
@@ -252,6 +254,12 @@ func checkRestoreFlags(cmd *cobra.Command, ro libpod.RestoreOptions, images bool
 	}
 	if ro.Name != "" && ro.TCPEstablished {
 		return usageError("--tcp-established cannot be used with --name")
+	}
+	if ro.Import != "" && allOrLatest {
+		return usageError("cannot use --import with --all or --latest")
+	}
+	if ro.Import != "" && len(args) > 0 {
+		return usageError("cannot use --import with positional arguments")
 	}
 	if ro.Name != "" && len(args) > 1 {
 		return usageError("--name can only be used with one checkpoint image")

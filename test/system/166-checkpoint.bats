@@ -68,6 +68,17 @@ wait_count() {
     printf 'not\0a tar' >"$BATS_TEST_TMPDIR/junk.tar"
     run_pod 125 container restore -i "$BATS_TEST_TMPDIR/junk.tar"
     contains "$output" "failed extracting runtime information from $BATS_TEST_TMPDIR/junk.tar: unpacking of checkpoint archive"
+    # --import makes a new container: no names, no --all/--latest with it.
+    # Podman reads the archive first (a real one gives these messages);
+    # pod refuses before reading it. Nothing is created.
+    run_pod 125 container restore --import "$BATS_TEST_TMPDIR/junk.tar" x
+    is "$output" "Error: cannot use --import with positional arguments"
+    run_pod 125 container restore -i "$BATS_TEST_TMPDIR/junk.tar" -n new x y
+    is "$output" "Error: cannot use --import with positional arguments"
+    run_pod 125 container restore -i "$BATS_TEST_TMPDIR/junk.tar" -a
+    is "$output" "Error: cannot use --import with --all or --latest"
+    run_pod ps -a -q
+    is "$output" "" "containers after the --import refusals"
 
     # States: a stopped container is not checkpointed; a running one or
     # one never checkpointed is not restored.
