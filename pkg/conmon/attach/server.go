@@ -369,7 +369,7 @@ func (s *Server) CloseClients() {
 		if cl.readable {
 			_ = s.ctl(unix.EPOLL_CTL_DEL, cl.fd, 0)
 		}
-		s.discardInput(cl.fd)
+		discardInput(cl.fd)
 		syscall.Close(cl.fd)
 		s.spare = append(s.spare, cl)
 	}
@@ -385,7 +385,7 @@ func recv(fd int, buf []byte) (int, syscall.Errno) {
 
 // discardInput reads and drops what fd has queued, without blocking. The
 // bound only matters for a client that keeps writing while we read.
-func (s *Server) discardInput(fd int) {
+func discardInput(fd int) {
 	buf := make([]byte, conmon.AttachInputBuf)
 	for i := 0; i < 1024; i++ {
 		n, e := recv(fd, buf)
