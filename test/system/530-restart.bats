@@ -110,7 +110,8 @@ wait_atleast() {
     is "$output" "attached"
     wait_restarts fg exited 1
     run_pod inspect --format '{{.State.ExitCode}}' fg
-    is "$output" 2
+    # (Once, rootless on runsc: 0. The state says whether the restart failed.)
+    [[ "$output" == 2 ]] || die "exit code $output after the restart: $(pod inspect --format '{{json .State}}' fg)"
 }
 
 @test "bad --restart values are refused and create nothing" {
