@@ -286,6 +286,7 @@ func (c *Container) Inspect() *InspectContainer {
 	// shows the mounts as it has them, as Podman's does.
 	runSpec := c.readSpec()
 	spec := runSpec
+	binds := c.inspectBindList(runSpec != nil)
 	if spec != nil {
 		i.OCIConfigPath = filepath.Join(c.staticDir(), "config.json")
 		if spec.Process != nil {
@@ -298,7 +299,7 @@ func (c *Container) Inspect() *InspectContainer {
 		i.Config.Hostname = spec.Hostname
 		i.Config.Annotations = c.podmanAnnotations(spec.Annotations, spec)
 		delete(i.Config.Annotations, runtimeSeccompAnnotation)
-		i.Mounts = c.specMounts(spec, true)
+		i.Mounts = c.specMounts(spec, binds)
 	}
 	if spec == nil {
 		// Not initialized yet: the annotations the spec will get.
@@ -314,10 +315,10 @@ func (c *Container) Inspect() *InspectContainer {
 			i.Config.Env = spec.Process.Env
 		}
 		if spec != nil {
-			i.Mounts = c.specMounts(spec, false)
+			i.Mounts = c.specMounts(spec, binds)
 		}
 	}
-	i.Mounts = append(c.volumeInspectMounts(), i.Mounts...)
+	i.Mounts = append(c.volumeInspectMounts(binds), i.Mounts...)
 	if i.Config.Hostname == "" {
 		i.Config.Hostname = cfg.Spec.Hostname
 		if i.Config.Hostname == "" {
@@ -354,7 +355,7 @@ func (c *Container) Inspect() *InspectContainer {
 	if st.Health != nil {
 		i.State.Health = *st.Health
 	}
-	h.Binds = c.inspectBinds(runSpec)
+	h.Binds = c.inspectBinds(binds, runSpec)
 	h.CapAdd, h.CapDrop = capAddDrop(spec, s.Privileged)
 	h.CgroupManager = cfg.CgroupMgr
 	h.CgroupParent = s.CgroupParent

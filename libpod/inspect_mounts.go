@@ -13,10 +13,18 @@ import (
 // listed, which a created one's are not. pod does the same: initialized
 // is "the runtime spec has been written" (init, start; it stays after stop).
 
-// inspectBindViews are the container's -v and --mount binds and volumes
-// with Podman's option lists (specgen.InspectBinds), by destination.
-func (c *Container) inspectBindViews(initialized bool) map[string]specgen.InspectBind {
-	return bindsByDest(specgen.InspectBinds(&c.config.Spec, initialized))
+// inspectBindList is the container's -v and --mount binds and volumes with
+// Podman's option lists (specgen.InspectBinds), parsed once per inspect
+// for Binds and the Mounts entries; initialized: its runtime spec exists.
+type inspectBindList struct {
+	list        []specgen.InspectBind
+	byDest      map[string]specgen.InspectBind
+	initialized bool
+}
+
+func (c *Container) inspectBindList(initialized bool) inspectBindList {
+	list := specgen.InspectBinds(&c.config.Spec, initialized)
+	return inspectBindList{list: list, byDest: bindsByDest(list), initialized: initialized}
 }
 
 func bindsByDest(list []specgen.InspectBind) map[string]specgen.InspectBind {
@@ -42,14 +50,12 @@ func volumeInspectOptions(views map[string]specgen.InspectBind, m VolumeMount) [
 // the bind mounts of -v and --mount (SRC:DST:OPTIONS), then, once the
 // container is initialized (runSpec, its runtime spec, is not nil), the
 // overlay mounts (SRC:DST:the overlay's options).
-func (c *Container) inspectBinds(runSpec *specs.Spec) []string {
-	list := specgen.InspectBinds(&c.config.Spec, runSpec != nil)
-	views := bindsByDest(list)
+func (c *Container) inspectBinds(bl inspectBindList, runSpec *specs.Spec) []string {
 	out := []string{}
 	for _, m := range c.config.Volumes {
-		out = append(out, specgen.BindText(m.Name, m.Destination, volumeInspectOptions(views, m)))
+		out = append(out, specgen.BindText(m.Name, m.Destination, volumeInspectOptions(bl.byDest, m)))
 	}
-	for _, b := range list {
+	for _, b := range bl.list {
 		if b.Type == "bind" {
 			out = append(out, specgen.BindText(b.Source, b.Destination, b.Options))
 		}
@@ -73,11 +79,10 @@ func inspectMountOf(typ, src, dst string, opts []string) InspectMount {
 
 // volumeInspectMounts are the container's volumes as inspect's Mounts
 // shows them (the same before and after init).
-func (c *Container) volumeInspectMounts() []InspectMount {
-	views := c.inspectBindViews(false)
+func (c *Container) volumeInspectMounts(b inspectBindList) []InspectMount {
 	out := make([]InspectMount, 0, len(c.config.Volumes))
 	for _, m := range c.config.Volumes {
-		im := inspectMountOf("volume", volume.DataDir(c.rt.paths.Volumes, m.Name), m.Destination, volumeInspectOptions(views, m))
+		im := inspectMountOf("volume", volume.DataDir(c.rt.paths.Volumes, m.Name), m.Destination, volumeInspectOptions(b.byDest, m))
 		im.Name, im.Driver = m.Name, volume.DriverLocal
 		out = append(out, im)
 	}

@@ -121,10 +121,10 @@ func logSizeText(n int64) string {
 }
 
 // specMounts are the user's bind and overlay mounts of spec (volumes are
-// listed from the container's records). initialized: spec is the runtime
-// spec (else a preview of it, whose overlay mounts Podman does not list
-// yet).
-func (c *Container) specMounts(spec *specs.Spec, initialized bool) []InspectMount {
+// listed from the container's records). b.initialized: spec is the
+// runtime spec (else a preview of it, whose overlay mounts Podman does not
+// list yet).
+func (c *Container) specMounts(spec *specs.Spec, b inspectBindList) []InspectMount {
 	vols := map[string]bool{}
 	for _, m := range c.config.Volumes {
 		vols[m.Destination] = true
@@ -132,7 +132,6 @@ func (c *Container) specMounts(spec *specs.Spec, initialized bool) []InspectMoun
 	for _, d := range inspectDevices(c.config.Spec.Devices) {
 		vols[d.PathInContainer] = true // a rootless --device is a bind: still a device
 	}
-	views := c.inspectBindViews(initialized)
 	out := []InspectMount{}
 	for _, m := range spec.Mounts {
 		if c.ownFile(m) || vols[m.Destination] {
@@ -141,12 +140,12 @@ func (c *Container) specMounts(spec *specs.Spec, initialized bool) []InspectMoun
 		switch m.Type {
 		case "bind":
 			opts := m.Options
-			if v, ok := views[m.Destination]; ok && v.Type == "bind" {
+			if v, ok := b.byDest[m.Destination]; ok && v.Type == "bind" {
 				opts = v.Options // Podman's options, as given
 			}
 			out = append(out, inspectMountOf("bind", m.Source, m.Destination, opts))
 		case "overlay":
-			if initialized {
+			if b.initialized {
 				out = append(out, overlayInspectMount(m))
 			}
 		}
