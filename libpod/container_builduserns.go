@@ -78,8 +78,15 @@ func ResolveBuildUserNS(o *CreateOptions, u BuildUserNS) (uids, gids []idtools.I
 		return nil, nil, fmt.Errorf("--userns %q: checking user namespace: %w: %w", mode, err, errdefs.ErrInvalidArgument)
 	}
 	s.UserNS = "ns:" + path
-	// The maps (if any) say how the working container's files are owned
-	// for that namespace, as Buildah's.
+	// The maps given say how the working container's files are owned
+	// for that namespace, as Buildah's; without them the namespace's own
+	// maps do, so that its root owns the root filesystem and what RUN
+	// writes is committed as container ids.
+	if !flags.Given() {
+		if mu, mg, err = idmap.OfUserNS(path); err != nil {
+			return nil, nil, fmt.Errorf("--userns %q: %w: %w", mode, err, errdefs.ErrInvalidArgument)
+		}
+	}
 	return idmap.ToStorage(mu), idmap.ToStorage(mg), nil
 }
 

@@ -98,6 +98,13 @@ func (r *Runtime) applyNetwork(cfg *ContainerConfig, o *CreateOptions) error {
 			return fmt.Errorf("--network %s: %w", v, err)
 		}
 	}
+	if !rootless && strings.HasPrefix(o.Spec.UserNS, "ns:") && network.OwnsNamespace(mode.Kind) {
+		// A joined user namespace with the network namespace pod makes
+		// in the host's: the runtime must join that one first.
+		if err := r.registry.Require(cfg.Runtime, ocirt.CapPodUserNS); err != nil {
+			return fmt.Errorf("--userns %s with --network %s: %w", o.Spec.UserNS, mode.Kind, err)
+		}
+	}
 	if err := mode.ApplyFlags(o.Net.IP, o.Net.IP6, o.Net.MAC, o.Net.Aliases); err != nil {
 		return err
 	}

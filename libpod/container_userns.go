@@ -49,6 +49,16 @@ func resolveUserNS(s *specgen.Options) error {
 		_, err := idmap.ParseAuto(u.Auto, ns) // the extra mappings must lie in the user's namespace
 		return err
 	}
+	if u.Mode == "ns" {
+		// The namespace's own maps: the runtimes want them in the spec
+		// and storage chowns the container's layer to them.
+		uids, gids, err := idmap.OfUserNS(u.Path)
+		if err != nil {
+			return fmt.Errorf("--userns %q: %w: %w", s.UserNS, err, errdefs.ErrInvalidArgument)
+		}
+		s.IDMappings = &specgen.IDMappings{UIDs: uids, GIDs: gids}
+		return nil
+	}
 	uids, gids, err := specgen.UserNSMappings(u, ids)
 	if err != nil {
 		return err

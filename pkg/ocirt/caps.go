@@ -99,7 +99,7 @@ var what = map[Capability]string{
 	CapRootless:       "running as an ordinary user (rootless)",
 	CapUpdate:         "update of a created or running container's resources (pod update)",
 	CapCheckpoint:     "checkpoint/restore",
-	CapPodUserNS:      "a user namespace of a pod's (pod create --userns, --uidmap…) or, rootless, of the container's own with the network namespace pod makes outside it",
+	CapPodUserNS:      "a user namespace of a pod's (pod create --userns, --uidmap…), a joined one (--userns ns:PATH) or, rootless, the container's own with the network namespace pod makes outside it",
 }
 
 // Cap is whether a runtime has one capability, and why pod thinks so.

@@ -152,11 +152,17 @@ CF
     POD_TEST_RUNTIME=crun run_pod run -d --uidmap "0:$host:$size" localhost/busybox sleep 100
     cid=$output
     pid=$(pod inspect --format '{{.State.Pid}}' "$cid")
-    # (--network host: a new network namespace under a joined user
-    # namespace fails at the runtime's ping_group_range sysctl)
-    run_pod build --no-cache --network host --userns "ns:/proc/$pid/ns/user" --userns-uid-map "0:$host:$size" -f "$d/Containerfile.c" "$d"
+    POD_TEST_RUNTIME=crun run_pod build --no-cache --network host --userns "ns:/proc/$pid/ns/user" --userns-uid-map "0:$host:$size" -f "$d/Containerfile.c" "$d"
     is "$(echo "$output" | normmap)" "0 $host $size"
+    # without maps the namespace's own own the working container: RUN's
+    # root owns the root filesystem and its files are committed as 0:0
+    # (crun: it joins the network namespace pod makes before the user one)
+    POD_TEST_RUNTIME=crun run_pod build --no-cache --userns "ns:/proc/$pid/ns/user" -t localhost/nsbuilt -f "$d/Containerfile.c" "$d"
+    is "$(echo "$output" | normmap)" "0 $host $size"
+    run_pod run --rm localhost/nsbuilt stat -c %u:%g /made /bin/busybox
+    is "$(echo $output)" "0:0 0:0"
     pod rm -f -t 0 "$cid" >/dev/null
+    pod rmi localhost/nsbuilt >/dev/null
 
     # Refused: maps with the host's namespace, a missing namespace, maps
     # outside what is there

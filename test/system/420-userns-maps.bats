@@ -115,6 +115,46 @@ EOF
     done
 }
 
+@test "--userns ns:PATH joins another container's user namespace: its maps, files owned for it" {
+    skip_if_rootless "maps host ids (root)"
+    refused_on_runsc "" "--userns ns:/proc/self/ns/user"
+    local dir ns pid net=()
+    dir=$(shared_dir ns-join)
+    POD_TEST_RUNTIME=crun run_pod run -d --name nsowner --uidmap 0:100000:5000 --gidmap 0:200000:6000 "${IMG[@]}" sleep 1000
+    pid=$(pod inspect --format '{{.State.Pid}}' nsowner)
+    ns=/proc/$pid/ns/user
+    if [[ "$POD_TEST_RUNTIME" != crun ]]; then
+        # runc (alone or behind a shim) joins the user namespace first and
+        # then may not join the network namespace pod made in the host's
+        run_pod 125 run --rm --network bridge --userns "ns:$ns" "${IMG[@]}" true
+        contains "$output" "--userns ns:$ns with --network bridge: runtime \"$POD_TEST_RUNTIME\" does not support"
+        contains "$output" "(capability pod-userns"
+        net=(--network none)
+    fi
+    # the runtime gets the namespace's maps (runc wants them; crun without
+    # them cannot make its mounts private); the layer is owned for them
+    run_pod run --rm "${net[@]}" --userns "ns:$ns" -v "$dir:/b" "${IMG[@]}" \
+        sh -c 'readlink /proc/self/ns/user; cat /proc/self/uid_map /proc/self/gid_map; stat -c %u:%g /bin/busybox; touch /b/f; echo ok'
+    [[ "${lines[0]}" == "$(readlink "$ns")" ]] || die "not in the namespace of nsowner: ${lines[0]}"
+    is "$(echo ${lines[@]:1})" "0 100000 5000 0 200000 6000 0:0 ok"
+    is "$(stat -c %u:%g "$dir/f")" "100000:200000" "a file made in the joined namespace"
+    # a bind mount of the namespace file: its maps are found through a
+    # process that lives in it
+    touch "$BATS_TEST_TMPDIR/userns"
+    mount --bind "$ns" "$BATS_TEST_TMPDIR/userns"
+    run_pod run --rm "${net[@]}" --userns "ns:$BATS_TEST_TMPDIR/userns" "${IMG[@]}" cat /proc/self/uid_map
+    umount "$BATS_TEST_TMPDIR/userns"
+    is "$(echo $output)" "0 100000 5000"
+    # not a user namespace, missing: refused, nothing created
+    run_pod 125 run --rm --userns "ns:/proc/$pid/ns/net" "${IMG[@]}" true
+    contains "$output" "/proc/$pid/ns/net is not a user namespace: give the path of one, e.g. /proc/PID/ns/user"
+    run_pod 125 run --rm --userns ns:/no/such/ns "${IMG[@]}" true
+    contains "$output" "--userns \"ns:/no/such/ns\": user namespace /no/such/ns: no such file or directory"
+    pod rm -f -t 0 nsowner >/dev/null
+    run_pod ps -aq
+    is "$output" "" "nothing left"
+}
+
 @test "--userns auto as root: ranges from the containers entry in /etc/subuid, two containers never overlap" {
     skip_if_rootless "root's auto ranges come from the containers user"
     refused_on_runsc "" "--userns auto" "--userns auto:size=2000"
@@ -168,6 +208,15 @@ EOF
     run_upod podtest run --rm --userns nomap -v "$dir:/b" "${IMG[@]}" sh -c 'cat /proc/self/uid_map; touch /b/n'
     is "$(echo $output)" "0 1 65536"
     is "$(stat -c %u "$dir/n")" "$sub" "nomap: the container's root is the first subordinate id"
+    # --userns ns:PATH: the namespace of another of the user's containers,
+    # with its maps as the user's namespace shows them
+    run_upod podtest run -d --name uown --uidmap 0:1:1000 "${IMG[@]}" sleep 1000
+    local pid
+    pid=$(upod podtest inspect --format '{{.State.Pid}}' uown)
+    run_upod podtest run --rm --userns "ns:/proc/$pid/ns/user" -v "$dir:/b" "${IMG[@]}" sh -c 'cat /proc/self/uid_map; touch /b/j'
+    is "$(echo $output)" "0 1 1000"
+    is "$(stat -c %u "$dir/j")" "$sub" "ns:PATH: the joined namespace's root is the first subordinate id"
+    upod podtest rm -f -t 0 uown >/dev/null
     # two auto containers: disjoint ranges of the user's namespace
     run_upod podtest run -d --name ua1 --userns auto "${IMG[@]}" sleep 1000
     run_upod podtest run -d --name ua2 --userns auto "${IMG[@]}" sleep 1000
