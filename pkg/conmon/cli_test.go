@@ -92,7 +92,7 @@ func TestArgvRoundTrip(t *testing.T) {
 		SystemdCgroup: true, RuntimeArgs: []string{"--log-format=json", "--log", "/x"}, RuntimeOpts: []string{"--preserve-fds", "1"},
 		NoPivot: true, NoNewKeyring: true, Exec: true, ExecProcessSpec: "/spec", ExecAttach: true, Restore: "/ck",
 		Sync: true, Timeout: 5, SdNotifySocket: "/n", NoSyncLog: true, ReplaceListenPid: true, LogGlobalSizeMax: 7,
-		SeccompNotifySocket: "/sn", SeccompNotifyPlugins: "p",
+		SeccompNotifySocket: "/sn", SeccompNotifyPlugins: "p", Run: true, SealedRuntime: true,
 		PeriodicCommand: "/pod", PeriodicCommandArgs: []string{"healthcheck", "run", "c"}, PeriodicInterval: 1500}
 	out, err := ParseArgs(in.Argv())
 	if err != nil {

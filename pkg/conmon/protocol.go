@@ -111,11 +111,14 @@ type Args struct {
 	ExecProcessSpec string   // --exec-process-spec
 	ExecAttach      bool     // --exec-attach (pod-conmon: also with Run)
 	Run             bool     // --run (pod-conmon only): `runtime run --detach` instead of create
-	Restore         string   // --restore
-	Sync            bool     // --sync
-	Timeout         int      // -T (only when > 0)
-	SdNotifySocket  string   // --sdnotify-socket
-	NoSyncLog       bool     // --no-sync-log
+	// SealedRuntime (pod-conmon only): exec the runtime from a sealed
+	// in-memory copy, which crun takes as already cloned (pkg/sealedexe).
+	SealedRuntime  bool   // --sealed-runtime
+	Restore        string // --restore
+	Sync           bool   // --sync
+	Timeout        int    // -T (only when > 0)
+	SdNotifySocket string // --sdnotify-socket
+	NoSyncLog      bool   // --no-sync-log
 
 	// Less common conmon 2.1.6 flags, rendered after the ones above.
 	ReplaceListenPid     bool   // --replace-listen-pid
@@ -179,6 +182,7 @@ func (a *Args) Argv() []string {
 	str("--exec-process-spec", a.ExecProcessSpec)
 	boolean("--exec-attach", a.ExecAttach)
 	boolean("--run", a.Run)
+	boolean("--sealed-runtime", a.SealedRuntime)
 	str("--restore", a.Restore)
 	boolean("--sync", a.Sync)
 	if a.Timeout > 0 {

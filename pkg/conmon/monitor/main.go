@@ -137,6 +137,7 @@ Application Options:
   --replace-listen-pid         Replace listen pid if set for oci-runtime pid
   --restore                    Restore a container from a checkpoint
   --run                        Create and start the container in one runtime call (pod-conmon only)
+  --sealed-runtime             Exec the runtime from a sealed in-memory copy (pod-conmon only)
   -r, --runtime                Path of the OCI runtime binary
   --runtime-arg                Additional arg to pass to the runtime. Can be specified multiple times
   --runtime-opt                Additional opts to pass to the restore or exec command. Can be specified multiple times

@@ -3,10 +3,11 @@ package monitor
 import (
 	"bytes"
 	"os"
-
-	"github.com/pod-engine/pod/pkg/conmon"
 	"strconv"
 	"syscall"
+
+	"github.com/pod-engine/pod/pkg/conmon"
+	"github.com/pod-engine/pod/pkg/sealedexe"
 )
 
 // envTrampoline marks this binary re-executed as a trampoline that sets
@@ -92,6 +93,16 @@ func (m *mon) spawnRuntime() string {
 			} else {
 				path = "/proc/self/exe"
 			}
+		}
+	}
+	if c.SealedRuntime && path == c.Runtime {
+		// crun takes a sealed copy as already cloned and skips its
+		// re-exec; without one it only costs that re-exec.
+		if f, err := sealedexe.Open(path); err == nil {
+			defer f.Close()
+			path = sealedexe.Path(f)
+		} else if diag.on(levelDebug) {
+			debugf(err.Error())
 		}
 	}
 	lowered := m.oomOrig != "" && m.oomOrig != "-1000" && readOOM() == "-1000"

@@ -45,6 +45,9 @@ type Monitor struct {
 	// Run creates and starts in one step (`runtime run`, pod-conmon --run),
 	// with the attach client connected before the process starts.
 	Run bool
+	// SealedRuntime: the monitor execs the runtime from a sealed copy
+	// (pod-conmon --sealed-runtime; crun, see pkg/sealedexe).
+	SealedRuntime bool
 	// Periodic says the monitor runs a periodic command (--periodic-*,
 	// pod-conmon and pod-shim; the real conmon does not).
 	Periodic bool
@@ -259,6 +262,8 @@ func (m *Monitor) args(id string, io ocirt.IO, exit ocirt.Exit, logLevel string)
 		Terminal:    io.Terminal,
 		Stdin:       io.Stdin && !io.Terminal, // a terminal's input always flows; -i would let a detaching client close it
 		RuntimeArgs: m.RuntimeArgs,
+		// SealedRuntime: set only for pod-conmon (Direct: its own monitor)
+		SealedRuntime: m.SealedRuntime && m.Direct,
 	}
 	if n := len(io.ExtraFiles); n > 0 {
 		a.RuntimeOpts = append(a.RuntimeOpts, "--preserve-fds", strconv.Itoa(n))

@@ -68,6 +68,9 @@ func TestRunscQuirks(t *testing.T) {
 		t.Errorf("POD_RUNSC_NETWORK=sandbox: %q", got)
 	}
 	crun := quirksFor("/usr/bin/crun")
+	if !crun.sealed() || q.sealed() || quirksFor("/usr/sbin/runc").sealed() {
+		t.Errorf("sealed copies: crun %v, runsc %v, runc %v; want crun only", crun.sealed(), q.sealed(), quirksFor("/usr/sbin/runc").sealed())
+	}
 	if got := crun.containerFlags(withNetns, true); !reflect.DeepEqual(got, []string{"--cgroup-manager=disabled"}) {
 		t.Errorf("crun --cgroups=disabled: %q", got)
 	}

@@ -98,6 +98,7 @@ func (r *runtime) monitor(req *ocirt.CreateRequest, spec *specs.Spec) (*task, *l
 		NoNewKeyring:  req.NoNewKeyring && !r.q.runsc,
 		Periodic:      r.ownMonitor(),
 		Direct:        r.ownMonitor(),
+		SealedRuntime: r.q.sealed(),
 		Message:       func(se *client.SyncError) string { return runtimeMessage(log, se) },
 	}
 	if r.q.runsc && req.NotifySocket != "" {

@@ -128,6 +128,10 @@ func quirksFor(path string) quirks {
 	return quirks{runsc: strings.Contains(base, "runsc"), crun: strings.HasPrefix(base, "crun")}
 }
 
+// sealed says the runtime runs from a sealed in-memory copy (pkg/sealedexe):
+// crun re-execs itself on every call unless it runs from one.
+func (q quirks) sealed() bool { return q.crun }
+
 // containerFlags are global flags a container needs on every call, derived
 // from its spec: runsc cannot run in the host network namespace with its
 // default network stack.

@@ -33,12 +33,13 @@ func (t *task) Exec(ctx context.Context, req *ocirt.ExecRequest) (ocirt.ExecProc
 		g.LogFormat = "json"
 	}
 	m := &launch.Monitor{
-		Binary:      t.r.h.Monitor,
-		Runtime:     t.r.h.Path,
-		RuntimeName: t.r.name(),
-		RuntimeArgs: g.args(),
-		Direct:      t.r.ownMonitor(),
-		Message:     func(se *client.SyncError) string { return runtimeMessage(g.Log, se) },
+		Binary:        t.r.h.Monitor,
+		Runtime:       t.r.h.Path,
+		RuntimeName:   t.r.name(),
+		RuntimeArgs:   g.args(),
+		Direct:        t.r.ownMonitor(),
+		SealedRuntime: t.r.q.sealed(),
+		Message:       func(se *client.SyncError) string { return runtimeMessage(g.Log, se) },
 	}
 	return launch.Exec(ctx, m, t.ref.ID, req, &proc)
 }

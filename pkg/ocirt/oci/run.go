@@ -15,6 +15,7 @@ import (
 
 	"github.com/pod-engine/pod/pkg/errdefs"
 	"github.com/pod-engine/pod/pkg/ocirt"
+	"github.com/pod-engine/pod/pkg/sealedexe"
 )
 
 // callTimeout bounds direct runtime calls that have no deadline of their own.
@@ -50,6 +51,12 @@ func (r *runtime) call(ctx context.Context, argv []string, logFile string, stdin
 		}
 	}
 	cmd := exec.CommandContext(ctx, r.h.Path, argv...)
+	if r.q.sealed() {
+		if f, err := sealedexe.Open(r.h.Path); err == nil { // else the binary's own error below
+			defer f.Close()
+			cmd.Path = sealedexe.Path(f)
+		}
+	}
 	cmd.Env = runtimeEnv()
 	cmd.Cancel = func() error { return cmd.Process.Signal(syscall.SIGKILL) }
 	cmd.WaitDelay = 5 * time.Second
