@@ -73,7 +73,9 @@ ROOTLESS_CI_FILES ?= $(addprefix test/system/,001-basic.bats 010-run.bats 020-li
 	600-volumes.bats 700-pods.bats 090-faults.bats 540-healthcheck.bats 601-volume-options.bats \
 	150-run-flags.bats 075-hostile-names.bats 200-podman-script.bats 550-events.bats 160-new-verbs.bats \
 	510-generate-systemd.bats 130-ps.bats 500-sdnotify.bats 610-network.bats 165-update.bats \
-	183-run-flags-more.bats 701-pod-create-flags.bats 702-pod-clone.bats 530-restart.bats 720-pod-policy.bats)
+	183-run-flags-more.bats 701-pod-create-flags.bats 702-pod-clone.bats 530-restart.bats 720-pod-policy.bats \
+	085-binary-stdin.bats 181-image-prune.bats 191-build.bats 170-secret.bats 305-manifest-search.bats \
+	192-build-flags.bats 184-flags-rest.bats 140-global-info.bats 190-commit.bats 180-system.bats)
 
 check: lint test test-integration test-system soak-small ## lint, then every test: unit, integration, system (root and rootless), small soak (root)
 	$(MAKE) test-system-rootless ROOTLESS_FILES="$(ROOTLESS_CI_FILES)" ROOTLESS_ONCE=1

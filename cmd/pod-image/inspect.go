@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 
@@ -10,10 +11,12 @@ import (
 	"github.com/spf13/cobra"
 	"go.podman.io/common/libimage"
 	"go.podman.io/common/pkg/report"
+	"go.podman.io/storage"
 )
 
 func inspectCmd(a *app) *cobra.Command {
 	var format string
+	var anyType bool
 	cmd := &cobra.Command{
 		Use:   "inspect [options] IMAGE [IMAGE...]",
 		Short: "Display the configuration of an image",
@@ -24,17 +27,21 @@ func inspectCmd(a *app) *cobra.Command {
 			}
 			return nil
 		},
-		RunE: func(cmd *cobra.Command, args []string) error { return runInspect(cmd, a, format, args) },
+		RunE: func(cmd *cobra.Command, args []string) error { return runInspect(cmd, a, format, anyType, args) },
 		Example: `pod image inspect busybox
   pod image inspect --format "{{.Id}} {{.Config.Cmd}}" localhost/busybox`,
 	}
 	cmd.Flags().StringVarP(&format, "format", "f", "json", "Format the output to a Go template or json")
+	// `pod inspect NAME` (any type) asks for the names that are nothing
+	// else: a miss is then Podman's "no such object".
+	cmd.Flags().BoolVar(&anyType, "any-type", false, "")
+	_ = cmd.Flags().MarkHidden("any-type")
 	return cmd
 }
 
 // runInspect prints Podman's image inspect JSON (or a template per image).
 // Unknown images are reported after the known ones; any error exits 125.
-func runInspect(cmd *cobra.Command, a *app, format string, args []string) error {
+func runInspect(cmd *cobra.Command, a *app, format string, anyType bool, args []string) error {
 	rt, err := a.Runtime()
 	if err != nil {
 		return err
@@ -44,6 +51,9 @@ func runInspect(cmd *cobra.Command, a *app, format string, args []string) error 
 	for _, name := range args {
 		img, _, err := rt.LookupImage(name, nil)
 		if err != nil {
+			if anyType && errors.Is(err, storage.ErrImageUnknown) {
+				err = errdefs.WithClass(fmt.Errorf("no such object: %q", name), errdefs.ErrNotFound)
+			}
 			errs = append(errs, err)
 			continue
 		}

@@ -8,6 +8,7 @@ package main
 // arguments, so output and exit codes are pod-image's.
 
 import (
+	"io"
 	"os"
 	"strings"
 
@@ -59,6 +60,12 @@ func init() {
 // not containers). A non-zero exit of pod-image, which has already printed
 // its error, becomes an ExitCodeError with that code.
 func forwardToImageHelper(cmd *cobra.Command, args []string) error {
+	return forwardToImageHelperIO(cmd, args, os.Stdout, os.Stderr)
+}
+
+// forwardToImageHelperIO is forwardToImageHelper with pod-image's output
+// going to stdout and stderr.
+func forwardToImageHelperIO(cmd *cobra.Command, args []string, stdout, stderr io.Writer) error {
 	g := imagehelper.GlobalFlags{
 		Root: globals.Root, RunRoot: globals.RunRoot, StorageDriver: globals.StorageDriver,
 		LogLevel: globals.LogLevel, TmpDir: globals.TmpDir, EventsBackend: globals.EventsBackend,
@@ -66,7 +73,7 @@ func forwardToImageHelper(cmd *cobra.Command, args []string) error {
 	if f := cmd.Flags().Lookup("storage-opt"); f != nil && f.Changed {
 		g.StorageOpts = append([]string{}, globals.StorageOpts...)
 	}
-	code, err := imagehelper.Run(cmd.Context(), podExecutable(), g, args, os.Stdin, os.Stdout, os.Stderr)
+	code, err := imagehelper.Run(cmd.Context(), podExecutable(), g, args, os.Stdin, stdout, stderr)
 	if err != nil {
 		return err
 	}

@@ -1,12 +1,15 @@
 package main
 
 import (
+	"bytes"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
 
 	"github.com/spf13/cobra"
 
+	"github.com/pod-engine/pod/libpod"
 	"github.com/pod-engine/pod/pkg/errdefs"
 )
 
@@ -52,7 +55,13 @@ func inspectCommand(anyType bool) *cobra.Command {
 				c, err := rt.LookupContainer(a)
 				if err != nil {
 					if errors.Is(err, errdefs.ErrNotFound) && anyType && typ != "container" {
-						notFound = append(notFound, a)
+						if o, ok, err := inspectAnyOther(rt, a); err != nil {
+							errs.add(err)
+						} else if ok {
+							out = append(out, o)
+						} else {
+							notFound = append(notFound, a)
+						}
 						continue
 					}
 					errs.add(err)
@@ -68,13 +77,36 @@ func inspectCommand(anyType bool) *cobra.Command {
 				}
 				out = append(out, ic)
 			}
+			var imgErr bytes.Buffer
 			if len(notFound) > 0 {
-				// Not containers: maybe images (pod-image answers for those).
-				errs.add(forwardToImageHelper(cmd, append([]string{"image", "inspect"}, imageInspectArgs(format, notFound)...)))
+				// Nothing else: maybe images, which pod-image inspects;
+				// its objects join the others in one array, its errors
+				// come after them, as Podman prints them.
+				var imgOut bytes.Buffer
+				errs.add(forwardToImageHelperIO(cmd, append([]string{"image", "inspect", "--any-type"}, imageInspectArgs(format, notFound)...), &imgOut, &imgErr))
+				if !isJSONFormat(format) && format != "" {
+					if err := printInspect(out, format); err != nil {
+						return err
+					}
+					out = nil
+					_, _ = os.Stdout.Write(imgOut.Bytes())
+				} else {
+					var imgs []json.RawMessage
+					_ = json.Unmarshal(imgOut.Bytes(), &imgs) // "[]" or nothing when none is an image
+					for _, m := range imgs {
+						out = append(out, m)
+					}
+					if out == nil {
+						out = []any{}
+					}
+				}
 			}
-			if err := printInspect(out, format); err != nil {
-				return err
+			if out != nil {
+				if err := printInspect(out, format); err != nil {
+					return err
+				}
 			}
+			_, _ = os.Stderr.Write(imgErr.Bytes())
 			return errs.err()
 		},
 	}
@@ -118,6 +150,28 @@ func inspectOther(cmd *cobra.Command, typ, format string, latest bool, args []st
 	return sub.RunE(sub, args)
 }
 
+// inspectAnyOther inspects a name that is no container as `inspect`
+// without --type does: a volume, a network or a pod, in that order (Podman
+// tries images before those; pod asks its image helper last, for what is
+// none of them). ok is false when it is none.
+func inspectAnyOther(rt *libpod.Runtime, name string) (obj any, ok bool, err error) {
+	if v, err := rt.LookupVolume(name); err == nil {
+		return v.Inspect(), true, nil
+	}
+	if n, err := rt.Networks().Inspect(name); err == nil {
+		return n, true, nil
+	}
+	p, err := rt.LookupPod(name)
+	if err != nil {
+		return nil, false, nil
+	}
+	in, err := p.Inspect()
+	if err != nil {
+		return nil, false, err
+	}
+	return in, true, nil
+}
+
 func imageInspectArgs(format string, names []string) []string {
 	if format != "" && format != "json" {
 		return append([]string{"--format", format}, names...)
@@ -135,7 +189,7 @@ func printInspect(objs []any, format string) error {
 			}
 			objs = []any{}
 		}
-		return printJSON(objs)
+		return writeJSON(os.Stdout, objs, "     ") // Podman's inspect indent
 	}
 	return renderTemplate(os.Stdout, format, nil, objs)
 }

@@ -288,7 +288,7 @@ func podInspectCommand() *cobra.Command {
 					objs = append(objs, in)
 				}
 				if len(objs) == 1 && (format == "" || isJSONFormat(format)) {
-					return printJSON(objs[0]) // Podman 4.3: one pod is an object
+					return writeJSON(os.Stdout, objs[0], "     ") // Podman 4.3: one pod is an object
 				}
 				return printInspect(objs, format)
 			})

@@ -2,6 +2,7 @@
 # ps (-a, -q, --no-trunc, --format, --filter) and inspect.
 
 load helpers
+load helpers.network
 
 @test "ps shows running containers, -a all, -q ids, --no-trunc full ids" {
     run_pod run -d --name up "${IMG[@]}" sleep 1000
@@ -69,7 +70,27 @@ load helpers
     run_pod container inspect --format '{{.RuntimeRecord.Path}}' insp
     is "$output" "/.*/.+"
     run_pod 125 inspect nosuchthing
+    is "$output" '\[\]
+Error: inspecting object: no such object: "nosuchthing"' "one empty array and Podman's message"
     run_pod 125 inspect --format '{{.NoSuchField}}' insp
+    # without --type a name may be any object: container, volume, network,
+    # pod or image, each inspected as its own verb does
+    local net
+    net=$(net_name i030)
+    pod volume create iv030 >/dev/null
+    pod network create --subnet "$(net_subnet)" "$net" >/dev/null
+    POD_TEST_RUNTIME=crun pod pod create --name ip030 >/dev/null # runsc refuses pods
+    run_pod inspect --format '{{.Name}}' insp iv030 "$net" ip030
+    is "$(echo $output)" "insp iv030 $net ip030"
+    run_pod inspect iv030 ip030
+    is "$(echo "$output" | jq -r '.[0].Mountpoint != null, .[1].Id != null')" "true
+true"
+    run_pod 125 inspect --format '{{.Name}}' iv030 nosuch030
+    is "$output" 'iv030
+Error: inspecting object: no such object: "nosuch030"'
+    pod pod rm ip030 >/dev/null
+    pod network rm "$net" >/dev/null
+    pod volume rm iv030 >/dev/null
 }
 
 @test "inspect --size and --latest; logs --latest" {

@@ -188,7 +188,9 @@ keys() {
     is "$output" "$tmp2"
     # --storage-opt reaches the driver, and info shows it.
     run_pod --storage-opt overlay.mountopt=nodev info --format json
-    is "$(echo "$output" | jq -r '.store.graphOptions["overlay.mountopt"]')" "nodev"
+    local opt
+    opt=$(echo "$output" | jq -r '.store.graphOptions["overlay.mountopt"]') || die "info --format json is not JSON: $output"
+    is "$opt" "nodev"
     # --storage-driver in a fresh store.
     run_pod --root "$PODT/vfsroot" --runroot "$PODT/vfsrun" --storage-driver vfs info --format '{{.Store.GraphDriverName}} {{.Store.GraphRoot}}'
     is "$output" "vfs $PODT/vfsroot"
