@@ -68,7 +68,7 @@ func (r *Runtime) diffLayer(store *imagestore.Store, nameOrID string) (string, e
 	img, err := store.LookupImage(nameOrID)
 	if err != nil {
 		if errors.Is(err, errdefs.ErrNotFound) {
-			return "", fmt.Errorf("%s not found: layer not known: %w", nameOrID, errdefs.ErrNotFound)
+			return "", errdefs.WithClass(fmt.Errorf("%s not found: layer not known", nameOrID), errdefs.ErrNotFound)
 		}
 		return "", err
 	}

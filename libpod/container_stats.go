@@ -68,8 +68,8 @@ func (r *Runtime) Stats(ctx context.Context, o StatsOptions, fn func([]*Containe
 	case len(o.Names) > 0:
 		for _, n := range o.Names {
 			c, err := r.LookupContainer(n)
-			if err != nil {
-				return err
+			if err != nil { // Podman's words
+				return fmt.Errorf("unable to get list of containers: unable to look up container %s: %w", n, err)
 			}
 			cs = append(cs, c)
 		}

@@ -32,6 +32,9 @@ func (r *Runtime) NetworkUsers(name string) ([]*Container, error) {
 // removed first (stopped with timeout); without, a network in use is refused.
 func (r *Runtime) RemoveNetwork(ctx context.Context, nameOrID string, force bool, timeout *uint) error {
 	n, err := r.Networks().Inspect(nameOrID)
+	if errors.Is(err, errdefs.ErrNotFound) {
+		return errors.Unwrap(err) // the backend's own words, as Podman prints them
+	}
 	if err != nil {
 		return err
 	}

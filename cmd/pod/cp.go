@@ -2,6 +2,7 @@ package main
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"strings"
 	"syscall"
@@ -9,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/pod-engine/pod/libpod"
+	"github.com/pod-engine/pod/pkg/errdefs"
 )
 
 func init() {
@@ -64,6 +66,9 @@ func copyEndpoint(rt *libpod.Runtime, arg string) (libpod.CopyEndpoint, error) {
 		return libpod.CopyEndpoint{Path: arg}, nil
 	}
 	c, err := rt.LookupContainer(name)
+	if errors.Is(err, errdefs.ErrNotFound) {
+		return libpod.CopyEndpoint{}, errdefs.WithClass(fmt.Errorf("container %q does not exist", name), errdefs.ErrNoSuchContainer)
+	}
 	if err != nil {
 		return libpod.CopyEndpoint{}, err
 	}

@@ -213,8 +213,11 @@ func generateOne(rt *libpod.Runtime, name string) ([]byte, error) {
 		return nil, err
 	}
 	c, err := rt.LookupContainer(name)
+	if errors.Is(err, errdefs.ErrNotFound) { // neither a pod nor a container: Podman's words
+		return nil, errdefs.WithClass(fmt.Errorf("name or ID %q not found", name), errdefs.ErrNotFound)
+	}
 	if err != nil {
-		return nil, fmt.Errorf("%s is neither a pod nor a container: %w", name, err)
+		return nil, err
 	}
 	if c.IsInfra() {
 		return nil, fmt.Errorf("%s is an infra container: generate its pod instead: %w", name, errdefs.ErrInvalidArgument)

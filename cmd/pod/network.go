@@ -208,7 +208,7 @@ func networkInspectCommand() *cobra.Command {
 				for _, a := range args {
 					n, err := rt.Networks().Inspect(a)
 					if err != nil {
-						errs = append(errs, err)
+						errs = append(errs, fmt.Errorf("inspecting object: %w", err))
 						continue
 					}
 					out = append(out, n)

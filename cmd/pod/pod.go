@@ -290,6 +290,9 @@ func podVerb(use, short string, idFile bool, extra func(*cobra.Command), fn func
 						ps = append(ps, more...)
 					}
 				} else if ps, err = f.pods(rt, args); err != nil {
+					if use == "rm" && errors.Is(err, errdefs.ErrNoSuchPod) {
+						return &errdefs.ExitCodeError{Code: 1, Err: err} // Podman's pod rm exits 1 there
+					}
 					return err
 				}
 				var last error

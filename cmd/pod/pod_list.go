@@ -274,10 +274,29 @@ func podInspectCommand() *cobra.Command {
 		Short: "Displays a pod configuration",
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return withRuntime(func(rt *libpod.Runtime) error {
-				f := podManyFlags{latest: latest}
-				ps, err := f.pods(rt, args)
-				if err != nil {
-					return err
+				var ps []*libpod.Pod
+				var errs []error
+				if latest {
+					f := podManyFlags{latest: latest}
+					var err error
+					if ps, err = f.pods(rt, args); err != nil {
+						return err
+					}
+				}
+				for _, a := range args {
+					p, err := rt.LookupPod(a)
+					if errors.Is(err, errdefs.ErrNotFound) {
+						// Podman's words; the pods found are still shown
+						errs = append(errs, errdefs.WithClass(fmt.Errorf("inspecting object: no such pod %s", a), errdefs.ErrNoSuchPod))
+						continue
+					}
+					if err != nil {
+						return err
+					}
+					ps = append(ps, p)
+				}
+				if len(ps) == 0 && len(errs) == 0 {
+					return usageError("you must provide at least one name or id")
 				}
 				var objs []any
 				for _, p := range ps {
@@ -287,10 +306,19 @@ func podInspectCommand() *cobra.Command {
 					}
 					objs = append(objs, in)
 				}
-				if len(objs) == 1 && (format == "" || isJSONFormat(format)) {
-					return writeJSON(os.Stdout, objs[0], "     ") // Podman 4.3: one pod is an object
+				var err error
+				switch {
+				case len(objs) == 1 && (format == "" || isJSONFormat(format)):
+					err = writeJSON(os.Stdout, objs[0], "     ") // Podman 4.3: one pod is an object
+				case objs == nil && (format == "" || isJSONFormat(format)):
+					err = writeJSON(os.Stdout, []any{}, "     ")
+				default:
+					err = printInspect(objs, format)
 				}
-				return printInspect(objs, format)
+				if err != nil {
+					return err
+				}
+				return lastError(errs)
 			})
 		},
 	}
@@ -369,7 +397,7 @@ func podTopCommand() *cobra.Command {
 				}
 				ps, err := f.pods(rt, pargs)
 				if err != nil {
-					return err
+					return fmt.Errorf("unable to look up requested container: %w", err) // Podman's words
 				}
 				ctrs, err := ps[0].Containers()
 				if err != nil {

@@ -40,7 +40,7 @@ Format descriptors: %v`, procps.DefaultDescriptors, procps.Known()),
 				}
 				c, err := latestOrNamed(rt, latest, name)
 				if err != nil {
-					return err
+					return fmt.Errorf("unable to look up requested container: %w", err) // Podman's words
 				}
 				lines, err := c.Top(cmd.Context(), args)
 				if err != nil {

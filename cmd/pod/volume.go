@@ -288,7 +288,7 @@ func volumeInspectCommand() *cobra.Command {
 				for _, a := range args {
 					v, err := rt.LookupVolume(a)
 					if err != nil {
-						errs = append(errs, fmt.Errorf("inspecting object: no such volume %s: %w", a, errdefs.ErrNotFound))
+						errs = append(errs, errdefs.WithClass(fmt.Errorf("inspecting object: no such volume %s", a), errdefs.ErrNotFound))
 						continue
 					}
 					datas = append(datas, v.Inspect())

@@ -157,6 +157,9 @@ func volumeExportCommand() *cobra.Command {
 			}
 			return withRuntime(func(rt *libpod.Runtime) error {
 				v, err := rt.LookupVolume(args[0])
+				if errors.Is(err, errdefs.ErrNotFound) {
+					return errdefs.WithClass(fmt.Errorf("no such volume %s", args[0]), errdefs.ErrNotFound) // Podman's words
+				}
 				if err != nil {
 					return err
 				}

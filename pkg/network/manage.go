@@ -33,11 +33,11 @@ func classify(err error) error {
 	case err == nil:
 		return nil
 	case errors.Is(err, types.ErrNoSuchNetwork):
-		return fmt.Errorf("%w: %w", err, errdefs.ErrNotFound)
+		return errdefs.WithClass(err, errdefs.ErrNotFound)
 	case errors.Is(err, types.ErrNetworkExists):
-		return fmt.Errorf("%w: %w", err, errdefs.ErrAlreadyExists)
+		return errdefs.WithClass(err, errdefs.ErrAlreadyExists)
 	case errors.Is(err, types.ErrInvalidArg):
-		return fmt.Errorf("%w: %w", err, errdefs.ErrInvalidArgument)
+		return errdefs.WithClass(err, errdefs.ErrInvalidArgument)
 	}
 	return err
 }
@@ -157,6 +157,9 @@ func (m *Manager) Remove(nameOrID string) error {
 	}
 	name, dirs := m.ipamDirsOf(nameOrID)
 	if err := ni.NetworkRemove(nameOrID); err != nil {
+		if errors.Is(err, types.ErrNoSuchNetwork) {
+			return classify(err) // names it already, as Podman prints it
+		}
 		return fmt.Errorf("network %s: %w", nameOrID, classify(err))
 	}
 	return removeIPAMDirs(name, dirs)

@@ -58,3 +58,34 @@ load helpers
     run_pod run --rm "${IMG[@]}" sh -c 'ulimit -n'
     [[ "$output" -le "$hard" ]] || die "nofile $output above the hard limit $hard"
 }
+
+@test "a name that is no object: Podman 4.3.1's words and exit code, verb by verb" {
+    # Each line: exit code | command | the whole output, as Podman 4.3.1
+    # printed it for the same command (checked side by side).
+    local code cmd want
+    while IFS='|' read -r code cmd want; do
+        # rootless on cgroup v1, stats is refused before the lookup (as Podman)
+        is_rootless && [[ $cmd == stats* ]] && continue
+        # shellcheck disable=SC2086
+        run_pod "$code" $cmd
+        want=$(printf '%b' "$want")
+        [[ "$output" == "$want" ]] || die "$cmd: got
+$output
+want
+$want"
+    done <<'EOF2'
+125|inspect nosuch|[]\nError: inspecting object: no such object: "nosuch"
+125|volume inspect nosuch|[]\nError: inspecting object: no such volume nosuch
+125|pod inspect nosuch|[]\nError: inspecting object: no such pod nosuch
+125|network inspect nosuch|[]\nError: inspecting object: network nosuch: unable to find network with name or ID nosuch: network not found
+1|network rm nosuch|Error: unable to find network with name or ID nosuch: network not found
+1|pod rm nosuch|Error: no pod with name or ID nosuch found: no such pod
+125|pod top nosuch|Error: unable to look up requested container: no pod with name or ID nosuch found: no such pod
+125|top nosuch|Error: unable to look up requested container: no container with name or ID "nosuch" found: no such container
+125|stats --no-stream nosuch|Error: unable to get list of containers: unable to look up container nosuch: no container with name or ID "nosuch" found: no such container
+125|cp nosuch:/x /tmp/x|Error: container "nosuch" does not exist
+125|diff nosuch|Error: nosuch not found: layer not known
+125|generate kube nosuch|Error: name or ID "nosuch" not found
+125|volume export nosuch|Error: no such volume nosuch
+EOF2
+}

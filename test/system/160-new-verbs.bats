@@ -188,7 +188,7 @@ t.close()' "$d/evil.tar"
     run_pod 125 cp "$d/nosuch" cpe:/tmp
     contains "$output" "could not be found on the host"
     run_pod 125 cp nosuch:/x "$d"
-    contains "$output" 'no container with name or ID "nosuch" found'
+    contains "$output" 'container "nosuch" does not exist' # Podman's words
     run_pod 125 cp "$d/a" "$d/b"
     contains "$output" "CONTAINER:PATH"
     run_pod 125 cp a

@@ -154,5 +154,5 @@ YAML
     run_pod kube generate solo
     contains "$output" "name: solo-pod"
     run_pod 125 kube generate nothing-here
-    contains "$output" "neither a pod nor a container"
+    is "$output" 'Error: name or ID "nothing-here" not found'
 }
