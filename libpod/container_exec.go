@@ -166,7 +166,7 @@ func (c *Container) execProcess(o *ExecOptions) (*specs.Process, error) {
 	if o.User != "" {
 		u, err := specgen.ResolveUser(c.state.Mountpoint, o.User)
 		if err != nil {
-			return nil, fmt.Errorf("exec --user %q: %w", o.User, err)
+			return nil, err
 		}
 		p.User = u
 	}

@@ -35,7 +35,7 @@ func (c *Container) Top(ctx context.Context, descriptors []string) ([]string, er
 		return nil, fmt.Errorf("cannot use top on containers created with --cgroups=disabled: %w", errdefs.ErrInvalidArgument)
 	}
 	if status != StatusRunning {
-		return nil, fmt.Errorf("top can only be used on running containers: %w", errdefs.ErrConflict)
+		return nil, errdefs.WithClass(errors.New("top can only be used on running containers"), errdefs.ErrConflict) // Podman's words
 	}
 	pids := cgroupPids(cgroupsPath)
 	if len(pids) == 0 && initPid > 0 {

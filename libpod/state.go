@@ -174,7 +174,7 @@ var preconditions = map[Verb]precondition{
 	VerbExec: {
 		does: []Status{StatusRunning},
 		refuse: func(id string, s Status) string {
-			return fmt.Sprintf("can only create exec sessions on running containers: container %s is %s", id, s)
+			return "can only create exec sessions on running containers" // Podman's words
 		},
 	},
 }

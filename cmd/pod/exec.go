@@ -69,7 +69,7 @@ func execCommand() *cobra.Command {
 					return nil
 				}
 				if err != nil {
-					return err
+					return &errdefs.ExitCodeError{Code: execExitCode(err), Err: err}
 				}
 				return &errdefs.ExitCodeError{Code: code}
 			})
@@ -112,7 +112,8 @@ func attachCommand() *cobra.Command {
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return withContainerOrLatest(latest, args, func(c *libpod.Container) error {
 				if c.Status() != libpod.StatusRunning {
-					return fmt.Errorf("you can only attach to running containers: %s is %s: %w", c.Name(), c.Status(), errdefs.ErrConflict)
+					// Podman's words, without a class's
+					return errdefs.WithClass(errors.New("you can only attach to running containers"), errdefs.ErrConflict)
 				}
 				spec := c.Config().Spec
 				keys := detachKeys
@@ -159,4 +160,23 @@ func attachCommand() *cobra.Command {
 	fl.BoolVar(&sigProxy, "sig-proxy", true, "Proxy received signals to the process")
 	fl.StringVar(&detachKeys, "detach-keys", "", "Select the key sequence for detaching a container")
 	return cmd
+}
+
+// execExitCode is the exit code of an exec that failed once its container
+// was found, as Podman's (TranslateExecErrorToExitCode): 126 when the
+// command cannot be invoked, 127 when it does not exist, 125 for a bad
+// option, and otherwise 255 (the session's -1: not running, an unknown
+// --user, a runtime failure).
+func execExitCode(err error) int {
+	switch {
+	case errors.Is(err, errdefs.ErrNoSuchUser):
+		return 255
+	case errors.Is(err, errdefs.ErrPermission):
+		return errdefs.ExitCannotInvoke
+	case errors.Is(err, errdefs.ErrCommandNotFound):
+		return errdefs.ExitCommandNotFound
+	case errors.Is(err, errdefs.ErrInvalidArgument), errors.Is(err, errdefs.ErrUnavailable):
+		return errdefs.ExitEngine // refused before any session: a bad option, a capability, no runtime
+	}
+	return 255
 }

@@ -97,6 +97,9 @@ var (
 	ErrNoSuchPod       = &subclass{"no such pod", ErrNotFound}
 	ErrCtrExists       = &subclass{"container already exists", ErrAlreadyExists}
 	ErrPodExists       = &subclass{"pod already exists", ErrAlreadyExists}
+	// ErrNoSuchUser: --user names a user the container's /etc/passwd
+	// lacks; the process cannot be invoked (Podman's run exits 126).
+	ErrNoSuchUser = &subclass{"no such user", ErrPermission}
 	// ErrNoShareableIPC: --ipc container: names a container with --ipc private.
 	ErrNoShareableIPC = &subclass{"non-shareable IPC (hint: use IpcMode:shareable for the donor container)", ErrInvalidArgument}
 )
@@ -109,7 +112,7 @@ type classed struct {
 
 func (e *classed) Error() string        { return e.err.Error() }
 func (e *classed) Unwrap() error        { return e.err }
-func (e *classed) Is(target error) bool { return target == e.class }
+func (e *classed) Is(target error) bool { return target == e.class || errors.Is(e.class, target) }
 
 // WithClass puts err in class without changing its text, for errors whose
 // words are already the ones Podman prints (a library's own message).

@@ -14,7 +14,9 @@ var (
 	// execRE tells a missing command (exit 127) from another missing file
 	// (a cgroup, a mount source: exit 125): the runtimes' wording for the
 	// former always mentions the exec or the process they failed to start.
-	execRE = regexp.MustCompile(`(?i)exec|failed to load|container process|in \$PATH`)
+	// crun's chdir to the process's working directory counts too (exit
+	// 127 as Podman: `exec -w /missing`).
+	execRE = regexp.MustCompile(`(?i)exec|failed to load|container process|in \$PATH|chdir`)
 )
 
 // RuntimeError turns a runtime's error message into a classified error:

@@ -26,6 +26,11 @@ podcmd() {
     is "$output" "in-exec"
     run_pod 127 exec ex /no/such/binary
     run_pod 126 exec ex /etc
+    # Podman 4.3.1's exit codes: a missing working directory 127, an
+    # unknown user 255 (its session's -1), with its words
+    run_pod 127 exec -w /no/such/dir ex true
+    run_pod 255 exec -u nosuchuser ex true
+    is "$output" "Error: unable to find user nosuchuser: no matching entries in passwd file"
     run_pod exec -e FOO=bar -w /tmp ex sh -c 'echo $FOO $(pwd)'
     is "$output" "bar /tmp"
     run_pod exec -u nobody ex id -un
@@ -51,8 +56,11 @@ podcmd() {
     while ((tries-- > 0)) && [[ -n "$(ls $PODT/run/pod/containers/*/exec/ 2>/dev/null)" ]]; do sleep 0.1; done
     [[ -z "$(ls $PODT/run/pod/containers/*/exec/ 2>/dev/null)" ]] || die "exec session dirs left: $(ls $PODT/run/pod/containers/*/exec/)"
     run_pod stop -t 0 ex
-    run_pod 125 exec ex true
-    contains "$output" "running"
+    # Podman 4.3.1's words and exit code (its session's -1)
+    run_pod 255 exec ex true
+    is "$output" "Error: can only create exec sessions on running containers: container state improper"
+    run_pod 125 attach ex
+    is "$output" "Error: you can only attach to running containers"
 }
 
 @test "run -it gets a terminal; exit code comes back" {

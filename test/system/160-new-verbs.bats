@@ -332,7 +332,7 @@ $in2"
     run_pod 125 top nosuch
     run_pod create --name tpc "${IMG[@]}" true
     run_pod 125 top tpc
-    is "$output" "Error: top can only be used on running containers: container state improper"
+    is "$output" "Error: top can only be used on running containers"
     # busybox ps inside the container ignores -ef: Podman's fallback filters
     # its own line out.
     run_pod top tp -ef

@@ -1,6 +1,7 @@
 package specgen
 
 import (
+	"errors"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -9,6 +10,8 @@ import (
 
 	specs "github.com/opencontainers/runtime-spec/specs-go"
 	"golang.org/x/sys/unix"
+
+	"github.com/pod-engine/pod/pkg/errdefs"
 )
 
 // genCase is one Generate table entry: the relevant spec parts (dotted
@@ -124,7 +127,6 @@ func TestGenerateUser(t *testing.T) {
 		{name: "umask", o: Options{Command: cmd, Umask: "0077"}, want: map[string]string{"process.user.umask": `63`}},
 		{name: "umask default", o: Options{Command: cmd}, d: &Defaults{Umask: "0027"}, want: map[string]string{"process.user.umask": `23`}},
 		{name: "bad umask", o: Options{Command: cmd, Umask: "0999"}, errs: []string{"--umask", "0999"}},
-		{name: "unknown user", o: Options{Command: cmd, User: "nosuch"}, errs: []string{"--user", "unable to find user nosuch"}},
 		{name: "unknown group", o: Options{Command: cmd, User: "test:nosuch"}, errs: []string{"--user", "unable to find group nosuch"}},
 		{name: "unknown group-add", o: Options{Command: cmd, GroupAdd: []string{"nosuch"}}, errs: []string{"--group-add", "unable to find group nosuch"}},
 		{name: "keep-groups crun", o: Options{Command: cmd, GroupAdd: []string{"keep-groups"}},
@@ -593,7 +595,14 @@ func TestUserFiles(t *testing.T) {
 		t.Errorf("%+v %v", eu, err)
 	}
 	_, err = resolveUser(empty, flagUser, "bob", "bob", "", nil)
-	wantInvalid(t, err, "--user", "unable to find user bob", "no /etc/passwd")
+	if !errors.Is(err, errdefs.ErrNoSuchUser) || !errors.Is(err, errdefs.ErrPermission) || err.Error() != "unable to find user bob: the container has no /etc/passwd" {
+		t.Errorf("user missing without /etc/passwd: %v", err)
+	}
+	// An unknown user: Podman's words; the class makes run exit 126.
+	_, _, err = Generate(testID, &Options{Command: []string{"true"}, User: "nosuch"}, &Image{}, &Defaults{}, testHost(), testRootfs(t))
+	if !errors.Is(err, errdefs.ErrNoSuchUser) || !strings.Contains(err.Error(), "unable to find user nosuch: no matching entries in passwd file") {
+		t.Errorf("unknown user: %v", err)
+	}
 	// /etc/passwd as a symlink that points outside the rootfs stays inside.
 	dir := t.TempDir()
 	os.MkdirAll(filepath.Join(dir, "etc"), 0o755)

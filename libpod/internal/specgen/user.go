@@ -204,7 +204,8 @@ func resolveUser(rootfs, flag, spec, user, group string, groupAdd []string) (exe
 			if f.pMissing {
 				why = "the container has no /etc/passwd"
 			}
-			return eu, fmt.Errorf("%s %q: unable to find user %s: %s: %w", flag, spec, user, why, errdefs.ErrInvalidArgument)
+			// Podman's words (its run exits 126, its exec 255)
+			return eu, errdefs.WithClass(fmt.Errorf("unable to find user %s: %s", user, why), errdefs.ErrNoSuchUser)
 		}
 		eu.UID, eu.GID, eu.UserMissing = uid, 0, true
 	}
