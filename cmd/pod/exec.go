@@ -163,20 +163,18 @@ func attachCommand() *cobra.Command {
 }
 
 // execExitCode is the exit code of an exec that failed once its container
-// was found, as Podman's (TranslateExecErrorToExitCode): 126 when the
-// command cannot be invoked, 127 when it does not exist, 125 for a bad
-// option, and otherwise 255 (the session's -1: not running, an unknown
-// --user, a runtime failure).
+// was found, as Podman's (TranslateExecErrorToExitCode): 255, its session's
+// -1, when the session could not start (the container is not running, an
+// unknown --user, the runtime failed it); 126/127 when the command cannot
+// be invoked or found; pod's own errors (a lock, the database, a refused
+// option or capability) stay 125 with the fix they name.
 func execExitCode(err error) int {
 	switch {
-	case errors.Is(err, errdefs.ErrNoSuchUser):
+	case errors.Is(err, errdefs.ErrNoSuchUser), errors.Is(err, errdefs.ErrConflict):
 		return 255
-	case errors.Is(err, errdefs.ErrPermission):
-		return errdefs.ExitCannotInvoke
-	case errors.Is(err, errdefs.ErrCommandNotFound):
-		return errdefs.ExitCommandNotFound
-	case errors.Is(err, errdefs.ErrInvalidArgument), errors.Is(err, errdefs.ErrUnavailable):
-		return errdefs.ExitEngine // refused before any session: a bad option, a capability, no runtime
+	case errors.Is(err, errdefs.ErrPermission), errors.Is(err, errdefs.ErrCommandNotFound):
+	case errors.Is(err, errdefs.ErrRuntime):
+		return 255
 	}
-	return 255
+	return errdefs.ExitCode(err)
 }
