@@ -2,6 +2,7 @@ package libpod
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -256,6 +257,9 @@ func (c *Container) init(ctx context.Context, foreground, start bool, attach fun
 		genOpts.Network = "ns:" + nsPath // the namespace pod made (or the other container's)
 	}
 	spec, res, err := specgen.Generate(c.config.ID, genOpts, &c.config.ImageConfig, r.specDefaults(), host, rootfs)
+	if errors.Is(err, errdefs.ErrNoSuchUser) {
+		return false, err // Podman's words as they are: "unable to find user X: …"
+	}
 	if err != nil {
 		return false, fmt.Errorf("container %s: %w", c.config.Name, err)
 	}

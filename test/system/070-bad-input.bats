@@ -88,4 +88,10 @@ $want"
 125|generate kube nosuch|Error: name or ID "nosuch" not found
 125|volume export nosuch|Error: no such volume nosuch
 EOF2
+    # a user the image lacks: run exits 126 with Podman's words, the
+    # container stays created (removed with --rm)
+    run_pod 126 run --rm -u nosuchuser "${IMG[@]}" true
+    is "$output" "Error: unable to find user nosuchuser: no matching entries in passwd file"
+    run_pod ps -a -q
+    is "$output" "" "nothing left by run --rm"
 }
