@@ -173,6 +173,7 @@ func execExitCode(err error) int {
 	case errors.Is(err, errdefs.ErrNoSuchUser), errors.Is(err, errdefs.ErrConflict):
 		return 255
 	case errors.Is(err, errdefs.ErrPermission), errors.Is(err, errdefs.ErrCommandNotFound):
+		return errdefs.ExitCode(err) // 126, 127: before ErrRuntime, which such a runtime error may also carry
 	case errors.Is(err, errdefs.ErrRuntime):
 		return 255
 	}
